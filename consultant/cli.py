@@ -1,0 +1,329 @@
+"""The ``consultant`` command: processes, administration and the JSON contracts.
+
+``cases list --json``, ``quarantine list --json`` and ``draft --json`` are read by tools
+outside the project: keep their fields stable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from consultant.config import get_settings
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from consultant.codes.knowledge import load_bundled_knowledge
+    from consultant.db import transaction
+    from consultant.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.db_url, args.revision)
+    if args.revision == "head":
+        with transaction() as session:
+            loaded = load_bundled_knowledge(session)
+        if loaded:
+            print(f"bundled knowledge: {loaded} code notes loaded")
+    print(f"database at {args.revision}: {_safe_url(settings.db_url)}")
+    return 0
+
+
+def _db_downgrade(args: argparse.Namespace) -> int:
+    from consultant.migrate import downgrade
+
+    downgrade(get_settings().db_url, args.revision)
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _cases_list(args: argparse.Namespace) -> int:
+    from consultant.db import transaction
+    from consultant.models import Case, Message
+
+    with transaction() as session:
+        counts = dict(
+            session.execute(select(Message.case_id, func.count()).group_by(Message.case_id)).all()
+        )
+        rows = [
+            {
+                "id": c.id,
+                "status": c.status,
+                "subject": c.subject,
+                "from": c.requester,
+                "messages": counts.get(c.id, 0),
+                "needs_expert": c.needs_expert,
+                "created_at": c.created_at.isoformat(),
+                "updated_at": c.updated_at.isoformat(),
+            }
+            for c in session.scalars(select(Case).order_by(Case.id))
+        ]
+    if args.json:
+        print(json.dumps(rows, indent=None))
+    else:
+        for r in rows:
+            print(
+                f"#{r['id']:<6} {r['status']:<16} {r['messages']:>3} msg  {r['from']:<30} {r['subject']}"
+            )
+    return 0
+
+
+def _quarantine_list(args: argparse.Namespace) -> int:
+    from consultant.db import transaction
+    from consultant.models import InboundMail
+
+    with transaction() as session:
+        rows: list[dict[str, Any]] = [
+            {
+                "id": m.id,
+                "reason": m.reason,
+                "subject": m.subject,
+                "from": m.from_address or m.envelope_from,
+                "message_id": m.message_id,
+                "received_at": m.received_at.isoformat(),
+                "size": m.size,
+            }
+            for m in session.scalars(
+                select(InboundMail)
+                .where(InboundMail.status == "quarantined")
+                .order_by(InboundMail.id)
+            )
+        ]
+    if args.json:
+        print(json.dumps(rows))
+    else:
+        for r in rows:
+            print(f"#{r['id']:<6} {r['from']:<30} {r['subject'][:40]:<40} {r['reason'][:80]}")
+    return 0
+
+
+def _quarantine_retry(args: argparse.Namespace) -> int:
+    from consultant import queue
+    from consultant.db import transaction
+    from consultant.models import InboundMail
+
+    with transaction() as session:
+        for inbound_id in args.ids:
+            row = session.get(InboundMail, inbound_id)
+            if row is None or row.status != "quarantined":
+                print(f"#{inbound_id}: not in quarantine", file=sys.stderr)
+                continue
+            row.status, row.reason, row.attempts = "received", "", 0
+            queue.publish_on_commit(session, queue.PROCESS_INBOUND, row.id)
+            print(f"#{inbound_id}: queued for processing again")
+    return 0
+
+
+def _reviewers_add(args: argparse.Namespace) -> int:
+    from consultant.db import transaction
+    from consultant.models import Reviewer
+    from consultant.review.passwords import generate_password, hash_password
+
+    password = args.password or generate_password()
+    with transaction() as session:
+        reviewer = session.scalar(select(Reviewer).where(Reviewer.email == args.email.lower()))
+        if reviewer is None:
+            reviewer = Reviewer(email=args.email.lower(), name=args.name or "")
+            session.add(reviewer)
+        reviewer.password_hash = hash_password(password)
+        reviewer.is_admin = args.admin
+        reviewer.active = True
+    print(f"reviewer {args.email.lower()} password: {password}")
+    return 0
+
+
+def _subscribers_add(args: argparse.Namespace) -> int:
+    from consultant.db import transaction
+    from consultant.models import Subscriber
+
+    with transaction() as session:
+        sub = session.scalar(select(Subscriber).where(Subscriber.address == args.address.lower()))
+        if sub is None:
+            sub = Subscriber(address=args.address.lower())
+            session.add(sub)
+        sub.name, sub.plan, sub.monthly_quota, sub.sla_hours = (
+            args.name,
+            args.plan,
+            args.quota,
+            args.sla_hours,
+        )
+        sub.active = True
+    print(f"subscriber {args.address.lower()} ({args.plan})")
+    return 0
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from consultant.mailin.sample import send_question
+
+    settings = get_settings()
+    message_id = send_question(settings, args.question, sender=args.sender, subject=args.subject)
+    print(f"sent to {settings.consult_address} via 127.0.0.1:{settings.smtpd_port} as {message_id}")
+    print("the draft appears in the workspace queue within seconds")
+    return 0
+
+
+def _draft(args: argparse.Namespace) -> int:
+    from consultant.drafting.preview import preview_file
+
+    for path in args.files:
+        print(json.dumps(preview_file(Path(path)), default=str))
+    return 0
+
+
+def _data_import(args: argparse.Namespace) -> int:
+    from consultant.codes.importers.cli import import_paths
+
+    return import_paths([Path(p) for p in args.paths], quiet=args.quiet)
+
+
+def _codes_show(args: argparse.Namespace) -> int:
+    from consultant.codes.page import code_page
+    from consultant.codes.render import print_page
+    from consultant.db import transaction
+
+    with transaction() as session:
+        info = code_page(session, args.code, locality=args.locality)
+    if info is None:
+        print(f"{args.code}: no record, fee schedule row or note", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(info, default=str))
+    else:
+        print_page(info)
+    return 0
+
+
+def _codes_search(args: argparse.Namespace) -> int:
+    from consultant.codes.search import search
+    from consultant.db import transaction
+
+    with transaction() as session:
+        hits = search(session, args.text, limit=args.limit)
+    if args.json:
+        print(json.dumps([h.__dict__ for h in hits]))
+    else:
+        for hit in hits:
+            print(f"{hit.code:<8} {hit.system:<10} {hit.score:>7.2f}  {hit.title}")
+    return 0
+
+
+def _process(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        from consultant import processes
+
+        return int(getattr(processes, name)() or 0)
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="consultant", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(
+        dest="db_command", required=True
+    )
+    up = db.add_parser(
+        "upgrade", help="migrate to a revision (default head) and load bundled knowledge"
+    )
+    up.add_argument("revision", nargs="?", default="head")
+    up.set_defaults(func=_db_upgrade)
+    down = db.add_parser("downgrade", help="migrate down to a revision")
+    down.add_argument("revision")
+    down.set_defaults(func=_db_downgrade)
+
+    for name, text in [
+        ("run", "start the whole service (embedded default)"),
+        ("web", "reviewer workspace"),
+        ("worker", "Celery worker"),
+        ("beat", "Celery beat (sweeper)"),
+        ("poll", "IMAP poller"),
+        ("smtpd", "inbound SMTP listener"),
+    ]:
+        sub.add_parser(name, help=text).set_defaults(func=_process(name))
+
+    ask = sub.add_parser("ask", help="send a sample question to the local SMTP listener")
+    ask.add_argument("question")
+    ask.add_argument("--from", dest="sender", default="coder@example.org")
+    ask.add_argument("--subject", default="")
+    ask.set_defaults(func=_ask)
+
+    cases = sub.add_parser("cases").add_subparsers(dest="cases_command", required=True)
+    cl = cases.add_parser("list", help="list cases")
+    cl.add_argument("--json", action="store_true")
+    cl.set_defaults(func=_cases_list)
+
+    quarantine = sub.add_parser("quarantine").add_subparsers(dest="q_command", required=True)
+    ql = quarantine.add_parser("list", help="messages set aside, with their reasons")
+    ql.add_argument("--json", action="store_true")
+    ql.set_defaults(func=_quarantine_list)
+    qr = quarantine.add_parser("retry", help="process quarantined messages again")
+    qr.add_argument("ids", nargs="+", type=int)
+    qr.set_defaults(func=_quarantine_retry)
+
+    reviewers = sub.add_parser("reviewers").add_subparsers(dest="r_command", required=True)
+    ra = reviewers.add_parser("add", help="add a reviewer (or reset a password)")
+    ra.add_argument("email")
+    ra.add_argument("--name", default="")
+    ra.add_argument("--admin", action="store_true")
+    ra.add_argument("--password", default="", help="default: a generated one, printed once")
+    ra.set_defaults(func=_reviewers_add)
+
+    subscribers = sub.add_parser("subscribers").add_subparsers(dest="s_command", required=True)
+    sa = subscribers.add_parser("add", help="add a subscriber address or @domain")
+    sa.add_argument("address")
+    sa.add_argument("--name", default="")
+    sa.add_argument("--plan", default="standard")
+    sa.add_argument("--quota", type=int, default=0)
+    sa.add_argument("--sla-hours", type=int, default=24)
+    sa.set_defaults(func=_subscribers_add)
+
+    draft = sub.add_parser("draft", help="analyse and draft .eml files without creating cases")
+    draft.add_argument("--json", action="store_true", required=True)
+    draft.add_argument("files", nargs="+")
+    draft.set_defaults(func=_draft)
+
+    data = sub.add_parser("data").add_subparsers(dest="d_command", required=True)
+    di = data.add_parser("import", help="import CMS reference files (kind detected)")
+    di.add_argument("paths", nargs="+")
+    di.add_argument("--quiet", action="store_true")
+    di.set_defaults(func=_data_import)
+
+    codes = sub.add_parser("codes").add_subparsers(dest="c_command", required=True)
+    cs = codes.add_parser("show", help="everything about one code")
+    cs.add_argument("code")
+    cs.add_argument("--json", action="store_true")
+    cs.add_argument(
+        "--locality", default=None, help="MAC-locality (e.g. 01112-54) or a locality name"
+    )
+    cs.set_defaults(func=_codes_show)
+    cq = codes.add_parser("search", help="ranked code search")
+    cq.add_argument("text")
+    cq.add_argument("--limit", type=int, default=10)
+    cq.add_argument("--json", action="store_true")
+    cq.set_defaults(func=_codes_search)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    args = build_parser().parse_args(argv)
+    result: Any = args.func(args)
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Reference data: importers, lookups, search and the code page."""

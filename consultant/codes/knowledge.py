@@ -1,0 +1,104 @@
+"""The project's own knowledge, bundled in ``consultant/knowledge/*.json`` and loaded by
+``consultant db upgrade``: plain-language notes per code, a modifier guide, POS basics.
+
+Written in our own words; no AMA descriptor text. Reloaded only when the files change
+(tracked as a ``knowledge`` release by checksum).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from consultant.models import CodeNote, Modifier, PlaceOfService, Release
+
+KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+
+
+def _files() -> list[Path]:
+    return sorted(KNOWLEDGE_DIR.glob("*.json"))
+
+
+def bundle_checksum() -> str:
+    digest = hashlib.sha256()
+    for path in _files():
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def load_bundled_knowledge(session: Session) -> int:
+    """Load the bundle if it changed since the last load. Returns notes loaded (0 if none)."""
+    checksum = bundle_checksum()
+    if session.scalar(
+        select(Release.id).where(Release.kind == "knowledge", Release.checksum == checksum)
+    ):
+        return 0
+    notes: list[dict[str, Any]] = []
+    modifiers: list[dict[str, Any]] = []
+    places: list[dict[str, Any]] = []
+    for path in _files():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        notes += data.get("codes", [])
+        modifiers += data.get("modifiers", [])
+        places += data.get("places_of_service", [])
+    session.execute(delete(CodeNote))
+    for item in notes:
+        session.add(
+            CodeNote(
+                code=item["code"],
+                system=item["system"],
+                title=item["title"],
+                plain=item.get("plain", ""),
+                synonyms=item.get("synonyms", []),
+                family=item.get("family", ""),
+                distinctions=item.get("distinctions", []),
+                documentation=item.get("documentation", []),
+                denials=item.get("denials", []),
+                related=item.get("related", []),
+                extra=item.get("extra", {}),
+            )
+        )
+    for item in modifiers:
+        # Imported CMS modifier rows win; our guide fills in what is missing.
+        row = session.get(Modifier, item["code"])
+        if row is None:
+            session.add(
+                Modifier(
+                    code=item["code"],
+                    kind=item.get("kind", ""),
+                    category=item.get("category", ""),
+                    description=item["description"],
+                    instructions=item.get("guidance", ""),
+                )
+            )
+        elif not row.instructions:
+            row.instructions = item.get("guidance", "")
+    for item in places:
+        if session.get(PlaceOfService, item["code"]) is None:
+            session.add(
+                PlaceOfService(
+                    code=item["code"],
+                    setting=item.get("setting", ""),
+                    name=item["name"],
+                    description=item.get("description", ""),
+                )
+            )
+    session.add(
+        Release(
+            kind="knowledge",
+            name="Consultant coding notes",
+            source="bundled",
+            file_name="consultant/knowledge",
+            checksum=checksum,
+            effective_date=date.today(),
+            row_count=len(notes),
+        )
+    )
+    return len(notes)

@@ -1,0 +1,211 @@
+"""Facts about codes from the release in force: RVUs, PTP edits, MUEs, add-on pairs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from itertools import permutations
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from consultant.codes.releases import release_in_force, release_label
+from consultant.models import (
+    AddOnEdit,
+    CodeNote,
+    CodeRecord,
+    FeeScheduleRow,
+    Modifier,
+    MueLimit,
+    PtpEdit,
+)
+
+MODIFIER_INDICATOR_MEANING = {
+    "0": "never paid together: no modifier bypasses this edit",
+    "1": "a modifier is allowed when the services are truly distinct (separate site, "
+    "session, encounter or practitioner) and the record shows it",
+    "9": "not applicable: the edit was deleted back to its effective date",
+}
+
+MAI_MEANING = {
+    "1": "line edit: units over the limit on one claim line are denied; separate lines "
+    "with an anatomic modifier can be appropriate",
+    "2": "absolute date-of-service edit: a policy limit, never exceeded on appeal",
+    "3": "date-of-service edit: clinically based; more units can be paid on appeal with "
+    "documentation of medical necessity",
+}
+
+
+@dataclass(frozen=True)
+class Edit:
+    column1: str
+    column2: str
+    modifier_indicator: str
+    rationale: str
+    release: str
+    effective_date: date | None
+    deletion_date: date | None
+
+    @property
+    def meaning(self) -> str:
+        return MODIFIER_INDICATOR_MEANING.get(self.modifier_indicator, "")
+
+
+@dataclass(frozen=True)
+class Mue:
+    code: str
+    units: int
+    mai: str
+    rationale: str
+    release: str
+
+    @property
+    def meaning(self) -> str:
+        return MAI_MEANING.get(self.mai, "")
+
+
+@dataclass(frozen=True)
+class Rvus:
+    code: str
+    modifier: str
+    status: str
+    work: Decimal
+    nf_pe: Decimal
+    f_pe: Decimal
+    mp: Decimal
+    nf_total: Decimal
+    f_total: Decimal
+    conv_factor: Decimal
+    global_days: str
+    pctc: str
+    mult_proc: str
+    bilateral: str
+    assistant: str
+    co_surgeon: str
+    team: str
+    release: str
+    release_year: int
+
+    @property
+    def nf_payment(self) -> Decimal:
+        return (self.nf_total * self.conv_factor).quantize(Decimal("0.01"))
+
+    @property
+    def f_payment(self) -> Decimal:
+        return (self.f_total * self.conv_factor).quantize(Decimal("0.01"))
+
+
+def describe(session: Session, code: str) -> tuple[str, str, str]:
+    """(system, descriptor, plain-language text) from imported records and our notes."""
+    note = session.get(CodeNote, code)
+    records = session.scalars(select(CodeRecord).where(CodeRecord.code == code)).all()
+    record = records[0] if records else None
+    system = record.system if record else (note.system if note else guess_system(code))
+    descriptor = ""
+    if record:
+        descriptor = record.long_description or record.short_description
+    plain = note.plain if note else ""
+    if not descriptor and note:
+        descriptor = note.title
+    return system, descriptor, plain
+
+
+def guess_system(code: str) -> str:
+    if code[:1].isdigit():
+        return "CPT"
+    if len(code) == 5 and code[1:].isdigit():
+        return "HCPCS"
+    return "ICD-10-CM"
+
+
+def rvus(session: Session, code: str, on: date | None = None, modifier: str = "") -> Rvus | None:
+    release = release_in_force(session, "pfs_rvu", on)
+    if release is None:
+        return None
+    row = session.get(FeeScheduleRow, (release.id, code, modifier))
+    if row is None:
+        return None
+    return Rvus(
+        code=code,
+        modifier=modifier,
+        status=row.status,
+        work=Decimal(str(row.work_rvu)),
+        nf_pe=Decimal(str(row.nf_pe_rvu)),
+        f_pe=Decimal(str(row.f_pe_rvu)),
+        mp=Decimal(str(row.mp_rvu)),
+        nf_total=Decimal(str(row.nf_total)),
+        f_total=Decimal(str(row.f_total)),
+        conv_factor=Decimal(str(row.conv_factor)),
+        global_days=row.global_days,
+        pctc=row.pctc,
+        mult_proc=row.mult_proc,
+        bilateral=row.bilateral,
+        assistant=row.assistant,
+        co_surgeon=row.co_surgeon,
+        team=row.team,
+        release=release_label(release),
+        release_year=release.effective_date.year,
+    )
+
+
+def active_edits_between(session: Session, codes: list[str], on: date | None = None) -> list[Edit]:
+    """Active PTP edits for every ordered pair of ``codes`` from the release in force."""
+    release = release_in_force(session, "ptp", on)
+    if release is None or len(codes) < 2:
+        return []
+    pairs = [and_(PtpEdit.column1 == a, PtpEdit.column2 == b) for a, b in permutations(codes, 2)]
+    rows = session.scalars(
+        select(PtpEdit).where(PtpEdit.release_id == release.id, or_(*pairs))
+    ).all()
+    label = release_label(release)
+    return [
+        Edit(
+            r.column1,
+            r.column2,
+            r.modifier_indicator,
+            r.rationale,
+            label,
+            r.effective_date,
+            r.deletion_date,
+        )
+        for r in rows
+        if _active(r, on)
+    ]
+
+
+def _active(edit: PtpEdit, on: date | None) -> bool:
+    when = on or date.today()
+    if edit.modifier_indicator == "9":
+        return False
+    if edit.effective_date and edit.effective_date > when:
+        return False
+    return edit.deletion_date is None or edit.deletion_date > when
+
+
+def mue(session: Session, code: str, on: date | None = None) -> Mue | None:
+    release = release_in_force(session, "mue", on)
+    if release is None:
+        return None
+    row = session.get(MueLimit, (release.id, code))
+    if row is None:
+        return None
+    return Mue(code, row.units, row.mai, row.rationale, release_label(release))
+
+
+def addon_primaries(session: Session, addon: str, on: date | None = None) -> list[str]:
+    """Primary codes an add-on code may be reported with (empty if not an add-on)."""
+    release = release_in_force(session, "aoc", on)
+    if release is None:
+        return []
+    return list(
+        session.scalars(
+            select(AddOnEdit.primary_code).where(
+                AddOnEdit.release_id == release.id, AddOnEdit.addon_code == addon
+            )
+        )
+    )
+
+
+def modifier(session: Session, code: str) -> Modifier | None:
+    return session.get(Modifier, code.upper())

@@ -1,0 +1,252 @@
+"""Ranked code search over descriptors, our notes, synonyms and lay terms.
+
+An in-memory inverted index, built once per process from the database and rebuilt when
+the reference data changes, so a query takes milliseconds and ranks the same whatever
+the database behind it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from consultant.models import CodeNote, CodeRecord, Release
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "our",
+        "the",
+        "this",
+        "to",
+        "was",
+        "we",
+        "what",
+        "when",
+        "which",
+        "with",
+        "do",
+        "does",
+        "can",
+        "should",
+        "would",
+        "could",
+        "codes",
+        "code",
+        "cpt",
+        "hcpcs",
+        "bill",
+        "billing",
+        "billed",
+        "use",
+        "used",
+        "using",
+        "patient",
+        "pt",
+        "our",
+        "my",
+        "you",
+        "your",
+        "they",
+        "their",
+        "he",
+        "she",
+        "his",
+        "her",
+        "did",
+        "get",
+        "question",
+        "help",
+        "please",
+        "thanks",
+        "need",
+        "right",
+        "correct",
+    ]
+)
+# Field weights: our own titles and lay terms are written to be searched.
+_W_TITLE, _W_SYNONYM, _W_PLAIN, _W_DESCRIPTOR = 3.0, 3.0, 1.2, 1.5
+
+
+def stem(token: str) -> str:
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 4:
+            return token[: -len(suffix)] + keep
+    return token
+
+
+def tokens(text: str) -> list[str]:
+    return [stem(t) for t in _TOKEN.findall(text.lower()) if t not in _STOP]
+
+
+@dataclass(frozen=True)
+class Hit:
+    code: str
+    system: str
+    title: str
+    score: float
+    phrase: bool = False  # one of the code's lay terms appears whole in the query
+
+
+@dataclass
+class _Doc:
+    code: str
+    system: str
+    title: str
+    phrases: tuple[frozenset[str], ...]  # each lay term's stemmed words
+
+
+class CodeIndex:
+    """Inverted index: token -> {doc: weight}."""
+
+    def __init__(self) -> None:
+        self.docs: list[_Doc] = []
+        self.postings: dict[str, dict[int, float]] = defaultdict(dict)
+        self.by_code: dict[str, int] = {}
+
+    def add(
+        self,
+        code: str,
+        system: str,
+        title: str,
+        fields: list[tuple[str, float]],
+        phrases: tuple[frozenset[str], ...] = (),
+    ) -> None:
+        key = f"{system}:{code}"
+        doc_id = self.by_code.get(key)
+        if doc_id is None:
+            doc_id = len(self.docs)
+            self.by_code[key] = doc_id
+            self.docs.append(_Doc(code, system, title, phrases))
+        else:
+            old = self.docs[doc_id]
+            self.docs[doc_id] = _Doc(code, system, old.title or title, old.phrases + phrases)
+        for text, weight in fields:
+            for tok in set(tokens(text)):
+                posting = self.postings[tok]
+                posting[doc_id] = max(posting.get(doc_id, 0.0), weight)
+
+    def search(
+        self, query: str, limit: int = 10, systems: tuple[str, ...] | None = None
+    ) -> list[Hit]:
+        query_tokens = list(dict.fromkeys(tokens(query)))
+        if not query_tokens:
+            return []
+        n = max(len(self.docs), 1)
+        scores: dict[int, float] = defaultdict(float)
+        for tok in query_tokens:
+            posting = self.postings.get(tok)
+            if not posting:
+                continue
+            idf = math.log(1 + n / len(posting))
+            for doc_id, weight in posting.items():
+                scores[doc_id] += idf * weight
+        present = set(query_tokens)
+        phrased: set[int] = set()
+        for doc_id in list(scores):
+            doc = self.docs[doc_id]
+            if systems and doc.system not in systems:
+                del scores[doc_id]
+                continue
+            # Every word of a lay term found in the question is strong evidence: "refilled
+            # the portable chemo pump" carries "chemo pump refill" and "portable pump".
+            best = max((len(p) for p in doc.phrases if len(p) >= 2 and p <= present), default=0)
+            if best:
+                scores[doc_id] += 4.0 * best
+                phrased.add(doc_id)
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], self.docs[kv[0]].code))[:limit]
+        return [
+            Hit(
+                self.docs[d].code,
+                self.docs[d].system,
+                self.docs[d].title,
+                round(s, 3),
+                d in phrased,
+            )
+            for d, s in ranked
+        ]
+
+
+_lock = threading.Lock()
+_cache: dict[str, tuple[tuple[object, ...], CodeIndex]] = {}
+
+
+def _signature(session: Session) -> tuple[object, ...]:
+    return (
+        session.scalar(select(func.max(Release.id))),
+        session.scalar(select(func.count()).select_from(CodeNote)),
+    )
+
+
+def index_for(session: Session) -> CodeIndex:
+    """The process's index for this database, rebuilt when the data changed."""
+    url = str(session.get_bind().engine.url)
+    signature = _signature(session)
+    with _lock:
+        cached = _cache.get(url)
+        if cached and cached[0] == signature:
+            return cached[1]
+        index = build_index(session)
+        _cache[url] = (signature, index)
+        return index
+
+
+def build_index(session: Session) -> CodeIndex:
+    index = CodeIndex()
+    for note in session.scalars(select(CodeNote)):
+        phrases = tuple(frozenset(tokens(s)) for s in note.synonyms if s)
+        index.add(
+            note.code,
+            note.system,
+            note.title,
+            [
+                (note.title, _W_TITLE),
+                (" ".join(note.synonyms), _W_SYNONYM),
+                (note.plain, _W_PLAIN),
+            ],
+            phrases,
+        )
+    rows = session.execute(
+        select(
+            CodeRecord.code,
+            CodeRecord.system,
+            CodeRecord.short_description,
+            CodeRecord.long_description,
+        )
+    )
+    for code, system, short, long in rows:
+        index.add(code, system, short or long, [(f"{short} {long}", _W_DESCRIPTOR)])
+    return index
+
+
+def search(
+    session: Session, query: str, limit: int = 10, systems: tuple[str, ...] | None = None
+) -> list[Hit]:
+    """Ranked matches for free text."""
+    return index_for(session).search(query, limit, systems)

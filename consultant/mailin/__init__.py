@@ -1,0 +1,1 @@
+"""Mail in: the edges (IMAP poller, SMTP listener) store bytes; workers parse and thread."""

@@ -1,0 +1,189 @@
+"""MIME parsing that survives real-world mail: wrong or missing charsets, HTML-only
+bodies, encoded headers, attachments."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
+from email.utils import getaddresses, parseaddr
+from typing import Any
+
+import nh3
+from bs4 import BeautifulSoup
+
+# Extensions we record but never keep: a consult question never needs them.
+_EXECUTABLE = (".exe", ".bat", ".cmd", ".com", ".scr", ".js", ".vbs", ".msi", ".ps1", ".jar")
+ATTACHMENT_KEEP_BYTES = 10 * 1024 * 1024
+
+
+class ParseError(Exception):
+    """The message cannot be understood; it goes to quarantine with this reason."""
+
+
+@dataclass
+class ParsedMail:
+    message_id: str
+    subject: str
+    from_address: str
+    from_name: str
+    to: list[str]
+    in_reply_to: str
+    references: list[str]
+    headers: dict[str, str]
+    text: str
+    html: str  # sanitized, safe to display
+    content_type: str
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    forwarded: list[ParsedMail] = field(default_factory=list)
+
+
+def decode_part(part: Message) -> str:
+    """Text of a leaf part, trying its declared charset, then UTF-8, then windows-1252."""
+    payload = part.get_payload(decode=True)
+    if payload is None:
+        raw = part.get_payload()
+        return raw if isinstance(raw, str) else ""
+    assert isinstance(payload, bytes)
+    declared = part.get_content_charset()
+    for charset in (declared, "utf-8", "windows-1252"):
+        if not charset:
+            continue
+        try:
+            return payload.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return payload.decode("latin-1")
+
+
+def html_to_text(html: str) -> str:
+    """Readable text from HTML: block elements become line breaks, scripts are dropped."""
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "head"]):
+        tag.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    text = soup.get_text("\n")
+    lines = [line.strip() for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def sanitize_html(html: str) -> str:
+    return nh3.clean(html)
+
+
+def _header(msg: Message, name: str) -> str:
+    try:
+        value = msg.get(name, "")
+    except Exception:  # a header the policy cannot parse: keep its raw text
+        value = msg.get_all(name, [""])[0] if hasattr(msg, "get_all") else ""
+    return " ".join(str(value or "").split())
+
+
+def parse(raw: bytes, message_id: str = "") -> ParsedMail:
+    """Parse raw RFC 5322 bytes. Raises ParseError for what cannot be read at all."""
+    if not raw.strip():
+        raise ParseError("empty message")
+    try:
+        msg = BytesParser(policy=policy.default).parsebytes(raw)
+    except Exception as exc:  # pragma: no cover - the parser is very tolerant
+        raise ParseError(f"unparseable MIME: {exc}") from exc
+    return _from_message(msg, message_id)
+
+
+def _from_message(msg: Message, message_id: str = "") -> ParsedMail:
+    from_name, from_address = parseaddr(_header(msg, "From"))
+    if not from_address or "@" not in from_address:
+        raise ParseError("no sender address in From")
+    texts: list[str] = []
+    htmls: list[str] = []
+    attachments: list[dict[str, Any]] = []
+    forwarded: list[ParsedMail] = []
+    _walk(msg, texts, htmls, attachments, forwarded)
+    html = "\n".join(htmls)
+    text = "\n\n".join(t for t in texts if t.strip())
+    if not text.strip() and html:
+        text = html_to_text(html)
+    refs = _header(msg, "References").split()
+    return ParsedMail(
+        message_id=message_id or _header(msg, "Message-ID"),
+        subject=_header(msg, "Subject"),
+        from_address=from_address.lower(),
+        from_name=from_name,
+        to=[addr.lower() for _, addr in getaddresses([_header(msg, "To"), _header(msg, "Cc")])],
+        in_reply_to=_header(msg, "In-Reply-To"),
+        references=refs,
+        headers={k.lower(): _header(msg, k) for k in set(msg.keys())},
+        text=text.replace("\r\n", "\n"),
+        html=sanitize_html(html) if html else "",
+        content_type=msg.get_content_type(),
+        attachments=attachments,
+        forwarded=forwarded,
+    )
+
+
+def _walk(
+    part: Message,
+    texts: list[str],
+    htmls: list[str],
+    attachments: list[dict[str, Any]],
+    forwarded: list[ParsedMail],
+) -> None:
+    ctype = part.get_content_type()
+    if ctype == "message/rfc822":
+        inner = part.get_payload()
+        inner_msg = inner[0] if isinstance(inner, list) and inner else None
+        if isinstance(inner_msg, Message):
+            # A forwarded message without a sender still counts as text of the question.
+            with contextlib.suppress(ParseError):
+                forwarded.append(_from_message(inner_msg))
+        return
+    if part.is_multipart():
+        children = [c for c in part.get_payload() if isinstance(c, Message)]
+        if ctype == "multipart/alternative":
+            plain = [c for c in children if c.get_content_type() == "text/plain"]
+            html = [c for c in children if c.get_content_type() == "text/html"]
+            if plain:
+                texts.append(decode_part(plain[-1]))
+            if html:
+                htmls.append(decode_part(html[-1]))
+            for child in children:
+                if child.get_content_type() not in ("text/plain", "text/html"):
+                    _walk(child, texts, htmls, attachments, forwarded)
+            return
+        for child in children:
+            _walk(child, texts, htmls, attachments, forwarded)
+        return
+    disposition = (part.get_content_disposition() or "").lower()
+    filename = part.get_filename() or ""
+    if disposition != "attachment" and not filename and ctype in ("text/plain", "text/html"):
+        (texts if ctype == "text/plain" else htmls).append(decode_part(part))
+        return
+    payload = part.get_payload(decode=True) or b""
+    assert isinstance(payload, bytes)
+    name = filename or f"unnamed.{ctype.split('/')[-1]}"
+    refused = name.lower().endswith(_EXECUTABLE)
+    attachments.append(
+        {
+            "name": name,
+            "type": ctype,
+            "size": len(payload),
+            "sha256": hashlib.sha256(payload).hexdigest(),
+            "inline": disposition == "inline",
+            "kept": not refused and len(payload) <= ATTACHMENT_KEEP_BYTES,
+            "refused": "executable" if refused else "",
+            "note": "Outlook TNEF (winmail.dat)" if name.lower() == "winmail.dat" else "",
+        }
+    )
+
+
+def as_email_message(msg: Message) -> EmailMessage:  # pragma: no cover - helper for typing
+    assert isinstance(msg, EmailMessage)
+    return msg

@@ -1,0 +1,1 @@
+"""Mail out: replies composed from approved drafts, sent by SMTP with a fixed Message-ID."""

@@ -1,0 +1,1 @@
+"""Matching: reading a question and finding the code records it is about."""

@@ -1,0 +1,51 @@
+"""SQLAlchemy models: import from here so Alembic and callers see one metadata."""
+
+from consultant.models.base import Base, utcnow
+from consultant.models.cases import (
+    AuditEvent,
+    Case,
+    Draft,
+    InboundMail,
+    MailboxCheckpoint,
+    Message,
+    Outbound,
+)
+from consultant.models.codes import (
+    AddOnEdit,
+    CodeNote,
+    CodeRecord,
+    FeeScheduleRow,
+    GpciLocality,
+    LocalityCounty,
+    Modifier,
+    MueLimit,
+    PlaceOfService,
+    PtpEdit,
+    Release,
+)
+from consultant.models.people import Reviewer, Subscriber
+
+__all__ = [
+    "AddOnEdit",
+    "AuditEvent",
+    "Base",
+    "Case",
+    "CodeNote",
+    "CodeRecord",
+    "Draft",
+    "FeeScheduleRow",
+    "GpciLocality",
+    "InboundMail",
+    "LocalityCounty",
+    "MailboxCheckpoint",
+    "Message",
+    "Modifier",
+    "MueLimit",
+    "Outbound",
+    "PlaceOfService",
+    "PtpEdit",
+    "Release",
+    "Reviewer",
+    "Subscriber",
+    "utcnow",
+]

@@ -1,0 +1,184 @@
+"""Cases, their messages, drafts, outbound replies and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consultant.models.base import Base, created_at, utcnow
+
+
+class InboundMail(Base):
+    """Raw bytes exactly as received, before any parsing: the edge writes only this.
+
+    Unique keys make a re-delivery (poller crash before the server flag, SMTP retry)
+    a no-op instead of a duplicate case.
+    """
+
+    __tablename__ = "inbound_mail"
+    __table_args__ = (
+        UniqueConstraint("mailbox", "uidvalidity", "uid"),
+        Index("ix_inbound_mail_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(998), unique=True)
+    source: Mapped[str] = mapped_column(String(20))  # imap | smtp | cli
+    mailbox: Mapped[str | None] = mapped_column(String(200))
+    uidvalidity: Mapped[int | None] = mapped_column(Integer)
+    uid: Mapped[int | None] = mapped_column(Integer)
+    envelope_from: Mapped[str] = mapped_column(String(320), default="")
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    # received -> processed | ignored | quarantined
+    status: Mapped[str] = mapped_column(String(20), default="received")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(String(998), default="")
+    from_address: Mapped[str] = mapped_column(String(320), default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    received_at: Mapped[datetime] = created_at()
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MailboxCheckpoint(Base):
+    """Last UID committed per IMAP mailbox and UIDVALIDITY epoch."""
+
+    __tablename__ = "mailbox_checkpoints"
+
+    mailbox: Mapped[str] = mapped_column(String(200), primary_key=True)
+    uidvalidity: Mapped[int] = mapped_column(Integer)
+    last_uid: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class Case(Base):
+    """One consultation: a thread of questions and answers with one subscriber."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_status", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(998), default="")
+    requester: Mapped[str] = mapped_column(String(320))
+    requester_name: Mapped[str] = mapped_column(String(200), default="")
+    subscriber_id: Mapped[int | None] = mapped_column(ForeignKey("subscribers.id"))
+    status: Mapped[str] = mapped_column(String(30), default="queued")
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("reviewers.id"))
+    needs_expert: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    # When the status last changed; the sweeper uses it to find stuck work.
+    status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="case", order_by="Message.id", cascade="all, delete-orphan"
+    )
+    drafts: Mapped[list[Draft]] = relationship(
+        back_populates="case", order_by="Draft.version", cascade="all, delete-orphan"
+    )
+
+
+class Message(Base):
+    """A parsed message on a case, inbound (question) or outbound (our reply)."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(10))  # in | out
+    message_id: Mapped[str] = mapped_column(String(998), index=True)
+    in_reply_to: Mapped[str] = mapped_column(String(998), default="")
+    references: Mapped[str] = mapped_column(Text, default="")
+    from_address: Mapped[str] = mapped_column(String(320), default="")
+    to_address: Mapped[str] = mapped_column(String(998), default="")
+    subject: Mapped[str] = mapped_column(String(998), default="")
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")  # sanitized for display
+    # Question text with quoted history and signature removed and PHI redacted.
+    clean_text: Mapped[str] = mapped_column(Text, default="")
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    inbound_mail_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_mail.id"))
+    created_at: Mapped[datetime] = created_at()
+
+    case: Mapped[Case] = relationship(back_populates="messages")
+
+
+class Draft(Base):
+    """A versioned proposed reply. Drafter versions and reviewer edits are both kept."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("case_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(320))  # "drafter" or a reviewer email
+    subject: Mapped[str] = mapped_column(String(998))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    analysis: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    confidence: Mapped[float] = mapped_column(default=0.0)
+    # The newest inbound message this draft answers; a later one means redraft.
+    based_on_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    created_at: Mapped[datetime] = created_at()
+
+    case: Mapped[Case] = relationship(back_populates="drafts")
+
+
+class Outbound(Base):
+    """A reply waiting to be sent. Its Message-ID is fixed at approval so a retry
+    can never send a second, different reply."""
+
+    __tablename__ = "outbound"
+    __table_args__ = (Index("ix_outbound_status", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"))
+    message_id: Mapped[str] = mapped_column(String(998), unique=True)
+    to_address: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(998))
+    in_reply_to: Mapped[str] = mapped_column(String(998), default="")
+    references: Mapped[str] = mapped_column(Text, default="")
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    # queued -> sending -> sent | failed
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    deliver_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = created_at()
+    status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEvent(Base):
+    """Who did what, when: every case transition and every sensitive view."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(320))
+    action: Mapped[str] = mapped_column(String(50))
+    from_status: Mapped[str] = mapped_column(String(30), default="")
+    to_status: Mapped[str] = mapped_column(String(30), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = created_at()

@@ -1,0 +1,1 @@
+"""Review: the reviewer workspace (web) and the actions it performs on cases."""

@@ -1,0 +1,76 @@
+"""The embedded supervisor: child processes started together and stopped cleanly."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+
+from sqlalchemy import select
+
+from consultant.config import Settings
+from consultant.db import transaction
+from consultant.models import Reviewer
+from consultant.review.passwords import generate_password, hash_password
+
+FIRST_REVIEWER = "reviewer@localhost"
+
+
+def prepare_database(settings: Settings) -> None:
+    from consultant.codes.knowledge import load_bundled_knowledge
+    from consultant.migrate import upgrade
+
+    upgrade(settings.db_url)
+    with transaction() as session:
+        load_bundled_knowledge(session)
+
+
+def ensure_first_reviewer(settings: Settings) -> tuple[str, str]:
+    """A reviewer for the newcomer, with a fresh generated password each start."""
+    password = generate_password()
+    with transaction() as session:
+        reviewer = session.scalar(select(Reviewer).where(Reviewer.email == FIRST_REVIEWER))
+        if reviewer is None:
+            reviewer = Reviewer(email=FIRST_REVIEWER, name="First reviewer", is_admin=True)
+            session.add(reviewer)
+        reviewer.password_hash = hash_password(password)
+        reviewer.active = True
+    return FIRST_REVIEWER, password
+
+
+class Supervisor:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.children: dict[str, subprocess.Popen[bytes]] = {}
+        self._stopping = False
+
+    def start(self, name: str, argv: list[str]) -> None:
+        self.children[name] = subprocess.Popen(argv, env=self.env, start_new_session=True)
+
+    def wait(self) -> None:
+        """Until Ctrl-C / SIGTERM, or until a child dies (then everything stops)."""
+
+        def _stop(*_: object) -> None:
+            self._stopping = True
+
+        signal.signal(signal.SIGINT, _stop)
+        signal.signal(signal.SIGTERM, _stop)
+        while not self._stopping:
+            for name, child in self.children.items():
+                if child.poll() is not None:
+                    print(f"{name} exited with {child.returncode}; stopping", flush=True)
+                    return
+            time.sleep(0.3)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        for child in self.children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for child in self.children.values():
+            try:
+                child.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        print("stopped", flush=True)

@@ -1,0 +1,92 @@
+"""Fixtures: real servers per session, a fresh migrated database per test on SQLite and
+on Postgres, settings pointed at them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from consultant.config import Settings, get_settings, reset_settings
+from consultant.db import engine_for, session_factory
+from consultant.migrate import upgrade
+from tests.servers import Dovecot, Postgres, Redis, start_dovecot, start_postgres, start_redis
+
+SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "cms"
+TEST_SECRET = "test-secret-key-not-for-production"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Postgres]:
+    server = start_postgres()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[Redis]:
+    server = start_redis()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def dovecot_server() -> Iterator[Dovecot]:
+    server = start_dovecot()
+    yield server
+    server.stop()
+
+
+def use_settings(monkeypatch: pytest.MonkeyPatch, **values: object) -> Settings:
+    """Set CONSULTANT_* variables and return fresh settings (the worker tasks read them)."""
+    for key, value in values.items():
+        monkeypatch.setenv(f"CONSULTANT_{key.upper()}", str(value))
+    reset_settings()
+    settings = get_settings()
+    from workers.app import app, celery_config
+
+    app.conf.update(celery_config(settings))
+    return settings
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'consultant.db'}"
+    else:
+        url = request.getfixturevalue("postgres_server").create_database()
+    monkeypatch.setenv("CONSULTANT_ENV_FILE", str(tmp_path / "no.env"))
+    use_settings(
+        monkeypatch,
+        home=tmp_path / "home",
+        database_url=url,
+        secret_key=TEST_SECRET,
+        broker_url="memory://",
+    )
+    upgrade(url)
+    yield url
+    engine_for(url).dispose()
+    reset_settings()
+
+
+@pytest.fixture
+def session(db_url: str) -> Iterator[Session]:
+    s = session_factory(engine_for(db_url))()
+    yield s
+    s.rollback()
+    s.close()
+
+
+@pytest.fixture
+def eager_tasks(db_url: str) -> Iterator[None]:
+    """Run published tasks in-process, right after the publishing commit."""
+    from workers.app import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False

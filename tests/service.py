@@ -1,0 +1,71 @@
+"""The service's own processes (worker, web, poller, smtpd) as subprocesses for tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from tests.servers import wait_port
+
+T = TypeVar("T")
+
+
+class ServiceProcesses:
+    def __init__(self, env: dict[str, str], logdir: Path) -> None:
+        self.env = {**os.environ, **env}
+        self.logdir = logdir
+        self.children: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start(self, name: str, wait_for_port: int | None = None) -> None:
+        log = (self.logdir / f"{name}.log").open("wb")
+        self.children[name] = subprocess.Popen(
+            [sys.executable, "-m", "consultant.cli", name],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        if wait_for_port:
+            try:
+                wait_port(wait_for_port, timeout=30)
+            except TimeoutError:
+                raise RuntimeError(f"{name} did not start:\n{self.log(name)}") from None
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        child = self.children.pop(name)
+        os.killpg(child.pid, sig)
+        child.wait(10)
+
+    def log(self, name: str) -> str:
+        path = self.logdir / f"{name}.log"
+        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+
+    def stop(self) -> None:
+        for child in self.children.values():
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+        for child in self.children.values():
+            try:
+                child.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
+        self.children.clear()
+
+
+def eventually(check: Callable[[], T | None], timeout: float = 30.0, what: str = "condition") -> T:
+    """Poll ``check`` until it returns something truthy."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.1)

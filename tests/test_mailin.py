@@ -1,0 +1,106 @@
+"""From stored bytes to cases: dedup, threading, loops and quarantine."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from consultant.cases import states
+from consultant.cases.tags import case_tag
+from consultant.config import get_settings
+from consultant.mailin.process import process_inbound
+from consultant.mailin.store import message_id_of, store_inbound
+from consultant.models import Case, InboundMail, Message
+from tests.mail import question
+
+
+def _ingest(session: Session, raw: bytes, **kw: object) -> tuple[int, str]:
+    stored = store_inbound(session, raw, "test", **kw)  # type: ignore[arg-type]
+    session.commit()
+    outcome = process_inbound(session, stored.inbound_id, get_settings())
+    session.commit()
+    return outcome.case_id or 0, outcome.status
+
+
+def test_same_message_id_is_stored_once(session: Session) -> None:
+    raw = question("Is 96521 bundled with 99211?", message_id="<dup@clinic.example>")
+    first = store_inbound(session, raw, "smtp")
+    second = store_inbound(session, raw, "imap", mailbox="consult", uidvalidity=1, uid=7)
+    session.commit()
+    assert first.created and not second.created
+    assert first.inbound_id == second.inbound_id
+    assert session.scalar(select(func.count()).select_from(InboundMail)) == 1
+
+
+def test_missing_message_id_is_minted_stably() -> None:
+    raw = b"From: a@b.example\r\nSubject: x\r\n\r\nbody\r\n"
+    assert message_id_of(raw) == message_id_of(raw)
+    assert message_id_of(raw).startswith("<minted.")
+    assert message_id_of(raw) != message_id_of(raw + b"more")
+
+
+def test_question_opens_case_and_reply_threads_onto_it(session: Session) -> None:
+    case_id, status = _ingest(
+        session, question("Can 96521 go with 99213?", message_id="<q@clinic.example>")
+    )
+    assert status == "processed"
+    case = session.get(Case, case_id)
+    assert case is not None and case.status == states.QUEUED
+    # Pretend it was answered, then the subscriber writes back.
+    case.status = states.ANSWERED
+    session.commit()
+    follow = question(
+        "Thanks, and with 99214?",
+        subject="Re: Coding question",
+        in_reply_to="<q@clinic.example>",
+        references="<q@clinic.example>",
+    )
+    again, _ = _ingest(session, follow)
+    assert again == case_id
+    session.refresh(case)
+    assert case.status == states.QUEUED
+    assert (
+        session.scalar(select(func.count()).select_from(Message).where(Message.case_id == case_id))
+        == 2
+    )
+
+
+def test_subject_tag_needs_the_right_token_and_sender(session: Session) -> None:
+    case_id, _ = _ingest(session, question("What is 96523?"))
+    secret = get_settings().secret_key
+    good = question("more", subject=f"Re: x {case_tag(case_id, secret)}")
+    assert _ingest(session, good)[0] == case_id
+    forged = question("more", subject=f"Re: x [Case #{case_id}/00000000]")
+    assert _ingest(session, forged)[0] != case_id
+    stranger = question(
+        "more", sender="other@elsewhere.example", subject=f"Re: x {case_tag(case_id, secret)}"
+    )
+    assert _ingest(session, stranger)[0] != case_id
+
+
+def test_auto_replies_never_open_cases(session: Session) -> None:
+    for headers in (
+        {"Auto-Submitted": "auto-replied"},
+        {"Precedence": "bulk"},
+        {"X-Autoreply": "yes"},
+        {"List-Id": "<coders.lists.example>"},
+    ):
+        case_id, status = _ingest(session, question("I am out of the office", headers=headers))
+        assert (case_id, status) == (0, "ignored"), headers
+    assert session.scalar(select(func.count()).select_from(Case)) == 0
+
+
+def test_unparseable_mail_is_quarantined_with_reason(session: Session) -> None:
+    _, status = _ingest(session, b"Subject: no sender here\r\n\r\nhello\r\n")
+    assert status == "quarantined"
+    row = session.scalars(select(InboundMail)).one()
+    assert row.status == "quarantined" and "sender" in row.reason
+
+
+def test_processing_twice_changes_nothing(session: Session) -> None:
+    stored = store_inbound(session, question("What is 96522?"), "smtp")
+    session.commit()
+    assert process_inbound(session, stored.inbound_id, get_settings()).status == "processed"
+    session.commit()
+    assert process_inbound(session, stored.inbound_id, get_settings()).status == "skipped"
+    assert session.scalar(select(func.count()).select_from(Case)) == 1

@@ -1,0 +1,1 @@
+"""Celery app and thin task wrappers; the work itself lives in ``consultant``."""

@@ -1,0 +1,49 @@
+"""The Celery application. Redis in production; a file-system transport embedded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery
+
+from consultant.config import Settings, get_settings
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "broker_url": settings.broker,
+        "task_ignore_result": True,
+        # Acknowledge after the task ran, so a worker killed mid-task leaves the message
+        # for another; tasks are idempotent, so running twice is safe.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_default_queue": "consultant",
+        "broker_connection_retry_on_startup": True,
+        "worker_hijack_root_logger": False,
+        "beat_schedule": {
+            "sweep": {"task": "workers.tasks.sweep", "schedule": 30.0},
+        },
+        "imports": ["workers.tasks"],
+    }
+    if settings.broker.startswith("filesystem://"):
+        folder = settings.broker_dir
+        for sub in ("queue", "processed"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+        config["broker_transport_options"] = {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
+            "polling_interval": 0.1,
+        }
+    return config
+
+
+def make_app(settings: Settings | None = None) -> Celery:
+    celery = Celery("consultant")
+    celery.conf.update(celery_config(settings or get_settings()))
+    return celery
+
+
+app = make_app()

@@ -41,8 +41,10 @@ def _after_rollback(session: Session) -> None:
 
 def publish_now_commit_unsafe(task: str, *args: Any) -> None:
     """Publish immediately. Only for ids already committed (the sweeper, the CLI)."""
-    from workers.app import app
+    # Importing the tasks module is what registers the tasks on the Celery app.
+    from workers import tasks
 
+    app = tasks.app
     try:
         app.tasks[task].apply_async(args=list(args))
     except Exception:  # the sweeper re-publishes from the database

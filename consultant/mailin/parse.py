@@ -87,6 +87,16 @@ def _header(msg: Message, name: str) -> str:
     return " ".join(str(value or "").split())
 
 
+def summary_headers(raw: bytes) -> tuple[str, str]:
+    """(subject, sender address) read leniently, for mail that may not parse at all."""
+    try:
+        headers = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+        subject = _header(headers, "Subject")
+        return subject, parseaddr(_header(headers, "From"))[1].lower()
+    except Exception:  # whatever the damage, quarantine still gets a row
+        return "", ""
+
+
 def parse(raw: bytes, message_id: str = "") -> ParsedMail:
     """Parse raw RFC 5322 bytes. Raises ParseError for what cannot be read at all."""
     if not raw.strip():

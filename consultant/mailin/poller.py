@@ -89,10 +89,11 @@ class Poller:
         stored = 0
         for start in range(0, len(uids), FETCH_BATCH):
             batch = sorted(uids[start : start + FETCH_BATCH])
-            fetched = client.fetch(batch, ["RFC822"])
+            # BODY.PEEK: a plain RFC822 fetch sets \\Seen before our commit.
+            fetched = client.fetch(batch, ["BODY.PEEK[]"])
             with transaction(self.engine) as session:
                 for uid in batch:
-                    raw = fetched.get(uid, {}).get(b"RFC822")
+                    raw = fetched.get(uid, {}).get(b"BODY[]")
                     if raw is None:
                         continue  # expunged between SEARCH and FETCH
                     result = store_inbound(

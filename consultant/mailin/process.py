@@ -19,7 +19,7 @@ from consultant.cases.threading import find_case
 from consultant.config import Settings
 from consultant.mailin.classify import Kind, classify
 from consultant.mailin.clean import question_of
-from consultant.mailin.parse import ParsedMail, ParseError, parse
+from consultant.mailin.parse import ParsedMail, ParseError, parse, summary_headers
 from consultant.mailin.phi import redact
 from consultant.models import Case, InboundMail, Message, Subscriber, utcnow
 
@@ -39,6 +39,8 @@ def process_inbound(session: Session, inbound_id: int, settings: Settings) -> Ou
     if row is None or row.status != "received":
         return Outcome("skipped")
     row.attempts += 1
+    subject, sender = summary_headers(row.raw)
+    row.subject, row.from_address = subject[:998], sender[:320]
     if row.size > settings.smtpd_max_bytes:
         return quarantine(
             row, f"message is {row.size} bytes, over the {settings.smtpd_max_bytes} limit"
@@ -47,8 +49,6 @@ def process_inbound(session: Session, inbound_id: int, settings: Settings) -> Ou
         mail = parse(row.raw, row.message_id)
     except ParseError as exc:
         return quarantine(row, str(exc))
-    row.subject = mail.subject[:998]
-    row.from_address = mail.from_address[:320]
     kind, why = classify(mail)
     if kind is not Kind.QUESTION:
         return _finish(row, "ignored", f"{kind.value}: {why}")

@@ -1,0 +1,141 @@
+"""Every CMS file in ../shared/data/cms imported into SQLite and Postgres, checked against
+known facts; malformed files refused with file:line and nothing applied."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from consultant.codes import lookup
+from consultant.codes.importers.base import ImportFileError
+from consultant.codes.importers.cli import expand, import_one
+from consultant.codes.importers.detect import NotReferenceData
+from consultant.codes.page import code_page
+from consultant.db import engine_for, session_factory, transaction
+from consultant.migrate import upgrade
+from consultant.models import CodeRecord, FeeScheduleRow, PtpEdit, Release
+from tests.conftest import SHARED_DATA, TEST_SECRET, use_settings
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def loaded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A database with every shared CMS file imported once per backend."""
+    home = tmp_path_factory.mktemp("import")
+    if request.param == "sqlite":
+        url = f"sqlite:///{home / 'consultant.db'}"
+    else:
+        url = request.getfixturevalue("postgres_server").create_database()
+    mp = pytest.MonkeyPatch()
+    use_settings(mp, home=home, database_url=url, secret_key=TEST_SECRET, broker_url="memory://")
+    upgrade(url)
+    for path in expand([SHARED_DATA]):
+        try:
+            import_one(path)
+        except NotReferenceData:
+            pass
+    import_one(Path("simple-icd-10-cm"))
+    yield url
+    engine_for(url).dispose()
+    mp.undo()
+
+
+@pytest.fixture
+def ref(loaded: str) -> Iterator[Session]:
+    s = session_factory(engine_for(loaded))()
+    yield s
+    s.close()
+
+
+def test_known_facts(ref: Session) -> None:
+    jan = ref.scalar(
+        select(Release).where(Release.kind == "pfs_rvu", Release.effective_date == date(2025, 1, 1))
+    )
+    assert jan is not None
+    row = ref.get(FeeScheduleRow, (jan.id, "96521", ""))
+    assert row is not None and float(row.nf_total) == 3.53 and float(row.work_rvu) == 0.21
+    edits = lookup.active_edits_between(ref, ["96521", "99211"], date(2024, 8, 1))
+    assert [(e.column1, e.column2, e.modifier_indicator) for e in edits] == [
+        ("96521", "99211", "0")
+    ]
+    mue = lookup.mue(ref, "96523")
+    assert mue is not None and mue.units == 1
+
+
+def test_every_kind_is_loaded(ref: Session) -> None:
+    kinds = set(ref.scalars(select(Release.kind)))
+    assert {
+        "pfs_rvu",
+        "hcpcs",
+        "ptp",
+        "mue",
+        "aoc",
+        "pos",
+        "modifiers",
+        "gpci",
+        "localities",
+        "icd10",
+    } <= kinds
+    assert ref.scalar(select(func.count()).select_from(PtpEdit)) == 2_546_017
+    systems = dict(
+        ref.execute(select(CodeRecord.system, func.count()).group_by(CodeRecord.system)).all()
+    )
+    assert systems["HCPCS"] >= 8_600 and systems["ICD-10-CM"] >= 70_000 and systems["CPT"] >= 7_000
+    j2405 = ref.get(CodeRecord, ("HCPCS", "J2405"))
+    assert j2405 is not None and "ondansetron" in j2405.long_description.lower()
+
+
+def test_newer_release_is_current_and_older_kept_for_earlier_dates(ref: Session) -> None:
+    in_may = lookup.rvus(ref, "96521", date(2025, 5, 1))
+    in_nov = lookup.rvus(ref, "96521", date(2025, 11, 1))
+    assert in_may is not None and in_nov is not None
+    assert "2025-01-01" in in_may.release and "2025-10-01" in in_nov.release
+
+
+def test_code_page(ref: Session) -> None:
+    page = code_page(ref, "96521", locality="01112-54")
+    assert page is not None
+    assert page["system"] == "CPT" and page["section"] == "Medicine"
+    first = page["fee_schedule"][0]
+    assert first["nf_payment"] == "114.18" and "locality_nf_payment" in first
+    assert first["work_rank"]["percentile"] < 50
+    assert page["ptp"]["as_column1"] > 0 and page["mue"]["units"] >= 1
+    assert any(e["column2"] == "99211" for e in page["ptp"]["edits"])
+
+
+def test_reimport_changes_nothing(loaded: str) -> None:
+    path = SHARED_DATA / "ncci_2024" / "ncci_mue_practitioner_2024-07-01.csv"
+    with transaction() as s:
+        before = s.scalar(select(func.count()).select_from(Release))
+    assert import_one(path).skipped
+    with transaction() as s:
+        assert s.scalar(select(func.count()).select_from(Release)) == before
+
+
+def test_malformed_file_is_refused_with_line_and_nothing_applied(
+    loaded: str, tmp_path: Path
+) -> None:
+    good = (SHARED_DATA / "ncci_2024" / "ncci_ptp_practitioner_2024-07-01.csv.gz").open("rb")
+    lines = gzip.decompress(good.read()).decode().splitlines()[:1000]
+    good.close()
+    lines[500] = "96521,99211,9999-12-31,7,bad indicator"
+    bad = tmp_path / "ncci_ptp_practitioner_2030-01-01.csv"
+    bad.write_text("\n".join(lines) + "\n")
+    with transaction() as s:
+        before = s.scalar(select(func.count()).select_from(PtpEdit))
+    with pytest.raises(ImportFileError) as info:
+        import_one(bad)
+    assert info.value.line == 501 and "modifier indicator" in info.value.reason
+    assert str(bad) in str(info.value)
+    with transaction() as s:
+        assert s.scalar(select(func.count()).select_from(PtpEdit)) == before
+        assert s.scalar(select(Release).where(Release.effective_date == date(2030, 1, 1))) is None

@@ -1,0 +1,42 @@
+"""A lost broker message is recovered from the database by the sweeper."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from consultant.cases import states
+from consultant.db import transaction
+from consultant.mailin.store import store_inbound
+from consultant.models import Case, InboundMail
+from consultant.sweeper import sweep
+from tests.mail import question
+
+
+def test_sweeper_finishes_work_whose_message_was_lost(session: Session, db_url: str) -> None:
+    # Stored and committed, but the broker message never arrived (memory broker, no worker).
+    with transaction() as s:
+        store_inbound(s, question("Can 96521 and 99211 be billed together?"), "smtp")
+    assert session.scalars(select(InboundMail)).one().status == "received"
+    assert session.scalars(select(Case)).first() is None
+
+    from workers.app import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    try:
+        with transaction() as s:
+            swept = sweep(s, older_than_seconds=0)
+        assert swept.inbound == 1
+    finally:
+        app.conf.task_always_eager = False
+    session.expire_all()
+    case = session.scalars(select(Case)).one()
+    assert case.status == states.AWAITING_REVIEW and case.drafts
+
+
+@pytest.mark.usefixtures("eager_tasks")
+def test_sweeper_leaves_fresh_work_alone(session: Session) -> None:
+    with transaction() as s:
+        assert sweep(s, older_than_seconds=3600).inbound == 0

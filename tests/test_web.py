@@ -1,0 +1,125 @@
+"""The workspace over HTTP: login, CSRF, errors shown back on the form, audited views."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
+
+from consultant.cases import states
+from consultant.models import AuditEvent, Case, Draft, Message, Outbound, Reviewer
+from consultant.review.passwords import hash_password
+from consultant.review.web import create_app
+
+
+def _setup(session: Session) -> Case:
+    case = Case(
+        subject="Pump refill", requester="coder@clinic.example", status=states.AWAITING_REVIEW
+    )
+    session.add(case)
+    session.flush()
+    session.add(
+        Message(
+            case_id=case.id,
+            direction="in",
+            message_id="<q@clinic.example>",
+            body_text="Patient John Smith DOB 01/02/1950 needs 96521",
+            clean_text="Patient [NAME] DOB [DOB] needs 96521",
+        )
+    )
+    session.add(
+        Draft(
+            case_id=case.id,
+            version=1,
+            author="drafter",
+            subject="Re: Pump refill",
+            body_text="Report 96521.",
+            analysis={},
+        )
+    )
+    session.add(Reviewer(email="r@clinic.example", password_hash=hash_password("right-password")))
+    session.commit()
+    return case
+
+
+def _login(client: TestClient) -> str:
+    page = client.post(
+        "/login",
+        data={"email": "r@clinic.example", "password": "right-password", "next": "/"},
+        follow_redirects=True,
+    )
+    assert page.status_code == 200
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get("/cases/1").text)
+    assert found
+    return found.group(1)
+
+
+def test_login_required_and_wrong_password(session: Session) -> None:
+    _setup(session)
+    client = TestClient(create_app())
+    assert client.get("/", follow_redirects=False).status_code == 303
+    bad = client.post("/login", data={"email": "r@clinic.example", "password": "nope", "next": "/"})
+    assert bad.status_code == 401 and "Wrong email or password" in bad.text
+
+
+def test_redacted_by_default_and_original_view_audited(session: Session) -> None:
+    case = _setup(session)
+    client = TestClient(create_app())
+    _login(client)
+    page = client.get(f"/cases/{case.id}").text
+    assert "[NAME]" in page and "John Smith" not in page
+    assert "John Smith" in client.get(f"/cases/{case.id}?original=1").text
+    session.expire_all()
+    actions = session.scalars(select(AuditEvent.action).where(AuditEvent.case_id == case.id)).all()
+    assert "viewed_original" in actions
+
+
+def test_post_without_csrf_is_refused(session: Session) -> None:
+    case = _setup(session)
+    client = TestClient(create_app())
+    _login(client)
+    response = client.post(f"/cases/{case.id}/approve", data={"subject": "x", "body": "y"})
+    assert response.status_code == 403
+
+
+def test_bad_field_is_shown_back_with_the_text_kept(session: Session) -> None:
+    case = _setup(session)
+    client = TestClient(create_app())
+    csrf = _login(client)
+    response = client.post(
+        f"/cases/{case.id}/approve", data={"csrf": csrf, "subject": "", "body": "My careful edit"}
+    )
+    assert response.status_code == 422
+    assert "The subject cannot be empty" in response.text and "My careful edit" in response.text
+    session.expire_all()
+    assert session.get(Case, case.id).status == states.AWAITING_REVIEW  # type: ignore[union-attr]
+    assert session.scalars(select(Outbound)).first() is None
+
+
+def test_approve_queues_exactly_one_reply(session: Session) -> None:
+    case = _setup(session)
+    client = TestClient(create_app())
+    csrf = _login(client)
+    response = client.post(
+        f"/cases/{case.id}/approve",
+        data={"csrf": csrf, "subject": "Re: Pump refill", "body": "Edited."},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    again = client.post(
+        f"/cases/{case.id}/approve",
+        data={"csrf": csrf, "subject": "Re: Pump refill", "body": "Edited."},
+    )
+    assert again.status_code == 422 and "only a case awaiting review" in again.text
+    session.expire_all()
+    [out] = session.scalars(select(Outbound)).all()
+    assert out.body_text.strip() == "Edited." and out.in_reply_to == "<q@clinic.example>"
+
+
+def test_health_and_metrics(session: Session) -> None:
+    _setup(session)
+    client = TestClient(create_app())
+    assert client.get("/health").json() == {"status": "ok"}
+    assert 'consultant_cases{status="awaiting_review"} 1' in client.get("/metrics").text

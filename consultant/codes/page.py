@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from consultant.codes import explain as ex
@@ -18,6 +19,7 @@ from consultant.models import (
     CodeRecord,
     FeeScheduleRow,
     GpciLocality,
+    PtpCodeCount,
     PtpEdit,
     Release,
 )
@@ -173,23 +175,37 @@ def _work_rank(
     session: Session, release_id: int, code: str, work: Decimal
 ) -> dict[str, Any] | None:
     bounds = section_range(code)
-    if bounds is None:
+    if bounds is None or work <= 0:
         return None
-    base = (
-        select(func.count())
-        .select_from(FeeScheduleRow)
-        .where(
-            FeeScheduleRow.release_id == release_id,
-            FeeScheduleRow.modifier == "",
-            FeeScheduleRow.code.between(*bounds),
-            FeeScheduleRow.work_rvu > 0,
+    values = _section_work_values(session, release_id, bounds)
+    if not values:
+        return None
+    below = bisect_left(values, float(work))
+    return {
+        "section": section_of(code),
+        "percentile": round(100 * below / len(values)),
+        "codes": len(values),
+    }
+
+
+_WORK_VALUES: dict[tuple[str, int, tuple[str, str]], list[float]] = {}
+
+
+def _section_work_values(session: Session, release_id: int, bounds: tuple[str, str]) -> list[float]:
+    """Sorted work RVUs (> 0) of a section in a release; a release never changes once
+    imported, so the list is kept for the life of the process."""
+    key = (str(session.get_bind().engine.url), release_id, bounds)
+    if key not in _WORK_VALUES:
+        rows = session.scalars(
+            select(FeeScheduleRow.work_rvu).where(
+                FeeScheduleRow.release_id == release_id,
+                FeeScheduleRow.modifier == "",
+                FeeScheduleRow.code.between(*bounds),
+                FeeScheduleRow.work_rvu > 0,
+            )
         )
-    )
-    total = session.scalar(base) or 0
-    if not total or work <= 0:
-        return None
-    below = session.scalar(base.where(FeeScheduleRow.work_rvu < work)) or 0
-    return {"section": section_of(code), "percentile": round(100 * below / total), "codes": total}
+        _WORK_VALUES[key] = sorted(float(v) for v in rows)
+    return _WORK_VALUES[key]
 
 
 def _ptp(session: Session, code: str) -> dict[str, Any]:
@@ -197,47 +213,39 @@ def _ptp(session: Session, code: str) -> dict[str, Any]:
     if release is None:
         return {"release": None, "as_column1": 0, "as_column2": 0, "edits": []}
     label = release_label(release)
-    active = (PtpEdit.release_id == release.id) & (PtpEdit.deletion_date.is_(None))
-    as1 = (
-        session.scalar(
-            select(func.count()).select_from(PtpEdit).where(active, PtpEdit.column1 == code)
-        )
-        or 0
-    )
-    as2 = (
-        session.scalar(
-            select(func.count()).select_from(PtpEdit).where(active, PtpEdit.column2 == code)
-        )
-        or 0
-    )
-    # The most relevant: edits with the codes most often billed beside this one first
-    # (E/M and the code's own family), then by code.
-    rows = session.scalars(
-        select(PtpEdit)
-        .where(active, (PtpEdit.column1 == code) | (PtpEdit.column2 == code))
-        .order_by(PtpEdit.column1, PtpEdit.column2)
-        .limit(400)
-    ).all()
-    family = code[:3]
-    rows = sorted(
-        rows,
-        key=lambda r: (
-            not _is_em(r.column1 if r.column2 == code else r.column2),
-            (r.column1 if r.column2 == code else r.column2)[:3] != family,
-        ),
-    )
+    counts = session.get(PtpCodeCount, (release.id, code))
+    rows: list[tuple[str, str, str, str]] = []
+    # One query per side so each uses its index; a hundred rows are enough to pick from.
+    cols = (PtpEdit.column1, PtpEdit.column2, PtpEdit.modifier_indicator, PtpEdit.rationale)
+    for column in (PtpEdit.column1, PtpEdit.column2):
+        active = (PtpEdit.release_id == release.id) & (column == code)
+        rows += session.execute(
+            select(*cols).where(active, PtpEdit.deletion_date.is_(None)).limit(100)
+        ).tuples()
+
+    # The most relevant first: E/M codes (the commonest same-day question), then the
+    # code's own family, then by number.
+    def other(r: tuple[str, str, str, str]) -> str:
+        return r[0] if r[1] == code else r[1]
+
+    rows.sort(key=lambda r: (not _is_em(other(r)), other(r)[:3] != code[:3], other(r)))
     edits = [
         {
-            "column1": r.column1,
-            "column2": r.column2,
-            "modifier_indicator": r.modifier_indicator,
-            "meaning": lookup.MODIFIER_INDICATOR_MEANING.get(r.modifier_indicator, ""),
-            "rationale": r.rationale,
+            "column1": c1,
+            "column2": c2,
+            "modifier_indicator": mi,
+            "meaning": lookup.MODIFIER_INDICATOR_MEANING.get(mi, ""),
+            "rationale": rationale,
             "release": label,
         }
-        for r in rows[:TOP_EDITS]
+        for c1, c2, mi, rationale in rows[:TOP_EDITS]
     ]
-    return {"release": label, "as_column1": as1, "as_column2": as2, "edits": edits}
+    return {
+        "release": label,
+        "as_column1": counts.as_column1 if counts else 0,
+        "as_column2": counts.as_column2 if counts else 0,
+        "edits": edits,
+    }
 
 
 def _is_em(code: str) -> bool:

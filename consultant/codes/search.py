@@ -7,6 +7,7 @@ the database behind it.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import threading
@@ -90,6 +91,8 @@ _STOP = frozenset(
         "correct",
     ]
 )
+# A query scores at most about this many documents (see CodeIndex.search).
+CANDIDATE_LIMIT = 3000
 # Field weights: our own titles and lay terms are written to be searched.
 _W_TITLE, _W_SYNONYM, _W_PLAIN, _W_DESCRIPTOR = 3.0, 3.0, 1.2, 1.5
 
@@ -155,40 +158,48 @@ class CodeIndex:
     def search(
         self, query: str, limit: int = 10, systems: tuple[str, ...] | None = None
     ) -> list[Hit]:
-        query_tokens = list(dict.fromkeys(tokens(query)))
-        if not query_tokens:
+        known = sorted(
+            (t for t in dict.fromkeys(tokens(query)) if t in self.postings),
+            key=lambda t: len(self.postings[t]),
+        )
+        if not known:
             return []
         n = max(len(self.docs), 1)
-        scores: dict[int, float] = defaultdict(float)
-        for tok in query_tokens:
-            posting = self.postings.get(tok)
-            if not posting:
-                continue
+        docs = self.docs
+        # Candidates come from the rarest words; common words ("left", "injection") only
+        # add to documents already found, so a query costs about its rarest postings.
+        scores: dict[int, float] = {}
+        used = 0
+        for tok in known:
+            posting = self.postings[tok]
+            if used and len(scores) + len(posting) > CANDIDATE_LIMIT:
+                break
+            used += 1
             idf = math.log(1 + n / len(posting))
             for doc_id, weight in posting.items():
-                scores[doc_id] += idf * weight
-        present = set(query_tokens)
+                if systems is None or docs[doc_id].system in systems:
+                    scores[doc_id] = scores.get(doc_id, 0.0) + idf * weight
+        for tok in known[used:]:
+            posting = self.postings[tok]
+            idf = math.log(1 + n / len(posting))
+            for doc_id in scores:
+                extra = posting.get(doc_id)
+                if extra:
+                    scores[doc_id] += idf * extra
+        present = set(known)
         phrased: set[int] = set()
-        for doc_id in list(scores):
-            doc = self.docs[doc_id]
-            if systems and doc.system not in systems:
-                del scores[doc_id]
-                continue
+        for doc_id in scores:
             # Every word of a lay term found in the question is strong evidence: "refilled
             # the portable chemo pump" carries "chemo pump refill" and "portable pump".
-            best = max((len(p) for p in doc.phrases if len(p) >= 2 and p <= present), default=0)
+            best = max(
+                (len(p) for p in docs[doc_id].phrases if len(p) >= 2 and p <= present), default=0
+            )
             if best:
                 scores[doc_id] += 4.0 * best
                 phrased.add(doc_id)
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], self.docs[kv[0]].code))[:limit]
+        ranked = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], docs[kv[0]].code))
         return [
-            Hit(
-                self.docs[d].code,
-                self.docs[d].system,
-                self.docs[d].title,
-                round(s, 3),
-                d in phrased,
-            )
+            Hit(docs[d].code, docs[d].system, docs[d].title, round(s, 3), d in phrased)
             for d, s in ranked
         ]
 

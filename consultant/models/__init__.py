@@ -20,6 +20,7 @@ from consultant.models.codes import (
     Modifier,
     MueLimit,
     PlaceOfService,
+    PtpCodeCount,
     PtpEdit,
     Release,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "MueLimit",
     "Outbound",
     "PlaceOfService",
+    "PtpCodeCount",
     "PtpEdit",
     "Release",
     "Reviewer",

@@ -37,6 +37,7 @@ class CodeRecord(Base):
     """A CPT, HCPCS Level II or ICD-10-CM code with its descriptors (latest release wins)."""
 
     __tablename__ = "code_records"
+    __table_args__ = (Index("ix_code_records_code", "code"),)
 
     system: Mapped[str] = mapped_column(String(10), primary_key=True)  # CPT|HCPCS|ICD-10-CM
     code: Mapped[str] = mapped_column(String(10), primary_key=True)
@@ -111,6 +112,18 @@ class PtpEdit(Base):
     deletion_date: Mapped[date | None] = mapped_column(Date)
     modifier_indicator: Mapped[str] = mapped_column(String(1))
     rationale: Mapped[str] = mapped_column(String(200), default="")
+
+
+class PtpCodeCount(Base):
+    """How many active edits a code has as column 1 and as column 2 in a release,
+    counted once at import so a code page need not count millions of rows."""
+
+    __tablename__ = "ptp_code_counts"
+
+    release_id: Mapped[int] = mapped_column(ForeignKey("releases.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    as_column1: Mapped[int] = mapped_column(Integer, default=0)
+    as_column2: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class MueLimit(Base):

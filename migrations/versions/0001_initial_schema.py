@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 12:55:08.225344
+Create Date: 2026-11-22 13:07:01.911799
 """
 
 from alembic import op
@@ -153,6 +153,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['release_id'], ['releases.id'], name=op.f('fk_code_records_release_id_releases')),
     sa.PrimaryKeyConstraint('system', 'code', name=op.f('pk_code_records'))
     )
+    with op.batch_alter_table('code_records', schema=None) as batch_op:
+        batch_op.create_index('ix_code_records_code', ['code'], unique=False)
+
     op.create_table('fee_schedule',
     sa.Column('release_id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=10), nullable=False),
@@ -219,6 +222,14 @@ def upgrade() -> None:
     sa.Column('rationale', sa.String(length=200), nullable=False),
     sa.ForeignKeyConstraint(['release_id'], ['releases.id'], name=op.f('fk_mue_limits_release_id_releases')),
     sa.PrimaryKeyConstraint('release_id', 'code', name=op.f('pk_mue_limits'))
+    )
+    op.create_table('ptp_code_counts',
+    sa.Column('release_id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=10), nullable=False),
+    sa.Column('as_column1', sa.Integer(), nullable=False),
+    sa.Column('as_column2', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['release_id'], ['releases.id'], name=op.f('fk_ptp_code_counts_release_id_releases')),
+    sa.PrimaryKeyConstraint('release_id', 'code', name=op.f('pk_ptp_code_counts'))
     )
     op.create_table('ptp_edits',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -350,11 +361,15 @@ def downgrade() -> None:
         batch_op.drop_index('ix_ptp_edits_column2')
 
     op.drop_table('ptp_edits')
+    op.drop_table('ptp_code_counts')
     op.drop_table('mue_limits')
     op.drop_table('modifiers')
     op.drop_table('locality_counties')
     op.drop_table('gpci_localities')
     op.drop_table('fee_schedule')
+    with op.batch_alter_table('code_records', schema=None) as batch_op:
+        batch_op.drop_index('ix_code_records_code')
+
     op.drop_table('code_records')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index('ix_cases_status')

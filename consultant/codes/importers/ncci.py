@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from consultant.codes.importers.base import ImportFileError, Progress, bulk_insert, parse_date
-from consultant.models import AddOnEdit, MueLimit, PtpEdit, Release
+from consultant.models import AddOnEdit, MueLimit, PtpCodeCount, PtpEdit, Release
 
 _CODE = re.compile(r"^[0-9A-Z]{4}[0-9A-Z]$")
 _INDICATORS = frozenset({"0", "1", "9"})
@@ -114,9 +116,28 @@ def load_ptp(
                 dele = deletion
             else:
                 dele = _date(deletion, path, line_no, "deletion date")
+            if dele is None:
+                as_column1[col1] += 1
+                as_column2[col2] += 1
             yield (release_id, col1, col2, eff, dele, indicator, rationale[:200])
 
-    return bulk_insert(session, PtpEdit, PTP_COLUMNS, parsed(), progress)
+    as_column1: Counter[str] = Counter()
+    as_column2: Counter[str] = Counter()
+    count = bulk_insert(session, PtpEdit, PTP_COLUMNS, parsed(), progress)
+    # Counted while parsing (active edits only) so a code page need not count millions of rows.
+    session.execute(
+        insert(PtpCodeCount),
+        [
+            {
+                "release_id": release.id,
+                "code": c,
+                "as_column1": as_column1[c],
+                "as_column2": as_column2[c],
+            }
+            for c in as_column1.keys() | as_column2.keys()
+        ],
+    )
+    return count
 
 
 def _date(value: str, path: Path, line_no: int, field: str) -> str | None:

@@ -6,6 +6,7 @@ import logging
 import traceback
 
 from celery import Task
+from celery.signals import worker_process_init, worker_ready
 
 from consultant.config import get_settings
 from consultant.db import transaction
@@ -78,3 +79,16 @@ def sweep() -> dict[str, int]:
     with transaction() as session:
         swept = _sweep(session, get_settings().sweep_after_seconds)
     return swept.__dict__
+
+
+@worker_ready.connect
+@worker_process_init.connect
+def warm_search_index(**_: object) -> None:
+    """Build the code search index before the first question needs it (about 2 s)."""
+    from consultant.codes.search import index_for
+
+    try:
+        with transaction() as session:
+            index_for(session)
+    except Exception:  # a missing schema must not stop the worker; drafting rebuilds it
+        log.exception("could not warm the search index")

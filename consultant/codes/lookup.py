@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from itertools import permutations
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from consultant.codes.releases import release_in_force, release_label
@@ -154,9 +153,14 @@ def active_edits_between(session: Session, codes: list[str], on: date | None = N
     release = release_in_force(session, "ptp", on)
     if release is None or len(codes) < 2:
         return []
-    pairs = [and_(PtpEdit.column1 == a, PtpEdit.column2 == b) for a, b in permutations(codes, 2)]
+    # Two IN lists walk the (release, column1, column2) index; an OR of pairs would not.
     rows = session.scalars(
-        select(PtpEdit).where(PtpEdit.release_id == release.id, or_(*pairs))
+        select(PtpEdit).where(
+            PtpEdit.release_id == release.id,
+            PtpEdit.column1.in_(codes),
+            PtpEdit.column2.in_(codes),
+            PtpEdit.column1 != PtpEdit.column2,
+        )
     ).all()
     label = release_label(release)
     return [

@@ -1,0 +1,169 @@
+"""``make bench``: the speed targets, measured on real data (../shared/data/cms).
+
+Imports everything into a fresh SQLite and a fresh Postgres, then times code pages,
+search and drafting on the SQLite copy. Prints a table and writes var/bench.json.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from consultant.codes.importers.cli import expand, import_one
+from consultant.codes.importers.detect import NotReferenceData
+from consultant.config import reset_settings
+from consultant.db import engine_for, transaction
+from consultant.migrate import upgrade
+from tests.conftest import SHARED_DATA
+
+CODES = [
+    "96521",
+    "96522",
+    "96523",
+    "99213",
+    "99214",
+    "99211",
+    "J2405",
+    "36415",
+    "96372",
+    "E0781",
+    "G0438",
+    "96413",
+    "11042",
+    "20610",
+    "93000",
+    "71046",
+    "80053",
+    "45380",
+    "J1100",
+    "90471",
+]
+QUERIES = [
+    "portable pump refill",
+    "port flush",
+    "left knee pain",
+    "ondansetron injection",
+    "office visit established patient",
+    "type 2 diabetes with neuropathy",
+    "chemo infusion first hour",
+    "blood draw from port",
+    "intrathecal pump refill",
+    "annual wellness visit",
+    "knee joint injection",
+    "debridement subcutaneous tissue",
+    "ekg interpretation",
+    "chest x-ray two views",
+    "colonoscopy with biopsy",
+]
+
+
+def use_database(url: str, home: Path) -> None:
+    os.environ.update(
+        CONSULTANT_DATABASE_URL=url, CONSULTANT_HOME=str(home), CONSULTANT_BROKER_URL="memory://"
+    )
+    reset_settings()
+    upgrade(url)
+
+
+def import_all() -> float:
+    started = time.perf_counter()
+    for path in expand([SHARED_DATA]):
+        with contextlib.suppress(NotReferenceData):  # PDFs and record layouts
+            import_one(path)
+    return time.perf_counter() - started
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    samples = sorted(samples)
+    return {
+        "p50": round(statistics.median(samples), 2),
+        "p95": round(samples[min(len(samples) - 1, int(len(samples) * 0.95))], 2),
+        "max": round(samples[-1], 2),
+    }
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def bench_queries() -> dict[str, object]:
+    from consultant.codes.page import code_page
+    from consultant.codes.search import index_for, search
+    from consultant.drafting.answer import build_answer
+
+    with transaction() as s:
+        started = time.perf_counter()
+        index_for(s)
+        build = time.perf_counter() - started
+    page_ms: list[float] = []
+    for code in CODES * 5:
+        with transaction() as s:
+            page_ms += timed(lambda code=code, s=s: code_page(s, code), 1)  # type: ignore[misc]
+    search_ms: list[float] = []
+    with transaction() as s:
+        for query in QUERIES * 10:
+            search_ms += timed(lambda q=query: search(s, q), 1)  # type: ignore[misc]
+    questions = _questions()
+    draft_ms: list[float] = []
+    for text in questions * 3:
+        with transaction() as s:
+            draft_ms += timed(lambda t=text, s=s: build_answer(s, t), 1)  # type: ignore[misc]
+    return {
+        "index_build_s": round(build, 2),
+        "code_page_ms": percentiles(page_ms),
+        "search_ms": percentiles(search_ms),
+        "draft_ms": percentiles(draft_ms),
+        "questions": len(questions),
+    }
+
+
+def _questions() -> list[str]:
+    """The evaluation questions' cleaned text, else a few built-in ones."""
+    try:
+        from eval.corpus import load_cases
+
+        return [case.question_text for case in load_cases()]
+    except ImportError:
+        return [f"Can we bill {a} with {b} on the same day?" for a, b in itertools.pairwise(CODES)]
+
+
+def main() -> int:
+    results: dict[str, object] = {}
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    sqlite_url = f"sqlite:///{work / 'bench.db'}"
+    use_database(sqlite_url, work)
+    results["import_sqlite_s"] = round(import_all(), 1)
+    import_one(Path("simple-icd-10-cm"))  # searched by diagnosis questions
+    results.update(bench_queries())
+    engine_for(sqlite_url).dispose()
+    if "--no-postgres" not in sys.argv:
+        from tests.servers import start_postgres
+
+        pg = start_postgres()
+        try:
+            use_database(pg.create_database(), work)
+            results["import_postgres_s"] = round(import_all(), 1)
+        finally:
+            pg.stop()
+    print(json.dumps(results, indent=2))
+    out = Path("var")
+    out.mkdir(exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

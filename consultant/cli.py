@@ -20,7 +20,7 @@ from consultant.config import get_settings
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
-    from consultant.codes.knowledge import load_bundled_knowledge
+    from consultant.codes.knowledge import load_bundled
     from consultant.db import transaction
     from consultant.migrate import upgrade
 
@@ -28,9 +28,9 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     upgrade(settings.db_url, args.revision)
     if args.revision == "head":
         with transaction() as session:
-            loaded = load_bundled_knowledge(session)
-        if loaded:
-            print(f"bundled knowledge: {loaded} code notes loaded")
+            notes, icd = load_bundled(session)
+        if notes or icd:
+            print(f"bundled knowledge: {notes} code notes, {icd} ICD-10-CM codes loaded")
     print(f"database at {args.revision}: {_safe_url(settings.db_url)}")
     return 0
 

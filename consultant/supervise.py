@@ -17,12 +17,12 @@ FIRST_REVIEWER = "reviewer@localhost"
 
 
 def prepare_database(settings: Settings) -> None:
-    from consultant.codes.knowledge import load_bundled_knowledge
+    from consultant.codes.knowledge import load_bundled
     from consultant.migrate import upgrade
 
     upgrade(settings.db_url)
     with transaction() as session:
-        load_bundled_knowledge(session)
+        load_bundled(session)
 
 
 def ensure_first_reviewer(settings: Settings) -> tuple[str, str]:

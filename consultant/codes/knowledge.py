@@ -102,3 +102,18 @@ def load_bundled_knowledge(session: Session) -> int:
         )
     )
     return len(notes)
+
+
+def ensure_icd10(session: Session) -> int:
+    """Load ICD-10-CM from the ``simple-icd-10-cm`` dependency (the CDC's public-domain
+    tabular data) once, so diagnosis questions work with no import. Returns codes loaded."""
+    if session.scalar(select(Release.id).where(Release.kind == "icd10").limit(1)):
+        return 0
+    from consultant.codes.importers.run import import_icd10_package
+
+    return import_icd10_package(session, None, None).rows
+
+
+def load_bundled(session: Session) -> tuple[int, int]:
+    """Everything the product ships: our notes, and ICD-10-CM. (notes, ICD codes) loaded."""
+    return load_bundled_knowledge(session), ensure_icd10(session)

@@ -70,7 +70,6 @@ _STOP = frozenset(
         "using",
         "patient",
         "pt",
-        "our",
         "my",
         "you",
         "your",
@@ -89,8 +88,34 @@ _STOP = frozenset(
         "need",
         "right",
         "correct",
+        "same",
+        "day",
+        "days",
+        "today",
+        "doctor",
+        "done",
+        "no",
+        "not",
+        "hello",
+        "hi",
+        "team",
+        "quick",
+        "one",
+        "just",
+        "also",
+        "got",
+        "gave",
+        "given",
+        "forwarding",
+        "below",
+        "us",
+        "were",
     ]
 )
+# Per word of a lay term found whole in the question: the strongest single signal.
+PHRASE_WEIGHT = 7.0
+# A one-word lay term counts as a phrase when at most this many codes use the word.
+RARE_WORD_DOCS = 4
 # A query scores at most about this many documents (see CodeIndex.search).
 CANDIDATE_LIMIT = 3000
 # Field weights: our own titles and lay terms are written to be searched.
@@ -104,8 +129,13 @@ def stem(token: str) -> str:
     return token
 
 
+_NON = re.compile(r"\bnon[\s-]+(?=[a-z])")
+
+
 def tokens(text: str) -> list[str]:
-    return [stem(t) for t in _TOKEN.findall(text.lower()) if t not in _STOP]
+    # "non-emergency" is one idea, not a second way to say "emergency".
+    text = _NON.sub("non", text.lower())
+    return [stem(t) for t in _TOKEN.findall(text) if t not in _STOP]
 
 
 @dataclass(frozen=True)
@@ -115,6 +145,7 @@ class Hit:
     title: str
     score: float
     phrase: bool = False  # one of the code's lay terms appears whole in the query
+    matched: frozenset[str] = frozenset()  # the words of that lay term
 
 
 @dataclass
@@ -132,6 +163,7 @@ class CodeIndex:
         self.docs: list[_Doc] = []
         self.postings: dict[str, dict[int, float]] = defaultdict(dict)
         self.by_code: dict[str, int] = {}
+        self.note_df: dict[str, int] = defaultdict(int)
 
     def add(
         self,
@@ -154,6 +186,12 @@ class CodeIndex:
             for tok in set(tokens(text)):
                 posting = self.postings[tok]
                 posting[doc_id] = max(posting.get(doc_id, 0.0), weight)
+
+    def _rare(self, phrase: frozenset[str]) -> bool:
+        """A one-word lay term (a drug or brand name, an acronym) that few of our notes carry,
+        counted over the notes so that imported descriptors do not change the answer."""
+        (word,) = phrase
+        return self.note_df.get(word, 0) <= RARE_WORD_DOCS
 
     def search(
         self, query: str, limit: int = 10, systems: tuple[str, ...] | None = None
@@ -187,19 +225,32 @@ class CodeIndex:
                 if extra:
                     scores[doc_id] += idf * extra
         present = set(known)
-        phrased: set[int] = set()
+        phrased: dict[int, frozenset[str]] = {}
         for doc_id in scores:
             # Every word of a lay term found in the question is strong evidence: "refilled
             # the portable chemo pump" carries "chemo pump refill" and "portable pump".
             best = max(
-                (len(p) for p in docs[doc_id].phrases if len(p) >= 2 and p <= present), default=0
+                (
+                    p
+                    for p in docs[doc_id].phrases
+                    if p <= present and (len(p) >= 2 or self._rare(p))
+                ),
+                key=len,
+                default=frozenset(),
             )
             if best:
-                scores[doc_id] += 4.0 * best
-                phrased.add(doc_id)
+                scores[doc_id] += PHRASE_WEIGHT * max(len(best), 1.5)
+                phrased[doc_id] = best
         ranked = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], docs[kv[0]].code))
         return [
-            Hit(docs[d].code, docs[d].system, docs[d].title, round(s, 3), d in phrased)
+            Hit(
+                docs[d].code,
+                docs[d].system,
+                docs[d].title,
+                round(s, 3),
+                d in phrased,
+                phrased.get(d, frozenset()),
+            )
             for d, s in ranked
         ]
 
@@ -231,7 +282,9 @@ def index_for(session: Session) -> CodeIndex:
 def build_index(session: Session) -> CodeIndex:
     index = CodeIndex()
     for note in session.scalars(select(CodeNote)):
-        phrases = tuple(frozenset(tokens(s)) for s in note.synonyms if s)
+        phrases = tuple(p for p in (frozenset(tokens(s)) for s in note.synonyms) if p)
+        for word in set().union(*phrases) if phrases else ():
+            index.note_df[word] += 1
         index.add(
             note.code,
             note.system,
@@ -252,7 +305,11 @@ def build_index(session: Session) -> CodeIndex:
         )
     )
     for code, system, short, long in rows:
-        index.add(code, system, short or long, [(f"{short} {long}", _W_DESCRIPTOR)])
+        text = f"{short} {long}"
+        # Long descriptors match more words by chance ("... chemotherapy, initial encounter"):
+        # weigh them down gently, as BM25 does with document length.
+        weight = _W_DESCRIPTOR / (0.75 + 0.25 * len(tokens(text)) / 8)
+        index.add(code, system, short or long, [(text, weight)])
     return index
 
 

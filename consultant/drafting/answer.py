@@ -1,23 +1,28 @@
 """The facts an answer is drafted from, gathered once for the templates and the JSON CLI.
 
-Nothing here is invented: every fact comes from an imported release or from the
-project's own notes, and the confidence says how much of the question they cover.
+Nothing here is invented: every fact comes from an imported release or from the project's
+own notes, and the confidence says how much of the question they cover. Codes come in two
+groups: the services to bill (checked against each other for NCCI edits) and the
+alternatives a reviewer may prefer (shown, not cross-checked).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from consultant.codes import lookup
-from consultant.codes.search import search
+from consultant.codes.search import tokens
+from consultant.drafting import checks
+from consultant.drafting.units import DoseUnits, units_for
 from consultant.matching.analyse import Analysis, analyse
-from consultant.models import CodeNote
+from consultant.matching.services import Candidate, coverage, described_candidates
+from consultant.models import CodeNote, CodeRecord
+
+ALTERNATIVES = 2
 
 
 @dataclass
@@ -28,10 +33,12 @@ class CodeFact:
     plain: str
     score: float
     named: bool  # the asker wrote this code; otherwise we matched it from their words
+    billed: bool = True  # a service to report, not just an alternative
     rvus: lookup.Rvus | None = None
     mue: lookup.Mue | None = None
     note: CodeNote | None = None
     addon_primaries: list[str] = field(default_factory=list)
+    dose_units: DoseUnits | None = None
 
 
 @dataclass
@@ -39,6 +46,7 @@ class ModifierFact:
     modifier: str
     description: str
     guidance: str
+    recommended: bool  # suggested by the edits, not only asked about
 
 
 @dataclass
@@ -52,6 +60,14 @@ class Answer:
     needs_expert: bool
     sources: list[str]
 
+    @property
+    def billed(self) -> list[CodeFact]:
+        return [c for c in self.codes if c.billed]
+
+    @property
+    def alternatives(self) -> list[CodeFact]:
+        return [c for c in self.codes if not c.billed]
+
     def as_json(self) -> dict[str, Any]:
         return {
             "question_type": self.analysis.question_type,
@@ -61,6 +77,7 @@ class Answer:
                     "system": c.system,
                     "description": c.description,
                     "score": round(c.score, 3),
+                    "billed": c.billed,
                 }
                 for c in self.codes
             ],
@@ -82,6 +99,7 @@ class Answer:
             "modifiers": [
                 {"modifier": m.modifier, "description": m.description} for m in self.modifiers
             ],
+            "units": {c.code: c.dose_units.units for c in self.codes if c.dose_units},
             "warnings": self.warnings,
             "confidence": round(self.confidence, 2),
             "needs_expert": self.needs_expert,
@@ -90,23 +108,47 @@ class Answer:
         }
 
 
-MATCH_LIMIT = 3
-
-
 def build_answer(session: Session, question: str) -> Answer:
     """Analyse redacted question text and gather the facts for a reply."""
     analysis = analyse(question)
     on = analysis.date_of_service
-    facts: list[CodeFact] = [_fact(session, code, 1.0, True, on) for code in analysis.codes]
-    facts += [_fact(session, code, 1.0, True, on) for code in analysis.icd_codes]
-    facts += _described(session, question, analysis, on)
-    procedure_codes = [f.code for f in facts if f.system in ("CPT", "HCPCS")]
-    edits = lookup.active_edits_between(session, procedure_codes, on)
-    modifiers = _modifier_facts(session, analysis, edits)
-    warnings = _warnings(analysis, facts, procedure_codes)
+    named = [c for c in analysis.codes if _known(session, c) or _written_as_code(question, c)]
+    named += [c for c in analysis.icd_codes if _known(session, c)]
+    systems = ("ICD-10-CM",) if analysis.question_type == "diagnosis" else ("CPT", "HCPCS")
+    candidates = described_candidates(session, analysis, systems)
+    services, alternatives, warnings = _choose(
+        named, _family_of(session, named), candidates, analysis
+    )
+    if analysis.payer == "Medicare":
+        services, medicare_notes = _medicare(session, services)
+        warnings += medicare_notes
+    facts = [_fact(session, code, score, code in named, True, on) for code, score in services]
+    facts += [_fact(session, code, score, False, False, on) for code, score in alternatives]
+    billed = [f.code for f in facts if f.billed and f.system in ("CPT", "HCPCS")]
+    edits = lookup.active_edits_between(session, billed, on)
+    facts = _order_by_edits(facts, edits)
+    _dose_units(analysis, facts)
+    units = {**{f.code: f.dose_units.units for f in facts if f.dose_units}, **analysis.units}
+    billed_set = set(billed)
+    warnings += checks.addon_without_primary(facts, billed_set)
+    warnings += checks.units_over_mue(facts, units)
+    warnings += checks.bilateral(analysis, [f for f in facts if f.billed])
+    warnings += checks.global_period(analysis, [f for f in facts if f.billed])
+    warnings += checks.terminated(session, [f for f in facts if f.named], on)
+    warnings += checks.place_of_service(session, analysis)
+    warnings += checks.payer_caveat(analysis)
+    modifiers = _modifier_facts(session, analysis, edits, facts)
     known = [f for f in facts if f.description]
-    confidence = _confidence(analysis, facts, known)
-    needs_expert = not known or confidence < 0.4
+    # Weak: nothing named, and the best match is carried neither by one of our lay terms
+    # nor by most of the question's words (ICD-10-CM titles are precise enough for that).
+    weak = not named and (
+        not candidates
+        or (not candidates[0].phrase and coverage(candidates[0], analysis.text) < 0.5)
+    )
+    confidence = _confidence(facts, known, weak, candidates)
+    needs_expert = (not known and not modifiers) or confidence < 0.4
+    if needs_expert and not named and not analysis.modifiers:
+        analysis.question_type = "other"
     sources = sorted(
         {e.release for e in edits}
         | {f.rvus.release for f in facts if f.rvus}
@@ -120,34 +162,102 @@ def build_answer(session: Session, question: str) -> Answer:
     return Answer(analysis, facts, edits, modifiers, warnings, confidence, needs_expert, sources)
 
 
-def _described(
-    session: Session, question: str, analysis: Analysis, on: date | None
-) -> list[CodeFact]:
-    """Codes matched from the asker's words. When they also named codes, only matches
-    carried by one of our lay terms are added (the named codes are the question)."""
-    named = set(analysis.codes) | set(analysis.icd_codes)
-    systems = ("ICD-10-CM",) if analysis.question_type == "diagnosis" else ("CPT", "HCPCS")
-    words = re.sub(r"\b[0-9A-Z]{5}\b", " ", question)
-    hits = [
-        h
-        for h in search(session, words, limit=MATCH_LIMIT + len(named), systems=systems)
-        if h.code not in named
+def _choose(
+    named: list[str],
+    named_families: dict[str, str],
+    candidates: list[Candidate],
+    analysis: Analysis,
+) -> tuple[list[tuple[str, float]], list[tuple[str, float]], list[str]]:
+    """Services to bill and alternatives to show, and any mismatch worth saying."""
+    warnings: list[str] = []
+    services: list[tuple[str, float]] = [(c, 1.0) for c in named]
+    replaced: list[tuple[str, float]] = []
+    fresh = [c for c in candidates if c.code not in named]
+    if not fresh:
+        return services, [], warnings
+    top = fresh[0].score or 1.0
+    chosen: list[Candidate] = [] if named else [fresh[0]]
+    for cand in fresh:
+        if cand in chosen or not cand.phrase or not cand.family or cand.score < top * 0.5:
+            continue
+        proposed = [c for c, fam in named_families.items() if fam == cand.family]
+        if proposed and cand is fresh[0] and analysis.question_type == "compare":
+            # The asker's code and their words disagree within one family of codes: their
+            # code becomes an alternative, never billed beside the one that fits.
+            warnings.append(
+                f"What you describe matches {cand.code} ({cand.title}); "
+                f"{', '.join(proposed)} may not fit it."
+            )
+            replaced = [item for item in services if item[0] in proposed]
+            services = [(cand.code, 1.0)] + [item for item in services if item[0] not in proposed]
+            continue
+        # Another service described in the same question: a family not yet covered, and
+        # words of the question that the services chosen so far do not account for.
+        covered = set(named_families.values()) | {c.family for c in chosen}
+        explained: set[str] = set()
+        for done in chosen:
+            explained |= set(tokens(done.title)) | done.matched
+        if cand.family not in covered and cand.matched - explained:
+            chosen.append(cand)
+    services += [(c.code, c.score / top) for c in chosen]
+    taken = {code for code, _ in services} | {code for code, _ in replaced}
+    lead = {c.family for c in candidates if c.code in taken and c.family}
+    lead |= set(named_families.values())
+    alternatives = replaced + [
+        (c.code, c.score / top)
+        for c in fresh
+        if c.code not in taken and (c.family in lead or not c.family)
     ]
-    if not hits:
-        return []
-    if named:
-        hits = [h for h in hits if h.phrase][:1]
-    top = hits[0].score if hits else 0.0
-    return [
-        _fact(session, h.code, h.score / top if top else 0.0, False, on)
-        for h in hits[:MATCH_LIMIT]
-        if h.score >= top * 0.5
-    ]
+    return services, alternatives[:ALTERNATIVES], warnings
 
 
-def _fact(session: Session, code: str, score: float, named: bool, on: date | None) -> CodeFact:
+def _family_of(session: Session, codes: list[str]) -> dict[str, str]:
+    notes = {code: session.get(CodeNote, code) for code in codes}
+    return {code: note.family for code, note in notes.items() if note is not None and note.family}
+
+
+def _medicare(
+    session: Session, services: list[tuple[str, float]]
+) -> tuple[list[tuple[str, float]], list[str]]:
+    """Medicare's own codes where it wants them (G-codes, office visits for consults)."""
+    out: list[tuple[str, float]] = []
+    notes: list[str] = []
+    for code, score in services:
+        note = session.get(CodeNote, code)
+        extra = (note.extra or {}) if note else {}
+        if extra.get("medicare"):
+            out.append((extra["medicare"], score))
+            notes.append(
+                f"Medicare does not accept {code} here: report {extra['medicare']} instead."
+            )
+        if extra.get("medicare_note"):
+            notes.append(extra["medicare_note"])
+        out.append((code, score * 0.9 if extra.get("medicare") else score))
+    return out, notes
+
+
+def _known(session: Session, code: str) -> bool:
+    return (
+        session.get(CodeNote, code) is not None
+        or session.query(CodeRecord.code).filter(CodeRecord.code == code).first() is not None
+        or lookup.rvus(session, code) is not None
+    )
+
+
+def _written_as_code(text: str, code: str) -> bool:
+    """An unknown number counts as a code only when the asker calls it one (not a zip code)."""
+    import re
+
+    return bool(
+        re.search(rf"(?:cpt|hcpcs|code|billed|bill)\W{{1,12}}{re.escape(code)}", text, re.I)
+    )
+
+
+def _fact(
+    session: Session, code: str, score: float, named: bool, billed: bool, on: date | None
+) -> CodeFact:
     system, description, plain = lookup.describe(session, code)
-    fact = CodeFact(code, system, description, plain, score, named)
+    fact = CodeFact(code, system, description, plain, score, named, billed)
     if system in ("CPT", "HCPCS"):
         fact.rvus = lookup.rvus(session, code, on)
         fact.mue = lookup.mue(session, code, on)
@@ -156,61 +266,121 @@ def _fact(session: Session, code: str, score: float, named: bool, on: date | Non
     return fact
 
 
+def _order_by_edits(facts: list[CodeFact], edits: list[lookup.Edit]) -> list[CodeFact]:
+    """The code that is paid (column 1) before the one an edit bundles into it."""
+    rank = {f.code: i for i, f in enumerate(facts)}
+    for edit in edits:
+        a, b = rank.get(edit.column1), rank.get(edit.column2)
+        if a is not None and b is not None and a > b:
+            rank[edit.column1], rank[edit.column2] = b, a
+    return sorted(facts, key=lambda f: (not f.billed, rank[f.code]))
+
+
+def _dose_units(analysis: Analysis, facts: list[CodeFact]) -> None:
+    drugs = [f for f in facts if f.billed and f.system == "HCPCS" and f.code[:1] in "JQ"]
+    if len(drugs) != 1 or not analysis.doses:
+        return
+    drug = drugs[0]
+    descriptor = drug.description or (drug.note.title if drug.note else "")
+    for dose, unit in analysis.doses:
+        converted = units_for(drug.code, descriptor, dose, unit)
+        if converted is not None:
+            drug.dose_units = converted
+            return
+
+
 def _modifier_facts(
-    session: Session, analysis: Analysis, edits: list[lookup.Edit]
+    session: Session, analysis: Analysis, edits: list[lookup.Edit], facts: list[CodeFact]
 ) -> list[ModifierFact]:
-    wanted = list(analysis.modifiers)
-    if any(e.modifier_indicator == "1" for e in edits):
-        e_m = any(_is_em(e.column1) or _is_em(e.column2) for e in edits)
-        wanted += ["25"] if e_m else ["59", "XU"]
+    wanted: list[tuple[str, bool]] = [(m, False) for m in analysis.modifiers]
+    bypassable = [e for e in edits if e.modifier_indicator == "1"]
+    if bypassable:
+        if any(_is_em(e.column2) or _is_em(e.column1) for e in bypassable):
+            wanted.append(("25", True))
+        else:
+            wanted += [(_distinct_modifier(analysis.text), True), ("59", True)]
+    elif any(_is_em(f.code) for f in facts if f.billed) and any(
+        f.rvus
+        and f.rvus.global_days in ("000", "010", "XXX")
+        and not _is_em(f.code)
+        and f.system == "CPT"
+        for f in facts
+        if f.billed
+    ):
+        wanted.append(("25", True))
     out: list[ModifierFact] = []
-    for code in dict.fromkeys(wanted):
+    seen: set[str] = set()
+    for code, recommended in wanted:
+        if code in seen:
+            continue
+        seen.add(code)
         row = lookup.modifier(session, code)
         if row is not None:
-            out.append(ModifierFact(code, row.description, row.instructions or row.information))
+            out.append(
+                ModifierFact(
+                    code, row.description, row.instructions or row.information, recommended
+                )
+            )
     return out
+
+
+def _distinct_modifier(text: str) -> str:
+    """The X{EPSU} modifier the question's own words point to."""
+    lowered = text.lower()
+    if any(
+        w in lowered
+        for w in (
+            "different site",
+            "separate site",
+            "different lesion",
+            "separate lesion",
+            "different structure",
+            "separate structure",
+            "other side",
+            "different area",
+        )
+    ):
+        return "XS"
+    if any(
+        w in lowered
+        for w in (
+            "separate encounter",
+            "different encounter",
+            "later that day",
+            "separate session",
+            "different session",
+        )
+    ):
+        return "XE"
+    if any(
+        w in lowered
+        for w in (
+            "different practitioner",
+            "another provider",
+            "different provider",
+            "different doctor",
+            "another physician",
+        )
+    ):
+        return "XP"
+    return "XU"
 
 
 def _is_em(code: str) -> bool:
     return code.isdigit() and 99202 <= int(code) <= 99499
 
 
-def _warnings(analysis: Analysis, facts: list[CodeFact], procedure_codes: list[str]) -> list[str]:
-    warnings: list[str] = []
-    for fact in facts:
-        if fact.addon_primaries and not set(fact.addon_primaries) & set(procedure_codes):
-            warnings.append(
-                f"{fact.code} is an add-on code: report it with its primary procedure "
-                f"(for example {', '.join(sorted(fact.addon_primaries)[:4])})."
-            )
-        units = analysis.units.get(fact.code)
-        if fact.mue and units and units > fact.mue.units:
-            warnings.append(
-                f"{units} units of {fact.code} exceeds the MUE of {fact.mue.units} "
-                f"(MAI {fact.mue.mai}: {fact.mue.meaning})."
-            )
-        if fact.named and not fact.description:
-            warnings.append(f"{fact.code} is not in the loaded code sets: check the number.")
-    if analysis.place_of_service or " pos " in f" {analysis.text.lower()} ":
-        warnings.append(
-            "Place of service goes in the claim's POS field (item 24B); it is not a modifier."
-        )
-    return warnings
-
-
-def _confidence(analysis: Analysis, facts: list[CodeFact], known: list[CodeFact]) -> float:
+def _confidence(
+    facts: list[CodeFact], known: list[CodeFact], weak: bool, candidates: list[Candidate]
+) -> float:
     if not facts:
         return 0.1
     base = len(known) / len(facts)
-    matched = [f for f in facts if not f.named]
-    if matched and not analysis.codes:
-        # A descriptive match is as sure as the gap between the first and second hit.
-        scores = sorted((f.score for f in matched), reverse=True)
-        gap = scores[0] - (scores[1] if len(scores) > 1 else 0)
-        base *= 0.5 + 0.5 * min(1.0, gap * 2)
-    has_money = any(f.rvus for f in facts)
-    return round(min(1.0, base * (0.85 + 0.15 * has_money)), 2)
-
-
-def payment(amount: Decimal) -> str:
-    return f"${amount:,.2f}"
+    if weak:
+        base *= 0.35
+    elif candidates and not any(f.named for f in facts) and len(candidates) > 1:
+        gap = (candidates[0].score - candidates[1].score) / (candidates[0].score or 1)
+        base *= 0.6 + 0.4 * min(1.0, gap * 3)
+    if not any(f.rvus for f in facts):
+        base *= 0.9
+    return round(min(1.0, base), 2)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-_NAME = r"[A-Z][a-z'’\-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][a-z'’\-]+){0,2}"
+# A middle initial must stand alone ("Ann B. Lee"), or "Lucia Fernandez" would end at "F".
+_NAME = r"[A-Z][a-z'’\-]+(?:\s+[A-Z]\.?(?=\s))?(?:\s+[A-Z][a-z'’\-]+){0,2}"
 _DATE = r"\d{1,2}[/\-.]\d{1,2}[/\-.]\d{2,4}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}"
 
 _RULES: list[tuple[re.Pattern[str], str]] = [

@@ -1,5 +1,6 @@
-"""What a question asks: the codes, modifiers, units, date of service, payer, place of
-service it names, and what kind of question it is. Runs on redacted text only."""
+"""What a question asks: the codes, modifiers, units, doses, date of service, payer, place
+of service, and the cues that choose among neighbouring codes (minutes, age, size, count,
+level of decision making, "additional"). Runs on redacted text only."""
 
 from __future__ import annotations
 
@@ -9,32 +10,71 @@ from datetime import date
 from typing import Any
 
 # Five digits (CPT), four digits + F/T/U (Category II/III, PLA), a letter + four digits
-# (HCPCS Level II). ICD-10-CM: letter, digit, alphanumeric, optional dot and up to four more.
-_CPT = re.compile(r"(?<![\w.$/-])(\d{4}[0-9FTU])(?![\w.%/-]|\.\d)")
-_HCPCS = re.compile(r"(?<![\w.-])([A-V]\d{4})(?![\w.-])", re.I)
+# (HCPCS Level II). A sentence-ending period may follow a code; a decimal may not.
+_END = r"(?![\w%/]|\.\d)"
+_CPT = re.compile(rf"(?<![\w.$/-])(\d{{4}}[0-9FTU]){_END}")
+_HCPCS = re.compile(rf"(?<![\w.-])([A-V]\d{{4}}){_END}", re.I)
+# ICD-10-CM: letter, digit, alphanumeric, then an optional dot and up to four more.
 _ICD = re.compile(
-    r"(?<![\w.-])([A-TV-Z]\d[0-9AB](?:\.[0-9A-Z]{1,4}|[0-9A-Z]{1,4})?)(?![\w-])", re.I
+    r"(?<![\w.-])([A-TV-Z]\d[0-9AB](?:\.[0-9A-Z]{1,4}|[0-9A-Z]{1,4})?)(?![\w-]|\.\w)", re.I
 )
 _MODIFIER_PATTERNS = [
     re.compile(
         r"\bmod(?:ifier)?s?\.?\s*[-#:]?\s*((?:[0-9A-Z]{2})(?:\s*(?:,|/|and|&|or)\s*[0-9A-Z]{2})*)\b",
         re.I,
     ),
-    re.compile(r"\b([0-9A-Z]{2})\s*[-]?\s*modifiers?\b", re.I),
-    re.compile(r"(?<=\d{5})-([0-9A-Z]{2})\b", re.I),
-    re.compile(r"(?<![\w-])-([0-9][0-9]|X[ESPU]|[A-Z][A-Z0-9])\b"),
+    re.compile(r"\b([0-9]{2}|X[ESPU]|[A-Z][A-Z0-9])\s*[-]?\s*modifiers?\b"),
+    re.compile(r"(?<=\d{4}[0-9A-Z])-([0-9A-Z]{2})\b", re.I),
+    re.compile(r"(?<![\w/-])-([0-9][0-9]|X[ESPU]|[A-Z][A-Z0-9])\b"),
 ]
-_UNITS = re.compile(r"\b(\d{1,4})\s*(?:units?|x\b|times\b)", re.I)
-_UNITS_AFTER = re.compile(r"\b(?:x|units?\s*(?:of|:)?)\s*(\d{1,4})\b", re.I)
-_DOSE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(mg|mcg|g|ml|units?|iu|meq)\b", re.I)
+_UNITS = [
+    re.compile(r"\b(\d{1,4})\s*units?\b", re.I),
+    re.compile(r"\b(?:x|units?\s*(?:of|:)?|qty|quantity)\s*(\d{1,4})\b", re.I),
+    re.compile(r"\b(\d{1,4})\s*x\b", re.I),
+]
+_DOSE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(mg|mcg|micrograms?|g|grams?|ml|cc|units?|iu|meq)\b", re.I)
 _DOS = re.compile(
-    r"\b(?:DOS|date of service|dos:|on|service date)\s*[:\-]?\s*"
-    r"(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{2,4})\b|\b(\d{4})-(\d{2})-(\d{2})\b",
+    r"\b(?:DOS|date of service|service date|on)\s*[:\-]?\s*(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{2,4})\b"
+    r"|\b(\d{4})-(\d{2})-(\d{2})\b",
     re.I,
 )
 _POS = re.compile(r"\b(?:POS|place of service)\s*(?:code\s*)?[:#]?\s*(\d{1,2})\b", re.I)
+_MINUTES = re.compile(r"\b(\d{1,3})\s*(?:minutes?|mins?)\b", re.I)
+_HOURS = re.compile(r"\b(\d{1,2})\s*(?:hours?|hrs?)\b", re.I)
+_AGE = re.compile(
+    r"\b(\d{1,3})[\s-]*(?:years?|yrs?|y/?o)[\s-]*old\b|\bage[d]?\s*(\d{1,3})\b|\b(\d{1,3})\s*y/?o\b",
+    re.I,
+)
+_CM = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:cm|centimeters?)\b(?!\s*(?:sq|squared|2))", re.I)
+_COUNT = re.compile(
+    r"(?<![\d.])\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:\w+\s+){0,2}?"
+    r"(lesions?|warts?|nails?|muscles?|tags?|regions?|injections?|keratoses|aks?|calluses|corns)\b",
+    re.I,
+)
+_WORD_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+_LEVELS = {
+    "straightforward": "straightforward",
+    "low": "low",
+    "moderate": "moderate",
+    "high": "high",
+}
+_NEGATION = re.compile(
+    r"\b(?:no|not|without|never|didn'?t|wasn'?t|weren'?t)\s+(?:any\s+|a\s+|the\s+)?(\w+)", re.I
+)
 
 PAYERS = {
+    "medicare advantage": "Medicare Advantage",
     "medicare": "Medicare",
     "medicaid": "Medicaid",
     "medi-cal": "Medicaid",
@@ -42,53 +82,13 @@ PAYERS = {
     "aetna": "Aetna",
     "cigna": "Cigna",
     "humana": "Humana",
-    "united": "UnitedHealthcare",
+    "unitedhealthcare": "UnitedHealthcare",
     "uhc": "UnitedHealthcare",
     "bcbs": "Blue Cross Blue Shield",
     "blue cross": "Blue Cross Blue Shield",
     "anthem": "Anthem",
     "commercial": "commercial",
-    "medicare advantage": "Medicare Advantage",
 }
-
-# Ordered: the first kind whose cue appears wins, so narrower kinds come first.
-QUESTION_KINDS: list[tuple[str, tuple[str, ...]]] = [
-    ("diagnosis", ("icd", "diagnosis", "dx ", "dx?", "diagnosis code")),
-    (
-        "payment",
-        (
-            "rvu",
-            "pay ",
-            "paid how much",
-            "reimburse",
-            "payment",
-            "fee schedule",
-            "how much",
-            "allowable",
-            "rate",
-        ),
-    ),
-    ("units", ("unit", "mue", "how many", "per day", "times")),
-    ("modifier", ("modifier", " mod ", "-25", "-59", "-xu", "-xs")),
-    (
-        "same_day_pair",
-        (
-            "same day",
-            "same-day",
-            "together",
-            "bundle",
-            "ncci",
-            "ptp",
-            "along with",
-            "with the",
-            "same visit",
-            "same encounter",
-        ),
-    ),
-    ("compare", ("difference between", " vs ", " versus ", "compare", "or should", " or ")),
-    ("documentation", ("document", "note", "chart", "support", "audit")),
-    ("lookup", ("what code", "which code", "cpt for", "code for", "bill for", "codes", "code")),
-]
 
 _STOP_MODIFIERS = {
     "IS",
@@ -117,7 +117,22 @@ _STOP_MODIFIERS = {
     "OK",
     "PM",
     "AM",
+    "PT",
+    "DR",
+    "ER",
+    "ED",
+    "IV",
+    "IM",
+    "CT",
+    "MR",
+    "RN",
+    "MD",
+    "PA",
+    "NP",
+    "UA",
 }
+# Modifiers that are also common words or abbreviations count only when named as modifiers.
+_AMBIGUOUS_MODIFIERS = {"PT", "AS", "GO", "GA"}
 
 
 @dataclass
@@ -131,6 +146,13 @@ class Analysis:
     payer: str = ""
     place_of_service: str = ""
     question_type: str = "other"
+    minutes: int | None = None
+    age: int | None = None
+    size_cm: float | None = None
+    count: int | None = None
+    level: str = ""
+    additional: bool = False
+    negated: list[str] = field(default_factory=list)
     text: str = ""
 
     def as_json(self) -> dict[str, Any]:
@@ -143,20 +165,20 @@ class Analysis:
 def analyse(text: str) -> Analysis:
     """Read a redacted question."""
     found = Analysis(text=text)
-    procedure_codes: list[str] = []
-    for match in _CPT.finditer(text):
-        procedure_codes.append(match.group(1).upper())
-    for match in _HCPCS.finditer(text):
-        procedure_codes.append(match.group(1).upper())
-    found.codes = _unique(procedure_codes)
-    for match in _ICD.finditer(text):
-        code = match.group(1).upper().replace(".", "")
-        if code not in found.codes and _plausible_icd(match.group(1)):
-            found.icd_codes.append(code)
-    found.icd_codes = _unique(found.icd_codes)
+    spans = [
+        (m.start(), m.group(1).upper()) for m in [*_CPT.finditer(text), *_HCPCS.finditer(text)]
+    ]
+    found.codes = _unique([code for _, code in sorted(spans)])
+    found.icd_codes = _unique(
+        [
+            m.upper().replace(".", "")
+            for m in _ICD.findall(text)
+            if _plausible_icd(m) and m.upper().replace(".", "") not in found.codes
+        ]
+    )
     found.modifiers = _modifiers(text)
     found.units = _units(text, found.codes)
-    found.doses = [(float(v), u.lower()) for v, u in _DOSE.findall(text)]
+    found.doses = [(float(v), _unit_name(u)) for v, u in _DOSE.findall(text)]
     found.date_of_service = _date_of_service(text)
     lowered = f" {text.lower()} "
     found.payer = next(
@@ -164,57 +186,154 @@ def analyse(text: str) -> Analysis:
     )
     pos = _POS.search(text)
     found.place_of_service = pos.group(1).zfill(2) if pos else ""
+    found.minutes = _minutes(text)
+    age = _AGE.search(text)
+    found.age = int(next(g for g in age.groups() if g)) if age else None
+    size = _CM.search(text)
+    found.size_cm = float(size.group(1)) if size else None
+    count = _COUNT.search(text)
+    if count:
+        word = count.group(1).lower()
+        found.count = _WORD_NUMBERS.get(word) or int(word)
+    found.level = next(
+        (
+            lvl
+            for word, lvl in _LEVELS.items()
+            if re.search(
+                rf"\b{word}\b(?:\s+\w+)?\s+(?:mdm|complexity|medical decision|decision)", lowered
+            )
+            or re.search(rf"\b(?:mdm|complexity)\s*(?:is|was|:)?\s*{word}\b", lowered)
+        ),
+        "",
+    )
+    found.additional = bool(
+        re.search(
+            r"\b(additional|extra|each additional|beyond|more than|over the first)\b", lowered
+        )
+    )
+    found.negated = [m.lower() for m in _NEGATION.findall(text)]
     found.question_type = question_type(lowered, found)
     return found
 
 
 def question_type(lowered: str, found: Analysis) -> str:
-    for kind, cues in QUESTION_KINDS:
-        if any(cue in lowered for cue in cues):
-            if kind == "diagnosis" and not (
-                found.icd_codes or "diagnos" in lowered or "icd" in lowered
-            ):
-                continue
-            if kind == "same_day_pair" and len(found.codes) < 2 and "same day" not in lowered:
-                continue
-            if kind == "compare" and " or " in lowered and len(found.codes) < 2:
-                continue
-            return kind
-    return "other"
+    """The kind of question, from its cues; the first matching kind wins."""
+    has = lambda *cues: any(c in lowered for c in cues)  # noqa: E731
+    pair_cue = has(
+        "same day",
+        "same-day",
+        "together",
+        "bundle",
+        "ncci",
+        "ptp",
+        "both payable",
+        "both be",
+        " with ",
+        " and ",
+    )
+    if has("icd", "diagnosis", "diagnoses", "dx code", "dx for") or (
+        found.icd_codes and not found.codes
+    ):
+        return "diagnosis"
+    if has(
+        "document",
+        "the note show",
+        "note should",
+        "auditor",
+        "chart should",
+        "what should the note",
+    ):
+        return "documentation"
+    if has(
+        "rvu",
+        "pay ",
+        "paid",
+        "reimburs",
+        "payment",
+        "allowable",
+        "fee schedule",
+        "how much",
+        "conversion factor",
+    ):
+        return "payment"
+    if has("how many units", "units of", "mue", "how many", "units can", "per day", "units?"):
+        return "units"
+    if has("modifier", " mod ") or (found.modifiers and not has("can we bill", "billed together")):
+        return "modifier"
+    if len(found.codes) >= 2 and pair_cue:
+        return "same_day_pair"
+    if has(
+        "difference between",
+        " vs ",
+        " vs.",
+        "versus",
+        "or should",
+        " right for",
+        "better code",
+        "instead of",
+    ):
+        return "compare"
+    # Anything else that names or describes a service is a lookup; the drafter turns it
+    # into "other" when nothing in the data matches it well.
+    return "lookup"
 
 
 def _plausible_icd(raw: str) -> bool:
-    # "A1234" without a dot is ambiguous with HCPCS; those are caught as HCPCS first.
-    return "." in raw or len(raw) in (3, 4, 6, 7)
+    # "B12" (the vitamin) looks like a category; without a dot, demand four or more characters.
+    return "." in raw or len(raw) >= 4
 
 
 def _modifiers(text: str) -> list[str]:
     out: list[str] = []
-    for pattern in _MODIFIER_PATTERNS:
+    for index, pattern in enumerate(_MODIFIER_PATTERNS):
         for match in pattern.finditer(text):
             for mod in re.split(r"\s*(?:,|/|and|&|or)\s*", match.group(1)):
                 mod = mod.strip().upper()
-                if (
-                    len(mod) == 2
-                    and mod not in _STOP_MODIFIERS
-                    and not (mod.isalpha() and mod.lower() == mod)
-                ):
-                    out.append(mod)
+                if len(mod) != 2 or (index > 1 and mod in _AMBIGUOUS_MODIFIERS):
+                    continue
+                if mod in _STOP_MODIFIERS and mod not in _AMBIGUOUS_MODIFIERS:
+                    continue
+                out.append(mod)
     return _unique(out)
 
 
 def _units(text: str, codes: list[str]) -> dict[str, int]:
+    """Units written next to a code, on its side of any neighbouring code."""
     units: dict[str, int] = {}
+    other_code = re.compile(r"\b(?:\d{4}[0-9FTU]|[A-V]\d{4})\b", re.I)
     for code in codes:
-        window = re.search(rf"{re.escape(code)}[^.\n]{{0,30}}", text, re.I)
-        before = re.search(rf"[^.\n]{{0,20}}{re.escape(code)}", text, re.I)
-        for chunk, pattern in ((window, _UNITS_AFTER), (window, _UNITS), (before, _UNITS)):
-            if chunk:
-                hit = pattern.search(chunk.group(0))
-                if hit:
-                    units[code] = int(hit.group(1))
-                    break
+        at = text.upper().find(code)
+        if at < 0:
+            continue
+        after = other_code.split(text[at + len(code) : at + len(code) + 25])[0]
+        before = other_code.split(text[max(0, at - 20) : at])[-1]
+        for chunk in (after, before):
+            hit = next((m for p in _UNITS if (m := p.search(chunk))), None)
+            if hit:
+                units[code] = int(hit.group(1))
+                break
     return units
+
+
+def _minutes(text: str) -> int | None:
+    minutes = _MINUTES.search(text)
+    if minutes:
+        return int(minutes.group(1))
+    hours = _HOURS.search(text)
+    return int(hours.group(1)) * 60 if hours else None
+
+
+def _unit_name(unit: str) -> str:
+    unit = unit.lower()
+    return {
+        "gram": "g",
+        "grams": "g",
+        "microgram": "mcg",
+        "micrograms": "mcg",
+        "cc": "ml",
+        "unit": "units",
+        "iu": "units",
+    }.get(unit, unit)
 
 
 def _date_of_service(text: str) -> date | None:
@@ -223,9 +342,7 @@ def _date_of_service(text: str) -> date | None:
             if match.group(4):
                 return date(int(match.group(4)), int(match.group(5)), int(match.group(6)))
             month, day, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
-            if year < 100:
-                year += 2000
-            return date(year, month, day)
+            return date(year + 2000 if year < 100 else year, month, day)
         except ValueError:
             continue
     return None

@@ -1,0 +1,127 @@
+"""The services a question describes in words, ranked; neighbours told apart by the cues a
+coder uses (minutes, age, size, count, level of decision making, "additional", "only")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from consultant.codes.search import Hit, search, tokens
+from consultant.matching.analyse import Analysis
+from consultant.models import CodeNote, CodeRecord
+
+CANDIDATES = 12
+LEVEL_WORDS = ("straightforward", "low", "moderate", "high")
+
+
+@dataclass
+class Candidate:
+    code: str
+    system: str
+    title: str
+    score: float
+    phrase: bool
+    matched: frozenset[str] = frozenset()
+    family: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+
+
+def described_candidates(
+    session: Session, analysis: Analysis, systems: tuple[str, ...]
+) -> list[Candidate]:
+    """Candidates for what the question describes, best first, after the neighbour rules."""
+    query = _without_negated(_without_codes(analysis.text), analysis.negated)
+    hits = search(session, query, limit=CANDIDATES, systems=systems)
+    if not hits:
+        return []
+    candidates = [_candidate(session, hit) for hit in hits]
+    lead = leading_family(candidates)
+    for cand in candidates:
+        _adjust(cand, analysis, query.lower(), cand.family == lead)
+    return sorted(candidates, key=lambda c: (-c.score, c.code))
+
+
+def leading_family(candidates: list[Candidate]) -> str:
+    """The family the question is about: the best match carried by a lay term, if it is
+    close to the best overall; else the best overall."""
+    top = max(c.score for c in candidates)
+    phrased = [c for c in candidates if c.phrase and c.score >= top * 0.6]
+    best = max(phrased or candidates, key=lambda c: c.score)
+    return best.family
+
+
+def coverage(candidate: Candidate, query: str) -> float:
+    """Share of the question's words found in the candidate's title."""
+    wanted = set(tokens(query))
+    return len(wanted & set(tokens(candidate.title))) / len(wanted) if wanted else 0.0
+
+
+def _candidate(session: Session, hit: Hit) -> Candidate:
+    note = session.get(CodeNote, hit.code)
+    cand = Candidate(hit.code, hit.system, hit.title, hit.score, hit.phrase, hit.matched)
+    if note is not None:
+        cand.family, cand.extra = note.family, dict(note.extra or {})
+    if hit.system == "ICD-10-CM":
+        status = session.scalar(
+            select(CodeRecord.status).where(
+                CodeRecord.system == "ICD-10-CM", CodeRecord.code == hit.code
+            )
+        )
+        cand.extra["billable"] = status == "billable"
+    return cand
+
+
+def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> None:
+    """Move a candidate up or down by the cues that separate it from its neighbours.
+
+    Minutes, age, size, count and level choose within the family the question is about
+    (sixty minutes of infusion must not promote a 60-minute office visit)."""
+    # Relative to the candidate itself, so a cue reorders neighbours without lifting a
+    # far-off code over the right family.
+    step = cand.score * 0.35
+    title = cand.title.lower()
+    for cue, key, label in (
+        (analysis.minutes, "minutes", "minutes"),
+        (analysis.age, "ages", "age"),
+        (analysis.size_cm, "cm", "size"),
+        (analysis.count, "count", "count"),
+    ):
+        bounds = cand.extra.get(key)
+        if cue is None or not bounds or not in_lead:
+            continue
+        inside = bounds[0] <= cue <= bounds[1]
+        cand.score += step if inside else -step
+        cand.reasons.append(
+            f"{label} {cue} {'within' if inside else 'outside'} {bounds[0]}-{bounds[1]}"
+        )
+    if analysis.level and in_lead:
+        levels = [w for w in LEVEL_WORDS if re.search(rf"\b{w}\b", title)]
+        if levels:
+            cand.score += step if analysis.level in levels else -step
+    add_on = "each additional" in title or title.startswith("additional") or "(add-on)" in title
+    if add_on and not analysis.additional:
+        cand.score -= step * 0.5
+    elif add_on and analysis.additional:
+        cand.score += step * 0.5
+    if re.search(r"\bonly\b", title) and " only" not in f" {query}":
+        cand.score -= step * 0.5  # a component-only code needs the asker to say so
+    for negated in re.findall(r"\b(?:no|without|non)[\s-]+(\w+)", title):
+        if re.search(rf"\b{re.escape(negated[:5])}", query):
+            cand.score -= step  # the code excludes what the asker did ("... no refill")
+    if cand.extra.get("billable") is False:
+        cand.score -= step  # an ICD-10-CM header is never reported
+
+
+def _without_codes(text: str) -> str:
+    return re.sub(r"\b(?:\d{4}[0-9FTU]|[A-Z]\d{4})\b", " ", text)
+
+
+def _without_negated(text: str, negated: list[str]) -> str:
+    for word in negated:
+        text = re.sub(rf"\b{re.escape(word)}\b", " ", text, flags=re.I)
+    return text

@@ -1,0 +1,1 @@
+"""The evaluation: realistic question emails with expected codes and facts (``make eval``)."""

@@ -41,9 +41,10 @@ def q(
 
 # Pump refills and infusion
 q(
-    "same_day_pair",
+    "modifier",
     "Our nurse refilled a patient's portable chemo pump and the doctor saw him for a new rash. Which codes, and do we need a modifier?",
     "96521",
+    also="99213",
     modifiers="25",
 )
 q(
@@ -88,7 +89,7 @@ q(
 q("units", "How many units of J9190 do we bill for 2400 mg of fluorouracil in the pump?", "J9190")
 q("lookup", "Chemo infusion, first hour - which CPT?", "96413")
 q(
-    "units",
+    "lookup",
     "Patient got a 3 hour chemo infusion of one drug. How do we bill the additional hours?",
     "96415",
     also="96413",
@@ -123,7 +124,7 @@ q("lookup", "Kenalog 40 mg IM injection in the office, what codes?", "J3301|9637
 q("units", "Kenalog 40 mg, how many units of J3301?", "J3301")
 q("lookup", "Rocephin 1 gram IM for a kid with otitis - which J code?", "J0696", also="96372")
 q("units", "How many units for ceftriaxone 1 g? J0696 is per 250 mg right?", "J0696")
-q("lookup", "Toradol 60 mg IM in the office. Code and units?", "J1885", also="96372")
+q("units", "Toradol 60 mg IM in the office. Code and units?", "J1885", also="96372")
 q("lookup", "Depo-Provera injection given today, what is the HCPCS code?", "J1050", also="96372")
 q("lookup", "Testosterone cypionate 200 mg injection, code?", "J1071|96372", also="96372")
 q(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +118,15 @@ def ensure_icd10(session: Session) -> int:
 def load_bundled(session: Session) -> tuple[int, int]:
     """Everything the product ships: our notes, and ICD-10-CM. (notes, ICD codes) loaded."""
     return load_bundled_knowledge(session), ensure_icd10(session)
+
+
+@lru_cache(maxsize=1)
+def modifier_cues() -> dict[str, list[list[str]]]:
+    """Situations that call for a modifier, from the bundled guide: each cue is a list of
+    phrases that must all appear in the question ("unrelated" and "global" -> 24)."""
+    cues: dict[str, list[list[str]]] = {}
+    for path in _files():
+        for item in json.loads(path.read_text(encoding="utf-8")).get("modifiers", []):
+            if item.get("cues"):
+                cues[item["code"]] = item["cues"]
+    return cues

@@ -221,7 +221,7 @@ def _ptp(session: Session, code: str) -> dict[str, Any]:
         active = (PtpEdit.release_id == release.id) & (column == code)
         rows += session.execute(
             select(*cols).where(active, PtpEdit.deletion_date.is_(None)).limit(100)
-        ).tuples()
+        ).all()
 
     # The most relevant first: E/M codes (the commonest same-day question), then the
     # code's own family, then by number.

@@ -8,6 +8,7 @@ alternatives a reviewer may prefer (shown, not cross-checked).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,6 +16,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from consultant.codes import lookup
+from consultant.codes.knowledge import modifier_cues
+from consultant.codes.releases import release_in_force, release_label
 from consultant.codes.search import tokens
 from consultant.drafting import checks
 from consultant.drafting.units import DoseUnits, units_for
@@ -40,6 +43,12 @@ class CodeFact:
     addon_primaries: list[str] = field(default_factory=list)
     dose_units: DoseUnits | None = None
 
+    @property
+    def key_notes(self) -> list[str]:
+        """Our distinctions for this code, those that name it first."""
+        notes = self.note.distinctions if self.note else []
+        return sorted(notes, key=lambda n: self.code not in n)[:2]
+
 
 @dataclass
 class ModifierFact:
@@ -59,6 +68,7 @@ class Answer:
     confidence: float
     needs_expert: bool
     sources: list[str]
+    ptp_release: str | None = None  # the edit release the codes were checked against
 
     @property
     def billed(self) -> list[CodeFact]:
@@ -120,8 +130,21 @@ def build_answer(session: Session, question: str) -> Answer:
         named, _family_of(session, named), candidates, analysis
     )
     if analysis.payer == "Medicare":
-        services, medicare_notes = _medicare(session, services)
+        services, demoted, medicare_notes = _medicare(session, services)
+        alternatives = demoted + alternatives
         warnings += medicare_notes
+    services = list(dict(reversed(services)).items())[::-1]  # each code once, first place kept
+    taken = {code for code, _ in services}
+    alternatives = [(c, sc) for c, sc in dict(reversed(alternatives)).items() if c not in taken][
+        ::-1
+    ]
+    visit = _separate_visit(session, analysis, services)
+    if visit is not None:
+        services.append((visit, 0.8))
+        warnings.append(
+            "The visit level is not in the question: choose it from the documented medical "
+            f"decision making or total time; {visit} is shown so its edits can be checked."
+        )
     facts = [_fact(session, code, score, code in named, True, on) for code, score in services]
     facts += [_fact(session, code, score, False, False, on) for code, score in alternatives]
     billed = [f.code for f in facts if f.billed and f.system in ("CPT", "HCPCS")]
@@ -139,11 +162,11 @@ def build_answer(session: Session, question: str) -> Answer:
     warnings += checks.payer_caveat(analysis)
     modifiers = _modifier_facts(session, analysis, edits, facts)
     known = [f for f in facts if f.description]
-    # Weak: nothing named, and the best match is carried neither by one of our lay terms
-    # nor by most of the question's words (ICD-10-CM titles are precise enough for that).
+    # Weak: nothing named, and the best match is carried neither by one of our lay terms,
+    # nor by a cue that fits it, nor by most of the words (ICD-10-CM titles are precise).
+    best = candidates[0] if candidates else None
     weak = not named and (
-        not candidates
-        or (not candidates[0].phrase and coverage(candidates[0], analysis.text) < 0.5)
+        best is None or not (best.phrase or best.cued or coverage(best, analysis.text) >= 0.5)
     )
     confidence = _confidence(facts, known, weak, candidates)
     needs_expert = (not known and not modifiers) or confidence < 0.4
@@ -159,7 +182,18 @@ def build_answer(session: Session, question: str) -> Answer:
             else set()
         )
     )
-    return Answer(analysis, facts, edits, modifiers, warnings, confidence, needs_expert, sources)
+    ptp = release_in_force(session, "ptp", on)
+    return Answer(
+        analysis,
+        facts,
+        edits,
+        modifiers,
+        warnings,
+        confidence,
+        needs_expert,
+        sources,
+        release_label(ptp) if ptp else None,
+    )
 
 
 def _choose(
@@ -203,12 +237,45 @@ def _choose(
     taken = {code for code, _ in services} | {code for code, _ in replaced}
     lead = {c.family for c in candidates if c.code in taken and c.family}
     lead |= set(named_families.values())
+    # Neighbours worth ruling out: the same family as what we chose, and close in score.
     alternatives = replaced + [
         (c.code, c.score / top)
         for c in fresh
-        if c.code not in taken and (c.family in lead or not c.family)
+        if c.code not in taken
+        and c.score >= top * 0.5
+        and (c.family in lead if c.family else not lead)
     ]
     return services, alternatives[:ALTERNATIVES], warnings
+
+
+_VISIT = re.compile(
+    r"\b(?:doctor|physician|provider|np|pa|dr\.?)\s+(?:also\s+)?(?:saw|sees|seen|evaluated|examined)\b"
+    r"|\b(?:saw|seen|evaluated|examined)\s+(?:him|her|them|the patient|the pt)\s+for\b"
+    r"|\bseparate (?:e/m|visit|problem)\b",
+    re.I,
+)
+_LEVEL_CODES = {
+    "established": {
+        "straightforward": "99212",
+        "low": "99213",
+        "moderate": "99214",
+        "high": "99215",
+    },
+    "new": {"straightforward": "99202", "low": "99203", "moderate": "99204", "high": "99205"},
+}
+
+
+def _separate_visit(
+    session: Session, analysis: Analysis, services: list[tuple[str, float]]
+) -> str | None:
+    """An office E/M the question describes beside a procedure ("the doctor saw him for a
+    new rash"), at the level it states, else the usual level as a stand-in."""
+    if not services or not _VISIT.search(analysis.text):
+        return None
+    if any(_is_em(code) for code, _ in services):
+        return None
+    status = "new" if re.search(r"\bnew patient\b", analysis.text, re.I) else "established"
+    return _LEVEL_CODES[status].get(analysis.level or "low", _LEVEL_CODES[status]["low"])
 
 
 def _family_of(session: Session, codes: list[str]) -> dict[str, str]:
@@ -218,22 +285,26 @@ def _family_of(session: Session, codes: list[str]) -> dict[str, str]:
 
 def _medicare(
     session: Session, services: list[tuple[str, float]]
-) -> tuple[list[tuple[str, float]], list[str]]:
-    """Medicare's own codes where it wants them (G-codes, office visits for consults)."""
+) -> tuple[list[tuple[str, float]], list[tuple[str, float]], list[str]]:
+    """Medicare's own codes where it wants them (G-codes, office visits for consults).
+    Returns the services, the codes Medicare will not take (now alternatives), and notes."""
     out: list[tuple[str, float]] = []
+    demoted: list[tuple[str, float]] = []
     notes: list[str] = []
     for code, score in services:
         note = session.get(CodeNote, code)
         extra = (note.extra or {}) if note else {}
+        if extra.get("medicare_note"):
+            notes.append(extra["medicare_note"])
         if extra.get("medicare"):
             out.append((extra["medicare"], score))
+            demoted.append((code, score))
             notes.append(
                 f"Medicare does not accept {code} here: report {extra['medicare']} instead."
             )
-        if extra.get("medicare_note"):
-            notes.append(extra["medicare_note"])
-        out.append((code, score * 0.9 if extra.get("medicare") else score))
-    return out, notes
+        else:
+            out.append((code, score))
+    return out, demoted, notes
 
 
 def _known(session: Session, code: str) -> bool:
@@ -246,8 +317,6 @@ def _known(session: Session, code: str) -> bool:
 
 def _written_as_code(text: str, code: str) -> bool:
     """An unknown number counts as a code only when the asker calls it one (not a zip code)."""
-    import re
-
     return bool(
         re.search(rf"(?:cpt|hcpcs|code|billed|bill)\W{{1,12}}{re.escape(code)}", text, re.I)
     )
@@ -292,22 +361,22 @@ def _dose_units(analysis: Analysis, facts: list[CodeFact]) -> None:
 def _modifier_facts(
     session: Session, analysis: Analysis, edits: list[lookup.Edit], facts: list[CodeFact]
 ) -> list[ModifierFact]:
+    """Modifiers asked about, then those the edits, the situation and the codes call for."""
     wanted: list[tuple[str, bool]] = [(m, False) for m in analysis.modifiers]
+    if analysis.question_type in ("modifier", "documentation", "same_day_pair"):
+        wanted += [(m, False) for m in _named_modifier_tokens(session, analysis.text)]
     bypassable = [e for e in edits if e.modifier_indicator == "1"]
     if bypassable:
         if any(_is_em(e.column2) or _is_em(e.column1) for e in bypassable):
             wanted.append(("25", True))
         else:
             wanted += [(_distinct_modifier(analysis.text), True), ("59", True)]
-    elif any(_is_em(f.code) for f in facts if f.billed) and any(
-        f.rvus
-        and f.rvus.global_days in ("000", "010", "XXX")
-        and not _is_em(f.code)
-        and f.system == "CPT"
-        for f in facts
-        if f.billed
-    ):
+    elif _em_with_minor_procedure(facts):
         wanted.append(("25", True))
+    lowered = f" {analysis.text.lower()} "
+    for modifier, cue_sets in modifier_cues().items():
+        if any(all(cue in lowered for cue in cue_set) for cue_set in cue_sets):
+            wanted.append((modifier, True))
     out: list[ModifierFact] = []
     seen: set[str] = set()
     for code, recommended in wanted:
@@ -324,9 +393,50 @@ def _modifier_facts(
     return out
 
 
+def _named_modifier_tokens(session: Session, text: str) -> list[str]:
+    """Two-character modifiers written bare in a modifier question ("GA or GZ?", "XS or 59")."""
+    found = re.findall(r"\b([A-Z][A-Z0-9])\b", text)
+    found += re.findall(r"\b(\d{2})\s+(?:or|vs\.?|and)\s+(?:X[ESPU]|[A-Z]{2}|\d{2})\b", text)
+    found += re.findall(r"\b(?:X[ESPU]|[A-Z]{2}|\d{2})\s+(?:or|vs\.?|and)\s+(\d{2})\b", text)
+    return [
+        m for m in dict.fromkeys(found) if m not in _NOT_MODIFIERS and lookup.modifier(session, m)
+    ]
+
+
+_NOT_MODIFIERS = {
+    "OR",
+    "ER",
+    "ED",
+    "PT",
+    "IV",
+    "IM",
+    "CT",
+    "MR",
+    "PA",
+    "NP",
+    "MD",
+    "DO",
+    "RN",
+    "US",
+    "UA",
+}
+
+
+def _em_with_minor_procedure(facts: list[CodeFact]) -> bool:
+    """An E/M beside a procedure with no or a short global period (or whose global period
+    is not loaded): the visit needs 25 to be paid separately."""
+    billed = [f for f in facts if f.billed]
+    return any(_is_em(f.code) for f in billed) and any(
+        not _is_em(f.code)
+        and f.system == "CPT"
+        and (f.rvus is None or f.rvus.global_days in ("000", "010", "XXX"))
+        for f in billed
+    )
+
+
 def _distinct_modifier(text: str) -> str:
     """The X{EPSU} modifier the question's own words point to."""
-    lowered = text.lower()
+    lowered = re.sub(r"\bsep[ae]rate\b", "separate", text.lower())
     if any(
         w in lowered
         for w in (

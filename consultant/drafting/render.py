@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from consultant.drafting.answer import Answer
@@ -35,44 +36,91 @@ def render_reply(answer: Answer, subject: str, case_ref: str) -> RenderedReply:
         "case_ref": case_ref,
         "summary": summary_line(answer),
     }
+    kind = (
+        answer.analysis.question_type
+        if answer.analysis.question_type in QUESTION_LABELS
+        else "other"
+    )
+    text = render(f"reply/{kind}.txt.j2", **context)
     return RenderedReply(
         subject=subject,
-        text=render("reply/body.txt.j2", **context),
-        html=render("reply/body.html.j2", **context),
+        text=re.sub(r"\n{3,}", "\n\n", text).strip() + "\n",
+        html=render(f"reply/{kind}.html.j2", **context),
     )
 
 
 def summary_line(answer: Answer) -> str:
-    """The one-line answer that opens the reply."""
+    """The one-line answer that opens the reply, shaped by the kind of question."""
     if answer.needs_expert and not answer.codes:
         return (
             "We could not match this question to a code with confidence; a senior "
             "coder will review it before we answer."
         )
-    procedures = [c for c in answer.codes if c.system in ("CPT", "HCPCS")]
-    blocking = [e for e in answer.edits if e.modifier_indicator == "0"]
-    bypassable = [e for e in answer.edits if e.modifier_indicator == "1"]
-    if blocking:
-        e = blocking[0]
+    kind = answer.analysis.question_type
+    billed = answer.billed
+    first = billed[0] if billed else (answer.codes[0] if answer.codes else None)
+    if kind == "payment" and first is not None and first.rvus is not None:
+        r = first.rvus
         return (
-            f"{e.column2} is bundled into {e.column1} and they are not paid together "
-            "on the same day, with or without a modifier."
+            f"Medicare's {r.release_year} national payment for {first.code} is "
+            f"{r.nf_payment:,.2f} USD in a non-facility setting and {r.f_payment:,.2f} USD in a "
+            f"facility ({r.nf_total} / {r.f_total} total RVUs at a conversion factor of {r.conv_factor})."
         )
-    if bypassable:
-        e = bypassable[0]
-        mods = ", ".join(m.modifier for m in answer.modifiers) or "an NCCI-associated modifier"
-        return (
-            f"{e.column1} and {e.column2} can both be paid when the services are distinct "
-            f"and documented as such, with {mods} on {e.column2}."
-        )
-    if len(procedures) >= 2 and answer.analysis.question_type == "same_day_pair":
+    if kind == "units" and first is not None and (first.mue or first.dose_units):
+        parts = []
+        if first.dose_units:
+            parts.append(f"Bill {first.dose_units.explain()}")
+        if first.mue:
+            parts.append(
+                f"the MUE for {first.code} is {first.mue.units} per day (MAI {first.mue.mai})"
+            )
+        line = "; ".join(parts)
+        return line[:1].upper() + line[1:] + "."
+    edit_line = _edit_line(answer)
+    if edit_line and kind in ("same_day_pair", "modifier", "lookup", "compare"):
+        return edit_line
+    recommended = [m for m in answer.modifiers if m.recommended]
+    if kind == "modifier" and recommended:
+        m = recommended[0]
+        return f"Modifier {m.modifier} applies: {m.description}."
+    if kind == "modifier" and answer.modifiers:
+        m = answer.modifiers[0]
+        return f"Modifier {m.modifier}: {m.description}."
+    procedures = [c for c in billed if c.system in ("CPT", "HCPCS")]
+    if len(procedures) >= 2 and kind == "same_day_pair" and answer.ptp_release:
         return (
             f"No active NCCI edit pairs {', '.join(c.code for c in procedures)}: "
             "they can be reported together when each is documented."
         )
-    if answer.codes:
-        first = answer.codes[0]
+    if first is not None:
         label = first.description or first.plain or "see below"
-        verb = "Report" if not first.named else "Code"
+        verb = "Code" if first.named else "Report"
         return f"{verb} {first.code}: {label}."
     return "See the details below."
+
+
+def _edit_line(answer: Answer) -> str:
+    blocking = [e for e in answer.edits if e.modifier_indicator == "0"]
+    if blocking:
+        e = blocking[0]
+        return (
+            f"{e.column2} is bundled into {e.column1}: they are not paid together on the same "
+            "day, and no modifier changes that (NCCI modifier indicator 0)."
+        )
+    bypassable = [e for e in answer.edits if e.modifier_indicator == "1"]
+    if not bypassable:
+        return ""
+    e = bypassable[0]
+    em = next((c for c in (e.column1, e.column2) if c.isdigit() and "99202" <= c <= "99499"), None)
+    if em:
+        return (
+            f"{e.column1} and {e.column2} can both be paid when the visit is significant and "
+            f"separately identifiable: append modifier 25 to {em}."
+        )
+    distinct = next(
+        (m.modifier for m in answer.modifiers if m.recommended and m.modifier != "59"), "59"
+    )
+    return (
+        f"{e.column1} and {e.column2} can both be paid only when the services are distinct "
+        f"(separate site, session or practitioner): append {distinct} (or 59) to {e.column2}."
+    )

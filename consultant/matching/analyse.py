@@ -20,10 +20,10 @@ _ICD = re.compile(
 )
 _MODIFIER_PATTERNS = [
     re.compile(
-        r"\bmod(?:ifier)?s?\.?\s*[-#:]?\s*((?:[0-9A-Z]{2})(?:\s*(?:,|/|and|&|or)\s*[0-9A-Z]{2})*)\b",
+        r"\bmod(?:ifi?er)?s?\.?\s*[-#:]?\s*((?:[0-9A-Z]{2})(?:\s*(?:,|/|and|&|or)\s*[0-9A-Z]{2})*)\b",
         re.I,
     ),
-    re.compile(r"\b([0-9]{2}|X[ESPU]|[A-Z][A-Z0-9])\s*[-]?\s*modifiers?\b"),
+    re.compile(r"\b([0-9]{2}|X[ESPU]|[A-Z][A-Z0-9])\s*[-]?\s*modifi?ers?\b"),
     re.compile(r"(?<=\d{4}[0-9A-Z])-([0-9A-Z]{2})\b", re.I),
     re.compile(r"(?<![\w/-])-([0-9][0-9]|X[ESPU]|[A-Z][A-Z0-9])\b"),
 ]
@@ -258,7 +258,9 @@ def question_type(lowered: str, found: Analysis) -> str:
         return "payment"
     if has("how many units", "units of", "mue", "how many", "units can", "per day", "units?"):
         return "units"
-    if has("modifier", " mod ") or (found.modifiers and not has("can we bill", "billed together")):
+    if re.search(r"\bmodifi?er| mod ", lowered) or (
+        found.modifiers and not has("can we bill", "billed together")
+    ):
         return "modifier"
     if len(found.codes) >= 2 and pair_cue:
         return "same_day_pair"

@@ -29,6 +29,7 @@ class Candidate:
     family: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
+    cued: bool = False  # a cue of the question (minutes, age, size, level...) fits it
 
 
 def described_candidates(
@@ -56,9 +57,12 @@ def leading_family(candidates: list[Candidate]) -> str:
 
 
 def coverage(candidate: Candidate, query: str) -> float:
-    """Share of the question's words found in the candidate's title."""
-    wanted = set(tokens(query))
-    return len(wanted & set(tokens(candidate.title))) / len(wanted) if wanted else 0.0
+    """How well the candidate's title and the question's words cover each other."""
+    wanted, title = set(tokens(_without_codes(query))), set(tokens(candidate.title))
+    if not wanted or not title:
+        return 0.0
+    shared = len(wanted & title)
+    return max(shared / len(wanted), shared / len(title))
 
 
 def _candidate(session: Session, hit: Hit) -> Candidate:
@@ -96,6 +100,7 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
             continue
         inside = bounds[0] <= cue <= bounds[1]
         cand.score += step if inside else -step
+        cand.cued = cand.cued or inside
         cand.reasons.append(
             f"{label} {cue} {'within' if inside else 'outside'} {bounds[0]}-{bounds[1]}"
         )
@@ -103,11 +108,13 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
         levels = [w for w in LEVEL_WORDS if re.search(rf"\b{w}\b", title)]
         if levels:
             cand.score += step if analysis.level in levels else -step
+            cand.cued = cand.cued or analysis.level in levels
     add_on = "each additional" in title or title.startswith("additional") or "(add-on)" in title
     if add_on and not analysis.additional:
         cand.score -= step * 0.5
     elif add_on and analysis.additional:
         cand.score += step * 0.5
+        cand.cued = True
     if re.search(r"\bonly\b", title) and " only" not in f" {query}":
         cand.score -= step * 0.5  # a component-only code needs the asker to say so
     for negated in re.findall(r"\b(?:no|without|non)[\s-]+(\w+)", title):
@@ -118,6 +125,8 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
 
 
 def _without_codes(text: str) -> str:
+    # Codes are matched as codes; redaction labels ([NAME], [DOB]) are not words of the question.
+    text = re.sub(r"\[[A-Z0-9 +]+\]", " ", text)
     return re.sub(r"\b(?:\d{4}[0-9FTU]|[A-Z]\d{4})\b", " ", text)
 
 

@@ -1,0 +1,91 @@
+"""Drafting on the bundled knowledge alone (what `make run` ships): the answers a coder
+expects for the questions the product was conceived from."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from consultant.codes.knowledge import load_bundled_knowledge
+from consultant.drafting.answer import build_answer
+from consultant.drafting.render import render_reply
+from consultant.drafting.units import units_for
+from consultant.matching.analyse import analyse
+
+
+def _answer(session: Session, text: str):  # type: ignore[no-untyped-def]
+    load_bundled_knowledge(session)
+    session.flush()
+    return build_answer(session, text)
+
+
+def test_portable_pump_refill_and_a_visit(session: Session) -> None:
+    a = _answer(
+        session,
+        "Our nurse refilled a patient's portable chemo pump and the doctor saw him "
+        "for a new rash. Which codes, and do we need a modifier?",
+    )
+    assert [c.code for c in a.billed][:2] == ["96521", "99213"]
+    assert any(m.modifier == "25" and m.recommended for m in a.modifiers)
+
+
+def test_intrathecal_pump_is_not_96522(session: Session) -> None:
+    a = _answer(session, "Is 96522 right for refilling a Synchromed intrathecal pain pump?")
+    assert a.codes[0].code == "95990"
+    assert not next(c for c in a.codes if c.code == "96522").billed
+    assert any("96522 may not fit" in w for w in a.warnings)
+
+
+def test_place_of_service_is_not_a_modifier(session: Session) -> None:
+    a = _answer(session, "Our biller put 11 in the modifier box for 96521, is POS 11 a modifier?")
+    assert any("never in the modifier field" in w for w in a.warnings)
+
+
+def test_time_and_age_choose_among_neighbours(session: Session) -> None:
+    assert _answer(session, "Psychotherapy 53 minutes").codes[0].code == "90837"
+    assert (
+        _answer(session, "Annual physical for a 45 year old established patient").codes[0].code
+        == "99396"
+    )
+    assert _answer(session, "Simple laceration repair 3 cm on the arm").codes[0].code == "12002"
+
+
+def test_medicare_wants_its_own_code(session: Session) -> None:
+    a = _answer(
+        session,
+        "Medicare patient referred for a consultation in the office, moderate MDM. Can we bill 99244?",
+    )
+    assert a.codes[0].code == "99204"
+    assert any("Medicare does not accept 99244" in w for w in a.warnings)
+
+
+def test_unanswerable_question_goes_to_an_expert(session: Session) -> None:
+    a = _answer(
+        session, "Our state Medicaid plan changed its prior authorization portal, who do we call?"
+    )
+    assert a.needs_expert and a.analysis.question_type == "other"
+    reply = render_reply(a, "Re: x", "ref")
+    assert "needs an expert" in reply.text
+
+
+def test_dose_to_units() -> None:
+    assert units_for("J2405", "Injection, ondansetron hydrochloride, per 1 mg", 8, "mg").units == 8  # type: ignore[union-attr]
+    assert units_for("J0696", "Injection, ceftriaxone sodium, per 250 mg", 1, "g").units == 4  # type: ignore[union-attr]
+    assert units_for("J9190", "Injection, fluorouracil, 500 mg", 2400, "mg").units == 5  # type: ignore[union-attr]
+    assert units_for("J2405", "per 1 mg", 8, "ml") is None
+
+
+def test_modifiers_in_every_way_people_write_them() -> None:
+    for text, mods in [
+        ("99213-25 with 20610", ["25"]),
+        ("use mod 59?", ["59"]),
+        ("the 25 modifier", ["25"]),
+        ("modifier XS or XU", ["XS", "XU"]),
+        ("append -25 to the visit", ["25"]),
+    ]:
+        assert analyse(text).modifiers == mods, text
+
+
+def test_codes_at_the_end_of_a_sentence_and_icd_with_or_without_dot() -> None:
+    a = analyse("Is POS 11 right for 96521. Dx E11.9 or E119? Vitamin B12 shot.")
+    assert a.codes == ["96521"]
+    assert a.icd_codes == ["E119"]

@@ -122,6 +122,9 @@ def render(number: int, spec: dict[str, Any]) -> Case:
     else:
         msg["Subject"] = subject
         msg.set_content(text)
+    # Fixed MIME boundaries so the same question always renders to the same bytes.
+    for index, part in enumerate(p for p in msg.walk() if p.is_multipart()):
+        part.set_boundary(f"=_eval_{number:03d}_{index}")
     return Case(number, spec, style, bytes(msg), phi)
 
 

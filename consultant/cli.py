@@ -109,20 +109,18 @@ def _quarantine_list(args: argparse.Namespace) -> int:
 
 
 def _quarantine_retry(args: argparse.Namespace) -> int:
-    from consultant import queue
     from consultant.db import transaction
-    from consultant.models import InboundMail
+    from consultant.mailin.quarantine import retry
 
+    failed = 0
     with transaction() as session:
         for inbound_id in args.ids:
-            row = session.get(InboundMail, inbound_id)
-            if row is None or row.status != "quarantined":
+            if retry(session, inbound_id, "cli"):
+                print(f"#{inbound_id}: queued for processing again")
+            else:
                 print(f"#{inbound_id}: not in quarantine", file=sys.stderr)
-                continue
-            row.status, row.reason, row.attempts = "received", "", 0
-            queue.publish_on_commit(session, queue.PROCESS_INBOUND, row.id)
-            print(f"#{inbound_id}: queued for processing again")
-    return 0
+                failed += 1
+    return 1 if failed else 0
 
 
 def _reviewers_add(args: argparse.Namespace) -> int:

@@ -72,7 +72,16 @@ class Settings(BaseSettings):
     # What happens to mail from an address that is not a subscriber: "accept" opens a
     # case (the embedded default, so a newcomer's first question gets a draft), "hold"
     # quarantines it for an admin. Empty means: accept when embedded, hold in production.
-    unknown_sender_policy: Literal["", "accept", "hold"] = ""
+    unknown_sender_policy: Literal["", "accept", "hold", "reply"] = ""
+    # "reply" holds the message too, and sends the sender one polite note per period.
+
+    # An RFC 3834 acknowledgement with the case number, at most one per sender per period.
+    ack_enabled: bool = False
+    ack_period_hours: float = 24.0
+    # Inbound SMTP: optional STARTTLS, and messages per sender per hour.
+    smtpd_tls_cert: str = ""
+    smtpd_tls_key: str = ""
+    smtpd_rate_per_hour: int = 30
 
     # A case left in a working state longer than this is re-enqueued by the sweeper.
     sweep_after_seconds: int = 120
@@ -89,8 +98,11 @@ class Settings(BaseSettings):
 
     @property
     def accepts_unknown_senders(self) -> bool:
-        policy = self.unknown_sender_policy or ("accept" if self.mode == "embedded" else "hold")
-        return policy == "accept"
+        return self.sender_policy == "accept"
+
+    @property
+    def sender_policy(self) -> str:
+        return self.unknown_sender_policy or ("accept" if self.mode == "embedded" else "hold")
 
     @property
     def home_dir(self) -> Path:

@@ -89,3 +89,7 @@ def test_codes_at_the_end_of_a_sentence_and_icd_with_or_without_dot() -> None:
     a = analyse("Is POS 11 right for 96521. Dx E11.9 or E119? Vitamin B12 shot.")
     assert a.codes == ["96521"]
     assert a.icd_codes == ["E119"]
+
+
+def test_codes_beside_non_latin_text() -> None:
+    assert analyse("96521の請求について質問があります。J2405を").codes == ["96521", "J2405"]

@@ -81,10 +81,24 @@ def sanitize_html(html: str) -> str:
 
 def _header(msg: Message, name: str) -> str:
     try:
-        value = msg.get(name, "")
+        value = str(msg.get(name, "") or "")
     except Exception:  # a header the policy cannot parse: keep its raw text
-        value = msg.get_all(name, [""])[0] if hasattr(msg, "get_all") else ""
-    return " ".join(str(value or "").split())
+        value = str((msg.get_all(name) or [""])[0])
+    return " ".join(_fix_8bit(value).split())
+
+
+def _fix_8bit(value: str) -> str:
+    """Raw 8-bit bytes in a header (no RFC 2047 encoding) arrive as surrogates: read them
+    as UTF-8, else as windows-1252, so nothing unprintable reaches the database."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+        return value
+    raw = value.encode("utf-8", "surrogateescape")
+    for charset in ("utf-8", "windows-1252"):
+        try:
+            return raw.decode(charset)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
 
 
 def summary_headers(raw: bytes) -> tuple[str, str]:

@@ -8,16 +8,12 @@ commit and the mark leaves a message unflagged, never lost and never stored twic
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import imaplib
 import logging
 import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
@@ -25,6 +21,7 @@ from sqlalchemy import Engine
 
 from consultant.config import ImapMailbox, Settings
 from consultant.db import transaction
+from consultant.mailin import lease
 from consultant.mailin.store import store_inbound
 from consultant.models import MailboxCheckpoint
 
@@ -36,21 +33,8 @@ IDLE_REISSUE_SECONDS = 29 * 60
 _CONNECTION_ERRORS = (IMAPClientError, imaplib.IMAP4.abort, OSError, socket.timeout, ssl.SSLError)
 
 
-class MailboxLocked(RuntimeError):
-    """Another poller already watches this mailbox."""
-
-
-@contextmanager
-def mailbox_lock(settings: Settings, mailbox: ImapMailbox) -> Iterator[None]:
-    """One poller per mailbox on this host (an advisory file lock under CONSULTANT_HOME)."""
-    path = settings.home_dir / "locks" / f"poller-{mailbox.name}.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with Path(path).open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise MailboxLocked(f"mailbox {mailbox.name} is already being polled") from exc
-        yield
+class LeaseLost(RuntimeError):
+    """Another poller took over this mailbox (our lease expired)."""
 
 
 class Poller:
@@ -67,6 +51,8 @@ class Poller:
         self.settings = settings
         self.engine = engine
         self.stop = stop or threading.Event()
+        self.holder = lease.holder_name()
+        self._renewed = 0.0
 
     def connect(self) -> IMAPClient:
         box = self.mailbox
@@ -111,8 +97,11 @@ class Poller:
 
     def mark_processed(self, client: IMAPClient, uids: list[int]) -> None:
         """After commit only: move to the processed folder, or flag \\Seen."""
-        if self.mailbox.processed_folder:
-            client.move(uids, self.mailbox.processed_folder)
+        folder = self.mailbox.processed_folder
+        if folder:
+            if not client.folder_exists(folder):
+                client.create_folder(folder)
+            client.move(uids, folder)
         else:
             client.add_flags(uids, [b"\\Seen"])
 
@@ -126,10 +115,15 @@ class Poller:
             return checkpoint.last_uid
 
     def run(self) -> None:
-        """Watch the mailbox, reconnecting with backoff, until ``stop`` is set."""
-        with mailbox_lock(self.settings, self.mailbox):
-            backoff = 1.0
+        """Watch the mailbox while holding its lease, reconnecting with backoff, until
+        ``stop`` is set. Without the lease, wait as a standby."""
+        backoff = 1.0
+        try:
             while not self.stop.is_set():
+                if not lease.take(self.engine, self.mailbox.name, self.holder):
+                    self.stop.wait(lease.LEASE_SECONDS / 3)
+                    continue
+                self._renewed = time.monotonic()
                 try:
                     client = self.connect()
                     backoff = 1.0
@@ -137,6 +131,8 @@ class Poller:
                         self._watch(client)
                     finally:
                         _logout_quietly(client)
+                except LeaseLost:
+                    log.warning("mailbox %s: another poller holds it now", self.mailbox.name)
                 except _CONNECTION_ERRORS as exc:
                     # imapclient can raise IMAP4.abort from idle_check on a split response:
                     # reconnect and resume from the checkpoint.
@@ -145,11 +141,21 @@ class Poller:
                     )
                     self.stop.wait(backoff)
                     backoff = min(backoff * 2, 300.0)
+        finally:
+            lease.release(self.engine, self.mailbox.name, self.holder)
+
+    def _renew(self) -> None:
+        if time.monotonic() - self._renewed < lease.LEASE_SECONDS / 3:
+            return
+        if not lease.take(self.engine, self.mailbox.name, self.holder):
+            raise LeaseLost(self.mailbox.name)
+        self._renewed = time.monotonic()
 
     def _watch(self, client: IMAPClient) -> None:
         self.catch_up(client)
         can_idle = client.has_capability("IDLE")
         while not self.stop.is_set():
+            self._renew()
             if not can_idle:
                 self.stop.wait(self.mailbox.poll_seconds)
                 client.noop()
@@ -161,6 +167,7 @@ class Poller:
             try:
                 limit = min(self.mailbox.idle_seconds, IDLE_REISSUE_SECONDS)
                 while not self.stop.is_set() and time.monotonic() - started < limit:
+                    self._renew()
                     if client.idle_check(timeout=1.0):
                         changed = True
                         break

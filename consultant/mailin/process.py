@@ -1,4 +1,5 @@
-"""From stored bytes to a message on a case: parse, classify, clean, redact, thread.
+"""From stored bytes to a message on a case: parse, classify, apply the sender policy,
+clean, redact, thread. Bounces are linked to the reply they bounce.
 
 Called by the ``process_inbound`` task inside the caller's transaction. Safe to run
 twice: a row that is no longer ``received`` is left alone.
@@ -8,8 +9,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from consultant import queue
@@ -17,18 +19,20 @@ from consultant.cases import states
 from consultant.cases.tags import strip_tags
 from consultant.cases.threading import find_case
 from consultant.config import Settings
+from consultant.mailin.bounces import read_bounce
 from consultant.mailin.classify import Kind, classify
 from consultant.mailin.clean import question_of
 from consultant.mailin.parse import ParsedMail, ParseError, parse, summary_headers
 from consultant.mailin.phi import redact
-from consultant.models import Case, InboundMail, Message, Subscriber, utcnow
+from consultant.mailout.notices import queue_notice
+from consultant.models import Case, InboundMail, Message, Outbound, Subscriber, utcnow
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # processed | ignored | quarantined | skipped
+    status: str  # processed | ignored | bounce | quarantined | skipped
     case_id: int | None = None
     reason: str = ""
 
@@ -50,28 +54,103 @@ def process_inbound(session: Session, inbound_id: int, settings: Settings) -> Ou
     except ParseError as exc:
         return quarantine(row, str(exc))
     kind, why = classify(mail)
+    if kind is Kind.BOUNCE:
+        return _bounce(session, row, why)
     if kind is not Kind.QUESTION:
         return _finish(row, "ignored", f"{kind.value}: {why}")
-    subscriber = find_subscriber(session, mail.from_address)
-    if subscriber is None and not settings.accepts_unknown_senders:
-        return quarantine(row, f"sender {mail.from_address} is not a subscriber")
+    question = question_of(mail)
+    topic = strip_tags(mail.subject)
+    if not question.strip() and not topic:
+        return quarantine(row, "empty message: no subject and no text")
     case = find_case(session, mail, settings.secret_key)
     if case is None:
-        case = Case(
-            subject=strip_tags(mail.subject)[:998] or "(no subject)",
-            requester=mail.from_address,
-            requester_name=mail.from_name[:200],
-            subscriber_id=subscriber.id if subscriber else None,
-            status=states.QUEUED,
-        )
-        session.add(case)
-        session.flush()
-        states.audit(session, case.id, "mail", "opened", f"question {mail.message_id}")
-        queue.publish_on_commit(session, queue.DRAFT_CASE, case.id)
+        held = _sender_policy(session, row, mail, settings)
+        if held is not None:
+            return held
+        case = _open_case(session, mail, settings)
     else:
         _reopen(session, case, mail)
-    session.add(_message(case, mail, row))
+    session.add(_message(case, mail, row, question, include_subject=not case.messages))
     return _finish(row, "processed", "", case.id)
+
+
+def _sender_policy(
+    session: Session, row: InboundMail, mail: ParsedMail, settings: Settings
+) -> Outcome | None:
+    """None when the sender may open a case; otherwise the message is held, with a reason."""
+    subscriber = find_subscriber(session, mail.from_address)
+    if subscriber is None:
+        if settings.accepts_unknown_senders:
+            return None
+        if settings.sender_policy == "reply":
+            queue_notice(session, "notice", mail.from_address, mail, settings)
+        return quarantine(row, f"sender {mail.from_address} is not a subscriber")
+    if subscriber.monthly_quota:
+        start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        used = (
+            session.scalar(
+                select(func.count())
+                .select_from(Case)
+                .where(Case.subscriber_id == subscriber.id, Case.created_at >= start)
+            )
+            or 0
+        )
+        if used >= subscriber.monthly_quota:
+            return quarantine(
+                row,
+                f"{subscriber.address} has used its {subscriber.monthly_quota} questions this month",
+            )
+    return None
+
+
+def _open_case(session: Session, mail: ParsedMail, settings: Settings) -> Case:
+    subscriber = find_subscriber(session, mail.from_address)
+    case = Case(
+        subject=strip_tags(mail.subject)[:998] or "(no subject)",
+        requester=mail.from_address,
+        requester_name=mail.from_name[:200],
+        subscriber_id=subscriber.id if subscriber else None,
+        status=states.QUEUED,
+    )
+    session.add(case)
+    session.flush()
+    states.audit(session, case.id, "mail", "opened", f"question {mail.message_id}")
+    queue.publish_on_commit(session, queue.DRAFT_CASE, case.id)
+    if settings.ack_enabled and not _acknowledged_recently(session, mail.from_address, settings):
+        queue_notice(session, "ack", mail.from_address, mail, settings, case=case)
+    return case
+
+
+def _acknowledged_recently(session: Session, address: str, settings: Settings) -> bool:
+    since = utcnow() - timedelta(hours=settings.ack_period_hours)
+    return bool(
+        session.scalar(
+            select(Outbound.id)
+            .where(
+                Outbound.kind == "ack", Outbound.to_address == address, Outbound.created_at >= since
+            )
+            .limit(1)
+        )
+    )
+
+
+def _bounce(session: Session, row: InboundMail, why: str) -> Outcome:
+    """Link a DSN to the reply it bounces and show it on the case."""
+    bounce = read_bounce(row.raw)
+    if bounce is None or not bounce.original_message_id:
+        return _finish(row, "bounce", f"{why}; original message not identified")
+    out = session.scalar(select(Outbound).where(Outbound.message_id == bounce.original_message_id))
+    if out is None:
+        return _finish(
+            row, "bounce", f"{why}; not one of our replies ({bounce.original_message_id})"
+        )
+    reason = f"{bounce.status} {bounce.diagnostic}".strip() or why
+    if bounce.permanent or not bounce.status:
+        out.status = "bounced"
+    out.bounce_reason = reason[:2000]
+    if out.case_id is not None:
+        states.audit(session, out.case_id, "mail", "bounced", f"{out.message_id}: {reason}")
+    return _finish(row, "bounce", f"bounce of {out.message_id}: {reason}", out.case_id)
 
 
 def find_subscriber(session: Session, address: str) -> Subscriber | None:
@@ -89,11 +168,18 @@ def _reopen(session: Session, case: Case, mail: ParsedMail) -> None:
         states.transition(session, case, states.QUEUED, "mail", f"follow-up {mail.message_id}")
         queue.publish_on_commit(session, queue.DRAFT_CASE, case.id)
     else:
-        # queued/drafting: the coming draft sees it; approved: a new draft after sending.
+        # queued/drafting: the coming draft sees it; approved: the sweeper drafts again.
         states.audit(session, case.id, "mail", "follow_up", mail.message_id)
 
 
-def _message(case: Case, mail: ParsedMail, row: InboundMail) -> Message:
+def _message(
+    case: Case, mail: ParsedMail, row: InboundMail, question: str, include_subject: bool
+) -> Message:
+    topic = strip_tags(mail.subject)
+    # The subject often carries the question ("96521 with 99211?"): the first message of a
+    # case is analysed with it unless the body already says it.
+    if include_subject and topic and topic.lower() not in question.lower():
+        question = f"{topic}\n\n{question}".strip()
     return Message(
         case=case,
         direction="in",
@@ -105,7 +191,7 @@ def _message(case: Case, mail: ParsedMail, row: InboundMail) -> Message:
         subject=mail.subject[:998],
         body_text=mail.text,
         body_html=mail.html,
-        clean_text=redact(question_of(mail)),
+        clean_text=redact(question),
         attachments=mail.attachments,
         inbound_mail_id=row.id,
     )

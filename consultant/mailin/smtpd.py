@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 import time
 from collections import defaultdict, deque
 from typing import Any
@@ -47,7 +48,7 @@ class InboundHandler:
     def __init__(self, settings: Settings, rate: SenderRateLimit | None = None) -> None:
         self.settings = settings
         self.accepted = {settings.consult_address.lower()}
-        self.rate = rate or SenderRateLimit()
+        self.rate = rate or SenderRateLimit(limit=settings.smtpd_rate_per_hour)
 
     async def handle_MAIL(
         self,
@@ -96,6 +97,11 @@ class InboundHandler:
 
 
 def make_controller(settings: Settings, **kwargs: Any) -> Controller:
+    """The listener; offers STARTTLS when a certificate and key are configured."""
+    if settings.smtpd_tls_cert and settings.smtpd_tls_key:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(settings.smtpd_tls_cert, settings.smtpd_tls_key)
+        kwargs.setdefault("tls_context", context)
     return Controller(
         InboundHandler(settings),
         hostname=settings.smtpd_host,

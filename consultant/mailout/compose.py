@@ -27,8 +27,10 @@ def compose(out: Outbound, settings: Settings) -> EmailMessage:
     if out.references:
         msg["References"] = out.references
     # Marks our own mail so it is never taken for a question if it comes back.
-    msg["X-Consultant-Case"] = str(out.case_id)
-    msg["Auto-Submitted"] = "no"
+    msg["X-Consultant-Case"] = str(out.case_id or "")
+    # A reviewer's reply is written by a person; acknowledgements and notices are
+    # automatic and say so (RFC 3834), so that other robots do not answer them.
+    msg["Auto-Submitted"] = "no" if out.kind == "reply" else "auto-replied"
     msg.set_content(out.body_text)
     if out.body_html:
         msg.add_alternative(out.body_html, subtype="html")

@@ -59,8 +59,9 @@ def record_sent(session: Session, out: Outbound) -> None:
     out.status = "sent"
     out.sent_at = utcnow()
     out.status_changed_at = out.sent_at
-    case = session.get(Case, out.case_id)
-    assert case is not None
+    case = session.get(Case, out.case_id) if out.case_id is not None else None
+    if out.kind != "reply" or case is None:
+        return  # an acknowledgement or notice is not part of the consultation
     session.add(
         Message(
             case_id=case.id,
@@ -92,8 +93,8 @@ def record_failure(session: Session, out: Outbound, error: str) -> SendResult:
         out.status = "queued"
         return SendResult("retry", error)
     out.status = "failed"
-    case = session.get(Case, out.case_id)
-    if case is not None and case.status == states.APPROVED:
+    case = session.get(Case, out.case_id) if out.case_id is not None else None
+    if out.kind == "reply" and case is not None and case.status == states.APPROVED:
         states.transition(
             session, case, states.AWAITING_REVIEW, "mailer", f"delivery failed: {error}"
         )

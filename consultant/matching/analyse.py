@@ -11,9 +11,10 @@ from typing import Any
 
 # Five digits (CPT), four digits + F/T/U (Category II/III, PLA), a letter + four digits
 # (HCPCS Level II). A sentence-ending period may follow a code; a decimal may not.
-_END = r"(?![\w%/]|\.\d)"
-_CPT = re.compile(rf"(?<![\w.$/-])(\d{{4}}[0-9FTU]){_END}")
-_HCPCS = re.compile(rf"(?<![\w.-])([A-V]\d{{4}}){_END}", re.I)
+# ASCII boundaries: "96521の請求" is a code followed by Japanese, and \w would say otherwise.
+_END = r"(?![A-Za-z0-9_%/]|\.\d)"
+_CPT = re.compile(rf"(?<![A-Za-z0-9_.$/-])(\d{{4}}[0-9FTU]){_END}")
+_HCPCS = re.compile(rf"(?<![A-Za-z0-9_.-])([A-V]\d{{4}}){_END}", re.I)
 # ICD-10-CM: letter, digit, alphanumeric, then an optional dot and up to four more.
 _ICD = re.compile(
     r"(?<![\w.-])([A-TV-Z]\d[0-9AB](?:\.[0-9A-Z]{1,4}|[0-9A-Z]{1,4})?)(?![\w-]|\.\w)", re.I

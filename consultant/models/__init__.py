@@ -9,6 +9,7 @@ from consultant.models.cases import (
     MailboxCheckpoint,
     Message,
     Outbound,
+    PollerLease,
 )
 from consultant.models.codes import (
     AddOnEdit,
@@ -44,6 +45,7 @@ __all__ = [
     "MueLimit",
     "Outbound",
     "PlaceOfService",
+    "PollerLease",
     "PtpCodeCount",
     "PtpEdit",
     "Release",

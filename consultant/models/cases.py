@@ -43,7 +43,7 @@ class InboundMail(Base):
     envelope_from: Mapped[str] = mapped_column(String(320), default="")
     raw: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int] = mapped_column(Integer)
-    # received -> processed | ignored | quarantined
+    # received -> processed | ignored | bounce | quarantined
     status: Mapped[str] = mapped_column(String(20), default="received")
     reason: Mapped[str] = mapped_column(Text, default="")
     subject: Mapped[str] = mapped_column(String(998), default="")
@@ -51,6 +51,17 @@ class InboundMail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     received_at: Mapped[datetime] = created_at()
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PollerLease(Base):
+    """Which poller process watches a mailbox, until when: one poller per mailbox across
+    every host, taken and renewed with a conditional UPDATE."""
+
+    __tablename__ = "poller_leases"
+
+    mailbox: Mapped[str] = mapped_column(String(200), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class MailboxCheckpoint(Base):
@@ -150,8 +161,10 @@ class Outbound(Base):
     __table_args__ = (Index("ix_outbound_status", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    # reply (an approved draft) | ack (case acknowledgement) | notice (to a non-subscriber)
+    kind: Mapped[str] = mapped_column(String(10), default="reply")
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"))
     message_id: Mapped[str] = mapped_column(String(998), unique=True)
     to_address: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(998))
@@ -159,8 +172,9 @@ class Outbound(Base):
     references: Mapped[str] = mapped_column(Text, default="")
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text, default="")
-    # queued -> sending -> sent | failed
+    # queued -> sending -> sent | failed; sent -> bounced when a DSN comes back
     status: Mapped[str] = mapped_column(String(20), default="queued")
+    bounce_reason: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     deliver_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -218,6 +218,15 @@ async def quarantine_page(request: Request) -> Response:
     return page("quarantine.html", request, rows=rows)
 
 
+@login_required
+async def quarantine_retry(request: Request) -> Response:
+    from consultant.mailin.quarantine import retry
+
+    with transaction() as session:
+        retry(session, int(request.path_params["inbound_id"]), request.session.get("email", "?"))
+    return RedirectResponse("/quarantine", status_code=303)
+
+
 async def health(request: Request) -> Response:
     try:
         with transaction() as session:
@@ -255,6 +264,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/cases/{case_id:int}", case_page),
         Route("/cases/{case_id:int}/{action:str}", case_action, methods=["POST"]),
         Route("/quarantine", quarantine_page),
+        Route("/quarantine/{inbound_id:int}/retry", quarantine_retry, methods=["POST"]),
         Route("/health", health),
         Route("/metrics", metrics),
     ]

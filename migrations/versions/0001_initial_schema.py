@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 13:07:01.911799
+Create Date: 2026-11-22 13:31:45.627159
 """
 
 from alembic import op
@@ -68,6 +68,12 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('code', name=op.f('pk_places_of_service'))
+    )
+    op.create_table('poller_leases',
+    sa.Column('mailbox', sa.String(length=200), nullable=False),
+    sa.Column('holder', sa.String(length=200), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('mailbox', name=op.f('pk_poller_leases'))
     )
     op.create_table('releases',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -308,8 +314,9 @@ def upgrade() -> None:
 
     op.create_table('outbound',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('case_id', sa.Integer(), nullable=False),
-    sa.Column('draft_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('draft_id', sa.Integer(), nullable=True),
     sa.Column('message_id', sa.String(length=998), nullable=False),
     sa.Column('to_address', sa.String(length=320), nullable=False),
     sa.Column('subject', sa.String(length=998), nullable=False),
@@ -318,6 +325,7 @@ def upgrade() -> None:
     sa.Column('body_text', sa.Text(), nullable=False),
     sa.Column('body_html', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('bounce_reason', sa.Text(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=False),
     sa.Column('deliver_until', sa.DateTime(timezone=True), nullable=False),
@@ -387,6 +395,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_releases_kind_checksum')
 
     op.drop_table('releases')
+    op.drop_table('poller_leases')
     op.drop_table('places_of_service')
     op.drop_table('mailbox_checkpoints')
     with op.batch_alter_table('inbound_mail', schema=None) as batch_op:

@@ -1,0 +1,20 @@
+"""Quarantine: messages set aside with their reason, and putting them back in the flow."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from consultant import queue
+from consultant.cases import states
+from consultant.models import InboundMail
+
+
+def retry(session: Session, inbound_id: int, actor: str) -> bool:
+    """Process a quarantined message again (after a fix). False if it is not quarantined."""
+    row = session.get(InboundMail, inbound_id)
+    if row is None or row.status != "quarantined":
+        return False
+    states.audit(session, None, actor, "quarantine_retry", f"inbound {row.id}: {row.reason[:200]}")
+    row.status, row.reason, row.attempts = "received", "", 0
+    queue.publish_on_commit(session, queue.PROCESS_INBOUND, row.id)
+    return True

@@ -96,3 +96,40 @@ def test_killed_between_commit_and_flag(
     assert poller.catch_up(client) == 1
     client.logout()
     assert _stored(session) == 5
+
+
+def test_idle_hears_new_mail_and_survives_a_dropped_connection(
+    session: Session, dovecot_server: Dovecot, folder: str
+) -> None:
+    import threading
+    import time
+
+    stop = threading.Event()
+    poller = Poller(_box(dovecot_server, folder), get_settings(), stop=stop)
+    thread = threading.Thread(target=poller.run, daemon=True)
+    thread.start()
+    try:
+        dovecot_server.append(question("First, heard through IDLE"), folder)
+        _wait(lambda: _stored(session) == 1)
+        # The server drops every session of the user: the poller reconnects and resumes.
+        subprocess.run(
+            ["doveadm", "-c", str(dovecot_server.conf), "kick", dovecot_server.user],
+            check=True,
+            capture_output=True,
+        )
+        time.sleep(0.5)
+        dovecot_server.append(question("Second, after the reconnect"), folder)
+        _wait(lambda: _stored(session) == 2)
+    finally:
+        stop.set()
+        thread.join(10)
+    assert not thread.is_alive()
+
+
+def _wait(check, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)

@@ -49,7 +49,7 @@ def test_oversize_message_is_refused(listener: Controller) -> None:
 
 def test_sender_over_its_rate_is_told_to_try_later(listener: Controller) -> None:
     codes = []
-    for n in range(4):
+    for _attempt in range(4):
         with _client(listener) as smtp:
             smtp.ehlo()
             codes.append(smtp.mail("busy@clinic.example")[0])

@@ -104,3 +104,41 @@ def test_processing_twice_changes_nothing(session: Session) -> None:
     session.commit()
     assert process_inbound(session, stored.inbound_id, get_settings()).status == "skipped"
     assert session.scalar(select(func.count()).select_from(Case)) == 1
+
+
+def test_attachments_are_recorded_and_executables_refused() -> None:
+    from email.message import EmailMessage
+
+    from consultant.mailin.parse import parse
+
+    msg = EmailMessage()
+    msg["From"] = "coder@clinic.example"
+    msg["Subject"] = "files"
+    msg.set_content("See attached.")
+    msg.add_attachment(b"%PDF-1.4 eob", maintype="application", subtype="pdf", filename="eob.pdf")
+    msg.add_attachment(
+        b"MZ\x90\x00", maintype="application", subtype="octet-stream", filename="setup.exe"
+    )
+    msg.add_attachment(
+        b"\x78\x9f\x3e\x22", maintype="application", subtype="ms-tnef", filename="winmail.dat"
+    )
+    found = {a["name"]: a for a in parse(bytes(msg)).attachments}
+    assert (
+        found["eob.pdf"]["kept"]
+        and found["eob.pdf"]["size"] == 12
+        and len(found["eob.pdf"]["sha256"]) == 64
+    )
+    assert found["setup.exe"]["refused"] == "executable" and not found["setup.exe"]["kept"]
+    assert "winmail.dat" in found["winmail.dat"]["note"]
+
+
+def test_html_only_mail_is_read_and_sanitized() -> None:
+    from consultant.mailin.parse import parse
+
+    raw = (
+        b"From: coder@clinic.example\r\nSubject: html\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+        b"<p>Is <b>96521</b> right?</p><script>alert(1)</script><img src=x onerror=alert(2)>"
+    )
+    mail = parse(raw)
+    assert "Is\n96521\nright?" in mail.text or "Is 96521 right?" in mail.text.replace("\n", " ")
+    assert "<script" not in mail.html and "onerror" not in mail.html

@@ -123,3 +123,18 @@ def test_health_and_metrics(session: Session) -> None:
     client = TestClient(create_app())
     assert client.get("/health").json() == {"status": "ok"}
     assert 'consultant_cases{status="awaiting_review"} 1' in client.get("/metrics").text
+
+
+def test_code_page_and_search_in_the_workspace(session: Session) -> None:
+    from consultant.codes.knowledge import load_bundled_knowledge
+
+    _setup(session)
+    load_bundled_knowledge(session)
+    session.commit()
+    client = TestClient(create_app())
+    _login(client)
+    page = client.get("/codes/96521")
+    assert page.status_code == 200 and "portable" in page.text.lower() and "96522" in page.text
+    found = client.get("/codes", params={"q": "port flush"})
+    assert found.status_code == 200 and "96523" in found.text
+    assert client.get("/codes/00000").status_code == 404

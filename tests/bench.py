@@ -108,6 +108,10 @@ def bench_queries() -> dict[str, object]:
         started = time.perf_counter()
         index_for(s)
         build = time.perf_counter() - started
+    # Steady state, as a running server sees it: one pass fills the per-release caches.
+    for code in CODES:
+        with transaction() as s:
+            code_page(s, code)
     page_ms: list[float] = []
     for code in CODES * 5:
         with transaction() as s:

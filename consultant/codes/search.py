@@ -166,6 +166,7 @@ class CodeIndex:
         self.postings: dict[str, dict[int, float]] = defaultdict(dict)
         self.by_code: dict[str, int] = {}
         self.note_df: dict[str, int] = defaultdict(int)
+        self.with_phrases: set[int] = set()
 
     def add(
         self,
@@ -184,6 +185,8 @@ class CodeIndex:
         else:
             old = self.docs[doc_id]
             self.docs[doc_id] = _Doc(code, system, old.title or title, old.phrases + phrases)
+        if phrases:
+            self.with_phrases.add(doc_id)
         for text, weight in fields:
             for tok in set(tokens(text)):
                 posting = self.postings[tok]
@@ -228,7 +231,8 @@ class CodeIndex:
                     scores[doc_id] += idf * extra
         present = set(known)
         phrased: dict[int, frozenset[str]] = {}
-        for doc_id in scores:
+        # Only our notes carry lay terms: check those of the scored documents that have any.
+        for doc_id in scores.keys() & self.with_phrases:
             # Every word of a lay term found in the question is strong evidence: "refilled
             # the portable chemo pump" carries "chemo pump refill" and "portable pump".
             best = max(
@@ -243,17 +247,19 @@ class CodeIndex:
             if best:
                 scores[doc_id] += PHRASE_WEIGHT * max(len(best), 1.5)
                 phrased[doc_id] = best
-        ranked = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], docs[kv[0]].code))
+        best_first = heapq.nsmallest(
+            limit, ((-score, docs[d].code, d) for d, score in scores.items())
+        )
         return [
             Hit(
                 docs[d].code,
                 docs[d].system,
                 docs[d].title,
-                round(s, 3),
+                round(-neg, 3),
                 d in phrased,
                 phrased.get(d, frozenset()),
             )
-            for d, s in ranked
+            for neg, _, d in best_first
         ]
 
 

@@ -6,7 +6,8 @@ Requests own their transactions. Forms carry a CSRF token tied to the login sess
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import func, select
@@ -281,4 +282,23 @@ def create_app(settings: Settings | None = None) -> Starlette:
             max_age=12 * 3600,
         ),
     ]
-    return Starlette(routes=routes, middleware=middleware)
+    return Starlette(routes=routes, middleware=middleware, lifespan=_lifespan)
+
+
+@asynccontextmanager
+async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    _warm_search_index()
+    yield
+
+
+def _warm_search_index() -> None:
+    """Build the code search index before the first search needs it."""
+    from consultant.codes.search import index_for
+
+    try:
+        with transaction() as session:
+            index_for(session)
+    except Exception:  # a database not migrated yet must not stop the workspace
+        import logging
+
+        logging.getLogger(__name__).exception("could not warm the search index")

@@ -6,7 +6,6 @@ The embedded default needs no servers: SQLite and a file-system Celery transport
 
 from __future__ import annotations
 
-import json
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -135,8 +134,3 @@ def get_settings() -> Settings:
 def reset_settings() -> None:
     """Forget cached settings (tests and the supervisor change the environment)."""
     get_settings.cache_clear()
-
-
-def mailboxes_from_json(text: str) -> list[ImapMailbox]:
-    """Parse ``CONSULTANT_IMAP_MAILBOXES`` given as JSON (used by the CLI for clarity)."""
-    return [ImapMailbox(**item) for item in json.loads(text)]

@@ -7,7 +7,6 @@ import os
 import signal
 import sys
 import threading
-import time
 
 from consultant.config import Settings, get_settings
 
@@ -127,16 +126,3 @@ Ctrl-C stops everything.
 """,
         flush=True,
     )
-
-
-def wait_port(host: str, port: int, timeout: float = 20.0) -> bool:
-    import socket
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((host, port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.1)
-    return False

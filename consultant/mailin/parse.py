@@ -7,7 +7,7 @@ import contextlib
 import hashlib
 from dataclasses import dataclass, field
 from email import policy
-from email.message import EmailMessage, Message
+from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 from typing import Any
@@ -206,8 +206,3 @@ def _walk(
             "note": "Outlook TNEF (winmail.dat)" if name.lower() == "winmail.dat" else "",
         }
     )
-
-
-def as_email_message(msg: Message) -> EmailMessage:  # pragma: no cover - helper for typing
-    assert isinstance(msg, EmailMessage)
-    return msg

@@ -42,9 +42,13 @@ def sweep(session: Session, older_than_seconds: int) -> Swept:
         queue.publish_on_commit(session, queue.DRAFT_CASE, case.id)
         swept.cases += 1
     for case in session.scalars(
-        select(Case).where(Case.status == states.AWAITING_REVIEW, Case.status_changed_at < cutoff)
+        select(Case).where(
+            Case.status.in_([states.AWAITING_REVIEW, states.ANSWERED]),
+            Case.status_changed_at < cutoff,
+        )
     ):
-        # A follow-up that raced the drafter: draft again so the reviewer sees it answered.
+        # A follow-up that raced the drafter, or arrived while the reply was being sent:
+        # draft again so that it gets an answer too.
         if unanswered_followups(session, case):
             states.transition(session, case, states.QUEUED, "sweeper", "follow-up after draft")
             queue.publish_on_commit(session, queue.DRAFT_CASE, case.id)

@@ -40,3 +40,36 @@ def test_sweeper_finishes_work_whose_message_was_lost(session: Session, db_url: 
 def test_sweeper_leaves_fresh_work_alone(session: Session) -> None:
     with transaction() as s:
         assert sweep(s, older_than_seconds=3600).inbound == 0
+
+
+def test_follow_up_that_arrived_while_sending_gets_a_new_draft(
+    session: Session, db_url: str
+) -> None:
+    from consultant.models import Draft, Message
+
+    case = Case(subject="q", requester="coder@clinic.example", status=states.ANSWERED)
+    session.add(case)
+    session.flush()
+    first = Message(
+        case_id=case.id, direction="in", message_id="<a@x>", clean_text="What is 96523?"
+    )
+    session.add(first)
+    session.flush()
+    session.add(
+        Draft(
+            case_id=case.id,
+            version=1,
+            author="drafter",
+            subject="Re: q",
+            body_text="x",
+            based_on_message_id=first.id,
+        )
+    )
+    session.add(
+        Message(case_id=case.id, direction="in", message_id="<b@x>", clean_text="And 96522?")
+    )
+    session.commit()
+    with transaction() as s:
+        assert sweep(s, older_than_seconds=0).cases == 1
+    session.expire_all()
+    assert session.get(Case, case.id).status == states.QUEUED  # type: ignore[union-attr]

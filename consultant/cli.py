@@ -182,7 +182,10 @@ def _draft(args: argparse.Namespace) -> int:
 def _data_import(args: argparse.Namespace) -> int:
     from consultant.codes.importers.cli import import_paths
 
-    return import_paths([Path(p) for p in args.paths], quiet=args.quiet)
+    from datetime import date
+
+    effective = date.fromisoformat(args.effective) if args.effective else None
+    return import_paths([Path(p) for p in args.paths], quiet=args.quiet, effective=effective)
 
 
 def _codes_show(args: argparse.Namespace) -> int:
@@ -296,6 +299,9 @@ def build_parser() -> argparse.ArgumentParser:
     di = data.add_parser("import", help="import CMS reference files (kind detected)")
     di.add_argument("paths", nargs="+")
     di.add_argument("--quiet", action="store_true")
+    di.add_argument(
+        "--effective", default="", help="YYYY-MM-DD, for a file whose name and title carry no date"
+    )
     di.set_defaults(func=_data_import)
 
     codes = sub.add_parser("codes").add_subparsers(dest="c_command", required=True)

@@ -42,3 +42,37 @@ def test_official_ptp_and_mue_layouts(session: Session, tmp_path: Path) -> None:
     ]
     limit = lookup.mue(session, "J2405")
     assert limit is not None and (limit.units, limit.mai) == (32, "3")
+
+
+ORDER = """00001 A00     0 Cholera                                                      Cholera
+00002 A000    1 Cholera due to Vibrio cholerae 01, biovar cholerae             Cholera due to Vibrio cholerae 01, biovar cholerae
+00003 E119    1 Type 2 diabetes mellitus without complications                 Type 2 diabetes mellitus without complications
+"""
+
+
+def test_cdc_icd10cm_order_file(session: Session, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from consultant.models import CodeRecord
+
+    path = tmp_path / "icd10cm_order_2026.txt"
+    path.write_text(ORDER)
+    assert import_one(path).rows == 3
+    record = session.scalars(select(CodeRecord).where(CodeRecord.code == "E119")).one()
+    assert record.system == "ICD-10-CM" and record.status == "billable"
+    assert "Type 2 diabetes" in record.long_description
+    header = session.scalars(select(CodeRecord).where(CodeRecord.code == "A00")).one()
+    assert header.status == "header"
+
+
+def test_effective_date_option_for_undated_files(session: Session, tmp_path: Path) -> None:
+    from consultant.cli import main as cli
+
+    path = tmp_path / "ncci_mue_practitioner.csv"
+    path.write_text(
+        '"hcpcs_code","mue_units","mue_mai","mue_rationale"\n"96523",1,2,"CMS Policy"\n'
+    )
+    assert cli(["data", "import", "--quiet", str(path)]) == 1  # refused: no date anywhere
+    assert cli(["data", "import", "--quiet", "--effective", "2024-10-01", str(path)]) == 0
+    limit = lookup.mue(session, "96523")
+    assert limit is not None and "2024-10-01" in limit.release

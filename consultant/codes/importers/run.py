@@ -102,6 +102,10 @@ def import_icd10_package(
 
 
 def _effective_date(path: Path, lines: list[str], kind: str) -> date:
+    fiscal = re.search(r"(20\d\d)", path.name)
+    if kind == "icd10" and fiscal:
+        # ICD-10-CM is named by fiscal year: FY2026 takes effect on 1 October 2025.
+        return date(int(fiscal.group(1)) - 1, 10, 1)
     named = date_from_name(path.name)
     if named:
         return named

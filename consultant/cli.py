@@ -180,9 +180,9 @@ def _draft(args: argparse.Namespace) -> int:
 
 
 def _data_import(args: argparse.Namespace) -> int:
-    from consultant.codes.importers.cli import import_paths
-
     from datetime import date
+
+    from consultant.codes.importers.cli import import_paths
 
     effective = date.fromisoformat(args.effective) if args.effective else None
     return import_paths([Path(p) for p in args.paths], quiet=args.quiet, effective=effective)

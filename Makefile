@@ -40,13 +40,13 @@ test-fast: install
 	$(BIN)/pytest -q -m "not integration" -p no:cacheprovider
 
 lint: install
-	$(BIN)/ruff check consultant workers tests
-	$(BIN)/ruff format --check consultant workers tests
+	$(BIN)/ruff check consultant workers tests eval
+	$(BIN)/ruff format --check consultant workers tests eval
 	$(BIN)/mypy
 
 format: install
-	$(BIN)/ruff format consultant workers tests
-	$(BIN)/ruff check --fix consultant workers tests
+	$(BIN)/ruff format consultant workers tests eval
+	$(BIN)/ruff check --fix consultant workers tests eval
 
 bench: install servers
 	$(BIN)/python -m tests.bench

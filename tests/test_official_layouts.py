@@ -76,3 +76,14 @@ def test_effective_date_option_for_undated_files(session: Session, tmp_path: Pat
     assert cli(["data", "import", "--quiet", "--effective", "2024-10-01", str(path)]) == 0
     limit = lookup.mue(session, "96523")
     assert limit is not None and "2024-10-01" in limit.release
+
+
+def test_official_add_on_code_layout(session: Session, tmp_path: Path) -> None:
+    path = tmp_path / "AOC_V2024Q3.csv"
+    path.write_text(
+        "CPT only copyright 2023 American Medical Association.\n"
+        "Add-on Code,Primary Code,AOC Edit Type,Primary Code Effective Date\n"
+        "96415,96413,1,20090101\n96417,96413,1,20090101\n",
+    )
+    assert import_one(path, effective=date(2024, 7, 1)).rows == 2
+    assert lookup.addon_primaries(session, "96415") == ["96413"]

@@ -43,14 +43,16 @@ def _is_code(value: str) -> bool:
 
 
 def _header(
-    rows: Iterator[tuple[int, list[str]]], must: str
+    rows: Iterator[tuple[int, list[str]]], needs: set[str]
 ) -> tuple[dict[str, int] | None, list[tuple[int, list[str]]]]:
-    """Find a named-column header (tidy layout) or the first data row (official layout)."""
+    """Find a header naming every column in ``needs`` (tidy layout), or else the first
+    data row (official layout, whose multi-row header is skipped)."""
     skipped: list[tuple[int, list[str]]] = []
     for line_no, fields in rows:
         fields = [f.strip() for f in fields]
-        lowered = [f.lower() for f in fields]
-        if must in lowered:
+        # "Add-on Code" and "add_on_code" name the same column.
+        lowered = [re.sub(r"[\s\-/]+", "_", f.lower()) for f in fields]
+        if needs <= set(lowered):
             return {name: i for i, name in enumerate(lowered)}, []
         if fields and _is_code(fields[0]) and len(fields) > 1:
             return None, [(line_no, fields)]
@@ -64,7 +66,7 @@ def load_ptp(
     session: Session, path: Path, lines: list[str], release: Release, progress: Progress | None
 ) -> int:
     rows = _rows(lines)
-    header, first = _header(rows, "column_1")
+    header, first = _header(rows, {"column_1", "column_2", "deletion_date", "modifier_indicator"})
     if header is None and not first:
         raise ImportFileError(
             path, 1, "no PTP header (column_1) and no data row in the first 30 lines"
@@ -154,7 +156,7 @@ def load_mue(
     session: Session, path: Path, lines: list[str], release: Release, progress: Progress | None
 ) -> int:
     rows = _rows(lines)
-    header, first = _header(rows, "hcpcs_code")
+    header, first = _header(rows, {"hcpcs_code", "mue_units", "mue_mai"})
     out = []
     for line_no, raw in chain(first, rows):
         f = [x.strip() for x in raw]
@@ -193,11 +195,10 @@ def load_aoc(
     session: Session, path: Path, lines: list[str], release: Release, progress: Progress | None
 ) -> int:
     rows = _rows(lines)
-    header, _first = _header(rows, "add_on_code")
+    header, _first = _header(rows, {"add_on_code", "primary_code", "aoc_edit_type"})
     if header is None:
         # The official layout names its columns too, with spaces.
         raise ImportFileError(path, 1, "no add_on_code header found")
-    primary_key = "primary_code" if "primary_code" in header else "primary code"
     out = []
     for line_no, raw in rows:
         f = [x.strip() for x in raw]
@@ -205,7 +206,7 @@ def load_aoc(
             continue
         try:
             primary, addon, edit_type = (
-                f[header[primary_key]],
+                f[header["primary_code"]],
                 f[header["add_on_code"]],
                 f[header["aoc_edit_type"]],
             )

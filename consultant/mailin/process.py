@@ -64,10 +64,11 @@ def process_inbound(session: Session, inbound_id: int, settings: Settings) -> Ou
         return quarantine(row, "empty message: no subject and no text")
     case = find_case(session, mail, settings.secret_key)
     if case is None:
-        held = _sender_policy(session, row, mail, settings)
+        subscriber = find_subscriber(session, mail.from_address)
+        held = _sender_policy(session, row, mail, subscriber, settings)
         if held is not None:
             return held
-        case = _open_case(session, mail, settings)
+        case = _open_case(session, mail, subscriber, settings)
     else:
         _reopen(session, case, mail)
     session.add(_message(case, mail, row, question, include_subject=not case.messages))
@@ -75,10 +76,13 @@ def process_inbound(session: Session, inbound_id: int, settings: Settings) -> Ou
 
 
 def _sender_policy(
-    session: Session, row: InboundMail, mail: ParsedMail, settings: Settings
+    session: Session,
+    row: InboundMail,
+    mail: ParsedMail,
+    subscriber: Subscriber | None,
+    settings: Settings,
 ) -> Outcome | None:
     """None when the sender may open a case; otherwise the message is held, with a reason."""
-    subscriber = find_subscriber(session, mail.from_address)
     if subscriber is None:
         if settings.accepts_unknown_senders:
             return None
@@ -103,8 +107,9 @@ def _sender_policy(
     return None
 
 
-def _open_case(session: Session, mail: ParsedMail, settings: Settings) -> Case:
-    subscriber = find_subscriber(session, mail.from_address)
+def _open_case(
+    session: Session, mail: ParsedMail, subscriber: Subscriber | None, settings: Settings
+) -> Case:
     case = Case(
         subject=strip_tags(mail.subject)[:998] or "(no subject)",
         requester=mail.from_address,

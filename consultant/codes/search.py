@@ -134,10 +134,30 @@ def stem(token: str) -> str:
 _NON = re.compile(r"\bnon[\s-]+(?=[a-z])")
 
 
+# Abbreviations coders write, read as the words our notes and descriptors use.
+_ABBREVIATIONS = {
+    "admin": "administration",
+    "inj": "injection",
+    "vacc": "vaccine",
+    "vax": "vaccine",
+    "abx": "antibiotic",
+    "dx": "diagnosis",
+    "hx": "history",
+    "fx": "fracture",
+    "lac": "laceration",
+    "bx": "biopsy",
+    "tx": "treatment",
+    "xr": "xray",
+    "im": "intramuscular",
+    "subq": "subcutaneous",
+}
+
+
 def tokens(text: str) -> list[str]:
     # "non-emergency" is one idea, not a second way to say "emergency".
     text = _NON.sub("non", text.lower())
-    return [stem(t) for t in _TOKEN.findall(text) if t not in _STOP]
+    words = (_ABBREVIATIONS.get(t, t) for t in _TOKEN.findall(text))
+    return [stem(t) for t in words if t not in _STOP]
 
 
 @dataclass(frozen=True)

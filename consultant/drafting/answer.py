@@ -130,7 +130,7 @@ def build_answer(session: Session, question: str) -> Answer:
         named, _family_of(session, named), candidates, analysis
     )
     if analysis.payer == "Medicare":
-        services, demoted, medicare_notes = _medicare(session, services)
+        services, demoted, medicare_notes = _medicare(session, services, analysis.text)
         alternatives = demoted + alternatives
         warnings += medicare_notes
     services = list(dict(reversed(services)).items())[::-1]  # each code once, first place kept
@@ -284,7 +284,7 @@ def _family_of(session: Session, codes: list[str]) -> dict[str, str]:
 
 
 def _medicare(
-    session: Session, services: list[tuple[str, float]]
+    session: Session, services: list[tuple[str, float]], text: str
 ) -> tuple[list[tuple[str, float]], list[tuple[str, float]], list[str]]:
     """Medicare's own codes where it wants them (G-codes, office visits for consults).
     Returns the services, the codes Medicare will not take (now alternatives), and notes."""
@@ -296,6 +296,10 @@ def _medicare(
         extra = (note.extra or {}) if note else {}
         if extra.get("medicare_note"):
             notes.append(extra["medicare_note"])
+        by_word = extra.get("medicare_by_word", {})
+        word = next((w for w in by_word if re.search(rf"\b{re.escape(w)}", text, re.I)), None)
+        if word is not None:
+            extra = {**extra, "medicare": by_word[word]}
         if extra.get("medicare"):
             out.append((extra["medicare"], score))
             demoted.append((code, score))

@@ -36,7 +36,7 @@ def described_candidates(
     session: Session, analysis: Analysis, systems: tuple[str, ...]
 ) -> list[Candidate]:
     """Candidates for what the question describes, best first, after the neighbour rules."""
-    query = _without_negated(_without_codes(analysis.text), analysis.negated)
+    query = _expanded(_without_negated(_without_codes(analysis.text), analysis.negated))
     hits = search(session, query, limit=CANDIDATES, systems=systems)
     if not hits:
         return []
@@ -120,8 +120,22 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
     for negated in re.findall(r"\b(?:no|without|non)[\s-]+(\w+)", title):
         if re.search(rf"\b{re.escape(negated[:5])}", query):
             cand.score -= step  # the code excludes what the asker did ("... no refill")
+    # The asker says which code set they want: "what J code", "which CPT".
+    if re.search(r"\bj[\s-]?codes?\b|\bdrug codes?\b|\bhcpcs\b", query):
+        cand.score += step * 1.5 if cand.code[:1] in "JQ" else 0.0
+    elif re.search(r"\bcpt\b", query) and cand.system == "CPT":
+        cand.score += step * 0.3
     if cand.extra.get("billable") is False:
         cand.score -= step  # an ICD-10-CM header is never reported
+
+
+_SPINE = {"c": "cervical", "t": "thoracic", "l": "lumbar", "s": "sacral"}
+
+
+def _expanded(text: str) -> str:
+    """Spinal levels as words: "L4-5" is lumbar, "C5-6" cervical."""
+    regions = {_SPINE[m.lower()] for m in re.findall(r"\b([CTLS])\d{1,2}\b", text)}
+    return f"{text} {' '.join(sorted(regions))}" if regions else text
 
 
 def _without_codes(text: str) -> str:

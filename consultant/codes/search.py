@@ -125,7 +125,16 @@ _W_TITLE, _W_SYNONYM, _W_PLAIN, _W_DESCRIPTOR = 3.0, 3.0, 1.2, 1.5
 def stem(token: str) -> str:
     if token.endswith("oses") and len(token) > 6:
         token = token[:-4] + "osis"  # keratoses, stenoses: the medical plural
-    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+    # One stem for the forms coders write: remove, removal, removing, removed.
+    for suffix, keep in (
+        ("ies", "y"),
+        ("ing", ""),
+        ("ed", ""),
+        ("al", ""),
+        ("es", ""),
+        ("s", ""),
+        ("e", ""),
+    ):
         if token.endswith(suffix) and len(token) - len(suffix) >= 4:
             return token[: -len(suffix)] + keep
     return token

@@ -120,6 +120,16 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
     for negated in re.findall(r"\b(?:no|without|non)[\s-]+(\w+)", title):
         if re.search(rf"\b{re.escape(negated[:5])}", query):
             cand.score -= step  # the code excludes what the asker did ("... no refill")
+    if re.match(r"(ultrasound|fluoroscopic|ct|mr|imaging) guidance\b", title):
+        cand.score -= step  # guidance supports a procedure; the procedure leads
+    # Putting a device in and taking it out are different services.
+    removing = re.search(r"\bremov", query) is not None
+    inserting = re.search(r"\b(insert|placement|placed|place|implant)", query) is not None
+    if removing != inserting:
+        title_inserts = re.search(r"\b(insertion|placement|placing|insert)", title) is not None
+        title_removes = re.search(r"\bremov", title) is not None
+        if title_inserts != title_removes and title_removes != removing:
+            cand.score -= step
     # The asker says which code set they want: "what J code", "which CPT".
     if re.search(r"\bj[\s-]?codes?\b|\bdrug codes?\b|\bhcpcs\b", query):
         cand.score += step * 1.5 if cand.code[:1] in "JQ" else 0.0

@@ -82,6 +82,17 @@ def summary_line(answer: Answer) -> str:
     recommended = [m for m in answer.modifiers if m.recommended]
     if kind == "modifier" and recommended:
         m = recommended[0]
+        codes = [c.code for c in billed if c.system in ("CPT", "HCPCS")]
+        if len(codes) >= 2:
+            target = (
+                next((c for c in codes if _is_em(c)), codes[-1])
+                if m.modifier == "25"
+                else codes[-1]
+            )
+            return (
+                f"Report {' and '.join(codes)}, with modifier {m.modifier} on {target} "
+                f"({m.description[:1].lower() + m.description[1:]})."
+            )
         return f"Modifier {m.modifier} applies: {m.description}."
     if kind == "modifier" and answer.modifiers:
         m = answer.modifiers[0]
@@ -111,7 +122,7 @@ def _edit_line(answer: Answer) -> str:
     if not bypassable:
         return ""
     e = bypassable[0]
-    em = next((c for c in (e.column1, e.column2) if c.isdigit() and "99202" <= c <= "99499"), None)
+    em = next((c for c in (e.column1, e.column2) if _is_em(c)), None)
     if em:
         return (
             f"{e.column1} and {e.column2} can both be paid when the visit is significant and "
@@ -124,3 +135,7 @@ def _edit_line(answer: Answer) -> str:
         f"{e.column1} and {e.column2} can both be paid only when the services are distinct "
         f"(separate site, session or practitioner): append {distinct} (or 59) to {e.column2}."
     )
+
+
+def _is_em(code: str) -> bool:
+    return code.isdigit() and "99202" <= code <= "99499"

@@ -5,6 +5,7 @@ Chromium, and an aiosmtpd relay that receives the reply."""
 from __future__ import annotations
 
 import smtplib
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -92,7 +93,7 @@ def test_question_travels_the_whole_path(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    mailbox = f"consult{free_port()}"  # its own checkpoint per test
+    mailbox = f"consult{uuid.uuid4().hex[:12]}"  # its own checkpoint per test
     with Sink() as sink:
         web_port, smtpd_port = free_port(), free_port()
         env = {

@@ -5,6 +5,7 @@ like the clients people use: each ends as exactly one case, or one message set a
 from __future__ import annotations
 
 import smtplib
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
@@ -29,7 +30,7 @@ class Channel:
 
     def __init__(self, kind: str, settings: Settings, dovecot: Dovecot) -> None:
         self.kind, self.settings, self.dovecot = kind, settings, dovecot
-        self.folder = f"C{free_port()}"
+        self.folder = f"C{uuid.uuid4().hex[:12]}"
         if kind == "imap":
             client = dovecot.client()
             client.create_folder(self.folder)

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import uuid
 
 import pytest
 from sqlalchemy import func, select
@@ -16,14 +17,14 @@ from consultant.config import ImapMailbox, get_settings
 from consultant.mailin.poller import Poller
 from consultant.models import InboundMail, MailboxCheckpoint
 from tests.mail import question
-from tests.servers import Dovecot, free_port
+from tests.servers import Dovecot
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 def folder(dovecot_server: Dovecot) -> str:
-    name = f"T{free_port()}"
+    name = f"T{uuid.uuid4().hex[:12]}"
     client = dovecot_server.client()
     client.create_folder(name)
     client.logout()

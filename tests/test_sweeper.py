@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -36,10 +35,13 @@ def test_sweeper_finishes_work_whose_message_was_lost(session: Session, db_url: 
     assert case.status == states.AWAITING_REVIEW and case.drafts
 
 
-@pytest.mark.usefixtures("eager_tasks")
-def test_sweeper_leaves_fresh_work_alone(session: Session) -> None:
+def test_sweeper_leaves_fresh_work_alone(session: Session, db_url: str) -> None:
     with transaction() as s:
-        assert sweep(s, older_than_seconds=3600).inbound == 0
+        store_inbound(s, question("What is 96523?"), "smtp")
+    with transaction() as s:
+        assert sweep(s, older_than_seconds=3600).inbound == 0, "too young to be stuck"
+    with transaction() as s:
+        assert sweep(s, older_than_seconds=0).inbound == 1
 
 
 def test_follow_up_that_arrived_while_sending_gets_a_new_draft(

@@ -8,6 +8,7 @@ import traceback
 from celery import Task
 from celery.signals import worker_process_init, worker_ready
 
+from consultant.codes.search import warm_index
 from consultant.config import get_settings
 from consultant.db import transaction
 from consultant.drafting.service import draft_case as _draft_case
@@ -84,11 +85,5 @@ def sweep() -> dict[str, int]:
 @worker_ready.connect
 @worker_process_init.connect
 def warm_search_index(**_: object) -> None:
-    """Build the code search index before the first question needs it (about 2 s)."""
-    from consultant.codes.search import index_for
-
-    try:
-        with transaction() as session:
-            index_for(session)
-    except Exception:  # a missing schema must not stop the worker; drafting rebuilds it
-        log.exception("could not warm the search index")
+    """Build the code search index when the worker starts (a few seconds)."""
+    warm_index()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from consultant.codes import explain as ex
 from consultant.codes import lookup
 from consultant.codes.releases import release_in_force, release_label
-from consultant.codes.sections import section_of, section_range
+from consultant.codes.sections import is_em, section_of, section_range
 from consultant.models import (
     AddOnEdit,
     CodeNote,
@@ -228,7 +228,7 @@ def _ptp(session: Session, code: str) -> dict[str, Any]:
     def other(r: tuple[str, str, str, str]) -> str:
         return r[0] if r[1] == code else r[1]
 
-    rows.sort(key=lambda r: (not _is_em(other(r)), other(r)[:3] != code[:3], other(r)))
+    rows.sort(key=lambda r: (not is_em(other(r)), other(r)[:3] != code[:3], other(r)))
     edits = [
         {
             "column1": c1,
@@ -246,10 +246,6 @@ def _ptp(session: Session, code: str) -> dict[str, Any]:
         "as_column2": counts.as_column2 if counts else 0,
         "edits": edits,
     }
-
-
-def _is_em(code: str) -> bool:
-    return code.isdigit() and "99202" <= code <= "99499"
 
 
 def _addon(session: Session, code: str) -> dict[str, Any]:

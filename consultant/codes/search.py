@@ -8,6 +8,7 @@ the database behind it.
 from __future__ import annotations
 
 import heapq
+import logging
 import math
 import re
 import threading
@@ -355,3 +356,15 @@ def search(
 ) -> list[Hit]:
     """Ranked matches for free text."""
     return index_for(session).search(query, limit, systems)
+
+
+def warm_index() -> None:
+    """Build the index for the configured database before the first question needs it.
+    A database not migrated yet must not stop the process: searching builds it later."""
+    from consultant.db import transaction
+
+    try:
+        with transaction() as session:
+            index_for(session)
+    except Exception:
+        logging.getLogger(__name__).exception("could not warm the search index")

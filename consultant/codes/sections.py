@@ -35,6 +35,11 @@ HCPCS_SECTIONS = {
 }
 
 
+def is_em(code: str) -> bool:
+    """An evaluation and management code (99202-99499)."""
+    return len(code) == 5 and code.isdigit() and "99202" <= code <= "99499"
+
+
 def section_of(code: str) -> str:
     code = code.upper()
     if len(code) == 5 and code.isdigit():

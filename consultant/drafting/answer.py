@@ -19,6 +19,7 @@ from consultant.codes import lookup
 from consultant.codes.knowledge import modifier_cues
 from consultant.codes.releases import release_in_force, release_label
 from consultant.codes.search import tokens
+from consultant.codes.sections import is_em
 from consultant.drafting import checks
 from consultant.drafting.units import DoseUnits, units_for
 from consultant.matching.analyse import Analysis, analyse
@@ -272,7 +273,7 @@ def _separate_visit(
     new rash"), at the level it states, else the usual level as a stand-in."""
     if not services or not _VISIT.search(analysis.text):
         return None
-    if any(_is_em(code) for code, _ in services):
+    if any(is_em(code) for code, _ in services):
         return None
     status = "new" if re.search(r"\bnew patient\b", analysis.text, re.I) else "established"
     return _LEVEL_CODES[status].get(analysis.level or "low", _LEVEL_CODES[status]["low"])
@@ -371,7 +372,7 @@ def _modifier_facts(
         wanted += [(m, False) for m in _named_modifier_tokens(session, analysis.text)]
     bypassable = [e for e in edits if e.modifier_indicator == "1"]
     if bypassable:
-        if any(_is_em(e.column2) or _is_em(e.column1) for e in bypassable):
+        if any(is_em(e.column2) or is_em(e.column1) for e in bypassable):
             wanted.append(("25", True))
         else:
             wanted += [(_distinct_modifier(analysis.text), True), ("59", True)]
@@ -430,8 +431,8 @@ def _em_with_minor_procedure(facts: list[CodeFact]) -> bool:
     """An E/M beside a procedure with no or a short global period (or whose global period
     is not loaded): the visit needs 25 to be paid separately."""
     billed = [f for f in facts if f.billed]
-    return any(_is_em(f.code) for f in billed) and any(
-        not _is_em(f.code)
+    return any(is_em(f.code) for f in billed) and any(
+        not is_em(f.code)
         and f.system == "CPT"
         and (f.rvus is None or f.rvus.global_days in ("000", "010", "XXX"))
         for f in billed
@@ -478,10 +479,6 @@ def _distinct_modifier(text: str) -> str:
     ):
         return "XP"
     return "XU"
-
-
-def _is_em(code: str) -> bool:
-    return code.isdigit() and 99202 <= int(code) <= 99499
 
 
 def _confidence(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from consultant.codes.sections import is_em
 from consultant.drafting.answer import Answer
 from consultant.templating import render
 
@@ -85,9 +86,7 @@ def summary_line(answer: Answer) -> str:
         codes = [c.code for c in billed if c.system in ("CPT", "HCPCS")]
         if len(codes) >= 2:
             target = (
-                next((c for c in codes if _is_em(c)), codes[-1])
-                if m.modifier == "25"
-                else codes[-1]
+                next((c for c in codes if is_em(c)), codes[-1]) if m.modifier == "25" else codes[-1]
             )
             return (
                 f"Report {' and '.join(codes)}, with modifier {m.modifier} on {target} "
@@ -122,7 +121,7 @@ def _edit_line(answer: Answer) -> str:
     if not bypassable:
         return ""
     e = bypassable[0]
-    em = next((c for c in (e.column1, e.column2) if _is_em(c)), None)
+    em = next((c for c in (e.column1, e.column2) if is_em(c)), None)
     if em:
         return (
             f"{e.column1} and {e.column2} can both be paid when the visit is significant and "
@@ -135,7 +134,3 @@ def _edit_line(answer: Answer) -> str:
         f"{e.column1} and {e.column2} can both be paid only when the services are distinct "
         f"(separate site, session or practitioner): append {distinct} (or 59) to {e.column2}."
     )
-
-
-def _is_em(code: str) -> bool:
-    return code.isdigit() and "99202" <= code <= "99499"

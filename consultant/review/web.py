@@ -26,6 +26,7 @@ from starlette.responses import (
 from starlette.routing import Route
 
 from consultant.cases import states
+from consultant.codes.search import warm_index
 from consultant.config import Settings, get_settings
 from consultant.db import transaction
 from consultant.drafting.service import latest_draft
@@ -287,18 +288,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
 @asynccontextmanager
 async def _lifespan(app: Starlette) -> AsyncIterator[None]:
-    _warm_search_index()
+    warm_index()
     yield
-
-
-def _warm_search_index() -> None:
-    """Build the code search index before the first search needs it."""
-    from consultant.codes.search import index_for
-
-    try:
-        with transaction() as session:
-            index_for(session)
-    except Exception:  # a database not migrated yet must not stop the workspace
-        import logging
-
-        logging.getLogger(__name__).exception("could not warm the search index")

@@ -111,7 +111,7 @@ def summary_line(answer: Answer) -> str:
 
 
 def _code_phrase(fact: CodeFact) -> str:
-    """"J0696 x 4 units (Injection, ceftriaxone sodium, per 250 mg)"."""
+    """ "J0696 x 4 units (Injection, ceftriaxone sodium, per 250 mg)"."""
     label = fact.description or fact.plain
     units = f" x {fact.dose_units.units} units" if fact.dose_units else ""
     return f"{fact.code}{units}" + (f" ({label.rstrip('.')})" if label else "")

@@ -95,3 +95,28 @@ def _same_day(case: VisitAndProcedure, period: str) -> GlobalDecision:
         "procedure, not billable"
     )
     return GlobalDecision(None, False, tuple(worked))
+
+
+@dataclass(frozen=True)
+class ProcedureInGlobal:
+    """A procedure by the same physician during an earlier procedure's postoperative period.
+
+    staged: planned at the time of the first (or more extensive than it, or therapy after a
+    diagnostic procedure); return_for_complication: an unplanned return to the operating or
+    procedure room for a related problem; otherwise the procedure is unrelated."""
+
+    staged: bool = False
+    return_for_complication: bool = False
+
+
+def postoperative_procedure_modifier(case: ProcedureInGlobal) -> GlobalDecision:
+    """58, 78 or 79 for a procedure within another's global period (MLN Global Surgery
+    booklet: 58 and 79 start a new global period, 78 does not)."""
+    if case.staged:
+        line = "staged or related procedure planned with the first (or more extensive, or therapy after a diagnostic procedure) -> modifier 58; a new global period starts"
+        return GlobalDecision("58", True, (line,))
+    if case.return_for_complication:
+        line = "unplanned return to the operating or procedure room for a related problem -> modifier 78; no new global period"
+        return GlobalDecision("78", True, (line,))
+    line = "procedure unrelated to the first, in its postoperative period -> modifier 79; a new global period starts"
+    return GlobalDecision("79", True, (line,))

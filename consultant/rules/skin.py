@@ -177,6 +177,7 @@ def excision_code(
     band = next(d for limit, d in EXCISION_BANDS if diameter <= limit)
     code = f"11{'4' if behaviour is Behaviour.BENIGN else '6'}{digit}{band}"
     worked.append(f"{behaviour.value}, {name}, {diameter} cm -> {code}")
+    worked.append("simple closure is included; intermediate or complex closure is a repair code")
     return Excision(code, diameter, tuple(worked))
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import pytest
 
-HCPCS_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "cms" / "hcpcs_2026"
+from tests.conftest import SHARED_DATA
+
+HCPCS_DIR = SHARED_DATA / "hcpcs_2026"
 
 
 @cache

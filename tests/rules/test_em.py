@@ -22,7 +22,12 @@ from consultant.rules.em import (
     patient_status,
     prolonged_units,
 )
-from consultant.rules.global_period import VisitAndProcedure, global_modifier
+from consultant.rules.global_period import (
+    ProcedureInGlobal,
+    VisitAndProcedure,
+    global_modifier,
+    postoperative_procedure_modifier,
+)
 
 
 def test_two_stable_chronic_illnesses_with_prescription_management_is_99214() -> None:
@@ -211,3 +216,13 @@ def test_unrelated_visit_in_postoperative_period_is_24() -> None:
     assert (after_minor.modifier, after_minor.billable) == (None, True)
     zero_day = global_modifier(VisitAndProcedure(0, 1))
     assert (zero_day.modifier, zero_day.billable) == (None, True)
+
+
+def test_procedures_in_a_global_period() -> None:
+    """MLN Global Surgery booklet: 58 for a staged or related procedure, 78 for an unplanned
+    return to the operating room for a related complication, 79 for an unrelated procedure
+    during the postoperative period."""
+    assert postoperative_procedure_modifier(ProcedureInGlobal(staged=True)).modifier == "58"
+    returned = ProcedureInGlobal(return_for_complication=True)
+    assert postoperative_procedure_modifier(returned).modifier == "78"
+    assert postoperative_procedure_modifier(ProcedureInGlobal()).modifier == "79"

@@ -90,6 +90,7 @@ MINUTES_BY_CODE: dict[Visit, tuple[tuple[str, int], ...]] = {
     Visit.OFFICE_ESTABLISHED: (("99212", 10), ("99213", 20), ("99214", 30), ("99215", 40)),
     Visit.HOSPITAL_INITIAL: (("99221", 40), ("99222", 55), ("99223", 75)),
     Visit.HOSPITAL_SUBSEQUENT: (("99231", 25), ("99232", 35), ("99233", 50)),
+    # 99306: 45 minutes since CPT 2024 (50 in 2023).
     Visit.NURSING_INITIAL: (("99304", 25), ("99305", 35), ("99306", 45)),
     Visit.NURSING_SUBSEQUENT: (("99307", 10), ("99308", 15), ("99309", 30), ("99310", 45)),
 }

@@ -221,7 +221,14 @@ def _subsequent(
         )
         return
     if item.is_chemo:
-        if concurrent:
+        if item.pump and minutes > PUMP_INFUSION_MIN_MINUTES:
+            enc.add(
+                "96416",
+                1,
+                item.drug,
+                "prolonged chemotherapy infusion (over 8 h) started on a pump",
+            )
+        elif concurrent:
             enc.add(
                 "", 0, item.drug, "concurrent chemotherapy infusion: no code, review the record"
             )

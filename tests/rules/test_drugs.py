@@ -147,3 +147,16 @@ def test_iv_infusion_needs_its_minutes() -> None:
     """Without start and stop the push/infusion line cannot be drawn; the engine asks."""
     with pytest.raises(ValueError):
         administration_codes([Administration("iron", Route.IV, THERAPY)])
+
+
+def test_folfox_day_one() -> None:
+    """The FOLFOX regimen as coded in oncology coding guidance (CPT hierarchy): oxaliplatin
+    2 hours (96413, 96415), leucovorin run at the same time (96368, concurrent), fluorouracil
+    push (96411) and the 46-hour fluorouracil pump started (96416)."""
+    result = codes(
+        Administration("oxaliplatin", Route.IV, CHEMO, 0, 120),
+        Administration("leucovorin", Route.IV, THERAPY, 0, 120),
+        Administration("fluorouracil", Route.IV_PUSH, CHEMO, 125),
+        Administration("fluorouracil", Route.IV, CHEMO, 130, 130 + 46 * 60, pump=True),
+    )
+    assert result == [("96413", 1), ("96415", 1), ("96368", 1), ("96411", 1), ("96416", 1)]

@@ -188,6 +188,7 @@ def _certain(
     symptoms = [with_dot(s) for s in finding.symptoms]
     shown = ", ".join(symptoms) or "none given: ask for them"
     worked.append(f"{code} is {why}: not coded ({rule}); code the signs and symptoms: {shown}")
+    worked += [f"{s} is not an ICD-10-CM code" for s in symptoms if not is_code(s)]
     return [
         (Finding(s, side=finding.side, encounter=finding.encounter), f"{rule}, IV.D sign/symptom")
         for s in symptoms
@@ -199,8 +200,8 @@ def _dedupe(coded: list[_Entry]) -> list[_Entry]:
     seen: set[str] = set()
     out = []
     for entry in coded:
-        if entry[0] not in seen:
-            seen.add(entry[0])
+        if entry.code not in seen:
+            seen.add(entry.code)
             out.append(entry)
     return out
 
@@ -210,42 +211,43 @@ def _starts(code: str, prefixes: Sequence[str]) -> bool:
 
 
 def _diabetes(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
-    base = next((c for c in coded if c[0][:3] in DIABETES and not c[2]), None)
+    base = next((c for c in coded if c.code[:3] in DIABETES and not c.unrelated), None)
     if base is None:
         return coded
-    family = base[0][:3]
+    family = base.code[:3]
     out = list(coded)
     added: list[str] = []
     for link in DIABETES_LINKS:
-        for entry in [c for c in coded if _starts(c[0], link.prefixes) and not c[2]]:
+        for entry in [c for c in coded if _starts(c.code, link.prefixes) and not c.unrelated]:
             combined = family + link.suffix
             if not is_code(combined):
                 continue
             guideline = "I.A.15 'with', I.C.4.a diabetes"
             at = min(out.index(base) if base in out else len(out), out.index(entry))
-            if combined not in (c[0] for c in out):
+            if combined not in (c.code for c in out):
                 out.insert(at, _Entry(combined, guideline, False))
                 added.append(combined)
-            kept = f"{entry[0]} also coded" if link.keep else f"{entry[0]} is included"
+            kept = f"{entry.code} also coded" if link.keep else f"{entry.code} is included"
             worked.append(f"diabetes with {link.name} is presumed linked -> {combined}; {kept}")
             if not link.keep:
                 out.remove(entry)
-    if added and base[0] == family + ".9" and base in out:
+    # "Without complications" (or the bare category) gives way to the combination codes.
+    if added and (base.code == family + ".9" or not base.complete) and base in out:
         out.remove(base)
-        worked.append(f"{base[0]} (without complications) replaced by {', '.join(added)}")
+        worked.append(f"{base.code} replaced by {', '.join(added)}")
     return out
 
 
 def _hypertension(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
-    base = next((c for c in coded if c[0] == "I10"), None)
-    if base is None or base[2]:
+    base = next((c for c in coded if c.code == "I10"), None)
+    if base is None or base.unrelated:
         return coded
-    heart = [c for c in coded if _starts(c[0], HEART) and not c[2]]
-    kidney = [c for c in coded if c[0].startswith("N18") and not c[2]]
+    heart = [c for c in coded if _starts(c.code, HEART) and not c.unrelated]
+    kidney = [c for c in coded if c.code.startswith("N18") and not c.unrelated]
     if not heart and not kidney:
         return coded
-    failure = any(c[0].startswith("I50") for c in heart)
-    late = any(_starts(c[0], LATE_CKD) for c in kidney)
+    failure = any(c.code.startswith("I50") for c in heart)
+    late = any(_starts(c.code, LATE_CKD) for c in kidney)
     if heart and kidney:
         code = ("I13.2" if late else "I13.0") if failure else ("I13.11" if late else "I13.10")
         rule, what = "I.C.9.a.3", "heart disease and chronic kidney disease"
@@ -253,10 +255,11 @@ def _hypertension(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
         code, rule, what = ("I11.0" if failure else "I11.9"), "I.C.9.a.1", "heart disease"
     else:
         code, rule, what = ("I12.0" if late else "I12.9"), "I.C.9.a.2", "chronic kidney disease"
-    out = [c for c in coded if not (c is base or (c in heart and not c[0].startswith("I50")))]
+    # I50 stays (use additional code); the I51 conditions are inside I11/I13.
+    out = [c for c in coded if not (c is base or (c in heart and not c.code.startswith("I50")))]
     at = min(coded.index(c) for c in [base, *heart, *kidney])
     out.insert(min(at, len(out)), _Entry(code, f"{rule} hypertension", False))
-    also = [c[0] for c in heart + kidney if c in out]
+    also = [c.code for c in heart + kidney if c in out]
     tail = f"; also {', '.join(also)} (use additional code)" if also else ""
     worked.append(f"hypertension with {what} is presumed linked -> {code} replaces I10{tail}")
     return out

@@ -178,3 +178,11 @@ def test_unknown_code_is_said_to_be_unknown() -> None:
     result = code_findings([Finding("G2212")])
     assert result.codes == ()
     assert result.worked == ("G2212 is not an ICD-10-CM code",)
+
+
+def test_diabetes_named_without_detail_takes_the_combination() -> None:
+    """Guideline I.A.15: 'diabetes' and 'CKD stage 4' in the same record are linked, so the
+    bare category E11 is completed by the combination E11.22 (with N18.4)."""
+    result = code_findings([Finding("E11"), Finding("N18.4")])
+    assert [c.code for c in result.codes] == ["E11.22", "N18.4"]
+    assert result.incomplete == ()

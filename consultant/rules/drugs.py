@@ -3,7 +3,7 @@ administration in one encounter, with the infusion-hour arithmetic.
 
 Sources: the CPT guidelines for hydration, therapeutic, prophylactic, diagnostic and
 chemotherapy administration (96360-96549) as summarised in CMS and MAC guidance (Medicare
-Claims Processing Manual ch. 12 s. 30.5; NCCI Policy Manual ch. XI s. C): one initial
+Claims Processing Manual ch. 12 s. 30.5; NCCI Policy Manual ch. XI): one initial
 service per encounter chosen by the hierarchy chemotherapy > therapeutic/prophylactic/
 diagnostic > hydration, and within it infusion > push > injection; an infusion of 15 minutes
 or less is a push; an additional hour needs more than 30 minutes beyond the last full hour;

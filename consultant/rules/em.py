@@ -268,7 +268,10 @@ def patient_status(
             why = "not face to face" if not service.face_to_face else "another specialty or group"
             worked.append(f"service on {service.on.isoformat()}: {why}, does not count")
             continue
-        if cutoff <= service.on <= visit_on:
+        if service.on > visit_on:
+            worked.append(f"service on {service.on.isoformat()} is after this visit")
+            continue
+        if cutoff <= service.on:
             worked.append(
                 f"service on {service.on.isoformat()} by the same specialty in the same group "
                 f"is within three years (since {cutoff.isoformat()}) -> established patient"

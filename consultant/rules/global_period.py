@@ -4,7 +4,7 @@ surgery), 25 (significant, separately identifiable E/M on the day of a minor pro
 
 Sources: Medicare Claims Processing Manual ch. 12 s. 40.1-40.2 (global surgery: the day
 before and the day of a major procedure, the decision for a minor procedure is part of it)
-and s. 30.6.6 (modifier 25); NCCI Policy Manual ch. I s. D and ch. XI; MLN "Global Surgery"
+and s. 30.6.6 (modifier 25); the NCCI Policy Manual on E/M with procedures; MLN "Global Surgery"
 booklet (MLN907166)."""
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 1. candidates (drafting.candidates): the services to bill and the neighbours to rule out;
 2. verify (drafting.verify): the asker's codes that do not fit are corrected;
-3. rules: a drug with its administration (drafting.drugs); data per code (RVUs, MUE, add-on pairs), PTP edits among the services, drug units
+3. rules: a drug with its administration (drafting.drugs), the E/M level and prolonged
+   services (drafting.visits); data per code (RVUs, MUE, add-on pairs), PTP edits among the services, drug units
    (drafting.units), modifiers (drafting.modifiers), the coding checks (drafting.checks);
 4. compose: the Answer the templates render (drafting.render);
 5. calibrate (drafting.calibrate): confidence, and whether an expert must look.
@@ -27,6 +28,7 @@ from consultant.drafting.facts import Answer, CodeFact
 from consultant.drafting.modifiers import modifier_facts
 from consultant.drafting.units import units_for
 from consultant.drafting.verify import verify_named
+from consultant.drafting.visits import choose_visit
 from consultant.matching.analyse import Analysis, analyse
 from consultant.matching.services import described_candidates
 from consultant.models import CodeNote
@@ -42,7 +44,9 @@ def build_answer(session: Session, question: str) -> Answer:
     candidates = described_candidates(session, analysis, systems)
     selection = select_codes(session, analysis, candidates)
     corrections = verify_named(session, analysis, selection, candidates)
-    paired = pair_drugs(session, analysis, selection, candidates)
+    pair_drugs(session, analysis, selection, candidates)
+    visit_correction = choose_visit(analysis, selection)
+    sentences = [c.sentence for c in corrections] + ([visit_correction] if visit_correction else [])
 
     facts = [
         _fact(
@@ -58,12 +62,15 @@ def build_answer(session: Session, question: str) -> Answer:
     edits = lookup.active_edits_between(session, billed, on)
     facts = _order_by_edits(facts, edits)
     for fact in facts:
-        if fact.code in paired:
-            fact.worked.append(paired[fact.code])
+        fact.worked += selection.worked.get(fact.code, [])
+        fact.units = selection.units.get(fact.code)
     _dose_units(analysis, facts)
-    units = {**{f.code: f.dose_units.units for f in facts if f.dose_units}, **analysis.units}
+    units = {
+        **{f.code: u for f in facts if (u := f.billing_units) is not None},
+        **analysis.units,
+    }
     services = [f for f in facts if f.billed]
-    advice = [c.sentence for c in corrections[1:]] + selection.advice
+    advice = sentences[1:] + selection.advice
     advice += checks.addon_without_primary(facts, set(billed))
     advice += checks.units_over_mue(facts, units)
     advice += checks.bilateral(analysis, services)
@@ -75,7 +82,7 @@ def build_answer(session: Session, question: str) -> Answer:
     advice += modifier_advice
 
     weak = calibrate.weak_match(selection.named, candidates, analysis)
-    confidence = calibrate.confidence(facts, weak, candidates, bool(corrections), analysis)
+    confidence = calibrate.confidence(facts, weak, candidates, bool(sentences), analysis)
     needs_expert = calibrate.needs_expert(confidence, facts, len(modifiers))
     known = [f for f in facts if f.description]
     unanswered = (not known and not modifiers) or confidence < 0.4
@@ -92,7 +99,7 @@ def build_answer(session: Session, question: str) -> Answer:
         _sources(session, facts, edits),
         _ptp_label(session, on),
         list(dict.fromkeys(advice)),
-        [c.sentence for c in corrections],
+        sentences,
     )
 
 
@@ -143,7 +150,12 @@ def _order_by_edits(facts: list[CodeFact], edits: list[lookup.Edit]) -> list[Cod
         a, b = rank.get(edit.column1), rank.get(edit.column2)
         if a is not None and b is not None and a > b:
             rank[edit.column1], rank[edit.column2] = b, a
-    return sorted(facts, key=lambda f: (not f.billed, rank[f.code]))
+    # An add-on code follows its primary (99205 then G2212).
+    return sorted(facts, key=lambda f: (not f.billed, _is_addon(f), rank[f.code]))
+
+
+def _is_addon(fact: CodeFact) -> bool:
+    return bool(fact.addon_primaries) or (fact.rvus is not None and fact.rvus.global_days == "ZZZ")
 
 
 def _dose_units(analysis: Analysis, facts: list[CodeFact]) -> None:

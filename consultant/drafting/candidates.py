@@ -32,6 +32,21 @@ class Selection:
     system_of: dict[str, str]
     advice: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    units: dict[str, int] = field(default_factory=dict)  # units a rule computed per code
+    worked: dict[str, list[str]] = field(default_factory=dict)  # the arithmetic, per code
+
+    def add_service(self, code: str, score: float, worked: list[str] | None = None) -> None:
+        if code not in [c for c, _ in self.services]:
+            self.services.append((code, score))
+        if worked:
+            self.worked.setdefault(code, []).extend(worked)
+
+    def replace_service(self, old: str, new: str, worked: list[str]) -> None:
+        """``new`` takes ``old``'s place; ``old`` is kept as an alternative."""
+        self.services = [(new if c == old else c, s) for c, s in self.services]
+        if old != new:
+            self.alternatives.insert(0, (old, 0.5))
+        self.worked.setdefault(new, []).extend(worked)
 
 
 def select_codes(session: Session, analysis: Analysis, candidates: list[Candidate]) -> Selection:
@@ -41,7 +56,10 @@ def select_codes(session: Session, analysis: Analysis, candidates: list[Candidat
     # the system the candidate was found in.
     system_of = {c.code: c.system for c in candidates}
     system_of.update({c: "ICD-10-CM" for c in analysis.icd_codes})
-    services, alternatives = _choose(named, _family_of(session, named), candidates)
+    # Tests the visit reviewed or ordered are data for its MDM, not services to bill.
+    data_words = set(tokens(" ".join(analysis.em.data_terms)))
+    performed = [c for c in candidates if not (c.matched and set(c.matched) <= data_words)]
+    services, alternatives = _choose(named, _family_of(session, named), performed)
     selection = Selection(named, services, alternatives, system_of)
     if analysis.payer == "Medicare":
         _medicare(session, selection, analysis)

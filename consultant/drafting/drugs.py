@@ -41,23 +41,19 @@ def is_administration(code: str) -> bool:
 
 def pair_drugs(
     session: Session, analysis: Analysis, selection: Selection, candidates: list[Candidate]
-) -> dict[str, str]:
-    """Add the missing half of a drug/administration pair to the services. Returns the
-    reasoning for each code added, for the reply."""
+) -> None:
+    """Add the missing half of a drug/administration pair to the services, with the reason."""
     services = [code for code, _ in selection.services]
     notes = {code: session.get(CodeNote, code) for code in services}
     drugs = [c for c in services if is_drug(c, notes[c])]
     given = [c for c in services if is_administration(c) or _procedure_for_drug(c, drugs, notes)]
-    worked: dict[str, str] = {}
     if drugs and not given:
         note = notes[drugs[0]]
         admin = administration_for(analysis, note.related if note else [])
         if admin is not None:
-            selection.services.append((admin, 0.9))
             how = analysis.route or "the usual route for this drug"
-            worked[admin] = (
-                f"Administration of {drugs[0]} ({how}): {admin}, billed beside the drug."
-            )
+            line = f"Administration of {drugs[0]} ({how}): {admin}, billed beside the drug."
+            selection.add_service(admin, 0.9, [line])
     elif given and not drugs:
         drug = next(
             (
@@ -68,9 +64,9 @@ def pair_drugs(
             None,
         )
         if drug is not None:
-            selection.services.append((drug.code, 0.9))
-            worked[drug.code] = "The drug itself, billed beside its administration."
-    return worked
+            selection.add_service(
+                drug.code, 0.9, ["The drug itself, billed beside its administration."]
+            )
 
 
 def administration_for(analysis: Analysis, related: list[str]) -> str | None:

@@ -27,6 +27,11 @@ class CodeFact:
     addon_primaries: list[str] = field(default_factory=list)
     dose_units: DoseUnits | None = None
     worked: list[str] = field(default_factory=list)  # arithmetic shown in the reply
+    units: int | None = None  # units a rule computed (prolonged minutes, timed therapy ...)
+
+    @property
+    def billing_units(self) -> int | None:
+        return self.dose_units.units if self.dose_units else self.units
 
     @property
     def key_notes(self) -> list[str]:
@@ -102,7 +107,7 @@ class Answer:
             "modifiers": [
                 {"modifier": m.modifier, "description": m.description} for m in self.modifiers
             ],
-            "units": {c.code: c.dose_units.units for c in self.codes if c.dose_units},
+            "units": {c.code: u for c in self.codes if (u := c.billing_units) is not None},
             "warnings": self.warnings,
             "advice": self.advice,
             "corrections": self.corrections,

@@ -112,8 +112,9 @@ def summary_line(answer: Answer) -> str:
 
 def _code_phrase(fact: CodeFact) -> str:
     """ "J0696 x 4 units (Injection, ceftriaxone sodium, per 250 mg)"."""
-    label = fact.description or fact.plain
-    units = f" x {fact.dose_units.units} units" if fact.dose_units else ""
+    label = fact.note.title if fact.note else _shortened(fact.description or fact.plain)
+    n = fact.billing_units
+    units = f" x {n} unit{'s' if n != 1 else ''}" if n else ""
     return f"{fact.code}{units}" + (f" ({label.rstrip('.')})" if label else "")
 
 
@@ -142,3 +143,10 @@ def _edit_line(answer: Answer) -> str:
         f"{e.column1} and {e.column2} can both be paid only when the services are distinct "
         f"(separate site, session or practitioner): append {distinct} (or 59) to {e.column2}."
     )
+
+
+def _shortened(text: str, limit: int = 90) -> str:
+    """A long descriptor cut at a word before ``limit`` characters (HCPCS G codes run on)."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;") + " ..."

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from consultant.matching import context, cues
+from consultant.matching.em_facts import EmFacts, em_facts
 
 # Five digits (CPT), four digits + F/T/U (Category II/III, PLA), a letter + four digits
 # (HCPCS Level II). A sentence-ending period may follow a code; a decimal may not.
@@ -170,6 +171,7 @@ class Analysis:
     side: str = ""  # RT or LT when one side of a paired body part is named
     route: str = ""  # push, infusion, injection (IM/SC), chemo ..., as said
     chemo: bool = False
+    em: EmFacts = field(default_factory=EmFacts)
     modifier_cues: tuple[str, ...] = ()  # modifiers whose situation the question describes
     negated: tuple[str, ...] = ()  # words under a negation ("no IV push")
     uncertain: tuple[str, ...] = ()  # phrases under uncertainty ("rule out pneumonia")
@@ -245,6 +247,7 @@ def analyse(text: str) -> Analysis:
         side=cues.side(lowered),
         route=cues.route(lowered),
         chemo=cues.chemo(lowered),
+        em=em_facts(lowered),
         modifier_cues=tuple(cues.modifier_situations(lowered)),
         negated=tuple(
             w

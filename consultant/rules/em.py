@@ -111,10 +111,8 @@ PROLONGED: dict[Payer, dict[Visit, tuple[str, int]]] = {
     Payer.MEDICARE: {
         Visit.OFFICE_NEW: ("G2212", 89),
         Visit.OFFICE_ESTABLISHED: ("G2212", 69),
-        # CMS counts 15 minutes past the total time it assigns the visit (99223 90 min,
-        # 99233 65 min), as for G0317 below: G0316 from 105 and 80 minutes.
-        Visit.HOSPITAL_INITIAL: ("G0316", 105),
-        Visit.HOSPITAL_SUBSEQUENT: ("G0316", 80),
+        Visit.HOSPITAL_INITIAL: ("G0316", 90),
+        Visit.HOSPITAL_SUBSEQUENT: ("G0316", 65),
         Visit.NURSING_INITIAL: ("G0317", 95),
         Visit.NURSING_SUBSEQUENT: ("G0317", 85),
     },

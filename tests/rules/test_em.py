@@ -142,13 +142,13 @@ def test_g2212_thresholds(visit: Visit, minutes: int, units: int) -> None:
 
 
 def test_g0316_and_99418_for_hospital_visits() -> None:
-    """CMS MLN E/M services guide (G0316 at 15 minutes past the visit's total time: 99223 at
-    105 minutes, 99233 at 80); CPT 2023 99418 at 15 minutes beyond 99223's 75 and 99233's 50."""
-    assert level_by_time(Visit.HOSPITAL_INITIAL, 105, Payer.MEDICARE).prolonged == Prolonged(
+    """CMS CY2023 PFS final rule as corrected (G0316 with 99223 at 90 minutes, with 99233 at
+    65); CPT 2023 99418 at 15 minutes beyond 99223's 75 and 99233's 50."""
+    assert level_by_time(Visit.HOSPITAL_INITIAL, 90, Payer.MEDICARE).prolonged == Prolonged(
         "G0316", 1
     )
-    assert level_by_time(Visit.HOSPITAL_INITIAL, 104, Payer.MEDICARE).prolonged is None
-    assert level_by_time(Visit.HOSPITAL_SUBSEQUENT, 95, Payer.MEDICARE).prolonged == Prolonged(
+    assert level_by_time(Visit.HOSPITAL_INITIAL, 89, Payer.MEDICARE).prolonged is None
+    assert level_by_time(Visit.HOSPITAL_SUBSEQUENT, 80, Payer.MEDICARE).prolonged == Prolonged(
         "G0316", 2
     )
     assert level_by_time(Visit.HOSPITAL_SUBSEQUENT, 65).prolonged == Prolonged("99418", 1)

@@ -44,6 +44,9 @@ _EXPLICIT_FORWARD = re.compile(
     r"forward|weitergeleitet|transféré|reenviado|encaminhada|inoltrato|doorgestuurd|vidarebefordrat|réexpédié",
     re.I,
 )
+# Outlook for Mac puts a byte-order mark before "On ... wrote:"; Windows Mail marks dates
+# with left-to-right marks. Neither is text, and both hide a line's start.
+_INVISIBLE = re.compile("[\ufeff\u200b\u200e\u200f]")
 # A line that introduces a quote in any language: it names a date or an address, ends with a
 # colon, and ">" lines follow. Clients wrap it at 78 characters, so the line above may be part.
 _ATTRIBUTION = re.compile(r"[\d@].*:\s*$")
@@ -119,9 +122,8 @@ def new_text(text: str, forward: bool = False) -> str:
 
 def _message(text: str) -> EmailMessage:
     """mail-parser-reply's view of a body; lists of dashed items stay text, not signature."""
-    return EmailMessage(
-        text=text.replace("\r\n", "\n"), languages=list(LANGUAGES), keep_hyphen_lists=True
-    )
+    text = _INVISIBLE.sub("", text.replace("\r\n", "\n"))
+    return EmailMessage(text=text, languages=list(LANGUAGES), keep_hyphen_lists=True)
 
 
 def _segments(message: EmailMessage) -> list[tuple[int, int]]:
@@ -152,10 +154,12 @@ def _own_lines(text: str) -> str:
         stripped = line.strip()
         if stripped.startswith(">") or stripped == QUOTE_MARK or _FORWARD_MARK.match(stripped):
             continue
-        if _ATTRIBUTION.search(stripped) and _quote_follows(lines, i + 1):
-            if kept and _ATTRIBUTION_HEAD.search(kept[-1].strip()):
+        if stripped.endswith(":") and _quote_follows(lines, i + 1):
+            wrapped = bool(kept) and "@" in kept[-1] and bool(_ATTRIBUTION_HEAD.search(kept[-1]))
+            if wrapped:
                 kept.pop()
-            continue
+            if wrapped or _ATTRIBUTION.search(stripped):
+                continue
         kept.append(line)
     return "\n".join(kept)
 

@@ -181,3 +181,22 @@ def test_draft_json_shows_the_extracted_question(
     assert cli(["draft", "--json", str(forward)]) == 0
     out = json.loads(capsys.readouterr().out)
     assert _lines(out["question"]) == _expected(forward)
+
+
+def test_sent_from_in_a_sentence_stays() -> None:
+    text = "Is 99213 right?\n\nSent from my desk, since the portal rejects 99213-25.\n"
+    assert len(_lines(new_text(text))) == 2
+
+
+def test_line_before_a_reply_header_is_not_taken_for_an_attribution() -> None:
+    # Only the header mail-parser-reply found introduces the quote after it.
+    text = (
+        "We billed 99213 on 3/2:\n\n"
+        "On Tue, Mar 3, 2026 at 9:00 AM Desk <a@b.example> wrote:\n> Which code?\n"
+    )
+    assert _lines(new_text(text)) == ["We billed 99213 on 3/2:"]
+
+
+def test_stacked_divs_are_consecutive_lines() -> None:
+    html = "<div>From: Dr. A</div><div>Sent: Monday</div><div><br></div><div>Question</div>"
+    assert html_to_text(html) == "From: Dr. A\nSent: Monday\n\nQuestion"

@@ -58,9 +58,11 @@ _SIGN_OFF = re.compile(
     r"regards|best|sincerely|cheers|respectfully|warm regards|best wishes|v/r)[\s,.!]*$",
     re.I,
 )
+# Mobile and webmail footers mail-parser-reply does not list ("Sent from my ..." it does);
+# a whole short line only, so "Sent from Yahoo Mail, the patient says..." stays.
 _MOBILE = re.compile(
-    r"^(Sent from (my |Yahoo Mail|Mail for Windows|Outlook|Samsung)|Get Outlook for|"
-    r"Sent with |Von meinem .* gesendet|Envoyé de mon|Enviado desde mi|Enviado do meu)",
+    r"^(Sent from (Yahoo Mail|Mail for Windows|Outlook|Samsung)|Sent with [\w ]+|Get Outlook for \w+|"
+    r"Von meinem .* gesendet|Envoyé de mon|Enviado do meu)[^,.;]{0,40}(<\S+>)?$",
     re.I,
 )
 _DISCLAIMER = re.compile(
@@ -112,12 +114,12 @@ def new_text(text: str, forward: bool = False) -> str:
         if start is not None:
             forwarded = _unquote(message.text[start:])
             return _join(new_text(segments[0]), new_text(forwarded))
-    kept = [segments[0]]
+    kept = [_own_lines(segments[0])]
     for segment in segments[1:]:
         if not _quoted(segment):
             break  # unquoted history (Outlook style): all of it is old mail
-        kept.append(segment)
-    return _without_signature(_own_lines("\n".join(kept)))
+        kept.append(_own_lines(segment))
+    return _without_signature("\n".join(kept))
 
 
 def _message(text: str) -> EmailMessage:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 from dataclasses import dataclass, field
 from email import policy
 from email.message import Message
@@ -71,7 +72,9 @@ _BLOCKS = [
     *("header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tr", "ul"),
 ]
 
-_BREAK = "\ue000"  # a private-use character: a line break we made, not one in the source
+# Private-use characters: line breaks made here, not in the source.
+_BREAK = "\ue000"  # the edge of a block
+_HARD_BREAK = "\ue003"  # a <br>
 
 
 def html_to_text(html: str) -> str:
@@ -85,7 +88,7 @@ def soup_to_text(soup: BeautifulSoup) -> str:
     for tag in soup(["script", "style", "head", "title"]):
         tag.decompose()
     for br in soup.find_all("br"):
-        br.replace_with(_BREAK)
+        br.replace_with("\n" if br.find_parent("pre") else _HARD_BREAK)
     for block in soup.find_all(_BLOCKS):
         block.insert_before(_BREAK)
         block.insert_after(_BREAK)
@@ -94,7 +97,18 @@ def soup_to_text(soup: BeautifulSoup) -> str:
         str(node) if node.find_parent("pre") else str(node).replace("\n", " ")
         for node in soup.find_all(string=True)
         if not isinstance(node, Comment | Doctype | Declaration | ProcessingInstruction)
-    ).replace(_BREAK, "\n")
+    ).replace(_HARD_BREAK, "\n")
+    # A block boundary starts a line unless one is already started: stacked <div>s are
+    # consecutive lines, as a browser shows them, not lines with blank lines between.
+    parts = re.split(f"[ \t]*{_BREAK}[ \t]*", text)
+    laid_out = [parts[0]]
+    line_started = not parts[0] or parts[0].endswith("\n")
+    for part in parts[1:]:
+        if not line_started:
+            laid_out.append("\n")
+        laid_out.append(part)
+        line_started = part.endswith("\n") if part else True
+    text = "".join(laid_out)
     lines = [" ".join(line.split()) for line in text.replace("\xa0", " ").splitlines()]
     out: list[str] = []
     for line in lines:

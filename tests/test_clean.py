@@ -200,3 +200,19 @@ def test_line_before_a_reply_header_is_not_taken_for_an_attribution() -> None:
 def test_stacked_divs_are_consecutive_lines() -> None:
     html = "<div>From: Dr. A</div><div>Sent: Monday</div><div><br></div><div>Question</div>"
     assert html_to_text(html) == "From: Dr. A\nSent: Monday\n\nQuestion"
+
+
+def test_notice_above_the_text_takes_only_its_paragraph() -> None:
+    text = (
+        "CONFIDENTIALITY NOTICE: this message may contain protected health information.\n\n"
+        "Is 99497 billable with an AWV?\n"
+    )
+    assert new_text(text) == "Is 99497 billable with an AWV?"
+
+
+def test_external_sender_banner_is_removed() -> None:
+    text = (
+        "CAUTION: This email originated from outside of the organization. Do not click links.\n\n"
+        "Is 99497 billable with an AWV?\n"
+    )
+    assert new_text(text) == "Is 99497 billable with an AWV?"

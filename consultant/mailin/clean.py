@@ -41,7 +41,8 @@ _FORWARD_MARK = re.compile(
     re.I,
 )
 _EXPLICIT_FORWARD = re.compile(
-    r"forward|weitergeleitet|transféré|reenviado|encaminhada|inoltrato|doorgestuurd|vidarebefordrat|réexpédié",
+    r"forward|weitergeleitet|transféré|réexpédié|reenviado|encaminhada|inoltrato|"
+    r"doorgestuurd|vidarebefordrat",
     re.I,
 )
 # Outlook for Mac puts a byte-order mark before "On ... wrote:"; Windows Mail marks dates
@@ -61,8 +62,8 @@ _SIGN_OFF = re.compile(
 # Mobile and webmail footers mail-parser-reply does not list ("Sent from my ..." it does);
 # a whole short line only, so "Sent from Yahoo Mail, the patient says..." stays.
 _MOBILE = re.compile(
-    r"^(Sent from (Yahoo Mail|Mail for Windows|Outlook|Samsung)|Sent with [\w ]+|Get Outlook for \w+|"
-    r"Von meinem .* gesendet|Envoyé de mon|Enviado do meu)[^,.;]{0,40}(<\S+>)?$",
+    r"^(Sent from (Yahoo Mail|Mail for Windows|Outlook|Samsung)|Sent with [\w ]+|"
+    r"Get Outlook for \w+|Von meinem .* gesendet|Envoyé de mon|Enviado do meu)[^,.;]{0,40}(<\S+>)?$",
     re.I,
 )
 _DISCLAIMER = re.compile(
@@ -86,7 +87,7 @@ def question_of(mail: ParsedMail) -> str:
     else:
         text = new_text(mail.text, forward=forward)
     for inner in mail.forwarded:
-        text = _join(text, new_text(inner.text))
+        text = _join(text, question_of(inner))
     return text
 
 
@@ -184,20 +185,20 @@ def _unquote(text: str) -> str:
 
 def _without_signature(text: str) -> str:
     """The text without signature, mobile footer and confidentiality disclaimer."""
-    lines = text.splitlines()
+    lines = _without_banner(text.splitlines())
     for i, line in enumerate(lines):
         if _DISCLAIMER.match(line.strip()) or _MOBILE.match(line.strip()):
             lines = lines[:i]
             break
-    text = "\n".join(lines)
-    message = _message(text)
-    for disclaimer in message.DISCLAIMERS_REGEX.findall(message.text):
+    message = _message("\n".join(lines))
+    text = message.text
+    for disclaimer in message.DISCLAIMERS_REGEX.findall(text):
         text = text.replace(disclaimer.strip(), "")
-    found = message.SIGNATURE_REGEX.search(message.text)
+    found = message.SIGNATURE_REGEX.search(text)
     if found:
         first = next((line.strip() for line in found.group().splitlines() if line.strip()), "")
         if len(first) <= _SIGN_OFF_MAX or _SEPARATOR.match(first):
-            text = message.text[: found.start()]
+            text = text[: found.start()]
     lines = text.rstrip().splitlines()
     for i in range(len(lines) - 1, max(-1, len(lines) - 1 - _SIGNATURE_WINDOW), -1):
         if _SIGN_OFF.match(lines[i].strip()):
@@ -208,5 +209,15 @@ def _without_signature(text: str) -> str:
     return "\n".join(lines).strip()
 
 
+def _without_banner(lines: list[str]) -> list[str]:
+    """Without a notice some mail systems put above the text: only its paragraph goes."""
+    start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    if start == len(lines) or not _DISCLAIMER.match(lines[start].strip()):
+        return lines
+    end = next((i for i in range(start, len(lines)) if not lines[i].strip()), len(lines))
+    return lines[end:]
+
+
 def _join(first: str, second: str) -> str:
+    """Two parts of a question, a blank line between, either may be empty."""
     return "\n\n".join(part for part in (first, second) if part)

@@ -140,7 +140,20 @@ def test_outlook_forward_keeps_the_forwarded_body() -> None:
         "Which code for a 48-hour Holter, 93227 or 93224?\n"
     )
     assert new_text(text, forward=True) == "Which code for a 48-hour Holter, 93227 or 93224?"
-    assert new_text(text) == ""  # the same block in a reply is old mail
+
+
+def test_outlook_reply_keeps_only_the_text_above_the_block() -> None:
+    text = (
+        "93227.\n\n-----Original Message-----\nFrom: Front Desk [mailto:f@clinic.example]\n"
+        "Sent: Monday, March 09, 2026 5:30 PM\nTo: Tom\nSubject: holter\n\n"
+        "Which code for a 48-hour Holter, 93227 or 93224?\n"
+    )
+    assert new_text(text) == "93227."
+
+
+def test_memo_headers_at_the_top_do_not_empty_the_question() -> None:
+    text = "To: Coding Desk\nFrom: Billing Office\n\nIs 96372 billed per injection?\n"
+    assert new_text(text) == "Is 96372 billed per injection?"
 
 
 def test_attached_forwarded_message_is_part_of_the_question() -> None:

@@ -120,7 +120,12 @@ def new_text(text: str, forward: bool = False) -> str:
         if not _quoted(segment):
             break  # unquoted history (Outlook style): all of it is old mail
         kept.append(_own_lines(segment))
-    return _without_signature("\n".join(kept))
+    own = _without_signature("\n".join(kept))
+    if not own and not forward and len(segments) > 1 and not segments[0].strip():
+        # Header lines at the very top and nothing of the asker's: a memo pasted as a new
+        # message, or a forward without its prefix. Its text is the question.
+        return new_text(text, forward=True)
+    return own
 
 
 def _message(text: str) -> EmailMessage:

@@ -63,7 +63,8 @@ _SIGN_OFF = re.compile(
 # a whole short line only, so "Sent from Yahoo Mail, the patient says..." stays.
 _MOBILE = re.compile(
     r"^(Sent from (Yahoo Mail|Mail for Windows|Outlook|Samsung)|Sent with [\w ]+|"
-    r"Get Outlook for \w+|Von meinem .* gesendet|Envoyé de mon|Enviado do meu)[^,.;]{0,40}(<\S+>)?$",
+    r"Get Outlook for \w+|Von meinem .* gesendet|Envoyé de mon|Enviado do meu)"
+    r"[^,.;]{0,40}\.?(<\S+>)?$",
     re.I,
 )
 _DISCLAIMER = re.compile(

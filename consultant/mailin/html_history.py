@@ -28,6 +28,7 @@ _QUOTE_CONTAINERS = [
     "div.yahoo_quoted",  # Yahoo Mail
     "div.moz-cite-prefix",  # Thunderbird's attribution line
     "div.moz-forward-container",
+    "div.protonmail_quote",  # Proton Mail
     "blockquote",  # Apple Mail and Thunderbird (type=cite), Yandex, Mail.ru, mutt-like HTML
 ]
 _HISTORY_STARTS = [

@@ -20,9 +20,11 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from consultant.codes import lookup
+from consultant.codes.lookup import display_code
 from consultant.codes.releases import release_in_force, release_label
 from consultant.drafting import calibrate, checks
-from consultant.drafting.candidates import select_codes
+from consultant.drafting.candidates import Selection, select_codes
+from consultant.drafting.diagnoses import code_diagnoses
 from consultant.drafting.drugs import pair_drugs
 from consultant.drafting.facts import Answer, CodeFact
 from consultant.drafting.modifiers import modifier_facts
@@ -47,6 +49,8 @@ def build_answer(session: Session, question: str) -> Answer:
     pair_drugs(session, analysis, selection, candidates)
     visit_correction = choose_visit(analysis, selection)
     sentences = [c.sentence for c in corrections] + ([visit_correction] if visit_correction else [])
+    if analysis.question_type == "diagnosis":
+        sentences += _diagnoses(session, analysis, selection)
 
     facts = [
         _fact(
@@ -101,6 +105,27 @@ def build_answer(session: Session, question: str) -> Answer:
         list(dict.fromkeys(advice)),
         sentences,
     )
+
+
+def _diagnoses(session: Session, analysis: Analysis, selection: Selection) -> list[str]:
+    """ICD-10-CM codes by the guidelines in place of the single best title match; returns a
+    correction when the asker's own diagnosis code is not among them."""
+    coded = code_diagnoses(session, analysis)
+    selection.advice += coded.not_coded + coded.advice
+    if not coded.codes and not coded.not_coded:
+        return []
+    icd = {c for c, s in selection.system_of.items() if s == "ICD-10-CM"}
+    selection.services = [(c, s) for c, s in selection.services if c not in icd]
+    selection.services[:0] = [(code, 1.0) for code in coded.codes]
+    for code in coded.codes:
+        selection.system_of[code] = "ICD-10-CM"
+        selection.worked[code] = [w for w in coded.worked if code in w]
+    bare = {c.replace(".", "") for c in coded.codes}
+    wrong = [c for c in analysis.icd_codes if c not in bare]
+    if wrong and coded.codes:
+        shown = display_code(wrong[0], "ICD-10-CM")
+        return [f"Report {', '.join(coded.codes)}, not {shown}: see the guideline below."]
+    return []
 
 
 def _sources(session: Session, facts: list[CodeFact], edits: list[lookup.Edit]) -> list[str]:

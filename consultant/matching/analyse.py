@@ -11,6 +11,7 @@ from typing import Any
 
 from consultant.matching import context, cues
 from consultant.matching.em_facts import EmFacts, em_facts
+from consultant.matching.findings import Condition, conditions
 
 # Five digits (CPT), four digits + F/T/U (Category II/III, PLA), a letter + four digits
 # (HCPCS Level II). A sentence-ending period may follow a code; a decimal may not.
@@ -175,6 +176,7 @@ class Analysis:
     modifier_cues: tuple[str, ...] = ()  # modifiers whose situation the question describes
     negated: tuple[str, ...] = ()  # words under a negation ("no IV push")
     uncertain: tuple[str, ...] = ()  # phrases under uncertainty ("rule out pneumonia")
+    conditions: tuple[Condition, ...] = ()  # what a diagnosis question describes
     words: tuple[str, ...] = ()  # the question's words, lower case, in order
     text: str = ""  # the redacted question, for search and the reviewer; rules use the facts
 
@@ -265,7 +267,10 @@ def analyse(text: str) -> Analysis:
         SubQuestion(part.strip(), question_type(f" {part.lower()} ", facts))
         for part in _SUB_QUESTION.findall(text)
     )
-    return replace(facts, question_type=kind, named_modifiers=named, sub_questions=subs)
+    found = conditions(text) if kind == "diagnosis" else ()
+    return replace(
+        facts, question_type=kind, named_modifiers=named, sub_questions=subs, conditions=found
+    )
 
 
 # Kinds of question in which bare two-letter modifiers ("GA or GZ?") are read as modifiers.
@@ -373,8 +378,10 @@ def question_type(lowered: str, found: Analysis) -> str:
         " with ",
         " and ",
     )
-    if has("icd", "diagnosis", "diagnoses", "dx code", "dx for") or (
-        found.icd_codes and not found.codes
+    if (
+        has("icd", "diagnosis", "diagnoses", "dx code", "dx for")
+        or re.search(r"\bdxs?\b", lowered)
+        or (found.icd_codes and not found.codes)
     ):
         return "diagnosis"
     if has(

@@ -18,9 +18,9 @@ def test_production_refuses_the_default_secret(monkeypatch: pytest.MonkeyPatch) 
 
 def test_secret_from_file(tmp_path: Path) -> None:
     secret = tmp_path / "key"
-    secret.write_text("s3cr3t-from-file\n")
+    secret.write_text("s3cr3t-from-file-with-enough-length-0123\n")
     settings = Settings(mode="production", secret_key_file=str(secret))
-    assert settings.secret_key == "s3cr3t-from-file"
+    assert settings.secret_key == "s3cr3t-from-file-with-enough-length-0123"
     assert not settings.accepts_unknown_senders
 
 

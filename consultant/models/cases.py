@@ -51,6 +51,8 @@ class InboundMail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     received_at: Mapped[datetime] = created_at()
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when retention removed the raw bytes (the redacted case record stays).
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class PollerLease(Base):

@@ -36,4 +36,6 @@ class Reviewer(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Base32 TOTP secret when the reviewer has a second factor; empty otherwise.
+    totp_secret: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = created_at()

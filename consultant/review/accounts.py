@@ -78,6 +78,24 @@ def unlock(session: Session, reviewer: Reviewer, actor: str) -> None:
     states.audit(session, None, actor, "reviewer_unlocked", reviewer.email)
 
 
+def enroll_totp(session: Session, reviewer: Reviewer, actor: str, remove: bool = False) -> str:
+    """Give the reviewer a new TOTP secret (or remove it); returns the provisioning URI to
+    show once as a QR code or text, or "" when removed. Existing sessions end."""
+    import pyotp
+
+    reviewer.totp_secret = "" if remove else pyotp.random_base32()
+    session.flush()
+    end_sessions(session, reviewer.id)
+    states.audit(
+        session, None, actor, "totp_removed" if remove else "totp_enrolled", reviewer.email
+    )
+    if remove:
+        return ""
+    return pyotp.TOTP(reviewer.totp_secret).provisioning_uri(
+        name=reviewer.email, issuer_name="Consultant"
+    )
+
+
 def list_accounts(session: Session) -> list[AccountRow]:
     """Every reviewer with their state, for the admin command."""
     locked = set(

@@ -84,7 +84,9 @@ def _header(msg: Message, name: str) -> str:
         value = str(msg.get(name, "") or "")
     except Exception:  # a header the policy cannot parse: keep its raw text
         value = str((msg.get_all(name) or [""])[0])
-    return " ".join(_fix_8bit(value).split())
+    # NUL has no business in a header: it would reach a Subject we send, and Postgres
+    # refuses it in text columns.
+    return " ".join(_fix_8bit(value).replace("\x00", "").split())
 
 
 def _fix_8bit(value: str) -> str:
@@ -145,8 +147,8 @@ def _from_message(msg: Message, message_id: str = "") -> ParsedMail:
         in_reply_to=_header(msg, "In-Reply-To"),
         references=refs,
         headers={k.lower(): _header(msg, k) for k in set(msg.keys())},
-        text=text.replace("\r\n", "\n"),
-        html=sanitize_html(html) if html else "",
+        text=text.replace("\r\n", "\n").replace("\x00", ""),
+        html=sanitize_html(html.replace("\x00", "")) if html else "",
         content_type=msg.get_content_type(),
         attachments=attachments,
         forwarded=forwarded,

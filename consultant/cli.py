@@ -207,6 +207,37 @@ def _reviewers_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _retention_purge(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from consultant.db import transaction
+    from consultant.retention import purge
+
+    with transaction() as session:
+        done = purge(session, timedelta(days=args.older_than), "cli", dry_run=args.dry_run)
+    verb = "would remove" if args.dry_run else "removed"
+    print(
+        f"{verb} raw mail of {done.inbound} message(s) and the original text of "
+        f"{done.messages} message(s) on {done.cases} answered or closed case(s)"
+    )
+    return 0
+
+
+def _secrets(args: argparse.Namespace) -> int:
+    from consultant.crypto import new_data_key
+
+    if args.secrets_command == "data-key":
+        print(new_data_key())
+        return 0
+    from consultant.db import transaction
+    from consultant.retention import rotate_data
+
+    with transaction() as session:
+        count = rotate_data(session)
+    print(f"{count} row(s) re-encrypted under the current data key")
+    return 0
+
+
 def _subscribers_add(args: argparse.Namespace) -> int:
     from consultant.db import transaction
     from consultant.models import Subscriber
@@ -363,6 +394,20 @@ def build_parser() -> argparse.ArgumentParser:
         if action == "totp":
             rc.add_argument("--remove", action="store_true")
         rc.set_defaults(func=_reviewers_change(action))
+
+    retention = sub.add_parser("retention").add_subparsers(dest="ret_command", required=True)
+    rp = retention.add_parser(
+        "purge", help="remove raw mail and original text of answered cases older than DAYS"
+    )
+    rp.add_argument("--older-than", type=float, required=True, metavar="DAYS")
+    rp.add_argument("--dry-run", action="store_true")
+    rp.set_defaults(func=_retention_purge)
+
+    secrets_cmd = sub.add_parser("secrets").add_subparsers(dest="secrets_command", required=True)
+    secrets_cmd.add_parser("data-key", help="print a new data key").set_defaults(func=_secrets)
+    secrets_cmd.add_parser(
+        "rotate-data", help="re-encrypt stored mail under the current data key"
+    ).set_defaults(func=_secrets)
 
     subscribers = sub.add_parser("subscribers").add_subparsers(dest="s_command", required=True)
     sa = subscribers.add_parser("add", help="add a subscriber address or @domain")

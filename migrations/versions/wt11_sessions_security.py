@@ -1,4 +1,5 @@
-"""server-side reviewer sessions, login throttling, TOTP secret, retention mark
+"""server-side reviewer sessions, login throttling, TOTP secret, retention mark,
+room for encrypted message subjects
 
 Revision ID: wt11_sessions_security
 Revises: 0001
@@ -46,9 +47,18 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("inbound_mail") as batch_op:
         batch_op.add_column(sa.Column("purged_at", sa.DateTime(timezone=True), nullable=True))
+    # The original subject is stored encrypted now, longer than the header's 998 characters.
+    with op.batch_alter_table("messages") as batch_op:
+        batch_op.alter_column(
+            "subject", existing_type=sa.String(length=998), type_=sa.Text(), existing_nullable=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("messages") as batch_op:
+        batch_op.alter_column(
+            "subject", existing_type=sa.Text(), type_=sa.String(length=998), existing_nullable=False
+        )
     with op.batch_alter_table("inbound_mail") as batch_op:
         batch_op.drop_column("purged_at")
     with op.batch_alter_table("reviewers") as batch_op:

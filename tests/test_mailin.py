@@ -142,3 +142,11 @@ def test_html_only_mail_is_read_and_sanitized() -> None:
     mail = parse(raw)
     assert "Is\n96521\nright?" in mail.text or "Is 96521 right?" in mail.text.replace("\n", " ")
     assert "<script" not in mail.html and "onerror" not in mail.html
+
+
+def test_header_the_email_package_cannot_parse_is_read_raw() -> None:
+    """Found by the fuzzer: a display name of "." made the standard library raise."""
+    from consultant.mailin.parse import parse
+
+    mail = parse(b"From: . <odd@clinic.example>\r\nSubject: x\r\n\r\nWhat is 96523?\r\n")
+    assert mail.from_address == "odd@clinic.example"

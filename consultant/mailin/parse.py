@@ -82,8 +82,8 @@ def sanitize_html(html: str) -> str:
 def _header(msg: Message, name: str) -> str:
     try:
         value = str(msg.get(name, "") or "")
-    except Exception:  # a header the policy cannot parse: keep its raw text
-        value = str((msg.get_all(name) or [""])[0])
+    except Exception:  # a header the policy cannot parse ("From: . <a@b>"): keep its raw text
+        value = next((str(v) for k, v in msg.raw_items() if k.lower() == name.lower()), "")
     # NUL has no business in a header: it would reach a Subject we send, and Postgres
     # refuses it in text columns.
     return " ".join(_fix_8bit(value).replace("\x00", "").split())

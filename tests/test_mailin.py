@@ -150,3 +150,17 @@ def test_header_the_email_package_cannot_parse_is_read_raw() -> None:
 
     mail = parse(b"From: . <odd@clinic.example>\r\nSubject: x\r\n\r\nWhat is 96523?\r\n")
     assert mail.from_address == "odd@clinic.example"
+
+
+def test_display_name_with_angle_brackets_keeps_its_address() -> None:
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+
+    from consultant.mailin.parse import parse
+
+    msg = EmailMessage()
+    msg["From"] = Address(display_name='"><img src=x>', addr_spec="pat@clinic.example")
+    msg["Subject"] = "x"
+    msg.set_content("What is 96523?")
+    mail = parse(bytes(msg))
+    assert mail.from_address == "pat@clinic.example" and mail.from_name == '"><img src=x>'

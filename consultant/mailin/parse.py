@@ -108,7 +108,7 @@ def summary_headers(raw: bytes) -> tuple[str, str]:
     try:
         headers = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
         subject = _header(headers, "Subject")
-        return subject, parseaddr(_header(headers, "From"))[1].lower()
+        return subject, _sender(headers)[1].lower()
     except Exception:  # whatever the damage, quarantine still gets a row
         return "", ""
 
@@ -124,8 +124,22 @@ def parse(raw: bytes, message_id: str = "") -> ParsedMail:
     return _from_message(msg, message_id)
 
 
+def _sender(msg: Message) -> tuple[str, str]:
+    """(display name, address) of From, from the parsed header when the policy can parse
+    it: a display name with quotes or angle brackets then still yields the address, where
+    re-parsing its decoded text would not."""
+    try:
+        addresses = getattr(msg["From"], "addresses", ())
+        if addresses and addresses[0].addr_spec and "@" in addresses[0].addr_spec:
+            name = " ".join(_fix_8bit(addresses[0].display_name).replace("\x00", "").split())
+            return name, addresses[0].addr_spec
+    except Exception:  # the header cannot be parsed as addresses: read its text below
+        pass
+    return parseaddr(_header(msg, "From"))
+
+
 def _from_message(msg: Message, message_id: str = "") -> ParsedMail:
-    from_name, from_address = parseaddr(_header(msg, "From"))
+    from_name, from_address = _sender(msg)
     if not from_address or "@" not in from_address:
         raise ParseError("no sender address in From")
     texts: list[str] = []

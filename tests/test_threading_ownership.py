@@ -12,7 +12,7 @@ from consultant.config import Settings, get_settings
 from consultant.drafting.service import draft_case
 from consultant.mailin.process import process_inbound
 from consultant.mailin.store import store_inbound
-from consultant.models import AuditEvent, Case, InboundMail, Message, Subscriber
+from consultant.models import AuditEvent, Case, InboundMail, Message, Reviewer, Subscriber
 from tests.mail import question
 
 
@@ -154,3 +154,25 @@ def test_subject_phi_never_reaches_the_queue_or_the_reply(session: Session) -> N
     for shown in (case.subject, row.subject, draft.subject):
         assert "Sample" not in shown and "1EG4" not in shown, shown
     assert "Pump refill" in draft.subject
+
+
+def test_case_page_shows_each_messages_sender(session: Session, first_case: int) -> None:
+    from starlette.testclient import TestClient
+
+    from consultant.review.passwords import hash_password
+    from consultant.review.web import create_app
+    from tests.workspace import login
+
+    _ingest(
+        session,
+        question("And 99212?", sender="boss@clinic.example", in_reply_to="<first@clinic.example>"),
+        get_settings(),
+    )
+    session.add(
+        Reviewer(email="r@clinic.example", password_hash=hash_password("a long right password"))
+    )
+    session.commit()
+    client = TestClient(create_app())
+    assert login(client, "r@clinic.example", "a long right password") == 303
+    page = client.get(f"/cases/{first_case}").text
+    assert "coder@clinic.example" in page and "boss@clinic.example" in page

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 from itsdangerous import Signer, TimestampSigner
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 from starlette.routing import Route
 from starlette.testclient import TestClient
@@ -316,6 +316,8 @@ def test_second_factor(session: Session) -> None:
     uri = accounts.enroll_totp(session, reviewer, "admin")
     session.commit()
     assert uri.startswith("otpauth://totp/")
+    stored = str(session.execute(text("SELECT totp_secret FROM reviewers")).scalar())
+    assert reviewer.totp_secret and reviewer.totp_secret not in stored
     client = TestClient(create_app())
     assert login(client, EMAIL, PASSWORD) == 401
     code = pyotp.TOTP(reviewer.totp_secret).now()

@@ -43,7 +43,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("reviewers") as batch_op:
         batch_op.add_column(
-            sa.Column("totp_secret", sa.String(length=64), nullable=False, server_default="")
+            sa.Column("totp_secret", sa.Text(), nullable=False, server_default="")
         )
     with op.batch_alter_table("inbound_mail") as batch_op:
         batch_op.add_column(sa.Column("purged_at", sa.DateTime(timezone=True), nullable=True))

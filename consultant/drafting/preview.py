@@ -26,7 +26,7 @@ def preview_file(path: Path) -> dict[str, Any]:
         answer = build_answer(session, question)
         reply = render_reply(
             answer,
-            reply_subject(mail.subject, 0, settings.secret_key),
+            reply_subject(redact(mail.subject), 0, settings.secret_key),
             "Case reference: (preview, no case)",
         )
         result = {"file": str(path), "question": question, **answer.as_json()}

@@ -124,9 +124,11 @@ def sanitize_html(html: str) -> str:
 def _header(msg: Message, name: str) -> str:
     try:
         value = str(msg.get(name, "") or "")
-    except Exception:  # a header the policy cannot parse: keep its raw text
-        value = str((msg.get_all(name) or [""])[0])
-    return " ".join(_fix_8bit(value).split())
+    except Exception:  # a header the policy cannot parse ("From: . <a@b>"): keep its raw text
+        value = next((str(v) for k, v in msg.raw_items() if k.lower() == name.lower()), "")
+    # NUL has no business in a header: it would reach a Subject we send, and Postgres
+    # refuses it in text columns.
+    return " ".join(_fix_8bit(value).replace("\x00", "").split())
 
 
 def _fix_8bit(value: str) -> str:
@@ -148,7 +150,7 @@ def summary_headers(raw: bytes) -> tuple[str, str]:
     try:
         headers = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
         subject = _header(headers, "Subject")
-        return subject, parseaddr(_header(headers, "From"))[1].lower()
+        return subject, _sender(headers)[1].lower()
     except Exception:  # whatever the damage, quarantine still gets a row
         return "", ""
 
@@ -164,8 +166,22 @@ def parse(raw: bytes, message_id: str = "") -> ParsedMail:
     return _from_message(msg, message_id)
 
 
+def _sender(msg: Message) -> tuple[str, str]:
+    """(display name, address) of From, from the parsed header when the policy can parse
+    it: a display name with quotes or angle brackets then still yields the address, where
+    re-parsing its decoded text would not."""
+    try:
+        addresses = getattr(msg["From"], "addresses", ())
+        if addresses and addresses[0].addr_spec and "@" in addresses[0].addr_spec:
+            name = " ".join(_fix_8bit(addresses[0].display_name).replace("\x00", "").split())
+            return name, addresses[0].addr_spec
+    except Exception:  # the header cannot be parsed as addresses: read its text below
+        pass
+    return parseaddr(_header(msg, "From"))
+
+
 def _from_message(msg: Message, message_id: str = "") -> ParsedMail:
-    from_name, from_address = parseaddr(_header(msg, "From"))
+    from_name, from_address = _sender(msg)
     if not from_address or "@" not in from_address:
         raise ParseError("no sender address in From")
     texts: list[str] = []
@@ -188,8 +204,8 @@ def _from_message(msg: Message, message_id: str = "") -> ParsedMail:
         in_reply_to=_header(msg, "In-Reply-To"),
         references=refs,
         headers={k.lower(): _header(msg, k) for k in set(msg.keys())},
-        text=text.replace("\r\n", "\n"),
-        html=sanitize_html(html) if html else "",
+        text=text.replace("\r\n", "\n").replace("\x00", ""),
+        html=sanitize_html(html.replace("\x00", "")) if html else "",
         content_type=msg.get_content_type(),
         attachments=attachments,
         forwarded=forwarded,

@@ -1,5 +1,6 @@
 """SQLAlchemy models: import from here so Alembic and callers see one metadata."""
 
+from consultant.models.access import LoginThrottle, ReviewerSession
 from consultant.models.base import Base, utcnow
 from consultant.models.cases import (
     AuditEvent,
@@ -39,6 +40,7 @@ __all__ = [
     "GpciLocality",
     "InboundMail",
     "LocalityCounty",
+    "LoginThrottle",
     "MailboxCheckpoint",
     "Message",
     "Modifier",
@@ -50,6 +52,7 @@ __all__ = [
     "PtpEdit",
     "Release",
     "Reviewer",
+    "ReviewerSession",
     "Subscriber",
     "utcnow",
 ]

@@ -38,6 +38,11 @@ def save_edit(session: Session, case: Case, reviewer: Reviewer, subject: str, bo
     subject, body = subject.strip(), body.strip()
     if not subject:
         raise ReviewError("The subject cannot be empty.")
+    if any(ch in subject for ch in "\r\n\x00"):
+        # A header cannot hold them: refused here rather than failing at send time for a day.
+        raise ReviewError("The subject must be one line, without control characters.")
+    if "\x00" in body:
+        raise ReviewError("The reply text contains a NUL character; remove it and try again.")
     if not body:
         raise ReviewError("The reply text cannot be empty.")
     current = latest_draft(session, case.id)

@@ -1,11 +1,11 @@
-"""The reviewer workspace: login, queue, case page with the draft editor, approval.
+"""The reviewer workspace: queue, case page with the draft editor, approval.
 
-Requests own their transactions. Forms carry a CSRF token tied to the login session.
+Requests own their transactions. Sign-in, sessions and CSRF live in ``review.auth``;
+security headers in ``review.security``.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import (
     HTMLResponse,
@@ -32,7 +31,15 @@ from consultant.db import transaction
 from consultant.drafting.service import latest_draft
 from consultant.models import Case, InboundMail, Outbound, Reviewer
 from consultant.review import actions
-from consultant.review.passwords import verify_password
+from consultant.review.auth import (
+    ReviewerSessionMiddleware,
+    login_form,
+    login_or_token_required,
+    login_required,
+    login_submit,
+    logout,
+)
+from consultant.review.security import SecurityHeadersMiddleware
 from consultant.templating import render
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -44,61 +51,11 @@ def page(name: str, request: Request, status_code: int = 200, **context: Any) ->
     return HTMLResponse(render(f"workspace/{name}", **context), status_code=status_code)
 
 
-def login_required(handler: Handler) -> Handler:
-    async def wrapped(request: Request) -> Response:
-        if not request.session.get("reviewer_id"):
-            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-        if request.method == "POST":
-            form = await request.form()
-            if not secrets.compare_digest(
-                str(form.get("csrf", "")), request.session.get("csrf", "")
-            ):
-                return PlainTextResponse("The form expired; reload the page and try again.", 403)
-        return await handler(request)
-
-    return wrapped
-
-
 def current_reviewer(session: Session, request: Request) -> Reviewer:
     reviewer = session.get(Reviewer, request.session["reviewer_id"])
     if reviewer is None or not reviewer.active:
         raise actions.ReviewError("Your reviewer account is not active.")
     return reviewer
-
-
-async def login_form(request: Request) -> Response:
-    return page("login.html", request, next=request.query_params.get("next", "/"), error="")
-
-
-async def login_submit(request: Request) -> Response:
-    form = await request.form()
-    email = str(form.get("email", "")).strip().lower()
-    password = str(form.get("password", ""))
-    target = str(form.get("next", "/"))
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    with transaction() as session:
-        reviewer = session.scalar(select(Reviewer).where(Reviewer.email == email))
-        ok = (
-            reviewer is not None
-            and reviewer.active
-            and verify_password(password, reviewer.password_hash)
-        )
-        reviewer_id = reviewer.id if ok and reviewer else None
-    if reviewer_id is None:
-        return page(
-            "login.html", request, 401, next=target, error="Wrong email or password.", email=email
-        )
-    request.session.clear()
-    request.session.update(
-        {"reviewer_id": reviewer_id, "email": email, "csrf": secrets.token_urlsafe(24)}
-    )
-    return RedirectResponse(target, status_code=303)
-
-
-async def logout(request: Request) -> Response:
-    request.session.clear()
-    return RedirectResponse("/login", status_code=303)
 
 
 @login_required
@@ -238,6 +195,7 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+@login_or_token_required
 async def metrics(request: Request) -> Response:
     with transaction() as session:
         cases = session.execute(select(Case.status, func.count()).group_by(Case.status)).all()
@@ -274,14 +232,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     routes += code_routes(login_required)
     middleware = [
-        Middleware(
-            SessionMiddleware,
-            secret_key=settings.secret_key,
-            session_cookie="consultant_session",
-            same_site="strict",
-            https_only=settings.mode == "production",
-            max_age=12 * 3600,
-        ),
+        Middleware(SecurityHeadersMiddleware),
+        Middleware(ReviewerSessionMiddleware, settings=settings),
     ]
     return Starlette(routes=routes, middleware=middleware, lifespan=_lifespan)
 

@@ -27,7 +27,7 @@ from consultant.drafting.candidates import Selection, select_codes
 from consultant.drafting.diagnoses import code_diagnoses
 from consultant.drafting.drugs import pair_drugs
 from consultant.drafting.facts import Answer, CodeFact
-from consultant.drafting.modifiers import modifier_facts
+from consultant.drafting.modifiers import bundled, modifier_facts
 from consultant.drafting.units import units_for
 from consultant.drafting.verify import verify_named
 from consultant.drafting.visits import choose_visit
@@ -65,6 +65,11 @@ def build_answer(session: Session, question: str) -> Answer:
     billed = [f.code for f in facts if f.billed and f.system in ("CPT", "HCPCS")]
     edits = lookup.active_edits_between(session, billed, on)
     facts = _order_by_edits(facts, edits)
+    unbilled = bundled(analysis, edits)
+    for fact in facts:
+        if fact.code in unbilled and fact.billed:
+            fact.billed = False
+            selection.advice.append(unbilled[fact.code])
     for fact in facts:
         fact.worked += selection.worked.get(fact.code, [])
         fact.units = selection.units.get(fact.code)
@@ -104,6 +109,7 @@ def build_answer(session: Session, question: str) -> Answer:
         _ptp_label(session, on),
         list(dict.fromkeys(advice)),
         sentences,
+        {c: why for c, why in unbilled.items() if any(f.code == c for f in facts)},
     )
 
 

@@ -67,8 +67,34 @@ def modifier_facts(
         if note:
             advice.append(note)
     wanted += [(m, True) for m in _anatomic(analysis, billed)]
+    wanted += [(m, True) for m in analysis.digits]
     wanted += [(m, True) for m in analysis.modifier_cues]
     return _resolve(session, wanted), advice
+
+
+def bundled(analysis: Analysis, edits: list[lookup.Edit]) -> dict[str, str]:
+    """Codes an edit keeps from being paid in this situation, with the reason: the column 2
+    code of an indicator 0 edit, a service NCCI treats as integral to another, and a visit
+    for the procedure alone (no separately identifiable E/M for 25)."""
+    out: dict[str, str] = {}
+    for e in edits:
+        if e.modifier_indicator == "0":
+            out[e.column2] = (
+                f"{e.column2} is bundled into {e.column1} (NCCI modifier indicator 0): it is not "
+                "billed with it, and no modifier changes that."
+            )
+        elif e.modifier_indicator == "1":
+            em = next((c for c in (e.column1, e.column2) if is_em(c)), None)
+            if em is not None and analysis.procedure_only:
+                out[em] = (
+                    f"The visit was for the procedure alone: the decision to do it and the usual "
+                    f"pre- and post-procedure work are included, so {em} with 25 is not supported."
+                )
+            elif em is None and e.column2 in INTEGRAL_COLUMN2:
+                out[e.column2] = (
+                    f"{e.column2} is not billed with {e.column1}: {INTEGRAL_COLUMN2[e.column2]}."
+                )
+    return out
 
 
 def _from_edits(

@@ -18,6 +18,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from consultant.codes.sections import is_em
 from consultant.drafting.candidates import Selection
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
@@ -119,6 +120,8 @@ def _patient_status(analysis: Analysis, code: str) -> Correction | None:
 def _out_of_bounds(
     session: Session, analysis: Analysis, code: str, candidates: list[Candidate]
 ) -> Correction | None:
+    if is_em(code):
+        return None  # E/M time is chosen by the visit stage, with prolonged services past the top
     note = session.get(CodeNote, code)
     extra = (note.extra or {}) if note else {}
     for key, attribute, unit in _BOUNDS:

@@ -170,6 +170,8 @@ class Analysis:
     distinct: str = ""  # XS, XE or XP when the words say why two services are distinct
     bilateral: bool = False
     side: str = ""  # RT or LT when one side of a paired body part is named
+    digits: tuple[str, ...] = ()  # F*, T*, E* modifiers for a named finger, toe or eyelid
+    procedure_only: bool = False  # the visit was for the procedure alone
     route: str = ""  # push, infusion, injection (IM/SC), chemo ..., as said
     chemo: bool = False
     em: EmFacts = field(default_factory=EmFacts)
@@ -226,10 +228,7 @@ def analyse(text: str) -> Analysis:
         units=_units(text, codes),
         doses=tuple((float(v), _unit_name(u)) for v, u in _DOSE.findall(text)),
         date_of_service=_date_of_service(text),
-        payer=next(
-            (name for cue, name in PAYERS.items() if re.search(rf"\b{re.escape(cue)}\b", lowered)),
-            "",
-        ),
+        payer=_payer(lowered, found_scopes),
         place_of_service=pos.group(1).zfill(2) if pos else "",
         asks_place_of_service=bool(pos) or " pos " in lowered or "place of service" in lowered,
         minutes=_minutes(text),
@@ -247,6 +246,8 @@ def analyse(text: str) -> Analysis:
         distinct=cues.distinct_modifier(lowered),
         bilateral=" bilateral" in lowered or "both sides" in lowered or "both knees" in lowered,
         side=cues.side(lowered),
+        digits=tuple(cues.digit_modifiers(lowered)),
+        procedure_only=cues.procedure_only(lowered),
         route=cues.route(lowered),
         chemo=cues.chemo(lowered),
         em=em_facts(lowered),
@@ -276,6 +277,19 @@ def analyse(text: str) -> Analysis:
 # Kinds of question in which bare two-letter modifiers ("GA or GZ?") are read as modifiers.
 NAMING_KINDS = ("modifier", "documentation", "same_day_pair")
 _SUB_QUESTION = re.compile(r"[^.?!\n]*\?")
+
+
+def _payer(lowered: str, found: list[context.Scoped]) -> str:
+    """The payer named, not one the question rules out ("commercial, not Medicare")."""
+    denied = {w for s in found if s.category == "negated" for w in s.words}
+    return next(
+        (
+            name
+            for cue, name in PAYERS.items()
+            if re.search(rf"\b{re.escape(cue)}\b", lowered) and cue.split()[0] not in denied
+        ),
+        "",
+    )
 
 
 def _level(lowered: str) -> str:

@@ -24,6 +24,7 @@ from consultant.models.codes import (
     PtpCodeCount,
     PtpEdit,
     Release,
+    ReleaseFetch,
 )
 from consultant.models.people import Reviewer, Subscriber
 
@@ -49,6 +50,7 @@ __all__ = [
     "PtpCodeCount",
     "PtpEdit",
     "Release",
+    "ReleaseFetch",
     "Reviewer",
     "Subscriber",
     "utcnow",

@@ -63,9 +63,7 @@ def ptp_parts(rows: int | None, parts: int) -> list[bytes]:
     if rows is not None:
         body = body[:rows]
     size = -(-len(body) // parts)
-    return [
-        b"\n".join([header, *body[i * size : (i + 1) * size]]) + b"\n" for i in range(parts)
-    ]
+    return [b"\n".join([header, *body[i * size : (i + 1) * size]]) + b"\n" for i in range(parts)]
 
 
 @dataclass
@@ -92,9 +90,7 @@ class Mirror:
 def rvu_site(mirror: Mirror, quarters: str = "ad") -> None:
     """The PFS page lists each quarter's own page, which links its zip (absolute URL on
     www.cms.gov for the first, as CMS writes them: the update moves it to the mirror)."""
-    mirror.publish_page(
-        RVU_PAGE, [(f"{RVU_PAGE}/rvu25{q}", f"RVU25{q.upper()}") for q in quarters]
-    )
+    mirror.publish_page(RVU_PAGE, [(f"{RVU_PAGE}/rvu25{q}", f"RVU25{q.upper()}") for q in quarters])
     for q in quarters:
         zip_path = f"/files/zip/rvu25{q}-updated.zip"
         href = f"https://www.cms.gov{zip_path}" if q == "a" else zip_path

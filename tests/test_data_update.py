@@ -11,6 +11,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -21,7 +22,7 @@ from consultant.codes.releases import data_gaps, release_diff, release_in_force
 from consultant.codes.update.catalogue import load_catalogue
 from consultant.codes.update.run import Outcome, update
 from consultant.codes.update.status import add_months, data_status
-from consultant.config import get_settings
+from consultant.config import Settings, get_settings
 from consultant.db import transaction
 from consultant.drafting.answer import build_answer
 from consultant.models import FeeScheduleRow, PtpCodeCount, PtpEdit, Release, ReleaseFetch
@@ -38,7 +39,6 @@ from tests.cms_mirror import (
     files,
     ptp_parts,
     rvu_site,
-    rvu_zip,
 )
 from tests.conftest import SHARED_DATA, use_settings
 
@@ -346,9 +346,10 @@ def test_status_shows_releases_fetches_and_what_is_due(
     assert rows["ptp"].releases == [] and rows["ptp"].due(date.today())
     assert main(["data", "status", "--json"]) == 0
     printed = {r["kind"]: r for r in json.loads(capsys.readouterr().out)}
-    assert printed["pfs_rvu"]["releases"][0]["sha256"] == hashlib.sha256(
-        mirror.files[RVU_D]
-    ).hexdigest()
+    assert (
+        printed["pfs_rvu"]["releases"][0]["sha256"]
+        == hashlib.sha256(mirror.files[RVU_D]).hexdigest()
+    )
     assert printed["mue"]["due"] is True
 
 
@@ -415,3 +416,41 @@ def test_the_full_set_loads_within_a_minute_on_sqlite(mirror: Mirror) -> None:
     with transaction() as s:
         assert s.scalar(select(func.count()).select_from(PtpEdit)) == 2_546_017
     assert elapsed <= 60, f"full update took {elapsed:.0f} s"
+
+
+def test_the_banner_says_when_no_cms_data_is_loaded(
+    mirror: Mirror, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from consultant.processes import _banner
+    from consultant.supervise import reference_data_note
+
+    _banner(get_settings(), "reviewer@localhost", "pw", reference_data_note())
+    out = " ".join(capsys.readouterr().out.split())
+    assert "No CMS data is loaded" in out and ".venv/bin/consultant data update" in out
+    rvu_site(mirror, "d")
+    run(["pfs_rvu"])
+    note = reference_data_note()
+    assert "NCCI PTP edits" in note and "fee schedule" not in note
+
+
+def test_the_periodic_update_is_off_by_default(tmp_path: Path) -> None:
+    from workers.app import celery_config
+
+    off = Settings(home=tmp_path, broker_url="memory://", secret_key="x")
+    assert "data-update" not in celery_config(off)["beat_schedule"]
+    on = Settings(home=tmp_path, broker_url="memory://", secret_key="x", data_update_hours=6)
+    entry = celery_config(on)["beat_schedule"]["data-update"]
+    assert entry == {"task": "workers.tasks.update_reference_data", "schedule": 6 * 3600}
+
+
+def test_the_periodic_task_loads_what_it_can_and_logs_the_rest(
+    mirror: Mirror, caplog: pytest.LogCaptureFixture
+) -> None:
+    from workers.tasks import update_reference_data
+
+    rvu_site(mirror, "d")  # the other products' pages are missing (404)
+    assert update_reference_data() == 1
+    assert releases("pfs_rvu") == [date(2025, 10, 1)]
+    assert any(
+        "data update mue" in r.getMessage() and "HTTP 404" in r.getMessage() for r in caplog.records
+    )

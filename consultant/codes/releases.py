@@ -63,6 +63,19 @@ def data_gaps(session: Session) -> list[str]:
     return [name for kind, name in NEEDED_KINDS.items() if kind not in loaded]
 
 
+def gaps_sentence(gaps: list[str], command: str = LOAD_COMMAND) -> str:
+    """What an admin reads about missing reference data, with the one command that loads
+    it; empty when nothing is missing."""
+    if not gaps:
+        return ""
+    if len(gaps) == len(NEEDED_KINDS):
+        return (
+            "No CMS data is loaded: answers carry no RVUs, payments, NCCI edits or MUEs. "
+            f"Load it with: {command}"
+        )
+    return f"CMS data missing ({', '.join(gaps)}); load it with: {command}"
+
+
 def release_diff(session: Session, code: str, older: Release, newer: Release) -> list[str]:
     """What changed for ``code`` from ``older`` to ``newer`` (two releases of one kind):
     RVUs and payment indicators, PTP edits added or deleted, the MUE. Empty when nothing

@@ -33,6 +33,7 @@ from tests.cms_mirror import (
     POS_PAGE,
     PTP_PAGE,
     RVU,
+    RVU_PAGE,
     Mirror,
     MirrorServer,
     build_zip,
@@ -83,9 +84,10 @@ def test_newest_is_loaded_and_a_second_update_fetches_nothing(mirror: Mirror) ->
     rvu_site(mirror)
     [outcome] = run(["pfs_rvu"])
     assert outcome.result == "loaded", outcome.detail
-    assert outcome.release == "rvu25d-updated" and outcome.effective == date(2025, 10, 1)
+    assert outcome.release == "rvu25d" and outcome.effective == date(2025, 10, 1)
     assert releases("pfs_rvu") == [date(2025, 10, 1)]  # a fresh database takes the newest
     assert archive_gets(mirror) == [RVU_D]
+    assert mirror.fetched(f"{RVU_PAGE}/rvu25a") == []  # a release not wanted: page not read
     with transaction() as s:
         fetch = s.scalars(select(ReleaseFetch)).one()
         assert fetch.url == mirror.url + RVU_D
@@ -324,6 +326,11 @@ def test_a_changed_page_or_no_network_ends_with_a_clear_message(
     assert outcome.failed and "no link matches" in outcome.detail and MUE_PAGE in outcome.detail
     assert main(["data", "update", "--only", "mue"]) == 1
     assert "page layout may have changed" in capsys.readouterr().err
+
+    rvu_site(mirror, "d")
+    mirror.publish_page(f"{RVU_PAGE}/rvu25d", [("/files/document/rvu25d.pdf", "RVU25D (PDF)")])
+    [moved] = run(["pfs_rvu"])
+    assert moved.failed and "no archive link matches" in moved.detail
 
     use_settings(monkeypatch, data_base_url="http://127.0.0.1:9")  # the discard port
     [offline] = run(["mue"])

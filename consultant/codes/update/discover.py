@@ -29,12 +29,14 @@ class UpdateError(Exception):
 
 @dataclass(frozen=True)
 class Offer:
-    """One release of a product on the CMS pages: its archives (several for parts)."""
+    """One release of a product on the CMS pages: its archives (several for parts), or,
+    until ``resolve`` reads it, the release's own page that links them."""
 
     product: str
     name: str
     effective: date | None
     urls: tuple[str, ...] = field(default=())
+    page: str = ""
 
 
 def fetch_page(url: str) -> str:
@@ -71,29 +73,41 @@ def on_mirror(url: str, base_url: str) -> str:
 
 
 def discover(product: Product, base_url: str) -> list[Offer]:
-    """Every release the product's page offers, oldest first. Raises UpdateError."""
+    """Every release the product's page offers, oldest first. Raises UpdateError.
+
+    Where each release has its own page (``follow``), that page is read only by
+    ``resolve``, for the releases chosen: the PFS page lists fifteen years of them."""
     page_url = base_url.rstrip("/") + product.page
     found = links(fetch_page(page_url), page_url, base_url)
-    if product.follow is None:
-        archives = _matching(found, product.file, None)
-    else:
-        archives = []
-        for url, groups in _matching(found, product.follow, None):
-            on_page = links(fetch_page(url), url, base_url)
-            hits = _matching(on_page, product.file, groups)
-            if not hits:
-                raise UpdateError(
-                    f"{url}: no archive link matches {product.file.pattern!r}; "
-                    "the page layout may have changed (see CONSULTANT_DATA_CATALOGUE)"
-                )
-            archives += hits
-    if not archives:
-        pattern = (product.follow or product.file).pattern
+    pattern = product.follow or product.file
+    hits = _matching(found, pattern, None)
+    if not hits:
         raise UpdateError(
-            f"{page_url}: no link matches {pattern!r}; the page layout may have changed "
-            "(see CONSULTANT_DATA_CATALOGUE)"
+            f"{page_url}: no link matches {pattern.pattern!r}; the page layout may have "
+            "changed (see CONSULTANT_DATA_CATALOGUE)"
         )
-    return _offers(product, archives)
+    if product.follow is None:
+        return _offers(product, hits)
+    offers = []
+    for url, groups in hits:
+        when = _dated(product, groups, url)
+        name = unquote(urlsplit(url).path).rstrip("/").rsplit("/", 1)[-1]
+        offers.append(Offer(product.name, name[:100], when, page=url))
+    return sorted(offers, key=lambda o: o.effective or date.min)
+
+
+def resolve(product: Product, offer: Offer, base_url: str) -> Offer:
+    """The offer with its archive URLs, reading the release's own page if it has one."""
+    if not offer.page:
+        return offer
+    found = links(fetch_page(offer.page), offer.page, base_url)
+    urls = tuple(sorted(url for url, _ in _matching(found, product.file, None)))
+    if not urls:
+        raise UpdateError(
+            f"{offer.page}: no archive link matches {product.file.pattern!r}; "
+            "the page layout may have changed (see CONSULTANT_DATA_CATALOGUE)"
+        )
+    return Offer(offer.product, offer.name, offer.effective, urls)
 
 
 def _matching(
@@ -116,15 +130,21 @@ def _matching(
 def _offers(product: Product, archives: list[tuple[str, dict[str, str]]]) -> list[Offer]:
     by_date: dict[date | None, list[str]] = defaultdict(list)
     for url, groups in archives:
-        when = effective_date(groups, url) if product.dated else None
-        if product.dated and when is None:
-            raise UpdateError(f"{url}: no effective date in the link for {product.name}")
-        by_date[when].append(url)
+        by_date[_dated(product, groups, url)].append(url)
     offers = [
         Offer(product.name, _release_name(product, when, urls), when, tuple(sorted(urls)))
         for when, urls in by_date.items()
     ]
     return sorted(offers, key=lambda o: o.effective or date.min)
+
+
+def _dated(product: Product, groups: dict[str, str], url: str) -> date | None:
+    if not product.dated:
+        return None
+    when = effective_date(groups, url)
+    if when is None:
+        raise UpdateError(f"{url}: no effective date in the link for {product.name}")
+    return when
 
 
 def _release_name(product: Product, when: date | None, urls: list[str]) -> str:

@@ -22,7 +22,7 @@ from consultant.codes.importers.base import Imported, ImportFileError, Progress
 from consultant.codes.importers.detect import NotReferenceData
 from consultant.codes.update.apply import discard, load_release
 from consultant.codes.update.catalogue import Product, load_catalogue
-from consultant.codes.update.discover import Offer, UpdateError, discover
+from consultant.codes.update.discover import Offer, UpdateError, discover, resolve
 from consultant.codes.update.download import Advance, Downloaded, Validators, download
 from consultant.config import Settings
 from consultant.db import transaction
@@ -89,11 +89,18 @@ def _update_product(
     except UpdateError as exc:
         return [Outcome(product.name, "", None, "failed", str(exc))]
     with transaction() as session:
-        todo = choose(session, product, offers, since)
-        validators = {o.urls[0]: last_validators(session, o.urls[0]) for o in todo}
-    if not todo:
+        chosen = choose(session, product, offers, since)
+    if not chosen:
         newest = offers[-1]
         return [Outcome(product.name, newest.name, newest.effective, "up to date")]
+    try:
+        todo = [resolve(product, offer, settings.data_base_url) for offer in chosen]
+    except UpdateError as exc:
+        return [Outcome(product.name, "", None, "failed", str(exc))]
+    validators = {}
+    if not product.dated:
+        with transaction() as session:
+            validators = {u: last_validators(session, u) for o in todo for u in o.urls}
     if dry_run:
         return [Outcome(product.name, o.name, o.effective, "would fetch", "", o.urls) for o in todo]
     folder = settings.downloads_dir / product.name

@@ -461,3 +461,27 @@ def test_the_periodic_task_loads_what_it_can_and_logs_the_rest(
     assert any(
         "data update mue" in r.getMessage() and "HTTP 404" in r.getMessage() for r in caplog.records
     )
+
+
+def test_the_workspace_shows_the_releases_and_what_is_missing(mirror: Mirror) -> None:
+    from starlette.testclient import TestClient
+
+    from consultant.models import Reviewer
+    from consultant.review.passwords import hash_password
+    from consultant.review.web import create_app
+
+    with transaction() as s:
+        s.add(Reviewer(email="admin@clinic.example", password_hash=hash_password("pw-12345")))
+    with TestClient(create_app()) as client:
+        assert client.get("/admin/data", follow_redirects=False).status_code == 303
+        client.post(
+            "/login",
+            data={"email": "admin@clinic.example", "password": "pw-12345", "next": "/"},
+        )
+        empty = client.get("/admin/data")
+        assert empty.status_code == 200 and "No CMS data is loaded" in empty.text
+        rvu_site(mirror, "d")
+        run(["pfs_rvu"])
+        loaded = client.get("/admin/data").text
+        assert mirror.url + RVU_D in loaded and "2025-10-01" in loaded
+        assert "No CMS data is loaded" not in loaded and "NCCI PTP edits" in loaded

@@ -321,7 +321,10 @@ def test_an_unchanged_undated_list_is_not_fetched_again(mirror: Mirror) -> None:
 def test_a_changed_page_or_no_network_ends_with_a_clear_message(
     mirror: Mirror, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    mirror.publish_page(MUE_PAGE, [("/files/zip/mue-table-2024.xlsx", "MUE table")])
+    elsewhere = "https://files.example.net/files/zip/medicare-ncci-2024-q3-practitioner-services-mue-table.zip"
+    mirror.publish_page(
+        MUE_PAGE, [("/files/zip/mue-table-2024.xlsx", "MUE table"), (elsewhere, "MUE table")]
+    )
     [outcome] = run(["mue"])
     assert outcome.failed and "no link matches" in outcome.detail and MUE_PAGE in outcome.detail
     assert main(["data", "update", "--only", "mue"]) == 1

@@ -54,12 +54,16 @@ def fetch_page(url: str) -> str:
 
 
 def links(html: str, page_url: str, base_url: str) -> list[tuple[str, str]]:
-    """(absolute URL, link text) of every link on a page, CMS links moved to the mirror."""
+    """(absolute URL, link text) of every link on a page to the site being read (CMS, or
+    the mirror, where CMS links are moved): files are fetched from nowhere else."""
     soup = BeautifulSoup(html, "html.parser")
+    site = urlsplit(base_url).netloc
     out = []
     for anchor in soup.find_all("a", href=True):
         url = on_mirror(urljoin(page_url, str(anchor["href"])), base_url)
-        out.append((url, " ".join(anchor.get_text(" ").split())))
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.netloc == site:
+            out.append((url, " ".join(anchor.get_text(" ").split())))
     return out
 
 

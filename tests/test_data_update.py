@@ -488,3 +488,19 @@ def test_the_workspace_shows_the_releases_and_what_is_missing(mirror: Mirror) ->
         loaded = client.get("/admin/data").text
         assert mirror.url + RVU_D in loaded and "2025-10-01" in loaded
         assert "No CMS data is loaded" not in loaded and "NCCI PTP edits" in loaded
+
+
+def test_parts_imported_by_hand_load_as_one_release(db_url: str, tmp_path: Path) -> None:
+    """Before: the second part looked like the same edition in another format, and was
+    skipped."""
+    from consultant.codes.importers.cli import import_paths
+
+    folder = tmp_path / "ptp"
+    folder.mkdir()
+    for i, data in enumerate(ptp_parts(rows=1_000, parts=2), 1):
+        (folder / f"ncci_ptp_practitioner_2024-07-01-f{i}.csv").write_bytes(data)
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4 not data")
+    assert import_paths([folder], quiet=True) == 0
+    with transaction() as s:
+        [release] = s.scalars(select(Release).where(Release.kind == "ptp")).all()
+        assert release.row_count == 1_000 and release.effective_date == date(2024, 7, 1)

@@ -84,7 +84,8 @@ def run_update(
 
 
 def _table(outcomes: list[Outcome], dry_run: bool) -> Table:
-    table = Table("product", "release", "effective", "result", "detail")
+    table = Table("product", "release", "effective", "result")
+    table.add_column("detail", overflow="fold")
     for o in outcomes:
         if o.result == "would fetch":
             detail = "\n".join(o.urls)
@@ -114,21 +115,21 @@ def run_status(as_json: bool = False) -> int:
     if as_json:
         print(json.dumps([r.as_json(today) for r in rows]))
         return 0
-    table = Table("kind", "release", "effective", "rows", "imported", "fetched from", "newer due")
+    table = Table("kind", "effective", "rows", "imported", "from", "newer due")
+    table.caption = "--json for release names, URLs, sizes and sha256"
     for row in rows:
         due = ""
         if row.next_due is not None:
             due = f"yes, since {row.next_due}" if row.due(today) else f"from {row.next_due}"
         if not row.releases:
-            table.add_row(row.kind, "[red]none loaded[/red]", "", "", "", "", due)
+            table.add_row(row.kind, "[red]none loaded[/red]", "", "", "", "yes" if due else "")
         for i, r in enumerate(row.releases):
             table.add_row(
                 row.kind if i == 0 else "",
-                r.name,
                 r.effective_date.isoformat(),
                 f"{r.rows:,}",
-                r.imported_at.strftime("%Y-%m-%d %H:%M"),
-                r.fetched_from or "local file",
+                r.imported_at.strftime("%Y-%m-%d"),
+                file_name(r.fetched_from) if r.fetched_from else "local file",
                 due if i == 0 else "",
             )
     Console().print(table)

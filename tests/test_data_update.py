@@ -504,3 +504,55 @@ def test_parts_imported_by_hand_load_as_one_release(db_url: str, tmp_path: Path)
     with transaction() as s:
         [release] = s.scalars(select(Release).where(Release.kind == "ptp")).all()
         assert release.row_count == 1_000 and release.effective_date == date(2024, 7, 1)
+
+
+def test_release_diff_names_edit_and_mue_changes(db_url: str, tmp_path: Path) -> None:
+    from consultant.codes.importers.cli import import_one
+
+    mue_lines = (SHARED_DATA / "ncci_2024" / "ncci_mue_practitioner_2024-07-01.csv").read_text()
+    lines = mue_lines.splitlines()
+    code, units = lines[1].split(",")[0].strip('"'), int(lines[1].split(",")[1])
+    lines[1] = lines[1].replace(f",{units},", f",{units + 2},", 1)
+    (tmp_path / "ncci_mue_practitioner_2024-10-01.csv").write_text("\n".join(lines) + "\n")
+    import_one(SHARED_DATA / "ncci_2024" / "ncci_mue_practitioner_2024-07-01.csv")
+    import_one(tmp_path / "ncci_mue_practitioner_2024-10-01.csv")
+
+    ptp = ptp_parts(rows=50, parts=1)[0].decode().splitlines()
+    july = [ptp[0], *(line for line in ptp[1:] if line.endswith("9999-12-31") is False)]
+    (tmp_path / "ncci_ptp_practitioner_2024-07-01.csv").write_text("\n".join(ptp) + "\n")
+    # October: the first edit of 0001A gone, one edit added for it.
+    first = ptp[1].split(",")
+    october = [ptp[0], *ptp[2:], f"{first[0]},99999,,0,Standards of medical practice"]
+    (tmp_path / "ncci_ptp_practitioner_2024-10-01.csv").write_text("\n".join(october) + "\n")
+    first_deleted = first[2] not in ("", "*") and first[2] < "2024-07-01"
+    for name in ("ncci_ptp_practitioner_2024-07-01.csv", "ncci_ptp_practitioner_2024-10-01.csv"):
+        import_one(tmp_path / name)
+    assert july  # the file has rows
+
+    with transaction() as s:
+        mue_jul = release_in_force(s, "mue", date(2024, 7, 1))
+        mue_oct = release_in_force(s, "mue", date(2024, 10, 1))
+        ptp_jul = release_in_force(s, "ptp", date(2024, 7, 1))
+        ptp_oct = release_in_force(s, "ptp", date(2024, 10, 1))
+        assert mue_jul and mue_oct and ptp_jul and ptp_oct
+        assert release_diff(s, code, mue_jul, mue_oct) == [f"MUE {units} -> {units + 2} units"]
+        changes = release_diff(s, first[0], ptp_jul, ptp_oct)
+        assert f"edit {first[0]}/99999 added (modifier indicator 0)" in changes
+        removed = f"edit {first[0]}/{first[1]} deleted"
+        # An edit already deleted in July was not active then: it cannot be deleted again.
+        assert (removed in changes) is not first_deleted
+        with pytest.raises(ValueError):
+            release_diff(s, code, mue_jul, ptp_oct)
+
+
+def test_a_ptp_file_with_no_active_edit_loads(db_url: str, tmp_path: Path) -> None:
+    """Before: no active edit meant an empty insert of per-code counts, which inserted one
+    row of NULLs and failed (a late part of a release can hold only deleted edits)."""
+    from consultant.codes.importers.cli import import_one
+
+    lines = ptp_parts(rows=5_000, parts=1)[0].decode().splitlines()
+    gone = [x for x in lines[1:] if x.split(",")[2][:1] in "12" and x.split(",")[2] < "9999"]
+    deleted = [lines[0], *gone[:19]]
+    path = tmp_path / "ncci_ptp_practitioner_2024-07-01.csv"
+    path.write_text("\n".join(deleted) + "\n")
+    assert import_one(path).rows == 19

@@ -136,18 +136,17 @@ def load_ptp(
         as_column1[code] += c1
         as_column2[code] += c2
     # Counted while parsing (active edits only) so a code page need not count millions of rows.
-    session.execute(
-        insert(PtpCodeCount),
-        [
-            {
-                "release_id": release.id,
-                "code": c,
-                "as_column1": as_column1[c],
-                "as_column2": as_column2[c],
-            }
-            for c in as_column1.keys() | as_column2.keys()
-        ],
-    )
+    counts = [
+        {
+            "release_id": release.id,
+            "code": c,
+            "as_column1": as_column1[c],
+            "as_column2": as_column2[c],
+        }
+        for c in as_column1.keys() | as_column2.keys()
+    ]
+    if counts:  # an empty list would insert one row of defaults
+        session.execute(insert(PtpCodeCount), counts)
     return count
 
 

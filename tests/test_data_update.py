@@ -551,7 +551,7 @@ def test_a_ptp_file_with_no_active_edit_loads(db_url: str, tmp_path: Path) -> No
     from consultant.codes.importers.cli import import_one
 
     lines = ptp_parts(rows=5_000, parts=1)[0].decode().splitlines()
-    gone = [x for x in lines[1:] if x.split(",")[2][:1] in "12" and x.split(",")[2] < "9999"]
+    gone = [x for x in lines[1:] if x.split(",")[2].startswith("20")]  # a real deletion date
     deleted = [lines[0], *gone[:19]]
     path = tmp_path / "ncci_ptp_practitioner_2024-07-01.csv"
     path.write_text("\n".join(deleted) + "\n")

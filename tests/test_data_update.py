@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import time
 import zipfile
 from collections.abc import Iterator
 from datetime import date
@@ -412,20 +411,19 @@ def _small_products(mirror: Mirror) -> None:
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_the_full_set_loads_within_a_minute_on_sqlite(mirror: Mirror) -> None:
+def test_the_full_set_loads_through_an_update(mirror: Mirror) -> None:
+    """Every product, with all 2.5 million PTP edits in one transaction. (Its speed is
+    the importers' and is measured by `make bench` on a quiet machine.)"""
     rvu_site(mirror)
     _small_products(mirror)
     ptp = "/files/zip/medicare-ncci-2024q3-practitioner-ptp-edits-ccipra-v303r0-f1.zip"
     mirror.files[ptp] = build_zip(
         files(SHARED_DATA / "ncci_2024" / "ncci_ptp_practitioner_2024-07-01.csv.gz")
     )
-    started = time.perf_counter()
     outcomes = run()
-    elapsed = time.perf_counter() - started
     assert all(o.result == "loaded" for o in outcomes), [(o.product, o.detail) for o in outcomes]
     with transaction() as s:
         assert s.scalar(select(func.count()).select_from(PtpEdit)) == 2_546_017
-    assert elapsed <= 60, f"full update took {elapsed:.0f} s"
 
 
 def test_the_banner_says_when_no_cms_data_is_loaded(

@@ -554,3 +554,19 @@ def test_a_ptp_file_with_no_active_edit_loads(db_url: str, tmp_path: Path) -> No
     path = tmp_path / "ncci_ptp_practitioner_2024-07-01.csv"
     path.write_text("\n".join(deleted) + "\n")
     assert import_one(path).rows == 19
+
+
+def test_links_resolve_on_a_mirror_below_a_path() -> None:
+    from consultant.codes.update.discover import links
+
+    page = (
+        '<a href="/files/zip/rvu25a.zip">A</a><a href="https://www.cms.gov/files/zip/b.zip">B</a>'
+        '<a href="rvu25d">D</a><a href="https://elsewhere.example/c.zip">C</a>'
+        '<a href="mailto:x@cms.gov">mail</a>'
+    )
+    base = "https://mirror.example/cms"
+    assert links(page, f"{base}/medicare/pfs/", base) == [
+        (f"{base}/files/zip/rvu25a.zip", "A"),
+        (f"{base}/files/zip/b.zip", "B"),
+        (f"{base}/medicare/pfs/rvu25d", "D"),
+    ]

@@ -60,7 +60,12 @@ def links(html: str, page_url: str, base_url: str) -> list[tuple[str, str]]:
     site = urlsplit(base_url).netloc
     out = []
     for anchor in soup.find_all("a", href=True):
-        url = on_mirror(urljoin(page_url, str(anchor["href"])), base_url)
+        href = str(anchor["href"]).strip()
+        if href.startswith("/") and not href.startswith("//"):
+            # Relative to the site's root: the mirror's root may sit below a path.
+            url = base_url.rstrip("/") + href
+        else:
+            url = on_mirror(urljoin(page_url, href), base_url)
         parts = urlsplit(url)
         if parts.scheme in ("http", "https") and parts.netloc == site:
             out.append((url, " ".join(anchor.get_text(" ").split())))
@@ -84,7 +89,7 @@ def discover(product: Product, base_url: str) -> list[Offer]:
     page_url = base_url.rstrip("/") + product.page
     found = links(fetch_page(page_url), page_url, base_url)
     pattern = product.follow or product.file
-    hits = _matching(found, pattern, None)
+    hits = _matching(found, pattern)
     if not hits:
         raise UpdateError(
             f"{page_url}: no link matches {pattern.pattern!r}; the page layout may have "
@@ -92,12 +97,13 @@ def discover(product: Product, base_url: str) -> list[Offer]:
         )
     if product.follow is None:
         return _offers(product, hits)
-    offers = []
+    offers: dict[date | None, Offer] = {}
     for url, groups in hits:
         when = _dated(product, groups, url)
         name = unquote(urlsplit(url).path).rstrip("/").rsplit("/", 1)[-1]
-        offers.append(Offer(product.name, name[:100], when, page=url))
-    return sorted(offers, key=lambda o: o.effective or date.min)
+        # Two pages for one quarter (a corrected re-issue): the first listed is taken.
+        offers.setdefault(when, Offer(product.name, name[:100], when, page=url))
+    return sorted(offers.values(), key=lambda o: o.effective or date.min)
 
 
 def resolve(product: Product, offer: Offer, base_url: str) -> Offer:
@@ -105,7 +111,7 @@ def resolve(product: Product, offer: Offer, base_url: str) -> Offer:
     if not offer.page:
         return offer
     found = links(fetch_page(offer.page), offer.page, base_url)
-    urls = tuple(sorted(url for url, _ in _matching(found, product.file, None)))
+    urls = tuple(sorted(url for url, _ in _matching(found, product.file)))
     if not urls:
         raise UpdateError(
             f"{offer.page}: no archive link matches {product.file.pattern!r}; "
@@ -115,7 +121,7 @@ def resolve(product: Product, offer: Offer, base_url: str) -> Offer:
 
 
 def _matching(
-    found: list[tuple[str, str]], pattern: re.Pattern[str], inherited: dict[str, str] | None
+    found: list[tuple[str, str]], pattern: re.Pattern[str]
 ) -> list[tuple[str, dict[str, str]]]:
     """Links whose path (or, failing that, text) matches, with the pattern's named groups."""
     out: list[tuple[str, dict[str, str]]] = []
@@ -127,7 +133,7 @@ def _matching(
             continue
         seen.add(url)
         groups = {k: v for k, v in hit.groupdict().items() if v}
-        out.append((url, {**(inherited or {}), **groups}))
+        out.append((url, groups))
     return out
 
 

@@ -116,6 +116,13 @@ class Settings(BaseSettings):
     # A case left in a working state longer than this is re-enqueued by the sweeper.
     sweep_after_seconds: int = 120
 
+    # ``consultant data update``: where the CMS download pages are (a mirror inside an
+    # air-gapped network copies the same paths), an optional replacement for the bundled
+    # catalogue of products and link patterns, and how often beat runs it (0: never).
+    data_base_url: str = "https://www.cms.gov"
+    data_catalogue: str = ""
+    data_update_hours: float = 0.0
+
     @model_validator(mode="after")
     def _derive(self) -> Settings:
         if self.secret_key_file:
@@ -164,6 +171,11 @@ class Settings(BaseSettings):
     @property
     def broker_dir(self) -> Path:
         return self.home_dir / "broker"
+
+    @property
+    def downloads_dir(self) -> Path:
+        """Where ``data update`` keeps archives while they download (and resume)."""
+        return self.home_dir / "downloads"
 
     @property
     def outbox_dir(self) -> Path:

@@ -6,6 +6,7 @@ import logging
 import os
 import signal
 import sys
+import textwrap
 import threading
 
 from consultant.config import Settings, get_settings
@@ -86,7 +87,12 @@ def _wait_for_signal() -> None:
 def run() -> int:
     """Start everything on the embedded default and print where things are."""
     from consultant.mailout.capture import capture_controller
-    from consultant.supervise import Supervisor, ensure_first_reviewer, prepare_database
+    from consultant.supervise import (
+        Supervisor,
+        ensure_first_reviewer,
+        prepare_database,
+        reference_data_note,
+    )
 
     settings = get_settings()
     settings.home_dir.mkdir(parents=True, exist_ok=True)
@@ -101,7 +107,7 @@ def run() -> int:
     names = ["web", "worker", "beat", "smtpd"] + (["poll"] if settings.imap_mailboxes else [])
     for name in names:
         sup.start(name, [sys.executable, "-m", "consultant.cli", name])
-    _banner(settings, email, password)
+    _banner(settings, email, password, reference_data_note())
     try:
         sup.wait()
     finally:
@@ -111,7 +117,10 @@ def run() -> int:
     return 0
 
 
-def _banner(settings: Settings, email: str, password: str) -> None:
+def _banner(settings: Settings, email: str, password: str, data_note: str = "") -> None:
+    label = "  Reference data:    "
+    data = textwrap.fill(data_note, 96, initial_indent=label, subsequent_indent=" " * len(label))
+    data = f"\n{data}\n" if data_note else ""
     print(
         f"""
 Consultant is running (embedded: SQLite + file-system broker under {settings.home_dir}).
@@ -121,7 +130,7 @@ Consultant is running (embedded: SQLite + file-system broker under {settings.hom
   Workspace:         http://{settings.web_host}:{settings.web_port}/
   Reviewer login:    {email}  password: {password}
   Sent replies:      {settings.outbox_dir}/*.eml
-
+{data}
 Ctrl-C stops everything.
 """,
         flush=True,

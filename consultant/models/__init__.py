@@ -25,6 +25,7 @@ from consultant.models.codes import (
     PtpCodeCount,
     PtpEdit,
     Release,
+    ReleaseFetch,
 )
 from consultant.models.people import Reviewer, Subscriber
 
@@ -51,6 +52,7 @@ __all__ = [
     "PtpCodeCount",
     "PtpEdit",
     "Release",
+    "ReleaseFetch",
     "Reviewer",
     "ReviewerSession",
     "Subscriber",

@@ -231,6 +231,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     from consultant.review.code_pages import routes as code_routes
 
     routes += code_routes(login_required)
+    from consultant.review.data_pages import routes as data_routes
+
+    routes += data_routes(login_required)
     middleware = [
         Middleware(SecurityHeadersMiddleware),
         Middleware(ReviewerSessionMiddleware, settings=settings),

@@ -17,8 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from consultant.codes.knowledge import KNOWLEDGE_DIR, bundle_checksum
+from consultant.codes.knowledge import KNOWLEDGE_DIR, bundle_checksum, load_bundled_knowledge
+from consultant.models import CodeNote
 
 SHARED_CMS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "cms"
 PFS_FILE = SHARED_CMS / "pfs_rvu_2025" / "PPRRVU2025_Oct.csv"
@@ -43,7 +46,8 @@ HCPCS_SHAPE = re.compile(r"^[A-V]\d{4}$")
 # Words that only state a range; a title without them names the series a note belongs to.
 _RANGE_WORDS = re.compile(
     r"\b(\d+(\.\d+)?|to|or|less|more|over|under|up|cm|sq|minutes?|views?|years?|months?|"
-    r"days?|and|than|fewer|lesions?|regions?|first|each|extra)\b|[-,;()/%]"
+    r"days?|and|than|fewer|lesions?|regions?|first|each|extra|a|an|the|of|from|skin|"
+    r"excised|diameter|total|length)\b|[-,;()/%]"
 )
 
 
@@ -72,6 +76,8 @@ def test_every_note_has_the_required_fields_and_types() -> None:
             assert all(isinstance(item, str) and item for item in note[field]), where
         assert note["title"].strip() and note["plain"].strip(), where
         assert note["family"].strip(), where
+        # The columns' sizes (code_notes.title is 300, family 100).
+        assert len(note["title"]) <= 300 and len(note["family"]) <= 100, where
         assert note["code"] not in note["related"], where
         assert set(note.get("extra", {})) <= EXTRA_KEYS, where
 
@@ -133,6 +139,19 @@ def test_bundle_loads_fast() -> None:
     for path in sorted(KNOWLEDGE_DIR.glob("*.json")):
         json.loads(path.read_text(encoding="utf-8"))
     assert time.perf_counter() - start < 1.0
+
+
+def test_bundle_loads_into_the_database_quickly(session: Session) -> None:
+    """Every note lands in code_notes in one load, well under a second, and a second load
+    of the same bundle does nothing."""
+    start = time.perf_counter()
+    loaded = load_bundled_knowledge(session)
+    elapsed = time.perf_counter() - start
+    session.flush()
+    assert loaded == len(NOTES)
+    assert session.scalar(select(func.count()).select_from(CodeNote)) == len(NOTES)
+    assert elapsed < 1.0, f"{elapsed:.2f}s"
+    assert load_bundled_knowledge(session) == 0
 
 
 def _pfs_codes() -> dict[str, str]:

@@ -3,7 +3,8 @@
 1. candidates (drafting.candidates): the services to bill and the neighbours to rule out;
 2. verify (drafting.verify): the asker's codes that do not fit are corrected;
 3. rules: a drug with its administration (drafting.drugs), the E/M level and prolonged
-   services (drafting.visits); data per code (RVUs, MUE, add-on pairs), PTP edits among the services, drug units
+   services (drafting.visits), the codes and units numbers decide (drafting.arithmetic),
+   diagnoses by the ICD-10-CM guidelines (drafting.diagnoses); data per code (RVUs, MUE, add-on pairs), PTP edits among the services, drug units
    (drafting.units), modifiers (drafting.modifiers), the coding checks (drafting.checks);
 4. compose: the Answer the templates render (drafting.render);
 5. calibrate (drafting.calibrate): confidence, and whether an expert must look.
@@ -23,6 +24,7 @@ from consultant.codes import lookup
 from consultant.codes.lookup import display_code
 from consultant.codes.releases import release_in_force, release_label
 from consultant.drafting import calibrate, checks
+from consultant.drafting.arithmetic import apply_arithmetic
 from consultant.drafting.candidates import Selection, select_codes
 from consultant.drafting.diagnoses import code_diagnoses
 from consultant.drafting.drugs import pair_drugs
@@ -49,6 +51,7 @@ def build_answer(session: Session, question: str) -> Answer:
     pair_drugs(session, analysis, selection, candidates)
     visit_correction = choose_visit(analysis, selection)
     sentences = [c.sentence for c in corrections] + ([visit_correction] if visit_correction else [])
+    sentences += apply_arithmetic(analysis, selection)
     if analysis.question_type == "diagnosis":
         sentences += _diagnoses(session, analysis, selection)
 

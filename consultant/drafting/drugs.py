@@ -17,6 +17,9 @@ from consultant.matching.services import Candidate
 from consultant.models import CodeNote
 
 DRUG_FAMILIES = {"Drugs"}
+# Normal saline, dextrose and lactated Ringer's: fluids that make an infusion hydration.
+HYDRATION_FLUIDS = {"J7030", "J7040", "J7042", "J7050", "J7060", "J7070", "J7120", "J7131"}
+HYDRATION_TO_THERAPEUTIC = {"96360": "96365", "96361": "96366"}
 # The administration code for each route, by whether the drug is chemotherapy (CPT
 # 96360-96549 and 94640; CMS Claims Processing Manual ch. 12 s. 30.5).
 ROUTE_CODES = {
@@ -46,6 +49,14 @@ def pair_drugs(
     services = [code for code, _ in selection.services]
     notes = {code: session.get(CodeNote, code) for code in services}
     drugs = [c for c in services if is_drug(c, notes[c])]
+    if any(c not in HYDRATION_FLUIDS for c in drugs):
+        # A drug infused is a therapeutic infusion; hydration codes are for fluids alone.
+        for old, new in HYDRATION_TO_THERAPEUTIC.items():
+            if old in services:
+                selection.replace_service(
+                    old, new, [f"{new}: a drug was infused, so this is not hydration ({old})."]
+                )
+        services = [code for code, _ in selection.services]
     given = [c for c in services if is_administration(c) or _procedure_for_drug(c, drugs, notes)]
     if drugs and not given:
         note = notes[drugs[0]]

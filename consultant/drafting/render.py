@@ -70,6 +70,11 @@ def summary_line(answer: Answer) -> str:
             f"facility ({r.nf_total} / {r.f_total} total RVUs at a conversion factor of {r.conv_factor})."
         )
     counted = next((c for c in billed if c.billing_units), None)
+    several = [c for c in billed if c.units]
+    if kind == "units" and len(several) > 1:
+        shown = next((c for c in several if c.worked), several[0])
+        lines = " and ".join(f"{c.code} x {c.units}" for c in several)
+        return f"Bill {lines}: {shown.worked[0]}." if shown.worked else f"Bill {lines}."
     if kind == "units" and counted is not None and not counted.dose_units:
         why = f" ({counted.worked[-1]})" if counted.worked else ""
         host = next((c for c in billed if c.worked and c is not counted), None)

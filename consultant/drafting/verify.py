@@ -125,6 +125,8 @@ def _out_of_bounds(
     note = session.get(CodeNote, code)
     extra = (note.extra or {}) if note else {}
     for key, attribute, unit in _BOUNDS:
+        if key == "cm" and (analysis.procedures.lesion or analysis.procedures.wounds):
+            continue  # the excised diameter or summed length decides (drafting.arithmetic)
         bounds, value = extra.get(key), getattr(analysis, attribute)
         if not bounds or value is None or bounds[0] <= value <= bounds[1]:
             continue

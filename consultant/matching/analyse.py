@@ -12,6 +12,7 @@ from typing import Any
 from consultant.matching import context, cues
 from consultant.matching.em_facts import EmFacts, em_facts
 from consultant.matching.findings import Condition, conditions
+from consultant.matching.procedure_facts import ProcedureFacts, procedure_facts
 
 # Five digits (CPT), four digits + F/T/U (Category II/III, PLA), a letter + four digits
 # (HCPCS Level II). A sentence-ending period may follow a code; a decimal may not.
@@ -175,6 +176,7 @@ class Analysis:
     route: str = ""  # push, infusion, injection (IM/SC), chemo ..., as said
     chemo: bool = False
     em: EmFacts = field(default_factory=EmFacts)
+    procedures: ProcedureFacts = field(default_factory=ProcedureFacts)
     modifier_cues: tuple[str, ...] = ()  # modifiers whose situation the question describes
     negated: tuple[str, ...] = ()  # words under a negation ("no IV push")
     uncertain: tuple[str, ...] = ()  # phrases under uncertainty ("rule out pneumonia")
@@ -251,6 +253,7 @@ def analyse(text: str) -> Analysis:
         route=cues.route(lowered),
         chemo=cues.chemo(lowered),
         em=em_facts(lowered),
+        procedures=procedure_facts(lowered),
         modifier_cues=tuple(cues.modifier_situations(lowered)),
         negated=tuple(
             w

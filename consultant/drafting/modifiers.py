@@ -68,6 +68,7 @@ def modifier_facts(
             advice.append(note)
     wanted += [(m, True) for m in _anatomic(analysis, billed)]
     wanted += [(m, True) for m in analysis.digits]
+    wanted += [(m, True) for m in _repeat_and_global(analysis, billed)]
     wanted += [(m, True) for m in analysis.modifier_cues]
     return _resolve(session, wanted), advice
 
@@ -161,6 +162,26 @@ def _visit_with_procedure(analysis: Analysis, billed: list[CodeFact]) -> tuple[s
     if any(f.rvus is None or f.rvus.global_days in ("000", "010", "XXX") for f in procedures):
         return "25", ""
     return "", ""
+
+
+def _repeat_and_global(analysis: Analysis, billed: list[CodeFact]) -> list[str]:
+    """91 for a lab test repeated the same day, 76 for a repeated procedure (77 by another
+    practitioner); in another service's global period 24 for an unrelated visit, 79 for an
+    unrelated procedure, 58 for a staged one, 78 for a return to the OR."""
+    out: list[str] = []
+    labs = [f for f in billed if f.code.isdigit() and 80000 <= int(f.code) <= 89999]
+    procedures = [f for f in billed if not is_em(f.code) and f not in labs]
+    if analysis.repeated and labs:
+        out.append("91")
+    elif analysis.repeated and procedures and "77" not in analysis.modifier_cues:
+        out.append("76")
+    if analysis.global_period == "unrelated":
+        out.append("24" if any(is_em(f.code) for f in billed) or not procedures else "79")
+    elif analysis.global_period == "staged" and procedures:
+        out.append("58")
+    elif analysis.global_period == "complication" and procedures:
+        out.append("78")
+    return out
 
 
 def _anatomic(analysis: Analysis, billed: list[CodeFact]) -> list[str]:

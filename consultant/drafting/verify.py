@@ -184,6 +184,9 @@ def _neighbour(
     own = next((c for c in candidates if c.code == code), None)
     if own is not None and own.phrase and own.score >= best.score * 0.8:
         return None
-    if analysis.question_type != "compare" and not best.cued and own is not None:
+    # Outside a "which is right" question, only a distinction our notes draw between the two
+    # codes (or a cue that fits the neighbour) is evidence enough to correct the asker.
+    drawn = any(best.code in d for d in note.distinctions)
+    if analysis.question_type != "compare" and not best.cued and not drawn:
         return None
     return Correction(code, best.code, f"what you describe is {best.title.rstrip('.')}")

@@ -70,10 +70,12 @@ def _visit(analysis: Analysis, current: str | None) -> Visit | None:
     em = analysis.em
     if current is not None:
         visit = visit_of(current)
-        if visit in (Visit.OFFICE_NEW, Visit.OFFICE_ESTABLISHED) and analysis.patient_status:
-            return (
-                Visit.OFFICE_NEW if analysis.patient_status == "new" else Visit.OFFICE_ESTABLISHED
-            )
+        if visit in (Visit.OFFICE_NEW, Visit.OFFICE_ESTABLISHED) and (
+            analysis.patient_status or current not in analysis.codes
+        ):
+            # A new-patient code needs the question to say so: most visits are established.
+            new = analysis.patient_status == "new"
+            return Visit.OFFICE_NEW if new else Visit.OFFICE_ESTABLISHED
         return visit
     has_level = em.total_minutes is not None or em.elements >= 2 or bool(analysis.level)
     # A patient called new or established with no other setting is seen in the office.

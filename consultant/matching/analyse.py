@@ -173,6 +173,8 @@ class Analysis:
     side: str = ""  # RT or LT when one side of a paired body part is named
     digits: tuple[str, ...] = ()  # F*, T*, E* modifiers for a named finger, toe or eyelid
     procedure_only: bool = False  # the visit was for the procedure alone
+    repeated: bool = False  # the same service again that day
+    global_period: str = ""  # in another service's global: unrelated, staged or complication
     route: str = ""  # push, infusion, injection (IM/SC), chemo ..., as said
     chemo: bool = False
     em: EmFacts = field(default_factory=EmFacts)
@@ -250,6 +252,8 @@ def analyse(text: str) -> Analysis:
         side=cues.side(lowered),
         digits=tuple(cues.digit_modifiers(lowered)),
         procedure_only=cues.procedure_only(lowered),
+        repeated=cues.repeated(lowered),
+        global_period=cues.global_period(lowered),
         route=cues.route(lowered),
         chemo=cues.chemo(lowered),
         em=em_facts(lowered),

@@ -15,7 +15,7 @@ _NEW = re.compile(
 _ESTABLISHED = re.compile(
     r"\best(?:ablished|\.)?\s+(?:patient|pt)\b|\b(?:existing|returning|current) (?:patient|pt)\b"
     r"|\b(?:seen|saw (?:him|her|them)) (?:\w+ ){0,3}(?:before|previously|last (?:year|month|week))"
-    r"|\bfollow[- ]?up (?:visit|appointment)\b"
+    r"|\bfollow[- ]?up (?:visit|appointment)\b|\bf/u\b"
 )
 _LAST_SEEN = re.compile(
     r"\b(?:last (?:seen|visit(?:ed)?|saw)|(?:saw|seen|visited|treated)\b)(?:[^.?!]|\.(?= ?[a-z])){0,40}?"
@@ -143,7 +143,7 @@ _PAIRED = (
     r"forearm|thigh|calf|shin|eyelid|sacroiliac|si joint|carpal tunnel|trigger finger"
 )
 _SIDE = re.compile(
-    rf"\b(left|right|lt|rt)\s+(?:\w+\s+)?(?:{_PAIRED})\b|\b(?:{_PAIRED})\s*(?:,\s*|\s+on the\s+|\s+)(left|right)\b"
+    rf"\b(left|right|lt|rt|l|r)\s+(?:\w+\s+)?(?:{_PAIRED})\b|\b(?:{_PAIRED})\s*(?:,\s*|\s+on the\s+|\s+)(left|right)\b"
 )
 
 
@@ -180,7 +180,7 @@ _DIGIT_NAMES = {
 _FINGERS = {"l": ["FA", "F1", "F2", "F3", "F4"], "r": ["F5", "F6", "F7", "F8", "F9"]}
 _TOES = {"l": ["TA", "T1", "T2", "T3", "T4"], "r": ["T5", "T6", "T7", "T8", "T9"]}
 _DIGIT = re.compile(
-    r"\b(left|right|lt|rt)\s+(thumb|index|second|2nd|middle|third|3rd|ring|fourth|4th|little|"
+    r"\b(left|right|lt|rt|l|r)\s+(thumb|index|second|2nd|middle|third|3rd|ring|fourth|4th|little|"
     r"pinky|small|fifth|5th|great|big|first|1st)\s*(finger|toe)?\b"
 )
 _EYELID = re.compile(r"\b(left|right|lt|rt)\s+(upper|lower)\s+(?:eye)?lid\b")
@@ -209,3 +209,32 @@ _ONLY_PROCEDURE = re.compile(
 def procedure_only(lowered: str) -> bool:
     """The visit was for the procedure alone: no separately identifiable E/M."""
     return _ONLY_PROCEDURE.search(lowered) is not None
+
+
+_REPEAT = re.compile(
+    r"\brepeat(?:ed)?\b|\bagain\b|\bsecond (?:one|time|test|draw|level|x-?ray|film)"
+)
+
+
+def repeated(lowered: str) -> bool:
+    """The same service done again the same day (76/77 for procedures, 91 for lab tests)."""
+    return _REPEAT.search(lowered) is not None
+
+
+_IN_GLOBAL = re.compile(r"\bglobal\b|\bpost-?op(?:erative)?\b|\bafter (?:his|her|the) surgery\b")
+
+
+def global_period(lowered: str) -> str:
+    """Why a service falls in another's global period: "unrelated", "staged" or "complication"."""
+    if not _IN_GLOBAL.search(lowered):
+        return ""
+    if re.search(r"\bunrelated\b|\bnot related\b|\bdifferent (?:problem|condition|issue)", lowered):
+        return "unrelated"
+    if re.search(r"\bstaged\b|\bplanned\b|\bmore extensive\b|\btherapeutic\b", lowered):
+        return "staged"
+    if re.search(
+        r"\bcomplication|\breturn(?:ed)? to the (?:or|operating room)|\bback to the (?:or|operating room)",
+        lowered,
+    ):
+        return "complication"
+    return ""

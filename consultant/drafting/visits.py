@@ -46,7 +46,7 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
     """Set the visit's level in ``selection``; returns a correction sentence when the asker
     proposed another level."""
     current = next((c for c, _ in selection.services if is_em(c) and visit_of(c)), None)
-    visit = _visit(analysis, current)
+    visit = _visit(analysis, current, current in selection.by_rule if current else False)
     if visit is None:
         return None
     chosen = _level(analysis, visit)
@@ -66,12 +66,12 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
     return None
 
 
-def _visit(analysis: Analysis, current: str | None) -> Visit | None:
+def _visit(analysis: Analysis, current: str | None, by_rule: bool) -> Visit | None:
     em = analysis.em
     if current is not None:
         visit = visit_of(current)
         if visit in (Visit.OFFICE_NEW, Visit.OFFICE_ESTABLISHED) and (
-            analysis.patient_status or current not in analysis.codes
+            analysis.patient_status or (current not in analysis.codes and not by_rule)
         ):
             # A new-patient code needs the question to say so: most visits are established.
             new = analysis.patient_status == "new"

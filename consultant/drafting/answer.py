@@ -48,9 +48,10 @@ def build_answer(session: Session, question: str) -> Answer:
     candidates = described_candidates(session, analysis, systems)
     selection = select_codes(session, analysis, candidates)
     corrections = verify_named(session, analysis, selection, candidates)
-    pair_drugs(session, analysis, selection, candidates)
+    sentences = [c.sentence for c in corrections]
+    sentences += pair_drugs(session, analysis, selection, candidates)
     visit_correction = choose_visit(analysis, selection)
-    sentences = [c.sentence for c in corrections] + ([visit_correction] if visit_correction else [])
+    sentences += [visit_correction] if visit_correction else []
     sentences += apply_arithmetic(analysis, selection)
     if analysis.question_type == "diagnosis":
         sentences += _diagnoses(session, analysis, selection)
@@ -94,7 +95,9 @@ def build_answer(session: Session, question: str) -> Answer:
     advice += modifier_advice
 
     weak = calibrate.weak_match(selection.named, candidates, analysis)
-    confidence = calibrate.confidence(facts, weak, candidates, bool(sentences), analysis)
+    confidence = calibrate.confidence(
+        facts, weak, candidates, bool(sentences), analysis, selection.warnings
+    )
     needs_expert = calibrate.needs_expert(confidence, facts, len(modifiers))
     known = [f for f in facts if f.description]
     unanswered = (not known and not modifiers) or confidence < 0.4

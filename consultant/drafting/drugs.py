@@ -44,11 +44,14 @@ def is_administration(code: str) -> bool:
 
 def pair_drugs(
     session: Session, analysis: Analysis, selection: Selection, candidates: list[Candidate]
-) -> None:
-    """Add the missing half of a drug/administration pair to the services, with the reason."""
+) -> list[str]:
+    """Add the missing half of a drug/administration pair to the services, with the reason;
+    returns corrections of the asker's administration code."""
     services = [code for code, _ in selection.services]
     notes = {code: session.get(CodeNote, code) for code in services}
     drugs = [c for c in services if is_drug(c, notes[c])]
+    corrections = _route_fits(analysis, selection, services)
+    services = [code for code, _ in selection.services]
     if any(c not in HYDRATION_FLUIDS for c in drugs):
         # A drug infused is a therapeutic infusion; hydration codes are for fluids alone.
         for old, new in HYDRATION_TO_THERAPEUTIC.items():
@@ -78,6 +81,31 @@ def pair_drugs(
             selection.add_service(
                 drug.code, 0.9, ["The drug itself, billed beside its administration."]
             )
+    return corrections
+
+
+# A push is 15 minutes or less (CPT); longer is an infusion, and the other way round.
+PUSH_TO_INFUSION = {"96374": "96365", "96409": "96413"}
+INFUSION_TO_PUSH = {v: k for k, v in PUSH_TO_INFUSION.items()}
+
+
+def _route_fits(analysis: Analysis, selection: Selection, services: list[str]) -> list[str]:
+    """Swap a push for an infusion (or back) when the time given says so; corrections of the
+    asker's own code."""
+    corrections: list[str] = []
+    minutes = analysis.minutes
+    infused = analysis.route == "infusion" or (minutes is not None and minutes > 15)
+    pushed = analysis.route == "push" and (minutes is None or minutes <= 15)
+    swaps = PUSH_TO_INFUSION if infused else (INFUSION_TO_PUSH if pushed else {})
+    for old, new in swaps.items():
+        if old in services:
+            how = f"over {minutes} minutes" if minutes else analysis.route
+            kind = "an infusion" if infused else "a push (15 minutes or less)"
+            why = f"given {how}, so {kind}, not {old}"
+            selection.replace_service(old, new, [f"{new}: {why}."])
+            if old in analysis.codes:
+                corrections.append(f"Report {new}, not {old}: {why}.")
+    return corrections
 
 
 def administration_for(analysis: Analysis, related: list[str]) -> str | None:

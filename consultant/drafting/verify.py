@@ -181,6 +181,8 @@ def _neighbour(
     best = candidates[0]
     if best.code == code or best.family != note.family or not best.phrase:
         return None
+    if best.code in analysis.codes:
+        return None  # the asker names both: a question of billing them together
     own = next((c for c in candidates if c.code == code), None)
     if own is not None and own.phrase and own.score >= best.score * 0.8:
         return None

@@ -57,6 +57,11 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
         selection.add_service(code, 0.9, list(chosen.worked))
     else:
         selection.replace_service(current, code, list(chosen.worked))
+    # One visit, one level: the other levels the asker offered ("99214 or 99215?") are not billed.
+    family = CODE_BY_MDM[visit].values()
+    others = [c for c, _ in selection.services if c in family and c != code]
+    selection.services = [(c, s) for c, s in selection.services if c not in others]
+    selection.alternatives[:0] = [(c, 0.5) for c in others]
     if chosen.prolonged is not None:
         selection.add_service(chosen.prolonged.code, 0.9)
         selection.units[chosen.prolonged.code] = chosen.prolonged.units

@@ -42,7 +42,8 @@ _MARGIN = re.compile(rf"{_SIZE}\s*(?:\w+\s+){{0,2}}margins?|margins?\s*(?:of\s*)
 _REPAIR_CLASS = re.compile(r"\b(simple|intermediate|layered|layer closure|complex)\b")
 _WOUND = re.compile(rf"{_SIZE}")
 _EXCISION = re.compile(
-    r"\bexcis|\bremov(?:e|ed|al) (?:a |the )?(?:\w+ )?(?:lesion|cyst|lipoma|bcc|scc|mole)"
+    r"\bexcis|\bmargins?\b|\b11[46][0-4]\d\b"
+    r"|\bremov(?:e|ed|al) (?:a |the )?(?:\w+ )?(?:lesion|cyst|lipoma|bcc|scc|mole)"
 )
 _REPAIR = re.compile(r"\brepair|lacerat|\bsutur|\bclosure|\bstitch")
 

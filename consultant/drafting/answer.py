@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from consultant.codes import lookup
 from consultant.codes.lookup import display_code
-from consultant.codes.releases import release_in_force, release_label
+from consultant.codes.releases import data_gaps, release_diff, release_in_force, release_label
 from consultant.drafting import calibrate, checks
 from consultant.drafting.arithmetic import apply_arithmetic
 from consultant.drafting.candidates import Selection, select_codes
@@ -93,6 +93,14 @@ def build_answer(session: Session, question: str) -> Answer:
     advice += checks.payer_caveat(analysis)
     modifiers, modifier_advice = modifier_facts(session, analysis, edits, facts)
     advice += modifier_advice
+    advice += _release_changes(session, on, [f.code for f in services if f.system != "ICD-10-CM"])
+    gaps = data_gaps(session)
+    if gaps and any(f.system in ("CPT", "HCPCS") for f in services):
+        # For the reviewer only: the reply must not read as if edits had been checked.
+        selection.warnings.append(
+            f"Not checked against CMS data: {', '.join(gaps)} not loaded, so RVUs, payment, "
+            "NCCI edits or MUEs may be missing from this draft."
+        )
 
     weak = calibrate.weak_match(selection.named, candidates, analysis)
     confidence = calibrate.confidence(
@@ -138,6 +146,25 @@ def _diagnoses(session: Session, analysis: Analysis, selection: Selection) -> li
         shown = display_code(wrong[0], "ICD-10-CM")
         return [f"Report {', '.join(coded.codes)}, not {shown}: see the guideline below."]
     return []
+
+
+def _release_changes(session: Session, on: date | None, codes: list[str]) -> list[str]:
+    """For a date of service answered from an older release: what the current one changed."""
+    if on is None:
+        return []
+    out: list[str] = []
+    for kind in ("pfs_rvu", "ptp", "mue"):
+        then, now = release_in_force(session, kind, on), release_in_force(session, kind)
+        if then is None or now is None or then.id == now.id:
+            continue
+        for code in codes:
+            changes = release_diff(session, code, then, now)
+            if changes:
+                out.append(
+                    f"Answered from {release_label(then)}, in force on {on.isoformat()}; "
+                    f"since then ({now.name}) for {code}: {'; '.join(changes)}."
+                )
+    return out
 
 
 def _sources(session: Session, facts: list[CodeFact], edits: list[lookup.Edit]) -> list[str]:

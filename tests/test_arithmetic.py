@@ -67,7 +67,7 @@ def test_a_drug_infusion_is_not_hydration_and_hours_are_counted(session: Session
     """CPT: 96365 for the first hour, 96366 for each further hour past 30 minutes."""
     a = _answer(session, "IV infusion of ceftriaxone ran 100 minutes, what codes?")
     billed = _billed(a)
-    assert ("96365", None) in billed and ("96366", 1) in billed
+    assert ("96365", 1) in billed and ("96366", 1) in billed
     assert all(code not in ("96360", "96361") for code, _ in billed)
 
 
@@ -83,3 +83,24 @@ def test_visit_level_by_total_time_and_prolonged_units(session: Session) -> None
     )
     assert a.billed[0].code == "99215"
     assert a.corrections[0].startswith("Report 99215, not 99214")
+
+
+def test_counted_lesions_and_areas(session: Session) -> None:
+    """CPT: 17004 for 15 or more premalignant lesions; biopsy add-ons per further lesion;
+    debridement per 20 sq cm or part."""
+    a = _answer(session, "Cryo of 18 actinic keratoses. Biller has 17000 + 17003 x 17. Right?")
+    assert _billed(a)[0] == ("17004", 1)
+    assert a.corrections[0].startswith("Report 17004, not 17000 + 17003")
+    a = _answer(session, "Tangential biopsies of 3 separate lesions, 11102?")
+    assert ("11102", 1) in _billed(a) and ("11103", 2) in _billed(a)
+    a = _answer(session, "Debridement of subq tissue, 55 sq cm wound, 11042 and how many 11045?")
+    assert ("11042", 1) in _billed(a) and ("11045", 2) in _billed(a)
+
+
+def test_times_read_from_a_clock_and_critical_care(session: Session) -> None:
+    a = _answer(session, "IV infusion of vancomycin from 10:05 to 11:50, what codes?")
+    assert ("96365", 1) in _billed(a) and ("96366", 1) in _billed(a)
+    a = _answer(session, "Critical care 95 minutes, what codes?")
+    assert _billed(a)[:2] == [("99291", 1), ("99292", 1)]
+    a = _answer(session, "Coder put 96366 for a 45 minute antibiotic infusion, right?")
+    assert a.corrections[0].startswith("Report 96365, not 96366")

@@ -81,6 +81,6 @@ def test_labelled_set_meets_the_floors() -> None:
 
 
 def test_a_question_after_pt_is_not_a_name() -> None:
-    """"... low MDM est pt. How do we bill it?" once lost "How" to a [NAME] label."""
+    """ "... low MDM est pt. How do we bill it?" once lost "How" to a [NAME] label."""
     text = "Came back for an unrelated problem, low MDM est pt. How do we bill it?"
     assert redact(text) == text

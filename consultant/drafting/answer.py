@@ -102,7 +102,12 @@ def build_answer(session: Session, question: str) -> Answer:
             "NCCI edits or MUEs may be missing from this draft."
         )
 
-    weak = calibrate.weak_match(selection.named, candidates, analysis)
+    # Codes a rule derived (arithmetic, a visit level, the ICD-10-CM guidelines) are not a
+    # weak text match, whatever the search scored.
+    derived = any(selection.worked.values()) or any(
+        f.code in selection.worked for f in services if f.system == "ICD-10-CM"
+    )
+    weak = not derived and calibrate.weak_match(selection.named, candidates, analysis)
     confidence = calibrate.confidence(
         facts, weak, candidates, bool(sentences), analysis, selection.warnings
     )
@@ -110,7 +115,10 @@ def build_answer(session: Session, question: str) -> Answer:
     known = [f for f in facts if f.description]
     unanswered = (not known and not modifiers) or confidence < 0.4
     if unanswered and not selection.named and not analysis.modifiers:
+        # Nothing matched well: the closest codes are evidence for the reviewer, not an answer.
         analysis = replace(analysis, question_type="other")
+        for fact in facts:
+            fact.billed = False
     return Answer(
         analysis,
         facts,

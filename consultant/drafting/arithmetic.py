@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from consultant.drafting.candidates import Selection
 from consultant.matching.analyse import Analysis
+from consultant.rules.critical_care import critical_care
 from consultant.rules.drugs import extra_hours
+from consultant.rules.em import Payer
 from consultant.rules.skin import Behaviour, RepairClass, Site, Wound, excision_code, repair_codes
 from consultant.rules.timed_units import TimedService, cpt_timed_units, medicare_timed_units
 
@@ -15,14 +17,119 @@ from consultant.rules.timed_units import TimedService, cpt_timed_units, medicare
 HOURLY_ADDON = {"96365": "96366", "96413": "96415", "96360": "96361"}
 
 
+# Services counted per lesion or per block of lesions: (first code, add-on, what the add-on
+# counts, how many the first covers). CPT: destruction of premalignant lesions 17000 first,
+# 17003 each of 2-14, 17004 for 15 or more instead; skin tags 11200 up to 15, 11201 each
+# further 10; biopsies one first code and an add-on for each further lesion.
+COUNTED: list[tuple[str, str, int, int]] = [
+    ("17000", "17003", 1, 1),
+    ("11200", "11201", 10, 15),
+    ("11102", "11103", 1, 1),
+    ("11104", "11105", 1, 1),
+    ("11106", "11107", 1, 1),
+    ("17110", "", 0, 14),
+]
+# Debridement by depth: (first 20 sq cm, each further 20 sq cm or part).
+DEBRIDEMENT = {"11042": "11045", "11043": "11046", "11044": "11047", "97597": "97598"}
+CRITICAL_CARE = ("99291", "99292")
+
+
 def apply_arithmetic(analysis: Analysis, selection: Selection) -> list[str]:
     """Set the codes and units the numbers decide; returns corrections of the asker's codes."""
     corrections: list[str] = []
     corrections += _excision(analysis, selection)
     corrections += _repairs(analysis, selection)
+    corrections += _counted(analysis, selection)
+    _debridement(analysis, selection)
+    _critical_care(analysis, selection)
     _timed_therapy(analysis, selection)
-    _infusion_hours(analysis, selection)
+    corrections += _infusion_hours(analysis, selection)
     return corrections
+
+
+def _counted(analysis: Analysis, selection: Selection) -> list[str]:
+    """First code and add-on units from the number of lesions (17004 for 15+ AKs)."""
+    n = analysis.count
+    codes = [c for c, _ in selection.services]
+    if n is None:
+        return []
+    for first, addon, per, covered in COUNTED:
+        if (
+            first not in codes
+            and (not addon or addon not in codes)
+            and not (first == "17000" and "17004" in codes)
+        ):
+            continue
+        if first == "17000" and n >= 15:
+            wrong = [c for c in ("17000", "17003") if c in analysis.codes]
+            for old in ("17000", "17003"):
+                selection.services = [(c, s) for c, s in selection.services if c != old]
+            line = f"{n} premalignant lesions: 15 or more are reported once with 17004"
+            selection.add_service("17004", 1.0, [line])
+            selection.units["17004"] = 1
+            selection.services.sort(key=lambda item: item[0] != "17004")
+            return [f"Report 17004, not {' + '.join(wrong)}: {line}."] if wrong else []
+        if first == "17110":
+            return []
+        extra = max(0, n - covered)
+        units = -(-extra // per) if per else 0
+        selection.add_service(first, 1.0)
+        selection.units[first] = 1
+        line = f"{n} lesions: {first} x 1"
+        if units and addon:
+            selection.add_service(addon, 0.95)
+            selection.units[addon] = units
+            line += (
+                f" for the first {covered if covered > 1 else ''}".rstrip() + f", {addon} x {units}"
+            )
+        selection.worked.setdefault(first, []).append(line)
+        return []
+    return []
+
+
+def _debridement(analysis: Analysis, selection: Selection) -> None:
+    area = analysis.procedures.area_sq_cm
+    codes = [c for c, _ in selection.services]
+    first = next((c for c in DEBRIDEMENT if c in codes), None)
+    if first is None:
+        first = next((c for c, a in DEBRIDEMENT.items() if a in codes), None)
+    if area is None or first is None:
+        return
+    addon = DEBRIDEMENT[first]
+    units = -(-max(0, round(area) - 20) // 20)
+    selection.add_service(first, 1.0)
+    selection.units[first] = 1
+    line = f"{area:g} sq cm: {first} for the first 20 sq cm"
+    if units:
+        selection.add_service(addon, 0.95)
+        selection.units[addon] = units
+        line += f", {addon} x {units} for each further 20 sq cm or part"
+    selection.worked.setdefault(first, []).append(line)
+
+
+def _critical_care(analysis: Analysis, selection: Selection) -> None:
+    codes = [c for c, _ in selection.services]
+    minutes = analysis.em.total_minutes or analysis.minutes
+    adult = analysis.mentions("critical care") and not any(
+        analysis.mentions(w) for w in ("transport", "neonat", "pediatric", "infant", "child")
+    )
+    if minutes is None or not (adult or any(c in codes for c in CRITICAL_CARE)):
+        return
+    if adult:
+        # Minutes name the adult codes, not the neonatal, pediatric or transport ones.
+        selection.services = [
+            (c, s) for c, s in selection.services if not _in_range(c, 99466, 99486)
+        ]
+    payer = Payer.MEDICARE if analysis.payer == "Medicare" else Payer.CPT
+    result = critical_care(minutes, payer)
+    selection.services = [(c, s) for c, s in selection.services if c not in CRITICAL_CARE]
+    for code, units in result.lines:
+        selection.add_service(code, 1.0)
+        selection.units[code] = units
+    if result.lines:
+        selection.worked.setdefault(result.lines[0][0], []).extend(result.worked)
+    else:
+        selection.warnings += list(result.worked)
 
 
 def _in_range(code: str, low: int, high: int) -> bool:
@@ -63,8 +170,7 @@ def _repairs(analysis: Analysis, selection: Selection) -> list[str]:
     corrections = _place(selection, analysis, first, list(result.worked), is_repair)
     for line in result.codes:
         selection.add_service(line.code, 0.95)
-        if line.units > 1 or len(result.codes) > 1:
-            selection.units[line.code] = line.units
+        selection.units[line.code] = line.units
     return corrections
 
 
@@ -109,12 +215,33 @@ def _timed_therapy(analysis: Analysis, selection: Selection) -> None:
         selection.services.sort(key=lambda item: item[0] not in billed)
 
 
-def _infusion_hours(analysis: Analysis, selection: Selection) -> None:
+def _infusion_hours(analysis: Analysis, selection: Selection) -> list[str]:
     """The initial hour and each further hour (more than 30 minutes past the last)."""
+    corrections: list[str] = []
     minutes = analysis.minutes
     initial = next((c for c, _ in selection.services if c in HOURLY_ADDON), None)
-    if initial is None or minutes is None or analysis.route not in ("infusion", ""):
-        return
+    if initial is None:
+        # Only the add-on named: the first hour is always its initial code.
+        base = {v: k for k, v in HOURLY_ADDON.items()}
+        addon_only = next((c for c, _ in selection.services if c in base), None)
+        if addon_only is None:
+            return []
+        initial = base[addon_only]
+        selection.add_service(initial, 1.0)
+        selection.services.sort(key=lambda item: item[0] != initial)
+        if addon_only in analysis.codes and (minutes is None or extra_hours(minutes) == 0):
+            corrections.append(
+                f"Report {initial}, not {addon_only}: {addon_only} is an add-on for each hour "
+                f"after the first, which {initial} covers"
+                + (
+                    f"; {minutes} minutes is within the first hour and 30 minutes."
+                    if minutes
+                    else "."
+                )
+            )
+    if minutes is None or analysis.route not in ("infusion", ""):
+        return corrections
+    selection.units[initial] = 1
     addon = HOURLY_ADDON[initial]
     units = extra_hours(minutes)
     line = f"{minutes} min of infusion: {initial} for the first hour"
@@ -126,3 +253,4 @@ def _infusion_hours(analysis: Analysis, selection: Selection) -> None:
         selection.services = [(c, s) for c, s in selection.services if c != addon]
         line += f"; {addon} needs more than 30 minutes past the first hour"
     selection.worked.setdefault(initial, []).append(line)
+    return corrections

@@ -52,7 +52,7 @@ def render_reply(answer: Answer, subject: str, case_ref: str) -> RenderedReply:
 
 def summary_line(answer: Answer) -> str:
     """The one-line answer that opens the reply, shaped by the kind of question."""
-    if answer.needs_expert and not answer.codes:
+    if answer.needs_expert and not answer.billed:
         return (
             "We could not match this question to a code with confidence; a senior "
             "coder will review it before we answer."

@@ -54,7 +54,8 @@ _AGE = re.compile(
 _CM = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:cm|centimeters?)\b(?!\s*(?:sq|squared|2))", re.I)
 _COUNT = re.compile(
     r"(?<![\d.])\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:\w+\s+){0,2}?"
-    r"(lesions?|warts?|nails?|muscles?|tags?|regions?|injections?|keratoses|aks?|calluses|corns)\b",
+    r"(lesions?|warts?|nails?|muscles?|tags?|regions?|injections?|keratoses|aks?|calluses|corns|"
+    r"biops(?:y|ies)|bx|polyps?|sites?)\b",
     re.I,
 )
 _WORD_NUMBERS = {
@@ -487,12 +488,44 @@ def _units(text: str, codes: list[str]) -> dict[str, int]:
     return units
 
 
+_HOURS_AND_MINUTES = re.compile(
+    r"\b(\d{1,2})\s*(?:hours?|hrs?|h)\s*(?:and\s*)?(\d{1,2})\s*(?:minutes?|mins?|m)\b", re.I
+)
+_CLOCK = re.compile(
+    r"\b(\d{1,2}):(\d{2})\s*(am|pm)?\s*(?:to|-|–|until|till|through)\s*(\d{1,2}):(\d{2})\s*(am|pm)?",
+    re.I,
+)
+
+_START_STOP = re.compile(
+    r"\b(?:start(?:ed)?|began|begin|hung|on)\s*(?:at\s*)?(\d{1,2}):(\d{2})\s*(am|pm)?"
+    r"[^.?!]{0,40}?\b(?:stop(?:ped)?|end(?:ed)?|finish(?:ed)?|off|d/?c'?d)\s*(?:at\s*)?(\d{1,2}):(\d{2})\s*(am|pm)?",
+    re.I,
+)
+
+
 def _minutes(text: str) -> int | None:
+    """Minutes of the service: "1 hr 45 min", a start and stop time ("10:05 to 11:50"),
+    minutes, or hours."""
+    both = _HOURS_AND_MINUTES.search(text)
+    if both:
+        return int(both.group(1)) * 60 + int(both.group(2))
+    clock = _CLOCK.search(text) or _START_STOP.search(text)
+    if clock:
+        start = _clock_minutes(clock.group(1), clock.group(2), clock.group(3))
+        stop = _clock_minutes(clock.group(4), clock.group(5), clock.group(6) or clock.group(3))
+        if stop < start:
+            stop += 12 * 60  # "11:30 to 1:15" crosses noon
+        return stop - start
     minutes = _MINUTES.search(text)
     if minutes:
         return int(minutes.group(1))
     hours = _HOURS.search(text)
     return int(hours.group(1)) * 60 if hours else None
+
+
+def _clock_minutes(hour: str, minute: str, half: str | None) -> int:
+    h = int(hour) % 12 + (12 if (half or "").lower() == "pm" else 0)
+    return h * 60 + int(minute)
 
 
 def _unit_name(unit: str) -> str:

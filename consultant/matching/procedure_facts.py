@@ -85,10 +85,27 @@ class ProcedureFacts:
     lesion: Lesion | None = None
     wounds: tuple[Wound, ...] = ()
     timed: tuple[tuple[str, int], ...] = ()  # (code, minutes) of timed therapy services
+    area_sq_cm: float | None = None  # a wound's surface area (debridement)
+
+
+_AREA = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:sq\.?\s*cm|cm2|cm\^2|cm²|square cm|square centimet(?:er|re)s?)"
+    r"|(\d+(?:\.\d+)?)\s*(?:cm)?\s*x\s*(\d+(?:\.\d+)?)\s*cm\b[^.]{0,30}?(?:debrid|ulcer|wound)"
+)
 
 
 def procedure_facts(lowered: str) -> ProcedureFacts:
-    return ProcedureFacts(_lesion(lowered), _wounds(lowered), _timed(lowered))
+    return ProcedureFacts(_lesion(lowered), _wounds(lowered), _timed(lowered), _area(lowered))
+
+
+def _area(lowered: str) -> float | None:
+    """Surface area in sq cm: written so, or length x width of the wound debrided."""
+    m = _AREA.search(lowered)
+    if m is None:
+        return None
+    if m.group(1):
+        return float(m.group(1))
+    return float(m.group(2)) * float(m.group(3))
 
 
 def _cm(value: str, unit: str) -> float:

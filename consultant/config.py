@@ -85,6 +85,13 @@ class Settings(BaseSettings):
     # A case left in a working state longer than this is re-enqueued by the sweeper.
     sweep_after_seconds: int = 120
 
+    # The workspace: a reviewer's claim lapses after this many minutes without action.
+    claim_minutes: int = 30
+    # A second reviewer must approve drafts below this confidence (0 turns it off) and,
+    # when set, every draft routed to an expert.
+    second_review_below: float = 0.0
+    second_review_needs_expert: bool = False
+
     @model_validator(mode="after")
     def _derive(self) -> Settings:
         if self.secret_key_file:

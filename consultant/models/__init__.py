@@ -4,6 +4,7 @@ from consultant.models.base import Base, utcnow
 from consultant.models.cases import (
     AuditEvent,
     Case,
+    CaseNote,
     Draft,
     InboundMail,
     MailboxCheckpoint,
@@ -25,13 +26,15 @@ from consultant.models.codes import (
     PtpEdit,
     Release,
 )
-from consultant.models.people import Reviewer, Subscriber
+from consultant.models.people import ApiToken, Reviewer, Subscriber
 
 __all__ = [
     "AddOnEdit",
+    "ApiToken",
     "AuditEvent",
     "Base",
     "Case",
+    "CaseNote",
     "CodeNote",
     "CodeRecord",
     "Draft",

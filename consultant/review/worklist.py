@@ -1,0 +1,254 @@
+"""The reviewers' queue: filters, search, due times and keyset pagination.
+
+Cases are listed by due time, so the overdue ones come first, then by id. Paging is by
+keyset (the last row's due time and id), so every case stays reachable however many
+there are and a page costs the same at the end as at the start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from consultant.cases import states
+from consultant.models import Case, Draft, Message, Reviewer, Subscriber, utcnow
+from consultant.review.actions import aware
+
+PAGE_SIZE = 50
+OPEN = (states.AWAITING_REVIEW, states.IN_REVIEW)
+# Confidence bands the filter offers: (lowest included, highest excluded).
+CONFIDENCE_BANDS = {"low": (0.0, 0.5), "medium": (0.5, 0.8), "high": (0.8, 1.01)}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the reviewer asked the queue for; every field comes from the query string."""
+
+    status: str = "open"  # open | all | one status
+    assignee: str = ""  # "" any | me | none | a reviewer id
+    kind: str = ""
+    confidence: str = ""  # "" | low | medium | high
+    expert: bool = False
+    subscriber: str = ""  # a subscriber id
+    q: str = ""
+    after: str = ""  # keyset cursor: "<due time ISO>_<case id>"
+
+    @classmethod
+    def from_params(cls, params: Any) -> QueueFilters:
+        """Read the filters from request query parameters, ignoring junk."""
+        confidence = str(params.get("confidence", ""))
+        return cls(
+            status=str(params.get("status", "open")) or "open",
+            assignee=str(params.get("assignee", "")),
+            kind=str(params.get("kind", ""))[:30],
+            confidence=confidence if confidence in CONFIDENCE_BANDS else "",
+            expert=params.get("expert") in ("1", "on", "true"),
+            subscriber=str(params.get("subscriber", "")),
+            q=str(params.get("q", "")).strip()[:200],
+            after=str(params.get("after", "")),
+        )
+
+    def query(self, **changes: Any) -> str:
+        """This filter set as a query string, with ``changes`` applied."""
+        values = replace(self, **changes)
+        pairs = {
+            "status": values.status,
+            "assignee": values.assignee,
+            "kind": values.kind,
+            "confidence": values.confidence,
+            "expert": "1" if values.expert else "",
+            "subscriber": values.subscriber,
+            "q": values.q,
+            "after": values.after,
+        }
+        return urlencode(
+            {k: v for k, v in pairs.items() if v and not (k == "status" and v == "open")}
+        )
+
+
+@dataclass
+class QueueRow:
+    id: int
+    subject: str
+    requester: str
+    subscriber: str
+    status: str
+    assignee: str
+    kind: str
+    confidence: float | None
+    needs_expert: bool
+    due_at: datetime | None
+    overdue: bool
+    due_label: str
+    age_label: str
+    version: int | None
+    second_review: bool
+
+
+@dataclass
+class QueuePage:
+    rows: list[QueueRow]
+    next_cursor: str
+    counts: dict[str, int]
+    overdue: int
+    total: int
+    kinds: list[str] = field(default_factory=list)
+    reviewers: list[tuple[int, str]] = field(default_factory=list)
+    subscribers: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _filtered(filters: QueueFilters, reviewer_id: int) -> Select[Any]:
+    query = select(Case.id)
+    if filters.status == "open":
+        query = query.where(Case.status.in_(OPEN))
+    elif filters.status in states.STATUSES:
+        query = query.where(Case.status == filters.status)
+    if filters.assignee == "me":
+        query = query.where(Case.claimed_by_id == reviewer_id)
+    elif filters.assignee == "none":
+        query = query.where(Case.claimed_by_id.is_(None))
+    elif filters.assignee.isdigit():
+        query = query.where(Case.claimed_by_id == int(filters.assignee))
+    if filters.kind:
+        query = query.where(Case.kind == filters.kind)
+    if filters.confidence:
+        low, high = CONFIDENCE_BANDS[filters.confidence]
+        query = query.where(Case.confidence >= low, Case.confidence < high)
+    if filters.expert:
+        query = query.where(Case.needs_expert.is_(True))
+    if filters.subscriber.isdigit():
+        query = query.where(Case.subscriber_id == int(filters.subscriber))
+    if filters.q:
+        query = query.where(_search(filters.q))
+    return query
+
+
+def _search(text: str) -> Any:
+    """Subject, the redacted question text, or the draft (which names the codes)."""
+    pattern = f"%{text}%"
+    return or_(
+        Case.subject.ilike(pattern),
+        exists().where(Message.case_id == Case.id, Message.clean_text.ilike(pattern)),
+        exists().where(Draft.case_id == Case.id, Draft.body_text.ilike(pattern)),
+    )
+
+
+def _cursor(row: Case) -> str:
+    due = aware(row.due_at) or datetime(1970, 1, 1, tzinfo=UTC)
+    return f"{due.isoformat()}_{row.id}"
+
+
+def _after(cursor: str) -> Any | None:
+    due_text, _, id_text = cursor.rpartition("_")
+    try:
+        due = datetime.fromisoformat(due_text)
+        case_id = int(id_text)
+    except ValueError:
+        return None
+    due = aware(due) or due
+    return or_(Case.due_at > due, and_(Case.due_at == due, Case.id > case_id))
+
+
+def queue_page(
+    session: Session, filters: QueueFilters, reviewer_id: int, page_size: int = PAGE_SIZE
+) -> QueuePage:
+    """One page of the queue for ``filters``, with the counts the header shows."""
+    ids = _filtered(filters, reviewer_id)
+    claimer = aliased(Reviewer)
+    query = (
+        select(Case, claimer.email, Subscriber.name, Subscriber.address)
+        .outerjoin(claimer, claimer.id == Case.claimed_by_id)
+        .outerjoin(Subscriber, Subscriber.id == Case.subscriber_id)
+        .where(Case.id.in_(ids))
+        .order_by(Case.due_at, Case.id)
+        .limit(page_size + 1)
+    )
+    if filters.after and (after := _after(filters.after)) is not None:
+        query = query.where(after)
+    found = session.execute(query).all()
+    more = len(found) > page_size
+    found = found[:page_size]
+    versions = dict(
+        session.execute(
+            select(Draft.case_id, func.max(Draft.version))
+            .where(Draft.case_id.in_([r[0].id for r in found]))
+            .group_by(Draft.case_id)
+        ).all()
+    )
+    now = utcnow()
+    rows = [
+        _row(case, email, sub_name or sub_address or "", versions, now)
+        for case, email, sub_name, sub_address in found
+    ]
+    counts = dict(session.execute(select(Case.status, func.count()).group_by(Case.status)).all())
+    overdue = session.scalar(
+        select(func.count()).select_from(Case).where(Case.status.in_(OPEN), Case.due_at < now)
+    )
+    total = session.scalar(select(func.count()).select_from(ids.subquery()))
+    return QueuePage(
+        rows=rows,
+        next_cursor=_cursor(found[-1][0]) if more and found else "",
+        counts={s: int(n) for s, n in counts.items()},
+        overdue=int(overdue or 0),
+        total=int(total or 0),
+    )
+
+
+def filter_choices(session: Session, page: QueuePage) -> None:
+    """The values the filter menus offer: kinds seen, reviewers, subscribers."""
+    page.kinds = sorted(k for k in session.scalars(select(Case.kind).distinct()).all() if k)
+    page.reviewers = [
+        (r.id, r.email)
+        for r in session.scalars(select(Reviewer).where(Reviewer.active).order_by(Reviewer.email))
+    ]
+    page.subscribers = [
+        (s.id, s.name or s.address)
+        for s in session.scalars(select(Subscriber).order_by(Subscriber.address))
+    ]
+
+
+def _row(
+    case: Case, assignee: str | None, subscriber: str, versions: dict[int, int], now: datetime
+) -> QueueRow:
+    due = aware(case.due_at)
+    created = aware(case.created_at) or now
+    is_open = case.status in OPEN
+    overdue = bool(is_open and due is not None and due < now)
+    if due is None:
+        due_label = ""
+    elif overdue:
+        due_label = f"overdue {span(now - due)}"
+    else:
+        due_label = f"in {span(due - now)}" if due > now else f"{span(now - due)} ago"
+    return QueueRow(
+        id=case.id,
+        subject=case.subject,
+        requester=case.requester,
+        subscriber=subscriber,
+        status=case.status,
+        assignee=assignee or "",
+        kind=case.kind,
+        confidence=case.confidence,
+        needs_expert=case.needs_expert,
+        due_at=due,
+        overdue=overdue,
+        due_label=due_label,
+        age_label=span(now - created),
+        version=versions.get(case.id),
+        second_review=case.first_approved_by_id is not None,
+    )
+
+
+def span(delta: Any) -> str:
+    """A duration as a reviewer reads it: 5 min, 3 h, 2 d."""
+    seconds = max(0, int(delta.total_seconds()))
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} d"

@@ -7,6 +7,7 @@ approves or overwrites text they have not seen.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -26,6 +27,17 @@ class ReviewError(ValueError):
     """A reviewer's request that cannot be carried out; shown back on the form."""
 
 
+@dataclass(frozen=True)
+class DraftSnapshot:
+    """A draft's text as read; it outlives the transaction that is rolled back."""
+
+    version: int
+    author: str
+    subject: str
+    body_text: str
+    created_at: datetime
+
+
 class StaleDraft(ReviewError):
     """The reviewer acted on an older draft version than the newest one."""
 
@@ -34,7 +46,9 @@ class StaleDraft(ReviewError):
             f"Draft v{newer.version} by {newer.author} is newer than the v{seen} you were "
             "looking at; nothing was done. Read the newer version below, then act again."
         )
-        self.newer = newer
+        self.newer = DraftSnapshot(
+            newer.version, newer.author, newer.subject, newer.body_text, newer.created_at
+        )
         self.seen = seen
 
 
@@ -82,7 +96,10 @@ def claim(session: Session, case: Case, reviewer: Reviewer, settings: Settings) 
         case.claimed_at = now
         return
     if case.status == states.AWAITING_REVIEW:
-        states.transition(session, case, states.IN_REVIEW, reviewer.email, "claimed")
+        try:
+            states.transition(session, case, states.IN_REVIEW, reviewer.email, "claimed")
+        except states.TransitionError as exc:  # lost the race: the other reviewer has it
+            raise ReviewError("Another reviewer has just claimed this case.") from exc
         case.claimed_by_id, case.claimed_at = reviewer.id, now
         return
     if case.status != states.IN_REVIEW:

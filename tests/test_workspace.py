@@ -386,8 +386,8 @@ def test_attachments_listed_and_downloaded_safely(session: Session) -> None:
     session.commit()
     with transaction() as s:
         store_inbound(s, _mail_with_attachments(), "smtp")
-    from consultant.mailin.process import process_inbound
     from consultant.config import get_settings
+    from consultant.mailin.process import process_inbound
 
     with transaction() as s:
         process_inbound(s, s.scalars(select(InboundMail)).one().id, get_settings())

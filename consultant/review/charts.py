@@ -9,9 +9,9 @@ from markupsafe import Markup
 COLOURS = ("#15803d", "#1f5fbf", "#b45309", "#7c3aed")
 
 
-def bar_chart(points: list[tuple[str, int]], title: str, height: int = 140) -> Markup:
+def bar_chart(points: list[tuple[str, int]], title: str, height: int = 160) -> Markup:
     """Vertical bars, one per point, labelled under the first, middle and last bar."""
-    width = max(300, 12 * len(points))
+    width = 1000
     top = max((v for _, v in points), default=0) or 1
     step = width / max(1, len(points))
     bars = []
@@ -31,13 +31,13 @@ def bar_chart(points: list[tuple[str, int]], title: str, height: int = 140) -> M
     bars.append(f'<text x="0" y="11" font-size="11" fill="#5b6776">max {top}</text>')
     return Markup(
         f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
-        f'preserveAspectRatio="none" width="100%" height="{height}"><title>{escape(title)}</title>{"".join(bars)}</svg>'
+        f'width="100%"><title>{escape(title)}</title>{"".join(bars)}</svg>'
     )
 
 
 def stacked_bars(rows: list[tuple[str, list[int]]], legend: tuple[str, ...], title: str) -> Markup:
     """Horizontal stacked bars, one row per name, with a legend."""
-    row_h, label_w, width = 22, 180, 600
+    row_h, label_w, width = 22, 200, 1000
     top = max((sum(v) for _, v in rows), default=0) or 1
     parts = []
     for r, (name, values) in enumerate(rows):
@@ -62,5 +62,5 @@ def stacked_bars(rows: list[tuple[str, list[int]]], legend: tuple[str, ...], tit
     height = 30 + row_h * max(1, len(rows))
     return Markup(
         f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
-        f'width="100%" height="{height}"><title>{escape(title)}</title>{"".join(parts)}</svg>'
+        f'width="100%"><title>{escape(title)}</title>{"".join(parts)}</svg>'
     )

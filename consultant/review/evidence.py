@@ -47,6 +47,7 @@ class Evidence:
     warnings: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     releases: list[str] = field(default_factory=list)
+    question: list[tuple[str, str]] = field(default_factory=list)  # what analysis read
     other: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -98,12 +99,25 @@ def read_evidence(analysis: Any) -> Evidence:
         confidence=_number(facts.get("confidence")),
         needs_expert=bool(facts.get("needs_expert")),
     )
+    read = _dict(facts.get("analysis"))
+    asked = {str(c).upper() for c in _list(read.get("codes")) + _list(read.get("icd_codes"))}
+    found.question = [
+        (str(k).replace("_", " "), _text(v))
+        for k, v in read.items()
+        if v not in (None, "", [], {}, False, 0)
+    ]
     for raw in _list(facts.get("codes")):
         item = _dict(raw) if not isinstance(raw, str) else {"code": raw}
         code = _text(item.get("code"))
         if not code:
             continue
         why = next((_text(item[k]) for k in WHY_KEYS if item.get(k)), "")
+        if not why:
+            why = (
+                "the asker wrote it"
+                if item.get("named") or code.upper() in asked
+                else "matched from the question's words"
+            )
         found.codes.append(
             {
                 "code": code,

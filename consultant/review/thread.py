@@ -50,7 +50,7 @@ def _keep_local_images(tag: str, attribute: str, value: str) -> str | None:
 def safe_html(html: str) -> str:
     """Sender HTML that cannot run or fetch anything when shown in the workspace."""
     return nh3.clean(
-        html, attribute_filter=_keep_local_images, url_schemes={"http", "https", "mailto"}
+        html, attribute_filter=_keep_local_images, url_schemes={"http", "https", "mailto", "cid"}
     )
 
 

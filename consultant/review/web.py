@@ -89,7 +89,8 @@ async def logout(request: Request) -> Response:
     return RedirectResponse("/login", status_code=303)
 
 
-async def health(request: Request) -> Response:
+def health(request: Request) -> Response:
+    """Plain ``def``: Starlette runs it in the thread pool, off the event loop."""
     try:
         with transaction() as session:
             session.execute(select(1))
@@ -98,7 +99,7 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-async def metrics(request: Request) -> Response:
+def metrics(request: Request) -> Response:
     with transaction() as session:
         cases = session.execute(select(Case.status, func.count()).group_by(Case.status)).all()
         inbound = session.execute(

@@ -90,6 +90,8 @@ class Case(Base):
         Index("ix_cases_status", "status"),
         # The queue pages through cases by due time (keyset), most urgent first.
         Index("ix_cases_due_at_id", "due_at", "id"),
+        # Counting the overdue open cases for the queue header.
+        Index("ix_cases_status_due_at", "status", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -150,5 +150,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
 @asynccontextmanager
 async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    from consultant.review.worklist import refresh_statistics
+
     warm_index()
+    with transaction() as session:
+        refresh_statistics(session)
     yield

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from consultant.cases import states
 from consultant.models import Case, Draft, Message, Reviewer, Subscriber, utcnow
 from consultant.review.actions import aware
+
+AnySelect = TypeVar("AnySelect", bound=Select)
 
 PAGE_SIZE = 50
 OPEN = (states.AWAITING_REVIEW, states.IN_REVIEW)
@@ -102,8 +104,8 @@ class QueuePage:
     subscribers: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _filtered(filters: QueueFilters, reviewer_id: int) -> Select[Any]:
-    query = select(Case.id)
+def _filtered(query: AnySelect, filters: QueueFilters, reviewer_id: int) -> AnySelect:
+    """``query`` narrowed to the cases ``filters`` asks for."""
     if filters.status == "open":
         query = query.where(Case.status.in_(OPEN))
     elif filters.status in states.STATUSES:
@@ -129,18 +131,21 @@ def _filtered(filters: QueueFilters, reviewer_id: int) -> Select[Any]:
 
 
 def _search(text: str) -> Any:
-    """Subject, the redacted question text, or the draft (which names the codes)."""
+    """Subject, the redacted question text, or the draft (which names the codes).
+
+    Each table is scanned once for the matching case ids, rather than probed per case.
+    """
     pattern = f"%{text}%"
     return or_(
         Case.subject.ilike(pattern),
-        exists().where(Message.case_id == Case.id, Message.clean_text.ilike(pattern)),
-        exists().where(Draft.case_id == Case.id, Draft.body_text.ilike(pattern)),
+        Case.id.in_(select(Message.case_id).where(Message.clean_text.ilike(pattern))),
+        Case.id.in_(select(Draft.case_id).where(Draft.body_text.ilike(pattern))),
     )
 
 
-def _cursor(row: Case) -> str:
-    due = aware(row.due_at) or datetime(1970, 1, 1, tzinfo=UTC)
-    return f"{due.isoformat()}_{row.id}"
+def _cursor(due_at: datetime | None, case_id: int) -> str:
+    due = aware(due_at) or datetime(1970, 1, 1, tzinfo=UTC)
+    return f"{due.isoformat()}_{case_id}"
 
 
 def _after(cursor: str) -> Any | None:
@@ -158,16 +163,28 @@ def queue_page(
     session: Session, filters: QueueFilters, reviewer_id: int, page_size: int = PAGE_SIZE
 ) -> QueuePage:
     """One page of the queue for ``filters``, with the counts the header shows."""
-    ids = _filtered(filters, reviewer_id)
     claimer = aliased(Reviewer)
-    query = (
-        select(Case, claimer.email, Subscriber.name, Subscriber.address)
+    # Columns, not entities: a page is read-only and this is the busiest query there is.
+    columns = (
+        select(
+            Case.id,
+            Case.subject,
+            Case.requester,
+            Case.status,
+            Case.kind,
+            Case.confidence,
+            Case.needs_expert,
+            Case.due_at,
+            Case.created_at,
+            Case.first_approved_by_id,
+            claimer.email,
+            func.coalesce(func.nullif(Subscriber.name, ""), Subscriber.address),
+        )
         .outerjoin(claimer, claimer.id == Case.claimed_by_id)
         .outerjoin(Subscriber, Subscriber.id == Case.subscriber_id)
-        .where(Case.id.in_(ids))
-        .order_by(Case.due_at, Case.id)
-        .limit(page_size + 1)
     )
+    query = _filtered(columns, filters, reviewer_id)
+    query = query.order_by(Case.due_at, Case.id).limit(page_size + 1)
     if filters.after and (after := _after(filters.after)) is not None:
         query = query.where(after)
     found = session.execute(query).all()
@@ -176,27 +193,45 @@ def queue_page(
     versions = dict(
         session.execute(
             select(Draft.case_id, func.max(Draft.version))
-            .where(Draft.case_id.in_([r[0].id for r in found]))
+            .where(Draft.case_id.in_([r.id for r in found]))
             .group_by(Draft.case_id)
         ).all()
     )
     now = utcnow()
-    rows = [
-        _row(case, email, sub_name or sub_address or "", versions, now)
-        for case, email, sub_name, sub_address in found
-    ]
-    counts = dict(session.execute(select(Case.status, func.count()).group_by(Case.status)).all())
+    rows = [_row(r, versions, now) for r in found]
+    counts = {
+        s: int(n)
+        for s, n in session.execute(select(Case.status, func.count()).group_by(Case.status)).all()
+    }
     overdue = session.scalar(
         select(func.count()).select_from(Case).where(Case.status.in_(OPEN), Case.due_at < now)
     )
-    total = session.scalar(select(func.count()).select_from(ids.subquery()))
+    if filters == QueueFilters(after=filters.after):  # the plain open queue
+        total = sum(counts.get(s, 0) for s in OPEN)
+    elif filters.q and not filters.after and not more:
+        total = len(rows)  # a search is costly: count it again only when it has pages
+    else:
+        total = (
+            session.scalar(_filtered(select(func.count()).select_from(Case), filters, reviewer_id))
+            or 0
+        )
     return QueuePage(
         rows=rows,
-        next_cursor=_cursor(found[-1][0]) if more and found else "",
-        counts={s: int(n) for s, n in counts.items()},
+        next_cursor=_cursor(found[-1].due_at, found[-1].id) if more and found else "",
+        counts=counts,
         overdue=int(overdue or 0),
-        total=int(total or 0),
+        total=int(total),
     )
+
+
+def refresh_statistics(session: Session) -> None:
+    """Let SQLite's planner know the cases table (Postgres's autovacuum does this itself).
+
+    Without statistics SQLite reads every open case through the status index and sorts
+    them; with them it walks the (due_at, id) index and stops after one page.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("ANALYZE cases"))
 
 
 def filter_choices(session: Session, page: QueuePage) -> None:
@@ -212,13 +247,10 @@ def filter_choices(session: Session, page: QueuePage) -> None:
     ]
 
 
-def _row(
-    case: Case, assignee: str | None, subscriber: str, versions: dict[int, int], now: datetime
-) -> QueueRow:
-    due = aware(case.due_at)
-    created = aware(case.created_at) or now
-    is_open = case.status in OPEN
-    overdue = bool(is_open and due is not None and due < now)
+def _row(r: Any, versions: dict[int, int], now: datetime) -> QueueRow:
+    due = aware(r.due_at)
+    created = aware(r.created_at) or now
+    overdue = bool(r.status in OPEN and due is not None and due < now)
     if due is None:
         due_label = ""
     elif overdue:
@@ -226,21 +258,21 @@ def _row(
     else:
         due_label = f"in {span(due - now)}" if due > now else f"{span(now - due)} ago"
     return QueueRow(
-        id=case.id,
-        subject=case.subject,
-        requester=case.requester,
-        subscriber=subscriber,
-        status=case.status,
-        assignee=assignee or "",
-        kind=case.kind,
-        confidence=case.confidence,
-        needs_expert=case.needs_expert,
+        id=r.id,
+        subject=r.subject,
+        requester=r.requester,
+        subscriber=r[11] or "",
+        status=r.status,
+        assignee=r.email or "",
+        kind=r.kind,
+        confidence=r.confidence,
+        needs_expert=r.needs_expert,
         due_at=due,
         overdue=overdue,
         due_label=due_label,
         age_label=span(now - created),
-        version=versions.get(case.id),
-        second_review=case.first_approved_by_id is not None,
+        version=versions.get(r.id),
+        second_review=r.first_approved_by_id is not None,
     )
 
 

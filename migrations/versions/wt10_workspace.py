@@ -24,6 +24,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("first_approved_by_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("first_approved_version", sa.Integer(), nullable=True))
         batch.create_index("ix_cases_due_at_id", ["due_at", "id"])
+        batch.create_index("ix_cases_status_due_at", ["status", "due_at"])
         batch.create_foreign_key(
             "fk_cases_first_approved_by_id_reviewers", "reviewers", ["first_approved_by_id"], ["id"]
         )
@@ -81,6 +82,7 @@ def downgrade() -> None:
     op.drop_table("case_notes")
     with op.batch_alter_table("cases") as batch:
         batch.drop_constraint("fk_cases_first_approved_by_id_reviewers", type_="foreignkey")
+        batch.drop_index("ix_cases_status_due_at")
         batch.drop_index("ix_cases_due_at_id")
         for column in (
             "first_approved_version",

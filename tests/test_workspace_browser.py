@@ -294,6 +294,29 @@ def test_reviewers_work_the_queue_in_a_browser(
             assert a.inner_text("[data-figure=unchanged]") == "1"  # the second-reviewed draft
             a.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
 
+            # --- "a" on the queue approves the selected case as drafted, after a confirmation.
+            a.goto(f"{web.url}/?q=Bulk+question+00015")
+            a.keyboard.press("j")
+            a.once("dialog", lambda dialog: dialog.dismiss())
+            a.keyboard.press("a")
+            a.wait_for_timeout(300)
+            assert outbound_count() == 3
+            a.once("dialog", lambda dialog: dialog.accept())
+            a.keyboard.press("a")
+            a.wait_for_url(f"{web.url}/cases/*")
+            assert a.inner_text("#case-status") in ("approved", "answered")
+            assert outbound_count() == 4
+
+            # --- Live updates: a case that arrives shows up without a reload.
+            a.goto(f"{web.url}/")
+            before = a.inner_text("[data-count=awaiting_review]")
+            with transaction() as s:
+                data.one_case(s, "Arrived while watching", "96521?")
+            a.wait_for_function(
+                f"document.querySelector('[data-count=awaiting_review]').textContent !== '{before}'",
+                timeout=20000,
+            )
+
             # --- Tablet width: the queue still reads.
             t_ctx, tablet = login(browser, web, "b@desk.example", width=800)
             tablet.screenshot(path=str(SCREENSHOTS / "queue-tablet.png"))

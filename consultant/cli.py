@@ -140,6 +140,21 @@ def _reviewers_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reviewers_token(args: argparse.Namespace) -> int:
+    from consultant.db import transaction
+    from consultant.models import Reviewer
+    from consultant.review.api import issue_token
+
+    with transaction() as session:
+        reviewer = session.scalar(select(Reviewer).where(Reviewer.email == args.email.lower()))
+        if reviewer is None or not reviewer.active:
+            print(f"no active reviewer {args.email.lower()}", file=sys.stderr)
+            return 1
+        token = issue_token(session, reviewer, args.name)
+    print(token)
+    return 0
+
+
 def _subscribers_add(args: argparse.Namespace) -> int:
     from consultant.db import transaction
     from consultant.models import Subscriber
@@ -279,6 +294,10 @@ def build_parser() -> argparse.ArgumentParser:
     ra.add_argument("--admin", action="store_true")
     ra.add_argument("--password", default="", help="default: a generated one, printed once")
     ra.set_defaults(func=_reviewers_add)
+    rt = reviewers.add_parser("token", help="a JSON API token acting as this reviewer")
+    rt.add_argument("email")
+    rt.add_argument("--name", default="", help="what the token is for")
+    rt.set_defaults(func=_reviewers_token)
 
     subscribers = sub.add_parser("subscribers").add_subparsers(dest="s_command", required=True)
     sa = subscribers.add_parser("add", help="add a subscriber address or @domain")

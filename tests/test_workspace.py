@@ -608,3 +608,18 @@ def test_quarantine_view_and_dismiss(session: Session) -> None:
     assert session.get(InboundMail, row.id).status == "dismissed"  # type: ignore[union-attr]
     assert "Nothing in quarantine" in a.get("/quarantine").text
     assert a.post(f"/quarantine/{row.id}/dismiss", data={"csrf": csrf}).status_code == 409
+
+
+def test_api_token_from_the_command_line(
+    session: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from consultant.cli import main as cli
+
+    data.reviewer(session, "a@desk.example")
+    session.commit()
+    assert cli(["reviewers", "token", "nobody@desk.example"]) == 1
+    assert cli(["reviewers", "token", "a@desk.example", "--name", "billing system"]) == 0
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    client = TestClient(create_app())
+    listed = client.get("/api/cases", headers={"Authorization": f"Bearer {token}"})
+    assert listed.status_code == 200 and listed.json()["cases"] == []

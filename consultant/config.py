@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     smtpd_max_bytes: int = 25 * 1024 * 1024
     web_host: str = "127.0.0.1"
     web_port: int = 8000
+    # Processes serving the workspace; more than one spreads reviewers over the cores.
+    web_workers: int = 1
 
     # What happens to mail from an address that is not a subscriber: "accept" opens a
     # case (the embedded default, so a newcomer's first question gets a draft), "hold"

@@ -28,6 +28,7 @@ def web() -> int:
         port=settings.web_port,
         log_level="warning",
         proxy_headers=True,
+        workers=settings.web_workers,
     )
     return 0
 

@@ -174,6 +174,7 @@ def bench_workspace(work: Path, cases: int = 10_000, reviewers: int = 20) -> dic
         CONSULTANT_HOME=str(work / "workspace-home"),
         CONSULTANT_WEB_PORT=str(port),
         CONSULTANT_LOG_LEVEL="WARNING",
+        CONSULTANT_WEB_WORKERS=str(os.cpu_count() or 1),
     )
     server = subprocess.Popen([sys.executable, "-m", "consultant.cli", "web"], env=env)
     timings: dict[str, list[float]] = {"queue": [], "case": []}

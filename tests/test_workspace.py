@@ -166,8 +166,10 @@ def test_a_stale_claim_can_be_taken_over(session: Session, monkeypatch: pytest.M
         assert row is not None
         row.claimed_at = utcnow() - timedelta(minutes=31)
     b, b_csrf = login("b@desk.example")
+    assert "a@desk.example (lapsed)" in b.get("/").text
     assert act(b, b_csrf, case.id, "claim", version=1).status_code == 303
     assert "claimed by <strong>you</strong>" in b.get(f"/cases/{case.id}").text
+    assert "b@desk.example</td>" in a.get("/").text
 
 
 def test_a_stale_approve_is_refused_with_the_newer_version_shown(session: Session) -> None:

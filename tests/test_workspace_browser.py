@@ -205,6 +205,7 @@ def test_reviewers_work_the_queue_in_a_browser(
             assert "is newer than the v1" in b_stale.inner_text("#form-error")
             assert "A's reviewed rewrite." in b_stale.inner_text("#newer-version")
             assert b_stale.input_value("#body") == "B's older text."  # nothing typed is lost
+            b_stale.screenshot(path=str(SCREENSHOTS / "case-stale.png"), full_page=False)
             assert outbound_count() == 0 and case_status(contested.id) == states.AWAITING_REVIEW
 
             # --- Enter in the subject saves, never sends.

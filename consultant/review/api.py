@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from consultant.cases import states
+from consultant.config import get_settings
 from consultant.db import transaction
 from consultant.drafting.service import latest_draft
 from consultant.models import ApiToken, Case, Reviewer
@@ -76,7 +77,12 @@ def _list(request: Request) -> Response:
         reviewer = token_reviewer(session, request)
         if reviewer is None:
             return _unauthorized()
-        result = queue_page(session, QueueFilters.from_params(request.query_params), reviewer.id)
+        result = queue_page(
+            session,
+            QueueFilters.from_params(request.query_params),
+            reviewer.id,
+            claim_minutes=get_settings().claim_minutes,
+        )
     rows = [asdict(r) | {"due_at": r.due_at.isoformat() if r.due_at else None} for r in result.rows]
     return JSONResponse(
         {"cases": rows, "next": result.next_cursor, "counts": result.counts, "total": result.total}

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from consultant.cases import states
+from consultant.config import get_settings
 from consultant.db import transaction
 from consultant.models import InboundMail
 from consultant.review.pages import off_loop, page
@@ -20,7 +21,12 @@ from consultant.review.worklist import CONFIDENCE_BANDS, QueueFilters, filter_ch
 def _queue(request: Request, fragment: bool) -> Response:
     filters = QueueFilters.from_params(request.query_params)
     with transaction() as session:
-        result = queue_page(session, filters, int(request.session["reviewer_id"]))
+        result = queue_page(
+            session,
+            filters,
+            int(request.session["reviewer_id"]),
+            claim_minutes=get_settings().claim_minutes,
+        )
         if not fragment:
             filter_choices(session, result)
         quarantined = session.scalar(

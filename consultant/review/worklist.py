@@ -8,7 +8,7 @@ there are and a page costs the same at the end as at the start.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -160,7 +160,11 @@ def _after(cursor: str) -> Any | None:
 
 
 def queue_page(
-    session: Session, filters: QueueFilters, reviewer_id: int, page_size: int = PAGE_SIZE
+    session: Session,
+    filters: QueueFilters,
+    reviewer_id: int,
+    page_size: int = PAGE_SIZE,
+    claim_minutes: int = 30,
 ) -> QueuePage:
     """One page of the queue for ``filters``, with the counts the header shows."""
     claimer = aliased(Reviewer)
@@ -177,6 +181,7 @@ def queue_page(
             Case.due_at,
             Case.created_at,
             Case.first_approved_by_id,
+            Case.claimed_at,
             claimer.email,
             func.coalesce(func.nullif(Subscriber.name, ""), Subscriber.address),
         )
@@ -198,7 +203,8 @@ def queue_page(
         ).all()
     )
     now = utcnow()
-    rows = [_row(r, versions, now) for r in found]
+    lapse = now - timedelta(minutes=claim_minutes)
+    rows = [_row(r, versions, now, lapse) for r in found]
     counts = {
         s: int(n)
         for s, n in session.execute(select(Case.status, func.count()).group_by(Case.status)).all()
@@ -247,7 +253,7 @@ def filter_choices(session: Session, page: QueuePage) -> None:
     ]
 
 
-def _row(r: Any, versions: dict[int, int], now: datetime) -> QueueRow:
+def _row(r: Any, versions: dict[int, int], now: datetime, lapse: datetime) -> QueueRow:
     due = aware(r.due_at)
     created = aware(r.created_at) or now
     overdue = bool(r.status in OPEN and due is not None and due < now)
@@ -261,9 +267,9 @@ def _row(r: Any, versions: dict[int, int], now: datetime) -> QueueRow:
         id=r.id,
         subject=r.subject,
         requester=r.requester,
-        subscriber=r[11] or "",
+        subscriber=r[12] or "",
         status=r.status,
-        assignee=r.email or "",
+        assignee=(r.email or "") if r.status != states.IN_REVIEW else _holder(r, lapse),
         kind=r.kind,
         confidence=r.confidence,
         needs_expert=r.needs_expert,
@@ -274,6 +280,14 @@ def _row(r: Any, versions: dict[int, int], now: datetime) -> QueueRow:
         version=versions.get(r.id),
         second_review=r.first_approved_by_id is not None,
     )
+
+
+def _holder(r: Any, lapse: datetime) -> str:
+    """Who holds an in-review case; a lapsed claim says so (anyone may take it over)."""
+    claimed_at = aware(r.claimed_at)
+    if not r.email:
+        return ""
+    return r.email if claimed_at is not None and claimed_at >= lapse else f"{r.email} (lapsed)"
 
 
 def span(delta: Any) -> str:

@@ -343,6 +343,7 @@ def test_ask_for_information_waits_and_the_answer_reopens(
         assert asked.status_code == 303
         session.expire_all()
         assert session.get(Case, case.id).status == states.WAITING  # type: ignore[union-attr]
+        assert 'id="resume"' in a.get(f"/cases/{case.id}").text
         [ask] = sink.handler.wait_for(1)
         assert "implanted or portable" in ask.get_body(("plain",)).get_content()  # type: ignore[union-attr]
         assert f"[Case #{case.id}/" in ask["Subject"]
@@ -625,3 +626,15 @@ def test_api_token_from_the_command_line(
     client = TestClient(create_app())
     listed = client.get("/api/cases", headers={"Authorization": f"Bearer {token}"})
     assert listed.status_code == 200 and listed.json()["cases"] == []
+
+
+def test_stop_waiting(session: Session) -> None:
+    data.reviewer(session, "a@desk.example")
+    case = data.one_case(session, "Pump refill", "96521?")
+    case.status = states.WAITING
+    session.commit()
+    a, csrf = login("a@desk.example")
+    assert act(a, csrf, case.id, "resume").status_code == 303
+    session.expire_all()
+    assert session.get(Case, case.id).status == states.AWAITING_REVIEW  # type: ignore[union-attr]
+    assert act(a, csrf, case.id, "resume").status_code == 422

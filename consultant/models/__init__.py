@@ -11,6 +11,7 @@ from consultant.models.cases import (
     Message,
     Outbound,
     PollerLease,
+    ReplyFrame,
 )
 from consultant.models.codes import (
     AddOnEdit,
@@ -52,6 +53,7 @@ __all__ = [
     "PtpCodeCount",
     "PtpEdit",
     "Release",
+    "ReplyFrame",
     "Reviewer",
     "Subscriber",
     "utcnow",

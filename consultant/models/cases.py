@@ -231,6 +231,21 @@ class CaseNote(Base):
     created_at: Mapped[datetime] = created_at()
 
 
+class ReplyFrame(Base):
+    """The greeting and closing around every approved reply, edited by an admin.
+
+    One row; ``{name}`` in the greeting becomes the asker's name.
+    """
+
+    __tablename__ = "reply_frame"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    greeting: Mapped[str] = mapped_column(Text, default="")
+    closing: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[str] = mapped_column(String(320), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 DEFAULT_SLA_HOURS = 24  # a case with no subscriber (embedded mode accepts anyone)
 
 

@@ -20,6 +20,7 @@ from consultant.config import Settings
 from consultant.drafting.service import latest_draft, next_version
 from consultant.mailout.compose import mint_message_id
 from consultant.models import Case, CaseNote, Draft, Outbound, Reviewer, utcnow
+from consultant.review.reply_frame import current_frame, framed
 from consultant.review.reply_html import text_to_html
 
 
@@ -219,7 +220,10 @@ def approve(
             return None
         if case.first_approved_by_id == reviewer.id:
             raise ReviewError("This draft needs a second reviewer: someone else must approve it.")
-    out = _queue_reply(session, case, draft.subject, draft.body_text, draft.body_html, settings)
+    text, html = framed(
+        current_frame(session), case.requester_name, draft.body_text, draft.body_html
+    )
+    out = _queue_reply(session, case, draft.subject, text, html, settings)
     out.draft_id = draft.id
     states.transition(session, case, states.APPROVED, reviewer.email, f"draft v{draft.version}")
     case.claimed_by_id = case.claimed_at = None

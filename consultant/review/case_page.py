@@ -21,6 +21,7 @@ from consultant.models import AuditEvent, Case, CaseNote, InboundMail, Message, 
 from consultant.review import actions
 from consultant.review.evidence import read_evidence
 from consultant.review.pages import off_loop, page
+from consultant.review.reply_frame import current_frame
 from consultant.review.reply_html import text_to_html
 from consultant.review.thread import attachment_bytes, diff_lines, download_type, history, thread
 
@@ -108,6 +109,7 @@ def render_case(
             subject=subject if subject is not None else (draft.subject if draft else ""),
             body=text,
             preview=text_to_html(text) if text else "",
+            frame=current_frame(session),
             ask_template=ASK_TEMPLATE,
             open_for_review=case.status in states.OPEN_FOR_REVIEW,
         )

@@ -30,7 +30,14 @@ from consultant.codes.search import warm_index
 from consultant.config import Settings, get_settings
 from consultant.db import transaction
 from consultant.models import Case, InboundMail, Outbound, Reviewer
-from consultant.review import api, case_page, dashboard, quarantine_page, queue_page
+from consultant.review import (
+    api,
+    case_page,
+    dashboard,
+    quarantine_page,
+    queue_page,
+    reply_frame,
+)
 from consultant.review.pages import page
 from consultant.review.passwords import verify_password
 
@@ -131,6 +138,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes += case_page.routes(login_required)
     routes += quarantine_page.routes(login_required)
     routes += dashboard.routes(login_required)
+    routes += reply_frame.routes(login_required)
     routes += api.routes()
     from consultant.review.code_pages import routes as code_routes
 

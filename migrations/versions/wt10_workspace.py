@@ -1,4 +1,4 @@
-"""reviewer workspace: due times, claims, second review, notes, API tokens
+"""reviewer workspace: due times, claims, second review, notes, API tokens, reply frame
 
 Revision ID: wt10_workspace
 Revises: 0001
@@ -54,6 +54,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_api_tokens"),
         sa.UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"),
     )
+    _reply_frame_table()
+
+
+def _reply_frame_table() -> None:
+    op.create_table(
+        "reply_frame",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("greeting", sa.Text(), nullable=False),
+        sa.Column("closing", sa.Text(), nullable=False),
+        sa.Column("updated_by", sa.String(length=320), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_reply_frame"),
+    )
 
 
 def _backfill_due_times() -> None:
@@ -77,6 +90,7 @@ def _backfill_due_times() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("reply_frame")
     op.drop_table("api_tokens")
     op.drop_index("ix_case_notes_case_id", table_name="case_notes")
     op.drop_table("case_notes")

@@ -106,6 +106,7 @@ def test_filters_and_search(session: Session) -> None:
     assert ids(expert="1") == {visit.id}
     assert ids(subscriber=str(sub.id)) == {visit.id}
     assert ids(q="refill") == {pump.id}  # the subject
+    assert ids(q="PUMP REFILL") == {pump.id}  # whatever the case
     assert ids(q="20610") == {visit.id}  # a code in the draft
     assert ids(q="nothing like it") == set()
     assert act(client, csrf, pump.id, "claim", version=1).status_code == 303

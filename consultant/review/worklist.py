@@ -104,7 +104,9 @@ class QueuePage:
     subscribers: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _filtered(query: AnySelect, filters: QueueFilters, reviewer_id: int) -> AnySelect:
+def _filtered(
+    query: AnySelect, filters: QueueFilters, reviewer_id: int, dialect: str = ""
+) -> AnySelect:
     """``query`` narrowed to the cases ``filters`` asks for."""
     if filters.status == "open":
         query = query.where(Case.status.in_(OPEN))
@@ -126,20 +128,25 @@ def _filtered(query: AnySelect, filters: QueueFilters, reviewer_id: int) -> AnyS
     if filters.subscriber.isdigit():
         query = query.where(Case.subscriber_id == int(filters.subscriber))
     if filters.q:
-        query = query.where(_search(filters.q))
+        query = query.where(_search(filters.q, dialect))
     return query
 
 
-def _search(text: str) -> Any:
+def _search(text: str, dialect: str) -> Any:
     """Subject, the redacted question text, or the draft (which names the codes).
 
     Each table is scanned once for the matching case ids, rather than probed per case.
+    SQLite's LIKE already ignores case (for ASCII), at a fraction of lower()'s cost.
     """
     pattern = f"%{text}%"
+
+    def matches(column: Any) -> Any:
+        return column.like(pattern) if dialect == "sqlite" else column.ilike(pattern)
+
     return or_(
-        Case.subject.ilike(pattern),
-        Case.id.in_(select(Message.case_id).where(Message.clean_text.ilike(pattern))),
-        Case.id.in_(select(Draft.case_id).where(Draft.body_text.ilike(pattern))),
+        matches(Case.subject),
+        Case.id.in_(select(Message.case_id).where(matches(Message.clean_text))),
+        Case.id.in_(select(Draft.case_id).where(matches(Draft.body_text))),
     )
 
 
@@ -188,7 +195,8 @@ def queue_page(
         .outerjoin(claimer, claimer.id == Case.claimed_by_id)
         .outerjoin(Subscriber, Subscriber.id == Case.subscriber_id)
     )
-    query = _filtered(columns, filters, reviewer_id)
+    dialect = session.get_bind().dialect.name
+    query = _filtered(columns, filters, reviewer_id, dialect)
     query = query.order_by(Case.due_at, Case.id).limit(page_size + 1)
     if filters.after and (after := _after(filters.after)) is not None:
         query = query.where(after)
@@ -217,10 +225,8 @@ def queue_page(
     elif filters.q and not filters.after and not more:
         total = len(rows)  # a search is costly: count it again only when it has pages
     else:
-        total = (
-            session.scalar(_filtered(select(func.count()).select_from(Case), filters, reviewer_id))
-            or 0
-        )
+        counting = select(func.count()).select_from(Case)
+        total = session.scalar(_filtered(counting, filters, reviewer_id, dialect)) or 0
     return QueuePage(
         rows=rows,
         next_cursor=_cursor(found[-1].due_at, found[-1].id) if more and found else "",

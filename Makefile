@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEBIAN_PACKAGES := redis-server dovecot-imapd postgresql chromium chromium-driver
 SHARED_CMS := ../shared/data/cms
 
-.PHONY: install run test test-fast lint format bench eval servers clean
+.PHONY: install run test test-fast lint format bench eval fuzz servers clean
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ bench: install servers
 
 eval: install
 	$(BIN)/python -m eval.run
+	$(BIN)/python -m eval.phi
+
+# A longer run of the hostile-mail strategies than the fixed-seed one in `make test`.
+fuzz: install servers
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache

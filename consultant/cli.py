@@ -125,18 +125,115 @@ def _quarantine_retry(args: argparse.Namespace) -> int:
 def _reviewers_add(args: argparse.Namespace) -> int:
     from consultant.db import transaction
     from consultant.models import Reviewer
-    from consultant.review.passwords import generate_password, hash_password
+    from consultant.review.accounts import set_password
+    from consultant.review.passwords import WeakPassword, generate_password
 
     password = args.password or generate_password()
+    email = args.email.strip().lower()
+    try:
+        with transaction() as session:
+            reviewer = session.scalar(select(Reviewer).where(Reviewer.email == email))
+            if reviewer is None:
+                reviewer = Reviewer(email=email, name=args.name or "", password_hash="!")
+                session.add(reviewer)
+                session.flush()
+            reviewer.is_admin = args.admin
+            reviewer.active = True
+            set_password(session, reviewer, password, "cli")
+    except WeakPassword as exc:
+        print(f"{email}: {exc}", file=sys.stderr)
+        return 2
+    if args.password:
+        print(f"reviewer {email} added")
+    else:
+        print(f"reviewer {email} password: {password}")
+    return 0
+
+
+def _reviewers_change(action: str) -> Callable[[argparse.Namespace], int]:
+    """disable | enable | reset | unlock | totp for one reviewer, from the command line."""
+
+    def run(args: argparse.Namespace) -> int:
+        from consultant.db import transaction
+        from consultant.review import accounts
+        from consultant.review.passwords import WeakPassword, generate_password
+
+        password = getattr(args, "password", "") or generate_password()
+        try:
+            with transaction() as session:
+                reviewer = accounts.find_reviewer(session, args.email)
+                if action in ("disable", "enable"):
+                    accounts.set_active(session, reviewer, action == "enable", "cli")
+                elif action == "reset":
+                    accounts.set_password(session, reviewer, password, "cli")
+                elif action == "unlock":
+                    accounts.unlock(session, reviewer, "cli")
+                elif action == "totp":
+                    uri = accounts.enroll_totp(session, reviewer, "cli", remove=args.remove)
+        except (accounts.AccountError, WeakPassword) as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+        email = args.email.strip().lower()
+        if action == "reset":
+            shown = "(as given)" if getattr(args, "password", "") else password
+            print(f"reviewer {email} password: {shown}; their sessions are ended")
+        elif action == "totp":
+            print(uri or f"second factor removed for {email}")
+        else:
+            print(f"reviewer {email} {action}d")
+        return 0
+
+    return run
+
+
+def _reviewers_list(args: argparse.Namespace) -> int:
+    from consultant.db import transaction
+    from consultant.review.accounts import list_accounts
+
     with transaction() as session:
-        reviewer = session.scalar(select(Reviewer).where(Reviewer.email == args.email.lower()))
-        if reviewer is None:
-            reviewer = Reviewer(email=args.email.lower(), name=args.name or "")
-            session.add(reviewer)
-        reviewer.password_hash = hash_password(password)
-        reviewer.is_admin = args.admin
-        reviewer.active = True
-    print(f"reviewer {args.email.lower()} password: {password}")
+        rows = list_accounts(session)
+    if args.json:
+        print(json.dumps([row.__dict__ for row in rows]))
+    else:
+        for r in rows:
+            flags = [
+                "admin" if r.is_admin else "",
+                "active" if r.active else "DISABLED",
+                "LOCKED" if r.locked else "",
+                "totp" if r.totp else "",
+            ]
+            print(f"{r.email:<40} {' '.join(f for f in flags if f):<28} {r.sessions} session(s)")
+    return 0
+
+
+def _retention_purge(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from consultant.db import transaction
+    from consultant.retention import purge
+
+    with transaction() as session:
+        done = purge(session, timedelta(days=args.older_than), "cli", dry_run=args.dry_run)
+    verb = "would remove" if args.dry_run else "removed"
+    print(
+        f"{verb} raw mail of {done.inbound} message(s) and the original text of "
+        f"{done.messages} message(s) on {done.cases} answered or closed case(s)"
+    )
+    return 0
+
+
+def _secrets(args: argparse.Namespace) -> int:
+    from consultant.crypto import new_data_key
+
+    if args.secrets_command == "data-key":
+        print(new_data_key())
+        return 0
+    from consultant.db import transaction
+    from consultant.retention import rotate_data
+
+    with transaction() as session:
+        count = rotate_data(session)
+    print(f"{count} row(s) re-encrypted under the current data key")
     return 0
 
 
@@ -298,6 +395,37 @@ def build_parser() -> argparse.ArgumentParser:
     rt.add_argument("email")
     rt.add_argument("--name", default="", help="what the token is for")
     rt.set_defaults(func=_reviewers_token)
+    rl = reviewers.add_parser("list", help="reviewers with their state and open sessions")
+    rl.add_argument("--json", action="store_true")
+    rl.set_defaults(func=_reviewers_list)
+    for action, text in [
+        ("disable", "deactivate a reviewer and end their sessions"),
+        ("enable", "reactivate a reviewer"),
+        ("reset", "set a new password (generated unless given) and end their sessions"),
+        ("unlock", "lift a lockout after failed logins"),
+        ("totp", "set up (or --remove) a one-time-code second factor; prints its URI"),
+    ]:
+        rc = reviewers.add_parser(action, help=text)
+        rc.add_argument("email")
+        if action == "reset":
+            rc.add_argument("--password", default="")
+        if action == "totp":
+            rc.add_argument("--remove", action="store_true")
+        rc.set_defaults(func=_reviewers_change(action))
+
+    retention = sub.add_parser("retention").add_subparsers(dest="ret_command", required=True)
+    rp = retention.add_parser(
+        "purge", help="remove raw mail and original text of answered cases older than DAYS"
+    )
+    rp.add_argument("--older-than", type=float, required=True, metavar="DAYS")
+    rp.add_argument("--dry-run", action="store_true")
+    rp.set_defaults(func=_retention_purge)
+
+    secrets_cmd = sub.add_parser("secrets").add_subparsers(dest="secrets_command", required=True)
+    secrets_cmd.add_parser("data-key", help="print a new data key").set_defaults(func=_secrets)
+    secrets_cmd.add_parser(
+        "rotate-data", help="re-encrypt stored mail under the current data key"
+    ).set_defaults(func=_secrets)
 
     subscribers = sub.add_parser("subscribers").add_subparsers(dest="s_command", required=True)
     sa = subscribers.add_parser("add", help="add a subscriber address or @domain")

@@ -6,7 +6,9 @@ The embedded default needs no servers: SQLite and a file-system Celery transport
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -14,7 +16,18 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET = "change-me-embedded-only"
+# Values that have shipped as defaults or examples somewhere: never accepted as a key.
+_KNOWN_WEAK_SECRETS = {
+    "",
+    "change-me",
+    "change-me-embedded-only",
+    "changeme",
+    "secret",
+    "dev",
+    "development",
+    "test",
+}
+_MIN_SECRET_LENGTH = 32
 
 
 class ImapMailbox(BaseModel):
@@ -47,8 +60,24 @@ class Settings(BaseSettings):
     home: Path = Path("./var")
     database_url: str = ""
     broker_url: str = ""
-    secret_key: str = DEFAULT_SECRET
+    # Signs session cookies and the case tags. Empty in embedded mode means: generate one
+    # on first start and keep it in CONSULTANT_HOME/secret_key (mode 0600).
+    secret_key: str = ""
     secret_key_file: str = ""
+    # Keys being retired, accepted for verification only (comma-separated or a JSON list).
+    secret_key_old: str = ""
+    # Fernet key(s) for raw mail at rest; empty means derived from the secret key(s).
+    data_key: str = ""
+    data_key_old: str = ""
+
+    # Reviewer sessions: idle and absolute lifetimes; login throttling.
+    session_idle_minutes: float = 30.0
+    session_max_hours: float = 12.0
+    login_free_failures: int = 5
+    login_lockout_failures: int = 20
+    login_ip_free_failures: int = 20
+    # Lets a monitor read /metrics with "Authorization: Bearer <token>" without a login.
+    metrics_token: str = ""
 
     consult_address: str = "consult@localhost"
     reply_from_name: str = "Consultant coding desk"
@@ -83,6 +112,8 @@ class Settings(BaseSettings):
     smtpd_tls_cert: str = ""
     smtpd_tls_key: str = ""
     smtpd_rate_per_hour: int = 30
+    smtpd_rate_per_domain_per_hour: int = 120
+    smtpd_rate_per_client_per_hour: int = 120
 
     # A case left in a working state longer than this is re-enqueued by the sweeper.
     sweep_after_seconds: int = 120
@@ -98,11 +129,26 @@ class Settings(BaseSettings):
     def _derive(self) -> Settings:
         if self.secret_key_file:
             self.secret_key = Path(self.secret_key_file).read_text().strip()
-        if self.mode == "production" and self.secret_key in ("", DEFAULT_SECRET):
+        if not self.secret_key and self.mode == "embedded":
+            self.secret_key = _embedded_secret(self.home_dir / "secret_key")
+        if self.secret_key.lower() in _KNOWN_WEAK_SECRETS or len(self.secret_key) < (
+            _MIN_SECRET_LENGTH if self.mode == "production" else 16
+        ):
             raise ValueError(
-                "CONSULTANT_SECRET_KEY (or CONSULTANT_SECRET_KEY_FILE) must be set in production"
+                "CONSULTANT_SECRET_KEY (or CONSULTANT_SECRET_KEY_FILE) must be set to a random "
+                f"value of at least {_MIN_SECRET_LENGTH} characters in production"
             )
         return self
+
+    @property
+    def verification_keys(self) -> list[str]:
+        """The current secret first, then the retiring ones: what a signature may be made with."""
+        return [self.secret_key, *_key_list(self.secret_key_old)]
+
+    @property
+    def data_keys(self) -> list[str]:
+        """Fernet keys for data at rest, current first; see consultant.crypto."""
+        return [k for k in [self.data_key, *_key_list(self.data_key_old)] if k]
 
     @property
     def accepts_unknown_senders(self) -> bool:
@@ -132,6 +178,29 @@ class Settings(BaseSettings):
     def outbox_dir(self) -> Path:
         """Where the embedded capture sink writes sent replies as .eml files."""
         return self.home_dir / "outbox"
+
+
+def _key_list(value: str) -> list[str]:
+    value = value.strip()
+    if value.startswith("["):
+        return [str(v) for v in json.loads(value) if v]
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _embedded_secret(path: Path) -> str:
+    """The embedded install's key: made once, random, readable by its owner only."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # O_EXCL: two processes starting at once must not each write a different key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key
 
 
 @lru_cache(maxsize=1)

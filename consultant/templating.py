@@ -21,7 +21,17 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["money"] = lambda v: f"${v:,.2f}"
+    env.filters["global_days"] = global_days
     return env
+
+
+def global_days(value: str) -> str:
+    """A fee schedule global period in words: "090" is 90 days, "XXX" does not apply."""
+    from consultant.codes.explain import GLOBAL_DAYS
+
+    if value.isdigit():
+        return f"{int(value)} days"
+    return f"{value} ({GLOBAL_DAYS.get(value, 'see the fee schedule').rstrip('.')})"
 
 
 def render(name: str, **context: object) -> str:

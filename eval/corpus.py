@@ -4,22 +4,22 @@ Styles rotate over the questions: plain text, HTML only, a reply with quoted his
 a forward with the question attached as .eml, undeclared windows-1252, PHI-carrying,
 misspelled, and an Outlook-style signature with a confidentiality notice.
 
-    python -m eval.corpus --write    # (re)writes eval/emails/*.eml from eval/questions.py
+    python -m eval.corpus --write    # (re)writes eval/dev/emails/*.eml from eval/dev/questions.py
 """
 
 from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
-from eval.questions import Q
+from eval.dev.questions import Q
+from eval.items import WHEN, EvalItem
 
-EMAILS = Path(__file__).resolve().parent / "emails"
+EMAILS = Path(__file__).resolve().parent / "dev" / "emails"
 STYLES = ["plain", "html", "quoted", "forward", "cp1252", "phi", "misspelled", "outlook"]
 SENDERS = [
     "coder@northside-clinic.example",
@@ -43,7 +43,6 @@ TYPOS = {
     "separate": "seperate",
     "the": "teh",
 }
-WHEN = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 
 
 @dataclass
@@ -139,6 +138,26 @@ def _html(text: str) -> str:
 
 def load_cases() -> list[Case]:
     return [render(n, spec) for n, spec in enumerate(Q, 1)]
+
+
+def load_items() -> list[EvalItem]:
+    """The dev set as evaluation items."""
+    return [
+        EvalItem(
+            ident=f"D{case.number:03d}",
+            area=case.spec["kind"],
+            kind=case.spec["kind"],
+            style=case.style,
+            raw=case.raw,
+            tops=case.spec["tops"],
+            also=case.spec["also"],
+            also_billed=False,
+            modifiers=case.spec["modifiers"],
+            expert=case.spec["kind"] == "other" and not case.spec["tops"],
+            phi=case.phi,
+        )
+        for case in load_cases()
+    ]
 
 
 def write() -> int:

@@ -183,9 +183,17 @@ def bench_workspace(work: Path, cases: int = 10_000, reviewers: int = 20) -> dic
     def reviewer(email: str, rounds: int) -> None:
         rng = random.Random(email)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
-            client.post(
-                "/login", data={"email": email, "password": workspace_data.PASSWORD, "next": "/"}
+            csrf = client.get("/login").text.split('name="csrf" value="')[1].split('"')[0]
+            signed_in = client.post(
+                "/login",
+                data={
+                    "email": email,
+                    "password": workspace_data.PASSWORD,
+                    "next": "/",
+                    "csrf": csrf,
+                },
             )
+            assert signed_in.status_code == 303, signed_in.text
             for i in range(rounds):
                 params = [
                     {},

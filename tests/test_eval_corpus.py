@@ -1,4 +1,4 @@
-"""The evaluation emails on disk are the ones eval/questions.py renders (golden files)."""
+"""The evaluation emails on disk are the ones eval/dev/questions.py renders (golden files)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ def test_emails_match_the_questions() -> None:
     on_disk = {p.name: p.read_bytes() for p in EMAILS.glob("*.eml")}
     rendered = {f"{c.number:03d}-{c.style}.eml": c.raw for c in cases}
     assert on_disk == rendered, (
-        "run `python -m eval.corpus --write` after editing eval/questions.py"
+        "run `python -m eval.corpus --write` after editing eval/dev/questions.py"
     )
 
 

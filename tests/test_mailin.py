@@ -142,3 +142,25 @@ def test_html_only_mail_is_read_and_sanitized() -> None:
     mail = parse(raw)
     assert "Is\n96521\nright?" in mail.text or "Is 96521 right?" in mail.text.replace("\n", " ")
     assert "<script" not in mail.html and "onerror" not in mail.html
+
+
+def test_header_the_email_package_cannot_parse_is_read_raw() -> None:
+    """Found by the fuzzer: a display name of "." made the standard library raise."""
+    from consultant.mailin.parse import parse
+
+    mail = parse(b"From: . <odd@clinic.example>\r\nSubject: x\r\n\r\nWhat is 96523?\r\n")
+    assert mail.from_address == "odd@clinic.example"
+
+
+def test_display_name_with_angle_brackets_keeps_its_address() -> None:
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+
+    from consultant.mailin.parse import parse
+
+    msg = EmailMessage()
+    msg["From"] = Address(display_name='"><img src=x>', addr_spec="pat@clinic.example")
+    msg["Subject"] = "x"
+    msg.set_content("What is 96523?")
+    mail = parse(bytes(msg))
+    assert mail.from_address == "pat@clinic.example" and mail.from_name == '"><img src=x>'

@@ -37,3 +37,44 @@ def test_coding_facts_survive() -> None:
     out = redact(text)
     for keep in ("96521", "99213-25", "8 mg", "J2405", "E11.9", "03/02/2025", "Patient came in"):
         assert keep in out
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("MBI 1EG4-TE5-MK73 and again 1EG4TE5MK73", ["1EG4", "TE5", "MK73"]),
+        ("HICN 123456789A", ["123456789A"]),
+        ("fax (555) 444-1212", ["444-1212"]),
+        ("Springfield, IL 62704-1234", ["62704-1234"]),
+        ("policy number PL-88812-03", ["PL-88812-03"]),
+        ("Pump refill for patient John Q. Sample", ["John", "Sample"]),
+        ("Ivan Petrov DOB 1/2/1950", ["Ivan", "Petrov", "1/2/1950"]),
+        ("aged 94", ["94"]),
+    ],
+)
+def test_more_identifiers_are_removed(text: str, gone: list[str]) -> None:
+    out = redact(text)
+    for item in gone:
+        assert item not in out, out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NDC 12345-6789-01 and 0409-4888-02, 54868-4089-0",
+        "Patient Medicare Advantage plan denied 99497",
+        "Work RVU 1.92 for 99214-25, DOS 2025-02-03, 40 mg/mL J3301 x 4",
+        "The patient was seen by Dr. Patel for 99204, age 67",
+    ],
+)
+def test_traps_survive(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_labelled_set_meets_the_floors() -> None:
+    from eval.phi.__main__ import PRECISION_FLOOR, RECALL_FLOOR, score
+
+    result = score()
+    assert result.snippets >= 300
+    assert result.recall >= RECALL_FLOOR, result.misses
+    assert result.precision >= PRECISION_FLOOR, result.eaten

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
@@ -12,6 +10,7 @@ from consultant.cases import states
 from consultant.models import AuditEvent, Case, Draft, Message, Outbound, Reviewer
 from consultant.review.passwords import hash_password
 from consultant.review.web import create_app
+from tests.workspace import login, login_csrf, session_csrf
 
 
 def _setup(session: Session) -> Case:
@@ -45,23 +44,24 @@ def _setup(session: Session) -> Case:
 
 
 def _login(client: TestClient) -> str:
-    page = client.post(
-        "/login",
-        data={"email": "r@clinic.example", "password": "right-password", "next": "/"},
-        follow_redirects=True,
-    )
-    assert page.status_code == 200
-    found = re.search(r'name="csrf" value="([^"]+)"', client.get("/cases/1").text)
-    assert found
-    return found.group(1)
+    assert login(client, "r@clinic.example", "right-password") == 303
+    return session_csrf(client, "/cases/1")
 
 
 def test_login_required_and_wrong_password(session: Session) -> None:
     _setup(session)
     client = TestClient(create_app())
     assert client.get("/", follow_redirects=False).status_code == 303
-    bad = client.post("/login", data={"email": "r@clinic.example", "password": "nope", "next": "/"})
-    assert bad.status_code == 401 and "Wrong email or password" in bad.text
+    bad = client.post(
+        "/login",
+        data={
+            "email": "r@clinic.example",
+            "password": "nope",
+            "next": "/",
+            "csrf": login_csrf(client),
+        },
+    )
+    assert bad.status_code == 401 and "Wrong email, password" in bad.text
 
 
 def test_redacted_by_default_and_original_view_audited(session: Session) -> None:
@@ -125,6 +125,8 @@ def test_health_and_metrics(session: Session) -> None:
     _setup(session)
     client = TestClient(create_app())
     assert client.get("/health").json() == {"status": "ok"}
+    assert client.get("/metrics", follow_redirects=False).status_code == 303
+    _login(client)
     assert 'consultant_cases{status="awaiting_review"} 1' in client.get("/metrics").text
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Sequence
 
 _TAG = re.compile(r"\[Case #(\d+)(?:/([0-9a-f]{8}))?\]", re.I)
 
@@ -18,11 +19,13 @@ def case_tag(case_id: int, secret: str) -> str:
     return f"[Case #{case_id}/{case_token(case_id, secret)}]"
 
 
-def find_tagged_case(subject: str, secret: str) -> int | None:
-    """The case number in ``subject`` if its token is genuine."""
+def find_tagged_case(subject: str, keys: str | Sequence[str]) -> int | None:
+    """The case number in ``subject`` if its token is genuine under any of ``keys``
+    (the current secret and those being retired, so a rotation does not orphan threads)."""
+    keys = [keys] if isinstance(keys, str) else list(keys)
     for match in _TAG.finditer(subject):
         number, token = int(match.group(1)), (match.group(2) or "").lower()
-        if token and hmac.compare_digest(token, case_token(number, secret)):
+        if token and any(hmac.compare_digest(token, case_token(number, k)) for k in keys):
             return number
     return None
 

@@ -87,6 +87,17 @@ class Rvus:
     release_year: int
 
     @property
+    def priced(self) -> bool:
+        """Paid from these RVUs (drugs, bundled and excluded codes are not)."""
+        return self.status in ("A", "R", "T") and (self.nf_total > 0 or self.f_total > 0)
+
+    @property
+    def status_meaning(self) -> str:
+        from consultant.codes.explain import STATUS
+
+        return STATUS.get(self.status, "").rstrip(".")
+
+    @property
     def nf_payment(self) -> Decimal:
         return (self.nf_total * self.conv_factor).quantize(Decimal("0.01"))
 
@@ -95,27 +106,50 @@ class Rvus:
         return (self.f_total * self.conv_factor).quantize(Decimal("0.01"))
 
 
-def describe(session: Session, code: str) -> tuple[str, str, str]:
-    """(system, descriptor, plain-language text) from imported records and our notes."""
+def describe(session: Session, code: str, system: str | None = None) -> tuple[str, str, str]:
+    """(system, descriptor, plain-language text) from imported records and our notes.
+
+    Every code is described from its own system. ICD-10-CM codes are stored without their
+    dot, so "J1100" is both a HCPCS drug code and influenza J11.00: without a ``system``,
+    the code's shape decides (a letter and four digits is HCPCS when HCPCS has it)."""
+    code = code.replace(".", "").upper()
     note = session.get(CodeNote, code)
-    records = session.scalars(select(CodeRecord).where(CodeRecord.code == code)).all()
-    record = records[0] if records else None
-    system = record.system if record else (note.system if note else guess_system(code))
-    descriptor = ""
-    if record:
-        descriptor = record.long_description or record.short_description
-    plain = note.plain if note else ""
-    if not descriptor and note:
-        descriptor = note.title
-    return system, descriptor, plain
+    records = {
+        r.system: r for r in session.scalars(select(CodeRecord).where(CodeRecord.code == code))
+    }
+    preferred = [system] if system else systems_for(code)
+    record = next((records[s] for s in preferred if s in records), None)
+    if record is None and system is None and records and note is None:
+        record = next(iter(records.values()))
+    found = record.system if record else (note.system if note else preferred[0])
+    descriptor = (record.long_description or record.short_description) if record else ""
+    own = note if note is not None and note.system == found else None
+    if own is not None and (found == "CPT" or not descriptor):
+        # CPT in our own words: the fee schedule's short descriptor is the fallback only.
+        descriptor = own.title
+    return found, descriptor, own.plain if own is not None else ""
+
+
+def systems_for(code: str) -> list[str]:
+    """The code systems a code of this shape may belong to, likeliest first."""
+    code = code.replace(".", "").upper()
+    if code[:1].isdigit():
+        return ["CPT"]
+    if len(code) == 5 and code[1:].isdigit():
+        return ["HCPCS", "ICD-10-CM"]
+    return ["ICD-10-CM", "HCPCS"]
 
 
 def guess_system(code: str) -> str:
-    if code[:1].isdigit():
-        return "CPT"
-    if len(code) == 5 and code[1:].isdigit():
-        return "HCPCS"
-    return "ICD-10-CM"
+    return systems_for(code)[0]
+
+
+def display_code(code: str, system: str) -> str:
+    """ICD-10-CM with its dot after the category (E1122 -> E11.22); others as they are."""
+    code = code.replace(".", "").upper()
+    if system == "ICD-10-CM" and len(code) > 3:
+        return f"{code[:3]}.{code[3:]}"
+    return code
 
 
 def rvus(session: Session, code: str, on: date | None = None, modifier: str = "") -> Rvus | None:

@@ -29,13 +29,15 @@ TOP_EDITS = 10
 
 def code_page(session: Session, code: str, locality: str | None = None) -> dict[str, Any] | None:
     """A JSON-ready description of ``code``; None if nothing at all is known about it."""
+    # A dot says ICD-10-CM (J11.00 is influenza; J1100 is a HCPCS drug code).
+    dotted = "." in code
     code = code.upper().replace(".", "") if not code[:1].isdigit() else code.upper()
     records = session.scalars(select(CodeRecord).where(CodeRecord.code == code)).all()
     note = session.get(CodeNote, code)
     fees = _fees(session, code, locality)
     if not records and note is None and not fees:
         return None
-    system, descriptor, plain = lookup.describe(session, code)
+    system, descriptor, plain = lookup.describe(session, code, "ICD-10-CM" if dotted else None)
     mue = lookup.mue(session, code)
     page: dict[str, Any] = {
         "code": code,

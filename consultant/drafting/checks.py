@@ -1,5 +1,6 @@
-"""The coding rules a reviewer expects the draft to apply, one function each. Each returns
-plain sentences for the reply's "Watch for" section."""
+"""The coding rules a reviewer expects the draft to apply, one function each, over the
+analysis's facts (never the text). Each returns plain sentences for the reply's "Watch for"
+section."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from consultant.matching.analyse import Analysis
 from consultant.models import CodeRecord, PlaceOfService
 
 if TYPE_CHECKING:
-    from consultant.drafting.answer import CodeFact
+    from consultant.drafting.facts import CodeFact
 
 
 def addon_without_primary(facts: list[CodeFact], billed: set[str]) -> list[str]:
@@ -41,7 +42,7 @@ def units_over_mue(facts: list[CodeFact], units: dict[str, int]) -> list[str]:
 
 
 def bilateral(analysis: Analysis, facts: list[CodeFact]) -> list[str]:
-    if "50" not in analysis.modifiers and "bilateral" not in analysis.text.lower():
+    if "50" not in analysis.modifiers and not analysis.bilateral:
         return []
     out = []
     for fact in facts:
@@ -105,8 +106,7 @@ def terminated(session: Session, facts: list[CodeFact], on: date | None) -> list
 
 
 def place_of_service(session: Session, analysis: Analysis) -> list[str]:
-    text = f" {analysis.text.lower()} "
-    if not analysis.place_of_service and " pos " not in text and "place of service" not in text:
+    if not analysis.asks_place_of_service:
         return []
     line = "Place of service goes in the claim's POS field (item 24B), never in the modifier field."
     if analysis.place_of_service:

@@ -22,12 +22,13 @@ def preview_file(path: Path) -> dict[str, Any]:
     except (OSError, ParseError) as exc:
         return {"file": str(path), "error": str(exc)}
     with transaction() as session:
-        answer = build_answer(session, redact(question_of(mail)))
+        question = redact(question_of(mail))
+        answer = build_answer(session, question)
         reply = render_reply(
             answer,
-            reply_subject(mail.subject, 0, settings.secret_key),
+            reply_subject(redact(mail.subject), 0, settings.secret_key),
             "Case reference: (preview, no case)",
         )
-        result = {"file": str(path), **answer.as_json()}
+        result = {"file": str(path), "question": question, **answer.as_json()}
     result.update(subject=reply.subject, body_text=reply.text, body_html=reply.html)
     return result

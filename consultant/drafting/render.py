@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from consultant.codes.sections import is_em
-from consultant.drafting.answer import Answer
+from consultant.drafting.facts import Answer, CodeFact
 from consultant.templating import render
 
 QUESTION_LABELS = {
@@ -57,6 +57,8 @@ def summary_line(answer: Answer) -> str:
             "We could not match this question to a code with confidence; a senior "
             "coder will review it before we answer."
         )
+    if answer.corrections:
+        return answer.corrections[0]
     kind = answer.analysis.question_type
     billed = answer.billed
     first = billed[0] if billed else (answer.codes[0] if answer.codes else None)
@@ -103,10 +105,17 @@ def summary_line(answer: Answer) -> str:
             "they can be reported together when each is documented."
         )
     if first is not None:
-        label = first.description or first.plain or "see below"
-        verb = "Code" if first.named else "Report"
-        return f"{verb} {first.code}: {label}."
+        verb = "Code" if first.named and len(billed) <= 1 else "Report"
+        return f"{verb} " + "; with ".join(_code_phrase(c) for c in (billed or [first])[:3]) + "."
     return "See the details below."
+
+
+def _code_phrase(fact: CodeFact) -> str:
+    """ "J0696 x 4 units (Injection, ceftriaxone sodium, per 250 mg)"."""
+    label = fact.note.title if fact.note else _shortened(fact.description or fact.plain)
+    n = fact.billing_units
+    units = f" x {n} unit{'s' if n != 1 else ''}" if n else ""
+    return f"{fact.code}{units}" + (f" ({label.rstrip('.')})" if label else "")
 
 
 def _edit_line(answer: Answer) -> str:
@@ -134,3 +143,10 @@ def _edit_line(answer: Answer) -> str:
         f"{e.column1} and {e.column2} can both be paid only when the services are distinct "
         f"(separate site, session or practitioner): append {distinct} (or 59) to {e.column2}."
     )
+
+
+def _shortened(text: str, limit: int = 90) -> str:
+    """A long descriptor cut at a word before ``limit`` characters (HCPCS G codes run on)."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;") + " ..."

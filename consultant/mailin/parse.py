@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 from dataclasses import dataclass, field
 from email import policy
 from email.message import Message
@@ -13,7 +14,7 @@ from email.utils import getaddresses, parseaddr
 from typing import Any
 
 import nh3
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruction
 
 # Extensions we record but never keep: a consult question never needs them.
 _EXECUTABLE = (".exe", ".bat", ".cmd", ".com", ".scr", ".js", ".vbs", ".msi", ".ps1", ".jar")
@@ -39,6 +40,10 @@ class ParsedMail:
     content_type: str
     attachments: list[dict[str, Any]] = field(default_factory=list)
     forwarded: list[ParsedMail] = field(default_factory=list)
+    # The HTML as sent, for finding the quoted history by its markup (sanitizing removes the
+    # classes and ids that mark it). Read only; never displayed or stored.
+    source_html: str = ""
+    text_from_html: bool = False  # no text/plain part: `text` is `source_html` as text
 
 
 def decode_part(part: Message) -> str:
@@ -59,15 +64,52 @@ def decode_part(part: Message) -> str:
     return payload.decode("latin-1")
 
 
+# Elements that start a new line; everything else (a, span, b, font...) flows inline, so
+# "On Mon, Bob <bob@example.com> wrote:" stays one line as the reader sees it.
+_BLOCKS = [
+    *("address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "fieldset"),
+    *("figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6"),
+    *("header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tr", "ul"),
+]
+
+# Private-use characters: line breaks made here, not in the source.
+_BREAK = "\ue000"  # the edge of a block
+_HARD_BREAK = "\ue003"  # a <br>
+
+
 def html_to_text(html: str) -> str:
-    """Readable text from HTML: block elements become line breaks, scripts are dropped."""
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "head"]):
+    """Readable text from HTML: block elements and <br> become line breaks, inline markup
+    flows, scripts are dropped."""
+    return soup_to_text(BeautifulSoup(html, "html.parser"))
+
+
+def soup_to_text(soup: BeautifulSoup) -> str:
+    """The text of an already parsed HTML document, laid out as html_to_text does."""
+    for tag in soup(["script", "style", "head", "title"]):
         tag.decompose()
     for br in soup.find_all("br"):
-        br.replace_with("\n")
-    text = soup.get_text("\n")
-    lines = [line.strip() for line in text.splitlines()]
+        br.replace_with("\n" if br.find_parent("pre") else _HARD_BREAK)
+    for block in soup.find_all(_BLOCKS):
+        block.insert_before(_BREAK)
+        block.insert_after(_BREAK)
+    # Source line breaks are layout, not text (browsers collapse them), except inside <pre>.
+    text = "".join(
+        str(node) if node.find_parent("pre") else str(node).replace("\n", " ")
+        for node in soup.find_all(string=True)
+        if not isinstance(node, Comment | Doctype | Declaration | ProcessingInstruction)
+    ).replace(_HARD_BREAK, "\n")
+    # A block boundary starts a line unless one is already started: stacked <div>s are
+    # consecutive lines, as a browser shows them, not lines with blank lines between.
+    parts = re.split(f"[ \t]*{_BREAK}[ \t]*", text)
+    laid_out = [parts[0]]
+    line_started = not parts[0] or parts[0].endswith("\n")
+    for part in parts[1:]:
+        if not line_started:
+            laid_out.append("\n")
+        laid_out.append(part)
+        line_started = part.endswith("\n") if part else True
+    text = "".join(laid_out)
+    lines = [" ".join(line.split()) for line in text.replace("\xa0", " ").splitlines()]
     out: list[str] = []
     for line in lines:
         if line or (out and out[-1]):
@@ -82,9 +124,11 @@ def sanitize_html(html: str) -> str:
 def _header(msg: Message, name: str) -> str:
     try:
         value = str(msg.get(name, "") or "")
-    except Exception:  # a header the policy cannot parse: keep its raw text
-        value = str((msg.get_all(name) or [""])[0])
-    return " ".join(_fix_8bit(value).split())
+    except Exception:  # a header the policy cannot parse ("From: . <a@b>"): keep its raw text
+        value = next((str(v) for k, v in msg.raw_items() if k.lower() == name.lower()), "")
+    # NUL has no business in a header: it would reach a Subject we send, and Postgres
+    # refuses it in text columns.
+    return " ".join(_fix_8bit(value).replace("\x00", "").split())
 
 
 def _fix_8bit(value: str) -> str:
@@ -106,7 +150,7 @@ def summary_headers(raw: bytes) -> tuple[str, str]:
     try:
         headers = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
         subject = _header(headers, "Subject")
-        return subject, parseaddr(_header(headers, "From"))[1].lower()
+        return subject, _sender(headers)[1].lower()
     except Exception:  # whatever the damage, quarantine still gets a row
         return "", ""
 
@@ -122,8 +166,22 @@ def parse(raw: bytes, message_id: str = "") -> ParsedMail:
     return _from_message(msg, message_id)
 
 
+def _sender(msg: Message) -> tuple[str, str]:
+    """(display name, address) of From, from the parsed header when the policy can parse
+    it: a display name with quotes or angle brackets then still yields the address, where
+    re-parsing its decoded text would not."""
+    try:
+        addresses = getattr(msg["From"], "addresses", ())
+        if addresses and addresses[0].addr_spec and "@" in addresses[0].addr_spec:
+            name = " ".join(_fix_8bit(addresses[0].display_name).replace("\x00", "").split())
+            return name, addresses[0].addr_spec
+    except Exception:  # the header cannot be parsed as addresses: read its text below
+        pass
+    return parseaddr(_header(msg, "From"))
+
+
 def _from_message(msg: Message, message_id: str = "") -> ParsedMail:
-    from_name, from_address = parseaddr(_header(msg, "From"))
+    from_name, from_address = _sender(msg)
     if not from_address or "@" not in from_address:
         raise ParseError("no sender address in From")
     texts: list[str] = []
@@ -133,7 +191,8 @@ def _from_message(msg: Message, message_id: str = "") -> ParsedMail:
     _walk(msg, texts, htmls, attachments, forwarded)
     html = "\n".join(htmls)
     text = "\n\n".join(t for t in texts if t.strip())
-    if not text.strip() and html:
+    text_from_html = not text.strip() and bool(html)
+    if text_from_html:
         text = html_to_text(html)
     refs = _header(msg, "References").split()
     return ParsedMail(
@@ -145,11 +204,13 @@ def _from_message(msg: Message, message_id: str = "") -> ParsedMail:
         in_reply_to=_header(msg, "In-Reply-To"),
         references=refs,
         headers={k.lower(): _header(msg, k) for k in set(msg.keys())},
-        text=text.replace("\r\n", "\n"),
-        html=sanitize_html(html) if html else "",
+        text=text.replace("\r\n", "\n").replace("\x00", ""),
+        html=sanitize_html(html.replace("\x00", "")) if html else "",
         content_type=msg.get_content_type(),
         attachments=attachments,
         forwarded=forwarded,
+        source_html=html,
+        text_from_html=text_from_html,
     )
 
 

@@ -44,7 +44,7 @@ def process_inbound(session: Session, inbound_id: int, settings: Settings) -> Ou
         return Outcome("skipped")
     row.attempts += 1
     subject, sender = summary_headers(row.raw)
-    row.subject, row.from_address = subject[:998], sender[:320]
+    row.subject, row.from_address = redact(subject)[:998], sender[:320]
     if row.size > settings.smtpd_max_bytes:
         return quarantine(
             row, f"message is {row.size} bytes, over the {settings.smtpd_max_bytes} limit"
@@ -62,10 +62,15 @@ def process_inbound(session: Session, inbound_id: int, settings: Settings) -> Ou
     topic = strip_tags(mail.subject)
     if not question.strip() and not topic:
         return quarantine(row, "empty message: no subject and no text")
-    case = find_case(session, mail, settings.secret_key)
+    # The sender policy comes before threading: knowing a case's Message-ID or tag must not
+    # let a non-subscriber past the hold, nor a stranger into someone else's case.
+    subscriber = find_subscriber(session, mail.from_address)
+    held = _unknown_sender(session, row, mail, subscriber, settings)
+    if held is not None:
+        return held
+    case = find_case(session, mail, settings.verification_keys, subscriber)
     if case is None:
-        subscriber = find_subscriber(session, mail.from_address)
-        held = _sender_policy(session, row, mail, subscriber, settings)
+        held = _over_quota(session, row, subscriber)
         if held is not None:
             return held
         case = _open_case(session, mail, subscriber, settings)
@@ -75,35 +80,41 @@ def process_inbound(session: Session, inbound_id: int, settings: Settings) -> Ou
     return _finish(row, "processed", "", case.id)
 
 
-def _sender_policy(
+def _unknown_sender(
     session: Session,
     row: InboundMail,
     mail: ParsedMail,
     subscriber: Subscriber | None,
     settings: Settings,
 ) -> Outcome | None:
-    """None when the sender may open a case; otherwise the message is held, with a reason."""
-    if subscriber is None:
-        if settings.accepts_unknown_senders:
-            return None
-        if settings.sender_policy == "reply":
-            queue_notice(session, "notice", mail.from_address, mail, settings)
-        return quarantine(row, f"sender {mail.from_address} is not a subscriber")
-    if subscriber.monthly_quota:
-        start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        used = (
-            session.scalar(
-                select(func.count())
-                .select_from(Case)
-                .where(Case.subscriber_id == subscriber.id, Case.created_at >= start)
-            )
-            or 0
+    """None when the sender may write to the service; otherwise the message is held."""
+    if subscriber is not None or settings.accepts_unknown_senders:
+        return None
+    if settings.sender_policy == "reply":
+        queue_notice(session, "notice", mail.from_address, mail, settings)
+    return quarantine(row, f"sender {mail.from_address} is not a subscriber")
+
+
+def _over_quota(
+    session: Session, row: InboundMail, subscriber: Subscriber | None
+) -> Outcome | None:
+    """None while the subscriber may open another case this month."""
+    if subscriber is None or not subscriber.monthly_quota:
+        return None
+    start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    used = (
+        session.scalar(
+            select(func.count())
+            .select_from(Case)
+            .where(Case.subscriber_id == subscriber.id, Case.created_at >= start)
         )
-        if used >= subscriber.monthly_quota:
-            return quarantine(
-                row,
-                f"{subscriber.address} has used its {subscriber.monthly_quota} questions this month",
-            )
+        or 0
+    )
+    if used >= subscriber.monthly_quota:
+        return quarantine(
+            row,
+            f"{subscriber.address} has used its {subscriber.monthly_quota} questions this month",
+        )
     return None
 
 
@@ -111,7 +122,8 @@ def _open_case(
     session: Session, mail: ParsedMail, subscriber: Subscriber | None, settings: Settings
 ) -> Case:
     case = Case(
-        subject=strip_tags(mail.subject)[:998] or "(no subject)",
+        # The subject is shown in the queue and becomes the reply's subject: redacted.
+        subject=redact(strip_tags(mail.subject))[:998] or "(no subject)",
         requester=mail.from_address,
         requester_name=mail.from_name[:200],
         subscriber_id=subscriber.id if subscriber else None,

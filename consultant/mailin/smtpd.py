@@ -1,7 +1,7 @@
 """Inbound SMTP listener (aiosmtpd): the same store-then-enqueue edge as the poller.
 
 Rejects early with precise codes: an unknown recipient at RCPT (550 5.1.1), an oversize
-message (552), a sender over its rate (450 4.7.1). Only a committed message gets a 250.
+message (552), a sender, sender domain or client address over its rate (450 4.7.1). Only a committed message gets a 250.
 """
 
 from __future__ import annotations
@@ -23,23 +23,70 @@ from consultant.mailin.store import store_inbound
 log = logging.getLogger(__name__)
 
 
-class SenderRateLimit:
-    """At most ``limit`` messages per sender in a sliding ``window`` of seconds."""
+class SlidingWindow:
+    """At most ``limit`` events per key in a sliding ``window`` of seconds."""
 
-    def __init__(self, limit: int = 30, window: float = 3600.0) -> None:
+    def __init__(self, limit: int, window: float = 3600.0) -> None:
         self.limit = limit
         self.window = window
         self._seen: dict[str, deque[float]] = defaultdict(deque)
 
-    def allow(self, sender: str) -> bool:
-        now = time.monotonic()
-        seen = self._seen[sender.lower()]
+    def full(self, key: str, now: float) -> bool:
+        seen = self._seen[key]
         while seen and now - seen[0] > self.window:
             seen.popleft()
-        if len(seen) >= self.limit:
-            return False
-        seen.append(now)
-        return True
+        if not seen:
+            del self._seen[key]  # keep memory bounded by the keys active in the window
+        return self.limit > 0 and len(seen) >= self.limit
+
+    def record(self, key: str, now: float) -> None:
+        self._seen[key].append(now)
+
+
+class SenderRateLimit:
+    """Messages per envelope sender, per sender domain and per client address, each in a
+    sliding window: many addresses at one domain, or many domains from one host, are
+    limited as well as one address. A limit of 0 turns that count off."""
+
+    def __init__(
+        self,
+        limit: int = 30,
+        window: float = 3600.0,
+        per_domain: int = 0,
+        per_client: int = 0,
+    ) -> None:
+        self.limits = {
+            "sender": SlidingWindow(limit, window),
+            "domain": SlidingWindow(per_domain, window),
+            "client": SlidingWindow(per_client, window),
+        }
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SenderRateLimit:
+        return cls(
+            limit=settings.smtpd_rate_per_hour,
+            per_domain=settings.smtpd_rate_per_domain_per_hour,
+            per_client=settings.smtpd_rate_per_client_per_hour,
+        )
+
+    def check(self, sender: str, client: str = "") -> str:
+        """ "" when the message may come in (and it is counted), else what is over."""
+        sender = sender.lower() or "<>"
+        keys = {
+            "sender": sender,
+            "domain": sender.rsplit("@", 1)[-1] if "@" in sender else sender,
+            "client": client or "unknown",
+        }
+        now = time.monotonic()
+        for kind, window in self.limits.items():
+            if window.full(keys[kind], now):
+                return kind
+        for kind, window in self.limits.items():
+            window.record(keys[kind], now)
+        return ""
+
+    def allow(self, sender: str, client: str = "") -> bool:
+        return not self.check(sender, client)
 
 
 class InboundHandler:
@@ -48,7 +95,7 @@ class InboundHandler:
     def __init__(self, settings: Settings, rate: SenderRateLimit | None = None) -> None:
         self.settings = settings
         self.accepted = {settings.consult_address.lower()}
-        self.rate = rate or SenderRateLimit(limit=settings.smtpd_rate_per_hour)
+        self.rate = rate or SenderRateLimit.from_settings(settings)
 
     async def handle_MAIL(
         self,
@@ -58,8 +105,14 @@ class InboundHandler:
         address: str,
         mail_options: list[str],
     ) -> str:
-        if not self.rate.allow(address or "<>"):
-            return "450 4.7.1 Too many messages from this sender; try again later"
+        client = (
+            str(session.peer[0]) if isinstance(session.peer, tuple) else str(session.peer or "")
+        )
+        over = self.rate.check(address or "<>", client)
+        if over:
+            log.warning("rate limit (%s) refused MAIL FROM %r from %s", over, address, client)
+            what = {"sender": "this sender", "domain": "this domain", "client": "this host"}[over]
+            return f"450 4.7.1 Too many messages from {what}; try again later"
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"

@@ -14,6 +14,7 @@ from consultant import queue
 from consultant.cases.tags import case_tag, reply_subject
 from consultant.config import Settings
 from consultant.mailin.parse import ParsedMail
+from consultant.mailin.phi import redact
 from consultant.mailout.compose import mint_message_id
 from consultant.models import Case, Outbound, utcnow
 from consultant.templating import render
@@ -41,10 +42,12 @@ def queue_notice(
         ):
             return None
     ref = case_tag(case.id, settings.secret_key) if case is not None else ""
+    # Made from the redacted subject: what we send never repeats PHI.
+    topic = redact(mail.subject)
     if case is not None:
-        subject = reply_subject(mail.subject, case.id, settings.secret_key)
+        subject = reply_subject(topic, case.id, settings.secret_key)
     else:
-        subject = f"Re: {mail.subject or 'your message'}"
+        subject = f"Re: {topic or 'your message'}"
     out = Outbound(
         case_id=case.id if case is not None else None,
         kind=kind,

@@ -5,9 +5,13 @@ level of decision making, "additional"). Runs on redacted text only."""
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
+
+from consultant.matching import context, cues
+from consultant.matching.em_facts import EmFacts, em_facts
+from consultant.matching.findings import Condition, conditions
 
 # Five digits (CPT), four digits + F/T/U (Category II/III, PLA), a letter + four digits
 # (HCPCS Level II). A sentence-ending period may follow a code; a decimal may not.
@@ -70,10 +74,6 @@ _LEVELS = {
     "moderate": "moderate",
     "high": "high",
 }
-_NEGATION = re.compile(
-    r"\b(?:no|not|without|never|didn'?t|wasn'?t|weren'?t)\s+(?:any\s+|a\s+|the\s+)?(\w+)", re.I
-)
-
 PAYERS = {
     "medicare advantage": "Medicare Advantage",
     "medicare": "Medicare",
@@ -136,67 +136,161 @@ _STOP_MODIFIERS = {
 _AMBIGUOUS_MODIFIERS = {"PT", "AS", "GO", "GA"}
 
 
-@dataclass
+@dataclass(frozen=True)
+class SubQuestion:
+    text: str
+    kind: str
+
+
+@dataclass(frozen=True)
 class Analysis:
-    codes: list[str] = field(default_factory=list)
-    icd_codes: list[str] = field(default_factory=list)
-    modifiers: list[str] = field(default_factory=list)
+    """Everything later stages know of a question: typed facts, read once from the text."""
+
+    codes: tuple[str, ...] = ()
+    icd_codes: tuple[str, ...] = ()
+    written_codes: tuple[str, ...] = ()  # numbers the asker calls codes ("CPT 12345")
+    modifiers: tuple[str, ...] = ()
+    named_modifiers: tuple[str, ...] = ()  # bare modifiers a modifier question names
     units: dict[str, int] = field(default_factory=dict)
-    doses: list[tuple[float, str]] = field(default_factory=list)
+    doses: tuple[tuple[float, str], ...] = ()
     date_of_service: date | None = None
     payer: str = ""
     place_of_service: str = ""
+    asks_place_of_service: bool = False
     question_type: str = "other"
+    sub_questions: tuple[SubQuestion, ...] = ()
     minutes: int | None = None
     age: int | None = None
     size_cm: float | None = None
     count: int | None = None
     level: str = ""
     additional: bool = False
-    negated: list[str] = field(default_factory=list)
-    text: str = ""
+    patient_status: str = ""  # "new", "established" or unknown
+    separate_visit: bool = False  # a visit beside a procedure ("the doctor also saw him")
+    distinct: str = ""  # XS, XE or XP when the words say why two services are distinct
+    bilateral: bool = False
+    side: str = ""  # RT or LT when one side of a paired body part is named
+    route: str = ""  # push, infusion, injection (IM/SC), chemo ..., as said
+    chemo: bool = False
+    em: EmFacts = field(default_factory=EmFacts)
+    modifier_cues: tuple[str, ...] = ()  # modifiers whose situation the question describes
+    negated: tuple[str, ...] = ()  # words under a negation ("no IV push")
+    uncertain: tuple[str, ...] = ()  # phrases under uncertainty ("rule out pneumonia")
+    conditions: tuple[Condition, ...] = ()  # what a diagnosis question describes
+    words: tuple[str, ...] = ()  # the question's words, lower case, in order
+    text: str = ""  # the redacted question, for search and the reviewer; rules use the facts
+
+    def mentions(self, phrase: str) -> bool:
+        """The question has these words in a row, the last one perhaps longer ("pneumo" ->
+        pneumococcal, "hep b" -> "hep b vaccine")."""
+        wanted = phrase.lower().split()
+        n = len(wanted)
+        return any(
+            list(self.words[i : i + n - 1]) == wanted[:-1]
+            and self.words[i + n - 1].startswith(wanted[-1])
+            for i in range(len(self.words) - n + 1)
+        )
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["date_of_service"] = self.date_of_service.isoformat() if self.date_of_service else None
+        data.pop("words")
         data.pop("text")
-        return data
+        return _json_safe(data)
+
+
+def _json_safe(value: Any) -> Any:
+    """Sets (frozen facts use them) become sorted lists: drafts store this as JSON."""
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted(_json_safe(v) for v in value)
+    return value
 
 
 def analyse(text: str) -> Analysis:
-    """Read a redacted question."""
-    found = Analysis(text=text)
+    """Read a redacted question into facts."""
     spans = [
         (m.start(), m.group(1).upper()) for m in [*_CPT.finditer(text), *_HCPCS.finditer(text)]
     ]
-    found.codes = _unique([code for _, code in sorted(spans)])
-    found.icd_codes = _unique(
+    codes = _unique([code for _, code in sorted(spans)])
+    icd_codes = _unique(
         [
             m.upper().replace(".", "")
             for m in _ICD.findall(text)
-            if _plausible_icd(m) and m.upper().replace(".", "") not in found.codes
+            if _plausible_icd(m) and m.upper().replace(".", "") not in codes
         ]
     )
-    found.modifiers = _modifiers(text)
-    found.units = _units(text, found.codes)
-    found.doses = [(float(v), _unit_name(u)) for v, u in _DOSE.findall(text)]
-    found.date_of_service = _date_of_service(text)
     lowered = f" {text.lower()} "
-    found.payer = next(
-        (name for cue, name in PAYERS.items() if re.search(rf"\b{re.escape(cue)}\b", lowered)), ""
-    )
-    pos = _POS.search(text)
-    found.place_of_service = pos.group(1).zfill(2) if pos else ""
-    found.minutes = _minutes(text)
-    age = _AGE.search(text)
-    found.age = int(next(g for g in age.groups() if g)) if age else None
     size = _CM.search(text)
-    found.size_cm = float(size.group(1)) if size else None
     count = _COUNT.search(text)
-    if count:
-        word = count.group(1).lower()
-        found.count = _WORD_NUMBERS.get(word) or int(word)
-    found.level = next(
+    age = _AGE.search(text)
+    pos = _POS.search(text)
+    found_scopes = context.scopes(text)
+    facts = Analysis(
+        codes=tuple(codes),
+        icd_codes=tuple(icd_codes),
+        written_codes=tuple(c for c in codes if _written_as_code(text, c)),
+        modifiers=tuple(_modifiers(text)),
+        units=_units(text, codes),
+        doses=tuple((float(v), _unit_name(u)) for v, u in _DOSE.findall(text)),
+        date_of_service=_date_of_service(text),
+        payer=next(
+            (name for cue, name in PAYERS.items() if re.search(rf"\b{re.escape(cue)}\b", lowered)),
+            "",
+        ),
+        place_of_service=pos.group(1).zfill(2) if pos else "",
+        asks_place_of_service=bool(pos) or " pos " in lowered or "place of service" in lowered,
+        minutes=_minutes(text),
+        age=int(next(g for g in age.groups() if g)) if age else None,
+        size_cm=float(size.group(1)) if size else None,
+        count=(_WORD_NUMBERS.get(count.group(1).lower()) or int(count.group(1))) if count else None,
+        level=_level(lowered),
+        additional=bool(
+            re.search(
+                r"\b(additional|extra|each additional|beyond|more than|over the first)\b", lowered
+            )
+        ),
+        patient_status=cues.patient_status(lowered),
+        separate_visit=cues.separate_visit(text),
+        distinct=cues.distinct_modifier(lowered),
+        bilateral=" bilateral" in lowered or "both sides" in lowered or "both knees" in lowered,
+        side=cues.side(lowered),
+        route=cues.route(lowered),
+        chemo=cues.chemo(lowered),
+        em=em_facts(lowered),
+        modifier_cues=tuple(cues.modifier_situations(lowered)),
+        negated=tuple(
+            w
+            for s in found_scopes
+            if s.category == "negated" and s.trigger != "without"
+            for w in s.words
+        ),
+        uncertain=tuple(s.phrase for s in found_scopes if s.category == "uncertain"),
+        words=tuple(re.findall(r"[a-z0-9][a-z0-9'/-]*", lowered)),
+        text=text,
+    )
+    kind = question_type(lowered, facts)
+    named = tuple(_named_modifier_tokens(text)) if kind in NAMING_KINDS else ()
+    subs = tuple(
+        SubQuestion(part.strip(), question_type(f" {part.lower()} ", facts))
+        for part in _SUB_QUESTION.findall(text)
+    )
+    found = conditions(text) if kind == "diagnosis" else ()
+    return replace(
+        facts, question_type=kind, named_modifiers=named, sub_questions=subs, conditions=found
+    )
+
+
+# Kinds of question in which bare two-letter modifiers ("GA or GZ?") are read as modifiers.
+NAMING_KINDS = ("modifier", "documentation", "same_day_pair")
+_SUB_QUESTION = re.compile(r"[^.?!\n]*\?")
+
+
+def _level(lowered: str) -> str:
+    return next(
         (
             lvl
             for word, lvl in _LEVELS.items()
@@ -207,14 +301,77 @@ def analyse(text: str) -> Analysis:
         ),
         "",
     )
-    found.additional = bool(
-        re.search(
-            r"\b(additional|extra|each additional|beyond|more than|over the first)\b", lowered
-        )
+
+
+def _written_as_code(text: str, code: str) -> bool:
+    """An unknown number counts as a code only when the asker calls it one (not a zip code)."""
+    return bool(
+        re.search(rf"(?:cpt|hcpcs|code|billed|bill)\W{{1,12}}{re.escape(code)}", text, re.I)
     )
-    found.negated = [m.lower() for m in _NEGATION.findall(text)]
-    found.question_type = question_type(lowered, found)
-    return found
+
+
+def _named_modifier_tokens(text: str) -> list[str]:
+    """Two-character modifiers written bare ("GA or GZ?", "XS or 59"): not a time ("8 AM"),
+    nor a state before a ZIP code ("Atlanta, GA 30301"), nor a common abbreviation."""
+    found = [
+        m.group(1)
+        for m in re.finditer(r"\b([A-Z][A-Z0-9])\b", text)
+        if not re.match(r"\s*\d{5}\b", text[m.end() :])
+        and not re.search(r"\d\s*$", text[: m.start()])
+    ]
+    found += re.findall(r"\b(\d{2})\s+(?:or|vs\.?|and)\s+(?:X[ESPU]|[A-Z]{2}|\d{2})\b", text)
+    found += re.findall(r"\b(?:X[ESPU]|[A-Z]{2}|\d{2})\s+(?:or|vs\.?|and)\s+(\d{2})\b", text)
+    return [m for m in dict.fromkeys(found) if m not in _NOT_MODIFIERS]
+
+
+# Abbreviations coders write in capitals that are not modifiers in a question.
+_NOT_MODIFIERS = {
+    "OR",
+    "ER",
+    "ED",
+    "PT",
+    "IV",
+    "IM",
+    "CT",
+    "MR",
+    "PA",
+    "NP",
+    "MD",
+    "DO",
+    "RN",
+    "US",
+    "UA",
+    "AM",
+    "PM",
+    "OK",
+    "IT",
+    "IS",
+    "IN",
+    "ON",
+    "TO",
+    "OF",
+    "AN",
+    "AS",
+    "AT",
+    "BE",
+    "BY",
+    "IF",
+    "NO",
+    "SO",
+    "UP",
+    "WE",
+    "HE",
+    "MY",
+    "ME",
+    "DX",
+    "HX",
+    "RX",
+    "SX",
+    "TX",
+    "OP",
+    "PO",
+    "SC",
+}
 
 
 def question_type(lowered: str, found: Analysis) -> str:
@@ -232,8 +389,10 @@ def question_type(lowered: str, found: Analysis) -> str:
         " with ",
         " and ",
     )
-    if has("icd", "diagnosis", "diagnoses", "dx code", "dx for") or (
-        found.icd_codes and not found.codes
+    if (
+        has("icd", "diagnosis", "diagnoses", "dx code", "dx for")
+        or re.search(r"\bdxs?\b", lowered)
+        or (found.icd_codes and not found.codes)
     ):
         return "diagnosis"
     if has(

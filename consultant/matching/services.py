@@ -154,7 +154,7 @@ def _without_codes(text: str) -> str:
     return re.sub(r"\b(?:\d{4}[0-9FTU]|[A-Z]\d{4})\b", " ", text)
 
 
-def _without_negated(text: str, negated: list[str]) -> str:
+def _without_negated(text: str, negated: tuple[str, ...]) -> str:
     for word in negated:
         text = re.sub(rf"\b{re.escape(word)}\b", " ", text, flags=re.I)
     return text

@@ -1,5 +1,6 @@
 """SQLAlchemy models: import from here so Alembic and callers see one metadata."""
 
+from consultant.models.access import LoginThrottle, ReviewerSession
 from consultant.models.base import Base, utcnow
 from consultant.models.cases import (
     AuditEvent,
@@ -43,6 +44,7 @@ __all__ = [
     "GpciLocality",
     "InboundMail",
     "LocalityCounty",
+    "LoginThrottle",
     "MailboxCheckpoint",
     "Message",
     "Modifier",
@@ -55,6 +57,7 @@ __all__ = [
     "Release",
     "ReplyFrame",
     "Reviewer",
+    "ReviewerSession",
     "Subscriber",
     "utcnow",
 ]

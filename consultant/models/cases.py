@@ -12,7 +12,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -23,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
+from consultant.crypto import EncryptedBytes, EncryptedText
 from consultant.models.base import Base, created_at, utcnow
 
 
@@ -46,7 +46,7 @@ class InboundMail(Base):
     uidvalidity: Mapped[int | None] = mapped_column(Integer)
     uid: Mapped[int | None] = mapped_column(Integer)
     envelope_from: Mapped[str] = mapped_column(String(320), default="")
-    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    raw: Mapped[bytes] = mapped_column(EncryptedBytes)  # encrypted at rest
     size: Mapped[int] = mapped_column(Integer)
     # received -> processed | ignored | bounce | quarantined
     status: Mapped[str] = mapped_column(String(20), default="received")
@@ -56,6 +56,8 @@ class InboundMail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     received_at: Mapped[datetime] = created_at()
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when retention removed the raw bytes (the redacted case record stays).
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class PollerLease(Base):
@@ -140,9 +142,10 @@ class Message(Base):
     references: Mapped[str] = mapped_column(Text, default="")
     from_address: Mapped[str] = mapped_column(String(320), default="")
     to_address: Mapped[str] = mapped_column(String(998), default="")
-    subject: Mapped[str] = mapped_column(String(998), default="")
-    body_text: Mapped[str] = mapped_column(Text, default="")
-    body_html: Mapped[str] = mapped_column(Text, default="")  # sanitized for display
+    # The original subject and text carry PHI: encrypted at rest (clean_text is redacted).
+    subject: Mapped[str] = mapped_column(EncryptedText, default="")
+    body_text: Mapped[str] = mapped_column(EncryptedText, default="")
+    body_html: Mapped[str] = mapped_column(EncryptedText, default="")  # sanitized for display
     # Question text with quoted history and signature removed and PHI redacted.
     clean_text: Mapped[str] = mapped_column(Text, default="")
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from consultant.crypto import EncryptedText
 from consultant.models.base import Base, created_at
 
 
@@ -36,6 +37,9 @@ class Reviewer(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Base32 TOTP secret when the reviewer has a second factor; empty otherwise. Encrypted
+    # at rest like mail: a database dump must not hand out second factors.
+    totp_secret: Mapped[str] = mapped_column(EncryptedText, default="")
     created_at: Mapped[datetime] = created_at()
 
 

@@ -141,6 +141,21 @@ def _touch_claim(session: Session, case: Case, reviewer: Reviewer, settings: Set
     claim(session, case, reviewer, settings)
 
 
+def checked_text(subject: str, body: str) -> tuple[str, str]:
+    """The reviewer's subject and text, trimmed, or the reason they cannot be sent."""
+    subject, body = subject.strip(), body.strip()
+    if not subject:
+        raise ReviewError("The subject cannot be empty.")
+    if any(ch in subject for ch in "\r\n\x00"):
+        # A header cannot hold them: refused here rather than failing at send time for a day.
+        raise ReviewError("The subject must be one line, without control characters.")
+    if "\x00" in body:
+        raise ReviewError("The reply text contains a NUL character; remove it and try again.")
+    if not body:
+        raise ReviewError("The reply text cannot be empty.")
+    return subject, body
+
+
 def save_edit(
     session: Session,
     case: Case,
@@ -151,11 +166,7 @@ def save_edit(
     settings: Settings,
 ) -> Draft:
     """Keep the reviewer's text as a new draft version (if it changed)."""
-    subject, body = subject.strip(), body.strip()
-    if not subject:
-        raise ReviewError("The subject cannot be empty.")
-    if not body:
-        raise ReviewError("The reply text cannot be empty.")
+    subject, body = checked_text(subject, body)
     current = check_version(session, case, seen)
     _touch_claim(session, case, reviewer, settings)
     if current.subject == subject and current.body_text.strip() == body:
@@ -202,6 +213,7 @@ def approve(
 
     Returns None when the draft needs a second reviewer and this was the first approval.
     """
+    checked_text(subject, body)  # a bad field is said first: it is what needs fixing
     if not confirmed:
         raise ReviewError("Approving sends the reply: confirm it with the Approve button.")
     if case.status not in states.OPEN_FOR_REVIEW:

@@ -317,8 +317,16 @@ def routes() -> list[Route]:
 
         return run
 
-    async def schema(_request: Request) -> Response:
+    def _schema_for(request: Request) -> Response:
+        # Like every route but login and health: a signed-in reviewer or a token.
+        if not request.session.get("reviewer_id"):
+            with transaction() as session:
+                if token_reviewer(session, request) is None:
+                    return _unauthorized()
         return JSONResponse(_schema())
+
+    async def schema(request: Request) -> Response:
+        return await off_loop(_schema_for, request)
 
     return [
         Route("/api/openapi.json", schema),

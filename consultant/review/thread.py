@@ -40,18 +40,14 @@ class ThreadMessage:
     attachments: list[Attachment]
 
 
-def _keep_local_images(tag: str, attribute: str, value: str) -> str | None:
-    """Drop remote image sources: loading them would tell the sender the mail was read."""
-    if tag == "img" and attribute == "src" and not value.lower().startswith(("cid:", "data:")):
-        return None
-    return value
+# Sender HTML is shown as text with its structure; nothing that loads, toggles or maps.
+# Images go too: a remote one would tell the sender the mail was read.
+_MAIL_TAGS = set(nh3.ALLOWED_TAGS) - {"img", "map", "area", "details", "summary", "data"}
 
 
 def safe_html(html: str) -> str:
-    """Sender HTML that cannot run or fetch anything when shown in the workspace."""
-    return nh3.clean(
-        html, attribute_filter=_keep_local_images, url_schemes={"http", "https", "mailto", "cid"}
-    )
+    """Sender HTML that cannot run, fetch or hide anything when shown in the workspace."""
+    return nh3.clean(html, tags=_MAIL_TAGS, url_schemes={"http", "https", "mailto"})
 
 
 def attachments_of(message: Message) -> list[Attachment]:

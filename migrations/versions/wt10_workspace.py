@@ -1,7 +1,7 @@
 """reviewer workspace: due times, claims, second review, notes, API tokens, reply frame
 
 Revision ID: wt10_workspace
-Revises: 0001
+Revises: wt11_sessions_security
 """
 
 from datetime import timedelta
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "wt10_workspace"
-down_revision = "0001"
+down_revision = "wt11_sessions_security"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,133 @@
+"""Stage 3d, diagnoses: each condition the question describes is matched in ICD-10-CM, then
+coded by the Official Guidelines through consultant.rules.icd10 (uncertain diagnoses not
+coded in the outpatient setting, combination codes and their presumed links, laterality,
+seventh characters, Excludes1)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import simple_icd_10_cm as icd
+from sqlalchemy.orm import Session
+
+from consultant.codes.search import search, tokens
+from consultant.matching.analyse import Analysis
+from consultant.rules.icd10 import CareSetting, Certainty, Finding, code_findings
+from consultant.rules.icd10_codes import Encounter, Side, description, is_billable, with_dot
+
+MIN_COVERAGE = 0.6  # share of a phrase's words the ICD-10-CM title must carry
+_CERTAINTY = {
+    "confirmed": Certainty.CONFIRMED,
+    "uncertain": Certainty.UNCERTAIN,
+    "ruled out": Certainty.RULED_OUT,
+}
+_SIDE = {"right": Side.RIGHT, "left": Side.LEFT, "bilateral": Side.BILATERAL}
+_ENCOUNTER = {"A": Encounter.INITIAL, "D": Encounter.SUBSEQUENT, "S": Encounter.SEQUELA}
+
+
+@dataclass
+class Diagnoses:
+    codes: list[str] = field(default_factory=list)  # with the dot, in reporting order
+    worked: list[str] = field(default_factory=list)
+    advice: list[str] = field(default_factory=list)
+    not_coded: list[str] = field(default_factory=list)  # conditions left uncoded, and why
+
+
+def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
+    findings: list[Finding] = []
+    result = Diagnoses()
+    # The asker's own codes are what they propose; the conditions they describe decide, and
+    # only a question that describes none is coded from its codes.
+    if not analysis.conditions:
+        findings += [Finding(code) for code in analysis.icd_codes]
+    for condition in analysis.conditions:
+        matched = _match(session, condition.phrase, condition.side)
+        if matched is None:
+            continue
+        findings.append(
+            Finding(
+                matched,
+                _CERTAINTY[condition.certainty],
+                _SIDE.get(condition.side),
+                _ENCOUNTER.get(condition.encounter),
+            )
+        )
+        if condition.certainty != "confirmed":
+            result.not_coded.append(
+                f"{condition.phrase} is documented as {condition.certainty}: in the outpatient "
+                "setting it is not coded; code the signs and symptoms instead (ICD-10-CM "
+                "Official Guidelines IV.H)."
+            )
+    if not findings:
+        return result
+    inpatient = analysis.em.setting in ("hospital_initial", "hospital_subsequent")
+    coding = code_findings(findings, CareSetting.INPATIENT if inpatient else CareSetting.OUTPATIENT)
+    result.codes = [c.code for c in coding.codes]
+    result.worked = list(coding.worked)
+    result.advice = list(coding.conflicts) + [
+        f"{code} needs more detail from the record (stage, site or type) before it can be coded."
+        for code in coding.incomplete
+    ]
+    return result
+
+
+# Words an ICD-10-CM title adds without changing what a plain phrase means: "fever" is
+# "Fever, unspecified", "type 2 diabetes" is "Type 2 diabetes mellitus".
+# "(essential) (primary)" are the Index's nonessential modifiers of hypertension.
+_FREE = set(
+    tokens("unspecified mellitus organism site type nos without complications essential primary")
+)
+# Coders say "distal radius"; the tabular list says "lower end of radius".
+_UNSPECIFIED = re.compile(
+    r", unspecified\b|without complications|unspecified organism|\bunspecified$|\bwithout\b", re.I
+)
+_BONE_ENDS = re.compile(r"\b(distal|proximal)\s+(radius|ulna|humerus|femur|tibia|fibula)\b")
+
+
+def _match(session: Session, phrase: str, side: str) -> str | None:
+    """The ICD-10-CM code whose title carries the phrase's words with the fewest others,
+    a complete (billable) code before its category."""
+    phrase = _BONE_ENDS.sub(
+        lambda m: f"{'lower' if m.group(1) == 'distal' else 'upper'} end {m.group(2)}", phrase
+    )
+    wanted = set(tokens(f"{phrase} {side}"))
+    if not wanted:
+        return None
+    best: tuple[float, int, int, int, int, str] | None = None
+    for hit in search(session, f"{phrase} {side}".strip(), limit=40, systems=("ICD-10-CM",)):
+        title = set(tokens(hit.title))
+        carried = len(wanted & title) / len(wanted)
+        if carried < MIN_COVERAGE:
+            continue
+        code, title_text = with_dot(hit.code), hit.title
+        if not is_billable(code):
+            # A category named plainly ("Heart failure") is its unspecified code (I50.9).
+            child = _unspecified_child(code)
+            if child is not None:
+                code, title_text = child, description(child)
+        extra = len(set(tokens(title_text)) - wanted - _FREE)
+        # By convention .9 is the unspecified code and .8 "other": a plain phrase is the former.
+        plain = int(bool(_UNSPECIFIED.search(title_text))) - int(
+            " other " in f" {title_text.lower()} "
+        )
+        key = (carried, -extra, int(is_billable(code)), plain, -len(code), code)
+        if best is None or key[:5] > best[:5]:
+            best = key
+    return best[5] if best else None
+
+
+def _unspecified_child(category: str) -> str | None:
+    """The unspecified (or uncomplicated) complete code under a category: the one that adds
+    the fewest words to the category's own title (I50 -> I50.9, not I50.1)."""
+    own = set(tokens(description(category)))
+    found: list[tuple[int, int, str]] = []
+    queue = list(icd.get_children(category))
+    while queue:
+        child = queue.pop(0)
+        if not is_billable(child):
+            queue += icd.get_children(child)
+        elif _UNSPECIFIED.search(description(child)):
+            extra = len(set(tokens(description(child))) - own - _FREE)
+            found.append((extra, len(child), child))  # then the least specific
+    return min(found)[2] if found else None

@@ -1,0 +1,87 @@
+"""Stage 3a, drugs and their administration: a drug is billed with the service that gave it,
+and an administration with the drug it gave (CMS: the J code carries the drug, the
+administration code the work; neither pays for the other).
+
+The administration is chosen by the route the question names and the drug's purpose
+(chemotherapy codes for antineoplastic drugs), else by the administration our notes pair
+with the drug (an injection into a joint is the joint injection, not 96372).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from consultant.drafting.candidates import Selection
+from consultant.matching.analyse import Analysis
+from consultant.matching.services import Candidate
+from consultant.models import CodeNote
+
+DRUG_FAMILIES = {"Drugs"}
+# The administration code for each route, by whether the drug is chemotherapy (CPT
+# 96360-96549 and 94640; CMS Claims Processing Manual ch. 12 s. 30.5).
+ROUTE_CODES = {
+    ("push", False): "96374",
+    ("push", True): "96409",
+    ("infusion", False): "96365",
+    ("infusion", True): "96413",
+    ("injection", False): "96372",
+    ("injection", True): "96401",
+    ("inhalation", False): "94640",
+}
+
+
+def is_drug(code: str, note: CodeNote | None) -> bool:
+    return code[:1] in "JQ" or (note is not None and note.family in DRUG_FAMILIES)
+
+
+def is_administration(code: str) -> bool:
+    """Drug and chemotherapy administration, inhalation treatment."""
+    return code.isdigit() and (96360 <= int(code) <= 96549 or code == "94640")
+
+
+def pair_drugs(
+    session: Session, analysis: Analysis, selection: Selection, candidates: list[Candidate]
+) -> None:
+    """Add the missing half of a drug/administration pair to the services, with the reason."""
+    services = [code for code, _ in selection.services]
+    notes = {code: session.get(CodeNote, code) for code in services}
+    drugs = [c for c in services if is_drug(c, notes[c])]
+    given = [c for c in services if is_administration(c) or _procedure_for_drug(c, drugs, notes)]
+    if drugs and not given:
+        note = notes[drugs[0]]
+        admin = administration_for(analysis, note.related if note else [])
+        if admin is not None:
+            how = analysis.route or "the usual route for this drug"
+            line = f"Administration of {drugs[0]} ({how}): {admin}, billed beside the drug."
+            selection.add_service(admin, 0.9, [line])
+    elif given and not drugs:
+        drug = next(
+            (
+                c
+                for c in candidates
+                if c.phrase and c.family in DRUG_FAMILIES and c.code not in services
+            ),
+            None,
+        )
+        if drug is not None:
+            selection.add_service(
+                drug.code, 0.9, ["The drug itself, billed beside its administration."]
+            )
+
+
+def administration_for(analysis: Analysis, related: list[str]) -> str | None:
+    """The administration for a drug given by the route the question names; else the one
+    our notes pair with the drug."""
+    by_route = ROUTE_CODES.get((analysis.route, analysis.chemo))
+    procedures = [c for c in related if c[:1].isdigit()]
+    if by_route is not None and (by_route in procedures or not procedures):
+        return by_route
+    if analysis.route in ("injection", "") and procedures:
+        # An injection into a joint, a bursa or the spine is that procedure, not 96372.
+        return next((c for c in procedures if not is_administration(c)), procedures[0])
+    return by_route or (procedures[0] if procedures else None)
+
+
+def _procedure_for_drug(code: str, drugs: list[str], notes: dict[str, CodeNote | None]) -> bool:
+    """A procedure our notes pair with one of the drugs (a joint injection with its drug)."""
+    return any(code in note.related for d in drugs if (note := notes[d]) is not None)

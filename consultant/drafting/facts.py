@@ -1,0 +1,133 @@
+"""The facts a draft is made of: the codes with their data, the modifiers, the edits, and
+what the reviewer alone sees (warnings, alternatives, confidence)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from consultant.codes import lookup
+from consultant.drafting.units import DoseUnits
+from consultant.matching.analyse import Analysis
+from consultant.models import CodeNote
+
+
+@dataclass
+class CodeFact:
+    code: str
+    system: str
+    description: str
+    plain: str
+    score: float
+    named: bool  # the asker wrote this code; otherwise we matched it from their words
+    billed: bool = True  # a service to report, not just an alternative
+    rvus: lookup.Rvus | None = None
+    mue: lookup.Mue | None = None
+    note: CodeNote | None = None
+    addon_primaries: list[str] = field(default_factory=list)
+    dose_units: DoseUnits | None = None
+    worked: list[str] = field(default_factory=list)  # arithmetic shown in the reply
+    units: int | None = None  # units a rule computed (prolonged minutes, timed therapy ...)
+
+    @property
+    def billing_units(self) -> int | None:
+        return self.dose_units.units if self.dose_units else self.units
+
+    @property
+    def key_notes(self) -> list[str]:
+        """Our distinctions for this code, those that name it first."""
+        notes = self.note.distinctions if self.note else []
+        return sorted(notes, key=lambda n: self.code not in n)[:2]
+
+
+@dataclass
+class ModifierFact:
+    modifier: str
+    description: str
+    guidance: str
+    recommended: bool  # suggested by the edits, not only asked about
+
+
+@dataclass
+class Answer:
+    """The drafted answer: what the reply says and what only the reviewer sees."""
+
+    analysis: Analysis
+    codes: list[CodeFact]
+    edits: list[lookup.Edit]
+    modifiers: list[ModifierFact]
+    warnings: list[str]
+    confidence: float
+    needs_expert: bool
+    sources: list[str]
+    ptp_release: str | None = None  # the edit release the codes were checked against
+    # What the reply tells the asker to watch for; ``warnings`` stay with the reviewer.
+    advice: list[str] = field(default_factory=list)
+    corrections: list[str] = field(default_factory=list)  # the asker's codes that do not fit
+
+    @property
+    def billed(self) -> list[CodeFact]:
+        return [c for c in self.codes if c.billed]
+
+    @property
+    def alternatives(self) -> list[CodeFact]:
+        return [c for c in self.codes if not c.billed]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "question_type": self.analysis.question_type,
+            "codes": [
+                {
+                    "code": c.code,
+                    "system": c.system,
+                    "description": c.description,
+                    "score": round(c.score, 3),
+                    "billed": c.billed,
+                    "named": c.named,
+                    "rvus": _rvus_json(c.rvus),
+                    "worked": c.worked,
+                }
+                for c in self.codes
+            ],
+            "edits": [
+                {
+                    "column1": e.column1,
+                    "column2": e.column2,
+                    "modifier_indicator": e.modifier_indicator,
+                    "rationale": e.rationale,
+                    "release": e.release,
+                }
+                for e in self.edits
+            ],
+            "mue": [
+                {"code": c.mue.code, "units": c.mue.units, "mai": c.mue.mai}
+                for c in self.codes
+                if c.mue is not None
+            ],
+            "modifiers": [
+                {"modifier": m.modifier, "description": m.description} for m in self.modifiers
+            ],
+            "units": {c.code: u for c in self.codes if (u := c.billing_units) is not None},
+            "warnings": self.warnings,
+            "advice": self.advice,
+            "corrections": self.corrections,
+            "confidence": round(self.confidence, 2),
+            "needs_expert": self.needs_expert,
+            "sources": self.sources,
+            "analysis": self.analysis.as_json(),
+        }
+
+
+def _rvus_json(r: lookup.Rvus | None) -> dict[str, Any] | None:
+    if r is None:
+        return None
+    return {
+        "work": str(r.work),
+        "nf_total": str(r.nf_total),
+        "f_total": str(r.f_total),
+        "nf_payment": str(r.nf_payment),
+        "f_payment": str(r.f_payment),
+        "conv_factor": str(r.conv_factor),
+        "global_days": r.global_days,
+        "release": r.release,
+    }

@@ -1,0 +1,173 @@
+"""Stage 3b, modifiers: from the PTP modifier indicators, the fee schedule's indicators, NCCI
+policy and the situation the question describes. One place for every modifier rule.
+
+The rules a certified coder applies (NCCI Policy Manual ch. I E-F and XI; CMS MLN "Proper
+use of modifiers 59, XE, XP, XS, XU"; Medicare Claims Processing Manual ch. 12 s. 30.6 and
+40 for 24, 25, 57):
+- indicator 0: no modifier is ever allowed;
+- indicator 1 with an E/M: 25 on the E/M for a significant, separately identifiable visit,
+  or 57 when the visit was the decision for surgery with a 90-day global; never both;
+- indicator 1 between procedures: a modifier only when the services are distinct, and then
+  the X modifier that says why (XS site, XE encounter, XP practitioner, XU unusual
+  non-overlapping service) before 59; with no such reason, no bypass is suggested;
+- services NCCI treats as integral to another (a venipuncture or IV start for an infusion,
+  a port flush with other services through the port) are never bypassed;
+- bilateral indicator 1: 50; indicator 3: RT and LT; 2: none (the code is bilateral);
+- a side named on a paired organ: RT or LT.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from consultant.codes import lookup
+from consultant.codes.sections import is_em
+from consultant.drafting.facts import CodeFact, ModifierFact
+from consultant.matching.analyse import Analysis
+
+# Column 2 codes that NCCI policy treats as part of the column 1 service whenever both are
+# done at one encounter, so a distinct-service modifier is never appropriate between them.
+# (NCCI Policy Manual ch. XI: vascular access for infusions and injections is included;
+# a flush of an implanted device is included in any other service given through it.)
+INTEGRAL_COLUMN2 = {
+    "36000": "the IV start is part of the infusion or injection",
+    "36410": "the venipuncture is part of the infusion or injection",
+    "36591": "drawing blood from the access device is part of the other service through it",
+    "96523": "flushing the device is part of the other service given through it",
+    "96360": "hydration incidental to a drug infusion is part of it",
+    "96361": "hydration incidental to a drug infusion is part of it",
+    "94760": "pulse oximetry is part of the visit or procedure",
+    "99211": "a nurse visit on the day of an injection or procedure is part of it",
+}
+# When the first is recommended, the second is not (the more specific situation wins).
+EXCLUSIVE = [("57", "25"), ("JZ", "JW"), ("GZ", "GA"), ("77", "76"), ("50", "RT"), ("50", "LT")]
+BILATERAL_ADVICE = {
+    "1": "50",
+    "3": "RT/LT",
+}
+
+
+def modifier_facts(
+    session: Session, analysis: Analysis, edits: list[lookup.Edit], facts: list[CodeFact]
+) -> tuple[list[ModifierFact], list[str]]:
+    """Modifiers asked about and those that apply, with the advice that explains them."""
+    wanted: list[tuple[str, bool]] = [(m, False) for m in analysis.modifiers]
+    wanted += [(m, False) for m in analysis.named_modifiers]
+    advice: list[str] = []
+    billed = [f for f in facts if f.billed and f.system in ("CPT", "HCPCS")]
+    for mod, note in _from_edits(analysis, edits, billed):
+        if mod:
+            wanted.append((mod, True))
+        if note:
+            advice.append(note)
+    if not any(is_em(e.column1) or is_em(e.column2) for e in edits):
+        visit_mod, note = _visit_with_procedure(analysis, billed)
+        if visit_mod:
+            wanted.append((visit_mod, True))
+        if note:
+            advice.append(note)
+    wanted += [(m, True) for m in _anatomic(analysis, billed)]
+    wanted += [(m, True) for m in analysis.modifier_cues]
+    return _resolve(session, wanted), advice
+
+
+def _from_edits(
+    analysis: Analysis, edits: list[lookup.Edit], billed: list[CodeFact]
+) -> list[tuple[str, str]]:
+    """(modifier to recommend or "", advice) for each edit between the services."""
+    out: list[tuple[str, str]] = []
+    global_of = {f.code: (f.rvus.global_days if f.rvus else "") for f in billed}
+    for e in edits:
+        if e.modifier_indicator != "1":
+            continue
+        em = next((c for c in (e.column1, e.column2) if is_em(c)), None)
+        if em is not None:
+            other = e.column2 if em == e.column1 else e.column1
+            out.append(_em_modifier(analysis, global_of.get(other, "")))
+            continue
+        if e.column2 in INTEGRAL_COLUMN2:
+            out.append(
+                (
+                    "",
+                    f"{e.column2} with {e.column1} at one encounter: "
+                    f"{INTEGRAL_COLUMN2[e.column2]}, so no modifier bypasses this edit there.",
+                )
+            )
+            continue
+        if analysis.distinct:
+            out.append((analysis.distinct, ""))
+            out.append(("59", ""))
+            continue
+        out.append(
+            (
+                "",
+                f"{e.column2} is paid with {e.column1} only when it is distinct: a separate "
+                f"site (XS), encounter (XE) or practitioner (XP), or a non-overlapping service "
+                f"(XU); then append that modifier (59 only when none fits) to {e.column2}. "
+                f"Done at the same site and session, {e.column2} is included in {e.column1}.",
+            )
+        )
+    return out
+
+
+_MAJOR_VISIT = (
+    "An E/M the day before or the day of a major (90-day global) surgery is part of the "
+    "surgical package unless it is the visit at which the decision to operate was made; "
+    "then it takes modifier 57 (not 25)."
+)
+
+
+def _em_modifier(analysis: Analysis, procedure_global: str) -> tuple[str, str]:
+    """25 beside a minor procedure; beside a major (90-day) one, 57 for the decision for
+    surgery, else nothing: the visit is in the global package."""
+    if procedure_global == "090":
+        return ("57", "") if "57" in analysis.modifier_cues else ("", _MAJOR_VISIT)
+    return "25", ""
+
+
+def _visit_with_procedure(analysis: Analysis, billed: list[CodeFact]) -> tuple[str, str]:
+    """The same rule when no PTP edit pairs the visit with the procedure (or none is loaded)."""
+    if not any(is_em(f.code) for f in billed):
+        return "", ""
+    procedures = [f for f in billed if not is_em(f.code) and f.system == "CPT"]
+    if any(f.rvus is not None and f.rvus.global_days == "090" for f in procedures):
+        return _em_modifier(analysis, "090")
+    if any(f.rvus is None or f.rvus.global_days in ("000", "010", "XXX") for f in procedures):
+        return "25", ""
+    return "", ""
+
+
+def _anatomic(analysis: Analysis, billed: list[CodeFact]) -> list[str]:
+    """50 or RT/LT by the fee schedule's bilateral indicator and the side the question names."""
+    out: list[str] = []
+    for fact in billed:
+        indicator = fact.rvus.bilateral if fact.rvus else ""
+        if analysis.bilateral and indicator in BILATERAL_ADVICE:
+            out += BILATERAL_ADVICE[indicator].split("/")
+        elif analysis.side and indicator in ("1", "3"):
+            out.append(analysis.side)
+    return out
+
+
+def _resolve(session: Session, wanted: list[tuple[str, bool]]) -> list[ModifierFact]:
+    recommended = {m for m, rec in wanted if rec}
+    for first, second in EXCLUSIVE:
+        if first in recommended:
+            recommended.discard(second)
+    out: list[ModifierFact] = []
+    seen: set[str] = set()
+    for code, _ in wanted:
+        if code in seen:
+            continue
+        seen.add(code)
+        row = lookup.modifier(session, code)
+        if row is not None:
+            out.append(
+                ModifierFact(
+                    code,
+                    row.description,
+                    row.instructions or row.information,
+                    code in recommended,
+                )
+            )
+    return out

@@ -1,0 +1,184 @@
+"""Stage 2, verify the asker's codes: a proposed code that does not fit what the question
+describes is corrected, first, with the distinction that decides it.
+
+A correction needs evidence from the question, never only a better search score:
+- new vs established patient (the three-year rule) against a visit code of the other kind;
+- minutes, age, size or count outside the range that defines the proposed code;
+- a code deleted before the date of service, with the replacement our notes name;
+- the words match a neighbour in the same family through one of our lay terms (an
+  intrathecal pump refill described, 96522 proposed) while nothing matches the asker's code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from consultant.drafting.candidates import Selection
+from consultant.matching.analyse import Analysis
+from consultant.matching.services import Candidate
+from consultant.models import CodeNote, CodeRecord
+
+NEW_TO_ESTABLISHED = {
+    "99202": "99212",
+    "99203": "99213",
+    "99204": "99214",
+    "99205": "99215",
+    "99381": "99391",
+    "99382": "99392",
+    "99383": "99393",
+    "99384": "99394",
+    "99385": "99395",
+    "99386": "99396",
+    "99387": "99397",
+    "99341": "99347",
+    "99342": "99348",
+    "99344": "99349",
+    "99345": "99350",
+}
+ESTABLISHED_TO_NEW = {v: k for k, v in NEW_TO_ESTABLISHED.items()}
+_BOUNDS = (
+    ("minutes", "minutes", "minutes"),
+    ("ages", "age", "years of age"),
+    ("cm", "size_cm", "cm"),
+    ("count", "count", ""),
+)
+_REPLACEMENT = re.compile(r"\breport ([A-Z]?\d{4}[0-9A-Z])\b")
+
+
+@dataclass(frozen=True)
+class Correction:
+    code: str  # the asker's code
+    replacement: str | None
+    reason: str
+
+    @property
+    def sentence(self) -> str:
+        if self.replacement:
+            return f"Report {self.replacement}, not {self.code}: {self.reason}."
+        return f"{self.code} does not fit what you describe: {self.reason}."
+
+
+def verify_named(
+    session: Session, analysis: Analysis, selection: Selection, candidates: list[Candidate]
+) -> list[Correction]:
+    """Corrections for the asker's CPT/HCPCS codes, applied to ``selection`` (the wrong code
+    becomes an alternative, the replacement a service in its place)."""
+    corrections: list[Correction] = []
+    for code in [c for c in selection.named if c in analysis.codes]:
+        correction = (
+            _patient_status(analysis, code)
+            or _out_of_bounds(session, analysis, code, candidates)
+            or _deleted(session, analysis, code)
+            or _neighbour(session, analysis, code, candidates)
+        )
+        if correction is not None:
+            corrections.append(correction)
+            _apply(selection, correction)
+    return corrections
+
+
+def _apply(selection: Selection, correction: Correction) -> None:
+    services = []
+    for code, score in selection.services:
+        if code == correction.code:
+            if correction.replacement:
+                services.append((correction.replacement, 1.0))
+            selection.alternatives.insert(0, (code, score))
+        else:
+            services.append((code, score))
+    selection.services = [s for s in dict(reversed(services)).items()][::-1]
+    selection.named = [c for c in selection.named if c != correction.code]
+    if correction.replacement:
+        selection.named.append(correction.replacement)
+
+
+def _patient_status(analysis: Analysis, code: str) -> Correction | None:
+    if analysis.patient_status == "established" and code in NEW_TO_ESTABLISHED:
+        return Correction(
+            code,
+            NEW_TO_ESTABLISHED[code],
+            "the patient is established (seen by your physician or a same-specialty colleague "
+            "in your group within the past three years), and a new problem does not make a new "
+            "patient",
+        )
+    if analysis.patient_status == "new" and code in ESTABLISHED_TO_NEW:
+        return Correction(
+            code,
+            ESTABLISHED_TO_NEW[code],
+            "the patient is new (no professional service from your physician or a "
+            "same-specialty colleague in your group within the past three years)",
+        )
+    return None
+
+
+def _out_of_bounds(
+    session: Session, analysis: Analysis, code: str, candidates: list[Candidate]
+) -> Correction | None:
+    note = session.get(CodeNote, code)
+    extra = (note.extra or {}) if note else {}
+    for key, attribute, unit in _BOUNDS:
+        bounds, value = extra.get(key), getattr(analysis, attribute)
+        if not bounds or value is None or bounds[0] <= value <= bounds[1]:
+            continue
+        fitting = next(
+            (
+                c.code
+                for c in candidates
+                if note is not None
+                and c.family == note.family
+                and c.code != code
+                and (b := c.extra.get(key))
+                and b[0] <= value <= b[1]
+            ),
+            None,
+        )
+        said = f"{value:g} {unit}".strip()
+        return Correction(
+            code,
+            fitting,
+            f"{code} is for {bounds[0]:g}-{bounds[1]:g} {unit}, and the question "
+            f"says {said}".replace("  ", " "),
+        )
+    return None
+
+
+def _deleted(session: Session, analysis: Analysis, code: str) -> Correction | None:
+    ended = session.scalar(
+        select(CodeRecord.termination_date).where(
+            CodeRecord.code == code,
+            CodeRecord.system.in_(("CPT", "HCPCS")),
+            CodeRecord.termination_date.is_not(None),
+        )
+    )
+    if ended is None or ended >= (analysis.date_of_service or date.today()):
+        return None
+    note = session.get(CodeNote, code)
+    replacement = next(
+        (m.group(1) for d in (note.distinctions if note else []) if (m := _REPLACEMENT.search(d))),
+        None,
+    )
+    return Correction(code, replacement, f"{code} was deleted effective {ended.isoformat()}")
+
+
+def _neighbour(
+    session: Session, analysis: Analysis, code: str, candidates: list[Candidate]
+) -> Correction | None:
+    """The question's words name a neighbour of the asker's code through one of our lay terms,
+    and nothing in them names the asker's code."""
+    note = session.get(CodeNote, code)
+    if note is None or not note.family or not candidates:
+        return None
+    best = candidates[0]
+    if best.code == code or best.family != note.family or not best.phrase:
+        return None
+    own = next((c for c in candidates if c.code == code), None)
+    if own is not None and own.phrase and own.score >= best.score * 0.8:
+        return None
+    if analysis.question_type != "compare" and not best.cued and own is not None:
+        return None
+    return Correction(code, best.code, f"what you describe is {best.title.rstrip('.')}")

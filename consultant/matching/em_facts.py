@@ -1,0 +1,145 @@
+"""What a question says about an E/M visit: its setting, the total time on the date, and the
+elements of medical decision making, each read from phrases kept as data (the AMA 2021/2023
+MDM table's own examples, in the words coders write)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from consultant.rules.em import data_level
+
+# Setting words, most specific first.
+SETTINGS: list[tuple[str, str]] = [
+    (
+        "nursing_subsequent",
+        r"\b(?:snf|nursing (?:home|facility)|skilled nursing)\b.{0,40}\b(?:follow[- ]?up|subsequent|rounds?|rounding)\b",
+    ),
+    ("nursing_initial", r"\b(?:snf|nursing (?:home|facility)|skilled nursing)\b"),
+    (
+        "hospital_subsequent",
+        r"\b(?:subsequent (?:hospital|inpatient|day|visit|care)|hospital (?:day \d|follow[- ]?up)|rounding|daily (?:visit|rounds)|progress note)\b",
+    ),
+    (
+        "hospital_initial",
+        r"\b(?:admit(?:ted|ting)?|admission|h ?& ?p|initial (?:hospital|inpatient|observation)|observation (?:stay|care|status)|inpatient (?:consult|stay))\b",
+    ),
+    ("emergency", r"\b(?:emergency (?:department|room)|\ber\b|\bed\b visit|\bed\b)\b"),
+    ("office", r"\b(?:office|clinic|outpatient|practice)\b"),
+]
+_MINUTES = [
+    r"(?:total(?: time)?|spent|spending|time (?:spent|was|of)|documented)\D{0,25}?(\d{1,3})\s*(?:min|minutes|mins)\b",
+    r"(\d{1,3})\s*(?:min|minutes|mins)\b[^.?!]{0,30}?\b(?:total|face[- ]to[- ]face|counsel|with (?:the )?(?:patient|pt)|on the (?:date|day)|that day)",
+]
+# Level 1-4 of each MDM element, by phrase; the highest level found wins.
+PROBLEMS: list[tuple[int, str]] = [
+    (4, r"severe exacerbation|threat to (?:life|bodily function)|life[- ]threatening"),
+    (
+        3,
+        r"exacerbation|worsening|progress(?:ion|ing)|side effects? of treatment|uncontrolled|"
+        r"(?:two|2|three|3|multiple) (?:or more )?(?:stable )?chronic|undiagnosed new problem|"
+        r"uncertain prognosis|acute illness with systemic|acute complicated injury|poorly controlled",
+    ),
+    (
+        2,
+        r"(?:one|1|a) stable chronic|stable chronic|chronic (?:illness|condition)[^.]{0,20}stable|"
+        r"acute uncomplicated|acute,? uncomplicated|uncomplicated (?:illness|injury)|"
+        r"(?:two|2) (?:or more )?self[- ]limited|stable (?:hypertension|diabetes|copd|asthma)",
+    ),
+    (1, r"self[- ]limited|minor problem|minor illness"),
+]
+RISK: list[tuple[int, str]] = [
+    (
+        4,
+        r"decision (?:regarding|for|about) (?:hospitali[sz]ation|admission)|decided to admit|"
+        r"admit(?:ted)? (?:to|for)|emergency (?:major )?surgery|intensive monitoring for toxicity|"
+        r"\bdnr\b|de-?escalat",
+    ),
+    (
+        3,
+        r"prescription (?:drug )?management|rx management|prescribed|new prescription|"
+        r"started (?:on|him on|her on)|adjusted (?:the )?(?:dose|medication|meds)|"
+        r"increased (?:the )?(?:dose|dosage)|decision (?:regarding|for) (?:elective )?(?:major|minor) surgery|"
+        r"social determinants|refill(?:ed)? (?:of )?(?:his|her|their)? ?(?:meds|medications|prescriptions)",
+    ),
+    (2, r"over[- ]the[- ]counter|\botc\b|minor surgery without"),
+    (1, r"rest,? fluids|gargles|superficial dressings"),
+]
+_DATA_ITEM = r"(?:review(?:ed)?|order(?:ed)?)\s+(?:the\s+|a\s+|an\s+)?((?:labs?|cbc|cmp|bmp|a1c|x-?rays?|ct|mri|ekg|ecg|ultrasound|results?|records?|notes?|tests?|imaging|culture|urinalysis|ua)\b(?:(?:\s*,\s*|\s+and\s+|\s+)(?:labs?|cbc|cmp|bmp|a1c|x-?rays?|ct|mri|ekg|ecg|ultrasound|lipids?|panel|tsh))*)"
+
+
+@dataclass(frozen=True)
+class EmFacts:
+    setting: str = ""  # office, hospital_initial, hospital_subsequent, emergency, nursing_*
+    total_minutes: int | None = None
+    problems: int | None = None  # 1-4
+    data: int | None = None
+    risk: int | None = None
+    data_terms: frozenset[str] = frozenset()  # what was reviewed or ordered: not services
+
+    @property
+    def elements(self) -> int:
+        return sum(x is not None for x in (self.problems, self.data, self.risk))
+
+
+def em_facts(lowered: str) -> EmFacts:
+    setting = next((name for name, pattern in SETTINGS if re.search(pattern, lowered)), "")
+    minutes = next((int(m.group(1)) for p in _MINUTES if (m := re.search(p, lowered))), None)
+    return EmFacts(
+        setting=setting,
+        total_minutes=minutes,
+        problems=_highest(PROBLEMS, lowered),
+        data=_data_level(lowered),
+        risk=_highest(RISK, lowered),
+        data_terms=frozenset(
+            w
+            for m in re.finditer(_DATA_ITEM, lowered)
+            for w in re.findall(r"[a-z0-9]+", m.group(1))
+            if w != "and"
+        ),
+    )
+
+
+def _highest(table: list[tuple[int, str]], lowered: str) -> int | None:
+    return next((level for level, pattern in table if re.search(pattern, lowered)), None)
+
+
+def _data_level(lowered: str) -> int | None:
+    """Counted the AMA way: documents reviewed or tests ordered, an independent historian,
+    an independent interpretation, a discussion with an external physician."""
+    # Each unique test or document counts once ("ordered a CMP and A1c" is two).
+    items = len(
+        {w for m in re.finditer(_DATA_ITEM, lowered) for w in re.findall(r"[a-z0-9]+", m.group(1))}
+        - {"and"}
+    )
+    historian = (
+        re.search(
+            r"independent historian|history (?:from|given by) (?:the )?(?:mother|father|parent|caregiver|spouse|daughter|son)",
+            lowered,
+        )
+        is not None
+    )
+    interpretation = (
+        re.search(
+            r"independent(?:ly)? interpret|personally (?:reviewed|read) the (?:x-?ray|film|images|ekg|ecg)",
+            lowered,
+        )
+        is not None
+    )
+    discussion = (
+        re.search(
+            r"discuss(?:ed|ion)[^.]{0,40}(?:with|w/) (?:the )?(?:cardiologist|surgeon|specialist|external|consultant|radiologist|oncologist|dr\b)",
+            lowered,
+        )
+        is not None
+    )
+    if not (items or historian or interpretation or discussion):
+        return None
+    return int(
+        data_level(
+            test_results=items,
+            independent_historian=historian,
+            independent_interpretation=interpretation,
+            external_discussion=discussion,
+        )
+    )

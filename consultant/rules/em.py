@@ -1,0 +1,280 @@
+"""Evaluation and management: new or established patient, the level by medical decision
+making (MDM) or by total time on the date, and prolonged services with their thresholds.
+
+Sources: the AMA CPT E/M guidelines as revised for office visits in 2021 and for the other
+settings in 2023 (levels of MDM, "two of three elements", time "met or exceeded" since 2024),
+the Medicare Claims Processing Manual ch. 12 s. 30.6.7 (new patient: three years, same
+specialty and group), and the CMS physician fee schedule final rules for 2021-2024 with the
+2023 correction notice (G2212, G0316-G0318 thresholds). The modifier choices on a day with a
+procedure live in consultant.rules.global_period."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum, IntEnum
+
+
+class Level(IntEnum):
+    """Level of medical decision making; each MDM element uses the same four steps."""
+
+    STRAIGHTFORWARD = 1
+    LOW = 2
+    MODERATE = 3
+    HIGH = 4
+
+
+class Problems(IntEnum):
+    """Number and complexity of problems addressed."""
+
+    MINIMAL = 1  # one self-limited or minor problem
+    LOW = 2  # two or more minor; one stable chronic illness; one acute uncomplicated
+    MODERATE = 3  # chronic with exacerbation; two or more stable chronic; undiagnosed new...
+    HIGH = 4  # severe exacerbation; threat to life or bodily function
+
+
+class Data(IntEnum):
+    """Amount and/or complexity of data to be reviewed and analysed."""
+
+    MINIMAL = 1
+    LIMITED = 2
+    MODERATE = 3
+    EXTENSIVE = 4
+
+
+class Risk(IntEnum):
+    """Risk of complications and/or morbidity or mortality of patient management."""
+
+    MINIMAL = 1
+    LOW = 2
+    MODERATE = 3  # e.g. prescription drug management
+    HIGH = 4  # e.g. decision regarding hospitalization, drug therapy needing intensive monitoring
+
+
+class Visit(Enum):
+    """The visit family; each has its own code ladder."""
+
+    OFFICE_NEW = "office or other outpatient, new patient"
+    OFFICE_ESTABLISHED = "office or other outpatient, established patient"
+    HOSPITAL_INITIAL = "initial hospital inpatient or observation care"
+    HOSPITAL_SUBSEQUENT = "subsequent hospital inpatient or observation care"
+    EMERGENCY = "emergency department"
+    NURSING_INITIAL = "initial nursing facility care"
+    NURSING_SUBSEQUENT = "subsequent nursing facility care"
+
+
+class Payer(Enum):
+    CPT = "CPT"  # commercial payers following CPT
+    MEDICARE = "Medicare"
+
+
+S, L, M, H = Level.STRAIGHTFORWARD, Level.LOW, Level.MODERATE, Level.HIGH
+
+# Code by MDM level. 2023 merged straightforward and low for initial and subsequent hospital
+# care (99221/99231) and initial nursing facility care (99304); 99281 needs no physician.
+CODE_BY_MDM: dict[Visit, dict[Level, str]] = {
+    Visit.OFFICE_NEW: {S: "99202", L: "99203", M: "99204", H: "99205"},
+    Visit.OFFICE_ESTABLISHED: {S: "99212", L: "99213", M: "99214", H: "99215"},
+    Visit.HOSPITAL_INITIAL: {S: "99221", L: "99221", M: "99222", H: "99223"},
+    Visit.HOSPITAL_SUBSEQUENT: {S: "99231", L: "99231", M: "99232", H: "99233"},
+    Visit.EMERGENCY: {S: "99282", L: "99283", M: "99284", H: "99285"},
+    Visit.NURSING_INITIAL: {S: "99304", L: "99304", M: "99305", H: "99306"},
+    Visit.NURSING_SUBSEQUENT: {S: "99307", L: "99308", M: "99309", H: "99310"},
+}
+
+# Total practitioner time on the date that must be met or exceeded (CPT 2024 office times;
+# CPT 2023 hospital and nursing facility times). Emergency visits have no time.
+MINUTES_BY_CODE: dict[Visit, tuple[tuple[str, int], ...]] = {
+    Visit.OFFICE_NEW: (("99202", 15), ("99203", 30), ("99204", 45), ("99205", 60)),
+    Visit.OFFICE_ESTABLISHED: (("99212", 10), ("99213", 20), ("99214", 30), ("99215", 40)),
+    Visit.HOSPITAL_INITIAL: (("99221", 40), ("99222", 55), ("99223", 75)),
+    Visit.HOSPITAL_SUBSEQUENT: (("99231", 25), ("99232", 35), ("99233", 50)),
+    # 99306: 45 minutes since CPT 2024 (50 in 2023).
+    Visit.NURSING_INITIAL: (("99304", 25), ("99305", 35), ("99306", 45)),
+    Visit.NURSING_SUBSEQUENT: (("99307", 10), ("99308", 15), ("99309", 30), ("99310", 45)),
+}
+
+# Prolonged service: (add-on code, total minutes at which its first unit is reached); each
+# further full 15 minutes adds a unit. CPT counts 15 minutes beyond the top code's minimum
+# time; Medicare counts from the end of the old time range (G2212: 74 + 15 = 89, 54 + 15 = 69)
+# or from its own typical time (G0316-G0317, CY2023 PFS final rule as corrected in 2023).
+PROLONGED: dict[Payer, dict[Visit, tuple[str, int]]] = {
+    Payer.CPT: {
+        Visit.OFFICE_NEW: ("99417", 75),
+        Visit.OFFICE_ESTABLISHED: ("99417", 55),
+        Visit.HOSPITAL_INITIAL: ("99418", 90),
+        Visit.HOSPITAL_SUBSEQUENT: ("99418", 65),
+        Visit.NURSING_INITIAL: ("99418", 60),
+        Visit.NURSING_SUBSEQUENT: ("99418", 60),
+    },
+    Payer.MEDICARE: {
+        Visit.OFFICE_NEW: ("G2212", 89),
+        Visit.OFFICE_ESTABLISHED: ("G2212", 69),
+        Visit.HOSPITAL_INITIAL: ("G0316", 90),
+        Visit.HOSPITAL_SUBSEQUENT: ("G0316", 65),
+        Visit.NURSING_INITIAL: ("G0317", 95),
+        Visit.NURSING_SUBSEQUENT: ("G0317", 85),
+    },
+}
+
+
+@dataclass(frozen=True)
+class MedicalDecisionMaking:
+    problems: Problems
+    data: Data
+    risk: Risk
+
+
+@dataclass(frozen=True)
+class Prolonged:
+    code: str
+    units: int
+
+
+@dataclass(frozen=True)
+class EmLevel:
+    """The visit code (None when none can be chosen) and any prolonged-service add-on."""
+
+    code: str | None
+    level: Level | None
+    prolonged: Prolonged | None
+    worked: tuple[str, ...]
+
+
+def data_level(
+    *,
+    external_notes: int = 0,
+    test_results: int = 0,
+    tests_ordered: int = 0,
+    independent_historian: bool = False,
+    independent_interpretation: bool = False,
+    external_discussion: bool = False,
+) -> Data:
+    """The data element from its parts (each unique source or test counted once).
+
+    Limited: two of notes/results/orders, or an independent historian. Moderate: one of three
+    categories (three of notes/results/orders/historian; an independent interpretation; a
+    discussion with an external physician). Extensive: two of those three categories."""
+    documents = external_notes + test_results + tests_ordered
+    category1 = documents + int(independent_historian) >= 3
+    categories = int(category1) + int(independent_interpretation) + int(external_discussion)
+    if categories >= 2:
+        return Data.EXTENSIVE
+    if categories == 1:
+        return Data.MODERATE
+    if documents >= 2 or independent_historian:
+        return Data.LIMITED
+    return Data.MINIMAL
+
+
+def mdm_level(mdm: MedicalDecisionMaking) -> tuple[Level, tuple[str, ...]]:
+    """The MDM level: two of the three elements must meet or exceed it, so it is the middle
+    of the three element levels."""
+    levels = sorted((int(mdm.problems), int(mdm.data), int(mdm.risk)))
+    level = Level(levels[1])
+    worked = (
+        f"problems {mdm.problems.name.lower()}, data {mdm.data.name.lower()}, "
+        f"risk {mdm.risk.name.lower()}",
+        f"two of three elements meet or exceed {level.name.lower()} -> MDM {level.name.lower()}",
+    )
+    return level, worked
+
+
+def level_by_mdm(visit: Visit, mdm: MedicalDecisionMaking) -> EmLevel:
+    """The visit code chosen by medical decision making."""
+    level, worked = mdm_level(mdm)
+    code = CODE_BY_MDM[visit][level]
+    line = f"{visit.value}, MDM {level.name.lower()} -> {code}"
+    return EmLevel(code, level, None, (*worked, line))
+
+
+def level_by_time(visit: Visit, minutes: int, payer: Payer = Payer.CPT) -> EmLevel:
+    """The visit code chosen by total practitioner time on the date, with prolonged-service
+    units when the time passes the top code's threshold for the payer."""
+    ladder = MINUTES_BY_CODE.get(visit)
+    if ladder is None:
+        return EmLevel(None, None, None, (f"{visit.value} visits are not chosen by time; use MDM",))
+    reached = [(code, need) for code, need in ladder if minutes >= need]
+    if not reached:
+        lowest, need = ladder[0]
+        line = f"{minutes} min is below the {need} min of {lowest}: choose the level by MDM"
+        return EmLevel(None, None, None, (line,))
+    code, need = reached[-1]
+    level = next(lv for lv in (H, M, L, S) if CODE_BY_MDM[visit][lv] == code)
+    worked = [f"total time {minutes} min on the date meets {code} ({need} min or more)"]
+    prolonged = None
+    if code == ladder[-1][0]:
+        prolonged, lines = prolonged_units(visit, minutes, payer)
+        worked += lines
+    return EmLevel(code, level, prolonged, tuple(worked))
+
+
+def prolonged_units(
+    visit: Visit, minutes: int, payer: Payer
+) -> tuple[Prolonged | None, tuple[str, ...]]:
+    """Prolonged-service units for a top-level visit chosen by time: the first unit at the
+    payer's threshold, one more for each further full 15 minutes (no partial units)."""
+    addon, first = PROLONGED[payer][visit]
+    top = MINUTES_BY_CODE[visit][-1][0]
+    if minutes < first:
+        line = f"{addon} ({payer.value}) needs {first} min with {top}; {minutes} min: none"
+        return None, (line,)
+    units = 1 + (minutes - first) // 15
+    line = (
+        f"{addon} ({payer.value}): first unit at {first} min, one per further full 15 min; "
+        f"{minutes} min -> {units} unit{'s' if units > 1 else ''}"
+    )
+    return Prolonged(addon, units), (line,)
+
+
+@dataclass(frozen=True)
+class PriorService:
+    """A professional (face-to-face) service the patient had before this visit."""
+
+    on: date
+    same_specialty: bool  # the exact same specialty and subspecialty
+    same_group: bool
+    face_to_face: bool = True
+
+
+@dataclass(frozen=True)
+class PatientStatus:
+    new: bool
+    worked: tuple[str, ...]
+
+
+def three_years_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 3)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 3, day=28)
+
+
+def patient_status(
+    visit_on: date, prior: Sequence[PriorService], *, new_problem: bool = False
+) -> PatientStatus:
+    """New or established: established when the patient had a face-to-face professional
+    service from this physician or one of the exact same specialty and subspecialty in the
+    same group within the past three years. A new problem does not make a new patient."""
+    cutoff = three_years_before(visit_on)
+    worked: list[str] = []
+    if new_problem:
+        worked.append("a new problem does not make a new patient; only prior services count")
+    for service in sorted(prior, key=lambda s: s.on, reverse=True):
+        if not (service.same_specialty and service.same_group and service.face_to_face):
+            why = "not face to face" if not service.face_to_face else "another specialty or group"
+            worked.append(f"service on {service.on.isoformat()}: {why}, does not count")
+            continue
+        if service.on > visit_on:
+            worked.append(f"service on {service.on.isoformat()} is after this visit")
+            continue
+        if cutoff <= service.on:
+            worked.append(
+                f"service on {service.on.isoformat()} by the same specialty in the same group "
+                f"is within three years (since {cutoff.isoformat()}) -> established patient"
+            )
+            return PatientStatus(False, tuple(worked))
+        worked.append(f"service on {service.on.isoformat()} is more than three years ago")
+    worked.append("no qualifying service in the past three years -> new patient")
+    return PatientStatus(True, tuple(worked))

@@ -1,0 +1,265 @@
+"""ICD-10-CM coding of findings: uncertain diagnoses by setting, the presumed links of
+diabetes and hypertension into combination codes, completion (laterality, seventh
+character) and Excludes1 conflicts. Codes come out with the dot and the guideline used.
+
+Sources: ICD-10-CM Official Guidelines for Coding and Reporting: Section IV.H (outpatient:
+"probable", "suspected", "questionable", "rule out", "compatible with", "consistent with",
+"working diagnosis" and like terms are not coded; code signs, symptoms, abnormal results),
+IV.D and I.B.4 (signs and symptoms), II.H (inpatient: an uncertain diagnosis at discharge is
+coded as if established), I.A.15 ("with": conditions linked in the Index are presumed related
+unless the provider says they are not), I.C.4.a (diabetes: as many E08-E13 codes as needed
+for the complications), I.C.9.a.1-3 (hypertension with heart disease I11, with chronic kidney
+disease I12, with both I13; additional I50 and N18 codes), I.A.12.a (Excludes1)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import NamedTuple
+
+from consultant.rules.icd10_codes import (
+    Encounter,
+    Side,
+    complete,
+    description,
+    excludes1_conflict,
+    is_code,
+    with_dot,
+)
+
+
+class Certainty(Enum):
+    CONFIRMED = "confirmed"
+    UNCERTAIN = "uncertain"  # probable, suspected, rule out, likely, consistent with ...
+    RULED_OUT = "ruled out"
+
+
+class CareSetting(Enum):
+    OUTPATIENT = "outpatient"
+    INPATIENT = "inpatient"
+
+
+# Words that make a diagnosis uncertain (IV.H and II.H list the first ones; "and other
+# similar terms" covers the rest).
+UNCERTAIN_TERMS = (
+    "probable",
+    "probably",
+    "suspected",
+    "suspect",
+    "suspicious for",
+    "questionable",
+    "rule out",
+    "r/o",
+    "likely",
+    "possible",
+    "possibly",
+    "compatible with",
+    "consistent with",
+    "working diagnosis",
+    "presumed",
+    "presumptive",
+    "still to be ruled out",
+    "concern for",
+    "cannot exclude",
+)
+_UNCERTAIN = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, UNCERTAIN_TERMS)) + r")(?!\w)")
+_RULED_OUT = re.compile(r"\b(ruled out|has been excluded|was excluded)\b")
+
+
+def certainty_of(text: str) -> Certainty:
+    """The certainty a clinician's wording gives a diagnosis."""
+    lowered = text.lower()
+    if _RULED_OUT.search(lowered):
+        return Certainty.RULED_OUT
+    if _UNCERTAIN.search(lowered):
+        return Certainty.UNCERTAIN
+    return Certainty.CONFIRMED
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A diagnosis as documented: a candidate code (a category is fine: side and encounter
+    complete it), how certain it is, and the sign or symptom codes behind it."""
+
+    code: str
+    certainty: Certainty = Certainty.CONFIRMED
+    side: Side | None = None
+    encounter: Encounter | None = None
+    open_fracture: bool = False
+    symptoms: tuple[str, ...] = ()
+    unrelated: bool = False  # the provider documents it as unrelated: no presumed link
+
+
+@dataclass(frozen=True)
+class CodedDiagnosis:
+    code: str
+    description: str
+    guideline: str
+
+
+@dataclass(frozen=True)
+class Icd10Coding:
+    codes: tuple[CodedDiagnosis, ...]
+    incomplete: tuple[str, ...]  # categories the record must complete (stage, site, ...)
+    conflicts: tuple[str, ...]
+    worked: tuple[str, ...]
+
+
+class _Entry(NamedTuple):
+    code: str
+    guideline: str
+    unrelated: bool
+    complete: bool = True  # False: a category kept only for the presumed links
+
+
+@dataclass(frozen=True)
+class Link:
+    """A condition presumed linked to diabetes: the E08-E13 code suffix it makes, and whether
+    the condition's own code is still reported (a 'use additional code' note)."""
+
+    prefixes: tuple[str, ...]
+    suffix: str
+    keep: bool
+    name: str
+
+
+DIABETES = ("E08", "E09", "E10", "E11", "E13")
+DIABETES_LINKS = (
+    Link(("N18",), ".22", True, "chronic kidney disease"),
+    Link(("G62.9",), ".42", False, "polyneuropathy"),
+    Link(("K31.84",), ".43", True, "gastroparesis"),
+    Link(("L97.4", "L97.5"), ".621", True, "foot ulcer"),
+    Link(("L97.1", "L97.2", "L97.3", "L97.8", "L97.9"), ".622", True, "other skin ulcer"),
+    Link(("I73.9",), ".51", False, "peripheral angiopathy"),
+    Link(("M86",), ".69", True, "osteomyelitis"),
+    Link(("R73.9",), ".65", False, "hyperglycemia"),
+    Link(("E16.2",), ".649", False, "hypoglycemia"),
+)
+HEART = ("I50", "I51.4", "I51.5", "I51.6", "I51.7", "I51.89", "I51.9")
+LATE_CKD = ("N18.5", "N18.6")  # stage 5 and end-stage renal disease
+
+
+def code_findings(
+    findings: Sequence[Finding], setting: CareSetting = CareSetting.OUTPATIENT
+) -> Icd10Coding:
+    """The ICD-10-CM codes for the findings of one encounter, with the reasoning."""
+    worked: list[str] = []
+    coded: list[_Entry] = []
+    for finding in findings:
+        for target, guideline in _certain(finding, setting, worked):
+            done = complete(target.code, target.side, target.encounter, target.open_fracture)
+            worked += done.worked
+            coded += [_Entry(c, guideline, target.unrelated) for c in done.codes]
+            if not done.codes:
+                coded.append(_Entry(target.code, guideline, target.unrelated, complete=False))
+    coded = _dedupe(coded)
+    coded = _diabetes(coded, worked)
+    coded = _hypertension(coded, worked)
+    codes = tuple(
+        CodedDiagnosis(e.code, description(e.code), e.guideline) for e in coded if e.complete
+    )
+    incomplete = tuple(e.code for e in coded if not e.complete)
+    conflicts = tuple(
+        f"{note} (I.A.12.a: not reported together unless the conditions are unrelated)"
+        for i, a in enumerate(codes)
+        for b in codes[i + 1 :]
+        if (note := excludes1_conflict(a.code, b.code))
+    )
+    return Icd10Coding(codes, incomplete, conflicts, tuple(worked))
+
+
+def _certain(
+    finding: Finding, setting: CareSetting, worked: list[str]
+) -> list[tuple[Finding, str]]:
+    code = with_dot(finding.code)
+    if not is_code(code):
+        worked.append(f"{finding.code} is not an ICD-10-CM code")
+        return []
+    finding = replace(finding, code=code)
+    if finding.certainty is Certainty.CONFIRMED:
+        return [(finding, "confirmed diagnosis")]
+    if finding.certainty is Certainty.UNCERTAIN and setting is CareSetting.INPATIENT:
+        worked.append(f"{code} uncertain at discharge: coded as if established (II.H)")
+        return [(finding, "II.H uncertain diagnosis, inpatient")]
+    why = "ruled out" if finding.certainty is Certainty.RULED_OUT else "uncertain"
+    rule = "IV.H" if setting is CareSetting.OUTPATIENT else "II.H"
+    symptoms = [with_dot(s) for s in finding.symptoms]
+    shown = ", ".join(symptoms) or "none given: ask for them"
+    worked.append(f"{code} is {why}: not coded ({rule}); code the signs and symptoms: {shown}")
+    worked += [f"{s} is not an ICD-10-CM code" for s in symptoms if not is_code(s)]
+    return [
+        (Finding(s, side=finding.side, encounter=finding.encounter), f"{rule}, IV.D sign/symptom")
+        for s in symptoms
+        if is_code(s)
+    ]
+
+
+def _dedupe(coded: list[_Entry]) -> list[_Entry]:
+    seen: set[str] = set()
+    out = []
+    for entry in coded:
+        if entry.code not in seen:
+            seen.add(entry.code)
+            out.append(entry)
+    return out
+
+
+def _starts(code: str, prefixes: Sequence[str]) -> bool:
+    return any(code.startswith(p) for p in prefixes)
+
+
+def _diabetes(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
+    base = next((c for c in coded if c.code[:3] in DIABETES and not c.unrelated), None)
+    if base is None:
+        return coded
+    family = base.code[:3]
+    out = list(coded)
+    added: list[str] = []
+    for link in DIABETES_LINKS:
+        for entry in [c for c in coded if _starts(c.code, link.prefixes) and not c.unrelated]:
+            combined = family + link.suffix
+            if not is_code(combined):
+                continue
+            guideline = "I.A.15 'with', I.C.4.a diabetes"
+            at = min(out.index(base) if base in out else len(out), out.index(entry))
+            if combined not in (c.code for c in out):
+                out.insert(at, _Entry(combined, guideline, False))
+                added.append(combined)
+            kept = f"{entry.code} also coded" if link.keep else f"{entry.code} is included"
+            worked.append(f"diabetes with {link.name} is presumed linked -> {combined}; {kept}")
+            if not link.keep:
+                out.remove(entry)
+    # "Without complications" (or the bare category) gives way to the combination codes.
+    if added and (base.code == family + ".9" or not base.complete) and base in out:
+        out.remove(base)
+        worked.append(f"{base.code} replaced by {', '.join(added)}")
+    return out
+
+
+def _hypertension(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
+    base = next((c for c in coded if c.code == "I10"), None)
+    if base is None or base.unrelated:
+        return coded
+    heart = [c for c in coded if _starts(c.code, HEART) and not c.unrelated]
+    kidney = [c for c in coded if c.code.startswith("N18") and not c.unrelated]
+    if not heart and not kidney:
+        return coded
+    failure = any(c.code.startswith("I50") for c in heart)
+    late = any(_starts(c.code, LATE_CKD) for c in kidney)
+    if heart and kidney:
+        code = ("I13.2" if late else "I13.0") if failure else ("I13.11" if late else "I13.10")
+        rule, what = "I.C.9.a.3", "heart disease and chronic kidney disease"
+    elif heart:
+        code, rule, what = ("I11.0" if failure else "I11.9"), "I.C.9.a.1", "heart disease"
+    else:
+        code, rule, what = ("I12.0" if late else "I12.9"), "I.C.9.a.2", "chronic kidney disease"
+    # I50 stays (use additional code); the I51 conditions are inside I11/I13.
+    out = [c for c in coded if not (c is base or (c in heart and not c.code.startswith("I50")))]
+    at = min(coded.index(c) for c in [base, *heart, *kidney])
+    out.insert(min(at, len(out)), _Entry(code, f"{rule} hypertension", False))
+    also = [c.code for c in heart + kidney if c in out]
+    tail = f"; also {', '.join(also)} (use additional code)" if also else ""
+    worked.append(f"hypertension with {what} is presumed linked -> {code} replaces I10{tail}")
+    return out

@@ -1,0 +1,79 @@
+"""Reading a question once into facts: negation and uncertainty scopes, the patient's
+status, sides, the route of a drug, and words that look like codes but are not."""
+
+from __future__ import annotations
+
+from consultant.matching.analyse import analyse
+from consultant.matching.context import scopes
+
+
+def test_negation_scope_stops_at_a_new_clause() -> None:
+    found = scopes("No IV push was given, only the IM injection. Denies chest pain but has cough")
+    negated = [s.phrase for s in found if s.category == "negated"]
+    assert negated == ["iv push was given", "chest pain"]
+
+
+def test_uncertainty_forward_and_negation_backward() -> None:
+    found = {(s.category, s.phrase) for s in scopes("Rule out pneumonia; strep was ruled out")}
+    assert ("uncertain", "pneumonia") in found
+    assert ("negated", "strep") in found
+
+
+def test_uncertain_findings_are_facts_of_the_analysis() -> None:
+    a = analyse("Probable UTI, urine culture pending. What dx do we code?")
+    assert a.uncertain == ("uti",)
+
+
+def test_a_new_problem_does_not_make_a_new_patient() -> None:
+    assert analyse("The doctor saw him for a new rash after the pump refill").patient_status == ""
+    assert analyse("established pt with a new complaint").patient_status == "established"
+    assert analyse("This is a new patient to our clinic").patient_status == "new"
+
+
+def test_three_year_rule_from_when_the_patient_was_last_seen() -> None:
+    assert analyse("last seen by Dr. Lee 2 years ago").patient_status == "established"
+    assert analyse("She was last seen in our group four years ago").patient_status == "new"
+
+
+def test_times_and_states_are_not_modifiers() -> None:
+    a = analyse(
+        "Which modifier for 20610? Seen at 8 AM, injection at 6 PM. "
+        "Northside Clinic, 12 Main St, Atlanta, GA 30301"
+    )
+    assert "AM" not in a.named_modifiers and "PM" not in a.named_modifiers
+    assert "GA" not in a.named_modifiers
+    assert "GA" in analyse("Do we need modifier GA or GZ for this?").named_modifiers
+
+
+def test_side_of_a_paired_body_part() -> None:
+    assert analyse("injection into the left knee").side == "LT"
+    assert analyse("right shoulder arthrocentesis").side == "RT"
+    assert analyse("is 20610 right for the knee?").side == ""
+    assert analyse("left knee and right knee").side == ""
+
+
+def test_route_and_distinct_service_words() -> None:
+    assert analyse("Zofran 4 mg IV push").route == "push"
+    assert analyse("ceftriaxone 1 g IM").route == "injection"
+    assert analyse("infused over 45 minutes").route == "infusion"
+    assert analyse("biopsy of a separate lesion on the back").distinct == "XS"
+    assert analyse("came back later the same day").distinct == "XE"
+    assert analyse("97140 and 97530 together").distinct == ""
+
+
+def test_sub_questions_in_order() -> None:
+    a = analyse("Can we bill 96372 with 99213? And how many units of J1885 for 30 mg?")
+    assert [s.text for s in a.sub_questions] == [
+        "Can we bill 96372 with 99213?",
+        "And how many units of J1885 for 30 mg?",
+    ]
+
+
+def test_analysis_facts_are_stored_as_json() -> None:
+    """A draft keeps the analysis as JSON: no set may reach it (it failed every draft)."""
+    import json
+
+    from consultant.matching.analyse import analyse
+
+    facts = analyse("Can we bill 96521 with 99213 the same day? Reviewed labs, ordered a CT.")
+    assert json.loads(json.dumps(facts.as_json()))["codes"] == ["96521", "99213"]

@@ -435,6 +435,8 @@ def test_evidence_tolerates_any_shape(session: Session) -> None:
         "mue": "none",
         "rvus": [{"code": "96521", "work_rvu": 0.21, "nf_payment": 120.5}],
         "warnings": None,
+        "advice": ["Report 96521 once per encounter."],
+        "corrections": "not a list",
         "future_fact": {"nested": [1, 2]},
     }
     found = read_evidence(odd)
@@ -444,6 +446,7 @@ def test_evidence_tolerates_any_shape(session: Session) -> None:
     assert found.rvus[0]["work"] == "0.21" and found.other == [
         ("future_fact", '{"nested": [1, 2]}')
     ]
+    assert found.advice == ["Report 96521 once per encounter."] and found.corrections == []
     assert read_evidence(None).codes == [] and read_evidence([1, 2]).codes == []
     data.reviewer(session, "a@desk.example")
     case = data.one_case(session, "Odd", "Odd facts")

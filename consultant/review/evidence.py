@@ -22,6 +22,8 @@ KNOWN = {
     "modifiers",
     "units",
     "warnings",
+    "advice",
+    "corrections",
     "confidence",
     "needs_expert",
     "sources",
@@ -45,6 +47,8 @@ class Evidence:
     modifiers: list[dict[str, Any]] = field(default_factory=list)
     units: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    advice: list[str] = field(default_factory=list)  # the reply's "watch for" points
+    corrections: list[str] = field(default_factory=list)  # to the codes the asker wrote
     sources: list[str] = field(default_factory=list)
     releases: list[str] = field(default_factory=list)
     question: list[tuple[str, str]] = field(default_factory=list)  # what analysis read
@@ -127,6 +131,8 @@ def read_evidence(analysis: Any) -> Evidence:
                 "billed": item.get("billed", True) is not False,
                 "named": bool(item.get("named")),
                 "why": why,
+                # The worked reasoning of a rule (units, E/M level...) behind the code.
+                "worked": [_text(w) for w in _list(item.get("worked")) if w],
             }
         )
         if rvus := _dict(item.get("rvus")):
@@ -169,6 +175,8 @@ def read_evidence(analysis: Any) -> Evidence:
             )
     found.units = [(str(k), _text(v)) for k, v in _dict(facts.get("units")).items()]
     found.warnings = [_text(w) for w in _list(facts.get("warnings")) if w]
+    found.advice = [_text(w) for w in _list(facts.get("advice")) if w]
+    found.corrections = [_text(w) for w in _list(facts.get("corrections")) if w]
     found.sources = [_text(s) for s in _list(facts.get("sources")) if s]
     releases = [*_list(facts.get("releases")), facts.get("ptp_release")]
     found.releases = [_text(r) for r in releases if r]

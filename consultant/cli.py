@@ -299,6 +299,21 @@ def _data_import(args: argparse.Namespace) -> int:
     return import_paths([Path(p) for p in args.paths], quiet=args.quiet, effective=effective)
 
 
+def _data_update(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from consultant.codes.update.cli import run_update
+
+    since = date.fromisoformat(args.since) if args.since else None
+    return run_update(args.only, args.dry_run, since, quiet=args.quiet)
+
+
+def _data_status(args: argparse.Namespace) -> int:
+    from consultant.codes.update.cli import run_status
+
+    return run_status(as_json=args.json)
+
+
 def _codes_show(args: argparse.Namespace) -> int:
     from consultant.codes.page import code_page
     from consultant.codes.render import print_page
@@ -449,6 +464,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--effective", default="", help="YYYY-MM-DD, for a file whose name and title carry no date"
     )
     di.set_defaults(func=_data_import)
+    du = data.add_parser(
+        "update", help="fetch and load the newest CMS releases not yet loaded (see README)"
+    )
+    du.add_argument("--dry-run", action="store_true", help="list what would be fetched")
+    du.add_argument(
+        "--only", action="append", default=[], metavar="KIND", help="pfs_rvu, hcpcs, ptp, ..."
+    )
+    du.add_argument(
+        "--since", default="", help="YYYY-MM-DD: also fetch older releases effective from then"
+    )
+    du.add_argument("--quiet", action="store_true")
+    du.set_defaults(func=_data_update)
+    ds = data.add_parser("status", help="loaded releases, when fetched, whether a newer is due")
+    ds.add_argument("--json", action="store_true")
+    ds.set_defaults(func=_data_status)
 
     codes = sub.add_parser("codes").add_subparsers(dest="c_command", required=True)
     cs = codes.add_parser("show", help="everything about one code")

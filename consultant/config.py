@@ -125,6 +125,13 @@ class Settings(BaseSettings):
     second_review_below: float = 0.0
     second_review_needs_expert: bool = False
 
+    # ``consultant data update``: where the CMS download pages are (a mirror inside an
+    # air-gapped network copies the same paths), an optional replacement for the bundled
+    # catalogue of products and link patterns, and how often beat runs it (0: never).
+    data_base_url: str = "https://www.cms.gov"
+    data_catalogue: str = ""
+    data_update_hours: float = 0.0
+
     @model_validator(mode="after")
     def _derive(self) -> Settings:
         if self.secret_key_file:
@@ -173,6 +180,11 @@ class Settings(BaseSettings):
     @property
     def broker_dir(self) -> Path:
         return self.home_dir / "broker"
+
+    @property
+    def downloads_dir(self) -> Path:
+        """Where ``data update`` keeps archives while they download (and resume)."""
+        return self.home_dir / "downloads"
 
     @property
     def outbox_dir(self) -> Path:

@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import sys
+import textwrap
 import threading
 import time
 import warnings
@@ -99,7 +100,12 @@ def _wait_for_signal() -> None:
 def run() -> int:
     """Start everything on the embedded default and print where things are, last."""
     from consultant.mailout.capture import capture_controller
-    from consultant.supervise import Supervisor, ensure_first_reviewer, prepare_database
+    from consultant.supervise import (
+        Supervisor,
+        ensure_first_reviewer,
+        prepare_database,
+        reference_data_note,
+    )
 
     settings = get_settings()
     quiet = LEVEL_VARIABLE not in os.environ
@@ -146,7 +152,7 @@ def run() -> int:
             (settings.smtpd_host, settings.smtpd_port),
         ):
             wait_for_port(host, port, 60)
-        print(_banner(settings, email, password), flush=True)
+        print(_banner(settings, email, password, reference_data_note()), flush=True)
         sup.wait()
     finally:
         sup.stop()
@@ -184,7 +190,7 @@ def wait_for_port(host: str, port: int, timeout: float) -> bool:
     return False
 
 
-def _banner(settings: Settings, email: str, password: str) -> str:
+def _banner(settings: Settings, email: str, password: str, data_note: str = "") -> str:
     lines = [
         f"Consultant is running (embedded: SQLite + file-system broker under {settings.home_dir})",
         "",
@@ -193,9 +199,12 @@ def _banner(settings: Settings, email: str, password: str) -> str:
         f"Workspace:        http://{settings.web_host}:{settings.web_port}/",
         f"Reviewer login:   {email}  password: {password}",
         f"Sent replies:     {settings.outbox_dir}/*.eml",
-        "",
-        "Ctrl-C stops everything.",
     ]
+    if data_note:
+        label = "Reference data:   "
+        wrapped = textwrap.wrap(data_note, 96 - len(label))
+        lines += ["", *(("" if i else label).ljust(len(label)) + w for i, w in enumerate(wrapped))]
+    lines += ["", "Ctrl-C stops everything."]
     width = max(len(line) for line in lines)
     top = "┌" + "─" * (width + 2) + "┐"
     bottom = "└" + "─" * (width + 2) + "┘"

@@ -38,6 +38,14 @@ def ensure_first_reviewer(settings: Settings) -> tuple[str, str]:
     return FIRST_REVIEWER, password
 
 
+def reference_data_note() -> str:
+    """The banner's line about CMS data: what is missing and the command that loads it."""
+    from consultant.codes.releases import data_gaps, gaps_sentence
+
+    with transaction() as session:
+        return gaps_sentence(data_gaps(session), ".venv/bin/consultant data update")
+
+
 class Supervisor:
     def __init__(self, env: dict[str, str]) -> None:
         self.env = env

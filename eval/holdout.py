@@ -28,16 +28,17 @@ def checksum() -> str:
     return digest.hexdigest()
 
 
-def load_items() -> list[EvalItem]:
-    if not QUESTIONS.exists():
+def load_items(questions: Path = QUESTIONS, emails: Path = HOLDOUT / "emails") -> list[EvalItem]:
+    """The questions of a set in the holdout's format (the dev set's checks.json too)."""
+    if not questions.exists():
         return []
-    specs = json.loads(QUESTIONS.read_text())
-    return [_item(n, spec) for n, spec in enumerate(specs, 1)]
+    specs = json.loads(questions.read_text())
+    return [_item(n, spec, emails) for n, spec in enumerate(specs, 1)]
 
 
-def _item(number: int, spec: dict) -> EvalItem:
+def _item(number: int, spec: dict, emails: Path) -> EvalItem:
     if spec.get("email"):
-        raw = (HOLDOUT / "emails" / spec["email"]).read_bytes()
+        raw = (emails / spec["email"]).read_bytes()
         style = "email"
     else:
         msg = EmailMessage()

@@ -29,6 +29,7 @@ from eval import corpus, holdout
 from eval.items import EvalItem
 
 WORK = Path("var") / "eval"
+DEV = Path(__file__).resolve().parent / "dev"
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "cms"
 CONFIDENCE_BANDS = [(0.0, 0.4), (0.4, 0.7), (0.7, 0.9), (0.9, 1.01)]
 
@@ -242,7 +243,8 @@ def _fmt(value: Any) -> str:
 def main(argv: list[str]) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     modes = [m for m in ("full", "bundled") if m in argv] or ["full"]
-    sets = {"dev": corpus.load_items(), "holdout": holdout.load_items()}
+    dev = corpus.load_items() + holdout.load_items(DEV / "checks.json", DEV / "emails_checks")
+    sets = {"dev": dev, "holdout": holdout.load_items()}
     # The holdout's misses are not printed one by one: reading them is how tuning starts.
     verbose = {"dev": True, "holdout": "--show-holdout" in argv}
     report: dict[str, Any] = {"holdout_sha256": holdout.checksum()}

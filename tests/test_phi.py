@@ -78,3 +78,9 @@ def test_labelled_set_meets_the_floors() -> None:
     assert result.snippets >= 300
     assert result.recall >= RECALL_FLOOR, result.misses
     assert result.precision >= PRECISION_FLOOR, result.eaten
+
+
+def test_a_question_after_pt_is_not_a_name() -> None:
+    """ "... low MDM est pt. How do we bill it?" once lost "How" to a [NAME] label."""
+    text = "Came back for an unrelated problem, low MDM est pt. How do we bill it?"
+    assert redact(text) == text

@@ -23,6 +23,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "worker_hijack_root_logger": False,
         "beat_schedule": {
             "sweep": {"task": "workers.tasks.sweep", "schedule": 30.0},
+            **_data_update_schedule(settings),
         },
         "imports": ["workers.tasks"],
     }
@@ -40,6 +41,15 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             "polling_interval": 0.1,
         }
     return config
+
+
+def _data_update_schedule(settings: Settings) -> dict[str, Any]:
+    """``consultant data update`` every CONSULTANT_DATA_UPDATE_HOURS; off when 0 (the
+    default: an admin decides when new CMS releases reach the answers)."""
+    if settings.data_update_hours <= 0:
+        return {}
+    every = settings.data_update_hours * 3600
+    return {"data-update": {"task": "workers.tasks.update_reference_data", "schedule": every}}
 
 
 def make_app(settings: Settings | None = None) -> Celery:

@@ -87,3 +87,29 @@ def sweep() -> dict[str, int]:
 def warm_search_index(**_: object) -> None:
     """Build the code search index when the worker starts (a few seconds)."""
     warm_index()
+
+
+@app.task(name="workers.tasks.update_reference_data")
+def update_reference_data() -> int:
+    """The periodic ``data update`` (beat, when CONSULTANT_DATA_UPDATE_HOURS is set): each
+    release loads in its own transaction; failures are logged for the admin."""
+    from consultant.codes.update.catalogue import CatalogueError
+    from consultant.codes.update.discover import UpdateError
+    from consultant.codes.update.run import update
+
+    try:
+        outcomes = update(get_settings())
+    except (UpdateError, CatalogueError) as exc:  # another update running, a bad catalogue
+        log.error("data update: %s", exc)
+        return 0
+    for outcome in outcomes:
+        level = logging.ERROR if outcome.failed else logging.INFO
+        log.log(
+            level,
+            "data update %s %s: %s %s",
+            outcome.product,
+            outcome.release,
+            outcome.result,
+            outcome.detail,
+        )
+    return sum(o.result == "loaded" for o in outcomes)

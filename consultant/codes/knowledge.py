@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from consultant.models import CodeNote, Modifier, PlaceOfService, Release
@@ -50,21 +50,26 @@ def load_bundled_knowledge(session: Session) -> int:
         modifiers += data.get("modifiers", [])
         places += data.get("places_of_service", [])
     session.execute(delete(CodeNote))
-    for item in notes:
-        session.add(
-            CodeNote(
-                code=item["code"],
-                system=item["system"],
-                title=item["title"],
-                plain=item.get("plain", ""),
-                synonyms=item.get("synonyms", []),
-                family=item.get("family", ""),
-                distinctions=item.get("distinctions", []),
-                documentation=item.get("documentation", []),
-                denials=item.get("denials", []),
-                related=item.get("related", []),
-                extra=item.get("extra", {}),
-            )
+    # One bulk insert: thousands of notes load in a fraction of what one object each costs.
+    if notes:
+        session.execute(
+            insert(CodeNote),
+            [
+                {
+                    "code": item["code"],
+                    "system": item["system"],
+                    "title": item["title"],
+                    "plain": item.get("plain", ""),
+                    "synonyms": item.get("synonyms", []),
+                    "family": item.get("family", ""),
+                    "distinctions": item.get("distinctions", []),
+                    "documentation": item.get("documentation", []),
+                    "denials": item.get("denials", []),
+                    "related": item.get("related", []),
+                    "extra": item.get("extra", {}),
+                }
+                for item in notes
+            ],
         )
     for item in modifiers:
         # Imported CMS modifier rows win; our guide fills in what is missing.

@@ -3,7 +3,8 @@
 1. candidates (drafting.candidates): the services to bill and the neighbours to rule out;
 2. verify (drafting.verify): the asker's codes that do not fit are corrected;
 3. rules: a drug with its administration (drafting.drugs), the E/M level and prolonged
-   services (drafting.visits); data per code (RVUs, MUE, add-on pairs), PTP edits among the services, drug units
+   services (drafting.visits), the codes and units numbers decide (drafting.arithmetic),
+   diagnoses by the ICD-10-CM guidelines (drafting.diagnoses); data per code (RVUs, MUE, add-on pairs), PTP edits among the services, drug units
    (drafting.units), modifiers (drafting.modifiers), the coding checks (drafting.checks);
 4. compose: the Answer the templates render (drafting.render);
 5. calibrate (drafting.calibrate): confidence, and whether an expert must look.
@@ -21,13 +22,14 @@ from sqlalchemy.orm import Session
 
 from consultant.codes import lookup
 from consultant.codes.lookup import display_code
-from consultant.codes.releases import release_in_force, release_label
+from consultant.codes.releases import data_gaps, release_diff, release_in_force, release_label
 from consultant.drafting import calibrate, checks
+from consultant.drafting.arithmetic import apply_arithmetic
 from consultant.drafting.candidates import Selection, select_codes
 from consultant.drafting.diagnoses import code_diagnoses
 from consultant.drafting.drugs import pair_drugs
 from consultant.drafting.facts import Answer, CodeFact
-from consultant.drafting.modifiers import modifier_facts
+from consultant.drafting.modifiers import bundled, modifier_facts
 from consultant.drafting.units import units_for
 from consultant.drafting.verify import verify_named
 from consultant.drafting.visits import choose_visit
@@ -46,9 +48,11 @@ def build_answer(session: Session, question: str) -> Answer:
     candidates = described_candidates(session, analysis, systems)
     selection = select_codes(session, analysis, candidates)
     corrections = verify_named(session, analysis, selection, candidates)
-    pair_drugs(session, analysis, selection, candidates)
+    sentences = [c.sentence for c in corrections]
+    sentences += pair_drugs(session, analysis, selection, candidates)
     visit_correction = choose_visit(analysis, selection)
-    sentences = [c.sentence for c in corrections] + ([visit_correction] if visit_correction else [])
+    sentences += [visit_correction] if visit_correction else []
+    sentences += apply_arithmetic(analysis, selection)
     if analysis.question_type == "diagnosis":
         sentences += _diagnoses(session, analysis, selection)
 
@@ -65,6 +69,11 @@ def build_answer(session: Session, question: str) -> Answer:
     billed = [f.code for f in facts if f.billed and f.system in ("CPT", "HCPCS")]
     edits = lookup.active_edits_between(session, billed, on)
     facts = _order_by_edits(facts, edits)
+    unbilled = bundled(analysis, edits)
+    for fact in facts:
+        if fact.code in unbilled and fact.billed:
+            fact.billed = False
+            selection.advice.append(unbilled[fact.code])
     for fact in facts:
         fact.worked += selection.worked.get(fact.code, [])
         fact.units = selection.units.get(fact.code)
@@ -84,9 +93,19 @@ def build_answer(session: Session, question: str) -> Answer:
     advice += checks.payer_caveat(analysis)
     modifiers, modifier_advice = modifier_facts(session, analysis, edits, facts)
     advice += modifier_advice
+    advice += _release_changes(session, on, [f.code for f in services if f.system != "ICD-10-CM"])
+    gaps = data_gaps(session)
+    if gaps and any(f.system in ("CPT", "HCPCS") for f in services):
+        # For the reviewer only: the reply must not read as if edits had been checked.
+        selection.warnings.append(
+            f"Not checked against CMS data: {', '.join(gaps)} not loaded, so RVUs, payment, "
+            "NCCI edits or MUEs may be missing from this draft."
+        )
 
     weak = calibrate.weak_match(selection.named, candidates, analysis)
-    confidence = calibrate.confidence(facts, weak, candidates, bool(sentences), analysis)
+    confidence = calibrate.confidence(
+        facts, weak, candidates, bool(sentences), analysis, selection.warnings
+    )
     needs_expert = calibrate.needs_expert(confidence, facts, len(modifiers))
     known = [f for f in facts if f.description]
     unanswered = (not known and not modifiers) or confidence < 0.4
@@ -104,6 +123,7 @@ def build_answer(session: Session, question: str) -> Answer:
         _ptp_label(session, on),
         list(dict.fromkeys(advice)),
         sentences,
+        {c: why for c, why in unbilled.items() if any(f.code == c for f in facts)},
     )
 
 
@@ -126,6 +146,25 @@ def _diagnoses(session: Session, analysis: Analysis, selection: Selection) -> li
         shown = display_code(wrong[0], "ICD-10-CM")
         return [f"Report {', '.join(coded.codes)}, not {shown}: see the guideline below."]
     return []
+
+
+def _release_changes(session: Session, on: date | None, codes: list[str]) -> list[str]:
+    """For a date of service answered from an older release: what the current one changed."""
+    if on is None:
+        return []
+    out: list[str] = []
+    for kind in ("pfs_rvu", "ptp", "mue"):
+        then, now = release_in_force(session, kind, on), release_in_force(session, kind)
+        if then is None or now is None or then.id == now.id:
+            continue
+        for code in codes:
+            changes = release_diff(session, code, then, now)
+            if changes:
+                out.append(
+                    f"Answered from {release_label(then)}, in force on {on.isoformat()}; "
+                    f"since then ({now.name}) for {code}: {'; '.join(changes)}."
+                )
+    return out
 
 
 def _sources(session: Session, facts: list[CodeFact], edits: list[lookup.Edit]) -> list[str]:

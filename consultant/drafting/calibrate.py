@@ -31,6 +31,7 @@ def confidence(
     candidates: list[Candidate],
     corrected: bool,
     analysis: Analysis,
+    warnings: list[str],
 ) -> float:
     billed = [f for f in facts if f.billed]
     if not billed:
@@ -44,6 +45,18 @@ def confidence(
         base *= 0.6 + 0.4 * min(1.0, gap * 3)
     if corrected:
         base *= 0.95  # a correction is evidence-based, but the reviewer should see it
+    described = {c.code for c in candidates[:5]}
+    echoed = [f for f in billed if f.named and f.code not in described and not f.worked]
+    if echoed and candidates and not corrected:
+        # The asker's code, which nothing in their words points to: it is confirmed only by
+        # being named, and a wrong code repeated back is the costliest mistake.
+        base *= 0.8
+    if len([f for f in billed if f.system in ("CPT", "HCPCS")]) >= 3:
+        base *= 0.9
+    if len(analysis.sub_questions) >= 2:
+        base *= 0.9
+    if warnings:
+        base *= 0.85
     if not any(f.rvus for f in billed if f.system in ("CPT", "HCPCS")) and any(
         f.system in ("CPT", "HCPCS") for f in billed
     ):

@@ -33,6 +33,7 @@ class Selection:
     advice: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     units: dict[str, int] = field(default_factory=dict)  # units a rule computed per code
+    by_rule: set[str] = field(default_factory=set)  # codes a payer rule put in (Medicare's)
     worked: dict[str, list[str]] = field(default_factory=dict)  # the arithmetic, per code
 
     def add_service(self, code: str, score: float, worked: list[str] | None = None) -> None:
@@ -164,6 +165,7 @@ def _medicare(session: Session, selection: Selection, analysis: Analysis) -> Non
             extra = {**extra, "medicare": by_word[word]}
         if extra.get("medicare"):
             out.append((extra["medicare"], score))
+            selection.by_rule.add(extra["medicare"])
             selection.alternatives.insert(0, (code, score))
             selection.advice.append(
                 f"Medicare does not accept {code} here: report {extra['medicare']} instead."

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import simple_icd_10_cm as icd
 from sqlalchemy.orm import Session
@@ -101,7 +102,7 @@ def _match(session: Session, phrase: str, side: str) -> str | None:
         if carried < MIN_COVERAGE:
             continue
         code, title_text = with_dot(hit.code), hit.title
-        if not is_billable(code):
+        if not is_billable(code) and not title - wanted - _FREE:
             # A category named plainly ("Heart failure") is its unspecified code (I50.9).
             child = _unspecified_child(code)
             if child is not None:
@@ -117,6 +118,7 @@ def _match(session: Session, phrase: str, side: str) -> str | None:
     return best[5] if best else None
 
 
+@lru_cache(maxsize=4096)
 def _unspecified_child(category: str) -> str | None:
     """The unspecified (or uncomplicated) complete code under a category: the one that adds
     the fewest words to the category's own title (I50 -> I50.9, not I50.1)."""

@@ -17,6 +17,9 @@ from consultant.matching.services import Candidate
 from consultant.models import CodeNote
 
 DRUG_FAMILIES = {"Drugs"}
+# Normal saline, dextrose and lactated Ringer's: fluids that make an infusion hydration.
+HYDRATION_FLUIDS = {"J7030", "J7040", "J7042", "J7050", "J7060", "J7070", "J7120", "J7131"}
+HYDRATION_TO_THERAPEUTIC = {"96360": "96365", "96361": "96366"}
 # The administration code for each route, by whether the drug is chemotherapy (CPT
 # 96360-96549 and 94640; CMS Claims Processing Manual ch. 12 s. 30.5).
 ROUTE_CODES = {
@@ -41,11 +44,22 @@ def is_administration(code: str) -> bool:
 
 def pair_drugs(
     session: Session, analysis: Analysis, selection: Selection, candidates: list[Candidate]
-) -> None:
-    """Add the missing half of a drug/administration pair to the services, with the reason."""
+) -> list[str]:
+    """Add the missing half of a drug/administration pair to the services, with the reason;
+    returns corrections of the asker's administration code."""
     services = [code for code, _ in selection.services]
     notes = {code: session.get(CodeNote, code) for code in services}
     drugs = [c for c in services if is_drug(c, notes[c])]
+    corrections = _route_fits(analysis, selection, services)
+    services = [code for code, _ in selection.services]
+    if any(c not in HYDRATION_FLUIDS for c in drugs):
+        # A drug infused is a therapeutic infusion; hydration codes are for fluids alone.
+        for old, new in HYDRATION_TO_THERAPEUTIC.items():
+            if old in services:
+                selection.replace_service(
+                    old, new, [f"{new}: a drug was infused, so this is not hydration ({old})."]
+                )
+        services = [code for code, _ in selection.services]
     given = [c for c in services if is_administration(c) or _procedure_for_drug(c, drugs, notes)]
     if drugs and not given:
         note = notes[drugs[0]]
@@ -67,6 +81,31 @@ def pair_drugs(
             selection.add_service(
                 drug.code, 0.9, ["The drug itself, billed beside its administration."]
             )
+    return corrections
+
+
+# A push is 15 minutes or less (CPT); longer is an infusion, and the other way round.
+PUSH_TO_INFUSION = {"96374": "96365", "96409": "96413"}
+INFUSION_TO_PUSH = {v: k for k, v in PUSH_TO_INFUSION.items()}
+
+
+def _route_fits(analysis: Analysis, selection: Selection, services: list[str]) -> list[str]:
+    """Swap a push for an infusion (or back) when the time given says so; corrections of the
+    asker's own code."""
+    corrections: list[str] = []
+    minutes = analysis.minutes
+    infused = analysis.route == "infusion" or (minutes is not None and minutes > 15)
+    pushed = analysis.route == "push" and (minutes is None or minutes <= 15)
+    swaps = PUSH_TO_INFUSION if infused else (INFUSION_TO_PUSH if pushed else {})
+    for old, new in swaps.items():
+        if old in services:
+            how = f"over {minutes} minutes" if minutes else analysis.route
+            kind = "an infusion" if infused else "a push (15 minutes or less)"
+            why = f"given {how}, so {kind}, not {old}"
+            selection.replace_service(old, new, [f"{new}: {why}."])
+            if old in analysis.codes:
+                corrections.append(f"Report {new}, not {old}: {why}.")
+    return corrections
 
 
 def administration_for(analysis: Analysis, related: list[str]) -> str | None:

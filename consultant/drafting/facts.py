@@ -64,6 +64,7 @@ class Answer:
     # What the reply tells the asker to watch for; ``warnings`` stay with the reviewer.
     advice: list[str] = field(default_factory=list)
     corrections: list[str] = field(default_factory=list)  # the asker's codes that do not fit
+    unbilled: dict[str, str] = field(default_factory=dict)  # codes an edit keeps unpaid, why
 
     @property
     def billed(self) -> list[CodeFact]:

@@ -67,8 +67,35 @@ def modifier_facts(
         if note:
             advice.append(note)
     wanted += [(m, True) for m in _anatomic(analysis, billed)]
+    wanted += [(m, True) for m in analysis.digits]
+    wanted += [(m, True) for m in _repeat_and_global(analysis, billed)]
     wanted += [(m, True) for m in analysis.modifier_cues]
     return _resolve(session, wanted), advice
+
+
+def bundled(analysis: Analysis, edits: list[lookup.Edit]) -> dict[str, str]:
+    """Codes an edit keeps from being paid in this situation, with the reason: the column 2
+    code of an indicator 0 edit, a service NCCI treats as integral to another, and a visit
+    for the procedure alone (no separately identifiable E/M for 25)."""
+    out: dict[str, str] = {}
+    for e in edits:
+        if e.modifier_indicator == "0":
+            out[e.column2] = (
+                f"{e.column2} is bundled into {e.column1} (NCCI modifier indicator 0): it is not "
+                "billed with it, and no modifier changes that."
+            )
+        elif e.modifier_indicator == "1":
+            em = next((c for c in (e.column1, e.column2) if is_em(c)), None)
+            if em is not None and analysis.procedure_only:
+                out[em] = (
+                    f"The visit was for the procedure alone: the decision to do it and the usual "
+                    f"pre- and post-procedure work are included, so {em} with 25 is not supported."
+                )
+            elif em is None and e.column2 in INTEGRAL_COLUMN2:
+                out[e.column2] = (
+                    f"{e.column2} is not billed with {e.column1}: {INTEGRAL_COLUMN2[e.column2]}."
+                )
+    return out
 
 
 def _from_edits(
@@ -135,6 +162,26 @@ def _visit_with_procedure(analysis: Analysis, billed: list[CodeFact]) -> tuple[s
     if any(f.rvus is None or f.rvus.global_days in ("000", "010", "XXX") for f in procedures):
         return "25", ""
     return "", ""
+
+
+def _repeat_and_global(analysis: Analysis, billed: list[CodeFact]) -> list[str]:
+    """91 for a lab test repeated the same day, 76 for a repeated procedure (77 by another
+    practitioner); in another service's global period 24 for an unrelated visit, 79 for an
+    unrelated procedure, 58 for a staged one, 78 for a return to the OR."""
+    out: list[str] = []
+    labs = [f for f in billed if f.code.isdigit() and 80000 <= int(f.code) <= 89999]
+    procedures = [f for f in billed if not is_em(f.code) and f not in labs]
+    if analysis.repeated and labs:
+        out.append("91")
+    elif analysis.repeated and procedures and "77" not in analysis.modifier_cues:
+        out.append("76")
+    if analysis.global_period == "unrelated":
+        out.append("24" if any(is_em(f.code) for f in billed) or not procedures else "79")
+    elif analysis.global_period == "staged" and procedures:
+        out.append("58")
+    elif analysis.global_period == "complication" and procedures:
+        out.append("78")
+    return out
 
 
 def _anatomic(analysis: Analysis, billed: list[CodeFact]) -> list[str]:

@@ -69,6 +69,18 @@ def summary_line(answer: Answer) -> str:
             f"{r.nf_payment:,.2f} USD in a non-facility setting and {r.f_payment:,.2f} USD in a "
             f"facility ({r.nf_total} / {r.f_total} total RVUs at a conversion factor of {r.conv_factor})."
         )
+    counted = next((c for c in billed if c.billing_units), None)
+    several = [c for c in billed if c.units]
+    if kind == "units" and len(several) > 1:
+        shown = next((c for c in several if c.worked), several[0])
+        lines = " and ".join(f"{c.code} x {c.units}" for c in several)
+        return f"Bill {lines}: {shown.worked[0]}." if shown.worked else f"Bill {lines}."
+    if kind == "units" and counted is not None and not counted.dose_units:
+        why = f" ({counted.worked[-1]})" if counted.worked else ""
+        host = next((c for c in billed if c.worked and c is not counted), None)
+        why = why or (f" ({host.worked[-1]})" if host else "")
+        n = counted.billing_units
+        return f"Bill {counted.code} x {n} unit{'s' if n != 1 else ''}{why}."
     if kind == "units" and first is not None and (first.mue or first.dose_units):
         parts = []
         if first.dose_units:
@@ -79,6 +91,11 @@ def summary_line(answer: Answer) -> str:
             )
         line = "; ".join(parts)
         return line[:1].upper() + line[1:] + "."
+    if answer.unbilled and kind in ("same_day_pair", "modifier", "lookup", "compare", "units"):
+        why = next(iter(answer.unbilled.values()))
+        paid = [c for c in billed if c.system in ("CPT", "HCPCS")]
+        lead = f"Report {' and '.join(c.code for c in paid)}; " if paid else ""
+        return lead + why[:1].lower() + why[1:] if lead else why
     edit_line = _edit_line(answer)
     if edit_line and kind in ("same_day_pair", "modifier", "lookup", "compare"):
         return edit_line

@@ -18,6 +18,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from consultant.codes.sections import is_em
 from consultant.drafting.candidates import Selection
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
@@ -119,9 +120,13 @@ def _patient_status(analysis: Analysis, code: str) -> Correction | None:
 def _out_of_bounds(
     session: Session, analysis: Analysis, code: str, candidates: list[Candidate]
 ) -> Correction | None:
+    if is_em(code):
+        return None  # E/M time is chosen by the visit stage, with prolonged services past the top
     note = session.get(CodeNote, code)
     extra = (note.extra or {}) if note else {}
     for key, attribute, unit in _BOUNDS:
+        if key == "cm" and (analysis.procedures.lesion or analysis.procedures.wounds):
+            continue  # the excised diameter or summed length decides (drafting.arithmetic)
         bounds, value = extra.get(key), getattr(analysis, attribute)
         if not bounds or value is None or bounds[0] <= value <= bounds[1]:
             continue
@@ -176,9 +181,14 @@ def _neighbour(
     best = candidates[0]
     if best.code == code or best.family != note.family or not best.phrase:
         return None
+    if best.code in analysis.codes:
+        return None  # the asker names both: a question of billing them together
     own = next((c for c in candidates if c.code == code), None)
     if own is not None and own.phrase and own.score >= best.score * 0.8:
         return None
-    if analysis.question_type != "compare" and not best.cued and own is not None:
+    # Outside a "which is right" question, only a distinction our notes draw between the two
+    # codes (or a cue that fits the neighbour) is evidence enough to correct the asker.
+    drawn = any(best.code in d for d in note.distinctions)
+    if analysis.question_type != "compare" and not best.cued and not drawn:
         return None
     return Correction(code, best.code, f"what you describe is {best.title.rstrip('.')}")

@@ -46,7 +46,7 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
     """Set the visit's level in ``selection``; returns a correction sentence when the asker
     proposed another level."""
     current = next((c for c, _ in selection.services if is_em(c) and visit_of(c)), None)
-    visit = _visit(analysis, current)
+    visit = _visit(analysis, current, current in selection.by_rule if current else False)
     if visit is None:
         return None
     chosen = _level(analysis, visit)
@@ -57,6 +57,11 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
         selection.add_service(code, 0.9, list(chosen.worked))
     else:
         selection.replace_service(current, code, list(chosen.worked))
+    # One visit, one level: the other levels the asker offered ("99214 or 99215?") are not billed.
+    family = CODE_BY_MDM[visit].values()
+    others = [c for c, _ in selection.services if c in family and c != code]
+    selection.services = [(c, s) for c, s in selection.services if c not in others]
+    selection.alternatives[:0] = [(c, 0.5) for c in others]
     if chosen.prolonged is not None:
         selection.add_service(chosen.prolonged.code, 0.9)
         selection.units[chosen.prolonged.code] = chosen.prolonged.units
@@ -66,14 +71,16 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
     return None
 
 
-def _visit(analysis: Analysis, current: str | None) -> Visit | None:
+def _visit(analysis: Analysis, current: str | None, by_rule: bool) -> Visit | None:
     em = analysis.em
     if current is not None:
         visit = visit_of(current)
-        if visit in (Visit.OFFICE_NEW, Visit.OFFICE_ESTABLISHED) and analysis.patient_status:
-            return (
-                Visit.OFFICE_NEW if analysis.patient_status == "new" else Visit.OFFICE_ESTABLISHED
-            )
+        if visit in (Visit.OFFICE_NEW, Visit.OFFICE_ESTABLISHED) and (
+            analysis.patient_status or (current not in analysis.codes and not by_rule)
+        ):
+            # A new-patient code needs the question to say so: most visits are established.
+            new = analysis.patient_status == "new"
+            return Visit.OFFICE_NEW if new else Visit.OFFICE_ESTABLISHED
         return visit
     has_level = em.total_minutes is not None or em.elements >= 2 or bool(analysis.level)
     # A patient called new or established with no other setting is seen in the office.

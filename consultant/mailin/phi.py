@@ -85,6 +85,8 @@ _NOT_NAMES = {
     male woman man gentleman lady boy girl infant child adult born
     access services service portal relations financial accounts advocate experience
     intake transport safety education information assistance support
+    how what which where why can could would should do does did are we our you your
+    i please thanks thank hi hello any anyone quick question so just doc provider nurse
     """)
 }
 

@@ -12,6 +12,7 @@ from typing import Any
 from consultant.matching import context, cues
 from consultant.matching.em_facts import EmFacts, em_facts
 from consultant.matching.findings import Condition, conditions
+from consultant.matching.procedure_facts import ProcedureFacts, procedure_facts
 
 # Five digits (CPT), four digits + F/T/U (Category II/III, PLA), a letter + four digits
 # (HCPCS Level II). A sentence-ending period may follow a code; a decimal may not.
@@ -170,9 +171,14 @@ class Analysis:
     distinct: str = ""  # XS, XE or XP when the words say why two services are distinct
     bilateral: bool = False
     side: str = ""  # RT or LT when one side of a paired body part is named
+    digits: tuple[str, ...] = ()  # F*, T*, E* modifiers for a named finger, toe or eyelid
+    procedure_only: bool = False  # the visit was for the procedure alone
+    repeated: bool = False  # the same service again that day
+    global_period: str = ""  # in another service's global: unrelated, staged or complication
     route: str = ""  # push, infusion, injection (IM/SC), chemo ..., as said
     chemo: bool = False
     em: EmFacts = field(default_factory=EmFacts)
+    procedures: ProcedureFacts = field(default_factory=ProcedureFacts)
     modifier_cues: tuple[str, ...] = ()  # modifiers whose situation the question describes
     negated: tuple[str, ...] = ()  # words under a negation ("no IV push")
     uncertain: tuple[str, ...] = ()  # phrases under uncertainty ("rule out pneumonia")
@@ -237,10 +243,7 @@ def analyse(text: str) -> Analysis:
         units=_units(text, codes),
         doses=tuple((float(v), _unit_name(u)) for v, u in _DOSE.findall(text)),
         date_of_service=_date_of_service(text),
-        payer=next(
-            (name for cue, name in PAYERS.items() if re.search(rf"\b{re.escape(cue)}\b", lowered)),
-            "",
-        ),
+        payer=_payer(lowered, found_scopes),
         place_of_service=pos.group(1).zfill(2) if pos else "",
         asks_place_of_service=bool(pos) or " pos " in lowered or "place of service" in lowered,
         minutes=_minutes(text),
@@ -258,9 +261,14 @@ def analyse(text: str) -> Analysis:
         distinct=cues.distinct_modifier(lowered),
         bilateral=" bilateral" in lowered or "both sides" in lowered or "both knees" in lowered,
         side=cues.side(lowered),
+        digits=tuple(cues.digit_modifiers(lowered)),
+        procedure_only=cues.procedure_only(lowered),
+        repeated=cues.repeated(lowered),
+        global_period=cues.global_period(lowered),
         route=cues.route(lowered),
         chemo=cues.chemo(lowered),
         em=em_facts(lowered),
+        procedures=procedure_facts(lowered),
         modifier_cues=tuple(cues.modifier_situations(lowered)),
         negated=tuple(
             w
@@ -287,6 +295,19 @@ def analyse(text: str) -> Analysis:
 # Kinds of question in which bare two-letter modifiers ("GA or GZ?") are read as modifiers.
 NAMING_KINDS = ("modifier", "documentation", "same_day_pair")
 _SUB_QUESTION = re.compile(r"[^.?!\n]*\?")
+
+
+def _payer(lowered: str, found: list[context.Scoped]) -> str:
+    """The payer named, not one the question rules out ("commercial, not Medicare")."""
+    denied = {w for s in found if s.category == "negated" for w in s.words}
+    return next(
+        (
+            name
+            for cue, name in PAYERS.items()
+            if re.search(rf"\b{re.escape(cue)}\b", lowered) and cue.split()[0] not in denied
+        ),
+        "",
+    )
 
 
 def _level(lowered: str) -> str:

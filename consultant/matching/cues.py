@@ -15,10 +15,11 @@ _NEW = re.compile(
 _ESTABLISHED = re.compile(
     r"\best(?:ablished|\.)?\s+(?:patient|pt)\b|\b(?:existing|returning|current) (?:patient|pt)\b"
     r"|\b(?:seen|saw (?:him|her|them)) (?:\w+ ){0,3}(?:before|previously|last (?:year|month|week))"
-    r"|\bfollow[- ]?up (?:visit|appointment)\b"
+    r"|\bfollow[- ]?up (?:visit|appointment)\b|\bf/u\b"
 )
 _LAST_SEEN = re.compile(
-    r"\blast (?:seen|visit(?:ed)?|saw)\b(?:[^.?!]|\.(?= ?[a-z])){0,40}?\b(\d+|one|two|three|four|five|six)\s*(?:\+\s*)?(years?|yrs?|months?)\b"
+    r"\b(?:last (?:seen|visit(?:ed)?|saw)|(?:saw|seen|visited|treated)\b)(?:[^.?!]|\.(?= ?[a-z])){0,40}?"
+    r"\b(\d+|one|two|three|four|five|six)\s*(?:\+\s*)?(years?|yrs?|months?)(?: ago| back| prior)?\b"
 )
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
@@ -142,7 +143,7 @@ _PAIRED = (
     r"forearm|thigh|calf|shin|eyelid|sacroiliac|si joint|carpal tunnel|trigger finger"
 )
 _SIDE = re.compile(
-    rf"\b(left|right|lt|rt)\s+(?:\w+\s+)?(?:{_PAIRED})\b|\b(?:{_PAIRED})\s*(?:,\s*|\s+on the\s+|\s+)(left|right)\b"
+    rf"\b(left|right|lt|rt|l|r)\s+(?:\w+\s+)?(?:{_PAIRED})\b|\b(?:{_PAIRED})\s*(?:,\s*|\s+on the\s+|\s+)(left|right)\b"
 )
 
 
@@ -152,3 +153,88 @@ def side(lowered: str) -> str:
     if len(sides) != 1:
         return ""
     return "LT" if sides == {"l"} else "RT"
+
+
+# Fingers, toes and eyelids have their own modifiers (HCPCS Level II F*, T*, E*).
+_DIGIT_NAMES = {
+    "thumb": 0,
+    "index": 1,
+    "second": 1,
+    "2nd": 1,
+    "middle": 2,
+    "third": 2,
+    "3rd": 2,
+    "ring": 3,
+    "fourth": 3,
+    "4th": 3,
+    "little": 4,
+    "pinky": 4,
+    "small": 4,
+    "fifth": 4,
+    "5th": 4,
+    "great": 0,
+    "big": 0,
+    "first": 0,
+    "1st": 0,
+}
+_FINGERS = {"l": ["FA", "F1", "F2", "F3", "F4"], "r": ["F5", "F6", "F7", "F8", "F9"]}
+_TOES = {"l": ["TA", "T1", "T2", "T3", "T4"], "r": ["T5", "T6", "T7", "T8", "T9"]}
+_DIGIT = re.compile(
+    r"\b(left|right|lt|rt|l|r)\s+(thumb|index|second|2nd|middle|third|3rd|ring|fourth|4th|little|"
+    r"pinky|small|fifth|5th|great|big|first|1st)\s*(finger|toe)?\b"
+)
+_EYELID = re.compile(r"\b(left|right|lt|rt)\s+(upper|lower)\s+(?:eye)?lid\b")
+_EYELIDS = {("l", "upper"): "E1", ("l", "lower"): "E2", ("r", "upper"): "E3", ("r", "lower"): "E4"}
+
+
+def digit_modifiers(lowered: str) -> list[str]:
+    """FA-F9 for a named finger, TA-T9 for a toe, E1-E4 for an eyelid."""
+    out: list[str] = []
+    for m in _DIGIT.finditer(lowered):
+        side, name, kind = m.group(1)[0], m.group(2), m.group(3)
+        toe = kind == "toe" or name in ("great", "big")
+        if kind is None and name not in ("thumb", "great", "big", "index", "pinky"):
+            continue  # "right second" alone names no digit
+        out.append((_TOES if toe else _FINGERS)[side][_DIGIT_NAMES[name]])
+    out += [_EYELIDS[(m.group(1)[0], m.group(2))] for m in _EYELID.finditer(lowered)]
+    return list(dict.fromkeys(out))
+
+
+_ONLY_PROCEDURE = re.compile(
+    r"\b(?:came in|here|seen|visit(?:ed)?|scheduled|appointment)\s+(?:only|just|solely)\s+(?:for|to)\b"
+    r"|\b(?:only|just) (?:came in|here) for\b|\bnothing else\b|\bno other (?:complaints?|problems?|issues?)\b"
+)
+
+
+def procedure_only(lowered: str) -> bool:
+    """The visit was for the procedure alone: no separately identifiable E/M."""
+    return _ONLY_PROCEDURE.search(lowered) is not None
+
+
+_REPEAT = re.compile(
+    r"\brepeat(?:ed)?\b|\bagain\b|\bsecond (?:one|time|test|draw|level|x-?ray|film)"
+)
+
+
+def repeated(lowered: str) -> bool:
+    """The same service done again the same day (76/77 for procedures, 91 for lab tests)."""
+    return _REPEAT.search(lowered) is not None
+
+
+_IN_GLOBAL = re.compile(r"\bglobal\b|\bpost-?op(?:erative)?\b|\bafter (?:his|her|the) surgery\b")
+
+
+def global_period(lowered: str) -> str:
+    """Why a service falls in another's global period: "unrelated", "staged" or "complication"."""
+    if not _IN_GLOBAL.search(lowered):
+        return ""
+    if re.search(r"\bunrelated\b|\bnot related\b|\bdifferent (?:problem|condition|issue)", lowered):
+        return "unrelated"
+    if re.search(r"\bstaged\b|\bplanned\b|\bmore extensive\b|\btherapeutic\b", lowered):
+        return "staged"
+    if re.search(
+        r"\bcomplication|\breturn(?:ed)? to the (?:or|operating room)|\bback to the (?:or|operating room)",
+        lowered,
+    ):
+        return "complication"
+    return ""

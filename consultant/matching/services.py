@@ -120,6 +120,10 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
     for negated in re.findall(r"\b(?:no|without|non)[\s-]+(\w+)", title):
         if re.search(rf"\b{re.escape(negated[:5])}", query):
             cand.score -= step  # the code excludes what the asker did ("... no refill")
+    wanted_contrast = contrast_of(query)
+    if wanted_contrast and (offered := contrast_of(title)):
+        cand.score += step if offered == wanted_contrast else -step
+        cand.cued = cand.cued or offered == wanted_contrast
     if re.match(r"(ultrasound|fluoroscopic|ct|mr|imaging) guidance\b", title):
         cand.score -= step  # guidance supports a procedure; the procedure leads
     # Putting a device in and taking it out are different services.
@@ -137,6 +141,28 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
         cand.score += step * 0.3
     if cand.extra.get("billable") is False:
         cand.score -= step  # an ICD-10-CM header is never reported
+
+
+_BOTH = re.compile(
+    r"with(?:out)? and with(?:out)?|w/ ?(?:and )?w/?o|w/wo|wo/w|\bwwo\b|before and after contrast"
+    r"|without contrast(?: material)?,? (?:then|followed by|and then|and) with"
+    r"|without and (?:then )?with contrast|with and without contrast"
+)
+_WITHOUT = re.compile(
+    r"without contrast|w/o contrast|\bwo contrast|non-?contrast|no contrast|plain ct"
+)
+_WITH = re.compile(r"with contrast|w/ ?contrast|contrast[- ]enhanced|\bwith iv contrast")
+
+
+def contrast_of(text: str) -> str:
+    """ "both", "without" or "with" contrast, as an imaging question or title says it."""
+    if _BOTH.search(text):
+        return "both"
+    if _WITHOUT.search(text):
+        return "without"
+    if _WITH.search(text):
+        return "with"
+    return ""
 
 
 _SPINE = {"c": "cervical", "t": "thoracic", "l": "lumbar", "s": "sacral"}

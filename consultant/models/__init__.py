@@ -27,6 +27,7 @@ from consultant.models.codes import (
     PtpCodeCount,
     PtpEdit,
     Release,
+    ReleaseFetch,
 )
 from consultant.models.people import ApiToken, Reviewer, Subscriber
 
@@ -55,6 +56,7 @@ __all__ = [
     "PtpCodeCount",
     "PtpEdit",
     "Release",
+    "ReleaseFetch",
     "ReplyFrame",
     "Reviewer",
     "ReviewerSession",

@@ -10,7 +10,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consultant.models.base import Base, utcnow
@@ -205,3 +216,26 @@ class LocalityCounty(Base):
     state: Mapped[str] = mapped_column(String(40))
     area: Mapped[str] = mapped_column(String(200))
     counties: Mapped[str] = mapped_column(Text)
+
+
+class ReleaseFetch(Base):
+    """One archive ``consultant data update`` downloaded: where from, its size and sha256,
+    and the product release it carried. Several rows share a release when CMS ships it in
+    parts (the NCCI PTP files)."""
+
+    __tablename__ = "release_fetches"
+    __table_args__ = (Index("ix_release_fetches_product_effective", "product", "effective_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product: Mapped[str] = mapped_column(String(30))
+    release_name: Mapped[str] = mapped_column(String(100))
+    # None for lists CMS publishes without an edition date (places of service).
+    effective_date: Mapped[date | None] = mapped_column(Date)
+    url: Mapped[str] = mapped_column(String(1000))
+    file_name: Mapped[str] = mapped_column(String(300))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    # Validators for a conditional request next time (undated lists keep their URL).
+    etag: Mapped[str] = mapped_column(String(200), default="")
+    last_modified: Mapped[str] = mapped_column(String(100), default="")
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -45,6 +45,7 @@ from consultant.review.auth import (
     logout,
 )
 from consultant.review.pages import off_loop
+from consultant.review.pages import page as page  # other page modules import it from here
 from consultant.review.security import SecurityHeadersMiddleware
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -104,6 +105,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     from consultant.review.code_pages import routes as code_routes
 
     routes += code_routes(login_required)
+    from consultant.review.data_pages import routes as data_routes
+
+    routes += data_routes(login_required)
     middleware = [
         Middleware(SecurityHeadersMiddleware),
         Middleware(ReviewerSessionMiddleware, settings=settings),

@@ -1,7 +1,7 @@
 """reviewer workspace: due times, claims, second review, notes, API tokens, reply frame
 
 Revision ID: wt10_workspace
-Revises: wt11_sessions_security
+Revises: 0003
 """
 
 from datetime import timedelta
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "wt10_workspace"
-down_revision = "wt11_sessions_security"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -63,13 +63,19 @@ def existing_release(session: Session, kind: str, digest: str) -> Release | None
 
 
 def new_release(
-    session: Session, kind: str, name: str, path: Path, digest: str, effective: date, source: str
+    session: Session,
+    kind: str,
+    name: str,
+    file_name: str,
+    digest: str,
+    effective: date,
+    source: str,
 ) -> Release:
     release = Release(
         kind=kind,
         name=name,
         source=source,
-        file_name=path.name,
+        file_name=file_name,
         checksum=digest,
         effective_date=effective,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date
 from functools import partial
@@ -28,6 +29,24 @@ def expand(paths: list[Path]) -> list[Path]:
     return out
 
 
+# CMS ships the NCCI PTP edits in parts: ccipra-v313r0-f1.txt ... -f4.txt.
+_PART = re.compile(r"^(?P<stem>.+?)[-_]f(?P<part>\d{1,2})(?P<ext>(\.[A-Za-z0-9]+)+)$", re.I)
+
+
+def group_parts(paths: list[Path]) -> list[list[Path]]:
+    """Files in the given order, the parts of one release (same folder, same name but
+    for ``-fN``) gathered into one group, in part order."""
+    groups: dict[tuple[object, ...], list[tuple[int, Path]]] = {}
+    for path in paths:
+        part = _PART.match(path.name)
+        if part:
+            key: tuple[object, ...] = (path.parent, part["stem"].lower(), part["ext"].lower())
+            groups.setdefault(key, []).append((int(part["part"]), path))
+        else:
+            groups.setdefault((path,), []).append((0, path))
+    return [[path for _, path in sorted(group)] for group in groups.values()]
+
+
 def import_paths(paths: list[Path], quiet: bool = False, effective: date | None = None) -> int:
     console = Console(stderr=True, quiet=quiet)
     results: list[tuple[str, Imported | None, str, float]] = []
@@ -40,17 +59,19 @@ def import_paths(paths: list[Path], quiet: bool = False, effective: date | None 
         console=console,
         transient=True,
     ) as bar:
-        for path in expand(paths):
-            task = bar.add_task(path.name, total=None)
+        for group in group_parts(expand(paths)):
+            path = group[0]
+            label = path.name if len(group) == 1 else f"{path.name} (+{len(group) - 1} parts)"
+            task = bar.add_task(label, total=None)
             started = time.perf_counter()
             try:
-                done = import_one(path, partial(bar.advance, task), effective)
-                results.append((path.name, done, "", time.perf_counter() - started))
+                done = import_group(group, partial(bar.advance, task), effective)
+                results.append((label, done, "", time.perf_counter() - started))
             except NotReferenceData as exc:
-                results.append((path.name, None, f"skipped: {exc}", 0.0))
+                results.append((label, None, f"skipped: {exc}", 0.0))
             except (ImportFileError, ValueError, OSError, SQLAlchemyError) as exc:
                 failed = True
-                results.append((path.name, None, f"REFUSED: {exc}", 0.0))
+                results.append((label, None, f"REFUSED: {exc}", 0.0))
             bar.remove_task(task)
     table = Table("file", "kind", "rows", "effective", "seconds", "result")
     for name, imported, note, seconds in results:
@@ -67,6 +88,18 @@ def import_paths(paths: list[Path], quiet: bool = False, effective: date | None 
             )
     console.print(table)
     return 1 if failed else 0
+
+
+def import_group(
+    paths: list[Path], progress: ProgressFn | None = None, effective: date | None = None
+) -> Imported:
+    """One file, or the parts of one release, in one transaction."""
+    from consultant.codes.importers.run import import_parts
+
+    if len(paths) == 1:
+        return import_one(paths[0], progress, effective)
+    with transaction() as session:
+        return import_parts(session, paths, progress, effective)
 
 
 def import_one(

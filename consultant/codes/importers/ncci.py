@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
 from consultant.codes.importers.base import ImportFileError, Progress, bulk_insert, parse_date
@@ -126,19 +126,27 @@ def load_ptp(
     as_column1: Counter[str] = Counter()
     as_column2: Counter[str] = Counter()
     count = bulk_insert(session, PtpEdit, PTP_COLUMNS, parsed(), progress)
+    # An earlier part of the same release counted its own edits: add them up.
+    earlier = session.execute(
+        delete(PtpCodeCount)
+        .where(PtpCodeCount.release_id == release.id)
+        .returning(PtpCodeCount.code, PtpCodeCount.as_column1, PtpCodeCount.as_column2)
+    ).all()
+    for code, c1, c2 in earlier:
+        as_column1[code] += c1
+        as_column2[code] += c2
     # Counted while parsing (active edits only) so a code page need not count millions of rows.
-    session.execute(
-        insert(PtpCodeCount),
-        [
-            {
-                "release_id": release.id,
-                "code": c,
-                "as_column1": as_column1[c],
-                "as_column2": as_column2[c],
-            }
-            for c in as_column1.keys() | as_column2.keys()
-        ],
-    )
+    counts = [
+        {
+            "release_id": release.id,
+            "code": c,
+            "as_column1": as_column1[c],
+            "as_column2": as_column2[c],
+        }
+        for c in as_column1.keys() | as_column2.keys()
+    ]
+    if counts:  # an empty list would insert one row of defaults
+        session.execute(insert(PtpCodeCount), counts)
     return count
 
 

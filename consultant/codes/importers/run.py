@@ -5,7 +5,7 @@ The caller owns the transaction: a file that fails half-way leaves nothing behin
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -57,17 +57,39 @@ def import_file(
     """Load ``path`` unless the same file was loaded before. Raises ImportFileError."""
     if str(path) == icd10.PACKAGE_SOURCE:
         return import_icd10_package(session, progress, effective)
-    data = read_bytes(path)
-    lines = text_lines(data)
-    kind = detect(path, lines[:40], data[:8])
+    return import_parts(session, [path], progress, effective)
+
+
+def import_parts(
+    session: Session,
+    paths: Sequence[Path],
+    progress: Progress | None = None,
+    effective: date | None = None,
+    source: str = "CMS",
+) -> Imported:
+    """Load the files of one release as one release: one file usually, several when CMS
+    ships a release in parts (the NCCI PTP edits come as four files). Every part must be
+    the same kind. Raises ImportFileError; the caller's transaction keeps all or nothing."""
+    parts = []
+    for path in paths:
+        data = read_bytes(path)
+        lines = text_lines(data)
+        parts.append((path, lines, detect(path, lines[:40], data[:8]), checksum(data)))
+    first_path, first_lines, kind, _digest = parts[0]
+    for path, _lines, other, _ in parts[1:]:
+        if other != kind:
+            raise ImportFileError(path, 1, f"a {other} file among the parts of a {kind} release")
     release_kind, label, loader = KINDS[kind]
-    digest = checksum(data)
-    when = effective or _effective_date(path, lines, release_kind)
+    # One file keeps its own checksum, so the same file imported by hand or fetched by
+    # ``data update`` is recognised as the same release.
+    digest = parts[0][3] if len(parts) == 1 else checksum("".join(p[3] for p in parts).encode())
+    when = effective or _effective_date(first_path, first_lines, release_kind)
     name = f"{label}, {when.isoformat()}"
+    shown = str(first_path) if len(parts) == 1 else f"{first_path} (+{len(parts) - 1} parts)"
     found = existing_release(session, release_kind, digest)
     if found is not None:
         return Imported(
-            release_kind, found.name, str(path), found.row_count, found.effective_date, skipped=True
+            release_kind, found.name, shown, found.row_count, found.effective_date, skipped=True
         )
     same_edition = session.scalar(
         select(Release).where(Release.kind == release_kind, Release.effective_date == when)
@@ -75,11 +97,14 @@ def import_file(
     if same_edition is not None and release_kind in DATED_EDITIONS:
         # The same edition in another format (CMS ships the RVU file as CSV and as TXT).
         return Imported(
-            release_kind, same_edition.name, str(path), same_edition.row_count, when, skipped=True
+            release_kind, same_edition.name, shown, same_edition.row_count, when, skipped=True
         )
-    release = new_release(session, release_kind, name, path, digest, when, source="CMS")
-    release.row_count = loader(session, path, lines, release, progress)
-    return Imported(release_kind, name, str(path), release.row_count, when)
+    file_name = ", ".join(p[0].name for p in parts)[:300]
+    release = new_release(session, release_kind, name, file_name, digest, when, source=source)
+    release.row_count = sum(
+        loader(session, path, lines, release, progress) for path, lines, _, _ in parts
+    )
+    return Imported(release_kind, name, shown, release.row_count, when)
 
 
 def import_icd10_package(
@@ -94,9 +119,7 @@ def import_icd10_package(
         return Imported(
             "icd10", found.name, icd10.PACKAGE_SOURCE, found.row_count, found.effective_date, True
         )
-    release = new_release(
-        session, "icd10", name, Path(icd10.PACKAGE_SOURCE), digest, when, source="CDC"
-    )
+    release = new_release(session, "icd10", name, icd10.PACKAGE_SOURCE, digest, when, source="CDC")
     release.row_count = icd10.load_package(session, release, progress)
     return Imported("icd10", name, icd10.PACKAGE_SOURCE, release.row_count, when)
 

@@ -1,7 +1,7 @@
 """server-side reviewer sessions, login throttling, TOTP secret, retention mark,
 room for encrypted message subjects
 
-Revision ID: wt11_sessions_security
+Revision ID: 0002
 Revises: 0001
 """
 
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "wt11_sessions_security"
+revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None

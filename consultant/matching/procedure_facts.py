@@ -1,0 +1,165 @@
+"""The measurements a procedure question gives: a lesion's size, margins, behaviour and site;
+each wound's length, repair class and site; the minutes of each timed therapy service. The
+arithmetic on them is consultant.rules' (excised diameter, repairs summed, 8-minute rule)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Body words by the site names of consultant.rules.skin.Site.
+SITE_WORDS: list[tuple[str, str]] = [
+    ("eyelid", r"eyelids?|lids?"),
+    ("nose", r"nose|nasal|nostril"),
+    ("lip", r"lips?|vermilion"),
+    ("ear", r"ears?|earlobe|auricle"),
+    ("forehead", r"forehead|brow"),
+    ("cheek", r"cheeks?|malar"),
+    ("chin", r"chin|jaw"),
+    ("mouth", r"mouth"),
+    ("face", r"face|facial|temple"),
+    ("scalp", r"scalp"),
+    ("neck", r"neck"),
+    ("axilla", r"axilla|axillary|armpit"),
+    ("genitalia", r"genitals?|genitalia|scrotum|penis|labia|vulva"),
+    ("hand", r"hands?|fingers?|thumbs?|palm|knuckles?"),
+    ("foot", r"feet|foot|toes?|heel|sole"),
+    ("trunk", r"trunk|back|chest|abdomen|abdominal|flank|shoulder|buttocks?|torso|hip"),
+    ("arm", r"arms?|forearms?|elbows?|wrists?|upper extremity"),
+    ("leg", r"legs?|thighs?|knees?|shins?|calf|calves|ankles?|lower extremity"),
+]
+_SITE = [(name, re.compile(rf"\b(?:{words})\b")) for name, words in SITE_WORDS]
+_MALIGNANT = re.compile(
+    r"\bmalignan|\bbcc\b|\bscc\b|basal cell|squamous cell|melanoma|carcinoma|cancer|\bmets?\b"
+)
+_BENIGN = re.compile(r"\bbenign|cyst|lipoma|nevus|nevi|mole|seborrheic|keratosis|dermatofibroma")
+_SIZE = r"(\d+(?:\.\d+)?)\s*(?:x\s*\d+(?:\.\d+)?\s*)?(cm|mm)\b"
+_LESION = re.compile(
+    rf"{_SIZE}[^.;]{{0,40}}?\b(?:lesion|bcc|scc|melanoma|carcinoma|cyst|lipoma|nevus|mole|tumou?r)"
+    rf"|(?:lesion|bcc|scc|melanoma|carcinoma|cyst|lipoma|nevus|mole|tumou?r)[^.;]{{0,40}}?{_SIZE}"
+)
+_MARGIN = re.compile(rf"{_SIZE}\s*(?:\w+\s+){{0,2}}margins?|margins?\s*(?:of\s*)?{_SIZE}")
+_REPAIR_CLASS = re.compile(r"\b(simple|intermediate|layered|layer closure|complex)\b")
+_WOUND = re.compile(rf"{_SIZE}")
+_EXCISION = re.compile(
+    r"\bexcis|\bmargins?\b|\b11[46][0-4]\d\b"
+    r"|\bremov(?:e|ed|al) (?:a |the )?(?:\w+ )?(?:lesion|cyst|lipoma|bcc|scc|mole)"
+)
+_REPAIR = re.compile(r"\brepair|lacerat|\bsutur|\bclosure|\bstitch")
+
+# Timed therapy services by the words therapists write.
+THERAPY_WORDS: list[tuple[str, str]] = [
+    ("97110", r"therapeutic exercises?|ther ?ex"),
+    ("97112", r"neuromuscular re-?education|neuro ?re-?ed|nmr"),
+    ("97116", r"gait training"),
+    ("97140", r"manual therapy|joint mobili[sz]ation|soft tissue mobili[sz]ation"),
+    ("97530", r"therapeutic activit(?:y|ies)|ther ?act"),
+    ("97535", r"self[- ]care|home management training|adl training"),
+    ("97124", r"massage"),
+    ("97035", r"ultrasound therapy|therapeutic ultrasound"),
+    ("97032", r"attended e-?stim|electrical stimulation,? (?:manual|attended)"),
+    ("97033", r"iontophoresis"),
+    ("97750", r"physical performance test"),
+]
+_TIMED_CODES = {code for code, _ in THERAPY_WORDS} | {"97113", "97150", "97542", "97760", "97763"}
+_MINUTES = r"(\d{1,3})\s*(?:min|mins|minutes)\b"
+
+
+@dataclass(frozen=True)
+class Lesion:
+    behaviour: str  # "benign", "malignant" or ""
+    size_cm: float
+    margin_cm: float
+    site: str
+
+
+@dataclass(frozen=True)
+class Wound:
+    repair: str  # "simple", "intermediate", "complex"
+    site: str
+    length_cm: float
+
+
+@dataclass(frozen=True)
+class ProcedureFacts:
+    lesion: Lesion | None = None
+    wounds: tuple[Wound, ...] = ()
+    timed: tuple[tuple[str, int], ...] = ()  # (code, minutes) of timed therapy services
+
+
+def procedure_facts(lowered: str) -> ProcedureFacts:
+    return ProcedureFacts(_lesion(lowered), _wounds(lowered), _timed(lowered))
+
+
+def _cm(value: str, unit: str) -> float:
+    return float(value) / 10 if unit == "mm" else float(value)
+
+
+def _site(text: str) -> str:
+    hits = [(m.start(), name) for name, pattern in _SITE if (m := pattern.search(text))]
+    return min(hits)[1] if hits else ""
+
+
+def _lesion(lowered: str) -> Lesion | None:
+    if not _EXCISION.search(lowered):
+        return None
+    size = _LESION.search(lowered)
+    if size is None:
+        return None
+    value, unit = (
+        (size.group(1), size.group(2)) if size.group(1) else (size.group(3), size.group(4))
+    )
+    margin = _MARGIN.search(lowered)
+    margin_cm = 0.0
+    if margin is not None:
+        m_value, m_unit = (
+            (margin.group(1), margin.group(2))
+            if margin.group(1)
+            else (margin.group(3), margin.group(4))
+        )
+        margin_cm = _cm(m_value, m_unit)
+    behaviour = (
+        "malignant" if _MALIGNANT.search(lowered) else ("benign" if _BENIGN.search(lowered) else "")
+    )
+    return Lesion(behaviour, _cm(value, unit), margin_cm, _site(lowered))
+
+
+def _wounds(lowered: str) -> tuple[Wound, ...]:
+    """Each length with the site and class its own clause names (else the question's)."""
+    if not _REPAIR.search(lowered) or (
+        _EXCISION.search(lowered)
+        and not re.search(r"\b(?:intermediate|complex|layered) (?:repair|closure)", lowered)
+    ):
+        return ()
+    classes = _REPAIR_CLASS.findall(lowered)
+    overall = _class(classes[0]) if len(set(map(_class, classes))) == 1 and classes else ""
+    wounds: list[Wound] = []
+    for clause in re.split(r"[;\n]|,|\band\b|\bplus\b", lowered):
+        size = _WOUND.search(clause)
+        site = _site(clause)
+        if size is None or not site or "margin" in clause:
+            continue
+        own = _REPAIR_CLASS.search(clause)
+        repair = _class(own.group(1)) if own else overall
+        if repair:
+            wounds.append(Wound(repair, site, _cm(size.group(1), size.group(2))))
+    return tuple(wounds)
+
+
+def _class(word: str) -> str:
+    return "intermediate" if word in ("layered", "layer closure") else word
+
+
+def _timed(lowered: str) -> tuple[tuple[str, int], ...]:
+    """(code, minutes) for each timed service: a code or a service named beside its minutes."""
+    found: list[tuple[int, str, int]] = []
+    for clause in re.split(r"[;\n]|,|\band\b|\bplus\b", lowered):
+        minutes = re.search(_MINUTES, clause)
+        if minutes is None:
+            continue
+        code = next((c for c in re.findall(r"\b(97\d{3})\b", clause) if c in _TIMED_CODES), None)
+        if code is None:
+            code = next((c for c, words in THERAPY_WORDS if re.search(words, clause)), None)
+        if code is not None:
+            found.append((minutes.start(), code, int(minutes.group(1))))
+    return tuple((code, m) for _, code, m in found)

@@ -152,7 +152,7 @@ def run() -> int:
             (settings.smtpd_host, settings.smtpd_port),
         ):
             wait_for_port(host, port, 60)
-        print(_banner(settings, email, password, reference_data_note()), flush=True)
+        _banner(settings, email, password, reference_data_note())
         sup.wait()
     finally:
         sup.stop()
@@ -190,7 +190,12 @@ def wait_for_port(host: str, port: int, timeout: float) -> bool:
     return False
 
 
-def _banner(settings: Settings, email: str, password: str, data_note: str = "") -> str:
+def _banner(settings: Settings, email: str, password: str, data_note: str = "") -> None:
+    """Print where everything is, in a box."""
+    print(_banner_text(settings, email, password, data_note), flush=True)
+
+
+def _banner_text(settings: Settings, email: str, password: str, data_note: str) -> str:
     lines = [
         f"Consultant is running (embedded: SQLite + file-system broker under {settings.home_dir})",
         "",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -238,6 +237,21 @@ def _secrets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reviewers_token(args: argparse.Namespace) -> int:
+    from consultant.db import transaction
+    from consultant.models import Reviewer
+    from consultant.review.api import issue_token
+
+    with transaction() as session:
+        reviewer = session.scalar(select(Reviewer).where(Reviewer.email == args.email.lower()))
+        if reviewer is None or not reviewer.active:
+            print(f"no active reviewer {args.email.lower()}", file=sys.stderr)
+            return 1
+        token = issue_token(session, reviewer, args.name)
+    print(token)
+    return 0
+
+
 def _subscribers_add(args: argparse.Namespace) -> int:
     from consultant.db import transaction
     from consultant.models import Subscriber
@@ -392,6 +406,10 @@ def build_parser() -> argparse.ArgumentParser:
     ra.add_argument("--admin", action="store_true")
     ra.add_argument("--password", default="", help="default: a generated one, printed once")
     ra.set_defaults(func=_reviewers_add)
+    rt = reviewers.add_parser("token", help="a JSON API token acting as this reviewer")
+    rt.add_argument("email")
+    rt.add_argument("--name", default="", help="what the token is for")
+    rt.set_defaults(func=_reviewers_token)
     rl = reviewers.add_parser("list", help="reviewers with their state and open sessions")
     rl.add_argument("--json", action="store_true")
     rl.set_defaults(func=_reviewers_list)
@@ -479,9 +497,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from consultant.logs import configure
+
+    configure()
     args = build_parser().parse_args(argv)
     result: Any = args.func(args)
     return int(result or 0)

@@ -96,6 +96,8 @@ class Settings(BaseSettings):
     smtpd_max_bytes: int = 25 * 1024 * 1024
     web_host: str = "127.0.0.1"
     web_port: int = 8000
+    # Processes serving the workspace; more than one spreads reviewers over the cores.
+    web_workers: int = 1
 
     # What happens to mail from an address that is not a subscriber: "accept" opens a
     # case (the embedded default, so a newcomer's first question gets a draft), "hold"
@@ -115,6 +117,13 @@ class Settings(BaseSettings):
 
     # A case left in a working state longer than this is re-enqueued by the sweeper.
     sweep_after_seconds: int = 120
+
+    # The workspace: a reviewer's claim lapses after this many minutes without action.
+    claim_minutes: int = 30
+    # A second reviewer must approve drafts below this confidence (0 turns it off) and,
+    # when set, every draft routed to an expert.
+    second_review_below: float = 0.0
+    second_review_needs_expert: bool = False
 
     # ``consultant data update``: where the CMS download pages are (a mirror inside an
     # air-gapped network copies the same paths), an optional replacement for the bundled

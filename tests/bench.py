@@ -144,8 +144,95 @@ def _questions() -> list[str]:
         return [f"Can we bill {a} with {b} on the same day?" for a, b in itertools.pairwise(CODES)]
 
 
+def bench_workspace(work: Path, cases: int = 10_000, reviewers: int = 20) -> dict[str, object]:
+    """Queue and case page p95 with ``reviewers`` working at once on ``cases`` cases.
+
+    A fresh database, the web process started as in production (``consultant web``), one
+    thread per reviewer, each logged in with its own session, alternating the queue (with
+    a filter or a next page now and then) and a case page.
+    """
+    import random
+    import subprocess
+    import threading
+
+    import httpx
+
+    from tests import workspace_data
+    from tests.servers import free_port, wait_port
+
+    url = f"sqlite:///{work / 'workspace.db'}"
+    use_database(url, work / "workspace-home")
+    with transaction() as session:
+        emails = [
+            workspace_data.reviewer(session, f"r{i}@desk.example").email for i in range(reviewers)
+        ]
+        workspace_data.many_cases(session, cases)
+    port = free_port()
+    env = dict(
+        os.environ,
+        CONSULTANT_DATABASE_URL=url,
+        CONSULTANT_HOME=str(work / "workspace-home"),
+        CONSULTANT_WEB_PORT=str(port),
+        CONSULTANT_LOG_LEVEL="WARNING",
+        CONSULTANT_WEB_WORKERS=str(os.cpu_count() or 1),
+    )
+    server = subprocess.Popen([sys.executable, "-m", "consultant.cli", "web"], env=env)
+    timings: dict[str, list[float]] = {"queue": [], "case": []}
+    lock = threading.Lock()
+
+    def reviewer(email: str, rounds: int) -> None:
+        rng = random.Random(email)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            csrf = client.get("/login").text.split('name="csrf" value="')[1].split('"')[0]
+            signed_in = client.post(
+                "/login",
+                data={
+                    "email": email,
+                    "password": workspace_data.PASSWORD,
+                    "next": "/",
+                    "csrf": csrf,
+                },
+            )
+            assert signed_in.status_code == 303, signed_in.text
+            for i in range(rounds):
+                params = [
+                    {},
+                    {"kind": "units"},
+                    {"confidence": "low"},
+                    {"q": "Bulk question 0042"},
+                ][i % 4]
+                for what, path in (("queue", "/"), ("case", f"/cases/{rng.randint(1, cases)}")):
+                    started = time.perf_counter()
+                    response = client.get(path, params=params if what == "queue" else None)
+                    elapsed = (time.perf_counter() - started) * 1000
+                    assert response.status_code == 200, (path, response.status_code)
+                    with lock:
+                        timings[what].append(elapsed)
+
+    try:
+        wait_port(port, timeout=60)
+        reviewer(emails[0], 3)  # warm-up: first requests load templates and plans
+        timings = {"queue": [], "case": []}
+        threads = [threading.Thread(target=reviewer, args=(email, 15)) for email in emails]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        server.terminate()
+        server.wait(30)
+    engine_for(url).dispose()
+    return {
+        f"workspace_{what}_{reviewers}_reviewers_{cases}_cases_ms": percentiles(samples)
+        for what, samples in timings.items()
+    }
+
+
 def main() -> int:
     results: dict[str, object] = {}
+    if "--workspace" in sys.argv:  # only the workspace figures
+        print(json.dumps(bench_workspace(Path(tempfile.mkdtemp(prefix="bench-"))), indent=2))
+        return 0
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     sqlite_url = f"sqlite:///{work / 'bench.db'}"
     use_database(sqlite_url, work)
@@ -153,6 +240,7 @@ def main() -> int:
     import_one(Path("simple-icd-10-cm"))  # searched by diagnosis questions
     results.update(bench_queries())
     engine_for(sqlite_url).dispose()
+    results.update(bench_workspace(work))
     if "--no-postgres" not in sys.argv:
         from tests.servers import start_postgres
 

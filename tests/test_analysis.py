@@ -67,3 +67,13 @@ def test_sub_questions_in_order() -> None:
         "Can we bill 96372 with 99213?",
         "And how many units of J1885 for 30 mg?",
     ]
+
+
+def test_analysis_facts_are_stored_as_json() -> None:
+    """A draft keeps the analysis as JSON: no set may reach it (it failed every draft)."""
+    import json
+
+    from consultant.matching.analyse import analyse
+
+    facts = analyse("Can we bill 96521 with 99213 the same day? Reviewed labs, ordered a CT.")
+    assert json.loads(json.dumps(facts.as_json()))["codes"] == ["96521", "99213"]

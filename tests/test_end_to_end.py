@@ -79,7 +79,8 @@ def _approve_in_browser(page: Page, web: str, case_id: int, password: str, text:
     page.wait_for_url(f"{web}/cases/{case_id}")
     assert "Case #" in page.inner_text("h1")
     page.fill("#body", text)
-    page.click("#approve")
+    page.click("#approve")  # opens the confirmation; nothing is sent yet
+    page.click("#confirm-approve")
     page.wait_for_load_state()
     assert page.inner_text("#case-status") in ("approved", "answered")
 

@@ -42,9 +42,16 @@ def test_question_to_reply(session: Session, monkeypatch: pytest.MonkeyPatch) ->
             s.flush()
             live = s.get(Case, case.id)
             assert live is not None
-            actions.claim(s, live, reviewer)
+            actions.claim(s, live, reviewer, settings)
             actions.approve(
-                s, live, reviewer, draft.subject, "Edited answer: not with 99211.", settings
+                s,
+                live,
+                reviewer,
+                draft.subject,
+                "Edited answer: not with 99211.",
+                draft.version,
+                settings,
+                confirmed=True,
             )
         [reply] = sink.handler.wait_for(1)
     assert isinstance(reply, EmailMessage)
@@ -66,4 +73,4 @@ def test_approve_refuses_empty_text(session: Session) -> None:
     from consultant.config import get_settings
 
     with pytest.raises(actions.ReviewError, match="cannot be empty"):
-        actions.approve(session, case, reviewer, "Re: q", "   ", get_settings())
+        actions.approve(session, case, reviewer, "Re: q", "   ", 1, get_settings(), True)

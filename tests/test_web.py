@@ -89,7 +89,14 @@ def test_bad_field_is_shown_back_with_the_text_kept(session: Session) -> None:
     client = TestClient(create_app())
     csrf = _login(client)
     response = client.post(
-        f"/cases/{case.id}/approve", data={"csrf": csrf, "subject": "", "body": "My careful edit"}
+        f"/cases/{case.id}/approve",
+        data={
+            "csrf": csrf,
+            "subject": "",
+            "body": "My careful edit",
+            "version": "1",
+            "confirmed": "yes",
+        },
     )
     assert response.status_code == 422
     assert "The subject cannot be empty" in response.text and "My careful edit" in response.text
@@ -102,16 +109,12 @@ def test_approve_queues_exactly_one_reply(session: Session) -> None:
     case = _setup(session)
     client = TestClient(create_app())
     csrf = _login(client)
+    form = {"csrf": csrf, "subject": "Re: Pump refill", "body": "Edited.", "confirmed": "yes"}
     response = client.post(
-        f"/cases/{case.id}/approve",
-        data={"csrf": csrf, "subject": "Re: Pump refill", "body": "Edited."},
-        follow_redirects=False,
+        f"/cases/{case.id}/approve", data=form | {"version": "1"}, follow_redirects=False
     )
     assert response.status_code == 303
-    again = client.post(
-        f"/cases/{case.id}/approve",
-        data={"csrf": csrf, "subject": "Re: Pump refill", "body": "Edited."},
-    )
+    again = client.post(f"/cases/{case.id}/approve", data=form | {"version": "2"})
     assert again.status_code == 422 and "only a case awaiting review" in again.text
     session.expire_all()
     [out] = session.scalars(select(Outbound)).all()

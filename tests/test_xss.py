@@ -47,8 +47,14 @@ _INJECTED = """() => {
   for (const el of document.querySelectorAll('*')) {
     const tag = el.tagName.toLowerCase();
     const inHead = el.closest('head') !== null;
-    const ours = inHead && ((tag === 'style' && !el.attributes.length) ||
-      (tag === 'meta' && !el.hasAttribute('http-equiv')));
+    // The workspace's own: its stylesheet and script from /static/, and the disclosure
+    // widgets it marks data-workspace (the sanitizer removes every data- attribute).
+    const ownFile = (attr) => (el.getAttribute(attr) || '').startsWith('/static/');
+    const ours = (inHead && ((tag === 'style' && !el.attributes.length) ||
+      (tag === 'meta' && !el.hasAttribute('http-equiv')) ||
+      (tag === 'script' && ownFile('src') && !el.textContent.trim()) ||
+      (tag === 'link' && el.getAttribute('rel') === 'stylesheet' && ownFile('href')))) ||
+      (tag === 'details' && el.hasAttribute('data-workspace'));
     if (banned.has(tag) && !ours) found.push('<' + tag + '>');
     for (const attr of el.attributes) {
       const name = attr.name.toLowerCase();

@@ -5,6 +5,8 @@ queued ──▶ drafting ──▶ awaiting_review ──▶ in_review ──�
    └───────────┘ (stuck)      │  └── release ───┘             │           │
    ▲                          ├──────────── reject ──▶ closed ◀┘ (failed)  │
    └────────── redraft / follow-up reopen ◀────────────────────────────────┘
+
+awaiting_review / in_review ──ask for information──▶ waiting_info ──answer──▶ queued
 """
 
 from __future__ import annotations
@@ -21,16 +23,20 @@ IN_REVIEW = "in_review"
 APPROVED = "approved"
 ANSWERED = "answered"
 CLOSED = "closed"
+# The reviewer asked the subscriber for more information; their answer reopens the case.
+WAITING = "waiting_info"
 
-STATUSES = (QUEUED, DRAFTING, AWAITING_REVIEW, IN_REVIEW, APPROVED, ANSWERED, CLOSED)
+STATUSES = (QUEUED, DRAFTING, AWAITING_REVIEW, IN_REVIEW, WAITING, APPROVED, ANSWERED, CLOSED)
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     QUEUED: frozenset({DRAFTING, CLOSED}),
     # Back to queued when the sweeper finds a drafting case stuck, or a follow-up
     # arrived while drafting.
     DRAFTING: frozenset({AWAITING_REVIEW, QUEUED}),
-    AWAITING_REVIEW: frozenset({IN_REVIEW, APPROVED, QUEUED, CLOSED}),
-    IN_REVIEW: frozenset({AWAITING_REVIEW, APPROVED, QUEUED, CLOSED}),
+    AWAITING_REVIEW: frozenset({IN_REVIEW, APPROVED, QUEUED, CLOSED, WAITING}),
+    IN_REVIEW: frozenset({AWAITING_REVIEW, APPROVED, QUEUED, CLOSED, WAITING}),
+    # The subscriber's answer drafts again; a reviewer may stop waiting or close.
+    WAITING: frozenset({QUEUED, AWAITING_REVIEW, CLOSED}),
     # A reply that could not be delivered by its deadline puts the case back for review.
     APPROVED: frozenset({ANSWERED, AWAITING_REVIEW}),
     ANSWERED: frozenset({QUEUED, CLOSED}),
@@ -38,7 +44,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 # Where a follow-up from the subscriber sends the case: a new draft is needed.
-REOPENABLE = frozenset({AWAITING_REVIEW, IN_REVIEW, ANSWERED, CLOSED})
+REOPENABLE = frozenset({AWAITING_REVIEW, IN_REVIEW, WAITING, ANSWERED, CLOSED})
 OPEN_FOR_REVIEW = frozenset({AWAITING_REVIEW, IN_REVIEW})
 
 

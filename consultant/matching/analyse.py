@@ -203,7 +203,18 @@ class Analysis:
         data["date_of_service"] = self.date_of_service.isoformat() if self.date_of_service else None
         data.pop("words")
         data.pop("text")
-        return data
+        return _json_safe(data)
+
+
+def _json_safe(value: Any) -> Any:
+    """Sets (frozen facts use them) become sorted lists: drafts store this as JSON."""
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted(_json_safe(v) for v in value)
+    return value
 
 
 def analyse(text: str) -> Analysis:

@@ -5,12 +5,14 @@ from consultant.models.base import Base, utcnow
 from consultant.models.cases import (
     AuditEvent,
     Case,
+    CaseNote,
     Draft,
     InboundMail,
     MailboxCheckpoint,
     Message,
     Outbound,
     PollerLease,
+    ReplyFrame,
 )
 from consultant.models.codes import (
     AddOnEdit,
@@ -27,13 +29,15 @@ from consultant.models.codes import (
     Release,
     ReleaseFetch,
 )
-from consultant.models.people import Reviewer, Subscriber
+from consultant.models.people import ApiToken, Reviewer, Subscriber
 
 __all__ = [
     "AddOnEdit",
+    "ApiToken",
     "AuditEvent",
     "Base",
     "Case",
+    "CaseNote",
     "CodeNote",
     "CodeRecord",
     "Draft",
@@ -53,6 +57,7 @@ __all__ = [
     "PtpEdit",
     "Release",
     "ReleaseFetch",
+    "ReplyFrame",
     "Reviewer",
     "ReviewerSession",
     "Subscriber",

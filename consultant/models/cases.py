@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    event,
+    select,
+    update,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from consultant.crypto import EncryptedBytes, EncryptedText
 from consultant.models.base import Base, created_at, utcnow
@@ -83,7 +88,13 @@ class Case(Base):
     """One consultation: a thread of questions and answers with one subscriber."""
 
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_status", "status"),)
+    __table_args__ = (
+        Index("ix_cases_status", "status"),
+        # The queue pages through cases by due time (keyset), most urgent first.
+        Index("ix_cases_due_at_id", "due_at", "id"),
+        # Counting the overdue open cases for the queue header.
+        Index("ix_cases_status_due_at", "status", "due_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subject: Mapped[str] = mapped_column(String(998), default="")
@@ -99,6 +110,16 @@ class Case(Base):
     )
     # When the status last changed; the sweeper uses it to find stuck work.
     status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # When the subscriber's SLA expects the answer (set at insert, see cases/sla.py).
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A claim older than the configured minutes may be taken over by another reviewer.
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Copied from the newest draft so the queue can filter without reading drafts.
+    kind: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    confidence: Mapped[float | None] = mapped_column(Float)
+    # A second review: who approved first, and which draft version they approved.
+    first_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("reviewers.id"))
+    first_approved_version: Mapped[int | None] = mapped_column(Integer)
 
     messages: Mapped[list[Message]] = relationship(
         back_populates="case", order_by="Message.id", cascade="all, delete-orphan"
@@ -199,3 +220,60 @@ class AuditEvent(Base):
     to_status: Mapped[str] = mapped_column(String(30), default="")
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = created_at()
+
+
+class CaseNote(Base):
+    """An internal note between reviewers; never part of a reply."""
+
+    __tablename__ = "case_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    author: Mapped[str] = mapped_column(String(320))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at()
+
+
+class ReplyFrame(Base):
+    """The greeting and closing around every approved reply, edited by an admin.
+
+    One row; ``{name}`` in the greeting becomes the asker's name.
+    """
+
+    __tablename__ = "reply_frame"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    greeting: Mapped[str] = mapped_column(Text, default="")
+    closing: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[str] = mapped_column(String(320), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+DEFAULT_SLA_HOURS = 24  # a case with no subscriber (embedded mode accepts anyone)
+
+
+@event.listens_for(Case, "before_insert")
+def _set_due_time(_mapper: Mapper[Case], connection: Connection, case: Case) -> None:
+    """Every case gets its due time from its subscriber's SLA, whoever creates it."""
+    if case.due_at is not None:
+        return
+    from consultant.models.people import Subscriber
+
+    hours = None
+    if case.subscriber_id is not None:
+        hours = connection.scalar(
+            select(Subscriber.sla_hours).where(Subscriber.id == case.subscriber_id)
+        )
+    case.due_at = (case.created_at or utcnow()) + timedelta(hours=hours or DEFAULT_SLA_HOURS)
+
+
+@event.listens_for(Draft, "after_insert")
+def _copy_draft_facts(_mapper: Mapper[Draft], connection: Connection, draft: Draft) -> None:
+    """The queue filters on the newest draft's kind and confidence: keep them on the case."""
+    analysis = draft.analysis if isinstance(draft.analysis, dict) else {}
+    kind = str(analysis.get("question_type") or analysis.get("kind") or "")[:30]
+    connection.execute(
+        update(Case.__table__)  # type: ignore[arg-type]
+        .where(Case.__table__.c.id == draft.case_id)
+        .values(kind=kind, confidence=draft.confidence)
+    )

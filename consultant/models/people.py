@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consultant.crypto import EncryptedText
@@ -40,4 +40,20 @@ class Reviewer(Base):
     # Base32 TOTP secret when the reviewer has a second factor; empty otherwise. Encrypted
     # at rest like mail: a database dump must not hand out second factors.
     totp_secret: Mapped[str] = mapped_column(EncryptedText, default="")
+    created_at: Mapped[datetime] = created_at()
+
+
+class ApiToken(Base):
+    """A token an integration uses for the JSON API, acting as one reviewer.
+
+    Only the SHA-256 of the token is kept; the token itself is shown once, when made.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("reviewers.id"))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = created_at()

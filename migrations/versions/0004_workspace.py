@@ -1,6 +1,6 @@
 """reviewer workspace: due times, claims, second review, notes, API tokens, reply frame
 
-Revision ID: wt10_workspace
+Revision ID: 0004
 Revises: 0003
 """
 
@@ -9,7 +9,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from alembic import op
 
-revision = "wt10_workspace"
+revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None

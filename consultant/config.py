@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     smtp_security: Literal["none", "starttls", "tls"] = "none"
     # How long a reply keeps being retried before it is marked failed.
     smtp_deliver_hours: float = 24.0
+    # Longest wait for any one reply of the relay; the claim on a reply being sent lasts
+    # long enough that no conversation can outlive it (see consultant/mailout/send.py).
+    smtp_timeout_seconds: float = 30.0
+    # Backoff after a temporary failure (4xx, connection error): first wait, doubling, capped.
+    smtp_retry_first_seconds: float = 5.0
+    smtp_retry_max_seconds: float = 600.0
 
     smtpd_host: str = "127.0.0.1"
     smtpd_port: int = 8025

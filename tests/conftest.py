@@ -84,6 +84,7 @@ def session(db_url: str) -> Iterator[Session]:
 @pytest.fixture
 def eager_tasks(db_url: str) -> Iterator[None]:
     """Run published tasks in-process, right after the publishing commit."""
+    import workers.tasks  # noqa: F401  (registers the tasks the app runs in-process)
     from workers.app import app
 
     app.conf.task_always_eager = True

@@ -20,6 +20,7 @@ def test_sweeper_finishes_work_whose_message_was_lost(session: Session, db_url: 
     assert session.scalars(select(InboundMail)).one().status == "received"
     assert session.scalars(select(Case)).first() is None
 
+    import workers.tasks  # noqa: F401  (registers the tasks the app runs in-process)
     from workers.app import app
 
     app.conf.task_always_eager = True

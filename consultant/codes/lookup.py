@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from consultant.codes import snapshot
 from consultant.codes.releases import release_label
-from consultant.models import FeeScheduleRow, Modifier
+from consultant.models import CodeNote, FeeScheduleRow, Modifier, PlaceOfService
 
 MODIFIER_INDICATOR_MEANING = {
     "0": "never paid together: no modifier bypasses this edit",
@@ -98,6 +98,32 @@ def describe(session: Session, code: str) -> tuple[str, str, str]:
     if not descriptor and note:
         descriptor = note.title
     return system, descriptor, plain
+
+
+def note(session: Session, code: str) -> CodeNote | None:
+    """Our note on ``code`` (a detached, read-only row shared by the process)."""
+    return snapshot.current(session).note_rows.get(code)
+
+
+def is_known(session: Session, code: str) -> bool:
+    """True when ``code`` has a note, an imported record or RVUs in the release in force."""
+    snap = snapshot.current(session)
+    return code in snap.note_rows or code in snap.records or rvus(session, code) is not None
+
+
+def record_status(session: Session, system: str, code: str) -> str:
+    """The imported record's status (ICD-10-CM: billable or header), empty if none."""
+    return snapshot.current(session).statuses.get((system, code), "")
+
+
+def termination_date(session: Session, code: str) -> date | None:
+    """When ``code`` was deleted, if an imported record says it was."""
+    return snapshot.current(session).terminations.get(code)
+
+
+def place_of_service(session: Session, code: str) -> PlaceOfService | None:
+    """A place-of-service code (a detached, read-only row shared by the process)."""
+    return snapshot.current(session).places.get(code)
 
 
 def guess_system(code: str) -> str:

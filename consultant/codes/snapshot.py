@@ -31,6 +31,7 @@ from consultant.models import (
     FeeScheduleRow,
     Modifier,
     MueLimit,
+    PlaceOfService,
     PtpEdit,
     Release,
 )
@@ -142,24 +143,36 @@ class Snapshot:
         for release in releases:
             session.expunge(release)
         self.releases = releases
-        self.notes = {
-            code: Note(system, title, plain)
-            for code, system, title, plain in session.execute(
-                select(CodeNote.code, CodeNote.system, CodeNote.title, CodeNote.plain)
-            )
-        }
+        notes = list(session.scalars(select(CodeNote)))
+        for note in notes:
+            session.expunge(note)
+        # Detached rows, shared read-only by every session of the process.
+        self.note_rows = {note.code: note for note in notes}
+        self.notes = {n.code: Note(n.system, n.title, n.plain) for n in notes}
         records: dict[str, tuple[str, str]] = {}
+        self.statuses: dict[tuple[str, str], str] = {}
+        self.terminations: dict[str, date] = {}
         rows = session.execute(
             select(
                 CodeRecord.code,
                 CodeRecord.system,
                 CodeRecord.long_description,
                 CodeRecord.short_description,
+                CodeRecord.status,
+                CodeRecord.termination_date,
             ).order_by(CodeRecord.system)
         )
-        for code, system, long, short in rows:
+        for code, system, long, short, status, ended in rows:
             records.setdefault(code, (system, long or short))
+            if status:
+                self.statuses[(system, code)] = status
+            if ended is not None:
+                self.terminations.setdefault(code, ended)
         self.records = records
+        places = list(session.scalars(select(PlaceOfService)))
+        for place in places:
+            session.expunge(place)
+        self.places = {p.code: p for p in places}
         modifiers = list(session.scalars(select(Modifier)))
         for row in modifiers:
             session.expunge(row)
@@ -245,7 +258,7 @@ class Snapshot:
                 .order_by(PtpEdit.column1, PtpEdit.column2)
                 .execution_options(yield_per=20_000)
             )
-            index = PtpIndex(codes, rows)  # type: ignore[arg-type]
+            index = PtpIndex(codes, rows)
             with self._lock:
                 self._ptp[release_id] = index
         return index

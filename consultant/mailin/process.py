@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from consultant import queue
 from consultant.cases import states
@@ -44,9 +45,14 @@ def process_inbound(session: Session, inbound_id: int, settings: Settings) -> Ou
     row = session.get(InboundMail, inbound_id)
     if row is None or row.status != inbound_states.RECEIVED:
         return Outcome("skipped")
-    row.attempts += 1
     subject, sender = summary_headers(row.raw)
-    row.subject, row.from_address = subject[:998], sender[:320]
+    # Written by the one UPDATE that records the outcome (see _finish), not a second one.
+    for key, value in (
+        ("attempts", row.attempts + 1),
+        ("subject", subject[:998]),
+        ("from_address", sender[:320]),
+    ):
+        set_committed_value(row, key, value)
     if row.size > settings.smtpd_max_bytes:
         return quarantine(
             session, row, f"message is {row.size} bytes, over the {settings.smtpd_max_bytes} limit"

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from consultant import queue
 from consultant.cases import states
 from consultant.config import Settings
 from consultant.drafting.service import latest_draft, next_version
+from consultant.mailout import send
+from consultant.mailout import states as outbound_states
 from consultant.mailout.compose import mint_message_id
 from consultant.models import Case, Draft, Outbound, Reviewer, utcnow
 
@@ -104,3 +107,37 @@ def reject(session: Session, case: Case, reviewer: Reviewer, reason: str) -> Non
 def redraft(session: Session, case: Case, reviewer: Reviewer) -> None:
     states.transition(session, case, states.QUEUED, reviewer.email, "redraft requested")
     queue.publish_on_commit(session, queue.DRAFT_CASE, case.id)
+
+
+def failed_reply(session: Session, case: Case) -> Outbound | None:
+    """The case's newest reply whose delivery failed, if the case is waiting on it."""
+    return session.scalars(
+        select(Outbound)
+        .where(
+            Outbound.case_id == case.id,
+            Outbound.kind == "reply",
+            Outbound.status == outbound_states.FAILED,
+        )
+        .order_by(Outbound.id.desc())
+        .limit(1)
+    ).first()
+
+
+def retry_delivery(
+    session: Session, case: Case, reviewer: Reviewer, settings: Settings
+) -> Outbound:
+    """Send the failed reply again, unchanged (same Message-ID), with a fresh deadline.
+
+    For a relay that refused it (5xx) once the cause is fixed; to change the text, edit
+    and approve the draft instead, which makes a new reply."""
+    if case.status not in states.OPEN_FOR_REVIEW:
+        raise ReviewError(f"case is {case.status}; only a case back in review can be retried")
+    out = failed_reply(session, case)
+    if out is None:
+        raise ReviewError("This case has no failed reply to send again.")
+    send.retry_failed(session, out, reviewer.email, settings)
+    states.transition(
+        session, case, states.APPROVED, reviewer.email, f"retry delivery of {out.message_id}"
+    )
+    queue.publish_on_commit(session, queue.SEND_REPLY, out.id)
+    return out

@@ -90,6 +90,8 @@ class Settings(BaseSettings):
 
     # A case left in a working state longer than this is re-enqueued by the sweeper.
     sweep_after_seconds: int = 120
+    # How often beat runs the sweeper (it also takes back claims whose lease ran out).
+    sweep_every_seconds: float = 30.0
 
     @model_validator(mode="after")
     def _derive(self) -> Settings:

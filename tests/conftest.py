@@ -48,6 +48,9 @@ def use_settings(monkeypatch: pytest.MonkeyPatch, **values: object) -> Settings:
     from workers.app import app, celery_config
 
     app.conf.update(celery_config(settings))
+    # Broker connections are pooled per app: a new broker URL needs new pools.
+    app._pool = None
+    app.amqp._producer_pool = None
     return settings
 
 

@@ -23,6 +23,7 @@ class FaultyRelay:
         self.port = free_port()
         self.delivered: Counter[str] = Counter()  # Message-ID -> times accepted
         self.connections = 0
+        self.hanging = threading.Event()  # set while a ``hang`` connection holds a message
         self._lock = threading.Lock()
         self._server = socket.create_server(("127.0.0.1", self.port))
         self._stop = threading.Event()
@@ -92,6 +93,7 @@ class FaultyRelay:
                 return None  # the connection closes with the message half sent
             if line == b".\r\n":
                 if behaviour == "hang":
+                    self.hanging.set()
                     self._stop.wait()
                     return None
                 return b"".join(lines)

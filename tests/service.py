@@ -21,11 +21,16 @@ class ServiceProcesses:
         self.env = {**os.environ, **env}
         self.logdir = logdir
         self.children: dict[str, subprocess.Popen[bytes]] = {}
+        self.argv: dict[str, list[str] | None] = {}
 
-    def start(self, name: str, wait_for_port: int | None = None) -> None:
-        log = (self.logdir / f"{name}.log").open("wb")
+    def start(
+        self, name: str, wait_for_port: int | None = None, argv: list[str] | None = None
+    ) -> None:
+        """Start ``consultant NAME`` (or ``argv``) in its own process group."""
+        self.argv[name] = argv
+        log = (self.logdir / f"{name}.log").open("ab")
         self.children[name] = subprocess.Popen(
-            [sys.executable, "-m", "consultant.cli", name],
+            argv or [sys.executable, "-m", "consultant.cli", name],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -41,6 +46,15 @@ class ServiceProcesses:
         child = self.children.pop(name)
         os.killpg(child.pid, sig)
         child.wait(10)
+
+    def revive(self, name: str) -> bool:
+        """Start ``name`` again if it has exited, as a process supervisor (systemd's
+        Restart=always, a Procfile runner) does in production. True if it had exited."""
+        child = self.children.get(name)
+        if child is not None and child.poll() is None:
+            return False
+        self.start(name, argv=self.argv.get(name))
+        return True
 
     def log(self, name: str) -> str:
         path = self.logdir / f"{name}.log"

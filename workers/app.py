@@ -22,7 +22,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "broker_connection_retry_on_startup": True,
         "worker_hijack_root_logger": False,
         "beat_schedule": {
-            "sweep": {"task": "workers.tasks.sweep", "schedule": 30.0},
+            "sweep": {"task": "workers.tasks.sweep", "schedule": settings.sweep_every_seconds},
         },
         "imports": ["workers.tasks"],
     }

@@ -37,7 +37,12 @@ def _celery(*args: str) -> int:
 
 def worker() -> int:
     settings = get_settings()
-    pool = ["--pool=threads", "--concurrency=4"] if settings.mode == "embedded" else []
+    # Processes, not threads, even embedded: drafting is CPU work, and the GIL would hold
+    # it to one core. The parent builds the search index and reference snapshot before it
+    # forks (workers/tasks.py), so the children share them.
+    pool = ["--pool=prefork", f"--concurrency={os.cpu_count() or 2}"]
+    if settings.mode != "embedded":
+        pool = []
     return _celery("worker", "--loglevel=INFO", "-Q", "consultant", *pool)
 
 

@@ -37,7 +37,9 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             # Without it kombu writes a "control" folder into the current directory.
             "control_folder": str(folder / "control"),
             "store_processed": False,
-            "polling_interval": 0.1,
+            # How long an idle consumer sleeps before it looks again: short, or the pool
+            # waits on the folder instead of drafting (0.1 s held it to 29 drafted/s).
+            "polling_interval": 0.01,
         }
     return config
 

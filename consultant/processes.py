@@ -72,6 +72,9 @@ def smtpd() -> int:
     from consultant.mailin.smtpd import make_controller
 
     settings = get_settings()
+    # aiosmtpd logs every SMTP command at INFO: several lines a message, a real share of
+    # the listener's CPU under a burst. Its warnings and errors still show.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     controller = make_controller(settings)
     controller.start()
     log.info("inbound SMTP on %s:%s", settings.smtpd_host, settings.smtpd_port)

@@ -202,3 +202,53 @@ def test_nothing_lost_nothing_sent_twice(
         finally:
             procs.stop()
             redis.stop()
+
+
+def test_work_resumes_within_seconds_of_the_database_returning(
+    durable_postgres: Postgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No sweeper here (beat is not running): tasks that met the outage must retry."""
+    redis = start_redis()
+    db_url = durable_postgres.create_database()
+    upgrade(db_url)
+    smtpd_port = free_port()
+    env = {
+        "CONSULTANT_HOME": str(tmp_path / "home"),
+        "CONSULTANT_DATABASE_URL": db_url,
+        "CONSULTANT_BROKER_URL": redis.url,
+        "CONSULTANT_SECRET_KEY": TEST_SECRET,
+        "CONSULTANT_SMTPD_PORT": str(smtpd_port),
+        "CONSULTANT_SMTPD_RATE_PER_HOUR": "100000",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    use_settings(monkeypatch)
+    procs = ServiceProcesses(env, tmp_path)
+    try:
+        procs.start("smtpd", wait_for_port=smtpd_port)
+        for i in range(10):
+            _ask(smtpd_port, question(f"What is 96523? ({i})"))
+        # Stored and queued; the worker starts while the database is away, so every one of
+        # its tasks meets the outage.
+        durable_postgres.halt()
+        procs.start("worker", argv=WORKER)
+        eventually(lambda: "OperationalError" in procs.log("worker"), 60, "a try that failed")
+        durable_postgres.restart()
+        back = time.monotonic()
+        engine_for(db_url).dispose()
+        eventually(
+            lambda: (
+                _count(
+                    select(func.count())
+                    .select_from(Case)
+                    .where(Case.status == states.AWAITING_REVIEW)
+                )
+                == 10
+            ),
+            30,
+            "ten drafted cases\n" + procs.log("worker")[-3000:],
+        )
+        assert time.monotonic() - back < 20
+    finally:
+        procs.stop()
+        redis.stop()

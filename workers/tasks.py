@@ -37,9 +37,10 @@ MAX_INBOUND_ATTEMPTS = 3
 # Waits between tries while the database is away: short, so that work resumes within
 # seconds of its return; capped, so that a long outage costs a message every few seconds.
 DB_RETRY_FIRST, DB_RETRY_MAX = 0.5, 3.0
-# How long a worker that has just sent a reply keeps trying to record it: giving up
-# earlier would let the sweeper send it a second time.
-RECORD_SENT_PATIENCE = 3600.0
+# How long a worker that has just tried a reply keeps trying to record the outcome. It
+# holds the claim meanwhile, as a live process the sweeper leaves alone: giving up early on
+# a sent reply would let it go out twice, on a failed one would leave it waiting.
+RECORD_PATIENCE = 3600.0
 
 
 def database_unreachable(exc: BaseException) -> bool:
@@ -130,7 +131,7 @@ def send_reply(self: Task, out_id: int) -> str:
                 assert row is not None
                 return send.record_failure(session, row, failure, settings)
 
-        result = _until_recorded(record_failure, settings.smtp_timeout_seconds * 2)
+        result = _until_recorded(record_failure, RECORD_PATIENCE)
         if result.status == "retry":
             raise self.retry(countdown=result.retry_in) from exc
         return result.status
@@ -141,7 +142,7 @@ def send_reply(self: Task, out_id: int) -> str:
             assert row is not None
             send.record_sent(session, row)
 
-    _until_recorded(record_sent, RECORD_SENT_PATIENCE)
+    _until_recorded(record_sent, RECORD_PATIENCE)
     return "sent"
 
 

@@ -22,7 +22,7 @@ from kombu.utils.objects import cached_property
 class AtomicChannel(filesystem.Channel):
     """A file-system channel whose messages appear in the queue folder whole."""
 
-    def _put(self, queue: Any, payload: Any, **kwargs: Any) -> None:
+    def _put(self, queue: Any, payload: Any, **kwargs: Any) -> None:  # type: ignore[override]
         # The name sorts by time as kombu's does: consumers take the oldest first.
         name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
         staging = os.path.join(self.staging_folder, name)

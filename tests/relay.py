@@ -3,7 +3,8 @@
 Each connection takes the next behaviour from a script (then ``ok`` forever):
 ``ok`` accepts the message; ``421`` refuses at the greeting; ``451`` refuses the message
 after its data; ``550`` refuses the recipient; ``drop`` closes the connection in the
-middle of the message data; ``hang`` reads the data and never answers.
+middle of the message data; ``hang`` reads the data and never answers; ``badquit``
+accepts the message, then answers QUIT with a 5xx.
 It is a plain socket server so that it can break the protocol where aiosmtpd would not.
 """
 
@@ -81,7 +82,7 @@ class FaultyRelay:
                         self.delivered[str(message["Message-ID"])] += 1
                     say("250 2.0.0 queued")
                 elif verb == b"QUIT":
-                    say("221 bye")
+                    say("554 5.0.0 closing badly" if behaviour == "badquit" else "221 bye")
                     return
                 else:
                     say("250 ok")

@@ -105,6 +105,17 @@ def test_temporary_failures_back_off_then_deliver_once(
         assert dict(relay.delivered) == {out.message_id: 1}
 
 
+def test_an_accepted_message_is_sent_whatever_the_answer_to_quit(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FaultyRelay(["badquit"]) as relay:
+        settings = use_settings(monkeypatch, smtp_port=relay.port)
+        _, out_id = _approved_case(session, settings)
+        assert _attempt(out_id, settings).status == "sent"
+        out = session.get(Outbound, out_id, populate_existing=True)
+        assert out is not None and dict(relay.delivered) == {out.message_id: 1}
+
+
 def test_a_temporary_failure_past_the_deadline_fails(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:

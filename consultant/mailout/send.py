@@ -21,6 +21,7 @@ of ``sent`` (one UPDATE; bench/results.json measures it), lost with the worker i
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import smtplib
@@ -101,6 +102,12 @@ def deliver(out: Outbound, settings: Settings) -> None:
         raise _by_code(exc.smtp_code, exc.smtp_error) from exc
     except (smtplib.SMTPException, OSError) as exc:  # disconnects, timeouts, refusals
         raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
+    except TemporaryFailure:
+        raise
+    except Exception as exc:
+        # A fault of ours (composing the message, say): retried like a relay's 4xx, so the
+        # claim is released and, past the deadline, the reply fails where a reviewer sees it.
+        raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
 
 
 def _by_code(code: int, text: bytes | str) -> Exception:
@@ -120,7 +127,7 @@ def _converse(out: Outbound, settings: Settings) -> None:
         )
     else:
         client = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout)
-    with client:
+    try:
         if settings.smtp_security == "starttls":
             client.starttls(context=ssl.create_default_context())
         if settings.smtp_username:
@@ -130,6 +137,12 @@ def _converse(out: Outbound, settings: Settings) -> None:
             # lease is ours, or another worker could be sending it too.
             raise TemporaryFailure("the claim would run out before the message is sent")
         client.send_message(msg, from_addr=settings.consult_address, to_addrs=[out.to_address])
+    finally:
+        # Not ``with client``: it raises when QUIT is not answered 221, which after an
+        # accepted message would send the reply again.
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            client.quit()
+        client.close()
 
 
 def _time_left(lease_until: datetime | None, needed: float) -> bool:

@@ -16,6 +16,7 @@ def _race(transport: str, folder: Path, count: int = 300) -> list[Exception]:
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
         "store_processed": False,
+        "control_folder": str(folder / "control"),
         "polling_interval": 0.001,
     }
     errors: list[Exception] = []

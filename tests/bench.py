@@ -232,6 +232,7 @@ def main() -> int:
         results["import_postgres_s"] = round(import_all(per_file), 1)
         results["import_postgres_per_file_s"] = per_file
         engine_for(pg_url).dispose()
+        results["duplicate_window_ms"] = flow.duplicate_window()
         env = flow_env(work, pg_url, redis.url)
         use_env(env)
         results["redis_postgres"] = flow.throughput(env, work, flow.PROCFILE_WORKER, n)
@@ -299,6 +300,11 @@ def table(r: dict) -> str:  # type: ignore[type-arg]
         ("peak memory, worker (all processes)", mem(rp, "worker"), "<= 400 MB"),
         ("peak memory, web", mem(rp, "web"), ""),
         ("peak memory, smtpd", mem(rp, "smtpd"), ""),
+        (
+            "relay's 250 to the commit of sent (the duplicate window), Postgres",
+            ms(r.get("duplicate_window_ms", {})),
+            "",
+        ),
         (
             "drafting one question, full CMS data, p50 / p95",
             f"{r['draft_ms']['p50']} / {r['draft_ms']['p95']} ms",

@@ -350,3 +350,44 @@ def imap_ceiling(dovecot, n: int = 1000) -> float:  # type: ignore[no-untyped-de
 def write_json(path: Path, data: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, default=str))
+
+
+def duplicate_window(count: int = 50) -> dict[str, float]:
+    """The window in which a crash sends a reply twice: from the relay's acceptance to the
+    commit of ``sent``, over ``count`` replies to a local sink (milliseconds)."""
+    from datetime import timedelta
+
+    from consultant.config import get_settings
+    from consultant.mailout import send
+    from consultant.models import Outbound, utcnow
+    from tests.sink import Sink
+
+    windows = []
+    with Sink() as sink:
+        os.environ["CONSULTANT_SMTP_PORT"] = str(sink.port)
+        from consultant.config import reset_settings
+
+        reset_settings()
+        settings = get_settings()
+        for i in range(count):
+            with transaction() as s:
+                out = Outbound(
+                    kind="notice",
+                    message_id=f"<window.{i}.{time.time_ns()}@bench>",
+                    to_address="coder@clinic.example",
+                    subject="s",
+                    body_text="b",
+                    deliver_until=utcnow() + timedelta(hours=1),
+                )
+                s.add(out)
+            with transaction() as s:
+                claimed = send.claim_outbound(s, out.id, settings)
+            assert claimed is not None
+            send.deliver(claimed, settings)
+            accepted = time.perf_counter()
+            with transaction() as s:
+                row = s.get(Outbound, out.id)
+                assert row is not None
+                send.record_sent(s, row)
+            windows.append((time.perf_counter() - accepted) * 1000)
+    return percentiles(windows)

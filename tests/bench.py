@@ -186,19 +186,17 @@ def statements_per_question() -> int:
 
 
 def flow_env(work: Path, database_url: str, broker_url: str) -> dict[str, str]:
-    from tests.conftest import TEST_SECRET
     from tests.servers import free_port
+    from tests.service import service_env
 
-    return {
-        "CONSULTANT_HOME": str(work / f"home-{free_port()}"),
-        "CONSULTANT_DATABASE_URL": database_url,
-        "CONSULTANT_BROKER_URL": broker_url,
-        "CONSULTANT_SECRET_KEY": TEST_SECRET,
-        "CONSULTANT_SMTPD_PORT": str(free_port()),
-        "CONSULTANT_WEB_PORT": str(free_port()),
-        "CONSULTANT_SMTP_PORT": str(free_port()),
-        "CONSULTANT_SMTPD_RATE_PER_HOUR": "1000000",
-    }
+    return service_env(
+        work / f"home-{free_port()}",
+        database_url,
+        broker_url,
+        free_port(),
+        web_port=free_port(),
+        smtp_port=free_port(),
+    )
 
 
 def use_env(env: dict[str, str]) -> None:

@@ -73,6 +73,25 @@ class ServiceProcesses:
         self.children.clear()
 
 
+def service_env(
+    home: Path, database_url: str, broker_url: str, smtpd_port: int, **settings: object
+) -> dict[str, str]:
+    """Environment for the service's processes: their home, database, broker and inbound
+    port, no sender rate limit; ``settings`` adds ``CONSULTANT_<NAME>`` values."""
+    from tests.conftest import TEST_SECRET
+
+    env = {
+        "CONSULTANT_HOME": str(home),
+        "CONSULTANT_DATABASE_URL": database_url,
+        "CONSULTANT_BROKER_URL": broker_url,
+        "CONSULTANT_SECRET_KEY": TEST_SECRET,
+        "CONSULTANT_SMTPD_PORT": str(smtpd_port),
+        "CONSULTANT_SMTPD_RATE_PER_HOUR": "1000000",
+    }
+    env.update({f"CONSULTANT_{key.upper()}": str(value) for key, value in settings.items()})
+    return env
+
+
 def eventually(check: Callable[[], T | None], timeout: float = 30.0, what: str = "condition") -> T:
     """Poll ``check`` until it returns something truthy."""
     deadline = time.monotonic() + timeout

@@ -29,10 +29,9 @@ from consultant.models import Case, InboundMail, Message, Outbound, Reviewer
 from consultant.review import actions
 from consultant.review.passwords import hash_password
 from tests.bench_flow import questions
-from tests.conftest import TEST_SECRET
 from tests.relay import FaultyRelay
 from tests.servers import free_port, start_postgres, start_redis
-from tests.service import ServiceProcesses
+from tests.service import ServiceProcesses, service_env
 from tests.test_faults import BEAT, WORKER, _ask, _count
 
 
@@ -46,20 +45,18 @@ def main() -> int:
     db_url = pg.create_database()
     upgrade(db_url)
     smtpd_port = free_port()
-    env = {
-        "CONSULTANT_HOME": str(work / "home"),
-        "CONSULTANT_DATABASE_URL": db_url,
-        "CONSULTANT_BROKER_URL": redis.url,
-        "CONSULTANT_SECRET_KEY": TEST_SECRET,
-        "CONSULTANT_SMTP_PORT": str(relay.port),
-        "CONSULTANT_SMTPD_PORT": str(smtpd_port),
-        "CONSULTANT_SMTPD_RATE_PER_HOUR": "1000000",
-        "CONSULTANT_SMTP_TIMEOUT_SECONDS": "2",
-        "CONSULTANT_SMTP_RETRY_FIRST_SECONDS": "0.5",
-        "CONSULTANT_SMTP_RETRY_MAX_SECONDS": "4",
-        "CONSULTANT_SWEEP_EVERY_SECONDS": "2",
-        "CONSULTANT_SWEEP_AFTER_SECONDS": "10",
-    }
+    env = service_env(
+        work / "home",
+        db_url,
+        redis.url,
+        smtpd_port,
+        smtp_port=relay.port,
+        smtp_timeout_seconds=2,
+        smtp_retry_first_seconds=0.5,
+        smtp_retry_max_seconds=4,
+        sweep_every_seconds=2,
+        sweep_after_seconds=10,
+    )
     os.environ.update(env)
     reset_settings()
     procs = ServiceProcesses(env, work)

@@ -27,11 +27,11 @@ from consultant.migrate import upgrade
 from consultant.models import Case, InboundMail, Message, Outbound, Reviewer
 from consultant.review import actions
 from consultant.review.passwords import hash_password
-from tests.conftest import TEST_SECRET, use_settings
+from tests.conftest import use_settings
 from tests.mail import question
 from tests.relay import FaultyRelay
 from tests.servers import Postgres, free_port, start_postgres, start_redis
-from tests.service import ServiceProcesses, eventually
+from tests.service import ServiceProcesses, eventually, service_env
 
 pytestmark = pytest.mark.integration
 
@@ -79,21 +79,18 @@ def test_nothing_lost_nothing_sent_twice(
     # One behaviour per SMTP connection, in order; then "ok".
     script = ["421", "451", "550", "drop", "hang"]
     with FaultyRelay(script) as relay:
-        env = {
-            "CONSULTANT_MODE": "embedded",
-            "CONSULTANT_HOME": str(tmp_path / "home"),
-            "CONSULTANT_DATABASE_URL": db_url,
-            "CONSULTANT_BROKER_URL": redis.url,
-            "CONSULTANT_SECRET_KEY": TEST_SECRET,
-            "CONSULTANT_SMTP_PORT": str(relay.port),
-            "CONSULTANT_SMTPD_PORT": str(smtpd_port),
-            "CONSULTANT_SMTPD_RATE_PER_HOUR": "100000",
-            "CONSULTANT_SMTP_TIMEOUT_SECONDS": "1",
-            "CONSULTANT_SMTP_RETRY_FIRST_SECONDS": "0.5",
-            "CONSULTANT_SMTP_RETRY_MAX_SECONDS": "2",
-            "CONSULTANT_SWEEP_EVERY_SECONDS": "1",
-            "CONSULTANT_SWEEP_AFTER_SECONDS": "4",
-        }
+        env = service_env(
+            tmp_path / "home",
+            db_url,
+            redis.url,
+            smtpd_port,
+            smtp_port=relay.port,
+            smtp_timeout_seconds=1,
+            smtp_retry_first_seconds=0.5,
+            smtp_retry_max_seconds=2,
+            sweep_every_seconds=1,
+            sweep_after_seconds=4,
+        )
         for key, value in env.items():
             monkeypatch.setenv(key, value)
         settings = use_settings(monkeypatch)
@@ -212,14 +209,7 @@ def test_work_resumes_within_seconds_of_the_database_returning(
     db_url = durable_postgres.create_database()
     upgrade(db_url)
     smtpd_port = free_port()
-    env = {
-        "CONSULTANT_HOME": str(tmp_path / "home"),
-        "CONSULTANT_DATABASE_URL": db_url,
-        "CONSULTANT_BROKER_URL": redis.url,
-        "CONSULTANT_SECRET_KEY": TEST_SECRET,
-        "CONSULTANT_SMTPD_PORT": str(smtpd_port),
-        "CONSULTANT_SMTPD_RATE_PER_HOUR": "100000",
-    }
+    env = service_env(tmp_path / "home", db_url, redis.url, smtpd_port)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     use_settings(monkeypatch)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from consultant import queue
@@ -39,20 +40,34 @@ def sweep(session: Session, older_than_seconds: int) -> Swept:
     now = utcnow()
     cutoff = now - timedelta(seconds=older_than_seconds)
     swept = Swept()
-    for inbound_id in session.scalars(
-        select(InboundMail.id)
-        .where(InboundMail.status == inbound_states.RECEIVED, InboundMail.received_at < cutoff)
-        .order_by(InboundMail.received_at)
-        .limit(BATCH)
-    ):
+    inbound_ids = list(
+        session.scalars(
+            select(InboundMail.id)
+            .where(
+                InboundMail.status == inbound_states.RECEIVED,
+                InboundMail.received_at < cutoff,
+                _not_swept_since(InboundMail.swept_at, cutoff),
+            )
+            .order_by(InboundMail.received_at)
+            .limit(BATCH)
+        )
+    )
+    _mark_swept(session, InboundMail, inbound_ids, now)
+    for inbound_id in inbound_ids:
         queue.publish_on_commit(session, queue.PROCESS_INBOUND, inbound_id)
         swept.inbound += 1
-    for case in session.scalars(
+    stuck = session.scalars(
         select(Case)
-        .where(Case.status.in_([states.QUEUED, states.DRAFTING]), Case.status_changed_at < cutoff)
+        .where(
+            Case.status.in_([states.QUEUED, states.DRAFTING]),
+            Case.status_changed_at < cutoff,
+            _not_swept_since(Case.swept_at, cutoff),
+        )
         .order_by(Case.status_changed_at)
         .limit(BATCH)
-    ):
+    ).all()
+    _mark_swept(session, Case, [case.id for case in stuck], now)
+    for case in stuck:
         if case.status == states.DRAFTING:
             states.transition(session, case, states.QUEUED, "sweeper", "stuck in drafting")
         queue.publish_on_commit(session, queue.DRAFT_CASE, case.id)
@@ -67,19 +82,40 @@ def sweep(session: Session, older_than_seconds: int) -> Swept:
         if send.reclaim(session, out):
             queue.publish_on_commit(session, queue.SEND_REPLY, out.id)
             swept.reclaimed += 1
-    for out_id in session.scalars(
-        select(Outbound.id)
-        .where(
-            Outbound.status == outbound_states.QUEUED,
-            Outbound.status_changed_at < cutoff,
-            or_(Outbound.next_attempt_at.is_(None), Outbound.next_attempt_at < cutoff),
+    waiting = list(
+        session.scalars(
+            select(Outbound.id)
+            .where(
+                Outbound.status == outbound_states.QUEUED,
+                Outbound.status_changed_at < cutoff,
+                or_(Outbound.next_attempt_at.is_(None), Outbound.next_attempt_at < cutoff),
+                _not_swept_since(Outbound.swept_at, cutoff),
+            )
+            .order_by(Outbound.status_changed_at)
+            .limit(BATCH)
         )
-        .order_by(Outbound.status_changed_at)
-        .limit(BATCH)
-    ):
+    )
+    _mark_swept(session, Outbound, waiting, now)
+    for out_id in waiting:
         queue.publish_on_commit(session, queue.SEND_REPLY, out_id)
         swept.outbound += 1
     return swept
+
+
+def _not_swept_since(column: Any, cutoff: datetime) -> ColumnElement[bool]:
+    # Under a backlog longer than the cutoff, publishing again at every sweep would pile
+    # copies of the same task onto the queue it is waiting in.
+    return or_(column.is_(None), column < cutoff)
+
+
+def _mark_swept(session: Session, model: Any, ids: list[int], now: datetime) -> None:
+    if ids:
+        session.execute(
+            update(model)
+            .where(model.id.in_(ids))
+            .values(swept_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def followups_after_draft(cutoff: datetime, since: datetime) -> Select[Case]:

@@ -53,6 +53,8 @@ class InboundMail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     received_at: Mapped[datetime] = created_at()
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the sweeper last published it again: once per cutoff, not at every sweep.
+    swept_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class PollerLease(Base):
@@ -103,6 +105,8 @@ class Case(Base):
     )
     # When the status last changed; the sweeper uses it to find stuck work.
     status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # When the sweeper last published it again: once per cutoff, not at every sweep.
+    swept_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     messages: Mapped[list[Message]] = relationship(
         back_populates="case", order_by="Message.id", cascade="all, delete-orphan"
@@ -190,6 +194,8 @@ class Outbound(Base):
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # A temporary failure waits until then (exponential backoff); None means now.
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the sweeper last published it again: once per cutoff, not at every sweep.
+    swept_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     bounce_reason: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")

@@ -10,6 +10,7 @@ It is a plain socket server so that it can break the protocol where aiosmtpd wou
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections import Counter
@@ -52,6 +53,11 @@ class FaultyRelay:
             threading.Thread(target=self._talk, args=(conn, self._next()), daemon=True).start()
 
     def _talk(self, conn: socket.socket, behaviour: str) -> None:
+        # A client killed mid-conversation resets the connection: nothing to report.
+        with contextlib.suppress(OSError):
+            self._converse(conn, behaviour)
+
+    def _converse(self, conn: socket.socket, behaviour: str) -> None:
         with conn, conn.makefile("rb") as reader:
 
             def say(line: str) -> None:

@@ -229,7 +229,8 @@ def _reconcile(sent_ids: list[str], relay: FaultyRelay, faults: list[str], took:
     }
     report["ok"] = (
         len(one_case) + len(quarantined) == len(sent_ids)
-        and report["delivered_once"] + len(failed) == len(outs)
+        and len(sent) + len(failed) == len(outs)
+        and all(relay.delivered.get(m, 0) >= 1 for m in sent)
         and set(twice) <= reclaimed
         and not report["delivered_unknown"]
         and not stuck_cases

@@ -5,7 +5,8 @@ The worker is killed (-9) while drafting and while a reply is in the middle of D
 Postgres and Redis are stopped with work in flight; the relay answers 421, 451 and 550
 and drops a connection mid-DATA. Afterwards every email is exactly one case message (or
 quarantined), every approval is one delivered reply, counted by Message-ID at the relay,
-or one visible failure, and nothing is left in flight.
+or one visible failure, and nothing is left in flight. A reply may go out twice only when
+it was taken back from a worker that died between the relay's 250 and the commit.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from consultant.db import engine_for, transaction
 from consultant.mailin import states as inbound_states
 from consultant.mailout import states as outbound_states
 from consultant.migrate import upgrade
-from consultant.models import Case, InboundMail, Message, Outbound, Reviewer
+from consultant.models import AuditEvent, Case, InboundMail, Message, Outbound, Reviewer
 from consultant.review import actions
 from consultant.review.passwords import hash_password
 from tests.conftest import use_settings
@@ -190,12 +191,26 @@ def test_nothing_lost_nothing_sent_twice(
                 assert len(outs) == total
                 failed = [o for o in outs if o.status == outbound_states.FAILED]
                 sent = [o for o in outs if o.status == outbound_states.SENT]
-                assert len(failed) == 1 and "550" in failed[0].last_error, "the 550 only"
-                assert len(sent) == total - 1
-                assert {o.message_id: 1 for o in sent} == dict(relay.delivered)
-                failed_case = s.get(Case, failed[0].case_id)
-                assert failed_case is not None
-                assert failed_case.status == states.AWAITING_REVIEW, "the failure is visible"
+                # The 550 fails its reply, unless the kill took the worker that was reading
+                # it: then the reply was taken back and went out on a later connection.
+                assert len(failed) <= 1 and all("550" in o.last_error for o in failed)
+                assert len(sent) + len(failed) == total
+                for out in failed:
+                    failed_case = s.get(Case, out.case_id)
+                    assert failed_case is not None
+                    assert failed_case.status == states.AWAITING_REVIEW, "the failure shows"
+                assert set(relay.delivered) == {o.message_id for o in sent}
+                twice = {m for m, n in relay.delivered.items() if n > 1}
+                # Twice only for a reply taken back from a worker that died holding it,
+                # between the relay's 250 and the commit (see consultant/mailout/send.py).
+                reclaimed = set(
+                    s.scalars(
+                        select(Outbound.message_id)
+                        .join(AuditEvent, AuditEvent.case_id == Outbound.case_id)
+                        .where(AuditEvent.reason.like("%claim of % expired"))
+                    )
+                )
+                assert twice <= reclaimed, twice
         finally:
             procs.stop()
             redis.stop()

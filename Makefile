@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEBIAN_PACKAGES := redis-server dovecot-imapd postgresql chromium chromium-driver
 SHARED_CMS := ../shared/data/cms
 
-.PHONY: install run test test-fast lint format bench eval fuzz servers clean
+.PHONY: install run test test-fast lint format bench soak eval fuzz servers clean
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ format: install
 
 bench: install servers
 	$(BIN)/python -m tests.bench
+
+soak: install servers
+	$(BIN)/python -m tests.soak
 
 eval: install
 	$(BIN)/python -m eval.run

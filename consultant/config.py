@@ -90,6 +90,12 @@ class Settings(BaseSettings):
     smtp_security: Literal["none", "starttls", "tls"] = "none"
     # How long a reply keeps being retried before it is marked failed.
     smtp_deliver_hours: float = 24.0
+    # Longest wait for any one reply of the relay; the claim on a reply being sent lasts
+    # long enough that no conversation can outlive it (see consultant/mailout/send.py).
+    smtp_timeout_seconds: float = 30.0
+    # Backoff after a temporary failure (4xx, connection error): first wait, doubling, capped.
+    smtp_retry_first_seconds: float = 5.0
+    smtp_retry_max_seconds: float = 600.0
 
     smtpd_host: str = "127.0.0.1"
     smtpd_port: int = 8025
@@ -117,6 +123,8 @@ class Settings(BaseSettings):
 
     # A case left in a working state longer than this is re-enqueued by the sweeper.
     sweep_after_seconds: int = 120
+    # How often beat runs the sweeper (it also takes back claims whose lease ran out).
+    sweep_every_seconds: float = 30.0
 
     # The workspace: a reviewer's claim lapses after this many minutes without action.
     claim_minutes: int = 30

@@ -49,7 +49,12 @@ def _celery(*args: str) -> int:
 
 def worker() -> int:
     settings = get_settings()
-    pool = ["--pool=threads", "--concurrency=4"] if settings.mode == "embedded" else []
+    # Processes, not threads, even embedded: drafting is CPU work, and the GIL would hold
+    # it to one core. The parent builds the search index and reference snapshot before it
+    # forks (workers/tasks.py), so the children share them.
+    pool = ["--pool=prefork", f"--concurrency={os.cpu_count() or 2}"]
+    if settings.mode != "embedded":
+        pool = []
     return _celery("worker", f"--loglevel={level_name()}", "-Q", "consultant", *pool)
 
 
@@ -81,6 +86,9 @@ def smtpd() -> int:
     from consultant.mailin.smtpd import make_controller
 
     settings = get_settings()
+    # aiosmtpd logs every SMTP command at INFO: several lines a message, a real share of
+    # the listener's CPU under a burst. Its warnings and errors still show.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     controller = make_controller(settings)
     controller.start()
     log.info("inbound SMTP on %s:%s", settings.smtpd_host, settings.smtpd_port)

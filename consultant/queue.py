@@ -41,12 +41,16 @@ def _after_rollback(session: Session) -> None:
 
 def publish_now_commit_unsafe(task: str, *args: Any) -> None:
     """Publish immediately. Only for ids already committed (the sweeper, the CLI)."""
-    # Importing the tasks module is what registers the tasks on the Celery app.
-    from workers import tasks
+    # By name: publishing needs the Celery app, not the task code, so this module does
+    # not import workers.tasks (which imports the whole application back).
+    from workers.app import app
 
-    app = tasks.app
     try:
-        app.tasks[task].apply_async(args=list(args))
+        if app.conf.task_always_eager:
+            # Tests run tasks in-process; they import workers.tasks to register them.
+            app.tasks[task].apply_async(args=list(args))
+        else:
+            app.send_task(task, args=list(args))
     except Exception:  # the sweeper re-publishes from the database
         if app.conf.task_always_eager and app.conf.task_eager_propagates:
             raise

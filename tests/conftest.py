@@ -48,6 +48,9 @@ def use_settings(monkeypatch: pytest.MonkeyPatch, **values: object) -> Settings:
     from workers.app import app, celery_config
 
     app.conf.update(celery_config(settings))
+    # Broker connections are pooled per app: a new broker URL needs new pools.
+    app._pool = None
+    app.amqp._producer_pool = None
     return settings
 
 
@@ -84,6 +87,7 @@ def session(db_url: str) -> Iterator[Session]:
 @pytest.fixture
 def eager_tasks(db_url: str) -> Iterator[None]:
     """Run published tasks in-process, right after the publishing commit."""
+    import workers.tasks  # noqa: F401  (registers the tasks the app runs in-process)
     from workers.app import app
 
     app.conf.task_always_eager = True

@@ -60,10 +60,17 @@ class Redis:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def stop(self) -> None:
+    def halt(self) -> None:
+        """Stop the server, losing what it held (a crash), keeping its port for restart."""
         subprocess.run(
             ["redis-cli", "-p", str(self.port), "shutdown", "nosave"], capture_output=True
         )
+
+    def restart(self) -> None:
+        _launch_redis(self.port, self.workdir)
+
+    def stop(self) -> None:
+        self.halt()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
@@ -71,6 +78,11 @@ def start_redis() -> Redis:
     require("redis-server")
     workdir = world_dir("redis-")
     port = free_port()
+    _launch_redis(port, workdir)
+    return Redis(port, workdir)
+
+
+def _launch_redis(port: int, workdir: Path) -> None:
     subprocess.run(
         [
             "redis-server",
@@ -94,7 +106,6 @@ def start_redis() -> Redis:
         check=True,
     )
     wait_port(port)
-    return Redis(port, workdir)
 
 
 @dataclass
@@ -102,6 +113,26 @@ class Postgres:
     port: int
     workdir: Path
     counter: list[int] = field(default_factory=lambda: [0])
+    durable: bool = False
+
+    def halt(self) -> None:
+        """Stop at once, as a crash or a lost database host would."""
+        subprocess.run(
+            [
+                *_AS_POSTGRES,
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(self.workdir / "data"),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
+            capture_output=True,
+        )
+
+    def restart(self) -> None:
+        _launch_postgres(self.port, self.workdir, self.durable)
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
@@ -138,15 +169,19 @@ class Postgres:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-def start_postgres() -> Postgres:
+_AS_POSTGRES = ["runuser", "-u", "postgres", "--"]
+
+
+def start_postgres(durable: bool = False) -> Postgres:
+    """A fresh cluster. ``durable``: fsync and synchronous commit on, as production runs
+    it (the fault tests); otherwise off, for speed."""
     require("initdb")
     workdir = world_dir("pg-")
     shutil.chown(workdir, "postgres")
     port = free_port()
-    run = ["runuser", "-u", "postgres", "--"]
     subprocess.run(
         [
-            *run,
+            *_AS_POSTGRES,
             str(PG_BIN / "initdb"),
             "-D",
             str(workdir / "data"),
@@ -160,9 +195,17 @@ def start_postgres() -> Postgres:
         check=True,
         capture_output=True,
     )
+    _launch_postgres(port, workdir, durable)
+    return Postgres(port, workdir, durable=durable)
+
+
+def _launch_postgres(port: int, workdir: Path, durable: bool) -> None:
+    options = f"-p {port} -c listen_addresses=127.0.0.1 -k {workdir} -c max_connections=200"
+    if not durable:
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     subprocess.run(
         [
-            *run,
+            *_AS_POSTGRES,
             str(PG_BIN / "pg_ctl"),
             "-D",
             str(workdir / "data"),
@@ -170,15 +213,13 @@ def start_postgres() -> Postgres:
             str(workdir / "log"),
             "-w",
             "-o",
-            f"-p {port} -c listen_addresses=127.0.0.1 -k {workdir} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+            options,
             "start",
         ],
         check=True,
         capture_output=True,
     )
     wait_port(port)
-    return Postgres(port, workdir)
 
 
 DOVECOT_CONF = """\

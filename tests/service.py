@@ -21,11 +21,16 @@ class ServiceProcesses:
         self.env = {**os.environ, **env}
         self.logdir = logdir
         self.children: dict[str, subprocess.Popen[bytes]] = {}
+        self.argv: dict[str, list[str] | None] = {}
 
-    def start(self, name: str, wait_for_port: int | None = None) -> None:
-        log = (self.logdir / f"{name}.log").open("wb")
+    def start(
+        self, name: str, wait_for_port: int | None = None, argv: list[str] | None = None
+    ) -> None:
+        """Start ``consultant NAME`` (or ``argv``) in its own process group."""
+        self.argv[name] = argv
+        log = (self.logdir / f"{name}.log").open("ab")
         self.children[name] = subprocess.Popen(
-            [sys.executable, "-m", "consultant.cli", name],
+            argv or [sys.executable, "-m", "consultant.cli", name],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -42,6 +47,15 @@ class ServiceProcesses:
         os.killpg(child.pid, sig)
         child.wait(10)
 
+    def revive(self, name: str) -> bool:
+        """Start ``name`` again if it has exited, as a process supervisor (systemd's
+        Restart=always, a Procfile runner) does in production. True if it had exited."""
+        child = self.children.get(name)
+        if child is not None and child.poll() is None:
+            return False
+        self.start(name, argv=self.argv.get(name))
+        return True
+
     def log(self, name: str) -> str:
         path = self.logdir / f"{name}.log"
         return path.read_text(errors="replace")[-4000:] if path.exists() else ""
@@ -57,6 +71,25 @@ class ServiceProcesses:
                 os.killpg(child.pid, signal.SIGKILL)
                 child.wait()
         self.children.clear()
+
+
+def service_env(
+    home: Path, database_url: str, broker_url: str, smtpd_port: int, **settings: object
+) -> dict[str, str]:
+    """Environment for the service's processes: their home, database, broker and inbound
+    port, no sender rate limit; ``settings`` adds ``CONSULTANT_<NAME>`` values."""
+    from tests.conftest import TEST_SECRET
+
+    env = {
+        "CONSULTANT_HOME": str(home),
+        "CONSULTANT_DATABASE_URL": database_url,
+        "CONSULTANT_BROKER_URL": broker_url,
+        "CONSULTANT_SECRET_KEY": TEST_SECRET,
+        "CONSULTANT_SMTPD_PORT": str(smtpd_port),
+        "CONSULTANT_SMTPD_RATE_PER_HOUR": "1000000",
+    }
+    env.update({f"CONSULTANT_{key.upper()}": str(value) for key, value in settings.items()})
+    return env
 
 
 def eventually(check: Callable[[], T | None], timeout: float = 30.0, what: str = "condition") -> T:

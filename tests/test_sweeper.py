@@ -20,6 +20,7 @@ def test_sweeper_finishes_work_whose_message_was_lost(session: Session, db_url: 
     assert session.scalars(select(InboundMail)).one().status == "received"
     assert session.scalars(select(Case)).first() is None
 
+    import workers.tasks  # noqa: F401  (registers the tasks the app runs in-process)
     from workers.app import app
 
     app.conf.task_always_eager = True
@@ -75,3 +76,24 @@ def test_follow_up_that_arrived_while_sending_gets_a_new_draft(
         assert sweep(s, older_than_seconds=0).cases == 1
     session.expire_all()
     assert session.get(Case, case.id).status == states.QUEUED  # type: ignore[union-attr]
+
+
+def test_a_backlog_is_published_again_once_per_cutoff_not_at_every_sweep(
+    session: Session, db_url: str
+) -> None:
+    from datetime import timedelta
+
+    from consultant.models import utcnow
+
+    with transaction() as s:
+        store_inbound(s, question("What is 96523?"), "smtp")
+        s.flush()
+        s.scalars(select(InboundMail)).one().received_at = utcnow() - timedelta(minutes=5)
+    with transaction() as s:
+        assert sweep(s, older_than_seconds=60).inbound == 1
+    with transaction() as s:
+        assert sweep(s, older_than_seconds=60).inbound == 0, "still waiting in the queue"
+    with transaction() as s:
+        s.scalars(select(InboundMail)).one().swept_at = utcnow() - timedelta(minutes=2)
+    with transaction() as s:
+        assert sweep(s, older_than_seconds=60).inbound == 1, "lost again: published again"

@@ -1,17 +1,28 @@
-"""Task wrappers: open a transaction, call into ``consultant``, commit. Safe to run twice."""
+"""Task wrappers: open a transaction, call into ``consultant``, commit. Safe to run twice.
+
+A database that cannot be reached is a reason to try again soon, never to drop the task:
+each task retries with a short backoff on connection errors, and the path that handles
+them touches only the broker.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
 import traceback
+from collections.abc import Callable
+from typing import TypeVar
 
 from celery import Task
-from celery.signals import worker_process_init, worker_ready
+from celery.signals import worker_init, worker_process_init
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from consultant.codes.search import warm_index
+from consultant.codes.snapshot import warm_snapshot
 from consultant.config import get_settings
-from consultant.db import transaction
+from consultant.db import get_engine, transaction
 from consultant.drafting.service import draft_case as _draft_case
+from consultant.mailin import states as inbound_states
 from consultant.mailin.process import process_inbound as _process_inbound
 from consultant.mailin.process import quarantine
 from consultant.mailout import send
@@ -20,59 +31,134 @@ from consultant.sweeper import sweep as _sweep
 from workers.app import app
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_INBOUND_ATTEMPTS = 3
+# Waits between tries while the database is away: short, so that work resumes within
+# seconds of its return; capped, so that a long outage costs a message every few seconds.
+DB_RETRY_FIRST, DB_RETRY_MAX = 0.5, 3.0
+# How long a worker that has just tried a reply keeps trying to record the outcome. It
+# holds the claim meanwhile, as a live process the sweeper leaves alone: giving up early on
+# a sent reply would let it go out twice, on a failed one would leave it waiting.
+RECORD_PATIENCE = 3600.0
 
 
-@app.task(name="workers.tasks.process_inbound", bind=True, max_retries=MAX_INBOUND_ATTEMPTS)
+def database_unreachable(exc: BaseException) -> bool:
+    """True for errors that say the database is away, not that the work is wrong."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+def db_backoff(retries: int) -> float:
+    """Seconds before the next try while the database is unreachable."""
+    return float(min(DB_RETRY_MAX, DB_RETRY_FIRST * 2**retries))
+
+
+def _retry_for_database(task: Task, exc: BaseException) -> Exception:
+    log.warning("%s: database unreachable (%s); retrying", task.name, type(exc).__name__)
+    return task.retry(exc=exc, countdown=db_backoff(task.request.retries), max_retries=None)
+
+
+@app.task(name="workers.tasks.process_inbound", bind=True, max_retries=None)
 def process_inbound(self: Task, inbound_id: int) -> str:
     settings = get_settings()
     try:
         with transaction() as session:
             outcome = _process_inbound(session, inbound_id, settings)
         return outcome.status
+    except inbound_states.TransitionError:
+        return "skipped"  # another worker recorded this message first
     except Exception as exc:
-        # A message that keeps failing goes to quarantine; the mailbox keeps flowing.
-        with transaction() as session:
-            row = session.get(InboundMail, inbound_id)
-            if row is not None and row.status == "received":
-                row.attempts += 1
-                if row.attempts >= MAX_INBOUND_ATTEMPTS:
-                    quarantine(row, f"processing failed: {exc!r}\n{traceback.format_exc(limit=5)}")
-                    return "quarantined"
+        if database_unreachable(exc):
+            raise _retry_for_database(self, exc) from exc
+        try:
+            if _count_failure(inbound_id, exc):
+                return "quarantined"
+        except Exception as inner:
+            if database_unreachable(inner):
+                raise _retry_for_database(self, inner) from inner
+            raise
         raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
 
 
-@app.task(name="workers.tasks.draft_case")
-def draft_case(case_id: int) -> int | None:
+def _count_failure(inbound_id: int, exc: Exception) -> bool:
+    """One more failed attempt; True when it sent the message to quarantine."""
+    # A message that keeps failing goes to quarantine; the mailbox keeps flowing.
     with transaction() as session:
-        draft = _draft_case(session, case_id, get_settings())
-        return draft.version if draft else None
+        row = session.get(InboundMail, inbound_id)
+        if row is None or row.status != inbound_states.RECEIVED:
+            return False
+        row.attempts += 1
+        if row.attempts < MAX_INBOUND_ATTEMPTS:
+            return False
+        quarantine(session, row, f"processing failed: {exc!r}\n{traceback.format_exc(limit=5)}")
+        return True
+
+
+@app.task(name="workers.tasks.draft_case", bind=True, max_retries=None)
+def draft_case(self: Task, case_id: int) -> int | None:
+    try:
+        with transaction() as session:
+            draft = _draft_case(session, case_id, get_settings())
+            return draft.version if draft else None
+    except Exception as exc:
+        if database_unreachable(exc):
+            raise _retry_for_database(self, exc) from exc
+        raise
 
 
 @app.task(name="workers.tasks.send_reply", bind=True, max_retries=None)
 def send_reply(self: Task, out_id: int) -> str:
     settings = get_settings()
-    with transaction() as session:
-        out = send.claim_outbound(session, out_id)
+    try:
+        with transaction() as session:
+            out = send.claim_outbound(session, out_id, settings)
+    except Exception as exc:
+        if database_unreachable(exc):
+            raise _retry_for_database(self, exc) from exc
+        raise
     if out is None:
         return "skipped"
     try:
         send.deliver(out, settings)
-    except Exception as exc:
+    except (send.TemporaryFailure, send.PermanentFailure) as exc:
+        failure = exc
+
+        def record_failure() -> send.SendResult:
+            with transaction() as session:
+                row = session.get(Outbound, out_id)
+                assert row is not None
+                return send.record_failure(session, row, failure, settings)
+
+        result = _until_recorded(record_failure, RECORD_PATIENCE)
+        if result.status == "retry":
+            raise self.retry(countdown=result.retry_in) from exc
+        return result.status
+
+    def record_sent() -> None:
         with transaction() as session:
             row = session.get(Outbound, out_id)
             assert row is not None
-            result = send.record_failure(session, row, repr(exc))
-        if result.status == "retry":
-            countdown = min(600, 5 * 2 ** min(self.request.retries, 7))
-            raise self.retry(countdown=countdown) from exc
-        return result.status
-    with transaction() as session:
-        row = session.get(Outbound, out_id)
-        assert row is not None
-        send.record_sent(session, row)
+            send.record_sent(session, row)
+
+    _until_recorded(record_sent, RECORD_PATIENCE)
     return "sent"
+
+
+def _until_recorded(record: Callable[[], T], patience: float) -> T:
+    """Run ``record`` until the database takes it: the worker holds the claim meanwhile,
+    so nobody else sends the reply while its outcome waits to be written."""
+    deadline = time.monotonic() + patience
+    tries = 0
+    while True:
+        try:
+            return record()
+        except Exception as exc:
+            if not database_unreachable(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(db_backoff(tries))
+            tries += 1
 
 
 @app.task(name="workers.tasks.sweep")
@@ -82,11 +168,20 @@ def sweep() -> dict[str, int]:
     return swept.__dict__
 
 
-@worker_ready.connect
-@worker_process_init.connect
-def warm_search_index(**_: object) -> None:
-    """Build the code search index when the worker starts (a few seconds)."""
+@worker_init.connect
+def build_before_fork(**_: object) -> None:
+    """Build the search index and the reference snapshot in the parent process, before the
+    pool forks: the children share those pages copy-on-write instead of building their own.
+    The parent's connections are closed so that no child inherits a socket."""
     warm_index()
+    warm_snapshot()
+    get_engine().dispose()
+
+
+@worker_process_init.connect
+def fresh_connections(**_: object) -> None:
+    """A forked child must not use the parent's pooled connections."""
+    get_engine().dispose(close=False)
 
 
 @app.task(name="workers.tasks.update_reference_data")

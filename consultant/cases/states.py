@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from consultant.models import AuditEvent, Case, utcnow
 
@@ -81,8 +82,9 @@ def transition(
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise TransitionError(f"case {case.id} is no longer {from_status}")
-    case.status = to_status
-    case.status_changed_at = now
+    # The row is already written: keep the object in step without a second UPDATE.
+    for key, value in (("status", to_status), ("status_changed_at", now), ("updated_at", now)):
+        set_committed_value(case, key, value)
     session.add(
         AuditEvent(
             case_id=case.id,

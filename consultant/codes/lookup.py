@@ -6,19 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from consultant.codes.releases import release_in_force, release_label
-from consultant.models import (
-    AddOnEdit,
-    CodeNote,
-    CodeRecord,
-    FeeScheduleRow,
-    Modifier,
-    MueLimit,
-    PtpEdit,
-)
+from consultant.codes import snapshot
+from consultant.codes.releases import release_label
+from consultant.models import CodeNote, FeeScheduleRow, Modifier, PlaceOfService
 
 MODIFIER_INDICATOR_MEANING = {
     "0": "never paid together: no modifier bypasses this edit",
@@ -113,16 +105,15 @@ def describe(session: Session, code: str, system: str | None = None) -> tuple[st
     dot, so "J1100" is both a HCPCS drug code and influenza J11.00: without a ``system``,
     the code's shape decides (a letter and four digits is HCPCS when HCPCS has it)."""
     code = code.replace(".", "").upper()
-    note = session.get(CodeNote, code)
-    records = {
-        r.system: r for r in session.scalars(select(CodeRecord).where(CodeRecord.code == code))
-    }
+    snap = snapshot.current(session)
+    note = snap.notes.get(code)
+    records = snap.records.get(code, {})
     preferred = [system] if system else systems_for(code)
-    record = next((records[s] for s in preferred if s in records), None)
-    if record is None and system is None and records and note is None:
-        record = next(iter(records.values()))
-    found = record.system if record else (note.system if note else preferred[0])
-    descriptor = (record.long_description or record.short_description) if record else ""
+    in_records = next((s for s in preferred if s in records), None)
+    if in_records is None and system is None and records and note is None:
+        in_records = next(iter(records))
+    found = in_records or (note.system if note else preferred[0])
+    descriptor = records.get(in_records, "") if in_records else ""
     own = note if note is not None and note.system == found else None
     if own is not None and (found == "CPT" or not descriptor):
         # CPT in our own words: the fee schedule's short descriptor is the fallback only.
@@ -140,6 +131,32 @@ def systems_for(code: str) -> list[str]:
     return ["ICD-10-CM", "HCPCS"]
 
 
+def note(session: Session, code: str) -> CodeNote | None:
+    """Our note on ``code`` (a detached, read-only row shared by the process)."""
+    return snapshot.current(session).note_rows.get(code)
+
+
+def is_known(session: Session, code: str) -> bool:
+    """True when ``code`` has a note, an imported record or RVUs in the release in force."""
+    snap = snapshot.current(session)
+    return code in snap.note_rows or code in snap.records or rvus(session, code) is not None
+
+
+def record_status(session: Session, system: str, code: str) -> str:
+    """The imported record's status (ICD-10-CM: billable or header), empty if none."""
+    return snapshot.current(session).statuses.get((system, code), "")
+
+
+def termination_date(session: Session, code: str) -> date | None:
+    """When ``code`` was deleted, if an imported record says it was."""
+    return snapshot.current(session).terminations.get(code)
+
+
+def place_of_service(session: Session, code: str) -> PlaceOfService | None:
+    """A place-of-service code (a detached, read-only row shared by the process)."""
+    return snapshot.current(session).places.get(code)
+
+
 def guess_system(code: str) -> str:
     return systems_for(code)[0]
 
@@ -153,49 +170,47 @@ def display_code(code: str, system: str) -> str:
 
 
 def rvus(session: Session, code: str, on: date | None = None, modifier: str = "") -> Rvus | None:
-    release = release_in_force(session, "pfs_rvu", on)
+    """RVUs and payment indicators of ``code`` in the fee schedule release in force."""
+    snap = snapshot.current(session)
+    release = snap.release_in_force("pfs_rvu", on)
     if release is None:
         return None
-    row = session.get(FeeScheduleRow, (release.id, code, modifier))
+    row = snap.rvus(session, release.id).get((code, modifier))
     if row is None:
         return None
+    values = dict(zip(_RVU_COLUMNS, row, strict=True))
     return Rvus(
         code=code,
         modifier=modifier,
-        status=row.status,
-        work=Decimal(str(row.work_rvu)),
-        nf_pe=Decimal(str(row.nf_pe_rvu)),
-        f_pe=Decimal(str(row.f_pe_rvu)),
-        mp=Decimal(str(row.mp_rvu)),
-        nf_total=Decimal(str(row.nf_total)),
-        f_total=Decimal(str(row.f_total)),
-        conv_factor=Decimal(str(row.conv_factor)),
-        global_days=row.global_days,
-        pctc=row.pctc,
-        mult_proc=row.mult_proc,
-        bilateral=row.bilateral,
-        assistant=row.assistant,
-        co_surgeon=row.co_surgeon,
-        team=row.team,
+        status=values["status"],
+        work=Decimal(str(values["work_rvu"])),
+        nf_pe=Decimal(str(values["nf_pe_rvu"])),
+        f_pe=Decimal(str(values["f_pe_rvu"])),
+        mp=Decimal(str(values["mp_rvu"])),
+        nf_total=Decimal(str(values["nf_total"])),
+        f_total=Decimal(str(values["f_total"])),
+        conv_factor=Decimal(str(values["conv_factor"])),
+        global_days=values["global_days"],
+        pctc=values["pctc"],
+        mult_proc=values["mult_proc"],
+        bilateral=values["bilateral"],
+        assistant=values["assistant"],
+        co_surgeon=values["co_surgeon"],
+        team=values["team"],
         release=release_label(release),
         release_year=release.effective_date.year,
     )
 
 
+_RVU_COLUMNS = [c.name for c in FeeScheduleRow.__table__.columns if c.name != "release_id"]
+
+
 def active_edits_between(session: Session, codes: list[str], on: date | None = None) -> list[Edit]:
     """Active PTP edits for every ordered pair of ``codes`` from the release in force."""
-    release = release_in_force(session, "ptp", on)
+    snap = snapshot.current(session)
+    release = snap.release_in_force("ptp", on)
     if release is None or len(codes) < 2:
         return []
-    # Two IN lists walk the (release, column1, column2) index; an OR of pairs would not.
-    rows = session.scalars(
-        select(PtpEdit).where(
-            PtpEdit.release_id == release.id,
-            PtpEdit.column1.in_(codes),
-            PtpEdit.column2.in_(codes),
-            PtpEdit.column1 != PtpEdit.column2,
-        )
-    ).all()
     label = release_label(release)
     return [
         Edit(
@@ -207,43 +222,42 @@ def active_edits_between(session: Session, codes: list[str], on: date | None = N
             r.effective_date,
             r.deletion_date,
         )
-        for r in rows
-        if _active(r, on)
+        for r in snap.ptp(session, release.id).between(codes)
+        if _active(r.modifier_indicator, r.effective_date, r.deletion_date, on)
     ]
 
 
-def _active(edit: PtpEdit, on: date | None) -> bool:
+def _active(indicator: str, effective: date | None, deleted: date | None, on: date | None) -> bool:
     when = on or date.today()
-    if edit.modifier_indicator == "9":
+    if indicator == "9":
         return False
-    if edit.effective_date and edit.effective_date > when:
+    if effective and effective > when:
         return False
-    return edit.deletion_date is None or edit.deletion_date > when
+    return deleted is None or deleted > when
 
 
 def mue(session: Session, code: str, on: date | None = None) -> Mue | None:
-    release = release_in_force(session, "mue", on)
+    """The MUE of ``code`` in the release in force."""
+    snap = snapshot.current(session)
+    release = snap.release_in_force("mue", on)
     if release is None:
         return None
-    row = session.get(MueLimit, (release.id, code))
+    row = snap.mues(session, release.id).get(code)
     if row is None:
         return None
-    return Mue(code, row.units, row.mai, row.rationale, release_label(release))
+    units, mai, rationale = row
+    return Mue(code, units, mai, rationale, release_label(release))
 
 
 def addon_primaries(session: Session, addon: str, on: date | None = None) -> list[str]:
     """Primary codes an add-on code may be reported with (empty if not an add-on)."""
-    release = release_in_force(session, "aoc", on)
+    snap = snapshot.current(session)
+    release = snap.release_in_force("aoc", on)
     if release is None:
         return []
-    return list(
-        session.scalars(
-            select(AddOnEdit.primary_code).where(
-                AddOnEdit.release_id == release.id, AddOnEdit.addon_code == addon
-            )
-        )
-    )
+    return list(snap.addons(session, release.id).get(addon, ()))
 
 
 def modifier(session: Session, code: str) -> Modifier | None:
-    return session.get(Modifier, code.upper())
+    """A modifier and its guidance (a detached, read-only row shared by the process)."""
+    return snapshot.current(session).modifiers.get(code.upper())

@@ -26,14 +26,15 @@ LOAD_COMMAND = "consultant data update"
 def release_in_force(session: Session, kind: str, on: date | None = None) -> Release | None:
     """The newest ``kind`` release effective on ``on`` (or the newest at all).
 
-    Remembered for the session: one code page or draft asks several times."""
-    memo: dict[tuple[str, date | None], Release | None] = session.info.setdefault("releases", {})
-    if (kind, on) not in memo:
-        memo[(kind, on)] = _release_in_force(session, kind, on)
-    return memo[(kind, on)]
+    Answered from the process's snapshot of the releases, which is checked against the
+    database once per session."""
+    from consultant.codes.snapshot import current
+
+    return current(session).release_in_force(kind, on)
 
 
-def _release_in_force(session: Session, kind: str, on: date | None) -> Release | None:
+def query_release_in_force(session: Session, kind: str, on: date | None) -> Release | None:
+    """The same question asked of the database (for callers inside an import)."""
     query = select(Release).where(Release.kind == kind)
     if on is not None:
         hit = session.scalars(

@@ -15,10 +15,10 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from consultant.models import CodeNote, CodeRecord, Release
+from consultant.models import CodeNote, CodeRecord
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
@@ -297,17 +297,13 @@ _lock = threading.Lock()
 _cache: dict[str, tuple[tuple[object, ...], CodeIndex]] = {}
 
 
-def _signature(session: Session) -> tuple[object, ...]:
-    return (
-        session.scalar(select(func.max(Release.id))),
-        session.scalar(select(func.count()).select_from(CodeNote)),
-    )
-
-
 def index_for(session: Session) -> CodeIndex:
-    """The process's index for this database, rebuilt when the data changed."""
+    """The process's index for this database, rebuilt when the data changed (the version
+    check is the reference snapshot's: one query per session, shared)."""
+    from consultant.codes.snapshot import current
+
     url = str(session.get_bind().engine.url)
-    signature = _signature(session)
+    signature = current(session).version
     with _lock:
         cached = _cache.get(url)
         if cached and cached[0] == signature:

@@ -13,17 +13,20 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from consultant import queue
 from consultant.cases import states
 from consultant.cases.tags import strip_tags
 from consultant.cases.threading import find_case
 from consultant.config import Settings
+from consultant.mailin import states as inbound_states
 from consultant.mailin.bounces import read_bounce
 from consultant.mailin.classify import Kind, classify
 from consultant.mailin.clean import question_of
 from consultant.mailin.parse import ParsedMail, ParseError, parse, summary_headers
 from consultant.mailin.phi import redact
+from consultant.mailout import states as outbound_states
 from consultant.mailout.notices import queue_notice
 from consultant.models import Case, InboundMail, Message, Outbound, Subscriber, utcnow
 
@@ -40,28 +43,33 @@ class Outcome:
 def process_inbound(session: Session, inbound_id: int, settings: Settings) -> Outcome:
     """Turn one stored message into a case message, or put it aside with a reason."""
     row = session.get(InboundMail, inbound_id)
-    if row is None or row.status != "received":
+    if row is None or row.status != inbound_states.RECEIVED:
         return Outcome("skipped")
-    row.attempts += 1
     subject, sender = summary_headers(row.raw)
-    row.subject, row.from_address = redact(subject)[:998], sender[:320]
+    # Written by the one UPDATE that records the outcome (see _finish), not a second one.
+    for key, value in (
+        ("attempts", row.attempts + 1),
+        ("subject", redact(subject)[:998]),
+        ("from_address", sender[:320]),
+    ):
+        set_committed_value(row, key, value)
     if row.size > settings.smtpd_max_bytes:
         return quarantine(
-            row, f"message is {row.size} bytes, over the {settings.smtpd_max_bytes} limit"
+            session, row, f"message is {row.size} bytes, over the {settings.smtpd_max_bytes} limit"
         )
     try:
         mail = parse(row.raw, row.message_id)
     except ParseError as exc:
-        return quarantine(row, str(exc))
+        return quarantine(session, row, str(exc))
     kind, why = classify(mail)
     if kind is Kind.BOUNCE:
         return _bounce(session, row, why)
     if kind is not Kind.QUESTION:
-        return _finish(row, "ignored", f"{kind.value}: {why}")
+        return _finish(session, row, inbound_states.IGNORED, f"{kind.value}: {why}")
     question = question_of(mail)
     topic = strip_tags(mail.subject)
     if not question.strip() and not topic:
-        return quarantine(row, "empty message: no subject and no text")
+        return quarantine(session, row, "empty message: no subject and no text")
     # The sender policy comes before threading: knowing a case's Message-ID or tag must not
     # let a non-subscriber past the hold, nor a stranger into someone else's case.
     subscriber = find_subscriber(session, mail.from_address)
@@ -77,7 +85,7 @@ def process_inbound(session: Session, inbound_id: int, settings: Settings) -> Ou
     else:
         _reopen(session, case, mail)
     session.add(_message(case, mail, row, question, include_subject=not case.messages))
-    return _finish(row, "processed", "", case.id)
+    return _finish(session, row, inbound_states.PROCESSED, "", case.id)
 
 
 def _unknown_sender(
@@ -92,7 +100,7 @@ def _unknown_sender(
         return None
     if settings.sender_policy == "reply":
         queue_notice(session, "notice", mail.from_address, mail, settings)
-    return quarantine(row, f"sender {mail.from_address} is not a subscriber")
+    return quarantine(session, row, f"sender {mail.from_address} is not a subscriber")
 
 
 def _over_quota(
@@ -112,6 +120,7 @@ def _over_quota(
     )
     if used >= subscriber.monthly_quota:
         return quarantine(
+            session,
             row,
             f"{subscriber.address} has used its {subscriber.monthly_quota} questions this month",
         )
@@ -155,19 +164,28 @@ def _bounce(session: Session, row: InboundMail, why: str) -> Outcome:
     """Link a DSN to the reply it bounces and show it on the case."""
     bounce = read_bounce(row.raw)
     if bounce is None or not bounce.original_message_id:
-        return _finish(row, "bounce", f"{why}; original message not identified")
+        return _finish(
+            session, row, inbound_states.BOUNCE, f"{why}; original message not identified"
+        )
     out = session.scalar(select(Outbound).where(Outbound.message_id == bounce.original_message_id))
     if out is None:
         return _finish(
-            row, "bounce", f"{why}; not one of our replies ({bounce.original_message_id})"
+            session,
+            row,
+            inbound_states.BOUNCE,
+            f"{why}; not one of our replies ({bounce.original_message_id})",
         )
     reason = f"{bounce.status} {bounce.diagnostic}".strip() or why
-    if bounce.permanent or not bounce.status:
-        out.status = "bounced"
+    if (bounce.permanent or not bounce.status) and outbound_states.allowed(
+        out.status, outbound_states.BOUNCED
+    ):
+        outbound_states.transition(session, out, outbound_states.BOUNCED, "mail", reason)
     out.bounce_reason = reason[:2000]
     if out.case_id is not None:
         states.audit(session, out.case_id, "mail", "bounced", f"{out.message_id}: {reason}")
-    return _finish(row, "bounce", f"bounce of {out.message_id}: {reason}", out.case_id)
+    return _finish(
+        session, row, inbound_states.BOUNCE, f"bounce of {out.message_id}: {reason}", out.case_id
+    )
 
 
 def find_subscriber(session: Session, address: str) -> Subscriber | None:
@@ -214,13 +232,23 @@ def _message(
     )
 
 
-def quarantine(row: InboundMail, reason: str) -> Outcome:
+def quarantine(session: Session, row: InboundMail, reason: str) -> Outcome:
+    """Set a message aside with its reason (shown in the workspace's quarantine)."""
     log.warning("quarantined inbound %s: %s", row.id, reason)
-    return _finish(row, "quarantined", reason)
+    return _finish(session, row, inbound_states.QUARANTINED, reason)
 
 
-def _finish(row: InboundMail, status: str, reason: str, case_id: int | None = None) -> Outcome:
-    row.status = status
-    row.reason = reason
-    row.processed_at = utcnow()
+def _finish(
+    session: Session, row: InboundMail, status: str, reason: str, case_id: int | None = None
+) -> Outcome:
+    inbound_states.transition(
+        session,
+        row,
+        status,
+        reason=reason,
+        processed_at=utcnow(),
+        attempts=row.attempts,
+        subject=row.subject,
+        from_address=row.from_address,
+    )
     return Outcome(status, case_id, reason)

@@ -2,63 +2,174 @@
 
 The Message-ID was fixed at approval, so a retry after a crash resends the same
 message, which mail systems recognise, never a second, different reply.
+
+Exactly-once delivery over SMTP is impossible: the relay may accept the message (its
+``250`` after the final dot) and the worker die before it records ``sent``. What this
+module guarantees is that a reply is re-sent only when its first sender certainly is no
+longer talking to the relay:
+
+- a claim is a lease (``claimed_by``, ``lease_until``) of ``LEASE_TIMEOUTS`` SMTP
+  timeouts; the conversation is abandoned, unsent, if fewer than ``DATA_TIMEOUTS``
+  remain when the message itself is about to go, so it ends before the lease does;
+- a ``sending`` row whose lease has passed is taken back only when the claiming worker
+  is gone (same host: its process no longer exists) or, on another host, from the lease
+  alone.
+
+The remaining duplicate window is the time between the relay's ``250`` and the commit
+of ``sent`` (one UPDATE; bench/results.json measures it), lost with the worker in it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 import smtplib
+import socket
 import ssl
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from consultant.cases import states
 from consultant.config import Settings
+from consultant.mailout import states as outbound_states
 from consultant.mailout.compose import compose
 from consultant.models import Case, Message, Outbound, utcnow
+
+log = logging.getLogger(__name__)
+
+# A claim lasts this many SMTP timeouts: connect, EHLO, STARTTLS, AUTH, MAIL, RCPT,
+# DATA, the message, the final reply, with room to spare.
+LEASE_TIMEOUTS = 12
+# What the DATA phase can take at most: DATA's 354, sending the message, the final reply.
+DATA_TIMEOUTS = 4
+# A process on this host with the claimant's pid that has held an expired lease this long
+# is taken to be a new process that reused the pid, not the claimant.
+PID_REUSE_GRACE = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
 class SendResult:
     status: str  # sent | retry | failed | skipped
     error: str = ""
+    retry_in: float = 0.0
 
 
-def claim_outbound(session: Session, out_id: int) -> Outbound | None:
-    """queued -> sending with a conditional UPDATE; None if someone else has it."""
-    result = session.execute(
-        update(Outbound)
-        .where(Outbound.id == out_id, Outbound.status == "queued")
-        .values(status="sending", status_changed_at=utcnow(), attempts=Outbound.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+class TemporaryFailure(Exception):
+    """Nothing was sent and trying later may work (4xx, no connection, lease too short)."""
+
+
+class PermanentFailure(Exception):
+    """The relay refused the message for good (5xx): retrying the same message is useless."""
+
+
+def worker_identity() -> str:
+    """``host:pid`` of this process, written on the claims it takes."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claim_outbound(session: Session, out_id: int, settings: Settings) -> Outbound | None:
+    """queued -> sending with a lease; None if it is not queued or someone else has it."""
+    out = session.get(Outbound, out_id, populate_existing=True)
+    if out is None or out.status != outbound_states.QUEUED:
         return None
-    return session.get(Outbound, out_id, populate_existing=True)
+    now = utcnow()
+    won = outbound_states.transition(
+        session,
+        out,
+        outbound_states.SENDING,
+        "mailer",
+        attempts=out.attempts + 1,
+        claimed_by=worker_identity(),
+        lease_until=now + timedelta(seconds=LEASE_TIMEOUTS * settings.smtp_timeout_seconds),
+        status_changed_at=now,
+    )
+    return out if won else None
 
 
 def deliver(out: Outbound, settings: Settings) -> None:
-    """One SMTP attempt. Raises on failure."""
+    """One SMTP attempt. Raises TemporaryFailure or PermanentFailure; returns once the
+    relay accepted the message."""
+    try:
+        _converse(out, settings)
+    except smtplib.SMTPRecipientsRefused as exc:
+        code, text = next(iter(exc.recipients.values()), (451, b"recipient refused"))
+        raise _by_code(code, text) from exc
+    except smtplib.SMTPResponseException as exc:
+        raise _by_code(exc.smtp_code, exc.smtp_error) from exc
+    except (smtplib.SMTPException, OSError) as exc:  # disconnects, timeouts, refusals
+        raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
+    except TemporaryFailure:
+        raise
+    except Exception as exc:
+        # A fault of ours (composing the message, say): retried like a relay's 4xx, so the
+        # claim is released and, past the deadline, the reply fails where a reviewer sees it.
+        raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _by_code(code: int, text: bytes | str) -> Exception:
+    message = f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+    return PermanentFailure(message) if 500 <= code < 600 else TemporaryFailure(message)
+
+
+def _converse(out: Outbound, settings: Settings) -> None:
     msg = compose(out, settings)
+    timeout = settings.smtp_timeout_seconds
     if settings.smtp_security == "tls":
         client: smtplib.SMTP = smtplib.SMTP_SSL(
-            settings.smtp_host, settings.smtp_port, timeout=30, context=ssl.create_default_context()
+            settings.smtp_host,
+            settings.smtp_port,
+            timeout=timeout,
+            context=ssl.create_default_context(),
         )
     else:
-        client = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30)
-    with client:
+        client = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout)
+    try:
         if settings.smtp_security == "starttls":
             client.starttls(context=ssl.create_default_context())
         if settings.smtp_username:
             client.login(settings.smtp_username, settings.smtp_password)
+        if not _time_left(out.lease_until, DATA_TIMEOUTS * timeout):
+            # Past this point the relay may accept the message; it must do so while the
+            # lease is ours, or another worker could be sending it too.
+            raise TemporaryFailure("the claim would run out before the message is sent")
         client.send_message(msg, from_addr=settings.consult_address, to_addrs=[out.to_address])
+    finally:
+        # Not ``with client``: it raises when QUIT is not answered 221, which after an
+        # accepted message would send the reply again.
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            client.quit()
+        client.close()
+
+
+def _time_left(lease_until: datetime | None, needed: float) -> bool:
+    if lease_until is None:
+        return False
+    return (_aware(lease_until) - utcnow()).total_seconds() > needed
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def record_sent(session: Session, out: Outbound) -> None:
-    out.status = "sent"
-    out.sent_at = utcnow()
-    out.status_changed_at = out.sent_at
+    """sending -> sent; a reply becomes the case's outbound message and answers it."""
+    if not outbound_states.transition(
+        session,
+        out,
+        outbound_states.SENT,
+        "mailer",
+        expect=outbound_states.SENDING,
+        sent_at=utcnow(),
+        lease_until=None,
+    ):
+        # The claim was taken back while this worker was still sending (a frozen process):
+        # the duplicate this module's docstring describes.
+        log.warning("outbound %s was sent after its claim was taken back", out.id)
+        return
     case = session.get(Case, out.case_id) if out.case_id is not None else None
     if out.kind != "reply" or case is None:
         return  # an acknowledgement or notice is not part of the consultation
@@ -80,22 +191,111 @@ def record_sent(session: Session, out: Outbound) -> None:
         states.transition(session, case, states.ANSWERED, "mailer", f"sent {out.message_id}")
 
 
-def record_failure(session: Session, out: Outbound, error: str) -> SendResult:
-    """Back to queued for a retry, or failed past the deadline (the case returns to review)."""
-    out.last_error = error[:2000]
-    out.status_changed_at = utcnow()
-    deadline = (
-        out.deliver_until
-        if out.deliver_until.tzinfo
-        else out.deliver_until.replace(tzinfo=utcnow().tzinfo)
-    )
-    if utcnow() < deadline:
-        out.status = "queued"
-        return SendResult("retry", error)
-    out.status = "failed"
+def record_failure(
+    session: Session, out: Outbound, error: Exception, settings: Settings
+) -> SendResult:
+    """Back to queued after a temporary failure, with exponential backoff, until the
+    deadline; failed at once after a permanent one (the case returns to review)."""
+    text = str(error)[:2000]
+    now = utcnow()
+    if isinstance(error, TemporaryFailure) or not isinstance(error, PermanentFailure):
+        wait = backoff_seconds(out.attempts, settings)
+        if now + timedelta(seconds=wait) < _aware(out.deliver_until):
+            outbound_states.transition(
+                session,
+                out,
+                outbound_states.QUEUED,
+                "mailer",
+                text,
+                expect=outbound_states.SENDING,
+                last_error=text,
+                lease_until=None,
+                next_attempt_at=now + timedelta(seconds=wait),
+            )
+            return SendResult("retry", text, wait)
+        text = f"not delivered by the deadline: {text}"
+    fail(session, out, text, "mailer")
+    return SendResult("failed", text)
+
+
+def backoff_seconds(attempts: int, settings: Settings) -> float:
+    """How long to wait after the ``attempts``-th failed attempt."""
+    first, cap = settings.smtp_retry_first_seconds, settings.smtp_retry_max_seconds
+    return float(min(cap, first * 2 ** max(0, min(attempts - 1, 30))))
+
+
+def fail(session: Session, out: Outbound, error: str, actor: str) -> None:
+    """sending -> failed: shown on the case, which goes back to review for a retry."""
+    if not outbound_states.transition(
+        session,
+        out,
+        outbound_states.FAILED,
+        actor,
+        error,
+        expect=outbound_states.SENDING,
+        last_error=error,
+        lease_until=None,
+    ):
+        return
     case = session.get(Case, out.case_id) if out.case_id is not None else None
     if out.kind == "reply" and case is not None and case.status == states.APPROVED:
-        states.transition(
-            session, case, states.AWAITING_REVIEW, "mailer", f"delivery failed: {error}"
-        )
-    return SendResult("failed", error)
+        states.transition(session, case, states.AWAITING_REVIEW, actor, f"delivery failed: {error}")
+
+
+def retry_failed(session: Session, out: Outbound, actor: str, settings: Settings) -> None:
+    """failed -> queued with a fresh deadline (a reviewer's retry); the caller publishes."""
+    outbound_states.transition(
+        session,
+        out,
+        outbound_states.QUEUED,
+        actor,
+        "retry requested",
+        expect=outbound_states.FAILED,
+        next_attempt_at=None,
+        last_error="",
+        deliver_until=utcnow() + timedelta(hours=settings.smtp_deliver_hours),
+    )
+
+
+def abandoned_claims(session: Session, limit: int) -> list[Outbound]:
+    """``sending`` rows whose lease has passed and whose worker is gone (bounded batch)."""
+    now = utcnow()
+    rows = session.scalars(
+        select(Outbound)
+        .where(Outbound.status == outbound_states.SENDING, Outbound.lease_until < now)
+        .order_by(Outbound.lease_until)
+        .limit(limit)
+    ).all()
+    return [row for row in rows if not claimant_alive(row, now)]
+
+
+def claimant_alive(out: Outbound, now: datetime) -> bool:
+    """True when the worker that claimed ``out`` may still be running.
+
+    On this host the process table says; another host's worker is judged by its lease."""
+    host, _, pid = out.claimed_by.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    if out.lease_until is not None and now - _aware(out.lease_until) > PID_REUSE_GRACE:
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reclaim(session: Session, out: Outbound) -> bool:
+    """sending -> queued for a claim whose worker is gone; True if this caller won."""
+    return outbound_states.transition(
+        session,
+        out,
+        outbound_states.QUEUED,
+        "sweeper",
+        f"claim of {out.claimed_by} expired",
+        expect=outbound_states.SENDING,
+        lease_until=None,
+        next_attempt_at=None,
+    )

@@ -37,6 +37,8 @@ class InboundMail(Base):
     __table_args__ = (
         UniqueConstraint("mailbox", "uidvalidity", "uid"),
         Index("ix_inbound_mail_status", "status"),
+        # The sweeper's range scan: received rows older than its cutoff.
+        Index("ix_inbound_mail_status_received_at", "status", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,7 +50,7 @@ class InboundMail(Base):
     envelope_from: Mapped[str] = mapped_column(String(320), default="")
     raw: Mapped[bytes] = mapped_column(EncryptedBytes)  # encrypted at rest
     size: Mapped[int] = mapped_column(Integer)
-    # received -> processed | ignored | bounce | quarantined
+    # See consultant/mailin/states.py for the allowed transitions.
     status: Mapped[str] = mapped_column(String(20), default="received")
     reason: Mapped[str] = mapped_column(Text, default="")
     subject: Mapped[str] = mapped_column(String(998), default="")
@@ -58,6 +60,8 @@ class InboundMail(Base):
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Set when retention removed the raw bytes (the redacted case record stays).
     purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the sweeper last published it again: once per cutoff, not at every sweep.
+    swept_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class PollerLease(Base):
@@ -94,6 +98,8 @@ class Case(Base):
         Index("ix_cases_due_at_id", "due_at", "id"),
         # Counting the overdue open cases for the queue header.
         Index("ix_cases_status_due_at", "status", "due_at"),
+        # The sweeper's range scans: a status whose last change is older than a cutoff.
+        Index("ix_cases_status_status_changed_at", "status", "status_changed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,6 +126,8 @@ class Case(Base):
     # A second review: who approved first, and which draft version they approved.
     first_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("reviewers.id"))
     first_approved_version: Mapped[int | None] = mapped_column(Integer)
+    # When the sweeper last published it again: once per cutoff, not at every sweep.
+    swept_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     messages: Mapped[list[Message]] = relationship(
         back_populates="case", order_by="Message.id", cascade="all, delete-orphan"
@@ -182,7 +190,11 @@ class Outbound(Base):
     can never send a second, different reply."""
 
     __tablename__ = "outbound"
-    __table_args__ = (Index("ix_outbound_status", "status"),)
+    __table_args__ = (
+        Index("ix_outbound_status", "status"),
+        Index("ix_outbound_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_outbound_status_lease_until", "status", "lease_until"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -196,8 +208,16 @@ class Outbound(Base):
     references: Mapped[str] = mapped_column(Text, default="")
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text, default="")
-    # queued -> sending -> sent | failed; sent -> bounced when a DSN comes back
+    # See consultant/mailout/states.py: queued -> sending -> sent | queued | failed, ...
     status: Mapped[str] = mapped_column(String(20), default="queued")
+    # The worker holding a ``sending`` claim ("host:pid") and until when: the row is sent
+    # again only after the lease has passed and that worker is known to be gone.
+    claimed_by: Mapped[str] = mapped_column(String(200), default="")
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A temporary failure waits until then (exponential backoff); None means now.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the sweeper last published it again: once per cutoff, not at every sweep.
+    swept_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     bounce_reason: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")

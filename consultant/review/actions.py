@@ -18,6 +18,8 @@ from consultant.cases import states
 from consultant.cases.tags import reply_subject
 from consultant.config import Settings
 from consultant.drafting.service import latest_draft, next_version
+from consultant.mailout import send
+from consultant.mailout import states as outbound_states
 from consultant.mailout.compose import mint_message_id
 from consultant.models import Case, CaseNote, Draft, Outbound, Reviewer, utcnow
 from consultant.review.reply_frame import current_frame, framed
@@ -346,3 +348,37 @@ def add_note(session: Session, case: Case, reviewer: Reviewer, text: str) -> Cas
     note = CaseNote(case_id=case.id, author=reviewer.email, text=text.strip())
     session.add(note)
     return note
+
+
+def failed_reply(session: Session, case: Case) -> Outbound | None:
+    """The case's newest reply whose delivery failed, if the case is waiting on it."""
+    return session.scalars(
+        select(Outbound)
+        .where(
+            Outbound.case_id == case.id,
+            Outbound.kind == "reply",
+            Outbound.status == outbound_states.FAILED,
+        )
+        .order_by(Outbound.id.desc())
+        .limit(1)
+    ).first()
+
+
+def retry_delivery(
+    session: Session, case: Case, reviewer: Reviewer, settings: Settings
+) -> Outbound:
+    """Send the failed reply again, unchanged (same Message-ID), with a fresh deadline.
+
+    For a relay that refused it (5xx) once the cause is fixed; to change the text, edit
+    and approve the draft instead, which makes a new reply."""
+    if case.status not in states.OPEN_FOR_REVIEW:
+        raise ReviewError(f"case is {case.status}; only a case back in review can be retried")
+    out = failed_reply(session, case)
+    if out is None:
+        raise ReviewError("This case has no failed reply to send again.")
+    send.retry_failed(session, out, reviewer.email, settings)
+    states.transition(
+        session, case, states.APPROVED, reviewer.email, f"retry delivery of {out.message_id}"
+    )
+    queue.publish_on_commit(session, queue.SEND_REPLY, out.id)
+    return out

@@ -1,0 +1,100 @@
+"""The state machine of an outbound message. Every status change goes through here.
+
+queued ──claim (lease)──▶ sending ──250──▶ sent ──DSN──▶ bounced
+  ▲                          │
+  ├── 4xx, connection error ─┤ (back off, until the deadline)
+  ├── lease passed, worker gone ┘
+  │                          │ 5xx, or the deadline passed
+  └──── reviewer retries ◀── failed
+
+A ``sending`` row belongs to the worker named in ``claimed_by`` until ``lease_until``;
+the lease is longer than any SMTP conversation can last (see mailout/send.py), so the
+row is only handed to another worker once its first claimant can no longer be talking
+to the relay.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from consultant.models import AuditEvent, Outbound, utcnow
+
+QUEUED = "queued"
+SENDING = "sending"
+SENT = "sent"
+FAILED = "failed"
+BOUNCED = "bounced"
+
+STATUSES = (QUEUED, SENDING, SENT, FAILED, BOUNCED)
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    QUEUED: frozenset({SENDING}),
+    # queued again: a temporary failure, or a lease that ran out with its worker gone.
+    SENDING: frozenset({SENT, QUEUED, FAILED}),
+    # A delayed DSN can still report a failure after the relay accepted the message.
+    SENT: frozenset({BOUNCED}),
+    # A reviewer's retry, after fixing the address or waiting out a relay problem.
+    FAILED: frozenset({QUEUED}),
+    BOUNCED: frozenset(),
+}
+
+# Transitions worth a line in the case's audit log (the rest happen on every send).
+_AUDITED = frozenset({(SENDING, FAILED), (SENDING, QUEUED), (FAILED, QUEUED)})
+
+
+class TransitionError(Exception):
+    """A transition the state machine does not allow, or a lost race for it."""
+
+
+def allowed(from_status: str, to_status: str) -> bool:
+    """True when ``from_status -> to_status`` is one of the listed transitions."""
+    return to_status in TRANSITIONS.get(from_status, frozenset())
+
+
+def transition(
+    session: Session,
+    out: Outbound,
+    to_status: str,
+    actor: str,
+    reason: str = "",
+    expect: str | None = None,
+    **values: Any,
+) -> bool:
+    """Move ``out`` to ``to_status`` with a conditional UPDATE (plain column ``values`` too).
+
+    Guarded by the status we read (or ``expect``): of two workers racing for the same row
+    exactly one gets True. Raises TransitionError for a transition that is not listed.
+    """
+    from_status = expect or out.status
+    if not allowed(from_status, to_status):
+        raise TransitionError(f"outbound {out.id}: {from_status} -> {to_status} is not allowed")
+    now: datetime = values.setdefault("status_changed_at", utcnow())
+    result = session.execute(
+        update(Outbound)
+        .where(Outbound.id == out.id, Outbound.status == from_status)
+        .values(status=to_status, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    # The row is already written: keep the object in step without a second UPDATE.
+    for key, value in {"status": to_status, **values}.items():
+        set_committed_value(out, key, value)
+    if (from_status, to_status) in _AUDITED and out.case_id is not None:
+        session.add(
+            AuditEvent(
+                case_id=out.case_id,
+                actor=actor,
+                action=f"outbound_{to_status}",
+                from_status=from_status,
+                to_status=to_status,
+                reason=f"{out.message_id}: {reason}"[:2000],
+                created_at=now,
+            )
+        )
+    return True

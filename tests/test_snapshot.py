@@ -1,0 +1,65 @@
+"""The in-memory reference snapshot: the compact PTP index answers as the table does,
+and a newly imported release is seen by the next transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from consultant.codes import lookup
+from consultant.codes.snapshot import PtpIndex
+from consultant.db import transaction
+from consultant.models import MueLimit, Release
+
+EDITS = [
+    ("99213", "96372", None, None, "1", "Misuse of column two code with column one code"),
+    ("20610", "20604", date(2020, 1, 1), date(2021, 1, 1), "0", "Mutually exclusive"),
+    ("20610", "96372", None, None, "1", "Standards of medical practice"),
+    ("20610", "96372", date(2019, 1, 1), None, "1", "Standards of medical practice"),
+]
+
+
+def test_ptp_index_finds_every_pair_in_either_order_of_arrival() -> None:
+    codes = {c for row in EDITS for c in row[:2]}
+    for rows in (sorted(EDITS, key=lambda r: r[:2]), list(reversed(EDITS))):
+        index = PtpIndex(codes, rows)
+        found = index.between(["96372", "20610", "99213", "11111"])
+        assert sorted((r.column1, r.column2, str(r.effective_date)) for r in found) == [
+            ("20610", "96372", "2019-01-01"),
+            ("20610", "96372", "None"),
+            ("99213", "96372", "None"),
+        ]
+        [edit] = index.between(["20604", "20610"])
+        assert (edit.modifier_indicator, edit.rationale, edit.deletion_date) == (
+            "0",
+            "Mutually exclusive",
+            date(2021, 1, 1),
+        )
+        assert index.between(["20610"]) == []
+
+
+def _mue_release(session: Session, units: int, checksum: str) -> None:
+    release = Release(
+        kind="mue",
+        name=f"MUE {checksum}",
+        file_name=f"mue-{checksum}.csv",
+        checksum=checksum,
+        effective_date=date(2026, 1, 1),
+    )
+    session.add(release)
+    session.flush()
+    session.add(MueLimit(release_id=release.id, code="20610", units=units, mai="2"))
+
+
+def test_a_new_release_is_seen_by_the_next_transaction(session: Session) -> None:
+    with transaction() as s:
+        _mue_release(s, 2, "a")
+    with transaction() as s:
+        mue = lookup.mue(s, "20610")
+        assert mue is not None and mue.units == 2
+    with transaction() as s:
+        _mue_release(s, 1, "b")
+    with transaction() as s:
+        mue = lookup.mue(s, "20610")
+        assert mue is not None and mue.units == 1 and "MUE b" in mue.release

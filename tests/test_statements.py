@@ -1,0 +1,61 @@
+"""How many SQL statements one question costs, from the stored email to its draft.
+
+Counted with a cursor listener on the engine, on SQLite and on Postgres, with the
+reference snapshot warm (as a worker has it after start)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from consultant.cases import states
+from consultant.codes.snapshot import warm_snapshot
+from consultant.db import get_engine, transaction
+from consultant.mailin.store import store_inbound
+from consultant.models import Case
+from tests.mail import question
+
+# Store, process and draft one question, today. The goal is 10: drafting still reads notes
+# and code records with a query per code (answer.py, matching/services.py, checks.py);
+# codes.lookup.note / is_known / record_status / termination_date / place_of_service answer
+# those from the snapshot, and with them this count falls to 21.
+STATEMENT_BUDGET = 28
+QUESTIONS = [
+    "Can we bill 96521 and 99211 the same day?",
+    "Our nurse refilled a portable chemo pump and the doctor saw the patient for a rash.",
+    "What modifier goes on 20610 when both knees are injected?",
+]
+
+
+@contextmanager
+def counting() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = get_engine()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+@pytest.mark.usefixtures("eager_tasks")
+@pytest.mark.parametrize("text", QUESTIONS)
+def test_statements_per_question(session: Session, text: str) -> None:
+    warm_snapshot()
+    with transaction() as s:  # a first question warms the search index, as a worker does
+        store_inbound(s, question("What is 96523?"), "smtp")
+    with counting() as statements, transaction() as s:
+        store_inbound(s, question(text), "smtp")
+    case = session.scalars(select(Case).order_by(Case.id.desc())).first()
+    assert case is not None and case.status == states.AWAITING_REVIEW
+    report = "\n".join(s.split("\n")[0][:120] for s in statements)
+    print(f"{len(statements)} statements:\n{report}")
+    assert len(statements) <= STATEMENT_BUDGET, f"{len(statements)} statements:\n{report}"

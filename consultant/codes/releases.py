@@ -60,7 +60,9 @@ def release_label(release: Release) -> str:
 def data_gaps(session: Session) -> list[str]:
     """Names of the CMS products with no release loaded (empty when all are there), for
     the banner, the workspace and a draft's evidence ("RVUs and edits not checked")."""
-    loaded = set(session.scalars(select(Release.kind).distinct()))
+    from consultant.codes.snapshot import current
+
+    loaded = {release.kind for release in current(session).releases}
     return [name for kind, name in NEEDED_KINDS.items() if kind not in loaded]
 
 

@@ -35,7 +35,6 @@ from consultant.drafting.verify import verify_named
 from consultant.drafting.visits import choose_visit
 from consultant.matching.analyse import Analysis, analyse
 from consultant.matching.services import described_candidates
-from consultant.models import CodeNote
 
 NOTES_SOURCE = "Consultant coding notes (our own plain-language guidance)"
 
@@ -211,7 +210,7 @@ def _fact(
         fact.rvus = lookup.rvus(session, code, on)
         fact.mue = lookup.mue(session, code, on)
         fact.addon_primaries = lookup.addon_primaries(session, code, on)
-    fact.note = session.get(CodeNote, code) if system != "ICD-10-CM" else None
+    fact.note = lookup.note(session, code) if system != "ICD-10-CM" else None
     return fact
 
 

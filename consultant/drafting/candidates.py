@@ -15,7 +15,6 @@ from consultant.codes.search import tokens
 from consultant.codes.sections import is_em
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
-from consultant.models import CodeNote, CodeRecord
 
 ALTERNATIVES = 2
 
@@ -146,7 +145,7 @@ def _separate_visit(analysis: Analysis, services: list[Scored]) -> str | None:
 
 
 def _family_of(session: Session, codes: list[str]) -> dict[str, str]:
-    notes = {code: session.get(CodeNote, code) for code in codes}
+    notes = {code: lookup.note(session, code) for code in codes}
     return {code: note.family for code, note in notes.items() if note is not None and note.family}
 
 
@@ -155,7 +154,7 @@ def _medicare(session: Session, selection: Selection, analysis: Analysis) -> Non
     codes Medicare will not take become alternatives."""
     out: list[Scored] = []
     for code, score in selection.services:
-        note = session.get(CodeNote, code)
+        note = lookup.note(session, code)
         extra = (note.extra or {}) if note else {}
         if extra.get("medicare_note"):
             selection.advice.append(extra["medicare_note"])
@@ -176,8 +175,4 @@ def _medicare(session: Session, selection: Selection, analysis: Analysis) -> Non
 
 
 def _known(session: Session, code: str) -> bool:
-    return (
-        session.get(CodeNote, code) is not None
-        or session.query(CodeRecord.code).filter(CodeRecord.code == code).first() is not None
-        or lookup.rvus(session, code) is not None
-    )
+    return lookup.is_known(session, code)

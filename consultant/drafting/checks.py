@@ -7,12 +7,11 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from consultant.codes import lookup
 from consultant.codes.explain import BILATERAL
 from consultant.matching.analyse import Analysis
-from consultant.models import CodeRecord, PlaceOfService
 
 if TYPE_CHECKING:
     from consultant.drafting.facts import CodeFact
@@ -93,11 +92,7 @@ def terminated(session: Session, facts: list[CodeFact], on: date | None) -> list
     when = on or date.today()
     out = []
     for fact in facts:
-        ended = session.scalar(
-            select(CodeRecord.termination_date).where(
-                CodeRecord.code == fact.code, CodeRecord.termination_date.is_not(None)
-            )
-        )
+        ended = lookup.termination_date(session, fact.code)
         if ended is not None and ended < when:
             out.append(
                 f"{fact.code} was deleted effective {ended.isoformat()}; check its replacement."
@@ -110,7 +105,7 @@ def place_of_service(session: Session, analysis: Analysis) -> list[str]:
         return []
     line = "Place of service goes in the claim's POS field (item 24B), never in the modifier field."
     if analysis.place_of_service:
-        pos = session.get(PlaceOfService, analysis.place_of_service)
+        pos = lookup.place_of_service(session, analysis.place_of_service)
         if pos is not None:
             line += f" POS {pos.code} is {pos.name} ({pos.setting or 'setting not stated'})."
     return [line]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from consultant.codes import lookup
 from consultant.drafting.candidates import Selection
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
@@ -48,7 +49,7 @@ def pair_drugs(
     """Add the missing half of a drug/administration pair to the services, with the reason;
     returns corrections of the asker's administration code."""
     services = [code for code, _ in selection.services]
-    notes = {code: session.get(CodeNote, code) for code in services}
+    notes = {code: lookup.note(session, code) for code in services}
     drugs = [c for c in services if is_drug(c, notes[c])]
     corrections = _route_fits(analysis, selection, services)
     services = [code for code, _ in selection.services]

@@ -15,14 +15,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from consultant.codes import lookup
 from consultant.codes.sections import is_em
 from consultant.drafting.candidates import Selection
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
-from consultant.models import CodeNote, CodeRecord
 
 NEW_TO_ESTABLISHED = {
     "99202": "99212",
@@ -122,7 +121,7 @@ def _out_of_bounds(
 ) -> Correction | None:
     if is_em(code):
         return None  # E/M time is chosen by the visit stage, with prolonged services past the top
-    note = session.get(CodeNote, code)
+    note = lookup.note(session, code)
     extra = (note.extra or {}) if note else {}
     for key, attribute, unit in _BOUNDS:
         if key == "cm" and (analysis.procedures.lesion or analysis.procedures.wounds):
@@ -153,16 +152,10 @@ def _out_of_bounds(
 
 
 def _deleted(session: Session, analysis: Analysis, code: str) -> Correction | None:
-    ended = session.scalar(
-        select(CodeRecord.termination_date).where(
-            CodeRecord.code == code,
-            CodeRecord.system.in_(("CPT", "HCPCS")),
-            CodeRecord.termination_date.is_not(None),
-        )
-    )
+    ended = lookup.termination_date(session, code)
     if ended is None or ended >= (analysis.date_of_service or date.today()):
         return None
-    note = session.get(CodeNote, code)
+    note = lookup.note(session, code)
     replacement = next(
         (m.group(1) for d in (note.distinctions if note else []) if (m := _REPLACEMENT.search(d))),
         None,
@@ -175,7 +168,7 @@ def _neighbour(
 ) -> Correction | None:
     """The question's words name a neighbour of the asker's code through one of our lay terms,
     and nothing in them names the asker's code."""
-    note = session.get(CodeNote, code)
+    note = lookup.note(session, code)
     if note is None or not note.family or not candidates:
         return None
     best = candidates[0]

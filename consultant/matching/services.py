@@ -7,12 +7,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from consultant.codes import lookup
 from consultant.codes.search import Hit, search, tokens
 from consultant.matching.analyse import Analysis
-from consultant.models import CodeNote, CodeRecord
 
 CANDIDATES = 12
 LEVEL_WORDS = ("straightforward", "low", "moderate", "high")
@@ -66,16 +65,12 @@ def coverage(candidate: Candidate, query: str) -> float:
 
 
 def _candidate(session: Session, hit: Hit) -> Candidate:
-    note = session.get(CodeNote, hit.code)
+    note = lookup.note(session, hit.code)
     cand = Candidate(hit.code, hit.system, hit.title, hit.score, hit.phrase, hit.matched)
     if note is not None:
         cand.family, cand.extra = note.family, dict(note.extra or {})
     if hit.system == "ICD-10-CM":
-        status = session.scalar(
-            select(CodeRecord.status).where(
-                CodeRecord.system == "ICD-10-CM", CodeRecord.code == hit.code
-            )
-        )
+        status = lookup.record_status(session, "ICD-10-CM", hit.code)
         cand.extra["billable"] = status == "billable"
     return cand
 

@@ -683,3 +683,32 @@ def test_admin_sets_the_greeting_and_closing_of_replies(session: Session) -> Non
         .first()
         .body_text.startswith("Report")
     )  # type: ignore[union-attr]
+
+
+def test_a_refused_reply_can_be_sent_again_from_the_case_page(session: Session) -> None:
+    """A 5xx fails the reply at once and the case comes back to review; the reviewer's
+    button sends the same message (same Message-ID) again."""
+    data.reviewer(session, "a@desk.example")
+    case = data.one_case(session, "Pump refill", "96521?")
+    failed = Outbound(
+        case_id=case.id,
+        kind="reply",
+        message_id="<reply.1@consult.example>",
+        to_address="coder@clinic.example",
+        subject="Re: Pump refill",
+        body_text="Text.",
+        status="failed",
+        last_error="550 5.1.1 no such user",
+        deliver_until=utcnow(),
+    )
+    session.add(failed)
+    session.commit()
+    a, csrf = login("a@desk.example")
+    page = a.get(f"/cases/{case.id}").text
+    assert 'id="retry-delivery"' in page and "550 5.1.1" in page
+    assert act(a, csrf, case.id, "retry").status_code == 303
+    session.expire_all()
+    again = session.get(Outbound, failed.id)
+    assert again is not None and again.status == "queued"
+    assert again.message_id == "<reply.1@consult.example>"
+    assert session.get(Case, case.id).status == states.APPROVED  # type: ignore[union-attr]

@@ -112,6 +112,7 @@ def render_case(
             frame=current_frame(session),
             ask_template=ASK_TEMPLATE,
             open_for_review=case.status in states.OPEN_FOR_REVIEW,
+            failed_reply=actions.failed_reply(session, case),
         )
 
 
@@ -150,6 +151,8 @@ def perform(session: Session, case: Case, reviewer: Reviewer, action: str, form:
         actions.reassign(session, case, reviewer, str(form.get("assignee", "")), settings)
     elif action == "note":
         actions.add_note(session, case, reviewer, str(form.get("note", "")))
+    elif action == "retry":
+        actions.retry_delivery(session, case, reviewer, settings)
     else:
         raise LookupError(action)
     return action

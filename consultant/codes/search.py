@@ -160,6 +160,14 @@ _ABBREVIATIONS = {
     "xr": "xray",
     "im": "intramuscular",
     "subq": "subcutaneous",
+    "flu": "influenza",
+    "pneumovax": "pneumococcal",
+    "prevnar": "pneumococcal",
+    "ekg": "electrocardiogram",
+    "ecg": "electrocardiogram",
+    "cxr": "chest",
+    "egd": "esophagogastroduodenoscopy",
+    "i&d": "incision",
 }
 
 

@@ -58,8 +58,7 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
     else:
         selection.replace_service(current, code, list(chosen.worked))
     # One visit, one level: the other levels the asker offered ("99214 or 99215?") are not billed.
-    family = CODE_BY_MDM[visit].values()
-    others = [c for c, _ in selection.services if c in family and c != code]
+    others = [c for c, _ in selection.services if c != code and _same_setting(c, visit)]
     selection.services = [(c, s) for c, s in selection.services if c not in others]
     selection.alternatives[:0] = [(c, 0.5) for c in others]
     if chosen.prolonged is not None:
@@ -71,8 +70,23 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
     return None
 
 
+OFFICE = (Visit.OFFICE_NEW, Visit.OFFICE_ESTABLISHED)
+
+
+def _same_setting(code: str, visit: Visit) -> bool:
+    """Another level of the same kind of visit (new and established office visits, and the
+    nurse visit 99211, are one setting)."""
+    if visit in OFFICE and code == "99211":
+        return True
+    other = visit_of(code)
+    return other == visit or (other in OFFICE and visit in OFFICE)
+
+
 def _visit(analysis: Analysis, current: str | None, by_rule: bool) -> Visit | None:
     em = analysis.em
+    said = SETTING_VISITS.get(em.setting)
+    if current is not None and said is not None and current not in analysis.codes and not by_rule:
+        return said  # the setting the question names, over a code the search offered
     if current is not None:
         visit = visit_of(current)
         if visit in (Visit.OFFICE_NEW, Visit.OFFICE_ESTABLISHED) and (

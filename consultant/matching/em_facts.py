@@ -62,7 +62,11 @@ RISK: list[tuple[int, str]] = [
         r"increased (?:the )?(?:dose|dosage)|decision (?:regarding|for) (?:elective )?(?:major|minor) surgery|"
         r"social determinants|refill(?:ed)? (?:of )?(?:his|her|their)? ?(?:meds|medications|prescriptions)",
     ),
-    (2, r"over[- ]the[- ]counter|\botc\b|minor surgery without"),
+    (
+        2,
+        r"over[- ]the[- ]counter|\botc\b|minor surgery without|supportive care|"
+        r"symptomatic (?:care|treatment)|rest and fluids",
+    ),
     (1, r"rest,? fluids|gargles|superficial dressings"),
 ]
 _DATA_ITEM = r"(?:review(?:ed)?|order(?:ed)?)\s+(?:the\s+|a\s+|an\s+)?((?:labs?|cbc|cmp|bmp|a1c|x-?rays?|ct|mri|ekg|ecg|ultrasound|results?|records?|notes?|tests?|imaging|culture|urinalysis|ua)\b(?:(?:\s*,\s*|\s+and\s+|\s+)(?:labs?|cbc|cmp|bmp|a1c|x-?rays?|ct|mri|ekg|ecg|ultrasound|lipids?|panel|tsh))*)"
@@ -82,13 +86,45 @@ class EmFacts:
         return sum(x is not None for x in (self.problems, self.data, self.risk))
 
 
+# Conditions by kind, as coders count them for the "problems" element (AMA 2021 MDM table):
+# chronic illnesses, and acute uncomplicated illnesses or injuries.
+CHRONIC = (
+    r"hypertension|\bhtn\b|diabetes|\bdm2?\b|\bt2dm\b|copd|asthma|hyperlipidemia|\bhld\b|"
+    r"high cholesterol|\bckd\b|chronic kidney|heart failure|\bchf\b|atrial fibrillation|"
+    r"\bafib\b|hypothyroid|depression|anxiety|\bgerd\b|osteoarthritis|\boa\b|"
+    r"rheumatoid|osteoporosis|\bcad\b|coronary|obesity|migraine|epilepsy|seizure disorder|"
+    r"parkinson|dementia|gout|psoriasis|bph|glaucoma|chronic pain"
+)
+ACUTE = (
+    r"sore throat|pharyngitis|\buri\b|cold|cough|\buti\b|cystitis|rash|sprain|strain|"
+    r"otitis|ear infection|sinusitis|bronchitis|conjunctivitis|pink eye|insect bite|"
+    r"minor (?:cut|burn)|allergic rhinitis|gastroenteritis|flu\b|influenza"
+)
+
+
+def _problems_by_conditions(lowered: str) -> int | None:
+    """The problems element from the conditions named: two or more chronic illnesses, or
+    one with worsening, are moderate; one stable chronic or an acute uncomplicated illness
+    is low."""
+    chronic = {m.group(0) for m in re.finditer(CHRONIC, lowered)}
+    if chronic and re.search(
+        r"worsen|exacerbat|uncontrolled|not controlled|poorly controlled", lowered
+    ):
+        return 3
+    if len(chronic) >= 2:
+        return 3
+    if chronic or re.search(ACUTE, lowered):
+        return 2
+    return None
+
+
 def em_facts(lowered: str) -> EmFacts:
     setting = next((name for name, pattern in SETTINGS if re.search(pattern, lowered)), "")
     minutes = next((int(m.group(1)) for p in _MINUTES if (m := re.search(p, lowered))), None)
     return EmFacts(
         setting=setting,
         total_minutes=minutes,
-        problems=_highest(PROBLEMS, lowered),
+        problems=_highest(PROBLEMS, lowered) or _problems_by_conditions(lowered),
         data=_data_level(lowered),
         risk=_highest(RISK, lowered),
         data_terms=frozenset(

@@ -158,7 +158,14 @@ def _approve_all() -> None:
                     s.flush()
                 for case in s.scalars(select(Case).where(Case.status == states.AWAITING_REVIEW)):
                     actions.approve(
-                        s, case, reviewer, f"Re: {case.subject}", "Answer.", _settings()
+                        s,
+                        case,
+                        reviewer,
+                        f"Re: {case.subject}",
+                        "Answer.",
+                        _version(s, case),
+                        _settings(),
+                        True,
                     )
             return
         except Exception:
@@ -240,3 +247,11 @@ def _reconcile(sent_ids: list[str], relay: FaultyRelay, faults: list[str], took:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _version(session, case):  # type: ignore[no-untyped-def]
+    """The draft version a reviewer approving now would have seen."""
+    from consultant.drafting.service import latest_draft
+
+    draft = latest_draft(session, case.id)
+    return draft.version if draft else None

@@ -444,9 +444,9 @@ def test_the_banner_says_when_no_cms_data_is_loaded(
 def test_the_periodic_update_is_off_by_default(tmp_path: Path) -> None:
     from workers.app import celery_config
 
-    off = Settings(home=tmp_path, broker_url="memory://", secret_key="x")
+    off = Settings(home=tmp_path, broker_url="memory://", secret_key="x" * 40)
     assert "data-update" not in celery_config(off)["beat_schedule"]
-    on = Settings(home=tmp_path, broker_url="memory://", secret_key="x", data_update_hours=6)
+    on = Settings(home=tmp_path, broker_url="memory://", secret_key="x" * 40, data_update_hours=6)
     entry = celery_config(on)["beat_schedule"]["data-update"]
     assert entry == {"task": "workers.tasks.update_reference_data", "schedule": 6 * 3600}
 
@@ -464,21 +464,22 @@ def test_the_periodic_task_loads_what_it_can_and_logs_the_rest(
     )
 
 
+ADMIN_PASSWORD = "correct-horse-battery-staple-42"
+
+
 def test_the_workspace_shows_the_releases_and_what_is_missing(mirror: Mirror) -> None:
     from starlette.testclient import TestClient
 
     from consultant.models import Reviewer
     from consultant.review.passwords import hash_password
     from consultant.review.web import create_app
+    from tests.workspace import login
 
     with transaction() as s:
-        s.add(Reviewer(email="admin@clinic.example", password_hash=hash_password("pw-12345")))
+        s.add(Reviewer(email="admin@clinic.example", password_hash=hash_password(ADMIN_PASSWORD)))
     with TestClient(create_app()) as client:
         assert client.get("/admin/data", follow_redirects=False).status_code == 303
-        client.post(
-            "/login",
-            data={"email": "admin@clinic.example", "password": "pw-12345", "next": "/"},
-        )
+        assert login(client, "admin@clinic.example", ADMIN_PASSWORD) == 303
         empty = client.get("/admin/data")
         assert empty.status_code == 200 and "No CMS data is loaded" in empty.text
         rvu_site(mirror, "d")

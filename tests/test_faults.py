@@ -168,7 +168,16 @@ def test_nothing_lost_nothing_sent_twice(
                 s.add(reviewer)
                 s.flush()
                 for case in s.scalars(select(Case)):
-                    actions.approve(s, case, reviewer, f"Re: {case.subject}", "Answer.", settings)
+                    actions.approve(
+                        s,
+                        case,
+                        reviewer,
+                        f"Re: {case.subject}",
+                        "Answer.",
+                        _version(s, case),
+                        settings,
+                        True,
+                    )
             assert relay.hanging.wait(60), "a reply reached the hanging relay"
             procs.kill("worker")
             procs.start("worker", argv=WORKER)
@@ -257,3 +266,11 @@ def test_work_resumes_within_seconds_of_the_database_returning(
     finally:
         procs.stop()
         redis.stop()
+
+
+def _version(session, case):  # type: ignore[no-untyped-def]
+    """The draft version a reviewer approving now would have seen."""
+    from consultant.drafting.service import latest_draft
+
+    draft = latest_draft(session, case.id)
+    return draft.version if draft else None

@@ -33,7 +33,7 @@ def _approved_case(session: Session, settings: Settings) -> tuple[int, int]:
     session.flush()
     session.add(Draft(case_id=case.id, version=1, author="drafter", subject="Re: q", body_text="a"))
     session.flush()
-    out = actions.approve(session, case, reviewer, "Re: q", "The answer.", settings)
+    out = actions.approve(session, case, reviewer, "Re: q", "The answer.", 1, settings, True)
     session.commit()
     return case.id, out.id
 

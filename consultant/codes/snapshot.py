@@ -195,6 +195,8 @@ class Snapshot:
             for release in mine:
                 if release.effective_date <= on:
                     return release
+            # A date before every loaded release: the earliest is the nearest to it.
+            return mine[-1] if mine else None
         return mine[0] if mine else None
 
     def rvus(self, session: Session, release_id: int) -> dict[tuple[str, str], tuple[object, ...]]:

@@ -93,3 +93,15 @@ def test_codes_at_the_end_of_a_sentence_and_icd_with_or_without_dot() -> None:
 
 def test_codes_beside_non_latin_text() -> None:
     assert analyse("96521の請求について質問があります。J2405を").codes == ("96521", "J2405")
+
+
+def test_place_of_service_questions(session: Session) -> None:
+    """CMS POS code set: telehealth in the patient's home is POS 10 (non-facility rate), an
+    on-campus outpatient department POS 22 (facility rate); 11 is no modifier."""
+    a = _answer(session, "Place of service for a telehealth visit from the patient's home?")
+    assert a.corrections[0].startswith("Use POS 10") and "non-facility" in a.corrections[0]
+    a = _answer(session, "What POS for an outpatient hospital department visit?")
+    assert a.corrections[0].startswith("Use POS 22") and " facility rate" in a.corrections[0]
+    a = _answer(session, "Our biller put 11 in the modifier field for the office visit. OK?")
+    assert a.corrections[0].startswith("11 is a place-of-service code (Office), not a modifier")
+    assert analyse("What does modifier 25 mean?").number_as_modifier == ""

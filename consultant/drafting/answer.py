@@ -30,6 +30,7 @@ from consultant.drafting.diagnoses import code_diagnoses
 from consultant.drafting.drugs import pair_drugs
 from consultant.drafting.facts import Answer, CodeFact
 from consultant.drafting.modifiers import bundled, modifier_facts
+from consultant.drafting.places import place_statement
 from consultant.drafting.units import units_for
 from consultant.drafting.verify import verify_named
 from consultant.drafting.visits import choose_visit
@@ -52,6 +53,9 @@ def build_answer(session: Session, question: str) -> Answer:
     visit_correction = choose_visit(analysis, selection)
     sentences += [visit_correction] if visit_correction else []
     sentences += apply_arithmetic(analysis, selection)
+    place = place_statement(session, analysis)
+    if place:
+        sentences.insert(0, place)
     if analysis.question_type == "diagnosis":
         sentences += _diagnoses(session, analysis, selection)
 
@@ -112,6 +116,9 @@ def build_answer(session: Session, question: str) -> Answer:
     )
     needs_expert = calibrate.needs_expert(confidence, facts, len(modifiers))
     known = [f for f in facts if f.description]
+    if analysis.question_type == "place_of_service" and not selection.named:
+        for fact in facts:
+            fact.billed = False  # the setting is the answer; codes matched are evidence only
     unanswered = (not known and not modifiers) or confidence < 0.4
     if unanswered and not selection.named and not analysis.modifiers:
         # Nothing matched well: the closest codes are evidence for the reviewer, not an answer.

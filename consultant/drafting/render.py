@@ -18,6 +18,7 @@ QUESTION_LABELS = {
     "compare": "Comparing codes",
     "documentation": "Documentation",
     "diagnosis": "Diagnosis coding",
+    "place_of_service": "Place of service",
     "other": "Coding question",
 }
 
@@ -52,13 +53,13 @@ def render_reply(answer: Answer, subject: str, case_ref: str) -> RenderedReply:
 
 def summary_line(answer: Answer) -> str:
     """The one-line answer that opens the reply, shaped by the kind of question."""
+    if answer.corrections:
+        return answer.corrections[0]
     if answer.needs_expert and not answer.billed:
         return (
             "We could not match this question to a code with confidence; a senior "
             "coder will review it before we answer."
         )
-    if answer.corrections:
-        return answer.corrections[0]
     kind = answer.analysis.question_type
     billed = answer.billed
     first = billed[0] if billed else (answer.codes[0] if answer.codes else None)

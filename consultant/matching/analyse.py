@@ -159,6 +159,8 @@ class Analysis:
     payer: str = ""
     place_of_service: str = ""
     asks_place_of_service: bool = False
+    setting_place: str = ""  # the POS code the setting words name
+    number_as_modifier: str = ""  # a two-digit number put where a modifier goes
     question_type: str = "other"
     sub_questions: tuple[SubQuestion, ...] = ()
     minutes: int | None = None
@@ -247,6 +249,8 @@ def analyse(text: str) -> Analysis:
         payer=_payer(lowered, found_scopes),
         place_of_service=pos.group(1).zfill(2) if pos else "",
         asks_place_of_service=bool(pos) or " pos " in lowered or "place of service" in lowered,
+        setting_place=cues.place_of_service(lowered),
+        number_as_modifier=cues.number_as_modifier(lowered),
         minutes=_minutes(text),
         age=int(next(g for g in age.groups() if g)) if age else None,
         size_cm=float(size.group(1)) if size else None,
@@ -417,6 +421,8 @@ def question_type(lowered: str, found: Analysis) -> str:
         or (found.icd_codes and not found.codes)
     ):
         return "diagnosis"
+    if (has(" pos ", "pos?", "place of service") or found.number_as_modifier) and not found.codes:
+        return "place_of_service"
     if has(
         "document",
         "the note show",

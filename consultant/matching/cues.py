@@ -238,3 +238,90 @@ def global_period(lowered: str) -> str:
     ):
         return "complication"
     return ""
+
+
+# Where a service was given, in the words people use, by place-of-service code (CMS POS
+# code set); the first that fits wins, so telehealth comes before home and office.
+POS_WORDS: list[tuple[str, str]] = [
+    (
+        "10",
+        r"(?:telehealth|telemedicine|video visit|virtual visit|audio[- ]video)[^.?!]{0,60}\b(?:home|house)\b"
+        r"|\b(?:home|house)\b[^.?!]{0,60}(?:telehealth|telemedicine|video visit|virtual)",
+    ),
+    ("02", r"telehealth|telemedicine|video visit|virtual visit"),
+    ("19", r"off[- ]campus"),
+    ("22", r"on[- ]campus|outpatient hospital|hospital outpatient|\bhopd\b|provider[- ]based"),
+    ("23", r"emergency (?:room|department)|\ber\b|\bed\b"),
+    ("21", r"\binpatient\b|admitted"),
+    ("24", r"ambulatory surg|\basc\b|surgery center"),
+    ("31", r"skilled nursing|\bsnf\b"),
+    ("32", r"nursing (?:home|facility)"),
+    ("13", r"assisted living"),
+    ("20", r"urgent care"),
+    ("12", r"patient'?s home|home visit|\bat home\b"),
+    ("11", r"\boffice\b|\bclinic\b"),
+]
+_POS_IN_MODIFIER = re.compile(
+    r"\b(\d{2})\b[^.?!]{0,30}\bmodifier|\bmodifier\b[^.?!]{0,20}?\b(\d{2})\b"
+)
+
+
+def place_of_service(lowered: str) -> str:
+    """The POS code the setting words name, or ""."""
+    return next((code for code, words in POS_WORDS if re.search(words, lowered)), "")
+
+
+# The two-digit CPT modifiers; any other two-digit number in a modifier's place is not one.
+NUMERIC_MODIFIERS = set(
+    [
+        "22",
+        "23",
+        "24",
+        "25",
+        "26",
+        "27",
+        "32",
+        "33",
+        "47",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "55",
+        "56",
+        "57",
+        "58",
+        "59",
+        "62",
+        "63",
+        "66",
+        "73",
+        "74",
+        "76",
+        "77",
+        "78",
+        "79",
+        "80",
+        "81",
+        "82",
+        "90",
+        "91",
+        "92",
+        "93",
+        "95",
+        "96",
+        "97",
+        "99",
+    ]
+)
+
+
+def number_as_modifier(lowered: str) -> str:
+    """A two-digit number that is no modifier, put where a modifier goes ("11 in the
+    modifier field"): a place-of-service code, as a rule."""
+    for m in _POS_IN_MODIFIER.finditer(lowered):
+        number = m.group(1) or m.group(2)
+        if number not in NUMERIC_MODIFIERS:
+            return number
+    return ""

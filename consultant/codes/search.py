@@ -161,13 +161,6 @@ _ABBREVIATIONS = {
     "im": "intramuscular",
     "subq": "subcutaneous",
     "flu": "influenza",
-    "pneumovax": "pneumococcal",
-    "prevnar": "pneumococcal",
-    "ekg": "electrocardiogram",
-    "ecg": "electrocardiogram",
-    "cxr": "chest",
-    "egd": "esophagogastroduodenoscopy",
-    "i&d": "incision",
 }
 
 

@@ -54,8 +54,10 @@ def build_answer(session: Session, question: str) -> Answer:
     sentences += [visit_correction] if visit_correction else []
     sentences += apply_arithmetic(analysis, selection)
     place = place_statement(session, analysis)
-    if place:
-        sentences.insert(0, place)
+    if place and (analysis.question_type == "place_of_service" or analysis.number_as_modifier):
+        sentences.insert(0, place)  # the place is the answer, or corrects the asker
+    elif place:
+        selection.advice.insert(0, place)
     if analysis.question_type == "diagnosis":
         sentences += _diagnoses(session, analysis, selection)
 

@@ -101,8 +101,8 @@ def terminated(session: Session, facts: list[CodeFact], on: date | None) -> list
 
 
 def place_of_service(session: Session, analysis: Analysis) -> list[str]:
-    if not analysis.asks_place_of_service or analysis.question_type == "place_of_service":
-        return []  # a question about the place itself is answered in the first line
+    if not analysis.asks_place_of_service or analysis.place_of_service or analysis.setting_place:
+        return []  # a place the question names is answered by drafting.places
     line = "Place of service goes in the claim's POS field (item 24B), never in the modifier field."
     if analysis.place_of_service:
         pos = lookup.place_of_service(session, analysis.place_of_service)

@@ -17,8 +17,7 @@ def place_statement(session: Session, analysis: Analysis) -> str | None:
         if pos is not None and lookup.modifier(session, number) is None:
             return (
                 f"{number} is a place-of-service code ({pos.name}), not a modifier: it goes in "
-                "the claim's place-of-service field (item 24B), and the line needs no modifier "
-                "for it."
+                "the claim's place-of-service field (item 24B), never in the modifier field."
             )
     if not analysis.asks_place_of_service:
         return None

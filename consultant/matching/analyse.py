@@ -248,7 +248,7 @@ def analyse(text: str) -> Analysis:
         date_of_service=_date_of_service(text),
         payer=_payer(lowered, found_scopes),
         place_of_service=pos.group(1).zfill(2) if pos else "",
-        asks_place_of_service=bool(pos) or " pos " in lowered or "place of service" in lowered,
+        asks_place_of_service=bool(pos) or bool(re.search(r"\bpos\b|place of service", lowered)),
         setting_place=cues.place_of_service(lowered),
         number_as_modifier=cues.number_as_modifier(lowered),
         minutes=_minutes(text),
@@ -421,7 +421,13 @@ def question_type(lowered: str, found: Analysis) -> str:
         or (found.icd_codes and not found.codes)
     ):
         return "diagnosis"
-    if (has(" pos ", "pos?", "place of service") or found.number_as_modifier) and not found.codes:
+    asks_code_too = re.search(
+        r"\bcpt\b|\be/?m\b|\blevel\b|\bcode and\b|\band (?:the )?codes?\b|\b(?:which|what) codes?\b",
+        lowered,
+    )
+    if (has(" pos ", "pos?", "place of service") or found.number_as_modifier) and not (
+        found.codes or asks_code_too
+    ):
         return "place_of_service"
     if has(
         "document",

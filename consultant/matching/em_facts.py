@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from consultant.rules.em import data_level
 
 # Setting words, most specific first.
+_NURSING = r"(?:snf|nursing (?:home|facility)|skilled nursing)"
+_LATER = r"(?:follow[- ]?up|subsequent|rounds?|rounding)"
 SETTINGS: list[tuple[str, str]] = [
+    ("office", r"\boffice (?:e/?m|visit|level|code)\b|\bin the office\b|\bclinic visit\b"),
     (
         "nursing_subsequent",
-        r"\b(?:snf|nursing (?:home|facility)|skilled nursing)\b.{0,40}\b(?:follow[- ]?up|subsequent|rounds?|rounding)\b",
+        rf"\b{_NURSING}\b.{{0,60}}\b{_LATER}\b|\b{_LATER}\b.{{0,60}}\b{_NURSING}\b",
     ),
-    ("nursing_initial", r"\b(?:snf|nursing (?:home|facility)|skilled nursing)\b"),
+    ("nursing_initial", rf"\b{_NURSING}\b"),
     (
         "hospital_subsequent",
         r"\b(?:subsequent (?:hospital|inpatient|day|visit|care)|hospital (?:day \d|follow[- ]?up)|rounding|daily (?:visit|rounds)|progress note)\b",

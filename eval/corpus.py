@@ -53,14 +53,6 @@ class Case:
     raw: bytes
     phi: list[str]
 
-    @property
-    def question_text(self) -> str:
-        from consultant.mailin.clean import question_of
-        from consultant.mailin.parse import parse
-        from consultant.mailin.phi import redact
-
-        return redact(question_of(parse(self.raw)))
-
 
 def render(number: int, spec: dict[str, Any]) -> Case:
     style = STYLES[number % len(STYLES)]

@@ -145,9 +145,9 @@ def bench_queries() -> dict[str, object]:
 def _questions() -> list[str]:
     """The evaluation questions' cleaned text, else a few built-in ones."""
     try:
-        from eval.corpus import load_cases
+        from eval.corpus import load_items
 
-        return [case.question_text for case in load_cases()]
+        return [item.question_text for item in load_items()]
     except ImportError:
         return [f"Can we bill {a} with {b} on the same day?" for a, b in itertools.pairwise(CODES)]
 

@@ -350,54 +350,8 @@ def _named_modifier_tokens(text: str) -> list[str]:
     return [m for m in dict.fromkeys(found) if m not in _NOT_MODIFIERS]
 
 
-# Abbreviations coders write in capitals that are not modifiers in a question.
-_NOT_MODIFIERS = {
-    "OR",
-    "ER",
-    "ED",
-    "PT",
-    "IV",
-    "IM",
-    "CT",
-    "MR",
-    "PA",
-    "NP",
-    "MD",
-    "DO",
-    "RN",
-    "US",
-    "UA",
-    "AM",
-    "PM",
-    "OK",
-    "IT",
-    "IS",
-    "IN",
-    "ON",
-    "TO",
-    "OF",
-    "AN",
-    "AS",
-    "AT",
-    "BE",
-    "BY",
-    "IF",
-    "NO",
-    "SO",
-    "UP",
-    "WE",
-    "HE",
-    "MY",
-    "ME",
-    "DX",
-    "HX",
-    "RX",
-    "SX",
-    "TX",
-    "OP",
-    "PO",
-    "SC",
-}
+# Capitalised words and abbreviations that are not modifiers when written bare.
+_NOT_MODIFIERS = _STOP_MODIFIERS | {"DX", "HX", "RX", "SX", "TX", "OP", "PO", "SC"}
 
 
 def question_type(lowered: str, found: Analysis) -> str:

@@ -118,7 +118,8 @@ def build_answer(session: Session, question: str) -> Answer:
     )
     needs_expert = calibrate.needs_expert(confidence, facts, len(modifiers))
     known = [f for f in facts if f.description]
-    if analysis.question_type == "place_of_service" and not selection.named:
+    described = analysis.level or analysis.em.elements >= 2 or analysis.em.total_minutes
+    if analysis.question_type == "place_of_service" and not selection.named and not described:
         for fact in facts:
             fact.billed = False  # the setting is the answer; codes matched are evidence only
     unanswered = (not known and not modifiers) or confidence < 0.4

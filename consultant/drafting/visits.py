@@ -85,7 +85,14 @@ def _same_setting(code: str, visit: Visit) -> bool:
 def _visit(analysis: Analysis, current: str | None, by_rule: bool) -> Visit | None:
     em = analysis.em
     said = SETTING_VISITS.get(em.setting)
-    if current is not None and said is not None and current not in analysis.codes and not by_rule:
+    in_office = analysis.mentions("office") or analysis.mentions("clinic")
+    if (
+        current is not None
+        and said is not None
+        and not in_office
+        and current not in analysis.codes
+        and not by_rule
+    ):
         return said  # the setting the question names, over a code the search offered
     if current is not None:
         visit = visit_of(current)

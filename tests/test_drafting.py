@@ -105,3 +105,23 @@ def test_place_of_service_questions(session: Session) -> None:
     a = _answer(session, "Our biller put 11 in the modifier field for the office visit. OK?")
     assert a.corrections[0].startswith("11 is a place-of-service code (Office), not a modifier")
     assert analyse("What does modifier 25 mean?").number_as_modifier == ""
+
+
+def test_a_drug_into_a_joint_is_the_joint_injection_by_size(session: Session) -> None:
+    """CPT 20600-20611: a steroid into a joint is the arthrocentesis/injection code for the
+    joint's size, with or without ultrasound guidance, not 96372."""
+    a = _answer(
+        session, "Kenalog 40 mg injected into the left knee, no ultrasound. What do we bill?"
+    )
+    codes = [c.code for c in a.billed]
+    assert "20610" in codes and "96372" not in codes and "76942" not in codes
+    a = _answer(session, "Depo-Medrol 40 mg into the right wrist joint under ultrasound guidance")
+    assert "20606" in [c.code for c in a.billed]
+
+
+def test_dose_from_volume_and_concentration() -> None:
+    assert analyse("20 mL of 2,000 mcg/mL baclofen").doses == ((40000.0, "mcg"),)
+
+
+def test_eyelid_modifier_with_a_one_letter_side() -> None:
+    assert analyse("Chalazion excision R lower lid").digits == ("E4",)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from consultant.codes import lookup
+from consultant.codes.sections import is_em
 from consultant.drafting.candidates import Selection
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
@@ -68,6 +69,14 @@ def pair_drugs(
         if admin is not None:
             how = analysis.route or "the usual route for this drug"
             line = f"Administration of {drugs[0]} ({how}): {admin}, billed beside the drug."
+            if analysis.joint:
+                line = f"{drugs[0]} injected into a {analysis.joint} joint: {admin}, not 96372."
+                # The joint injection is the procedure; others the drug's name matched are not.
+                selection.services = [
+                    (c, sc)
+                    for c, sc in selection.services
+                    if not c[:1].isdigit() or c in analysis.codes or is_em(c)
+                ]
             selection.add_service(admin, 0.9, [line])
     elif given and not drugs:
         drug = next(
@@ -109,9 +118,21 @@ def _route_fits(analysis: Analysis, selection: Selection, services: list[str]) -
     return corrections
 
 
+# Arthrocentesis, aspiration or injection by joint size, without and with ultrasound
+# guidance (CPT 20600-20611): a drug injected into a joint is billed with this, not 96372.
+JOINT_CODES = {
+    "small": ("20600", "20604"),
+    "intermediate": ("20605", "20606"),
+    "major": ("20610", "20611"),
+}
+
+
 def administration_for(analysis: Analysis, related: list[str]) -> str | None:
     """The administration for a drug given by the route the question names; else the one
     our notes pair with the drug."""
+    if analysis.joint:
+        without, with_us = JOINT_CODES[analysis.joint]
+        return with_us if analysis.ultrasound == "yes" else without
     by_route = ROUTE_CODES.get((analysis.route, analysis.chemo))
     procedures = [c for c in related if c[:1].isdigit()]
     if by_route is not None and (by_route in procedures or not procedures):

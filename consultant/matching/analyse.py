@@ -179,6 +179,8 @@ class Analysis:
     repeated: bool = False  # the same service again that day
     global_period: str = ""  # in another service's global: unrelated, staged or complication
     route: str = ""  # push, infusion, injection (IM/SC), chemo ..., as said
+    joint: str = ""  # the size of a joint injected: major, intermediate or small
+    ultrasound: str = ""  # "yes" or "no" when the question says whether it guided the needle
     chemo: bool = False
     em: EmFacts = field(default_factory=EmFacts)
     procedures: ProcedureFacts = field(default_factory=ProcedureFacts)
@@ -244,7 +246,7 @@ def analyse(text: str) -> Analysis:
         written_codes=tuple(c for c in codes if _written_as_code(text, c)),
         modifiers=tuple(_modifiers(text)),
         units=_units(text, codes),
-        doses=tuple((float(v), _unit_name(u)) for v, u in _DOSE.findall(text)),
+        doses=_doses(text),
         date_of_service=_date_of_service(text),
         payer=_payer(lowered, found_scopes),
         place_of_service=pos.group(1).zfill(2) if pos else "",
@@ -271,6 +273,8 @@ def analyse(text: str) -> Analysis:
         repeated=cues.repeated(lowered),
         global_period=cues.global_period(lowered),
         route=cues.route(lowered),
+        joint=cues.joint_size(lowered),
+        ultrasound=cues.ultrasound(lowered),
         chemo=cues.chemo(lowered),
         em=em_facts(lowered),
         procedures=procedure_facts(lowered),
@@ -503,6 +507,21 @@ def _minutes(text: str) -> int | None:
 def _clock_minutes(hour: str, minute: str, half: str | None) -> int:
     h = int(hour) % 12 + (12 if (half or "").lower() == "pm" else 0)
     return h * 60 + int(minute)
+
+
+# "20 mL of 2,000 mcg/mL": the dose is the volume times the concentration.
+_VOLUME_OF_CONCENTRATION = re.compile(
+    r"\b(\d+(?:\.\d+)?)\s*(?:ml|cc)\s*(?:of|@|at|x)?\s*(?:a\s*)?(\d[\d,]*(?:\.\d+)?)\s*(mg|mcg)\s*/\s*(?:ml|cc)\b",
+    re.I,
+)
+
+
+def _doses(text: str) -> tuple[tuple[float, str], ...]:
+    volume = _VOLUME_OF_CONCENTRATION.search(text)
+    if volume:
+        amount = float(volume.group(1)) * float(volume.group(2).replace(",", ""))
+        return ((amount, _unit_name(volume.group(3))),)
+    return tuple((float(v), _unit_name(u)) for v, u in _DOSE.findall(text))
 
 
 def _unit_name(unit: str) -> str:

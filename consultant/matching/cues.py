@@ -183,7 +183,7 @@ _DIGIT = re.compile(
     r"\b(left|right|lt|rt|l|r)\s+(thumb|index|second|2nd|middle|third|3rd|ring|fourth|4th|little|"
     r"pinky|small|fifth|5th|great|big|first|1st)\s*(finger|toe)?\b"
 )
-_EYELID = re.compile(r"\b(left|right|lt|rt)\s+(upper|lower)\s+(?:eye)?lid\b")
+_EYELID = re.compile(r"\b(left|right|lt|rt|l|r)\s+(upper|lower)\s+(?:eye)?lid\b")
 _EYELIDS = {("l", "upper"): "E1", ("l", "lower"): "E2", ("r", "upper"): "E3", ("r", "lower"): "E4"}
 
 
@@ -324,4 +324,42 @@ def number_as_modifier(lowered: str) -> str:
         number = m.group(1) or m.group(2)
         if number not in NUMERIC_MODIFIERS:
             return number
+    return ""
+
+
+# Joints by the size CPT groups them in for arthrocentesis and injection (20600-20611).
+_JOINTS = [
+    ("major", r"\bshoulders?\b|glenohumeral|subacromial|\bhips?\b|\bknees?\b|trochanteric bursa"),
+    (
+        "intermediate",
+        r"\bwrists?\b|radiocarpal|\belbows?\b|\bankles?\b|olecranon|\btmj\b|"
+        r"temporomandibular|acromioclavicular|\bac joint\b|pes anserine",
+    ),
+    ("small", r"finger joint|\bpip\b|\bdip\b|\bmcp\b|\bmtp\b|toe joint|interphalangeal"),
+]
+
+
+def joint_size(lowered: str) -> str:
+    """ "major", "intermediate" or "small" when the question names a joint injected."""
+    if not re.search(r"inject|aspirat|arthrocentesis|tap\b|kenalog|depo-?medrol|steroid", lowered):
+        return ""
+    hits = [(m.start(), size) for size, words in _JOINTS if (m := re.search(words, lowered))]
+    return min(hits)[1] if hits else ""
+
+
+_NO_ULTRASOUND = re.compile(
+    r"\b(?:no|without|w/o|not under|landmark[- ]guided)\b[^.;]{0,15}?\b(?:ultrasound|us|u/s|imaging)\b"
+    r"|\blandmark[- ]guided\b|\bpalpation\b"
+)
+
+
+def ultrasound(lowered: str) -> str:
+    """ "yes" when ultrasound guidance is said, "no" when it is ruled out, else ""."""
+    if _NO_ULTRASOUND.search(lowered):
+        return "no"
+    if re.search(
+        r"\bultrasound[- ]guid|\bus[- ]guid|\bunder (?:ultrasound|us)\b|\bwith (?:ultrasound|us)\b",
+        lowered,
+    ):
+        return "yes"
     return ""

@@ -124,18 +124,20 @@ def _problems_by_conditions(lowered: str) -> int | None:
 def em_facts(lowered: str) -> EmFacts:
     setting = next((name for name, pattern in SETTINGS if re.search(pattern, lowered)), "")
     minutes = next((int(m.group(1)) for p in _MINUTES if (m := re.search(p, lowered))), None)
+    # What was reviewed or ordered, each test once ("ordered a CMP and A1c" is two).
+    reviewed = frozenset(
+        w
+        for m in re.finditer(_DATA_ITEM, lowered)
+        for w in re.findall(r"[a-z0-9]+", m.group(1))
+        if w != "and"
+    )
     return EmFacts(
         setting=setting,
         total_minutes=minutes,
         problems=_highest(PROBLEMS, lowered) or _problems_by_conditions(lowered),
-        data=_data_level(lowered),
+        data=_data_level(lowered, len(reviewed)),
         risk=_highest(RISK, lowered),
-        data_terms=frozenset(
-            w
-            for m in re.finditer(_DATA_ITEM, lowered)
-            for w in re.findall(r"[a-z0-9]+", m.group(1))
-            if w != "and"
-        ),
+        data_terms=reviewed,
     )
 
 
@@ -143,14 +145,9 @@ def _highest(table: list[tuple[int, str]], lowered: str) -> int | None:
     return next((level for level, pattern in table if re.search(pattern, lowered)), None)
 
 
-def _data_level(lowered: str) -> int | None:
-    """Counted the AMA way: documents reviewed or tests ordered, an independent historian,
-    an independent interpretation, a discussion with an external physician."""
-    # Each unique test or document counts once ("ordered a CMP and A1c" is two).
-    items = len(
-        {w for m in re.finditer(_DATA_ITEM, lowered) for w in re.findall(r"[a-z0-9]+", m.group(1))}
-        - {"and"}
-    )
+def _data_level(lowered: str, items: int) -> int | None:
+    """Counted the AMA way: ``items`` documents reviewed or tests ordered, an independent
+    historian, an independent interpretation, a discussion with an external physician."""
     historian = (
         re.search(
             r"independent historian|history (?:from|given by) (?:the )?(?:mother|father|parent|caregiver|spouse|daughter|son)",

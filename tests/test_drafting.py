@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 from consultant.codes.knowledge import load_bundled_knowledge
 from consultant.drafting.answer import build_answer
 from consultant.drafting.render import render_reply
-from consultant.drafting.units import units_for
 from consultant.matching.analyse import analyse
 
 
@@ -65,13 +64,6 @@ def test_unanswerable_question_goes_to_an_expert(session: Session) -> None:
     assert a.needs_expert and a.analysis.question_type == "other"
     reply = render_reply(a, "Re: x", "ref")
     assert "could not settle" in reply.text
-
-
-def test_dose_to_units() -> None:
-    assert units_for("J2405", "Injection, ondansetron hydrochloride, per 1 mg", 8, "mg").units == 8  # type: ignore[union-attr]
-    assert units_for("J0696", "Injection, ceftriaxone sodium, per 250 mg", 1, "g").units == 4  # type: ignore[union-attr]
-    assert units_for("J9190", "Injection, fluorouracil, 500 mg", 2400, "mg").units == 5  # type: ignore[union-attr]
-    assert units_for("J2405", "per 1 mg", 8, "ml") is None
 
 
 def test_modifiers_in_every_way_people_write_them() -> None:

@@ -2,25 +2,36 @@
 and an administration with the drug it gave (CMS: the J code carries the drug, the
 administration code the work; neither pays for the other).
 
-The administration is chosen by the route the question names and the drug's purpose
-(chemotherapy codes for antineoplastic drugs), else by the administration our notes pair
-with the drug (an injection into a joint is the joint injection, not 96372).
+When the question tells how the drugs were given (the sequence analysis read: pushes,
+infusions with their minutes, injections, in order), the administration codes come from
+consultant.rules.drugs: one initial service by the hierarchy, then sequential, concurrent
+and additional-hour add-ons. Otherwise the administration is chosen by the route the
+question names and the drug's purpose, else by the administration our notes pair with the
+drug (an injection into a joint is the joint injection, not 96372). Drug units come from
+consultant.rules.drug_units: the dose over the HCPCS unit, rounded up, with JW or JZ when a
+single-dose container is described.
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from consultant.codes import lookup
 from consultant.codes.sections import is_em
 from consultant.drafting.candidates import Selection
+from consultant.drafting.facts import CodeFact
+from consultant.matching import administration as seq
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
 from consultant.models import CodeNote
+from consultant.rules.drug_units import DrugUnits, Quantity, drug_units, hcpcs_unit
+from consultant.rules.drugs import Administration, Purpose, Route, administration_codes
 
 DRUG_FAMILIES = {"Drugs"}
 # Normal saline, dextrose and lactated Ringer's: fluids that make an infusion hydration.
-HYDRATION_FLUIDS = {"J7030", "J7040", "J7042", "J7050", "J7060", "J7070", "J7120", "J7131"}
+HYDRATION_FLUIDS = seq.FLUID_CODES
 HYDRATION_TO_THERAPEUTIC = {"96360": "96365", "96361": "96366"}
 # The administration code for each route, by whether the drug is chemotherapy (CPT
 # 96360-96549 and 94640; CMS Claims Processing Manual ch. 12 s. 30.5).
@@ -32,6 +43,19 @@ ROUTE_CODES = {
     ("injection", False): "96372",
     ("injection", True): "96401",
     ("inhalation", False): "94640",
+}
+ROUTES = {
+    "push": Route.IV_PUSH,
+    "infusion": Route.IV_INFUSION,
+    "iv": Route.IV,
+    "im": Route.IM,
+    "sc": Route.SC,
+}
+PURPOSES = {
+    seq.CHEMOTHERAPY: Purpose.CHEMO,
+    seq.HORMONAL: Purpose.HORMONAL_CHEMO,
+    seq.THERAPEUTIC: Purpose.THERAPEUTIC,
+    seq.HYDRATION: Purpose.HYDRATION,
 }
 
 
@@ -52,6 +76,14 @@ def pair_drugs(
     services = [code for code, _ in selection.services]
     notes = {code: lookup.note(session, code) for code in services}
     drugs = [c for c in services if is_drug(c, notes[c])]
+    paired = any(
+        c for c in services if not is_administration(c) and _procedure_for_drug(c, drugs, notes)
+    )
+    if _sequence_decides(analysis, paired):
+        try:
+            return administer(analysis, selection, drugs)
+        except ValueError:
+            pass  # an IV drug neither pushed nor timed: the route alone decides below
     corrections = _route_fits(analysis, selection, services)
     services = [code for code, _ in selection.services]
     if any(c not in HYDRATION_FLUIDS for c in drugs):
@@ -146,3 +178,145 @@ def administration_for(analysis: Analysis, related: list[str]) -> str | None:
 def _procedure_for_drug(code: str, drugs: list[str], notes: dict[str, CodeNote | None]) -> bool:
     """A procedure our notes pair with one of the drugs (a joint injection with its drug)."""
     return any(code in note.related for d in drugs if (note := notes[d]) is not None)
+
+
+def _sequence_decides(analysis: Analysis, paired: bool) -> bool:
+    """The sequence read from the question chooses the administration codes: an IV drug,
+    or an IM/SC injection not into a joint and not part of a procedure our notes pair
+    with the drug (Botox with its chemodenervation)."""
+    given = analysis.administrations.given
+    if not given or analysis.joint:
+        return False
+    return bool(analysis.administrations.intravenous) or not paired
+
+
+def timeline(sequence: seq.Sequence) -> list[Administration]:
+    """The administrations on one clock: a clock time when the question gives one, else each
+    starts when the one before ended (plus any "20 minutes later"), and one said to run at
+    the same time starts with the one before."""
+    out: list[Administration] = []
+    clock = next((g.at for g in sequence.given if g.at is not None), 0)
+    for given in sequence.given:
+        previous = out[-1] if out else None
+        minutes = given.minutes
+        if given.at is not None:
+            start = given.at
+        elif given.concurrent and previous is not None:
+            start = previous.start or 0
+            if minutes is None and previous.minutes is not None:
+                minutes = previous.minutes  # "running the whole time"
+        else:
+            start = clock + (given.later or 0)
+        stop = given.until if given.until is not None else None
+        if stop is None and minutes is not None and given.route != "push":
+            stop = start + minutes
+        out.append(
+            Administration(
+                given.drug,
+                ROUTES[given.route],
+                PURPOSES[given.purpose],
+                start,
+                stop if given.route != "push" else None,
+            )
+        )
+        clock = max(clock, stop if stop is not None else start)
+    return out
+
+
+def administer(analysis: Analysis, selection: Selection, matched: list[str]) -> list[str]:
+    """Put the administration codes the sequence decides in place of those matched, with
+    the units and the worked reasoning; the drugs named beside them (``matched``: the drug
+    codes the search found). Returns corrections of the asker's administration codes."""
+    sequence = analysis.administrations
+    result = administration_codes(timeline(sequence), facility=bool(sequence.facility))
+    units: dict[str, int] = {}
+    for line in result.lines:
+        if line.code:
+            units[line.code] = units.get(line.code, 0) + line.units
+    worked = list(result.worked)
+    if sequence.facility is None and any(c == "96376" for c in units):
+        worked.append("96376 is reported by facilities; a physician's claim leaves it off")
+    corrections = []
+    for code in [c for c, _ in selection.services if is_administration(c) and c not in units]:
+        selection.services = [(c, s) for c, s in selection.services if c != code]
+        if code in analysis.codes:
+            why = next((w for w in worked if code in w), "; ".join(worked[:2]))
+            lead = f"Report {', '.join(units)}, not {code}" if units else f"{code} is not reported"
+            corrections.append(f"{lead}: {why}.")
+    drugs = [g.code for g in sequence.given if g.code and g.code not in HYDRATION_FLUIDS]
+    if all(g.code for g in sequence.given if g.purpose != seq.HYDRATION):
+        # Every drug given is named: another drug code the search matched (an oral form of
+        # the same drug, say) was not given, unless the asker wrote it.
+        stray = {c for c in matched if c not in drugs and c not in analysis.codes}
+        selection.services = [(c, s) for c, s in selection.services if c not in stray]
+    for code in drugs:
+        selection.system_of.setdefault(code, "HCPCS")
+    admin = list(units)
+    for code in admin:
+        selection.system_of.setdefault(code, "CPT")
+        selection.units[code] = units[code]
+    if admin:
+        selection.worked.setdefault(admin[0], []).extend(worked)
+    elif worked:
+        selection.advice.extend(w[:1].upper() + w[1:] + "." for w in worked)
+    # The drug first when the question asks for the drug's units and not the administration.
+    drug_first = analysis.question_type == "units" and not analysis.mentions("admin")
+    ordered = [*drugs, *admin] if drug_first else [*admin[:1], *drugs, *admin[1:]]
+    scores = dict(selection.services)
+    rest = [(c, s) for c, s in selection.services if c not in ordered]
+    selection.services = [(c, max(scores.get(c, 0.0), 0.9)) for c in dict.fromkeys(ordered)]
+    selection.services += rest
+    return corrections
+
+
+def dose_units(analysis: Analysis, facts: list[CodeFact]) -> None:
+    """The billing units of each drug from its dose (rules.drug_units), with JW or JZ when
+    the question describes a single-dose container."""
+    drugs = [f for f in facts if f.billed and f.system == "HCPCS" and f.code[:1] in "JQ"]
+    given = {g.code: g.dose for g in analysis.administrations.given if g.code and g.dose}
+    weight_based = seq.per_kg_dose(" ".join(analysis.words))
+    for drug in drugs:
+        descriptor = drug.description or (drug.note.title if drug.note else "")
+        if hcpcs_unit(descriptor) is None:
+            continue
+        doses = [given[drug.code]] if drug.code in given else []
+        if len(drugs) == 1:
+            doses += [weight_based] if weight_based else []
+            doses += list(analysis.doses)
+        for dose in doses:
+            result = _units(drug, descriptor, dose, analysis.administrations.containers)
+            if result is not None:
+                drug.dose_units = result
+                break
+
+
+def _units(
+    drug: CodeFact, descriptor: str, dose: tuple[float, str], containers: seq.Containers
+) -> DrugUnits | None:
+    amount = Quantity(Decimal(str(dose[0])).normalize(), dose[1])
+    container = None
+    if containers.single_dose is not False:
+        if containers.amount is not None:
+            container = Quantity(Decimal(str(containers.amount[0])), containers.amount[1])
+        elif containers.discarded is not None and containers.discarded[1] == dose[1]:
+            container = Quantity(amount.amount + Decimal(str(containers.discarded[0])), dose[1])
+        elif containers.none_discarded and containers.single_dose:
+            container = amount
+    try:
+        return drug_units(
+            drug.code,
+            descriptor,
+            amount,
+            container=container,
+            single_dose=containers.single_dose is not False,
+            mue=drug.mue.units if drug.mue else None,
+        )
+    except ValueError:
+        # Units that do not convert (mg against ml) or a container smaller than the dose:
+        # try without the container, else leave the units to the reviewer.
+        if container is None:
+            return None
+        try:
+            return drug_units(drug.code, descriptor, amount)
+        except ValueError:
+            return None

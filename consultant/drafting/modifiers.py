@@ -70,6 +70,12 @@ def modifier_facts(
     wanted += [(m, True) for m in analysis.digits]
     wanted += [(m, True) for m in _repeat_and_global(analysis, billed)]
     wanted += [(m, True) for m in analysis.modifier_cues]
+    # JW for a single-dose container's discarded amount, JZ when none was: the drug units'
+    # arithmetic decides over the words that only suggest one.
+    computed = [m for f in billed if f.dose_units for m in f.dose_units.modifiers]
+    if computed:
+        wanted = [(m, rec) for m, rec in wanted if not (rec and m in ("JW", "JZ"))]
+        wanted += [(m, True) for m in computed]
     return _resolve(session, wanted), advice
 
 

@@ -122,6 +122,23 @@ class DrugUnits:
     exceeds_mue: bool
     worked: tuple[str, ...]
 
+    @property
+    def units(self) -> int:
+        """Units administered: the first line (a JW line, if any, follows it)."""
+        return self.lines[0].units
+
+    @property
+    def modifiers(self) -> tuple[str, ...]:
+        return tuple(line.modifier for line in self.lines if line.modifier)
+
+    def explain(self) -> str:
+        """The claim lines and the worked sum, for the reply."""
+        shown = " and ".join(
+            f"{line.code}{'-' + line.modifier if line.modifier else ''} x {line.units}"
+            for line in self.lines
+        )
+        return f"{shown} ({'; '.join(self.worked)})"
+
 
 def drug_units(
     code: str,

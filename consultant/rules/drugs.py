@@ -26,6 +26,7 @@ PUMP_INFUSION_MIN_MINUTES = 8 * 60  # 96416: prolonged chemotherapy infusion on 
 
 class Route(Enum):
     IV = "intravenous"  # push or infusion by its minutes
+    IV_INFUSION = "intravenous infusion"  # said to be an infusion; its minutes may be unknown
     IV_PUSH = "intravenous push"
     IM = "intramuscular"
     SC = "subcutaneous"
@@ -71,6 +72,8 @@ class Administration:
             return Method.INJECTION
         if self.route is Route.IV_PUSH:
             return Method.PUSH
+        if self.route is Route.IV_INFUSION and self.minutes is None:
+            return Method.INFUSION
         if self.minutes is None:
             raise ValueError(f"{self.drug}: an IV drug needs its start and stop minutes")
         return Method.PUSH if self.minutes <= PUSH_MAX_MINUTES else Method.INFUSION
@@ -162,9 +165,15 @@ def _rank(item: Administration) -> int:
 def _reportable_hydration(item: Administration, enc: _Encounter) -> bool:
     if item.purpose is not Purpose.HYDRATION:
         return True
-    minutes = item.minutes or 0
-    if minutes < HYDRATION_MIN_MINUTES:
-        enc.worked.append(f"{item.drug}: hydration of {minutes} min (31 needed) is not reported")
+    if item.minutes is None:
+        enc.worked.append(
+            f"{item.drug}: hydration without its minutes is not reported (31 minutes needed)"
+        )
+        return False
+    if item.minutes < HYDRATION_MIN_MINUTES:
+        enc.worked.append(
+            f"{item.drug}: hydration of {item.minutes} min is not reported (31 minutes needed)"
+        )
         return False
     return True
 
@@ -180,10 +189,19 @@ def _initial(item: Administration, enc: _Encounter) -> None:
         return
     code, hours = INITIAL[(item.is_chemo, method)]
     kind = "chemotherapy" if item.is_chemo else "therapeutic"
-    what = f"{method.name.lower()}, {minutes} min" if method is Method.INFUSION else "push"
+    what = _what(item, method)
     enc.add(code, 1, item.drug, f"initial {kind} {what} (highest in the hierarchy)")
     if hours:
         _hours(hours, item, enc)
+
+
+def _what(item: Administration, method: Method) -> str:
+    if method is Method.INFUSION:
+        return f"infusion, {item.minutes} min" if item.minutes is not None else "infusion"
+    if item.minutes is not None:
+        # CPT: an infusion of 15 minutes or less is reported as a push.
+        return f"push (given over {item.minutes} min: 15 minutes or less is a push)"
+    return "push"
 
 
 def _hours(code: str, item: Administration, enc: _Encounter) -> None:
@@ -197,9 +215,15 @@ def _hours(code: str, item: Administration, enc: _Encounter) -> None:
 def _overlaps(item: Administration, other: Administration) -> bool:
     if item.method() is not Method.INFUSION or other.method() is not Method.INFUSION:
         return False
-    assert item.start is not None and item.stop is not None
-    assert other.start is not None and other.stop is not None
-    return item is not other and item.start < other.stop and other.start < item.stop
+    (a, b), (c, d) = _span(item), _span(other)
+    return item is not other and a < d and c < b
+
+
+def _span(item: Administration) -> tuple[int, int]:
+    """Start and stop; an infusion whose stop is unknown ran at least past a push's 15 min."""
+    start = item.start or 0
+    stop = item.stop if item.stop is not None else start + PUSH_MAX_MINUTES + 1
+    return start, stop
 
 
 def _subsequent(
@@ -268,7 +292,8 @@ def _push(item: Administration, before: list[Administration], enc: _Encounter) -
             "96376",
             0,
             item.drug,
-            f"same drug again {gap} min later (more than 30 needed): not reported",
+            f"same drug again {gap} min later: 96376 needs more than 30 minutes after the "
+            "earlier push, so it is not reported",
         )
     elif enc.facility:
         enc.add("96376", 1, item.drug, f"same drug pushed again {gap} min later (facility)")

@@ -117,3 +117,46 @@ def test_dose_from_volume_and_concentration() -> None:
 
 def test_eyelid_modifier_with_a_one_letter_side() -> None:
     assert analyse("Chalazion excision R lower lid").digits == ("E4",)
+
+
+def test_drug_administration_follows_the_sequence_described(session: Session) -> None:
+    """CPT drug-administration guidelines: one initial service by the hierarchy, a new drug
+    pushed after it is 96375 with its own units, and the drug is billed beside it."""
+    a = _answer(
+        session,
+        "IV ceftriaxone 1 g infused over 35 minutes, then ondansetron 4 mg IV push. Which "
+        "admin codes and how many units of each drug?",
+    )
+    units = {c.code: c.billing_units for c in a.billed}
+    assert a.billed[0].code == "96365"
+    assert units == {"96365": 1, "J0696": 4, "J2405": 4, "96375": 1}
+
+
+def test_the_askers_administration_code_is_corrected_by_the_sequence(session: Session) -> None:
+    """96376 needs the same drug pushed again more than 30 minutes after the first."""
+    a = _answer(
+        session,
+        "ED facility coding: ondansetron IV push at 14:00 and again at 14:20. Can the "
+        "facility add 96376?",
+    )
+    assert "96376" not in [c.code for c in a.billed]
+    assert a.corrections and "30 minutes" in a.corrections[0]
+
+
+def test_single_dose_vial_waste_on_a_jw_line_and_jz_when_none(session: Session) -> None:
+    """CMS JW/JZ policy (Claims Processing Manual ch. 17 s. 40): the discarded amount of a
+    single-dose container on its own JW line; JZ when nothing was discarded."""
+    a = _answer(
+        session,
+        "Bevacizumab 360 mg IV infusion over 90 minutes; pharmacy opened four 100 mg "
+        "single-dose vials and discarded the rest. Units and modifiers?",
+    )
+    drug = next(c for c in a.billed if c.code == "J9035")
+    assert drug.dose_units is not None
+    assert [(line.units, line.modifier) for line in drug.dose_units.lines] == [
+        (36, None),
+        (4, "JW"),
+    ]
+    assert {m.modifier for m in a.modifiers if m.recommended} >= {"JW"}
+    a = _answer(session, "Ceftriaxone 1 g IM from a 1 g single-dose vial, whole vial given.")
+    assert {m.modifier for m in a.modifiers if m.recommended} & {"JW", "JZ"} == {"JZ"}

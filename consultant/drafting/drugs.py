@@ -217,6 +217,7 @@ def timeline(sequence: seq.Sequence) -> list[Administration]:
                 PURPOSES[given.purpose],
                 start,
                 stop if given.route != "push" else None,
+                pump=given.pump,
             )
         )
         clock = max(clock, stop if stop is not None else start)
@@ -259,14 +260,22 @@ def administer(analysis: Analysis, selection: Selection, matched: list[str]) -> 
         selection.worked.setdefault(admin[0], []).extend(worked)
     elif worked:
         selection.advice.extend(w[:1].upper() + w[1:] + "." for w in worked)
-    # The drug first when the question asks for the drug's units and not the administration.
-    drug_first = analysis.question_type == "units" and not analysis.mentions("admin")
-    ordered = [*drugs, *admin] if drug_first else [*admin[:1], *drugs, *admin[1:]]
+    ordered = [*drugs, *admin] if asks_for_drug(analysis) else [*admin[:1], *drugs, *admin[1:]]
     scores = dict(selection.services)
     rest = [(c, s) for c, s in selection.services if c not in ordered]
     selection.services = [(c, max(scores.get(c, 0.0), 0.9)) for c in dict.fromkeys(ordered)]
     selection.services += rest
+    # A code billed is no longer a neighbour to rule out (nor ranked as one).
+    selection.alternatives = [(c, s) for c, s in selection.alternatives if c not in ordered]
     return corrections
+
+
+def asks_for_drug(analysis: Analysis) -> bool:
+    """The question asks for the drug's code or units rather than its administration: the
+    drug is then listed first, its administration beside it."""
+    if any(analysis.mentions(w) for w in ("drug code", "j code", "j-code", "which drug")):
+        return True
+    return analysis.question_type == "units" and not analysis.mentions("admin")
 
 
 def dose_units(analysis: Analysis, facts: list[CodeFact]) -> None:

@@ -62,10 +62,13 @@ _CONCURRENT = re.compile(
     r"\bat the same time\b|\bsame time\b|\bconcurrent(?:ly)?\b|\bsimultaneous(?:ly)?\b|"
     r"\bthe whole time\b|\bpiggybacked\b|\bwhile\b"
 )
+_PUMP = re.compile(r"\b(?:portable|ambulatory|home|elastomeric|cadd)\b[^.;]{0,20}\bpump\b")
 _AGAIN = re.compile(r"\bagain\b|\brepeat(?:ed)?\b|\bsame drug\b|\banother dose\b|\bsecond dose\b")
 # Where one administration ends and the next begins: sentences and "then" for certain;
 # commas, "and" and "with" only when both sides name a drug or a route.
-_STRONG = re.compile(r"(?<=[.;!])\s+|(?<=\?)|\n+|,?\s+then\b|,?\s+followed by\b|\s+plus\b|\s+after that\b")
+_STRONG = re.compile(
+    r"(?<=[.;!])\s+|(?<=\?)|\n+|,?\s+then\b|,?\s+followed by\b|\s+plus\b|\s+after that\b"
+)
 _WEAK = re.compile(r",\s+|\s+and\s+|\s+with\s+")
 _DURATION = re.compile(
     r"\b(\d{1,2})\s*(?:hours?|hrs?|h)\s*(?:and\s*)?(\d{1,2})\s*(?:minutes?|mins?|m)\b"
@@ -115,6 +118,7 @@ class Given:
     concurrent: bool = False  # ran at the same time as the one before
     again: bool = False  # the same drug as an earlier one, given again
     dose: tuple[float, str] | None = None
+    pump: bool = False  # started on a portable or ambulatory pump the patient goes home with
 
     @property
     def intravenous(self) -> bool:
@@ -196,9 +200,14 @@ def _clauses(lowered: str) -> list[str]:
 
 
 def _asks_only(part: str) -> bool:
-    """A question ("which code?") describes nothing given unless it carries times or doses."""
+    """A question ("push or infusion code?") describes nothing given unless it names a drug
+    or carries times or doses ("what do we code for an IV push of ondansetron?")."""
     return part.strip().endswith("?") and not (
-        _DURATION.search(part) or _CLOCK.search(part) or _DOSE.search(part)
+        _DURATION.search(part)
+        or _CLOCK.search(part)
+        or _DOSE.search(part)
+        or _name_pattern().search(part)
+        or _HORMONAL_WORDS.search(part)
     )
 
 
@@ -264,6 +273,7 @@ def _read_clause(clause: str, order: int, before: list[Given]) -> list[Given]:
             concurrent=concurrent and (bool(before) or n > 0),
             again=again,
             dose=dose if count == 1 else None,
+            pump=bool(_PUMP.search(clause)),
         )
         for n in range(count)
     ]
@@ -291,7 +301,10 @@ def _purpose(clause: str, code: str, names: list[str], fluid: bool) -> str:
     named = bool(names)
     if code in HORMONAL_CODES or any(_HORMONAL_WORDS.fullmatch(n) for n in names):
         return HORMONAL
-    if code.startswith("J9") or code in ANTINEOPLASTIC_Q or _CHEMO_WORDS.search(clause):
+    if code.startswith("J9") or code in ANTINEOPLASTIC_Q:
+        return CHEMOTHERAPY
+    # "ondansetron before chemo": the word names another drug than the one the code names.
+    if _CHEMO_WORDS.search(clause) and not code:
         return CHEMOTHERAPY
     if code in FLUID_CODES or (fluid and not named):
         return HYDRATION

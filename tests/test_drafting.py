@@ -7,8 +7,11 @@ from sqlalchemy.orm import Session
 
 from consultant.codes.knowledge import load_bundled_knowledge
 from consultant.drafting.answer import build_answer
+from consultant.drafting.drugs import dose_units
+from consultant.drafting.facts import CodeFact
 from consultant.drafting.render import render_reply
 from consultant.matching.analyse import analyse
+from tests.rules.hcpcs_file import descriptor
 
 
 def _answer(session: Session, text: str):  # type: ignore[no-untyped-def]
@@ -160,3 +163,32 @@ def test_single_dose_vial_waste_on_a_jw_line_and_jz_when_none(session: Session) 
     assert {m.modifier for m in a.modifiers if m.recommended} >= {"JW"}
     a = _answer(session, "Ceftriaxone 1 g IM from a 1 g single-dose vial, whole vial given.")
     assert {m.modifier for m in a.modifiers if m.recommended} & {"JW", "JZ"} == {"JZ"}
+
+
+def test_the_dose_chooses_among_strength_codes_of_one_drug() -> None:
+    """HCPCS 2026 J1030 (methylprednisolone acetate 40 mg) and J1040 (80 mg): an 80 mg dose
+    is J1040 x 1, not J1030 x 2."""
+    analysis = analyse("Depo-Medrol 80 mg IM. Is it J1030 x 2 or J1040?")
+    facts = [CodeFact(c, "HCPCS", descriptor(c), "", 1.0, True) for c in ("J1030", "J1040")]
+    corrections = dose_units(analysis, facts)
+    assert [(f.code, f.billed, f.billing_units) for f in facts] == [
+        ("J1030", False, None),
+        ("J1040", True, 1),
+    ]
+    assert corrections and corrections[0].startswith("Report J1040 x 1, not J1030 x 2")
+
+
+def test_a_drug_named_beside_the_procedure_that_gives_it(session: Session) -> None:
+    """Chemodenervation with Botox: the drug is billed beside the procedure, its discarded
+    amount from the single-dose vial on a JW line."""
+    a = _answer(
+        session,
+        "Botox for chronic migraine: 100-unit single-dose vial, injected 70 units, discarded "
+        "the remaining 30. How do we bill the drug?",
+    )
+    assert a.billed[0].code == "J0585" and "64615" in [c.code for c in a.billed]
+    units = a.billed[0].dose_units
+    assert units is not None and [(x.units, x.modifier) for x in units.lines] == [
+        (70, None),
+        (30, "JW"),
+    ]

@@ -81,7 +81,7 @@ def build_answer(session: Session, question: str) -> Answer:
     for fact in facts:
         fact.worked += selection.worked.get(fact.code, [])
         fact.units = selection.units.get(fact.code)
-    dose_units(analysis, facts)
+    sentences += dose_units(analysis, facts)
     units = {
         **{f.code: u for f in facts if (u := f.billing_units) is not None},
         **analysis.units,

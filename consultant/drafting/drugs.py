@@ -26,7 +26,7 @@ from consultant.matching import administration as seq
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
 from consultant.models import CodeNote
-from consultant.rules.drug_units import DrugUnits, Quantity, drug_units, hcpcs_unit
+from consultant.rules.drug_units import DrugUnits, Quantity, convert, drug_units, hcpcs_unit
 from consultant.rules.drugs import Administration, Purpose, Route, administration_codes
 
 DRUG_FAMILIES = {"Drugs"}
@@ -95,6 +95,12 @@ def pair_drugs(
                 )
         services = [code for code, _ in selection.services]
     given = [c for c in services if is_administration(c) or _procedure_for_drug(c, drugs, notes)]
+    if not drugs and not given:
+        # A procedure that gives a drug the question names (chemodenervation with Botox).
+        for code in analysis.administrations.named:
+            notes.setdefault(code, lookup.note(session, code))
+        named = list(analysis.administrations.named)
+        given = [c for c in services if _procedure_for_drug(c, named, notes)]
     if drugs and not given:
         note = notes[drugs[0]]
         admin = administration_for(analysis, note.related if note else [])
@@ -111,18 +117,22 @@ def pair_drugs(
                 ]
             selection.add_service(admin, 0.9, [line])
     elif given and not drugs:
-        drug = next(
-            (
-                c
-                for c in candidates
-                if c.phrase and c.family in DRUG_FAMILIES and c.code not in services
-            ),
-            None,
-        )
-        if drug is not None:
+        # The drug the question names (our notes' names for it), else the best drug match.
+        named = [c for c in analysis.administrations.named if c not in HYDRATION_FLUIDS]
+        matched = [
+            c.code
+            for c in candidates
+            if c.phrase and c.family in DRUG_FAMILIES and c.code not in services
+        ]
+        drug_code = next(iter(named + matched), None)
+        if drug_code is not None:
+            selection.system_of.setdefault(drug_code, "HCPCS")
+            selection.alternatives = [(c, s) for c, s in selection.alternatives if c != drug_code]
             selection.add_service(
-                drug.code, 0.9, ["The drug itself, billed beside its administration."]
+                drug_code, 0.9, ["The drug itself, billed beside its administration."]
             )
+            if asks_for_drug(analysis):
+                selection.services.sort(key=lambda item: item[0] != drug_code)
     return corrections
 
 
@@ -273,14 +283,17 @@ def administer(analysis: Analysis, selection: Selection, matched: list[str]) -> 
 def asks_for_drug(analysis: Analysis) -> bool:
     """The question asks for the drug's code or units rather than its administration: the
     drug is then listed first, its administration beside it."""
-    if any(analysis.mentions(w) for w in ("drug code", "j code", "j-code", "which drug")):
+    asked = ("drug code", "j code", "j-code", "which drug", "bill the drug", "code the drug")
+    if any(analysis.mentions(w) for w in asked):
         return True
     return analysis.question_type == "units" and not analysis.mentions("admin")
 
 
-def dose_units(analysis: Analysis, facts: list[CodeFact]) -> None:
+def dose_units(analysis: Analysis, facts: list[CodeFact]) -> list[str]:
     """The billing units of each drug from its dose (rules.drug_units), with JW or JZ when
-    the question describes a single-dose container."""
+    the question describes a single-dose container. Returns a correction when the asker
+    weighs codes for strengths of one drug and the dose decides between them."""
+    corrections = _strength(analysis, facts)
     drugs = [f for f in facts if f.billed and f.system == "HCPCS" and f.code[:1] in "JQ"]
     given = {g.code: g.dose for g in analysis.administrations.given if g.code and g.dose}
     weight_based = seq.per_kg_dose(" ".join(analysis.words))
@@ -297,6 +310,38 @@ def dose_units(analysis: Analysis, facts: list[CodeFact]) -> None:
             if result is not None:
                 drug.dose_units = result
                 break
+    return corrections
+
+
+def _strength(analysis: Analysis, facts: list[CodeFact]) -> list[str]:
+    """Of the asker's codes for one drug at different amounts a unit (methylprednisolone
+    acetate 20, 40 or 80 mg), the one that bills the dose in the fewest whole units without
+    rounding up is billed (80 mg: J1040 x 1, not J1030 x 2)."""
+    named = [f for f in facts if f.code in analysis.codes and f.system == "HCPCS"]
+    drugs: dict[str, list[CodeFact]] = {}
+    for fact in named:
+        drugs.setdefault(fact.description.rsplit(",", 1)[0].lower(), []).append(fact)
+    strengths = next((group for group in drugs.values() if len(group) >= 2), None)
+    if strengths is None or not analysis.doses:
+        return []
+    dose = Quantity(Decimal(str(analysis.doses[0][0])).normalize(), analysis.doses[0][1])
+    fits: list[tuple[bool, int, CodeFact, str]] = []
+    for fact in strengths:
+        try:
+            result = drug_units(fact.code, fact.description, dose)
+        except ValueError:
+            continue
+        per = result.unit.per
+        exact = result.units * per.amount == convert(dose, per.unit)
+        fits.append((not exact, result.units, fact, f"{fact.code} x {result.units}"))
+    if len(fits) < 2:
+        return []
+    fits.sort(key=lambda fit: (fit[0], fit[1]))
+    best = fits[0][2]
+    for _, _, fact, _ in fits:
+        fact.billed = fact is best
+    others = ", ".join(shown for _, _, fact, shown in fits[1:])
+    return [f"Report {fits[0][3]}, not {others}: bill the code whose amount fits the {dose} dose."]
 
 
 def _units(

@@ -146,6 +146,7 @@ class Sequence:
     given: tuple[Given, ...] = ()
     facility: bool | None = None  # True facility claim, False professional, None not said
     containers: Containers = Containers()
+    named: tuple[str, ...] = ()  # HCPCS codes of the drugs named anywhere, route or not
 
     @property
     def intravenous(self) -> tuple[Given, ...]:
@@ -181,7 +182,10 @@ def sequence(lowered: str) -> Sequence:
     given: list[Given] = []
     for clause in _clauses(lowered):
         given += _read_clause(clause, len(given), given)
-    return Sequence(tuple(given), _facility(lowered), _containers(lowered))
+    named = tuple(
+        dict.fromkeys(drug_names()[m.group(1)] for m in _name_pattern().finditer(lowered))
+    )
+    return Sequence(tuple(given), _facility(lowered), _containers(lowered), named)
 
 
 def _clauses(lowered: str) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from consultant.drafting.drugs import timeline
+from consultant.drafting.drugs import PUMP_REFILLS, timeline
 from consultant.matching.administration import (
     CHEMOTHERAPY,
     HORMONAL,
@@ -175,3 +175,28 @@ def test_a_dose_per_kilogram() -> None:
 def test_no_sequence_when_nothing_is_given() -> None:
     assert read("Is 96522 right for refilling a Synchromed intrathecal pain pump?").given == ()
     assert read("Kenalog-40, 40 mg into the L knee (no US). Codes?").given == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        # CPT 95990: a spinal (intrathecal) pump refilled without a physician's skill; 95991
+        # when the physician or QHP does it; never 96522 (systemic pumps).
+        (
+            "Our RN refilled a pt's intrathecal baclofen pump (SynchroMed) today, physician "
+            "wasnt involved. Is it 96522?",
+            [("95990", 1)],
+        ),
+        (
+            "Forwarding the doctor's question: is 96522 right for refilling a Synchromed "
+            "intrathecal pain pump?",
+            [("95990", 1)],
+        ),
+        ("The physician refilled the intrathecal baclofen pump.", [("95991", 1)]),
+    ],
+)
+def test_spinal_pump_refill_by_who_refilled_it(text: str, codes: list[tuple[str, int]]) -> None:
+    found = read(text)
+    devices = [PUMP_REFILLS[found.pump_refill]] if found.pump_refill else []
+    result = administration_codes(timeline(found), devices=devices)
+    assert [(line.code, line.units) for line in result.lines] == codes

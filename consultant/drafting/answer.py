@@ -27,7 +27,7 @@ from consultant.drafting import calibrate, checks
 from consultant.drafting.arithmetic import apply_arithmetic
 from consultant.drafting.candidates import Selection, select_codes
 from consultant.drafting.diagnoses import code_diagnoses
-from consultant.drafting.drugs import dose_units, pair_drugs
+from consultant.drafting.drugs import dose_units, pair_drugs, superseded
 from consultant.drafting.facts import Answer, CodeFact
 from consultant.drafting.modifiers import bundled, modifier_facts
 from consultant.drafting.places import place_statement
@@ -48,7 +48,8 @@ def build_answer(session: Session, question: str) -> Answer:
     selection = select_codes(session, analysis, candidates)
     corrections = verify_named(session, analysis, selection, candidates)
     sentences = [c.sentence for c in corrections]
-    sentences += pair_drugs(session, analysis, selection, candidates)
+    drug_lines = pair_drugs(session, analysis, selection, candidates)
+    sentences = [s for s in sentences if not superseded(s, selection)] + drug_lines
     visit_correction = choose_visit(analysis, selection)
     sentences += [visit_correction] if visit_correction else []
     sentences += apply_arithmetic(analysis, selection)

@@ -14,6 +14,7 @@ single-dose container is described.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -27,7 +28,13 @@ from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
 from consultant.models import CodeNote
 from consultant.rules.drug_units import DrugUnits, Quantity, convert, drug_units, hcpcs_unit
-from consultant.rules.drugs import Administration, Purpose, Route, administration_codes
+from consultant.rules.drugs import (
+    Administration,
+    DeviceCare,
+    Purpose,
+    Route,
+    administration_codes,
+)
 
 DRUG_FAMILIES = {"Drugs"}
 # Normal saline, dextrose and lactated Ringer's: fluids that make an infusion hydration.
@@ -51,6 +58,12 @@ ROUTES = {
     "im": Route.IM,
     "sc": Route.SC,
 }
+PUMP_REFILLS = {
+    "spinal": DeviceCare.IMPLANTED_PUMP_SPINAL_REFILL,
+    "spinal by a physician": DeviceCare.IMPLANTED_PUMP_SPINAL_REFILL_PHYSICIAN,
+}
+# Pump refills and port care: the device codes one refill could be taken for.
+DEVICE_CODES = {"96521", "96522", "96523", "95990", "95991"}
 PURPOSES = {
     seq.CHEMOTHERAPY: Purpose.CHEMO,
     seq.HORMONAL: Purpose.HORMONAL_CHEMO,
@@ -195,6 +208,8 @@ def _sequence_decides(analysis: Analysis, paired: bool) -> bool:
     or an IM/SC injection not into a joint and not part of a procedure our notes pair
     with the drug (Botox with its chemodenervation)."""
     given = analysis.administrations.given
+    if analysis.administrations.pump_refill:
+        return True
     if not given or analysis.joint:
         return False
     return bool(analysis.administrations.intravenous) or not paired
@@ -239,7 +254,10 @@ def administer(analysis: Analysis, selection: Selection, matched: list[str]) -> 
     the units and the worked reasoning; the drugs named beside them (``matched``: the drug
     codes the search found). Returns corrections of the asker's administration codes."""
     sequence = analysis.administrations
-    result = administration_codes(timeline(sequence), facility=bool(sequence.facility))
+    devices = [PUMP_REFILLS[sequence.pump_refill]] if sequence.pump_refill else []
+    result = administration_codes(
+        timeline(sequence), devices=devices, facility=bool(sequence.facility)
+    )
     units: dict[str, int] = {}
     for line in result.lines:
         if line.code:
@@ -248,12 +266,12 @@ def administer(analysis: Analysis, selection: Selection, matched: list[str]) -> 
     if sequence.facility is None and any(c == "96376" for c in units):
         worked.append("96376 is reported by facilities; a physician's claim leaves it off")
     corrections = []
-    for code in [c for c, _ in selection.services if is_administration(c) and c not in units]:
-        selection.services = [(c, s) for c, s in selection.services if c != code]
-        if code in analysis.codes:
-            why = next((w for w in worked if code in w), "; ".join(worked[:2]))
-            lead = f"Report {', '.join(units)}, not {code}" if units else f"{code} is not reported"
-            corrections.append(f"{lead}: {why}.")
+    replaced = [c for c, _ in selection.services if _administers(c) and c not in units]
+    selection.services = [(c, s) for c, s in selection.services if c not in replaced]
+    for code in [c for c in analysis.codes if _administers(c) and c not in units]:
+        why = next((w for w in worked if code in w), "; ".join(worked[:2]))
+        lead = f"Report {', '.join(units)}, not {code}" if units else f"{code} is not reported"
+        corrections.append(f"{lead}: {why}.")
     drugs = [g.code for g in sequence.given if g.code and g.code not in HYDRATION_FLUIDS]
     if all(g.code for g in sequence.given if g.purpose != seq.HYDRATION):
         # Every drug given is named: another drug code the search matched (an oral form of
@@ -278,6 +296,18 @@ def administer(analysis: Analysis, selection: Selection, matched: list[str]) -> 
     # A code billed is no longer a neighbour to rule out (nor ranked as one).
     selection.alternatives = [(c, s) for c, s in selection.alternatives if c not in ordered]
     return corrections
+
+
+def _administers(code: str) -> bool:
+    return is_administration(code) or code in DEVICE_CODES
+
+
+def superseded(sentence: str, selection: Selection) -> bool:
+    """An earlier correction ("Report 95991, not 96522") whose administration code the
+    drug stage has since replaced."""
+    match = re.match(r"Report (\w{5})\b", sentence)
+    services = {c for c, _ in selection.services}
+    return bool(match) and _administers(match[1]) and match[1] not in services
 
 
 def asks_for_drug(analysis: Analysis) -> bool:

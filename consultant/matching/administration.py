@@ -147,6 +147,9 @@ class Sequence:
     facility: bool | None = None  # True facility claim, False professional, None not said
     containers: Containers = Containers()
     named: tuple[str, ...] = ()  # HCPCS codes of the drugs named anywhere, route or not
+    # A refill of an implanted pump for spinal (intrathecal, epidural) or brain delivery:
+    # "spinal", or "spinal by a physician" when a physician's or QHP's skill was needed.
+    pump_refill: str = ""
 
     @property
     def intravenous(self) -> tuple[Given, ...]:
@@ -185,7 +188,35 @@ def sequence(lowered: str) -> Sequence:
     named = tuple(
         dict.fromkeys(drug_names()[m.group(1)] for m in _name_pattern().finditer(lowered))
     )
-    return Sequence(tuple(given), _facility(lowered), _containers(lowered), named)
+    return Sequence(
+        tuple(given), _facility(lowered), _containers(lowered), named, _pump_refill(lowered)
+    )
+
+
+_REFILL = re.compile(r"\brefill(?:ed|ing|s)?\b")
+_SPINAL_PUMP = re.compile(
+    r"\b(?:intrathecal|epidural|spinal|synchromed|baclofen pump|brain|intraventricular)\b"
+)
+_WHO = r"(?:physician|doctor|dr|md|np|pa|qhp|provider)"
+# The clinician did the refill ("the doctor refilled", "by the physician", "physician was
+# involved"), not merely wrote the question ("the doctor's question").
+_CLINICIAN = re.compile(
+    rf"\b(?:by|with) (?:the |a |our )?{_WHO}\b|\b{_WHO}\s+(?:\w+\s+)?(?:refill|did|perform|"
+    rf"was involved|involved|needed|required)|\b{_WHO}(?:'s)? skill"
+)
+# "physician wasn't involved", "no physician", "without the doctor", "not the MD".
+_NO_CLINICIAN = re.compile(
+    r"\b(?:no|not|without|never)\s+(?:the\s+|a\s+)?(?:physician|doctor|dr|md|np|pa|qhp|provider)\b"
+    r"|\b(?:physician|doctor|dr|md|np|pa|qhp|provider)\s+(?:was\s*n[o']?t|wasnt|was not|did\s*n[o']?t|"
+    r"didnt|did not|not)\b"
+)
+
+
+def _pump_refill(lowered: str) -> str:
+    if not (_REFILL.search(lowered) and "pump" in lowered and _SPINAL_PUMP.search(lowered)):
+        return ""
+    by_clinician = _CLINICIAN.search(lowered) and not _NO_CLINICIAN.search(lowered)
+    return "spinal by a physician" if by_clinician else "spinal"
 
 
 def _clauses(lowered: str) -> list[str]:

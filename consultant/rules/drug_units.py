@@ -156,10 +156,13 @@ def drug_units(
         raise ValueError(f"{code}: the descriptor names no billing unit")
     per = unit.per
     given = whole_units(dose, per)
-    ratio = f"{convert(dose, per.unit).normalize():f} / {per.amount.normalize():f}"
+    converted = convert(dose, per.unit).normalize()
+    ratio = f"{converted:f} / {per.amount.normalize():f}"
+    # A dose in another unit of the family is shown in the descriptor's unit too.
+    shown = f"{dose} ({converted:f} {per.unit})" if dose.unit != per.unit else str(dose)
     worked = [
         f"{code} is billed {'up to' if unit.up_to else 'per'} {per}; "
-        f"dose {dose} = {ratio} -> {given} unit(s) (rounded up)"
+        f"dose {shown} = {ratio} -> {given} unit(s) (rounded up)"
     ]
     lines = [DrugLine(code, given)]
     if container is not None and single_dose:

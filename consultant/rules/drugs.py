@@ -87,6 +87,26 @@ class DeviceCare(Enum):
     PORT_FLUSH = "96523"
 
 
+# What each refill is, and why not its neighbour (CPT 95990/95991, 96521/96522).
+DEVICE_CARE = {
+    DeviceCare.PORTABLE_PUMP_REFILL: "refill and maintenance of a portable pump",
+    DeviceCare.IMPLANTED_PUMP_SYSTEMIC_REFILL: (
+        "refill and maintenance of an implanted pump for intravenous or intra-arterial drug "
+        "delivery"
+    ),
+    DeviceCare.IMPLANTED_PUMP_SPINAL_REFILL: (
+        "refill and maintenance of an implanted pump for spinal (intrathecal, epidural) or brain "
+        "drug delivery, without a physician's or QHP's skill (not 96522, which is for "
+        "intravenous or intra-arterial pumps)"
+    ),
+    DeviceCare.IMPLANTED_PUMP_SPINAL_REFILL_PHYSICIAN: (
+        "refill and maintenance of an implanted pump for spinal (intrathecal, epidural) or brain "
+        "drug delivery needing a physician's or QHP's skill (not 96522)"
+    ),
+    DeviceCare.PORT_FLUSH: "flush of an implanted venous access device",
+}
+
+
 @dataclass(frozen=True)
 class AdminLine:
     code: str
@@ -321,8 +341,7 @@ def _injection(item: Administration, enc: _Encounter) -> None:
 def _devices(devices: Sequence[DeviceCare], enc: _Encounter, other_services_today: bool) -> None:
     for device in devices:
         if device is not DeviceCare.PORT_FLUSH:
-            name = device.name.lower().replace("_", " ")
-            enc.add(device.value, 1, "device", name)
+            enc.add(device.value, 1, "device", DEVICE_CARE[device])
     if DeviceCare.PORT_FLUSH in devices:
         if enc.lines or other_services_today:
             enc.add("96523", 0, "port", "flush with other services that day: 96523 not reported")

@@ -307,7 +307,7 @@ def superseded(sentence: str, selection: Selection) -> bool:
     drug stage has since replaced."""
     match = re.match(r"Report (\w{5})\b", sentence)
     services = {c for c, _ in selection.services}
-    return bool(match) and _administers(match[1]) and match[1] not in services
+    return match is not None and _administers(match[1]) and match[1] not in services
 
 
 def asks_for_drug(analysis: Analysis) -> bool:

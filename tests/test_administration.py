@@ -143,7 +143,7 @@ def test_same_drug_pushed_again_is_96376_for_a_facility_only_and_after_30_minute
     office = "Physician office: morphine IV push at 10:00, then morphine IV push again at 10:45."
     assert billed(office) == [("96374", 1)]
     soon = "ED facility: ondansetron IV push at 14:00 and again at 14:20."
-    assert [g.at for g in read(soon).given] == [14 * 60 - 12 * 60, 14 * 60 + 20 - 12 * 60]
+    assert [g.at for g in read(soon).given] == [14 * 60, 14 * 60 + 20]
     assert billed(soon) == [("96374", 1)]
 
 
@@ -200,3 +200,25 @@ def test_spinal_pump_refill_by_who_refilled_it(text: str, codes: list[tuple[str,
     devices = [PUMP_REFILLS[found.pump_refill]] if found.pump_refill else []
     result = administration_codes(timeline(found), devices=devices)
     assert [(line.code, line.units) for line in result.lines] == codes
+
+
+def test_clock_times_as_coders_write_them() -> None:
+    """A 24-hour clock with or without the colon; 'completed' as the stop."""
+    hung = read("Rocephin 1g IVPB hung at 13:00, completed 13:40. Then Toradol 15mg IVP.")
+    first = hung.given[0]
+    assert (first.route, first.at, first.until, first.minutes) == ("infusion", 780, 820, 40)
+    fluids = read("IV fluids 1L NS from 0900 to 1100 and Zofran 4 mg IV push during the fluids.")
+    assert fluids.given[0].minutes == 120 and fluids.given[1].concurrent
+    # The push is the initial service; hydration beside it is secondary: 96361 an hour.
+    assert billed(
+        "IV fluids 1L NS from 0900 to 1100 and Zofran 4 mg IV push during the fluids."
+    ) == [
+        ("96374", 1),
+        ("96361", 2),
+    ]
+
+
+def test_a_brand_name_with_its_strength_is_still_the_drug() -> None:
+    """Our notes name "Solu-Medrol 125"; the question says "Solu-Medrol 125 mg"."""
+    s = read("Solu-Medrol 125 mg IV push and Benadryl 50 mg IV push then a 1 hour infusion")
+    assert [g.drug for g in s.given][:2] == ["solu-medrol", "benadryl"]

@@ -60,7 +60,7 @@ _NAMES_ROUTE = re.compile(r"\biv ?p\b|\bivp\b|\bpush(?:ed)?\b|\binfus|\bdrip\b")
 _IV = re.compile(r"\biv\b|\bintravenous(?:ly)?\b|\bthrough the (?:same )?(?:iv|line|port)\b")
 _CONCURRENT = re.compile(
     r"\bat the same time\b|\bsame time\b|\bconcurrent(?:ly)?\b|\bsimultaneous(?:ly)?\b|"
-    r"\bthe whole time\b|\bpiggybacked\b|\bwhile\b"
+    r"\bthe whole time\b|\bpiggybacked\b|\bwhile\b|\bduring\b"
 )
 _PUMP = re.compile(r"\b(?:portable|ambulatory|home|elastomeric|cadd)\b[^.;]{0,20}\bpump\b")
 _AGAIN = re.compile(r"\bagain\b|\brepeat(?:ed)?\b|\bsame drug\b|\banother dose\b|\bsecond dose\b")
@@ -80,7 +80,13 @@ _CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\s*(am|pm)?")
 _RANGE = re.compile(
     r"\b(\d{1,2}):(\d{2})\s*(am|pm)?\s*(?:to|-|–|until|till|through)\s*(\d{1,2}):(\d{2})\s*(am|pm)?"
     r"|\b(?:start(?:ed)?|began|hung)\s*(?:at\s*)?(\d{1,2}):(\d{2})\s*(am|pm)?[^.?!]{0,30}?"
-    r"\b(?:stop(?:ped)?|end(?:ed)?|finish(?:ed)?|off)\s*(?:at\s*)?(\d{1,2}):(\d{2})\s*(am|pm)?"
+    r"\b(?:stop(?:ped)?|end(?:ed)?|finish(?:ed)?|complete[d]?|done|off)\s*(?:at\s*)?(\d{1,2}):(\d{2})"
+    r"\s*(am|pm)?"
+)
+# Times on a 24-hour clock without a colon, only as a span ("from 0900 to 1100").
+_MILITARY = re.compile(
+    r"\b(?:from\s+)?([01]\d|2[0-3])([0-5]\d)\s*(?:to|-|–|until|till|through)\s*"
+    r"([01]\d|2[0-3])([0-5]\d)\b"
 )
 _DOSE = re.compile(
     r"\b(\d[\d,]*(?:\.\d+)?)\s*(mg|mcg|micrograms?|g|gm|grams?|units?|iu|ml|cc|meq)\b(?!\s*/)"
@@ -168,6 +174,8 @@ def drug_names() -> dict[str, str]:
             for name in item.get("synonyms", []):
                 # "morphine injection", "iv iron": the drug's own name is enough.
                 name = re.sub(r"^iv |\s+(?:injection|iv|infusion|drip)$", "", name.lower().strip())
+                # "Solu-Medrol 125": a strength after the brand name.
+                name = re.sub(r"(?<=[a-z])\s+\d+(?:\s*(?:mg|mcg|ml))?$", "", name)
                 # "normal saline 1000" names a bag size: the fluid words find saline anyway.
                 if len(name) >= 3 and not re.search(r"\d{3,}|\d\s*(?:mg|ml)\b", name):
                     names.setdefault(name, item["code"])
@@ -371,6 +379,10 @@ def _later(clause: str) -> int | None:
 
 
 def _clock(clause: str) -> tuple[int | None, int | None]:
+    military = _MILITARY.search(clause)
+    if military:
+        hours = [int(g) for g in military.groups()]
+        return hours[0] * 60 + hours[1], hours[2] * 60 + hours[3]
     span = _RANGE.search(clause)
     if span:
         g = span.groups()
@@ -388,7 +400,9 @@ def _clock(clause: str) -> tuple[int | None, int | None]:
 
 
 def _clock_minutes(hour: str, minute: str, half: str | None) -> int:
-    return int(hour) % 12 * 60 + (12 * 60 if (half or "") == "pm" else 0) + int(minute)
+    if not half:
+        return int(hour) * 60 + int(minute)  # "13:00" on a 24-hour clock, "9:00" as written
+    return int(hour) % 12 * 60 + (12 * 60 if half == "pm" else 0) + int(minute)
 
 
 def _dose(clause: str) -> tuple[float, str] | None:

@@ -192,3 +192,15 @@ def test_a_drug_named_beside_the_procedure_that_gives_it(session: Session) -> No
         (70, None),
         (30, "JW"),
     ]
+
+
+def test_a_drug_pushed_again_takes_no_repeat_modifier(session: Session) -> None:
+    """The same drug pushed again is 96376 (facilities) or nothing: modifier 76 is for a
+    repeated procedure, not a repeated drug."""
+    a = _answer(
+        session,
+        "Hospital outpatient department (facility claim): IV push of morphine at 09:00, then "
+        "the same drug pushed again at 09:50. Admin codes for the facility?",
+    )
+    assert "96376" in [c.code for c in a.billed]
+    assert "76" not in {m.modifier for m in a.modifiers if m.recommended}

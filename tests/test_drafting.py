@@ -204,3 +204,14 @@ def test_a_drug_pushed_again_takes_no_repeat_modifier(session: Session) -> None:
     )
     assert "96376" in [c.code for c in a.billed]
     assert "76" not in {m.modifier for m in a.modifiers if m.recommended}
+
+
+def test_the_first_line_gives_the_drug_lines_with_their_waste_modifier(session: Session) -> None:
+    """The reply's first line bills the drug as its claim lines: JZ when the single-dose
+    container was used up, beside the administration."""
+    a = _answer(
+        session,
+        "Prolia 60 mg SC, single-dose prefilled syringe, all given. Do we need a modifier? units?",
+    )
+    first = render_reply(a, "Re: x", "ref").text.split("\n\n")[1]
+    assert "J0897-JZ x 60" in first and "96372" in first

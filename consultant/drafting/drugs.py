@@ -316,7 +316,8 @@ def asks_for_drug(analysis: Analysis) -> bool:
     asked = ("drug code", "j code", "j-code", "which drug", "bill the drug", "code the drug")
     if any(analysis.mentions(w) for w in asked):
         return True
-    return analysis.question_type == "units" and not analysis.mentions("admin")
+    units = analysis.question_type == "units" or analysis.mentions("units")
+    return units and not analysis.mentions("admin")
 
 
 def dose_units(analysis: Analysis, facts: list[CodeFact]) -> list[str]:

@@ -222,3 +222,15 @@ def test_a_brand_name_with_its_strength_is_still_the_drug() -> None:
     """Our notes name "Solu-Medrol 125"; the question says "Solu-Medrol 125 mg"."""
     s = read("Solu-Medrol 125 mg IV push and Benadryl 50 mg IV push then a 1 hour infusion")
     assert [g.drug for g in s.given][:2] == ["solu-medrol", "benadryl"]
+
+
+def test_a_physicians_initial_code_is_the_main_reason_and_says_so() -> None:
+    """CPT: facilities choose the initial service by the hierarchy; a physician reports as
+    initial the main reason for the encounter, which the reply points out when the
+    hierarchy's initial service came later."""
+    text = "Office: Toradol 30 mg IV push, then levofloxacin IV infusion over 60 minutes."
+    found = read(text)
+    result = administration_codes(timeline(found), facility=False)
+    assert any("main reason for the encounter" in w for w in result.worked)
+    result = administration_codes(timeline(found), facility=True)
+    assert not any("main reason for the encounter" in w for w in result.worked)

@@ -215,3 +215,12 @@ def test_the_first_line_gives_the_drug_lines_with_their_waste_modifier(session: 
     )
     first = render_reply(a, "Re: x", "ref").text.split("\n\n")[1]
     assert "J0897-JZ x 60" in first and "96372" in first
+
+
+def test_a_single_dose_vial_without_its_size_still_names_jw_and_jz(session: Session) -> None:
+    """CMS: a drug from a single-dose container carries JW for the discarded amount or JZ
+    when none was; when the question gives neither, the reply says how to choose."""
+    a = _answer(session, "Ceftriaxone 500 mg IM from a single-dose vial. Units?")
+    drug = next(c for c in a.billed if c.code == "J0696")
+    assert drug.billing_units == 2
+    assert any("JW" in w and "JZ" in w for w in drug.worked)

@@ -341,6 +341,15 @@ def dose_units(analysis: Analysis, facts: list[CodeFact]) -> list[str]:
             if result is not None:
                 drug.dose_units = result
                 break
+        containers = analysis.administrations.containers
+        if containers.single_dose and not (drug.dose_units and drug.dose_units.modifiers):
+            # CMS: every single-dose container line carries JW (the discarded amount, on its
+            # own line) or JZ (nothing discarded); the question does not say which.
+            drug.worked.append(
+                f"single-dose container: bill the discarded amount of {drug.code} on its own "
+                "line with JW (the container's units minus those given), or add JZ to the line "
+                "when nothing was discarded"
+            )
     return corrections
 
 

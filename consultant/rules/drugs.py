@@ -167,6 +167,13 @@ def administration_codes(
     if ranked:
         first = ranked[0]
         _initial(first, enc)
+        if not facility and first is not iv[0]:
+            # CPT: a physician's initial code is the service that is the main reason for the
+            # encounter; facilities follow the hierarchy whatever came first.
+            enc.worked.append(
+                f"{first.drug} is initial by the hierarchy although it came later; on a "
+                "physician's claim the initial code is the main reason for the encounter"
+            )
         later = sorted(ranked[1:], key=lambda a: a.start or 0)
         for index, item in enumerate(later):
             _subsequent(item, [first, *later[:index]], [first, *later], enc)

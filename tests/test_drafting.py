@@ -224,3 +224,14 @@ def test_a_single_dose_vial_without_its_size_still_names_jw_and_jz(session: Sess
     drug = next(c for c in a.billed if c.code == "J0696")
     assert drug.billing_units == 2
     assert any("JW" in w and "JZ" in w for w in drug.worked)
+
+
+def test_the_administration_placed_by_the_sequence_leads(session: Session) -> None:
+    """A code the drug stage bills is no longer also ranked as a neighbour to rule out, which
+    had sent it behind the drug."""
+    a = _answer(
+        session,
+        "IV magnesium sulfate infused over 16 minutes, nothing else given. Push or infusion?",
+    )
+    assert a.billed[0].code == "96365"
+    assert [c.code for c in a.codes].count("96365") == 1

@@ -7,9 +7,11 @@ from sqlalchemy.orm import Session
 
 from consultant.codes.knowledge import load_bundled_knowledge
 from consultant.drafting.answer import build_answer
+from consultant.drafting.drugs import dose_units
+from consultant.drafting.facts import CodeFact
 from consultant.drafting.render import render_reply
-from consultant.drafting.units import units_for
 from consultant.matching.analyse import analyse
+from tests.rules.hcpcs_file import descriptor
 
 
 def _answer(session: Session, text: str):  # type: ignore[no-untyped-def]
@@ -67,13 +69,6 @@ def test_unanswerable_question_goes_to_an_expert(session: Session) -> None:
     assert "could not settle" in reply.text
 
 
-def test_dose_to_units() -> None:
-    assert units_for("J2405", "Injection, ondansetron hydrochloride, per 1 mg", 8, "mg").units == 8  # type: ignore[union-attr]
-    assert units_for("J0696", "Injection, ceftriaxone sodium, per 250 mg", 1, "g").units == 4  # type: ignore[union-attr]
-    assert units_for("J9190", "Injection, fluorouracil, 500 mg", 2400, "mg").units == 5  # type: ignore[union-attr]
-    assert units_for("J2405", "per 1 mg", 8, "ml") is None
-
-
 def test_modifiers_in_every_way_people_write_them() -> None:
     for text, mods in [
         ("99213-25 with 20610", ["25"]),
@@ -125,3 +120,118 @@ def test_dose_from_volume_and_concentration() -> None:
 
 def test_eyelid_modifier_with_a_one_letter_side() -> None:
     assert analyse("Chalazion excision R lower lid").digits == ("E4",)
+
+
+def test_drug_administration_follows_the_sequence_described(session: Session) -> None:
+    """CPT drug-administration guidelines: one initial service by the hierarchy, a new drug
+    pushed after it is 96375 with its own units, and the drug is billed beside it."""
+    a = _answer(
+        session,
+        "IV ceftriaxone 1 g infused over 35 minutes, then ondansetron 4 mg IV push. Which "
+        "admin codes and how many units of each drug?",
+    )
+    units = {c.code: c.billing_units for c in a.billed}
+    assert a.billed[0].code == "96365"
+    assert units == {"96365": 1, "J0696": 4, "J2405": 4, "96375": 1}
+
+
+def test_the_askers_administration_code_is_corrected_by_the_sequence(session: Session) -> None:
+    """96376 needs the same drug pushed again more than 30 minutes after the first."""
+    a = _answer(
+        session,
+        "ED facility coding: ondansetron IV push at 14:00 and again at 14:20. Can the "
+        "facility add 96376?",
+    )
+    assert "96376" not in [c.code for c in a.billed]
+    assert a.corrections and "30 minutes" in a.corrections[0]
+
+
+def test_single_dose_vial_waste_on_a_jw_line_and_jz_when_none(session: Session) -> None:
+    """CMS JW/JZ policy (Claims Processing Manual ch. 17 s. 40): the discarded amount of a
+    single-dose container on its own JW line; JZ when nothing was discarded."""
+    a = _answer(
+        session,
+        "Bevacizumab 360 mg IV infusion over 90 minutes; pharmacy opened four 100 mg "
+        "single-dose vials and discarded the rest. Units and modifiers?",
+    )
+    drug = next(c for c in a.billed if c.code == "J9035")
+    assert drug.dose_units is not None
+    assert [(line.units, line.modifier) for line in drug.dose_units.lines] == [
+        (36, None),
+        (4, "JW"),
+    ]
+    assert {m.modifier for m in a.modifiers if m.recommended} >= {"JW"}
+    a = _answer(session, "Ceftriaxone 1 g IM from a 1 g single-dose vial, whole vial given.")
+    assert {m.modifier for m in a.modifiers if m.recommended} & {"JW", "JZ"} == {"JZ"}
+
+
+def test_the_dose_chooses_among_strength_codes_of_one_drug() -> None:
+    """HCPCS 2026 J1030 (methylprednisolone acetate 40 mg) and J1040 (80 mg): an 80 mg dose
+    is J1040 x 1, not J1030 x 2."""
+    analysis = analyse("Depo-Medrol 80 mg IM. Is it J1030 x 2 or J1040?")
+    facts = [CodeFact(c, "HCPCS", descriptor(c), "", 1.0, True) for c in ("J1030", "J1040")]
+    corrections = dose_units(analysis, facts)
+    assert [(f.code, f.billed, f.billing_units) for f in facts] == [
+        ("J1030", False, None),
+        ("J1040", True, 1),
+    ]
+    assert corrections and corrections[0].startswith("Report J1040 x 1, not J1030 x 2")
+
+
+def test_a_drug_named_beside_the_procedure_that_gives_it(session: Session) -> None:
+    """Chemodenervation with Botox: the drug is billed beside the procedure, its discarded
+    amount from the single-dose vial on a JW line."""
+    a = _answer(
+        session,
+        "Botox for chronic migraine: 100-unit single-dose vial, injected 70 units, discarded "
+        "the remaining 30. How do we bill the drug?",
+    )
+    assert a.billed[0].code == "J0585" and "64615" in [c.code for c in a.billed]
+    units = a.billed[0].dose_units
+    assert units is not None and [(x.units, x.modifier) for x in units.lines] == [
+        (70, None),
+        (30, "JW"),
+    ]
+
+
+def test_a_drug_pushed_again_takes_no_repeat_modifier(session: Session) -> None:
+    """The same drug pushed again is 96376 (facilities) or nothing: modifier 76 is for a
+    repeated procedure, not a repeated drug."""
+    a = _answer(
+        session,
+        "Hospital outpatient department (facility claim): IV push of morphine at 09:00, then "
+        "the same drug pushed again at 09:50. Admin codes for the facility?",
+    )
+    assert "96376" in [c.code for c in a.billed]
+    assert "76" not in {m.modifier for m in a.modifiers if m.recommended}
+
+
+def test_the_first_line_gives_the_drug_lines_with_their_waste_modifier(session: Session) -> None:
+    """The reply's first line bills the drug as its claim lines: JZ when the single-dose
+    container was used up, beside the administration."""
+    a = _answer(
+        session,
+        "Prolia 60 mg SC, single-dose prefilled syringe, all given. Do we need a modifier? units?",
+    )
+    first = render_reply(a, "Re: x", "ref").text.split("\n\n")[1]
+    assert "J0897-JZ x 60" in first and "96372" in first
+
+
+def test_a_single_dose_vial_without_its_size_still_names_jw_and_jz(session: Session) -> None:
+    """CMS: a drug from a single-dose container carries JW for the discarded amount or JZ
+    when none was; when the question gives neither, the reply says how to choose."""
+    a = _answer(session, "Ceftriaxone 500 mg IM from a single-dose vial. Units?")
+    drug = next(c for c in a.billed if c.code == "J0696")
+    assert drug.billing_units == 2
+    assert any("JW" in w and "JZ" in w for w in drug.worked)
+
+
+def test_the_administration_placed_by_the_sequence_leads(session: Session) -> None:
+    """A code the drug stage bills is no longer also ranked as a neighbour to rule out, which
+    had sent it behind the drug."""
+    a = _answer(
+        session,
+        "IV magnesium sulfate infused over 16 minutes, nothing else given. Push or infusion?",
+    )
+    assert a.billed[0].code == "96365"
+    assert [c.code for c in a.codes].count("96365") == 1

@@ -5,7 +5,7 @@
 3. rules: a drug with its administration (drafting.drugs), the E/M level and prolonged
    services (drafting.visits), the codes and units numbers decide (drafting.arithmetic),
    diagnoses by the ICD-10-CM guidelines (drafting.diagnoses); data per code (RVUs, MUE, add-on pairs), PTP edits among the services, drug units
-   (drafting.units), modifiers (drafting.modifiers), the coding checks (drafting.checks);
+   (drafting.drugs), modifiers (drafting.modifiers), the coding checks (drafting.checks);
 4. compose: the Answer the templates render (drafting.render);
 5. calibrate (drafting.calibrate): confidence, and whether an expert must look.
 
@@ -27,11 +27,10 @@ from consultant.drafting import calibrate, checks
 from consultant.drafting.arithmetic import apply_arithmetic
 from consultant.drafting.candidates import Selection, select_codes
 from consultant.drafting.diagnoses import code_diagnoses
-from consultant.drafting.drugs import pair_drugs
+from consultant.drafting.drugs import dose_units, pair_drugs, superseded
 from consultant.drafting.facts import Answer, CodeFact
 from consultant.drafting.modifiers import bundled, modifier_facts
 from consultant.drafting.places import place_statement
-from consultant.drafting.units import units_for
 from consultant.drafting.verify import verify_named
 from consultant.drafting.visits import choose_visit
 from consultant.matching.analyse import Analysis, analyse
@@ -49,7 +48,8 @@ def build_answer(session: Session, question: str) -> Answer:
     selection = select_codes(session, analysis, candidates)
     corrections = verify_named(session, analysis, selection, candidates)
     sentences = [c.sentence for c in corrections]
-    sentences += pair_drugs(session, analysis, selection, candidates)
+    drug_lines = pair_drugs(session, analysis, selection, candidates)
+    sentences = [s for s in sentences if not superseded(s, selection)] + drug_lines
     visit_correction = choose_visit(analysis, selection)
     sentences += [visit_correction] if visit_correction else []
     sentences += apply_arithmetic(analysis, selection)
@@ -82,7 +82,7 @@ def build_answer(session: Session, question: str) -> Answer:
     for fact in facts:
         fact.worked += selection.worked.get(fact.code, [])
         fact.units = selection.units.get(fact.code)
-    _dose_units(analysis, facts)
+    sentences += dose_units(analysis, facts)
     units = {
         **{f.code: u for f in facts if (u := f.billing_units) is not None},
         **analysis.units,
@@ -237,16 +237,3 @@ def _order_by_edits(facts: list[CodeFact], edits: list[lookup.Edit]) -> list[Cod
 
 def _is_addon(fact: CodeFact) -> bool:
     return bool(fact.addon_primaries) or (fact.rvus is not None and fact.rvus.global_days == "ZZZ")
-
-
-def _dose_units(analysis: Analysis, facts: list[CodeFact]) -> None:
-    drugs = [f for f in facts if f.billed and f.system == "HCPCS" and f.code[:1] in "JQ"]
-    if len(drugs) != 1 or not analysis.doses:
-        return
-    drug = drugs[0]
-    descriptor = drug.description or (drug.note.title if drug.note else "")
-    for dose, unit in analysis.doses:
-        converted = units_for(drug.code, descriptor, dose, unit)
-        if converted is not None:
-            drug.dose_units = converted
-            return

@@ -241,6 +241,8 @@ def _infusion_hours(analysis: Analysis, selection: Selection) -> list[str]:
             )
     if minutes is None or analysis.route not in ("infusion", ""):
         return corrections
+    if initial in selection.units:
+        return corrections  # the drug-administration sequence already counted the hours
     selection.units[initial] = 1
     addon = HOURLY_ADDON[initial]
     units = extra_hours(minutes)

@@ -2,25 +2,43 @@
 and an administration with the drug it gave (CMS: the J code carries the drug, the
 administration code the work; neither pays for the other).
 
-The administration is chosen by the route the question names and the drug's purpose
-(chemotherapy codes for antineoplastic drugs), else by the administration our notes pair
-with the drug (an injection into a joint is the joint injection, not 96372).
+When the question tells how the drugs were given (the sequence analysis read: pushes,
+infusions with their minutes, injections, in order), the administration codes come from
+consultant.rules.drugs: one initial service by the hierarchy, then sequential, concurrent
+and additional-hour add-ons. Otherwise the administration is chosen by the route the
+question names and the drug's purpose, else by the administration our notes pair with the
+drug (an injection into a joint is the joint injection, not 96372). Drug units come from
+consultant.rules.drug_units: the dose over the HCPCS unit, rounded up, with JW or JZ when a
+single-dose container is described.
 """
 
 from __future__ import annotations
+
+import re
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from consultant.codes import lookup
 from consultant.codes.sections import is_em
 from consultant.drafting.candidates import Selection
+from consultant.drafting.facts import CodeFact
+from consultant.matching import administration as seq
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
 from consultant.models import CodeNote
+from consultant.rules.drug_units import DrugUnits, Quantity, convert, drug_units, hcpcs_unit
+from consultant.rules.drugs import (
+    Administration,
+    DeviceCare,
+    Purpose,
+    Route,
+    administration_codes,
+)
 
 DRUG_FAMILIES = {"Drugs"}
 # Normal saline, dextrose and lactated Ringer's: fluids that make an infusion hydration.
-HYDRATION_FLUIDS = {"J7030", "J7040", "J7042", "J7050", "J7060", "J7070", "J7120", "J7131"}
+HYDRATION_FLUIDS = seq.FLUID_CODES
 HYDRATION_TO_THERAPEUTIC = {"96360": "96365", "96361": "96366"}
 # The administration code for each route, by whether the drug is chemotherapy (CPT
 # 96360-96549 and 94640; CMS Claims Processing Manual ch. 12 s. 30.5).
@@ -32,6 +50,25 @@ ROUTE_CODES = {
     ("injection", False): "96372",
     ("injection", True): "96401",
     ("inhalation", False): "94640",
+}
+ROUTES = {
+    "push": Route.IV_PUSH,
+    "infusion": Route.IV_INFUSION,
+    "iv": Route.IV,
+    "im": Route.IM,
+    "sc": Route.SC,
+}
+PUMP_REFILLS = {
+    "spinal": DeviceCare.IMPLANTED_PUMP_SPINAL_REFILL,
+    "spinal by a physician": DeviceCare.IMPLANTED_PUMP_SPINAL_REFILL_PHYSICIAN,
+}
+# Pump refills and port care: the device codes one refill could be taken for.
+DEVICE_CODES = {"96521", "96522", "96523", "95990", "95991"}
+PURPOSES = {
+    seq.CHEMOTHERAPY: Purpose.CHEMO,
+    seq.HORMONAL: Purpose.HORMONAL_CHEMO,
+    seq.THERAPEUTIC: Purpose.THERAPEUTIC,
+    seq.HYDRATION: Purpose.HYDRATION,
 }
 
 
@@ -52,6 +89,14 @@ def pair_drugs(
     services = [code for code, _ in selection.services]
     notes = {code: lookup.note(session, code) for code in services}
     drugs = [c for c in services if is_drug(c, notes[c])]
+    paired = any(
+        c for c in services if not is_administration(c) and _procedure_for_drug(c, drugs, notes)
+    )
+    if _sequence_decides(analysis, paired):
+        try:
+            return administer(analysis, selection, drugs)
+        except ValueError:
+            pass  # an IV drug neither pushed nor timed: the route alone decides below
     corrections = _route_fits(analysis, selection, services)
     services = [code for code, _ in selection.services]
     if any(c not in HYDRATION_FLUIDS for c in drugs):
@@ -63,6 +108,12 @@ def pair_drugs(
                 )
         services = [code for code, _ in selection.services]
     given = [c for c in services if is_administration(c) or _procedure_for_drug(c, drugs, notes)]
+    if not drugs and not given:
+        # A procedure that gives a drug the question names (chemodenervation with Botox).
+        for code in analysis.administrations.named:
+            notes.setdefault(code, lookup.note(session, code))
+        named = list(analysis.administrations.named)
+        given = [c for c in services if _procedure_for_drug(c, named, notes)]
     if drugs and not given:
         note = notes[drugs[0]]
         admin = administration_for(analysis, note.related if note else [])
@@ -79,18 +130,22 @@ def pair_drugs(
                 ]
             selection.add_service(admin, 0.9, [line])
     elif given and not drugs:
-        drug = next(
-            (
-                c
-                for c in candidates
-                if c.phrase and c.family in DRUG_FAMILIES and c.code not in services
-            ),
-            None,
-        )
-        if drug is not None:
+        # The drug the question names (our notes' names for it), else the best drug match.
+        named = [c for c in analysis.administrations.named if c not in HYDRATION_FLUIDS]
+        matched = [
+            c.code
+            for c in candidates
+            if c.phrase and c.family in DRUG_FAMILIES and c.code not in services
+        ]
+        drug_code = next(iter(named + matched), None)
+        if drug_code is not None:
+            selection.system_of.setdefault(drug_code, "HCPCS")
+            selection.alternatives = [(c, s) for c, s in selection.alternatives if c != drug_code]
             selection.add_service(
-                drug.code, 0.9, ["The drug itself, billed beside its administration."]
+                drug_code, 0.9, ["The drug itself, billed beside its administration."]
             )
+            if asks_for_drug(analysis):
+                selection.services.sort(key=lambda item: item[0] != drug_code)
     return corrections
 
 
@@ -146,3 +201,216 @@ def administration_for(analysis: Analysis, related: list[str]) -> str | None:
 def _procedure_for_drug(code: str, drugs: list[str], notes: dict[str, CodeNote | None]) -> bool:
     """A procedure our notes pair with one of the drugs (a joint injection with its drug)."""
     return any(code in note.related for d in drugs if (note := notes[d]) is not None)
+
+
+def _sequence_decides(analysis: Analysis, paired: bool) -> bool:
+    """The sequence read from the question chooses the administration codes: an IV drug,
+    or an IM/SC injection not into a joint and not part of a procedure our notes pair
+    with the drug (Botox with its chemodenervation)."""
+    given = analysis.administrations.given
+    if analysis.administrations.pump_refill:
+        return True
+    if not given or analysis.joint:
+        return False
+    return bool(analysis.administrations.intravenous) or not paired
+
+
+def timeline(sequence: seq.Sequence) -> list[Administration]:
+    """The administrations on one clock: a clock time when the question gives one, else each
+    starts when the one before ended (plus any "20 minutes later"), and one said to run at
+    the same time starts with the one before."""
+    out: list[Administration] = []
+    clock = next((g.at for g in sequence.given if g.at is not None), 0)
+    for given in sequence.given:
+        previous = out[-1] if out else None
+        minutes = given.minutes
+        if given.at is not None:
+            start = given.at
+        elif given.concurrent and previous is not None:
+            start = previous.start or 0
+            if minutes is None and previous.minutes is not None:
+                minutes = previous.minutes  # "running the whole time"
+        else:
+            start = clock + (given.later or 0)
+        stop = given.until if given.until is not None else None
+        if stop is None and minutes is not None and given.route != "push":
+            stop = start + minutes
+        out.append(
+            Administration(
+                given.drug,
+                ROUTES[given.route],
+                PURPOSES[given.purpose],
+                start,
+                stop if given.route != "push" else None,
+                pump=given.pump,
+            )
+        )
+        clock = max(clock, stop if stop is not None else start)
+    return out
+
+
+def administer(analysis: Analysis, selection: Selection, matched: list[str]) -> list[str]:
+    """Put the administration codes the sequence decides in place of those matched, with
+    the units and the worked reasoning; the drugs named beside them (``matched``: the drug
+    codes the search found). Returns corrections of the asker's administration codes."""
+    sequence = analysis.administrations
+    devices = [PUMP_REFILLS[sequence.pump_refill]] if sequence.pump_refill else []
+    result = administration_codes(
+        timeline(sequence), devices=devices, facility=bool(sequence.facility)
+    )
+    units: dict[str, int] = {}
+    for line in result.lines:
+        if line.code:
+            units[line.code] = units.get(line.code, 0) + line.units
+    worked = list(result.worked)
+    if sequence.facility is None and any(c == "96376" for c in units):
+        worked.append("96376 is reported by facilities; a physician's claim leaves it off")
+    corrections = []
+    replaced = [c for c, _ in selection.services if _administers(c) and c not in units]
+    selection.services = [(c, s) for c, s in selection.services if c not in replaced]
+    for code in [c for c in analysis.codes if _administers(c) and c not in units]:
+        why = next((w for w in worked if code in w), "; ".join(worked[:2]))
+        lead = f"Report {', '.join(units)}, not {code}" if units else f"{code} is not reported"
+        corrections.append(f"{lead}: {why}.")
+    drugs = [g.code for g in sequence.given if g.code and g.code not in HYDRATION_FLUIDS]
+    if all(g.code for g in sequence.given if g.purpose != seq.HYDRATION):
+        # Every drug given is named: another drug code the search matched (an oral form of
+        # the same drug, say) was not given, unless the asker wrote it.
+        stray = {c for c in matched if c not in drugs and c not in analysis.codes}
+        selection.services = [(c, s) for c, s in selection.services if c not in stray]
+    for code in drugs:
+        selection.system_of.setdefault(code, "HCPCS")
+    admin = list(units)
+    for code in admin:
+        selection.system_of.setdefault(code, "CPT")
+        selection.units[code] = units[code]
+    if admin:
+        selection.worked.setdefault(admin[0], []).extend(worked)
+    elif worked:
+        selection.advice.extend(w[:1].upper() + w[1:] + "." for w in worked)
+    ordered = [*drugs, *admin] if asks_for_drug(analysis) else [*admin[:1], *drugs, *admin[1:]]
+    scores = dict(selection.services)
+    rest = [(c, s) for c, s in selection.services if c not in ordered]
+    selection.services = [(c, max(scores.get(c, 0.0), 0.9)) for c in dict.fromkeys(ordered)]
+    selection.services += rest
+    # A code billed is no longer a neighbour to rule out (nor ranked as one).
+    selection.alternatives = [(c, s) for c, s in selection.alternatives if c not in ordered]
+    return corrections
+
+
+def _administers(code: str) -> bool:
+    return is_administration(code) or code in DEVICE_CODES
+
+
+def superseded(sentence: str, selection: Selection) -> bool:
+    """An earlier correction ("Report 95991, not 96522") whose administration code the
+    drug stage has since replaced."""
+    match = re.match(r"Report (\w{5})\b", sentence)
+    services = {c for c, _ in selection.services}
+    return match is not None and _administers(match[1]) and match[1] not in services
+
+
+def asks_for_drug(analysis: Analysis) -> bool:
+    """The question asks for the drug's code or units rather than its administration: the
+    drug is then listed first, its administration beside it."""
+    asked = ("drug code", "j code", "j-code", "which drug", "bill the drug", "code the drug")
+    if any(analysis.mentions(w) for w in asked):
+        return True
+    units = analysis.question_type == "units" or analysis.mentions("units")
+    return units and not analysis.mentions("admin")
+
+
+def dose_units(analysis: Analysis, facts: list[CodeFact]) -> list[str]:
+    """The billing units of each drug from its dose (rules.drug_units), with JW or JZ when
+    the question describes a single-dose container. Returns a correction when the asker
+    weighs codes for strengths of one drug and the dose decides between them."""
+    corrections = _strength(analysis, facts)
+    drugs = [f for f in facts if f.billed and f.system == "HCPCS" and f.code[:1] in "JQ"]
+    given = {g.code: g.dose for g in analysis.administrations.given if g.code and g.dose}
+    weight_based = seq.per_kg_dose(" ".join(analysis.words))
+    for drug in drugs:
+        descriptor = drug.description or (drug.note.title if drug.note else "")
+        if hcpcs_unit(descriptor) is None:
+            continue
+        doses = [given[drug.code]] if drug.code in given else []
+        if len(drugs) == 1:
+            doses += [weight_based] if weight_based else []
+            doses += list(analysis.doses)
+        for dose in doses:
+            result = _units(drug, descriptor, dose, analysis.administrations.containers)
+            if result is not None:
+                drug.dose_units = result
+                break
+        containers = analysis.administrations.containers
+        if containers.single_dose and not (drug.dose_units and drug.dose_units.modifiers):
+            # CMS: every single-dose container line carries JW (the discarded amount, on its
+            # own line) or JZ (nothing discarded); the question does not say which.
+            drug.worked.append(
+                f"single-dose container: bill the discarded amount of {drug.code} on its own "
+                "line with JW (the container's units minus those given), or add JZ to the line "
+                "when nothing was discarded"
+            )
+    return corrections
+
+
+def _strength(analysis: Analysis, facts: list[CodeFact]) -> list[str]:
+    """Of the asker's codes for one drug at different amounts a unit (methylprednisolone
+    acetate 20, 40 or 80 mg), the one that bills the dose in the fewest whole units without
+    rounding up is billed (80 mg: J1040 x 1, not J1030 x 2)."""
+    named = [f for f in facts if f.code in analysis.codes and f.system == "HCPCS"]
+    drugs: dict[str, list[CodeFact]] = {}
+    for fact in named:
+        drugs.setdefault(fact.description.rsplit(",", 1)[0].lower(), []).append(fact)
+    strengths = next((group for group in drugs.values() if len(group) >= 2), None)
+    if strengths is None or not analysis.doses:
+        return []
+    dose = Quantity(Decimal(str(analysis.doses[0][0])).normalize(), analysis.doses[0][1])
+    fits: list[tuple[bool, int, CodeFact, str]] = []
+    for fact in strengths:
+        try:
+            result = drug_units(fact.code, fact.description, dose)
+        except ValueError:
+            continue
+        per = result.unit.per
+        exact = result.units * per.amount == convert(dose, per.unit)
+        fits.append((not exact, result.units, fact, f"{fact.code} x {result.units}"))
+    if len(fits) < 2:
+        return []
+    fits.sort(key=lambda fit: (fit[0], fit[1]))
+    best = fits[0][2]
+    for _, _, fact, _ in fits:
+        fact.billed = fact is best
+    others = ", ".join(shown for _, _, fact, shown in fits[1:])
+    return [f"Report {fits[0][3]}, not {others}: bill the code whose amount fits the {dose} dose."]
+
+
+def _units(
+    drug: CodeFact, descriptor: str, dose: tuple[float, str], containers: seq.Containers
+) -> DrugUnits | None:
+    amount = Quantity(Decimal(str(dose[0])).normalize(), dose[1])
+    container = None
+    if containers.single_dose is not False:
+        if containers.amount is not None:
+            container = Quantity(Decimal(str(containers.amount[0])), containers.amount[1])
+        elif containers.discarded is not None and containers.discarded[1] == dose[1]:
+            container = Quantity(amount.amount + Decimal(str(containers.discarded[0])), dose[1])
+        elif containers.none_discarded and containers.single_dose:
+            container = amount
+    try:
+        return drug_units(
+            drug.code,
+            descriptor,
+            amount,
+            container=container,
+            single_dose=containers.single_dose is not False,
+            mue=drug.mue.units if drug.mue else None,
+        )
+    except ValueError:
+        # Units that do not convert (mg against ml) or a container smaller than the dose:
+        # try without the container, else leave the units to the reviewer.
+        if container is None:
+            return None
+        try:
+            return drug_units(drug.code, descriptor, amount)
+        except ValueError:
+            return None

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from consultant.codes import lookup
-from consultant.drafting.units import DoseUnits
 from consultant.matching.analyse import Analysis
 from consultant.models import CodeNote
+from consultant.rules.drug_units import DrugUnits
 
 
 @dataclass
@@ -25,7 +25,7 @@ class CodeFact:
     mue: lookup.Mue | None = None
     note: CodeNote | None = None
     addon_primaries: list[str] = field(default_factory=list)
-    dose_units: DoseUnits | None = None
+    dose_units: DrugUnits | None = None
     worked: list[str] = field(default_factory=list)  # arithmetic shown in the reply
     units: int | None = None  # units a rule computed (prolonged minutes, timed therapy ...)
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from consultant.codes import lookup
 from consultant.codes.sections import is_em
+from consultant.drafting.drugs import is_administration
 from consultant.drafting.facts import CodeFact, ModifierFact
 from consultant.matching.analyse import Analysis
 
@@ -70,6 +71,12 @@ def modifier_facts(
     wanted += [(m, True) for m in analysis.digits]
     wanted += [(m, True) for m in _repeat_and_global(analysis, billed)]
     wanted += [(m, True) for m in analysis.modifier_cues]
+    # JW for a single-dose container's discarded amount, JZ when none was: the drug units'
+    # arithmetic decides over the words that only suggest one.
+    computed = [m for f in billed if f.dose_units for m in f.dose_units.modifiers]
+    if computed:
+        wanted = [(m, rec) for m, rec in wanted if not (rec and m in ("JW", "JZ"))]
+        wanted += [(m, True) for m in computed]
     return _resolve(session, wanted), advice
 
 
@@ -171,9 +178,11 @@ def _repeat_and_global(analysis: Analysis, billed: list[CodeFact]) -> list[str]:
     out: list[str] = []
     labs = [f for f in billed if f.code.isdigit() and 80000 <= int(f.code) <= 89999]
     procedures = [f for f in billed if not is_em(f.code) and f not in labs]
+    # A drug given again is counted in its units or by its own code (96376), never with 76.
+    repeatable = [f for f in procedures if not (is_administration(f.code) or f.code[:1] in "JQ")]
     if analysis.repeated and labs:
         out.append("91")
-    elif analysis.repeated and procedures and "77" not in analysis.modifier_cues:
+    elif analysis.repeated and repeatable and "77" not in analysis.modifier_cues:
         out.append("76")
     if analysis.global_period == "unrelated":
         out.append("24" if any(is_em(f.code) for f in billed) or not procedures else "79")

@@ -71,10 +71,10 @@ def summary_line(answer: Answer) -> str:
             f"facility ({r.nf_total} / {r.f_total} total RVUs at a conversion factor of {r.conv_factor})."
         )
     counted = next((c for c in billed if c.billing_units), None)
-    several = [c for c in billed if c.units]
+    several = [c for c in billed if c.billing_units]
     if kind == "units" and len(several) > 1:
         shown = next((c for c in several if c.worked), several[0])
-        lines = " and ".join(f"{c.code} x {c.units}" for c in several)
+        lines = " and ".join(_claim_lines(c) for c in several)
         return f"Bill {lines}: {shown.worked[0]}." if shown.worked else f"Bill {lines}."
     if kind == "units" and counted is not None and not counted.dose_units:
         why = f" ({counted.worked[-1]})" if counted.worked else ""
@@ -104,10 +104,20 @@ def summary_line(answer: Answer) -> str:
     if kind == "modifier" and recommended:
         m = recommended[0]
         codes = [c.code for c in billed if c.system in ("CPT", "HCPCS")]
+        wasted = next((c for c in billed if c.dose_units and c.dose_units.modifiers), None)
+        if m.modifier in ("JW", "JZ") and wasted is not None and wasted.dose_units:
+            # The waste modifier is a claim line of the drug: show the lines and the sum.
+            others = [c for c in codes if c != wasted.code]
+            beside = f", with {' and '.join(others)}" if others else ""
+            return f"Bill {wasted.dose_units.explain()}{beside}."
         if len(codes) >= 2:
-            target = (
-                next((c for c in codes if is_em(c)), codes[-1]) if m.modifier == "25" else codes[-1]
-            )
+            drugs = [c for c in codes if c[:1] in "JQ"]
+            if m.modifier == "25":
+                target = next((c for c in codes if is_em(c)), codes[-1])
+            elif m.modifier in ("JW", "JZ") and drugs:
+                target = drugs[0]  # the drug's line carries its waste modifier
+            else:
+                target = codes[-1]
             return (
                 f"Report {' and '.join(codes)}, with modifier {m.modifier} on {target} "
                 f"({m.description[:1].lower() + m.description[1:]})."
@@ -168,3 +178,13 @@ def _shortened(text: str, limit: int = 90) -> str:
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;") + " ..."
+
+
+def _claim_lines(fact: CodeFact) -> str:
+    """A code with its units; a drug as its claim lines, JW or JZ on them ("J0897-JZ x 60")."""
+    if fact.dose_units is None:
+        return f"{fact.code} x {fact.billing_units}"
+    return " and ".join(
+        f"{line.code}{'-' + line.modifier if line.modifier else ''} x {line.units}"
+        for line in fact.dose_units.lines
+    )

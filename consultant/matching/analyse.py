@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from consultant.matching import context, cues
+from consultant.matching.administration import Sequence, sequence
 from consultant.matching.em_facts import EmFacts, em_facts
 from consultant.matching.findings import Condition, conditions
 from consultant.matching.procedure_facts import ProcedureFacts, procedure_facts
@@ -182,6 +183,7 @@ class Analysis:
     joint: str = ""  # the size of a joint injected: major, intermediate or small
     ultrasound: str = ""  # "yes" or "no" when the question says whether it guided the needle
     chemo: bool = False
+    administrations: Sequence = field(default_factory=Sequence)  # drugs given, in order
     em: EmFacts = field(default_factory=EmFacts)
     procedures: ProcedureFacts = field(default_factory=ProcedureFacts)
     modifier_cues: tuple[str, ...] = ()  # modifiers whose situation the question describes
@@ -276,6 +278,7 @@ def analyse(text: str) -> Analysis:
         joint=cues.joint_size(lowered),
         ultrasound=cues.ultrasound(lowered),
         chemo=cues.chemo(lowered),
+        administrations=sequence(lowered),
         em=em_facts(lowered),
         procedures=procedure_facts(lowered),
         modifier_cues=tuple(cues.modifier_situations(lowered)),

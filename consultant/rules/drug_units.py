@@ -122,6 +122,23 @@ class DrugUnits:
     exceeds_mue: bool
     worked: tuple[str, ...]
 
+    @property
+    def units(self) -> int:
+        """Units administered: the first line (a JW line, if any, follows it)."""
+        return self.lines[0].units
+
+    @property
+    def modifiers(self) -> tuple[str, ...]:
+        return tuple(line.modifier for line in self.lines if line.modifier)
+
+    def explain(self) -> str:
+        """The claim lines and the worked sum, for the reply."""
+        shown = " and ".join(
+            f"{line.code}{'-' + line.modifier if line.modifier else ''} x {line.units}"
+            for line in self.lines
+        )
+        return f"{shown} ({'; '.join(self.worked)})"
+
 
 def drug_units(
     code: str,
@@ -139,10 +156,13 @@ def drug_units(
         raise ValueError(f"{code}: the descriptor names no billing unit")
     per = unit.per
     given = whole_units(dose, per)
-    ratio = f"{convert(dose, per.unit).normalize():f} / {per.amount.normalize():f}"
+    converted = convert(dose, per.unit).normalize()
+    ratio = f"{converted:f} / {per.amount.normalize():f}"
+    # A dose in another unit of the family is shown in the descriptor's unit too.
+    shown = f"{dose} ({converted:f} {per.unit})" if dose.unit != per.unit else str(dose)
     worked = [
         f"{code} is billed {'up to' if unit.up_to else 'per'} {per}; "
-        f"dose {dose} = {ratio} -> {given} unit(s) (rounded up)"
+        f"dose {shown} = {ratio} -> {given} unit(s) (rounded up)"
     ]
     lines = [DrugLine(code, given)]
     if container is not None and single_dose:

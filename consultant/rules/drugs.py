@@ -26,6 +26,7 @@ PUMP_INFUSION_MIN_MINUTES = 8 * 60  # 96416: prolonged chemotherapy infusion on 
 
 class Route(Enum):
     IV = "intravenous"  # push or infusion by its minutes
+    IV_INFUSION = "intravenous infusion"  # said to be an infusion; its minutes may be unknown
     IV_PUSH = "intravenous push"
     IM = "intramuscular"
     SC = "subcutaneous"
@@ -71,6 +72,8 @@ class Administration:
             return Method.INJECTION
         if self.route is Route.IV_PUSH:
             return Method.PUSH
+        if self.route is Route.IV_INFUSION and self.minutes is None:
+            return Method.INFUSION
         if self.minutes is None:
             raise ValueError(f"{self.drug}: an IV drug needs its start and stop minutes")
         return Method.PUSH if self.minutes <= PUSH_MAX_MINUTES else Method.INFUSION
@@ -82,6 +85,26 @@ class DeviceCare(Enum):
     IMPLANTED_PUMP_SPINAL_REFILL = "95990"  # intrathecal, epidural or brain: not 96522
     IMPLANTED_PUMP_SPINAL_REFILL_PHYSICIAN = "95991"  # needing a physician's or QHP's skill
     PORT_FLUSH = "96523"
+
+
+# What each refill is, and why not its neighbour (CPT 95990/95991, 96521/96522).
+DEVICE_CARE = {
+    DeviceCare.PORTABLE_PUMP_REFILL: "refill and maintenance of a portable pump",
+    DeviceCare.IMPLANTED_PUMP_SYSTEMIC_REFILL: (
+        "refill and maintenance of an implanted pump for intravenous or intra-arterial drug "
+        "delivery"
+    ),
+    DeviceCare.IMPLANTED_PUMP_SPINAL_REFILL: (
+        "refill and maintenance of an implanted pump for spinal (intrathecal, epidural) or brain "
+        "drug delivery, without a physician's or QHP's skill (not 96522, which is for "
+        "intravenous or intra-arterial pumps)"
+    ),
+    DeviceCare.IMPLANTED_PUMP_SPINAL_REFILL_PHYSICIAN: (
+        "refill and maintenance of an implanted pump for spinal (intrathecal, epidural) or brain "
+        "drug delivery needing a physician's or QHP's skill (not 96522)"
+    ),
+    DeviceCare.PORT_FLUSH: "flush of an implanted venous access device",
+}
 
 
 @dataclass(frozen=True)
@@ -144,6 +167,13 @@ def administration_codes(
     if ranked:
         first = ranked[0]
         _initial(first, enc)
+        if not facility and first is not iv[0]:
+            # CPT: a physician's initial code is the service that is the main reason for the
+            # encounter; facilities follow the hierarchy whatever came first.
+            enc.worked.append(
+                f"{first.drug} is initial by the hierarchy although it came later; on a "
+                "physician's claim the initial code is the main reason for the encounter"
+            )
         later = sorted(ranked[1:], key=lambda a: a.start or 0)
         for index, item in enumerate(later):
             _subsequent(item, [first, *later[:index]], [first, *later], enc)
@@ -162,9 +192,15 @@ def _rank(item: Administration) -> int:
 def _reportable_hydration(item: Administration, enc: _Encounter) -> bool:
     if item.purpose is not Purpose.HYDRATION:
         return True
-    minutes = item.minutes or 0
-    if minutes < HYDRATION_MIN_MINUTES:
-        enc.worked.append(f"{item.drug}: hydration of {minutes} min (31 needed) is not reported")
+    if item.minutes is None:
+        enc.worked.append(
+            f"{item.drug}: hydration without its minutes is not reported (31 minutes needed)"
+        )
+        return False
+    if item.minutes < HYDRATION_MIN_MINUTES:
+        enc.worked.append(
+            f"{item.drug}: hydration of {item.minutes} min is not reported (31 minutes needed)"
+        )
         return False
     return True
 
@@ -180,10 +216,19 @@ def _initial(item: Administration, enc: _Encounter) -> None:
         return
     code, hours = INITIAL[(item.is_chemo, method)]
     kind = "chemotherapy" if item.is_chemo else "therapeutic"
-    what = f"{method.name.lower()}, {minutes} min" if method is Method.INFUSION else "push"
+    what = _what(item, method)
     enc.add(code, 1, item.drug, f"initial {kind} {what} (highest in the hierarchy)")
     if hours:
         _hours(hours, item, enc)
+
+
+def _what(item: Administration, method: Method) -> str:
+    if method is Method.INFUSION:
+        return f"infusion, {item.minutes} min" if item.minutes is not None else "infusion"
+    if item.minutes is not None:
+        # CPT: an infusion of 15 minutes or less is reported as a push.
+        return f"push (given over {item.minutes} min: 15 minutes or less is a push)"
+    return "push"
 
 
 def _hours(code: str, item: Administration, enc: _Encounter) -> None:
@@ -197,9 +242,15 @@ def _hours(code: str, item: Administration, enc: _Encounter) -> None:
 def _overlaps(item: Administration, other: Administration) -> bool:
     if item.method() is not Method.INFUSION or other.method() is not Method.INFUSION:
         return False
-    assert item.start is not None and item.stop is not None
-    assert other.start is not None and other.stop is not None
-    return item is not other and item.start < other.stop and other.start < item.stop
+    (a, b), (c, d) = _span(item), _span(other)
+    return item is not other and a < d and c < b
+
+
+def _span(item: Administration) -> tuple[int, int]:
+    """Start and stop; an infusion whose stop is unknown ran at least past a push's 15 min."""
+    start = item.start or 0
+    stop = item.stop if item.stop is not None else start + PUSH_MAX_MINUTES + 1
+    return start, stop
 
 
 def _subsequent(
@@ -268,7 +319,8 @@ def _push(item: Administration, before: list[Administration], enc: _Encounter) -
             "96376",
             0,
             item.drug,
-            f"same drug again {gap} min later (more than 30 needed): not reported",
+            f"same drug again {gap} min later: 96376 needs more than 30 minutes after the "
+            "earlier push, so it is not reported",
         )
     elif enc.facility:
         enc.add("96376", 1, item.drug, f"same drug pushed again {gap} min later (facility)")
@@ -296,8 +348,7 @@ def _injection(item: Administration, enc: _Encounter) -> None:
 def _devices(devices: Sequence[DeviceCare], enc: _Encounter, other_services_today: bool) -> None:
     for device in devices:
         if device is not DeviceCare.PORT_FLUSH:
-            name = device.name.lower().replace("_", " ")
-            enc.add(device.value, 1, "device", name)
+            enc.add(device.value, 1, "device", DEVICE_CARE[device])
     if DeviceCare.PORT_FLUSH in devices:
         if enc.lines or other_services_today:
             enc.add("96523", 0, "port", "flush with other services that day: 96523 not reported")

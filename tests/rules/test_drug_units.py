@@ -65,6 +65,8 @@ def test_descriptors_without_one_unit_give_none() -> None:
         ("J2550", "25 mg", 1),
         ("J1650", "40 mg", 4),
         ("J1030", "40 mg", 1),
+        ("J2405", "8 mg", 8),
+        ("J9190", "2400 mg", 5),  # 500 mg a unit: 4.8 rounded up
     ],
 )
 def test_units_from_a_dose(code: str, dose: str, units: int) -> None:

@@ -1,0 +1,236 @@
+"""The drug-administration sequence read from a question, and the codes the administration
+rules give for it (CPT 96360-96549 guidelines as summarised in CMS Claims Processing Manual
+ch. 12 s. 30.5 and NCCI Policy Manual ch. XI)."""
+
+from __future__ import annotations
+
+import pytest
+
+from consultant.drafting.drugs import PUMP_REFILLS, timeline
+from consultant.matching.administration import (
+    CHEMOTHERAPY,
+    HORMONAL,
+    HYDRATION,
+    THERAPEUTIC,
+    Sequence,
+    per_kg_dose,
+    sequence,
+)
+from consultant.rules.drugs import administration_codes
+
+
+def read(text: str) -> Sequence:
+    return sequence(f" {text.lower()} ")
+
+
+def billed(text: str) -> list[tuple[str, int]]:
+    """The administration lines for a question: (code, units), units summed per code."""
+    found = read(text)
+    result = administration_codes(timeline(found), facility=bool(found.facility))
+    out: dict[str, int] = {}
+    for line in result.lines:
+        if line.code:
+            out[line.code] = out.get(line.code, 0) + line.units
+    return list(out.items())
+
+
+def test_two_pushes_in_order_with_their_doses_and_the_gap() -> None:
+    s = read(
+        "In the office the nurse gave ondansetron 4 mg IV push, then 20 minutes later "
+        "diphenhydramine 25 mg IV push. What are the admin codes?"
+    )
+    assert [(g.drug, g.code, g.route, g.dose) for g in s.given] == [
+        ("ondansetron", "J2405", "push", (4.0, "mg")),
+        ("diphenhydramine", "J1200", "push", (25.0, "mg")),
+    ]
+    # "20 minutes later" is the gap before the second push, not how long it ran.
+    assert s.given[1].later == 20 and s.given[1].minutes is None
+    assert s.facility is False
+
+
+def test_a_question_sentence_describes_nothing_given() -> None:
+    """'Push or infusion code?' names a route but no drug given."""
+    s = read("IV magnesium sulfate infused over 16 minutes, nothing else given. Push or infusion?")
+    assert [(g.code, g.route, g.minutes) for g in s.given] == [("J3475", "infusion", 16)]
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        # One initial service; a new drug pushed after it is 96375, not a second 96374.
+        (
+            "Ondansetron 4 mg IV push, then diphenhydramine 25 mg IV push",
+            [("96374", 1), ("96375", 1)],
+        ),
+        # The infusion outranks the push whatever came first.
+        (
+            "Started with Toradol 30 mg IV push, then levofloxacin IV infusion over 60 minutes.",
+            [("96365", 1), ("96375", 1)],
+        ),
+        # 15 minutes or less is a push; 16 is an infusion.
+        ("Nurse infused a med over 12 minutes. 96365?", [("96374", 1)]),
+        ("IV magnesium sulfate infused over 16 minutes.", [("96365", 1)]),
+        # An additional hour needs more than 30 minutes past the last: 90 min has none.
+        ("Iron sucrose 200 mg IV infused over 90 minutes.", [("96365", 1)]),
+        (
+            "IV antibiotic infusion ran 1 hr 50 min (start 10:05, stop 11:55).",
+            [("96365", 1), ("96366", 1)],
+        ),
+        # Hydration alone: 190 min = first hour + 2 further hours (the last 10 min do not count).
+        (
+            "Dehydrated pt: normal saline hydration only, ran 3 hrs 10 min.",
+            [("96360", 1), ("96361", 2)],
+        ),
+        # Hydration of 30 minutes or less is not reported.
+        ("NS hydration ran only 25 minutes and nothing else was given today.", []),
+        # Chemotherapy: 215 min = 96413 + 96415 x 3 (155 beyond the hour: 2 h + 35 min).
+        ("Carboplatin infusion ran 3 hours 35 minutes.", [("96413", 1), ("96415", 3)]),
+        (
+            "Paclitaxel infused over 3 hours, then carboplatin infused over 30 minutes.",
+            [("96413", 1), ("96415", 2), ("96417", 1)],
+        ),
+        # Chemotherapy is initial; each premed pushed is a sequential push of a new drug.
+        (
+            "Premeds dexamethasone 12 mg IV push and ondansetron 8 mg IV push, then docetaxel "
+            "infusion over 1 hour.",
+            [("96413", 1), ("96375", 2)],
+        ),
+        # Hydration after a therapeutic or chemotherapy service is the subsequent 96361.
+        (
+            "Chemo infusion (oxaliplatin) ran 2 hours, then post-hydration NS for 1 hour.",
+            [("96413", 1), ("96415", 1), ("96361", 1)],
+        ),
+        (
+            "Hospital outpt: NS hydration 40 min first, then IV antibiotic infusion 35 min.",
+            [("96365", 1), ("96361", 1)],
+        ),
+        # Hydration concurrent with another infusion is not reported.
+        (
+            "IV antibiotic infusion for 60 min with normal saline running at the same time.",
+            [("96365", 1)],
+        ),
+        (
+            "Chemo infusion 1 hr (cisplatin) and NS hydration running concurrently the whole time.",
+            [("96413", 1)],
+        ),
+        # Two drugs infused at once: the second is the concurrent add-on.
+        (
+            "two different antibiotics infused at the same time thru the same IV line, 60 min.",
+            [("96365", 1), ("96368", 1)],
+        ),
+        (
+            "Vancomycin infused over 2 hours, then IV magnesium infused over 90 minutes after it.",
+            [("96365", 1), ("96366", 1), ("96367", 1)],
+        ),
+        # IM/SC beside an infusion; a hormonal anti-neoplastic IM is 96402, a chemo SC 96401.
+        (
+            "IV antibiotic infusion 45 min and a vitamin B12 1000 mcg IM shot at the same visit.",
+            [("96365", 1), ("96372", 1)],
+        ),
+        ("Lupron Depot 7.5 mg IM for prostate ca", [("96402", 1)]),
+        ("Bortezomib 2.6 mg given subcutaneously for myeloma", [("96401", 1)]),
+        # Over 8 hours on a pump the patient takes home.
+        ("Starting a 46 hour 5-FU infusion with a portable pump in the clinic", [("96416", 1)]),
+    ],
+)
+def test_codes_for_the_sequence_described(text: str, codes: list[tuple[str, int]]) -> None:
+    assert billed(text) == codes
+
+
+def test_same_drug_pushed_again_is_96376_for_a_facility_only_and_after_30_minutes() -> None:
+    facility = "Hospital outpatient department: IV push of morphine at 09:00, then the same drug pushed again at 09:50."
+    assert billed(facility) == [("96374", 1), ("96376", 1)]
+    office = "Physician office: morphine IV push at 10:00, then morphine IV push again at 10:45."
+    assert billed(office) == [("96374", 1)]
+    soon = "ED facility: ondansetron IV push at 14:00 and again at 14:20."
+    assert [g.at for g in read(soon).given] == [14 * 60, 14 * 60 + 20]
+    assert billed(soon) == [("96374", 1)]
+
+
+def test_purposes() -> None:
+    assert read("Keytruda 200 mg IV over 30 min").given[0].purpose == CHEMOTHERAPY
+    assert read("Lupron Depot 7.5 mg IM").given[0].purpose == HORMONAL
+    assert read("NS bolus ran 45 min").given[0].purpose == HYDRATION
+    # The chemotherapy named is another drug than the antiemetic pushed before it.
+    assert read("IV push of ondansetron before chemo, 8 mg").given[0].purpose == THERAPEUTIC
+
+
+def test_containers_and_waste() -> None:
+    s = read("Bevacizumab 360 mg IV over 90 minutes; pharmacy opened four 100 mg single-dose vials")
+    assert s.containers.amount == (400.0, "mg") and s.containers.single_dose is True
+    assert s.given[0].dose == (360.0, "mg")  # the container's size is not the dose
+    botox = read("Botox: 100-unit single-dose vial, injected 70 units, discarded the remaining 30")
+    assert botox.containers.amount == (100.0, "units")
+    assert botox.containers.discarded == (30.0, "units")
+    assert read(
+        "Prolia 60 mg SC, single-dose prefilled syringe, all given"
+    ).containers.none_discarded
+    assert read("from a multi-dose vial").containers.single_dose is False
+
+
+def test_a_dose_per_kilogram() -> None:
+    assert per_kg_dose("infliximab 5 mg/kg, pt weighs 70 kg") == (350.0, "mg")
+
+
+def test_no_sequence_when_nothing_is_given() -> None:
+    assert read("Is 96522 right for refilling a Synchromed intrathecal pain pump?").given == ()
+    assert read("Kenalog-40, 40 mg into the L knee (no US). Codes?").given == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        # CPT 95990: a spinal (intrathecal) pump refilled without a physician's skill; 95991
+        # when the physician or QHP does it; never 96522 (systemic pumps).
+        (
+            "Our RN refilled a pt's intrathecal baclofen pump (SynchroMed) today, physician "
+            "wasnt involved. Is it 96522?",
+            [("95990", 1)],
+        ),
+        (
+            "Forwarding the doctor's question: is 96522 right for refilling a Synchromed "
+            "intrathecal pain pump?",
+            [("95990", 1)],
+        ),
+        ("The physician refilled the intrathecal baclofen pump.", [("95991", 1)]),
+    ],
+)
+def test_spinal_pump_refill_by_who_refilled_it(text: str, codes: list[tuple[str, int]]) -> None:
+    found = read(text)
+    devices = [PUMP_REFILLS[found.pump_refill]] if found.pump_refill else []
+    result = administration_codes(timeline(found), devices=devices)
+    assert [(line.code, line.units) for line in result.lines] == codes
+
+
+def test_clock_times_as_coders_write_them() -> None:
+    """A 24-hour clock with or without the colon; 'completed' as the stop."""
+    hung = read("Rocephin 1g IVPB hung at 13:00, completed 13:40. Then Toradol 15mg IVP.")
+    first = hung.given[0]
+    assert (first.route, first.at, first.until, first.minutes) == ("infusion", 780, 820, 40)
+    fluids = read("IV fluids 1L NS from 0900 to 1100 and Zofran 4 mg IV push during the fluids.")
+    assert fluids.given[0].minutes == 120 and fluids.given[1].concurrent
+    # The push is the initial service; hydration beside it is secondary: 96361 an hour.
+    assert billed(
+        "IV fluids 1L NS from 0900 to 1100 and Zofran 4 mg IV push during the fluids."
+    ) == [
+        ("96374", 1),
+        ("96361", 2),
+    ]
+
+
+def test_a_brand_name_with_its_strength_is_still_the_drug() -> None:
+    """Our notes name "Solu-Medrol 125"; the question says "Solu-Medrol 125 mg"."""
+    s = read("Solu-Medrol 125 mg IV push and Benadryl 50 mg IV push then a 1 hour infusion")
+    assert [g.drug for g in s.given][:2] == ["solu-medrol", "benadryl"]
+
+
+def test_a_physicians_initial_code_is_the_main_reason_and_says_so() -> None:
+    """CPT: facilities choose the initial service by the hierarchy; a physician reports as
+    initial the main reason for the encounter, which the reply points out when the
+    hierarchy's initial service came later."""
+    text = "Office: Toradol 30 mg IV push, then levofloxacin IV infusion over 60 minutes."
+    found = read(text)
+    result = administration_codes(timeline(found), facility=False)
+    assert any("main reason for the encounter" in w for w in result.worked)
+    result = administration_codes(timeline(found), facility=True)
+    assert not any("main reason for the encounter" in w for w in result.worked)

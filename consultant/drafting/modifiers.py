@@ -95,7 +95,36 @@ def bundled(analysis: Analysis, edits: list[lookup.Edit]) -> dict[str, str]:
                 out[e.column2] = (
                     f"{e.column2} is not billed with {e.column1}: {INTEGRAL_COLUMN2[e.column2]}."
                 )
+            elif em is None and not analysis.distinct and _both_asked(analysis, e):
+                out[e.column2] = _included(analysis, e)
     return out
+
+
+def _both_asked(analysis: Analysis, e: lookup.Edit) -> bool:
+    """The asker proposes both codes (or says they share a site): the edit is then the answer
+    to their question. Between codes drafting found itself, one of them may be the wrong
+    match, so both stay listed with the edit explained."""
+    named = set(analysis.codes)
+    return analysis.same_site or (e.column1 in named and e.column2 in named)
+
+
+def _included(analysis: Analysis, e: lookup.Edit) -> str:
+    """Why the column 2 code of a bypassable edit is not billed when nothing in the question
+    makes the services distinct: NCCI pays it only for a separate site, encounter or
+    practitioner, which the record must show; a modifier added without one is unbundling."""
+    why = f" ({e.rationale.rstrip('.').lower()})" if e.rationale else ""
+    if analysis.same_site:
+        return (
+            f"{e.column2} is included in {e.column1} when both are done on the same site: NCCI "
+            f"pairs them{why}, and no modifier applies to the same site or sample."
+        )
+    return (
+        f"{e.column2} is included in {e.column1} at the same site and session (NCCI edit, "
+        f"modifier indicator 1{why}). Bill both only when the record shows {e.column2} was "
+        f"distinct: a separate site (XS), encounter (XE) or practitioner (XP), or a "
+        f"non-overlapping service (XU); then append that modifier (59 only when none fits) "
+        f"to {e.column2}."
+    )
 
 
 def _from_edits(
@@ -122,9 +151,18 @@ def _from_edits(
             )
             continue
         if analysis.distinct:
-            out.append((analysis.distinct, ""))
-            out.append(("59", ""))
+            # The X modifier that says why; 59 only where a payer does not take X{EPSU}.
+            out.append(
+                (
+                    analysis.distinct,
+                    f"{analysis.distinct} on {e.column2} bypasses the {e.column1}/{e.column2} "
+                    f"edit; use 59 instead only for a payer that does not accept "
+                    f"{analysis.distinct}.",
+                )
+            )
             continue
+        if _both_asked(analysis, e):
+            continue  # bundled() leaves the column 2 code unbilled and says when it would not be
         out.append(
             (
                 "",

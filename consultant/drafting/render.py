@@ -155,11 +155,20 @@ def _edit_line(answer: Answer) -> str:
             f"separately identifiable: append modifier 25 to {em}."
         )
     distinct = next(
-        (m.modifier for m in answer.modifiers if m.recommended and m.modifier != "59"), "59"
+        (m.modifier for m in answer.modifiers if m.recommended and m.modifier.startswith("X")),
+        "",
     )
+    if distinct:
+        return (
+            f"{e.column1} and {e.column2} can both be paid here because the services are "
+            f"distinct: append {distinct} to {e.column2} (59 only for a payer that does not "
+            f"accept {distinct})."
+        )
     return (
-        f"{e.column1} and {e.column2} can both be paid only when the services are distinct "
-        f"(separate site, session or practitioner): append {distinct} (or 59) to {e.column2}."
+        f"{e.column1} and {e.column2} can both be paid only when the services are distinct: "
+        f"a separate site (XS), encounter (XE) or practitioner (XP), or a non-overlapping "
+        f"service (XU), appended to {e.column2}; at the same site and session {e.column2} is "
+        f"included in {e.column1}."
     )
 
 

@@ -172,6 +172,7 @@ class Analysis:
     patient_status: str = ""  # "new", "established" or unknown
     separate_visit: bool = False  # a visit beside a procedure ("the doctor also saw him")
     distinct: str = ""  # XS, XE or XP when the words say why two services are distinct
+    same_site: bool = False  # the words say two services share a site, lesion or sample
     bilateral: bool = False
     side: str = ""  # RT or LT when one side of a paired body part is named
     digits: tuple[str, ...] = ()  # F*, T*, E* modifiers for a named finger, toe or eyelid
@@ -266,6 +267,7 @@ def analyse(text: str) -> Analysis:
         patient_status=cues.patient_status(lowered),
         separate_visit=cues.separate_visit(text),
         distinct=cues.distinct_modifier(lowered),
+        same_site=cues.same_site(lowered),
         bilateral=" bilateral" in lowered or "both sides" in lowered or "both knees" in lowered,
         side=cues.side(lowered),
         digits=tuple(cues.digit_modifiers(lowered)),

@@ -54,23 +54,10 @@ def separate_visit(text: str) -> bool:
 # Why two services are distinct, in the words coders use, by the X modifier that says it.
 _DISTINCT = {
     "XS": (
-        "different site",
-        "separate site",
-        "different lesion",
-        "separate lesion",
-        "different structure",
-        "separate structure",
         "other side",
-        "different area",
-        "separate area",
-        "different organ",
-        "separate incision",
-        "different anatomic",
         "opposite",
         "contralateral",
-        "different finger",
-        "different toe",
-        "different knee",
+        "different anatomic",
     ),
     "XE": (
         "separate encounter",
@@ -96,9 +83,67 @@ _DISTINCT = {
 
 
 def distinct_modifier(lowered: str) -> str:
-    """The X{EPS} modifier the question's own words point to, or "" when they say nothing."""
+    """The X{EPS} modifier the question's own words point to, or "" when they say nothing.
+    Two body regions named for the services (a biopsy on the neck, a destruction on the hand)
+    are a separate site too."""
     lowered = re.sub(r"\bsep[ae]rate\b", "separate", lowered)
-    return next((mod for mod, words in _DISTINCT.items() if any(w in lowered for w in words)), "")
+    said = "XS" if _OTHER_SITE.search(lowered) else ""
+    said = said or next(
+        (mod for mod, words in _DISTINCT.items() if any(w in lowered for w in words)), ""
+    )
+    if said or same_site(lowered):
+        return said
+    return "XS" if len(body_regions(lowered)) >= 2 else ""
+
+
+# "A different lesion", "separate polyps", "another finger": a separate site (XS).
+_OTHER_SITE = re.compile(
+    r"\b(?:different|separate|another|other|second|2nd|distinct)\s+(?:anatomic(?:al)?\s+)?"
+    r"(?:site|lesion|polyp|area|structure|organ|incision|finger|toe|knee|wound|ulcer|joint|"
+    r"level|region|body part|tumou?r|mass|spot|nail|eye|ear|limb|extremity)s?\b"
+)
+
+# "The same ulcer", "the same sample": the services overlap, whatever else the words say.
+_SAME_SITE = re.compile(
+    r"\bsame (?:site|area|spot|lesion|ulcer|wound|sample|specimen|incision|joint|level|"
+    r"location|region|structure|body part|vessel|tooth|nail|defect|knee|shoulder|hip|"
+    r"finger|toe|eye|ear|polyp|tumou?r|mass|fracture)\b"
+)
+
+
+def same_site(lowered: str) -> bool:
+    """The question says the two services were done on the same site, lesion or sample."""
+    return _SAME_SITE.search(lowered) is not None
+
+
+# Body regions far enough apart that services on two of them are at separate sites (XS).
+# Sides are not regions: the right and left knee are the side cue's business (RT/LT, 50).
+_REGIONS = {
+    "head": r"scalp|forehead|face|facial|cheek|nose|lip|chin|ear|eyelid",
+    "neck": r"neck",
+    "trunk": r"back|chest|abdomen|abdominal|flank|trunk|shoulder blade",
+    "arm": r"arm|forearm|elbow|wrist|upper extremity",
+    "hand": r"hand|palm|finger|thumb",
+    "leg": r"leg|thigh|calf|shin|lower extremity",
+    "foot": r"foot|feet|heel|toe|ankle|sole",
+    "knee": r"knee",
+    "shoulder": r"shoulder",
+    "hip": r"hip",
+}
+_REGION_PATTERNS = {name: re.compile(rf"\b(?:{words})s?\b") for name, words in _REGIONS.items()}
+
+
+_NOT_A_PLACE = re.compile(
+    r"\b(?:came|come|comes|coming|went|go|goes|going|call|called|calls|get|got|be|bring|"
+    r"brought|send|sent|pay|paid|write|wrote|looking|look|hold|held|step)\s+back\b"
+    r"|\bback (?:to|in|then|and forth|up)\b|\bon the other hand\b|\bhands?[- ]on\b"
+)
+
+
+def body_regions(lowered: str) -> set[str]:
+    """The body regions the question names (to tell services at separate sites)."""
+    lowered = _NOT_A_PLACE.sub(" ", lowered)
+    return {name for name, pattern in _REGION_PATTERNS.items() if pattern.search(lowered)}
 
 
 _ROUTES = [

@@ -1,0 +1,50 @@
+"""When a PTP edit with modifier indicator 1 pairs two procedures, the column 2 code is billed
+only when the question says why the services are distinct (NCCI Policy Manual ch. I E)."""
+
+from __future__ import annotations
+
+from consultant.codes.lookup import Edit
+from consultant.drafting.modifiers import bundled
+from consultant.matching.analyse import analyse
+
+
+def _edit(column1: str, column2: str, rationale: str = "More extensive procedure") -> Edit:
+    return Edit(column1, column2, "1", rationale, "2024-07-01", None, None)
+
+
+def test_both_codes_proposed_with_nothing_distinct_bills_column_1_only() -> None:
+    out = bundled(
+        analyse("lab billed 85025 and 85027 on the same sample. ok?"), [_edit("85025", "85027")]
+    )
+    assert "no modifier applies" in out["85027"]
+    out = bundled(analyse("Can we add 77003 to 64483 with modifier 59?"), [_edit("64483", "77003")])
+    assert "XS" in out["77003"] and "59 only when none fits" in out["77003"]
+
+
+def test_a_separate_site_keeps_both() -> None:
+    text = "tangential biopsy of a lesion on the neck (11102) and cryo of 1 AK on the hand (17000)"
+    assert analyse(text).distinct == "XS"
+    assert bundled(analyse(text), [_edit("11102", "17000")]) == {}
+    assert bundled(analyse("45380 and 45385 on different polyps"), [_edit("45385", "45380")]) == {}
+
+
+def test_codes_drafting_found_itself_stay_listed() -> None:
+    # Neither code was proposed: one of them may be the wrong match, so the edit is explained
+    # rather than a code silently dropped.
+    assert (
+        bundled(analyse("simple repair forehead 1.5 cm and scalp 2 cm"), [_edit("12011", "12001")])
+        == {}
+    )
+
+
+def test_same_site_words_override_separate_regions() -> None:
+    a = analyse(
+        "PT did selective debridement of the foot ulcer and the doctor debrided the same ulcer on the foot and leg"
+    )
+    assert a.same_site and a.distinct == ""
+
+
+def test_body_regions_are_not_read_from_idioms() -> None:
+    a = analyse("patient came back with knee pain; on the other hand the first visit was short")
+    assert a.distinct == "XE"  # "came back" is a separate encounter, not a site on the back
+    assert analyse("got back to us about the knee injection").distinct == ""

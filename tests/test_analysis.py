@@ -77,3 +77,9 @@ def test_analysis_facts_are_stored_as_json() -> None:
 
     facts = analyse("Can we bill 96521 with 99213 the same day? Reviewed labs, ordered a CT.")
     assert json.loads(json.dumps(facts.as_json()))["codes"] == ["96521", "99213"]
+
+
+def test_again_on_another_day_is_not_a_repeat_the_same_day() -> None:
+    assert analyse("repeat potassium 2 hours later").repeated
+    assert not analyse("she had her AWV last year and wants it again").repeated
+    assert not analyse("testosterone q2wk, given again today").repeated

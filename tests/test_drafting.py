@@ -125,3 +125,29 @@ def test_dose_from_volume_and_concentration() -> None:
 
 def test_eyelid_modifier_with_a_one_letter_side() -> None:
     assert analyse("Chalazion excision R lower lid").digits == ("E4",)
+
+
+def test_a_vaccine_given_im_is_not_96372_and_medicare_wants_its_g_code(session: Session) -> None:
+    a = _answer(session, "Flu shot given today, we coded 96372 for the admin. Correct?")
+    assert a.billed[0].code == "90471"
+    a = _answer(session, "Medicare flu shot given today - we coded 96372 for the admin. Correct?")
+    assert a.billed[0].code == "G0008"
+    assert "96372" not in [c.code for c in a.billed]
+
+
+def test_a_replacement_is_followed_through_our_notes(session: Session) -> None:
+    # The patient has had an AWV: the initial one (G0438) the correction first points to is
+    # itself replaced by the subsequent one.
+    a = _answer(
+        session,
+        "Medicare pt had her AWV last year and wants her wellness visit again. "
+        "Front desk coded 99397. Is that what Medicare pays?",
+    )
+    assert a.billed[0].code == "G0439"
+
+
+def test_a_visit_with_clinical_staff_alone_is_99211(session: Session) -> None:
+    a = _answer(session, "MA did a BP recheck, the doctor did not see the pt (est). Bill 99213?")
+    assert a.billed[0].code == "99211"
+    assert a.corrections[0].startswith("Report 99211, not 99213")
+    assert not analyse("the doctor saw the patient and the nurse gave a shot").staff_only

@@ -171,6 +171,7 @@ class Analysis:
     additional: bool = False
     patient_status: str = ""  # "new", "established" or unknown
     separate_visit: bool = False  # a visit beside a procedure ("the doctor also saw him")
+    staff_only: bool = False  # clinical staff alone saw the patient, no practitioner
     distinct: str = ""  # XS, XE or XP when the words say why two services are distinct
     same_site: bool = False  # the words say two services share a site, lesion or sample
     bilateral: bool = False
@@ -266,6 +267,7 @@ def analyse(text: str) -> Analysis:
         ),
         patient_status=cues.patient_status(lowered),
         separate_visit=cues.separate_visit(text),
+        staff_only=cues.staff_only(lowered),
         distinct=cues.distinct_modifier(lowered),
         same_site=cues.same_site(lowered),
         bilateral=" bilateral" in lowered or "both sides" in lowered or "both knees" in lowered,

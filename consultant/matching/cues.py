@@ -47,6 +47,22 @@ _VISIT = re.compile(
 )
 
 
+# Clinical staff alone saw the patient ("the MA took a BP recheck, doc not involved").
+_STAFF = r"(?:nurse|rn|lpn|ma|medical assistant|clinical staff|staff|tech|technician)"
+_NO_PRACTITIONER = (
+    r"(?:doc(?:tor)?|dr\.?|physician|provider|md|np|pa)\s+(?:was\s+)?"
+    r"(?:not involved|not present|(?:did not|didn't|never) (?:see|saw|examine|come in)|not seen)"
+    r"|without (?:the )?(?:doc(?:tor)?|physician|provider)\b"
+    r"|(?:nurse|ma|staff)[- ]only\b|\bnurse visit\b"
+)
+_STAFF_ONLY = re.compile(rf"\b{_STAFF}\b.*?(?:{_NO_PRACTITIONER})|(?:{_NO_PRACTITIONER})")
+
+
+def staff_only(lowered: str) -> bool:
+    """The visit was clinical staff's alone, the physician not seeing the patient (99211)."""
+    return _STAFF_ONLY.search(lowered) is not None
+
+
 def separate_visit(text: str) -> bool:
     return _VISIT.search(text) is not None
 
@@ -261,9 +277,18 @@ _REPEAT = re.compile(
 )
 
 
+# "Again" on another day is a new date of service, not a repeat for 76/77/91.
+_ANOTHER_DAY = re.compile(
+    r"\b(?:last|next|previous|prior|following) (?:year|month|week|visit|time)\b|\byearly\b"
+    r"|\bannual(?:ly)?\b|\bevery (?:year|month|week|\d+)|\bmonthly\b|\bweekly\b"
+    r"|\bq ?\d+ ?(?:wk|week|mo|month|day|d)s?\b|\b(?:another|different|later|separate) (?:day|date)\b"
+    r"|\bin \d+ (?:days|weeks|months)\b|\b\d+ (?:days|weeks|months|years) (?:later|ago)\b"
+)
+
+
 def repeated(lowered: str) -> bool:
     """The same service done again the same day (76/77 for procedures, 91 for lab tests)."""
-    return _REPEAT.search(lowered) is not None
+    return _REPEAT.search(lowered) is not None and _ANOTHER_DAY.search(lowered) is None
 
 
 _IN_GLOBAL = re.compile(r"\bglobal\b|\bpost-?op(?:erative)?\b|\bafter (?:his|her|the) surgery\b")

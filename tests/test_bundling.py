@@ -3,8 +3,11 @@ only when the question says why the services are distinct (NCCI Policy Manual ch
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from consultant.codes.lookup import Edit
-from consultant.drafting.modifiers import bundled
+from consultant.drafting.facts import CodeFact
+from consultant.drafting.modifiers import _anatomic, bundled
 from consultant.matching.analyse import analyse
 
 
@@ -48,3 +51,13 @@ def test_body_regions_are_not_read_from_idioms() -> None:
     a = analyse("patient came back with knee pain; on the other hand the first visit was short")
     assert a.distinct == "XE"  # "came back" is a separate encounter, not a site on the back
     assert analyse("got back to us about the knee injection").distinct == ""
+
+
+def test_a_digit_modifier_already_says_the_side() -> None:
+    # 20550 has bilateral indicator 1: a side alone would be RT, but F8 (right ring finger)
+    # already says it.
+    fact = CodeFact("20550", "CPT", "", "", 1.0, True, rvus=SimpleNamespace(bilateral="1"))  # type: ignore[arg-type]
+    a = analyse("trigger finger injection (20550) R ring finger. which finger modifier?")
+    assert a.digits == ("F8",)
+    assert _anatomic(a, [fact]) == []
+    assert _anatomic(analyse("20550 injection, right shoulder tendon sheath"), [fact]) == ["RT"]

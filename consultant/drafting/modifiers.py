@@ -229,7 +229,8 @@ def _anatomic(analysis: Analysis, billed: list[CodeFact]) -> list[str]:
         indicator = fact.rvus.bilateral if fact.rvus else ""
         if analysis.bilateral and indicator in BILATERAL_ADVICE:
             out += BILATERAL_ADVICE[indicator].split("/")
-        elif analysis.side and indicator in ("1", "3"):
+        elif analysis.side and indicator in ("1", "3") and not analysis.digits:
+            # A finger, toe or eyelid modifier (F8, T2, E3) already says the side.
             out.append(analysis.side)
     return out
 

@@ -61,3 +61,24 @@ def test_a_digit_modifier_already_says_the_side() -> None:
     assert a.digits == ("F8",)
     assert _anatomic(a, [fact]) == []
     assert _anatomic(analyse("20550 injection, right shoulder tendon sheath"), [fact]) == ["RT"]
+
+
+def test_a_bilateral_code_takes_no_50() -> None:
+    from consultant.drafting.modifiers import _side_allowed
+
+    both = CodeFact("77067", "CPT", "", "", 1.0, False, rvus=SimpleNamespace(bilateral="2"))  # type: ignore[arg-type]
+    one = CodeFact("20610", "CPT", "", "", 1.0, False, rvus=SimpleNamespace(bilateral="1"))  # type: ignore[arg-type]
+    assert not _side_allowed("50", [both])
+    assert _side_allowed("50", [one]) and _side_allowed("25", [both])
+
+
+def test_an_earlier_surgery_is_context_not_a_service() -> None:
+    from consultant.matching.cues import prior_procedures
+
+    assert prior_procedures("pt is 3 weeks post lap chole (90 day global). came in today") == (
+        "lap chole",
+    )
+    assert prior_procedures("in the 90 day global for a r hip replacement and now a ctr") == (
+        "r hip replacement",
+    )
+    assert prior_procedures("post-op visit, wound check") == ()

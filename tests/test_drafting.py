@@ -151,3 +151,13 @@ def test_a_visit_with_clinical_staff_alone_is_99211(session: Session) -> None:
     assert a.billed[0].code == "99211"
     assert a.corrections[0].startswith("Report 99211, not 99213")
     assert not analyse("the doctor saw the patient and the nurse gave a shot").staff_only
+
+
+def test_the_first_line_puts_each_modifier_on_its_code(session: Session) -> None:
+    a = _answer(
+        session,
+        "Pt is 3 weeks post lap chole (90 day global). Came to the same surgeon today for an "
+        "unrelated problem, a new abscess on the thigh, low MDM est pt. Can we bill it?",
+    )
+    assert [c.code for c in a.billed][:1] == ["99213"]
+    assert "modifier 24 on 99213" in render_reply(a, "Re: q", "ref").text.splitlines()[2]

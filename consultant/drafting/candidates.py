@@ -56,9 +56,15 @@ def select_codes(session: Session, analysis: Analysis, candidates: list[Candidat
     # the system the candidate was found in.
     system_of = {c.code: c.system for c in candidates}
     system_of.update({c: "ICD-10-CM" for c in analysis.icd_codes})
-    # Tests the visit reviewed or ordered are data for its MDM, not services to bill.
+    # Tests the visit reviewed or ordered are data for its MDM, and a surgery the patient is
+    # recovering from is the global period's context: neither is a service to bill today.
     data_words = set(tokens(" ".join(analysis.em.data_terms)))
-    performed = [c for c in candidates if not (c.matched and set(c.matched) <= data_words)]
+    earlier = set(tokens(" ".join(analysis.prior_procedures)))
+    performed = [
+        c
+        for c in candidates
+        if not (c.matched and (set(c.matched) <= data_words or set(c.matched) <= earlier))
+    ]
     services, alternatives = _choose(named, _family_of(session, named), performed)
     selection = Selection(named, services, alternatives, system_of)
     _substitute(session, selection, analysis)

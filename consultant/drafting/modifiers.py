@@ -69,8 +69,22 @@ def modifier_facts(
     wanted += [(m, True) for m in _anatomic(analysis, billed)]
     wanted += [(m, True) for m in analysis.digits]
     wanted += [(m, True) for m in _repeat_and_global(analysis, billed)]
-    wanted += [(m, True) for m in analysis.modifier_cues]
+    wanted += [(m, True) for m in analysis.modifier_cues if _side_allowed(m, billed)]
     return _resolve(session, wanted), advice
+
+
+# The bilateral indicators under which each side modifier is used (fee schedule: 1 = 50 at
+# 150%, 3 = each side at 100%; 2 = the code is bilateral already, 0 = no bilateral rules).
+_SIDE_INDICATORS = {"50": {"1"}, "RT": {"1", "3"}, "LT": {"1", "3"}}
+
+
+def _side_allowed(modifier: str, billed: list[CodeFact]) -> bool:
+    """A side modifier the words suggest, kept only when a billed code's indicator takes it."""
+    allowed = _SIDE_INDICATORS.get(modifier)
+    if allowed is None:
+        return True
+    known = [f.rvus.bilateral for f in billed if f.rvus is not None]
+    return not known or any(indicator in allowed for indicator in known)
 
 
 def bundled(analysis: Analysis, edits: list[lookup.Edit]) -> dict[str, str]:

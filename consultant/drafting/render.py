@@ -105,9 +105,7 @@ def summary_line(answer: Answer) -> str:
         m = recommended[0]
         codes = [c.code for c in billed if c.system in ("CPT", "HCPCS")]
         if len(codes) >= 2:
-            target = (
-                next((c for c in codes if is_em(c)), codes[-1]) if m.modifier == "25" else codes[-1]
-            )
+            target = _target(m.modifier, codes) or codes[-1]
             return (
                 f"Report {' and '.join(codes)}, with modifier {m.modifier} on {target} "
                 f"({m.description[:1].lower() + m.description[1:]})."
@@ -124,8 +122,41 @@ def summary_line(answer: Answer) -> str:
         )
     if first is not None:
         verb = "Code" if first.named and len(billed) <= 1 else "Report"
-        return f"{verb} " + "; with ".join(_code_phrase(c) for c in (billed or [first])[:3]) + "."
+        line = f"{verb} " + "; with ".join(_code_phrase(c) for c in (billed or [first])[:3])
+        return line + _modifiers_on(answer) + "."
     return "See the details below."
+
+
+# Where a recommended modifier goes: visit modifiers on the visit, drug-amount modifiers on
+# the drug, 91 on the lab test, the rest on the procedure.
+_ON_VISIT = {"24", "25", "57", "95", "93", "FT"}
+_ON_DRUG = {"JW", "JZ", "JG", "JB"}
+
+
+def _modifiers_on(answer: Answer) -> str:
+    """ ", with modifier 24 on 99213": the recommended modifiers, each on its code."""
+    codes = [c.code for c in answer.billed if c.system in ("CPT", "HCPCS")]
+    placed = [
+        f"modifier {m.modifier} on {target}"
+        for m in answer.modifiers
+        if m.recommended and (target := _target(m.modifier, codes))
+    ]
+    return (", with " + " and ".join(placed[:3])) if placed else ""
+
+
+def _target(modifier: str, codes: list[str]) -> str:
+    """The code a modifier goes on, or "" when none of its kind is billed."""
+    visits = [c for c in codes if is_em(c)]
+    drugs = [c for c in codes if c[0] in "JQ" and c[1:].isdigit()]
+    labs = [c for c in codes if c.isdigit() and 80000 <= int(c) <= 89999]
+    procedures = [c for c in codes if c not in visits + drugs]
+    if modifier in _ON_VISIT:
+        return visits[0] if visits else ""
+    if modifier in _ON_DRUG:
+        return drugs[0] if drugs else ""
+    if modifier == "91":
+        return labs[0] if labs else ""
+    return procedures[-1] if procedures else ""
 
 
 def _code_phrase(fact: CodeFact) -> str:

@@ -180,6 +180,7 @@ class Analysis:
     procedure_only: bool = False  # the visit was for the procedure alone
     repeated: bool = False  # the same service again that day
     global_period: str = ""  # in another service's global: unrelated, staged or complication
+    prior_procedures: tuple[str, ...] = ()  # surgery done before today ("post lap chole")
     route: str = ""  # push, infusion, injection (IM/SC), chemo ..., as said
     joint: str = ""  # the size of a joint injected: major, intermediate or small
     ultrasound: str = ""  # "yes" or "no" when the question says whether it guided the needle
@@ -276,6 +277,7 @@ def analyse(text: str) -> Analysis:
         procedure_only=cues.procedure_only(lowered),
         repeated=cues.repeated(lowered),
         global_period=cues.global_period(lowered),
+        prior_procedures=cues.prior_procedures(lowered),
         route=cues.route(lowered),
         joint=cues.joint_size(lowered),
         ultrasound=cues.ultrasound(lowered),

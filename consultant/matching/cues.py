@@ -310,6 +310,22 @@ def global_period(lowered: str) -> str:
     return ""
 
 
+# An earlier surgery the question places the patient after ("3 weeks post lap chole", "in the
+# 90-day global for a R hip replacement"): context for a modifier, not a service of today.
+_PRIOR = re.compile(
+    r"\b(?:post(?!-?op)|s/p|status post|global (?:period )?(?:for|of|from|after)|"
+    r"(?:weeks?|days?|months?) (?:after|following)|recovering from|since (?:his|her|the))"
+    r"\s+(?:an? |the |his |her |their )?([a-z0-9/'-]+(?: [a-z0-9/'-]+){0,3}?)"
+    r"(?=\s*[,.;:()!?]|\s+(?:and|but|came|comes|is|was|now|today|presents|returns|returned|"
+    r"with|by|the|same|who|\d+)\b|\s*$)"
+)
+
+
+def prior_procedures(lowered: str) -> tuple[str, ...]:
+    """The phrases naming a procedure done before this date of service."""
+    return tuple(m.group(1).strip() for m in _PRIOR.finditer(lowered))
+
+
 # Where a service was given, in the words people use, by place-of-service code (CMS POS
 # code set); the first that fits wins, so telehealth comes before home and office.
 POS_WORDS: list[tuple[str, str]] = [

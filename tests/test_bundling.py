@@ -82,3 +82,15 @@ def test_an_earlier_surgery_is_context_not_a_service() -> None:
         "r hip replacement",
     )
     assert prior_procedures("post-op visit, wound check") == ()
+
+
+def test_fifty_goes_on_one_line_of_one_unit() -> None:
+    from consultant.drafting.facts import ModifierFact
+    from consultant.drafting.modifiers import one_line_bilateral
+
+    knee = CodeFact("20610", "CPT", "", "", 1.0, True, rvus=SimpleNamespace(bilateral="1"))  # type: ignore[arg-type]
+    one_line_bilateral([ModifierFact("50", "Bilateral", "", True)], [knee])
+    assert knee.billing_units == 1
+    shoulder = CodeFact("20610", "CPT", "", "", 1.0, True, rvus=SimpleNamespace(bilateral="1"))  # type: ignore[arg-type]
+    one_line_bilateral([ModifierFact("50", "Bilateral", "", False)], [shoulder])
+    assert shoulder.billing_units is None

@@ -70,6 +70,12 @@ def modifier_facts(
     wanted += [(m, True) for m in analysis.digits]
     wanted += [(m, True) for m in _repeat_and_global(analysis, billed)]
     wanted += [(m, True) for m in analysis.modifier_cues if _side_allowed(m, billed)]
+    # A side modifier the asker proposes is confirmed when the code's indicator takes it.
+    wanted += [
+        (m, True)
+        for m in analysis.modifiers
+        if m in _SIDE_INDICATORS and billed and _side_allowed(m, billed)
+    ]
     return _resolve(session, wanted), advice
 
 
@@ -85,6 +91,17 @@ def _side_allowed(modifier: str, billed: list[CodeFact]) -> bool:
         return True
     known = [f.rvus.bilateral for f in billed if f.rvus is not None]
     return not known or any(indicator in allowed for indicator in known)
+
+
+def one_line_bilateral(modifiers: list[ModifierFact], services: list[CodeFact]) -> None:
+    """With 50 recommended, a bilateral-indicator-1 procedure goes on one line, 1 unit (Medicare
+    pays it at 150%); two lines or 2 units with 50 are denied or paid as an error."""
+    if not any(m.modifier == "50" and m.recommended for m in modifiers):
+        return
+    for fact in services:
+        if fact.rvus is not None and fact.rvus.bilateral == "1" and not fact.dose_units:
+            fact.units = 1
+            fact.worked.append("both sides with modifier 50: one line, 1 unit, paid at 150%")
 
 
 def bundled(analysis: Analysis, edits: list[lookup.Edit]) -> dict[str, str]:

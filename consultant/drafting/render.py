@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from consultant.codes.sections import is_em
 from consultant.drafting.facts import Answer, CodeFact
@@ -65,11 +66,23 @@ def summary_line(answer: Answer) -> str:
     first = billed[0] if billed else (answer.codes[0] if answer.codes else None)
     if kind == "payment" and first is not None and first.rvus is not None:
         r = first.rvus
-        return (
+        line = (
             f"Medicare's {r.release_year} national payment for {first.code} is "
             f"{r.nf_payment:,.2f} USD in a non-facility setting and {r.f_payment:,.2f} USD in a "
             f"facility ({r.nf_total} / {r.f_total} total RVUs at a conversion factor of {r.conv_factor})."
         )
+        asked = set(answer.analysis.modifiers) | {m.modifier for m in answer.modifiers}
+        if "50" in asked and r.bilateral == "1":
+            # Bilateral indicator 1: one line with 50, paid at 150% of the fee schedule amount.
+            both = [
+                (p * Decimal("1.5")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+                for p in (r.nf_payment, r.f_payment)
+            ]
+            line += (
+                f" With modifier 50 (both sides, bilateral indicator 1) it is paid at 150%: "
+                f"{both[0]:,.2f} USD non-facility, {both[1]:,.2f} USD facility."
+            )
+        return line
     counted = next((c for c in billed if c.billing_units), None)
     several = [c for c in billed if c.units]
     if kind == "units" and len(several) > 1:

@@ -244,11 +244,13 @@ def _repeat_and_global(analysis: Analysis, billed: list[CodeFact]) -> list[str]:
         out.append("91")
     elif analysis.repeated and procedures and "77" not in analysis.modifier_cues:
         out.append("76")
+    # With no code billed, the question is about the modifier itself: the situation decides.
+    surgery = bool(procedures) or not billed
     if analysis.global_period == "unrelated":
         out.append("24" if any(is_em(f.code) for f in billed) or not procedures else "79")
-    elif analysis.global_period == "staged" and procedures:
+    elif analysis.global_period == "staged" and surgery:
         out.append("58")
-    elif analysis.global_period == "complication" and procedures:
+    elif analysis.global_period == "complication" and surgery:
         out.append("78")
     return out
 

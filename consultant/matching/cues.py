@@ -209,7 +209,10 @@ _SIDE = re.compile(
 
 
 def side(lowered: str) -> str:
-    """RT or LT when the question names one side of a paired body part, "" for both or none."""
+    """RT or LT when the question names one side of a paired body part, "" for both or none.
+    The side of an earlier surgery ("in the global for a R hip replacement") is not today's."""
+    for m in _PRIOR.finditer(lowered):
+        lowered = lowered.replace(m.group(1), " ")
     sides = {(m.group(1) or m.group(2))[0] for m in _SIDE.finditer(lowered)}  # "l" or "r"
     if len(sides) != 1:
         return ""
@@ -291,7 +294,11 @@ def repeated(lowered: str) -> bool:
     return _REPEAT.search(lowered) is not None and _ANOTHER_DAY.search(lowered) is None
 
 
-_IN_GLOBAL = re.compile(r"\bglobal\b|\bpost-?op(?:erative)?\b|\bafter (?:his|her|the) surgery\b")
+_IN_GLOBAL = re.compile(
+    r"\bglobal\b|\bpost-?op(?:erative)?\b"
+    r"|\bafter (?:his|her|the|their)(?: \w+)? (?:surgery|operation|procedure)\b"
+    r"|\b(?:return(?:ed|s)?|back|went back|go back) to (?:the )?(?:or|operating room)\b"
+)
 
 
 def global_period(lowered: str) -> str:

@@ -94,3 +94,15 @@ def test_fifty_goes_on_one_line_of_one_unit() -> None:
     shoulder = CodeFact("20610", "CPT", "", "", 1.0, True, rvus=SimpleNamespace(bilateral="1"))  # type: ignore[arg-type]
     one_line_bilateral([ModifierFact("50", "Bilateral", "", False)], [shoulder])
     assert shoulder.billing_units is None
+
+
+def test_a_procedure_only_visit_gets_no_25() -> None:
+    from consultant.drafting.modifiers import _from_edits
+
+    a = analyse(
+        "Pt came in only for ear wax, doc removed impacted cerumen, R ear (69210). 99213-25 too?"
+    )
+    edit = Edit("69210", "99213", "1", "Misuse of column two code", "2024-07-01", None, None)
+    assert a.procedure_only
+    assert "99213" in bundled(a, [edit])
+    assert _from_edits(a, [edit], []) == []

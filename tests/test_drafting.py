@@ -161,3 +161,13 @@ def test_the_first_line_puts_each_modifier_on_its_code(session: Session) -> None
     )
     assert [c.code for c in a.billed][:1] == ["99213"]
     assert "modifier 24 on 99213" in render_reply(a, "Re: q", "ref").text.splitlines()[2]
+
+
+def test_two_of_the_askers_codes_from_one_family_are_not_corrected_away(session: Session) -> None:
+    a = _answer(
+        session,
+        "Doc billed 43235 and 43239 for the same EGD (looked around, then took cold forceps "
+        "biopsies). Is there an NCCI edit and can we use 59?",
+    )
+    assert not any(c.startswith("Report 4538") for c in a.corrections)
+    assert {"43235", "43239"} <= {c.code for c in a.codes}

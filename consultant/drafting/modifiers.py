@@ -169,6 +169,8 @@ def _from_edits(
             continue
         em = next((c for c in (e.column1, e.column2) if is_em(c)), None)
         if em is not None:
+            if analysis.procedure_only:
+                continue  # bundled() leaves the visit unbilled: no 25 to add to it
             other = e.column2 if em == e.column1 else e.column1
             out.append(_em_modifier(analysis, global_of.get(other, "")))
             continue

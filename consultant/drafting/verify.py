@@ -197,6 +197,11 @@ def _deleted(session: Session, analysis: Analysis, code: str) -> Correction | No
     return Correction(code, replacement, f"{code} was deleted effective {ended.isoformat()}")
 
 
+def _family(session: Session, code: str) -> str:
+    note = lookup.note(session, code)
+    return note.family if note is not None else ""
+
+
 def _neighbour(
     session: Session, analysis: Analysis, code: str, candidates: list[Candidate]
 ) -> Correction | None:
@@ -210,6 +215,8 @@ def _neighbour(
         return None
     if best.code in analysis.codes:
         return None  # the asker names both: a question of billing them together
+    if any(c != code and _family(session, c) == note.family for c in analysis.codes):
+        return None  # two of the asker's codes from one family: the question is the pair
     own = next((c for c in candidates if c.code == code), None)
     if own is not None and own.phrase and own.score >= best.score * 0.8:
         return None

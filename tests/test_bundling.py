@@ -106,3 +106,17 @@ def test_a_procedure_only_visit_gets_no_25() -> None:
     assert a.procedure_only
     assert "99213" in bundled(a, [edit])
     assert _from_edits(a, [edit], []) == []
+
+
+def test_a_screening_that_became_treatment_keeps_its_screening_modifier() -> None:
+    from consultant.drafting.modifiers import _screening_became_treatment
+
+    snare = CodeFact("45385", "CPT", "", "", 1.0, False)
+    medicare = analyse("Medicare screening colonoscopy, polyp removed by snare")
+    assert _screening_became_treatment(medicare, [snare]) == ["PT"]
+    assert _screening_became_treatment(analyse("screening colonoscopy, Aetna, snare"), [snare]) == [
+        "33"
+    ]
+    assert (
+        _screening_became_treatment(analyse("diagnostic colonoscopy for bleeding"), [snare]) == []
+    )

@@ -67,6 +67,7 @@ def select_codes(session: Session, analysis: Analysis, candidates: list[Candidat
     ]
     services, alternatives = _choose(named, _family_of(session, named), performed)
     selection = Selection(named, services, alternatives, system_of)
+    _more_extensive(session, selection, performed, analysis)
     _substitute(session, selection, analysis)
     _dedupe(selection)
     visit = _separate_visit(analysis, selection.services)
@@ -152,6 +153,49 @@ def _separate_visit(analysis: Analysis, services: list[Scored]) -> str | None:
 def _family_of(session: Session, codes: list[str]) -> dict[str, str]:
     notes = {code: lookup.note(session, code) for code in codes}
     return {code: note.family for code, note in notes.items() if note is not None and note.family}
+
+
+# PTP rationales under which column 1 is the wider service that includes column 2.
+_WIDER = {
+    "More extensive procedure",
+    "CPT Separate procedure definition",
+    "HCPCS/CPT procedure code definition",
+}  # not "Mutually exclusive procedures": neither of those includes the other
+
+
+def _more_extensive(
+    session: Session, selection: Selection, candidates: list[Candidate], analysis: Analysis
+) -> None:
+    """When the words describe two services of one family and NCCI makes one the wider
+    (a colonoscopy that became a polypectomy: 45385 over 45378), the wider
+    one is the service, the narrower one an alternative; the asker's own codes stay."""
+    described = {c.code: c for c in candidates if c.phrase}
+    chosen = {code for code, _ in selection.services}
+    for i, (code, score) in enumerate(selection.services):
+        own = described.get(code)
+        if own is None or code in selection.named:
+            continue
+        rivals = [
+            c.code for c in described.values() if c.family == own.family and c.code not in chosen
+        ]
+        edits = lookup.active_edits_between(session, [code, *rivals], analysis.date_of_service)
+        # The wider service must be carried by words the chosen one does not explain
+        # ("polypectomy"), not only by the words they share (an EKG read is not an EKG).
+        wider = next(
+            (
+                e.column1
+                for e in edits
+                if e.column2 == code
+                and e.rationale in _WIDER
+                and described[e.column1].matched - own.matched
+            ),
+            None,
+        )
+        if wider is not None:
+            selection.services[i] = (wider, score)
+            selection.alternatives = [(c, s) for c, s in selection.alternatives if c != wider]
+            selection.alternatives.insert(0, (code, score))
+            chosen.add(wider)
 
 
 def _substitute(session: Session, selection: Selection, analysis: Analysis) -> None:

@@ -69,6 +69,7 @@ def modifier_facts(
     wanted += [(m, True) for m in _anatomic(analysis, billed)]
     wanted += [(m, True) for m in analysis.digits]
     wanted += [(m, True) for m in _repeat_and_global(analysis, billed)]
+    wanted += [(m, True) for m in _screening_became_treatment(analysis, billed)]
     wanted += [(m, True) for m in analysis.modifier_cues if _side_allowed(m, billed)]
     # A side modifier the asker proposes is confirmed when the code's indicator takes it.
     wanted += [
@@ -255,6 +256,25 @@ def _repeat_and_global(analysis: Analysis, billed: list[CodeFact]) -> list[str]:
     elif analysis.global_period == "complication" and surgery:
         out.append("78")
     return out
+
+
+# Colorectal screening endoscopies that find and treat something become the therapeutic
+# code (flexible sigmoidoscopy 45331-45350, colonoscopy 45379-45398); the screening intent
+# keeps the patient's cost sharing waived through a modifier.
+_SCREENING_TREATED = (range(45331, 45351), range(45379, 45399))
+
+
+def _screening_became_treatment(analysis: Analysis, billed: list[CodeFact]) -> list[str]:
+    """PT for Medicare (CMS MLN "Colorectal cancer screening"), 33 for other payers (ACA
+    preventive services), on a screening that became a biopsy or polyp removal."""
+    if not analysis.mentions("screening"):
+        return []
+    treated = any(
+        f.code.isdigit() and any(int(f.code) in r for r in _SCREENING_TREATED) for f in billed
+    )
+    if not treated:
+        return []
+    return ["PT"] if analysis.payer == "Medicare" else ["33"]
 
 
 def _anatomic(analysis: Analysis, billed: list[CodeFact]) -> list[str]:

@@ -77,3 +77,19 @@ def test_analysis_facts_are_stored_as_json() -> None:
 
     facts = analyse("Can we bill 96521 with 99213 the same day? Reviewed labs, ordered a CT.")
     assert json.loads(json.dumps(facts.as_json()))["codes"] == ["96521", "99213"]
+
+
+def test_again_on_another_day_is_not_a_repeat_the_same_day() -> None:
+    assert analyse("repeat potassium 2 hours later").repeated
+    assert not analyse("she had her AWV last year and wants it again").repeated
+    assert not analyse("testosterone q2wk, given again today").repeated
+
+
+def test_the_side_and_the_global_period_of_an_earlier_surgery() -> None:
+    a = analyse(
+        "Pt is in the 90 day global for a R hip replacement and the same surgeon now does a "
+        "carpal tunnel release on the left hand (unrelated)."
+    )
+    assert (a.side, a.global_period) == ("LT", "unrelated")
+    a = analyse("pt went back to the OR the next day for bleeding after the original surgery")
+    assert a.global_period == "complication"

@@ -235,3 +235,49 @@ def test_the_administration_placed_by_the_sequence_leads(session: Session) -> No
     )
     assert a.billed[0].code == "96365"
     assert [c.code for c in a.codes].count("96365") == 1
+
+
+def test_a_vaccine_given_im_is_not_96372_and_medicare_wants_its_g_code(session: Session) -> None:
+    a = _answer(session, "Flu shot given today, we coded 96372 for the admin. Correct?")
+    assert a.billed[0].code == "90471"
+    a = _answer(session, "Medicare flu shot given today - we coded 96372 for the admin. Correct?")
+    assert a.billed[0].code == "G0008"
+    assert "96372" not in [c.code for c in a.billed]
+
+
+def test_a_replacement_is_followed_through_our_notes(session: Session) -> None:
+    # The patient has had an AWV: the initial one (G0438) the correction first points to is
+    # itself replaced by the subsequent one.
+    a = _answer(
+        session,
+        "Medicare pt had her AWV last year and wants her wellness visit again. "
+        "Front desk coded 99397. Is that what Medicare pays?",
+    )
+    assert a.billed[0].code == "G0439"
+
+
+def test_a_visit_with_clinical_staff_alone_is_99211(session: Session) -> None:
+    a = _answer(session, "MA did a BP recheck, the doctor did not see the pt (est). Bill 99213?")
+    assert a.billed[0].code == "99211"
+    assert a.corrections[0].startswith("Report 99211, not 99213")
+    assert not analyse("the doctor saw the patient and the nurse gave a shot").staff_only
+
+
+def test_the_first_line_puts_each_modifier_on_its_code(session: Session) -> None:
+    a = _answer(
+        session,
+        "Pt is 3 weeks post lap chole (90 day global). Came to the same surgeon today for an "
+        "unrelated problem, a new abscess on the thigh, low MDM est pt. Can we bill it?",
+    )
+    assert [c.code for c in a.billed][:1] == ["99213"]
+    assert "modifier 24 on 99213" in render_reply(a, "Re: q", "ref").text.splitlines()[2]
+
+
+def test_two_of_the_askers_codes_from_one_family_are_not_corrected_away(session: Session) -> None:
+    a = _answer(
+        session,
+        "Doc billed 43235 and 43239 for the same EGD (looked around, then took cold forceps "
+        "biopsies). Is there an NCCI edit and can we use 59?",
+    )
+    assert not any(c.startswith("Report 4538") for c in a.corrections)
+    assert {"43235", "43239"} <= {c.code for c in a.codes}

@@ -29,7 +29,7 @@ from consultant.drafting.candidates import Selection, select_codes
 from consultant.drafting.diagnoses import code_diagnoses
 from consultant.drafting.drugs import dose_units, pair_drugs, superseded
 from consultant.drafting.facts import Answer, CodeFact
-from consultant.drafting.modifiers import bundled, modifier_facts
+from consultant.drafting.modifiers import bundled, modifier_facts, one_line_bilateral
 from consultant.drafting.places import place_statement
 from consultant.drafting.verify import verify_named
 from consultant.drafting.visits import choose_visit
@@ -98,6 +98,7 @@ def build_answer(session: Session, question: str) -> Answer:
     advice += checks.payer_caveat(analysis)
     modifiers, modifier_advice = modifier_facts(session, analysis, edits, facts)
     advice += modifier_advice
+    one_line_bilateral(modifiers, services)
     advice += _release_changes(session, on, [f.code for f in services if f.system != "ICD-10-CM"])
     gaps = data_gaps(session)
     if gaps and any(f.system in ("CPT", "HCPCS") for f in services):

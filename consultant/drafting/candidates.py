@@ -56,13 +56,19 @@ def select_codes(session: Session, analysis: Analysis, candidates: list[Candidat
     # the system the candidate was found in.
     system_of = {c.code: c.system for c in candidates}
     system_of.update({c: "ICD-10-CM" for c in analysis.icd_codes})
-    # Tests the visit reviewed or ordered are data for its MDM, not services to bill.
+    # Tests the visit reviewed or ordered are data for its MDM, and a surgery the patient is
+    # recovering from is the global period's context: neither is a service to bill today.
     data_words = set(tokens(" ".join(analysis.em.data_terms)))
-    performed = [c for c in candidates if not (c.matched and set(c.matched) <= data_words)]
+    earlier = set(tokens(" ".join(analysis.prior_procedures)))
+    performed = [
+        c
+        for c in candidates
+        if not (c.matched and (set(c.matched) <= data_words or set(c.matched) <= earlier))
+    ]
     services, alternatives = _choose(named, _family_of(session, named), performed)
     selection = Selection(named, services, alternatives, system_of)
-    if analysis.payer == "Medicare":
-        _medicare(session, selection, analysis)
+    _more_extensive(session, selection, performed, analysis)
+    _substitute(session, selection, analysis)
     _dedupe(selection)
     visit = _separate_visit(analysis, selection.services)
     if visit is not None:
@@ -149,29 +155,95 @@ def _family_of(session: Session, codes: list[str]) -> dict[str, str]:
     return {code: note.family for code, note in notes.items() if note is not None and note.family}
 
 
-def _medicare(session: Session, selection: Selection, analysis: Analysis) -> None:
-    """Medicare's own codes where it wants them (G-codes, office visits for consults); the
-    codes Medicare will not take become alternatives."""
+# PTP rationales under which column 1 is the wider service that includes column 2.
+_WIDER = {
+    "More extensive procedure",
+    "CPT Separate procedure definition",
+    "HCPCS/CPT procedure code definition",
+}  # not "Mutually exclusive procedures": neither of those includes the other
+
+
+def _more_extensive(
+    session: Session, selection: Selection, candidates: list[Candidate], analysis: Analysis
+) -> None:
+    """When the words describe two services of one family and NCCI makes one the wider
+    (a colonoscopy that became a polypectomy: 45385 over 45378), the wider
+    one is the service, the narrower one an alternative; the asker's own codes stay."""
+    described = {c.code: c for c in candidates if c.phrase}
+    chosen = {code for code, _ in selection.services}
+    for i, (code, score) in enumerate(selection.services):
+        own = described.get(code)
+        if own is None or code in selection.named:
+            continue
+        rivals = [
+            c.code for c in described.values() if c.family == own.family and c.code not in chosen
+        ]
+        edits = lookup.active_edits_between(session, [code, *rivals], analysis.date_of_service)
+        # The wider service must be carried by words the chosen one does not explain
+        # ("polypectomy"), not only by the words they share (an EKG read is not an EKG).
+        wider = next(
+            (
+                e.column1
+                for e in edits
+                if e.column2 == code
+                and e.rationale in _WIDER
+                and described[e.column1].matched - own.matched
+            ),
+            None,
+        )
+        if wider is not None:
+            selection.services[i] = (wider, score)
+            selection.alternatives = [(c, s) for c, s in selection.alternatives if c != wider]
+            selection.alternatives.insert(0, (code, score))
+            chosen.add(wider)
+
+
+def _substitute(session: Session, selection: Selection, analysis: Analysis) -> None:
+    """Codes our notes say are replaced here, followed until none applies: by the words, for
+    any payer (an IM injection code for a vaccine; the initial wellness visit for a patient
+    who has had one), and Medicare's own codes where it wants them (G-codes, office visits
+    for consults). A replaced code becomes an alternative, with the reason in the advice."""
     out: list[Scored] = []
     for code, score in selection.services:
-        note = lookup.note(session, code)
-        extra = (note.extra or {}) if note else {}
-        if extra.get("medicare_note"):
-            selection.advice.append(extra["medicare_note"])
-        by_word = extra.get("medicare_by_word", {})
-        word = next((w for w in by_word if analysis.mentions(w)), None)
-        if word is not None:
-            extra = {**extra, "medicare": by_word[word]}
-        if extra.get("medicare"):
-            out.append((extra["medicare"], score))
-            selection.by_rule.add(extra["medicare"])
+        for _ in range(3):  # 96372 -> 90471 (a vaccine) -> G0008 (Medicare, influenza)
+            note = lookup.note(session, code)
+            medicare_note = ((note.extra or {}) if note else {}).get("medicare_note")
+            if analysis.payer == "Medicare" and medicare_note:
+                selection.advice.append(medicare_note)
+            step = replacement_for(session, code, analysis)
+            if step is None:
+                break
+            target, why = step
+            selection.by_rule.add(target)
             selection.alternatives.insert(0, (code, score))
-            selection.advice.append(
-                f"Medicare does not accept {code} here: report {extra['medicare']} instead."
-            )
-        else:
-            out.append((code, score))
+            selection.advice.append(why)
+            code = target
+        out.append((code, score))
     selection.services = out
+
+
+def replacement_for(session: Session, code: str, analysis: Analysis) -> tuple[str, str] | None:
+    """The code our notes put in place of ``code`` in this situation, and why, or None."""
+    note = lookup.note(session, code)
+    extra = (note.extra or {}) if note else {}
+    by_word = extra.get("instead_by_word", {})
+    word = next((w for w in by_word if analysis.mentions(w)), None)
+    if word is not None:
+        target = by_word[word]
+        reason = next((d for d in (note.distinctions if note else []) if target in d), "")
+        return target, f"{code} is not the code for this ({word}): report {target}." + (
+            f" {reason}" if reason else ""
+        )
+    if analysis.payer != "Medicare":
+        return None
+    medicare_words = extra.get("medicare_by_word", {})
+    word = next((w for w in medicare_words if analysis.mentions(w)), None)
+    target = medicare_words[word] if word is not None else extra.get("medicare")
+    return _medicare_step(code, target) if target else None
+
+
+def _medicare_step(code: str, target: str) -> tuple[str, str]:
+    return target, f"Medicare does not accept {code} here: report {target} instead."
 
 
 def _known(session: Session, code: str) -> bool:

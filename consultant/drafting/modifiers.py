@@ -70,7 +70,14 @@ def modifier_facts(
     wanted += [(m, True) for m in _anatomic(analysis, billed)]
     wanted += [(m, True) for m in analysis.digits]
     wanted += [(m, True) for m in _repeat_and_global(analysis, billed)]
-    wanted += [(m, True) for m in analysis.modifier_cues]
+    wanted += [(m, True) for m in _screening_became_treatment(analysis, billed)]
+    wanted += [(m, True) for m in analysis.modifier_cues if _side_allowed(m, billed)]
+    # A side modifier the asker proposes is confirmed when the code's indicator takes it.
+    wanted += [
+        (m, True)
+        for m in analysis.modifiers
+        if m in _SIDE_INDICATORS and billed and _side_allowed(m, billed)
+    ]
     # JW for a single-dose container's discarded amount, JZ when none was: the drug units'
     # arithmetic decides over the words that only suggest one.
     computed = [m for f in billed if f.dose_units for m in f.dose_units.modifiers]
@@ -78,6 +85,31 @@ def modifier_facts(
         wanted = [(m, rec) for m, rec in wanted if not (rec and m in ("JW", "JZ"))]
         wanted += [(m, True) for m in computed]
     return _resolve(session, wanted), advice
+
+
+# The bilateral indicators under which each side modifier is used (fee schedule: 1 = 50 at
+# 150%, 3 = each side at 100%; 2 = the code is bilateral already, 0 = no bilateral rules).
+_SIDE_INDICATORS = {"50": {"1"}, "RT": {"1", "3"}, "LT": {"1", "3"}}
+
+
+def _side_allowed(modifier: str, billed: list[CodeFact]) -> bool:
+    """A side modifier the words suggest, kept only when a billed code's indicator takes it."""
+    allowed = _SIDE_INDICATORS.get(modifier)
+    if allowed is None:
+        return True
+    known = [f.rvus.bilateral for f in billed if f.rvus is not None]
+    return not known or any(indicator in allowed for indicator in known)
+
+
+def one_line_bilateral(modifiers: list[ModifierFact], services: list[CodeFact]) -> None:
+    """With 50 recommended, a bilateral-indicator-1 procedure goes on one line, 1 unit (Medicare
+    pays it at 150%); two lines or 2 units with 50 are denied or paid as an error."""
+    if not any(m.modifier == "50" and m.recommended for m in modifiers):
+        return
+    for fact in services:
+        if fact.rvus is not None and fact.rvus.bilateral == "1" and not fact.dose_units:
+            fact.units = 1
+            fact.worked.append("both sides with modifier 50: one line, 1 unit, paid at 150%")
 
 
 def bundled(analysis: Analysis, edits: list[lookup.Edit]) -> dict[str, str]:
@@ -102,7 +134,36 @@ def bundled(analysis: Analysis, edits: list[lookup.Edit]) -> dict[str, str]:
                 out[e.column2] = (
                     f"{e.column2} is not billed with {e.column1}: {INTEGRAL_COLUMN2[e.column2]}."
                 )
+            elif em is None and not analysis.distinct and _both_asked(analysis, e):
+                out[e.column2] = _included(analysis, e)
     return out
+
+
+def _both_asked(analysis: Analysis, e: lookup.Edit) -> bool:
+    """The asker proposes both codes (or says they share a site): the edit is then the answer
+    to their question. Between codes drafting found itself, one of them may be the wrong
+    match, so both stay listed with the edit explained."""
+    named = set(analysis.codes)
+    return analysis.same_site or (e.column1 in named and e.column2 in named)
+
+
+def _included(analysis: Analysis, e: lookup.Edit) -> str:
+    """Why the column 2 code of a bypassable edit is not billed when nothing in the question
+    makes the services distinct: NCCI pays it only for a separate site, encounter or
+    practitioner, which the record must show; a modifier added without one is unbundling."""
+    why = f" ({e.rationale.rstrip('.').lower()})" if e.rationale else ""
+    if analysis.same_site:
+        return (
+            f"{e.column2} is included in {e.column1} when both are done on the same site: NCCI "
+            f"pairs them{why}, and no modifier applies to the same site or sample."
+        )
+    return (
+        f"{e.column2} is included in {e.column1} at the same site and session (NCCI edit, "
+        f"modifier indicator 1{why}). Bill both only when the record shows {e.column2} was "
+        f"distinct: a separate site (XS), encounter (XE) or practitioner (XP), or a "
+        f"non-overlapping service (XU); then append that modifier (59 only when none fits) "
+        f"to {e.column2}."
+    )
 
 
 def _from_edits(
@@ -116,6 +177,8 @@ def _from_edits(
             continue
         em = next((c for c in (e.column1, e.column2) if is_em(c)), None)
         if em is not None:
+            if analysis.procedure_only:
+                continue  # bundled() leaves the visit unbilled: no 25 to add to it
             other = e.column2 if em == e.column1 else e.column1
             out.append(_em_modifier(analysis, global_of.get(other, "")))
             continue
@@ -129,9 +192,18 @@ def _from_edits(
             )
             continue
         if analysis.distinct:
-            out.append((analysis.distinct, ""))
-            out.append(("59", ""))
+            # The X modifier that says why; 59 only where a payer does not take X{EPSU}.
+            out.append(
+                (
+                    analysis.distinct,
+                    f"{analysis.distinct} on {e.column2} bypasses the {e.column1}/{e.column2} "
+                    f"edit; use 59 instead only for a payer that does not accept "
+                    f"{analysis.distinct}.",
+                )
+            )
             continue
+        if _both_asked(analysis, e):
+            continue  # bundled() leaves the column 2 code unbilled and says when it would not be
         out.append(
             (
                 "",
@@ -184,13 +256,34 @@ def _repeat_and_global(analysis: Analysis, billed: list[CodeFact]) -> list[str]:
         out.append("91")
     elif analysis.repeated and repeatable and "77" not in analysis.modifier_cues:
         out.append("76")
+    # With no code billed, the question is about the modifier itself: the situation decides.
+    surgery = bool(procedures) or not billed
     if analysis.global_period == "unrelated":
         out.append("24" if any(is_em(f.code) for f in billed) or not procedures else "79")
-    elif analysis.global_period == "staged" and procedures:
+    elif analysis.global_period == "staged" and surgery:
         out.append("58")
-    elif analysis.global_period == "complication" and procedures:
+    elif analysis.global_period == "complication" and surgery:
         out.append("78")
     return out
+
+
+# Colorectal screening endoscopies that find and treat something become the therapeutic
+# code (flexible sigmoidoscopy 45331-45350, colonoscopy 45379-45398); the screening intent
+# keeps the patient's cost sharing waived through a modifier.
+_SCREENING_TREATED = (range(45331, 45351), range(45379, 45399))
+
+
+def _screening_became_treatment(analysis: Analysis, billed: list[CodeFact]) -> list[str]:
+    """PT for Medicare (CMS MLN "Colorectal cancer screening"), 33 for other payers (ACA
+    preventive services), on a screening that became a biopsy or polyp removal."""
+    if not analysis.mentions("screening"):
+        return []
+    treated = any(
+        f.code.isdigit() and any(int(f.code) in r for r in _SCREENING_TREATED) for f in billed
+    )
+    if not treated:
+        return []
+    return ["PT"] if analysis.payer == "Medicare" else ["33"]
 
 
 def _anatomic(analysis: Analysis, billed: list[CodeFact]) -> list[str]:
@@ -200,7 +293,8 @@ def _anatomic(analysis: Analysis, billed: list[CodeFact]) -> list[str]:
         indicator = fact.rvus.bilateral if fact.rvus else ""
         if analysis.bilateral and indicator in BILATERAL_ADVICE:
             out += BILATERAL_ADVICE[indicator].split("/")
-        elif analysis.side and indicator in ("1", "3"):
+        elif analysis.side and indicator in ("1", "3") and not analysis.digits:
+            # A finger, toe or eyelid modifier (F8, T2, E3) already says the side.
             out.append(analysis.side)
     return out
 

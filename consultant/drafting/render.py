@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from consultant.codes.sections import is_em
 from consultant.drafting.facts import Answer, CodeFact
@@ -65,11 +66,23 @@ def summary_line(answer: Answer) -> str:
     first = billed[0] if billed else (answer.codes[0] if answer.codes else None)
     if kind == "payment" and first is not None and first.rvus is not None:
         r = first.rvus
-        return (
+        line = (
             f"Medicare's {r.release_year} national payment for {first.code} is "
             f"{r.nf_payment:,.2f} USD in a non-facility setting and {r.f_payment:,.2f} USD in a "
             f"facility ({r.nf_total} / {r.f_total} total RVUs at a conversion factor of {r.conv_factor})."
         )
+        asked = set(answer.analysis.modifiers) | {m.modifier for m in answer.modifiers}
+        if "50" in asked and r.bilateral == "1":
+            # Bilateral indicator 1: one line with 50, paid at 150% of the fee schedule amount.
+            both = [
+                (p * Decimal("1.5")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+                for p in (r.nf_payment, r.f_payment)
+            ]
+            line += (
+                f" With modifier 50 (both sides, bilateral indicator 1) it is paid at 150%: "
+                f"{both[0]:,.2f} USD non-facility, {both[1]:,.2f} USD facility."
+            )
+        return line
     counted = next((c for c in billed if c.billing_units), None)
     several = [c for c in billed if c.billing_units]
     if kind == "units" and len(several) > 1:
@@ -111,13 +124,7 @@ def summary_line(answer: Answer) -> str:
             beside = f", with {' and '.join(others)}" if others else ""
             return f"Bill {wasted.dose_units.explain()}{beside}."
         if len(codes) >= 2:
-            drugs = [c for c in codes if c[:1] in "JQ"]
-            if m.modifier == "25":
-                target = next((c for c in codes if is_em(c)), codes[-1])
-            elif m.modifier in ("JW", "JZ") and drugs:
-                target = drugs[0]  # the drug's line carries its waste modifier
-            else:
-                target = codes[-1]
+            target = _target(m.modifier, codes) or codes[-1]
             return (
                 f"Report {' and '.join(codes)}, with modifier {m.modifier} on {target} "
                 f"({m.description[:1].lower() + m.description[1:]})."
@@ -134,8 +141,41 @@ def summary_line(answer: Answer) -> str:
         )
     if first is not None:
         verb = "Code" if first.named and len(billed) <= 1 else "Report"
-        return f"{verb} " + "; with ".join(_code_phrase(c) for c in (billed or [first])[:3]) + "."
+        line = f"{verb} " + "; with ".join(_code_phrase(c) for c in (billed or [first])[:3])
+        return line + _modifiers_on(answer) + "."
     return "See the details below."
+
+
+# Where a recommended modifier goes: visit modifiers on the visit, drug-amount modifiers on
+# the drug, 91 on the lab test, the rest on the procedure.
+_ON_VISIT = {"24", "25", "57", "95", "93", "FT"}
+_ON_DRUG = {"JW", "JZ", "JG", "JB"}
+
+
+def _modifiers_on(answer: Answer) -> str:
+    """ ", with modifier 24 on 99213": the recommended modifiers, each on its code."""
+    codes = [c.code for c in answer.billed if c.system in ("CPT", "HCPCS")]
+    placed = [
+        f"modifier {m.modifier} on {target}"
+        for m in answer.modifiers
+        if m.recommended and (target := _target(m.modifier, codes))
+    ]
+    return (", with " + " and ".join(placed[:3])) if placed else ""
+
+
+def _target(modifier: str, codes: list[str]) -> str:
+    """The code a modifier goes on, or "" when none of its kind is billed."""
+    visits = [c for c in codes if is_em(c)]
+    drugs = [c for c in codes if c[0] in "JQ" and c[1:].isdigit()]
+    labs = [c for c in codes if c.isdigit() and 80000 <= int(c) <= 89999]
+    procedures = [c for c in codes if c not in visits + drugs]
+    if modifier in _ON_VISIT:
+        return visits[0] if visits else ""
+    if modifier in _ON_DRUG:
+        return drugs[0] if drugs else ""
+    if modifier == "91":
+        return labs[0] if labs else ""
+    return procedures[-1] if procedures else ""
 
 
 def _code_phrase(fact: CodeFact) -> str:
@@ -165,11 +205,20 @@ def _edit_line(answer: Answer) -> str:
             f"separately identifiable: append modifier 25 to {em}."
         )
     distinct = next(
-        (m.modifier for m in answer.modifiers if m.recommended and m.modifier != "59"), "59"
+        (m.modifier for m in answer.modifiers if m.recommended and m.modifier.startswith("X")),
+        "",
     )
+    if distinct:
+        return (
+            f"{e.column1} and {e.column2} can both be paid here because the services are "
+            f"distinct: append {distinct} to {e.column2} (59 only for a payer that does not "
+            f"accept {distinct})."
+        )
     return (
-        f"{e.column1} and {e.column2} can both be paid only when the services are distinct "
-        f"(separate site, session or practitioner): append {distinct} (or 59) to {e.column2}."
+        f"{e.column1} and {e.column2} can both be paid only when the services are distinct: "
+        f"a separate site (XS), encounter (XE) or practitioner (XP), or a non-overlapping "
+        f"service (XU), appended to {e.column2}; at the same site and session {e.column2} is "
+        f"included in {e.column1}."
     )
 
 

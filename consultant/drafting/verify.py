@@ -2,6 +2,7 @@
 describes is corrected, first, with the distinction that decides it.
 
 A correction needs evidence from the question, never only a better search score:
+- a practitioner's visit level for a visit with clinical staff alone (99211);
 - new vs established patient (the three-year rule) against a visit code of the other kind;
 - minutes, age, size or count outside the range that defines the proposed code;
 - a code deleted before the date of service, with the replacement our notes name;
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from consultant.codes import lookup
 from consultant.codes.sections import is_em
-from consultant.drafting.candidates import Selection
+from consultant.drafting.candidates import Selection, replacement_for
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
 
@@ -71,15 +72,31 @@ def verify_named(
     corrections: list[Correction] = []
     for code in [c for c in selection.named if c in analysis.codes]:
         correction = (
-            _patient_status(analysis, code)
+            _staff_only(analysis, code)
+            or _patient_status(analysis, code)
             or _out_of_bounds(session, analysis, code, candidates)
             or _deleted(session, analysis, code)
             or _neighbour(session, analysis, code, candidates)
         )
         if correction is not None:
+            correction = _followed(session, analysis, correction)
             corrections.append(correction)
             _apply(selection, correction)
     return corrections
+
+
+def _followed(session: Session, analysis: Analysis, correction: Correction) -> Correction:
+    """A replacement that our notes replace in turn here (G0438 for a patient who has had
+    an AWV is G0439) is followed to its end, the reasons joined."""
+    reasons = [correction.reason]
+    target = correction.replacement
+    for _ in range(3):
+        step = replacement_for(session, target, analysis) if target else None
+        if step is None or step[0] in (correction.code, target):
+            break
+        target, why = step
+        reasons.append(why.rstrip("."))
+    return Correction(correction.code, target, "; ".join(reasons))
 
 
 def _apply(selection: Selection, correction: Correction) -> None:
@@ -95,6 +112,23 @@ def _apply(selection: Selection, correction: Correction) -> None:
     selection.named = [c for c in selection.named if c != correction.code]
     if correction.replacement:
         selection.named.append(correction.replacement)
+
+
+_PRACTITIONER_LEVELS = ("99212", "99213", "99214", "99215")
+
+
+def _staff_only(analysis: Analysis, code: str) -> Correction | None:
+    """99212-99215 need the physician or NPP to see the patient; a visit with clinical staff
+    alone (under direct supervision, established patient) is 99211."""
+    if not analysis.staff_only or code not in _PRACTITIONER_LEVELS:
+        return None
+    return Correction(
+        code,
+        "99211",
+        "the patient was seen by clinical staff alone; 99212-99215 need the physician or "
+        "another qualified practitioner to see the patient, and 99211 (established patient, "
+        "the practitioner supervising in the office suite) is the staff visit",
+    )
 
 
 def _patient_status(analysis: Analysis, code: str) -> Correction | None:
@@ -163,6 +197,11 @@ def _deleted(session: Session, analysis: Analysis, code: str) -> Correction | No
     return Correction(code, replacement, f"{code} was deleted effective {ended.isoformat()}")
 
 
+def _family(session: Session, code: str) -> str:
+    note = lookup.note(session, code)
+    return note.family if note is not None else ""
+
+
 def _neighbour(
     session: Session, analysis: Analysis, code: str, candidates: list[Candidate]
 ) -> Correction | None:
@@ -176,6 +215,8 @@ def _neighbour(
         return None
     if best.code in analysis.codes:
         return None  # the asker names both: a question of billing them together
+    if any(c != code and _family(session, c) == note.family for c in analysis.codes):
+        return None  # two of the asker's codes from one family: the question is the pair
     own = next((c for c in candidates if c.code == code), None)
     if own is not None and own.phrase and own.score >= best.score * 0.8:
         return None

@@ -172,13 +172,16 @@ class Analysis:
     additional: bool = False
     patient_status: str = ""  # "new", "established" or unknown
     separate_visit: bool = False  # a visit beside a procedure ("the doctor also saw him")
+    staff_only: bool = False  # clinical staff alone saw the patient, no practitioner
     distinct: str = ""  # XS, XE or XP when the words say why two services are distinct
+    same_site: bool = False  # the words say two services share a site, lesion or sample
     bilateral: bool = False
     side: str = ""  # RT or LT when one side of a paired body part is named
     digits: tuple[str, ...] = ()  # F*, T*, E* modifiers for a named finger, toe or eyelid
     procedure_only: bool = False  # the visit was for the procedure alone
     repeated: bool = False  # the same service again that day
     global_period: str = ""  # in another service's global: unrelated, staged or complication
+    prior_procedures: tuple[str, ...] = ()  # surgery done before today ("post lap chole")
     route: str = ""  # push, infusion, injection (IM/SC), chemo ..., as said
     joint: str = ""  # the size of a joint injected: major, intermediate or small
     ultrasound: str = ""  # "yes" or "no" when the question says whether it guided the needle
@@ -267,13 +270,16 @@ def analyse(text: str) -> Analysis:
         ),
         patient_status=cues.patient_status(lowered),
         separate_visit=cues.separate_visit(text),
+        staff_only=cues.staff_only(lowered),
         distinct=cues.distinct_modifier(lowered),
+        same_site=cues.same_site(lowered),
         bilateral=" bilateral" in lowered or "both sides" in lowered or "both knees" in lowered,
         side=cues.side(lowered),
         digits=tuple(cues.digit_modifiers(lowered)),
         procedure_only=cues.procedure_only(lowered),
         repeated=cues.repeated(lowered),
         global_period=cues.global_period(lowered),
+        prior_procedures=cues.prior_procedures(lowered),
         route=cues.route(lowered),
         joint=cues.joint_size(lowered),
         ultrasound=cues.ultrasound(lowered),

@@ -47,6 +47,22 @@ _VISIT = re.compile(
 )
 
 
+# Clinical staff alone saw the patient ("the MA took a BP recheck, doc not involved").
+_STAFF = r"(?:nurse|rn|lpn|ma|medical assistant|clinical staff|staff|tech|technician)"
+_NO_PRACTITIONER = (
+    r"(?:doc(?:tor)?|dr\.?|physician|provider|md|np|pa)\s+(?:was\s+)?"
+    r"(?:not involved|not present|(?:did not|didn't|never) (?:see|saw|examine|come in)|not seen)"
+    r"|without (?:the )?(?:doc(?:tor)?|physician|provider)\b"
+    r"|(?:nurse|ma|staff)[- ]only\b|\bnurse visit\b"
+)
+_STAFF_ONLY = re.compile(rf"\b{_STAFF}\b.*?(?:{_NO_PRACTITIONER})|(?:{_NO_PRACTITIONER})")
+
+
+def staff_only(lowered: str) -> bool:
+    """The visit was clinical staff's alone, the physician not seeing the patient (99211)."""
+    return _STAFF_ONLY.search(lowered) is not None
+
+
 def separate_visit(text: str) -> bool:
     return _VISIT.search(text) is not None
 
@@ -54,23 +70,10 @@ def separate_visit(text: str) -> bool:
 # Why two services are distinct, in the words coders use, by the X modifier that says it.
 _DISTINCT = {
     "XS": (
-        "different site",
-        "separate site",
-        "different lesion",
-        "separate lesion",
-        "different structure",
-        "separate structure",
         "other side",
-        "different area",
-        "separate area",
-        "different organ",
-        "separate incision",
-        "different anatomic",
         "opposite",
         "contralateral",
-        "different finger",
-        "different toe",
-        "different knee",
+        "different anatomic",
     ),
     "XE": (
         "separate encounter",
@@ -96,9 +99,67 @@ _DISTINCT = {
 
 
 def distinct_modifier(lowered: str) -> str:
-    """The X{EPS} modifier the question's own words point to, or "" when they say nothing."""
+    """The X{EPS} modifier the question's own words point to, or "" when they say nothing.
+    Two body regions named for the services (a biopsy on the neck, a destruction on the hand)
+    are a separate site too."""
     lowered = re.sub(r"\bsep[ae]rate\b", "separate", lowered)
-    return next((mod for mod, words in _DISTINCT.items() if any(w in lowered for w in words)), "")
+    said = "XS" if _OTHER_SITE.search(lowered) else ""
+    said = said or next(
+        (mod for mod, words in _DISTINCT.items() if any(w in lowered for w in words)), ""
+    )
+    if said or same_site(lowered):
+        return said
+    return "XS" if len(body_regions(lowered)) >= 2 else ""
+
+
+# "A different lesion", "separate polyps", "another finger": a separate site (XS).
+_OTHER_SITE = re.compile(
+    r"\b(?:different|separate|another|other|second|2nd|distinct)\s+(?:anatomic(?:al)?\s+)?"
+    r"(?:site|lesion|polyp|area|structure|organ|incision|finger|toe|knee|wound|ulcer|joint|"
+    r"level|region|body part|tumou?r|mass|spot|nail|eye|ear|limb|extremity)s?\b"
+)
+
+# "The same ulcer", "the same sample": the services overlap, whatever else the words say.
+_SAME_SITE = re.compile(
+    r"\bsame (?:site|area|spot|lesion|ulcer|wound|sample|specimen|incision|joint|level|"
+    r"location|region|structure|body part|vessel|tooth|nail|defect|knee|shoulder|hip|"
+    r"finger|toe|eye|ear|polyp|tumou?r|mass|fracture)\b"
+)
+
+
+def same_site(lowered: str) -> bool:
+    """The question says the two services were done on the same site, lesion or sample."""
+    return _SAME_SITE.search(lowered) is not None
+
+
+# Body regions far enough apart that services on two of them are at separate sites (XS).
+# Sides are not regions: the right and left knee are the side cue's business (RT/LT, 50).
+_REGIONS = {
+    "head": r"scalp|forehead|face|facial|cheek|nose|lip|chin|ear|eyelid",
+    "neck": r"neck",
+    "trunk": r"back|chest|abdomen|abdominal|flank|trunk|shoulder blade",
+    "arm": r"arm|forearm|elbow|wrist|upper extremity",
+    "hand": r"hand|palm|finger|thumb",
+    "leg": r"leg|thigh|calf|shin|lower extremity",
+    "foot": r"foot|feet|heel|toe|ankle|sole",
+    "knee": r"knee",
+    "shoulder": r"shoulder",
+    "hip": r"hip",
+}
+_REGION_PATTERNS = {name: re.compile(rf"\b(?:{words})s?\b") for name, words in _REGIONS.items()}
+
+
+_NOT_A_PLACE = re.compile(
+    r"\b(?:came|come|comes|coming|went|go|goes|going|call|called|calls|get|got|be|bring|"
+    r"brought|send|sent|pay|paid|write|wrote|looking|look|hold|held|step)\s+back\b"
+    r"|\bback (?:to|in|then|and forth|up)\b|\bon the other hand\b|\bhands?[- ]on\b"
+)
+
+
+def body_regions(lowered: str) -> set[str]:
+    """The body regions the question names (to tell services at separate sites)."""
+    lowered = _NOT_A_PLACE.sub(" ", lowered)
+    return {name for name, pattern in _REGION_PATTERNS.items() if pattern.search(lowered)}
 
 
 _ROUTES = [
@@ -148,7 +209,10 @@ _SIDE = re.compile(
 
 
 def side(lowered: str) -> str:
-    """RT or LT when the question names one side of a paired body part, "" for both or none."""
+    """RT or LT when the question names one side of a paired body part, "" for both or none.
+    The side of an earlier surgery ("in the global for a R hip replacement") is not today's."""
+    for m in _PRIOR.finditer(lowered):
+        lowered = lowered.replace(m.group(1), " ")
     sides = {(m.group(1) or m.group(2))[0] for m in _SIDE.finditer(lowered)}  # "l" or "r"
     if len(sides) != 1:
         return ""
@@ -216,12 +280,25 @@ _REPEAT = re.compile(
 )
 
 
+# "Again" on another day is a new date of service, not a repeat for 76/77/91.
+_ANOTHER_DAY = re.compile(
+    r"\b(?:last|next|previous|prior|following) (?:year|month|week|visit|time)\b|\byearly\b"
+    r"|\bannual(?:ly)?\b|\bevery (?:year|month|week|\d+)|\bmonthly\b|\bweekly\b"
+    r"|\bq ?\d+ ?(?:wk|week|mo|month|day|d)s?\b|\b(?:another|different|later|separate) (?:day|date)\b"
+    r"|\bin \d+ (?:days|weeks|months)\b|\b\d+ (?:days|weeks|months|years) (?:later|ago)\b"
+)
+
+
 def repeated(lowered: str) -> bool:
     """The same service done again the same day (76/77 for procedures, 91 for lab tests)."""
-    return _REPEAT.search(lowered) is not None
+    return _REPEAT.search(lowered) is not None and _ANOTHER_DAY.search(lowered) is None
 
 
-_IN_GLOBAL = re.compile(r"\bglobal\b|\bpost-?op(?:erative)?\b|\bafter (?:his|her|the) surgery\b")
+_IN_GLOBAL = re.compile(
+    r"\bglobal\b|\bpost-?op(?:erative)?\b"
+    r"|\bafter (?:his|her|the|their)(?: \w+)? (?:surgery|operation|procedure)\b"
+    r"|\b(?:return(?:ed|s)?|back|went back|go back) to (?:the )?(?:or|operating room)\b"
+)
 
 
 def global_period(lowered: str) -> str:
@@ -238,6 +315,22 @@ def global_period(lowered: str) -> str:
     ):
         return "complication"
     return ""
+
+
+# An earlier surgery the question places the patient after ("3 weeks post lap chole", "in the
+# 90-day global for a R hip replacement"): context for a modifier, not a service of today.
+_PRIOR = re.compile(
+    r"\b(?:post(?!-?op)|s/p|status post|global (?:period )?(?:for|of|from|after)|"
+    r"(?:weeks?|days?|months?) (?:after|following)|recovering from|since (?:his|her|the))"
+    r"\s+(?:an? |the |his |her |their )?([a-z0-9/'-]+(?: [a-z0-9/'-]+){0,3}?)"
+    r"(?=\s*[,.;:()!?]|\s+(?:and|but|came|comes|is|was|now|today|presents|returns|returned|"
+    r"with|by|the|same|who|\d+)\b|\s*$)"
+)
+
+
+def prior_procedures(lowered: str) -> tuple[str, ...]:
+    """The phrases naming a procedure done before this date of service."""
+    return tuple(m.group(1).strip() for m in _PRIOR.finditer(lowered))
 
 
 # Where a service was given, in the words people use, by place-of-service code (CMS POS

@@ -1,0 +1,122 @@
+"""When a PTP edit with modifier indicator 1 pairs two procedures, the column 2 code is billed
+only when the question says why the services are distinct (NCCI Policy Manual ch. I E)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from consultant.codes.lookup import Edit
+from consultant.drafting.facts import CodeFact
+from consultant.drafting.modifiers import _anatomic, bundled
+from consultant.matching.analyse import analyse
+
+
+def _edit(column1: str, column2: str, rationale: str = "More extensive procedure") -> Edit:
+    return Edit(column1, column2, "1", rationale, "2024-07-01", None, None)
+
+
+def test_both_codes_proposed_with_nothing_distinct_bills_column_1_only() -> None:
+    out = bundled(
+        analyse("lab billed 85025 and 85027 on the same sample. ok?"), [_edit("85025", "85027")]
+    )
+    assert "no modifier applies" in out["85027"]
+    out = bundled(analyse("Can we add 77003 to 64483 with modifier 59?"), [_edit("64483", "77003")])
+    assert "XS" in out["77003"] and "59 only when none fits" in out["77003"]
+
+
+def test_a_separate_site_keeps_both() -> None:
+    text = "tangential biopsy of a lesion on the neck (11102) and cryo of 1 AK on the hand (17000)"
+    assert analyse(text).distinct == "XS"
+    assert bundled(analyse(text), [_edit("11102", "17000")]) == {}
+    assert bundled(analyse("45380 and 45385 on different polyps"), [_edit("45385", "45380")]) == {}
+
+
+def test_codes_drafting_found_itself_stay_listed() -> None:
+    # Neither code was proposed: one of them may be the wrong match, so the edit is explained
+    # rather than a code silently dropped.
+    assert (
+        bundled(analyse("simple repair forehead 1.5 cm and scalp 2 cm"), [_edit("12011", "12001")])
+        == {}
+    )
+
+
+def test_same_site_words_override_separate_regions() -> None:
+    a = analyse(
+        "PT did selective debridement of the foot ulcer and the doctor debrided the same ulcer on the foot and leg"
+    )
+    assert a.same_site and a.distinct == ""
+
+
+def test_body_regions_are_not_read_from_idioms() -> None:
+    a = analyse("patient came back with knee pain; on the other hand the first visit was short")
+    assert a.distinct == "XE"  # "came back" is a separate encounter, not a site on the back
+    assert analyse("got back to us about the knee injection").distinct == ""
+
+
+def test_a_digit_modifier_already_says_the_side() -> None:
+    # 20550 has bilateral indicator 1: a side alone would be RT, but F8 (right ring finger)
+    # already says it.
+    fact = CodeFact("20550", "CPT", "", "", 1.0, True, rvus=SimpleNamespace(bilateral="1"))  # type: ignore[arg-type]
+    a = analyse("trigger finger injection (20550) R ring finger. which finger modifier?")
+    assert a.digits == ("F8",)
+    assert _anatomic(a, [fact]) == []
+    assert _anatomic(analyse("20550 injection, right shoulder tendon sheath"), [fact]) == ["RT"]
+
+
+def test_a_bilateral_code_takes_no_50() -> None:
+    from consultant.drafting.modifiers import _side_allowed
+
+    both = CodeFact("77067", "CPT", "", "", 1.0, False, rvus=SimpleNamespace(bilateral="2"))  # type: ignore[arg-type]
+    one = CodeFact("20610", "CPT", "", "", 1.0, False, rvus=SimpleNamespace(bilateral="1"))  # type: ignore[arg-type]
+    assert not _side_allowed("50", [both])
+    assert _side_allowed("50", [one]) and _side_allowed("25", [both])
+
+
+def test_an_earlier_surgery_is_context_not_a_service() -> None:
+    from consultant.matching.cues import prior_procedures
+
+    assert prior_procedures("pt is 3 weeks post lap chole (90 day global). came in today") == (
+        "lap chole",
+    )
+    assert prior_procedures("in the 90 day global for a r hip replacement and now a ctr") == (
+        "r hip replacement",
+    )
+    assert prior_procedures("post-op visit, wound check") == ()
+
+
+def test_fifty_goes_on_one_line_of_one_unit() -> None:
+    from consultant.drafting.facts import ModifierFact
+    from consultant.drafting.modifiers import one_line_bilateral
+
+    knee = CodeFact("20610", "CPT", "", "", 1.0, True, rvus=SimpleNamespace(bilateral="1"))  # type: ignore[arg-type]
+    one_line_bilateral([ModifierFact("50", "Bilateral", "", True)], [knee])
+    assert knee.billing_units == 1
+    shoulder = CodeFact("20610", "CPT", "", "", 1.0, True, rvus=SimpleNamespace(bilateral="1"))  # type: ignore[arg-type]
+    one_line_bilateral([ModifierFact("50", "Bilateral", "", False)], [shoulder])
+    assert shoulder.billing_units is None
+
+
+def test_a_procedure_only_visit_gets_no_25() -> None:
+    from consultant.drafting.modifiers import _from_edits
+
+    a = analyse(
+        "Pt came in only for ear wax, doc removed impacted cerumen, R ear (69210). 99213-25 too?"
+    )
+    edit = Edit("69210", "99213", "1", "Misuse of column two code", "2024-07-01", None, None)
+    assert a.procedure_only
+    assert "99213" in bundled(a, [edit])
+    assert _from_edits(a, [edit], []) == []
+
+
+def test_a_screening_that_became_treatment_keeps_its_screening_modifier() -> None:
+    from consultant.drafting.modifiers import _screening_became_treatment
+
+    snare = CodeFact("45385", "CPT", "", "", 1.0, False)
+    medicare = analyse("Medicare screening colonoscopy, polyp removed by snare")
+    assert _screening_became_treatment(medicare, [snare]) == ["PT"]
+    assert _screening_became_treatment(analyse("screening colonoscopy, Aetna, snare"), [snare]) == [
+        "33"
+    ]
+    assert (
+        _screening_became_treatment(analyse("diagnostic colonoscopy for bleeding"), [snare]) == []
+    )

@@ -15,12 +15,11 @@ from typing import TypeVar
 
 from celery import Task
 from celery.signals import worker_init, worker_process_init
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from consultant.codes.search import warm_index
 from consultant.codes.snapshot import warm_snapshot
 from consultant.config import get_settings
-from consultant.db import get_engine, transaction
+from consultant.db import database_unreachable, get_engine, transaction
 from consultant.drafting.service import draft_case as _draft_case
 from consultant.mailin import states as inbound_states
 from consultant.mailin.process import process_inbound as _process_inbound
@@ -41,13 +40,6 @@ DB_RETRY_FIRST, DB_RETRY_MAX = 0.5, 3.0
 # holds the claim meanwhile, as a live process the sweeper leaves alone: giving up early on
 # a sent reply would let it go out twice, on a failed one would leave it waiting.
 RECORD_PATIENCE = 3600.0
-
-
-def database_unreachable(exc: BaseException) -> bool:
-    """True for errors that say the database is away, not that the work is wrong."""
-    if isinstance(exc, OperationalError | InterfaceError):
-        return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 def db_backoff(retries: int) -> float:

@@ -69,10 +69,15 @@ def blast(port: int, raws: list[bytes], connections: int = 4) -> float:
     """Send ``raws`` over ``connections`` SMTP sessions at once; seconds taken."""
     chunks = [raws[i::connections] for i in range(connections)]
 
+    failures: list[BaseException] = []
+
     def send(chunk: list[bytes]) -> None:
-        with smtplib.SMTP("127.0.0.1", port, timeout=60) as client:
-            for raw in chunk:
-                client.sendmail("coder@clinic.example", ["consult@localhost"], raw)
+        try:
+            with smtplib.SMTP("127.0.0.1", port, timeout=60) as client:
+                for raw in chunk:
+                    client.sendmail("coder@clinic.example", ["consult@localhost"], raw)
+        except Exception as exc:  # said at once, not as a wait for drafts that never come
+            failures.append(exc)
 
     started = time.perf_counter()
     threads = [threading.Thread(target=send, args=(c,)) for c in chunks]
@@ -80,6 +85,8 @@ def blast(port: int, raws: list[bytes], connections: int = 4) -> float:
         t.start()
     for t in threads:
         t.join()
+    if failures:
+        raise RuntimeError(f"sending the burst failed: {failures[0]!r}") from failures[0]
     return time.perf_counter() - started
 
 

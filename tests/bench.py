@@ -322,7 +322,8 @@ def main() -> int:
         results["duplicate_window_ms"] = flow.duplicate_window()
         env = flow_env(work, pg_url, redis.url)
         use_env(env)
-        results["redis_postgres"] = flow.throughput(env, work, flow.PROCFILE_WORKER, n)
+        pg_pid = flow.postmaster_pid(pg.workdir / "data")
+        results["redis_postgres"] = flow.throughput(env, work, flow.PROCFILE_WORKER, n, pg_pid)
         results["imap"] = flow.imap_to_draft(env, work, dovecot)
         engine_for(pg_url).dispose()
         env = flow_env(work, sqlite_url, "filesystem://")
@@ -360,7 +361,21 @@ def table(r: dict) -> str:  # type: ignore[type-arg]
             ">= 200/s",
         ),
         ("  accepted/s at the SMTP edge (4 connections)", f"{rp['accepted_per_s']}/s", ""),
+        (
+            "  CPU per question: worker / smtpd / Postgres",
+            " / ".join(
+                f"{rp['cpu_ms_per_question'].get(k, '-')}" for k in ("worker", "smtpd", "postgres")
+            )
+            + " ms",
+            "",
+        ),
         ("drafted/s, 2,000 via SMTP, embedded default", f"{em['drafted_per_s']}/s", ">= 100/s"),
+        (
+            "  CPU per question: worker / smtpd",
+            " / ".join(f"{em['cpu_ms_per_question'].get(k, '-')}" for k in ("worker", "smtpd"))
+            + " ms",
+            "",
+        ),
         (
             "accept to draft at 20/s, p50 / p95 / p99 (Redis + Postgres)",
             ms(rp["at_20_per_s_accept_to_draft_ms"]),

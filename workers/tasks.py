@@ -7,6 +7,7 @@ them touches only the broker.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 import traceback
@@ -168,6 +169,11 @@ def build_before_fork(**_: object) -> None:
     warm_index()
     warm_snapshot()
     get_engine().dispose()
+    # What the parent built is now moved out of the collector's reach: a collection in a
+    # child would otherwise write to every one of those objects' headers and copy the
+    # pages they share with the parent, one by one, into each child.
+    gc.collect()
+    gc.freeze()
 
 
 @worker_process_init.connect

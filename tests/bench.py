@@ -250,7 +250,7 @@ def statements_per_question() -> int:
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     warm_snapshot()
-    counts = []
+    counts: list[tuple[int, int]] = []
     try:
         for i, text in enumerate(_questions()[:20]):
             statements: list[str] = []
@@ -262,12 +262,16 @@ def statements_per_question() -> int:
             try:
                 with transaction() as s:
                     store_inbound(s, question(text, message_id=f"<stmt.{i}@x>"), "smtp")
+                    stored = len(statements)  # processing and drafting run at the commit
             finally:
                 event.remove(get_engine(), "before_cursor_execute", count)
-            counts.append(len(statements))
+            counts.append((stored, len(statements) - stored))
     finally:
         app.conf.task_always_eager = False
-    return max(counts[1:])  # the first one builds the search index
+    counts = counts[1:]  # the first one builds the search index
+    worst = max(counts, key=sum)
+    print(f"statements per question: store {worst[0]}, process and draft {worst[1]}")
+    return sum(worst)
 
 
 def flow_env(work: Path, database_url: str, broker_url: str) -> dict[str, str]:

@@ -106,8 +106,10 @@ def _new_case(
     the write lock is held for the writes alone. If drafting fails, the case is opened
     queued and the draft_case task tries again, as for a follow-up."""
     message = _message(None, mail, row, question, include_subject=True)
+    answer, analysis = None, {}
     try:
         answer = build_answer(session, message.clean_text)
+        analysis = answer.as_json()
     except SQLAlchemyError:
         raise  # the database's trouble, not the question's: the task tries again
     except Exception:
@@ -127,7 +129,6 @@ def _new_case(
         states.open_case(session, case, "mail", opened)
         queue.publish_on_commit(session, queue.DRAFT_CASE, case.id)
     else:
-        analysis = answer.as_json()
         steps, values = drafted_steps(answer), drafted_values(answer, analysis)
         states.open_case(session, case, "mail", opened, steps, **values)
     message.case = case

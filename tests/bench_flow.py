@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,10 +69,15 @@ def blast(port: int, raws: list[bytes], connections: int = 4) -> float:
     """Send ``raws`` over ``connections`` SMTP sessions at once; seconds taken."""
     chunks = [raws[i::connections] for i in range(connections)]
 
+    failures: list[BaseException] = []
+
     def send(chunk: list[bytes]) -> None:
-        with smtplib.SMTP("127.0.0.1", port, timeout=60) as client:
-            for raw in chunk:
-                client.sendmail("coder@clinic.example", ["consult@localhost"], raw)
+        try:
+            with smtplib.SMTP("127.0.0.1", port, timeout=60) as client:
+                for raw in chunk:
+                    client.sendmail("coder@clinic.example", ["consult@localhost"], raw)
+        except Exception as exc:  # said at once, not as a wait for drafts that never come
+            failures.append(exc)
 
     started = time.perf_counter()
     threads = [threading.Thread(target=send, args=(c,)) for c in chunks]
@@ -80,6 +85,8 @@ def blast(port: int, raws: list[bytes], connections: int = 4) -> float:
         t.start()
     for t in threads:
         t.join()
+    if failures:
+        raise RuntimeError(f"sending the burst failed: {failures[0]!r}") from failures[0]
     return time.perf_counter() - started
 
 
@@ -151,6 +158,32 @@ class MemoryWatch:
                 peak["rss_mb"] = max(peak["rss_mb"], round(rss / 1024, 1))
 
 
+def _stat_fields(pid: str) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def cpu_seconds(pgids: Sequence[int], parents: Sequence[int] = ()) -> float:
+    """CPU seconds used so far by the processes of the ``pgids`` process groups and by the
+    children of ``parents`` (Postgres's backends), the processes themselves included."""
+    ticks = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = _stat_fields(entry)
+            pid, ppid, pgid = int(entry), int(fields[1]), int(fields[2])
+            if pgid in pgids or ppid in parents or pid in parents:
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, ValueError, IndexError):
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postmaster_pid(data_dir: Path) -> int:
+    """The pid of the Postgres server whose data directory is ``data_dir``."""
+    return int((data_dir / "postmaster.pid").read_text().split()[0])
+
+
 def _group_memory(pgid: int) -> tuple[int, int]:
     pss = rss = 0
     for entry in os.listdir("/proc"):
@@ -190,14 +223,27 @@ def stack(
         procs.stop()
 
 
-def throughput(env: dict[str, str], logdir: Path, worker: list[str] | None, n: int) -> dict:
-    """``n`` questions through inbound SMTP; drafted/s, accept rate, latencies, memory."""
+def throughput(
+    env: dict[str, str], logdir: Path, worker: list[str] | None, n: int, pg_pid: int = 0
+) -> dict:
+    """``n`` questions through inbound SMTP; drafted/s, accept rate, latencies, memory, and
+    the CPU each process took per question (Postgres's too, given its server's pid): what
+    the rates would be on an idle machine, whatever the load of this one."""
     smtpd_port, web_port = int(env["CONSULTANT_SMTPD_PORT"]), int(env["CONSULTANT_WEB_PORT"])
     with stack(env, logdir, worker, smtpd_port, web_port) as procs, MemoryWatch(procs) as mem:
         since = last_inbound_id()
         target = drafted_count() + n
+        groups = {name: [procs.children[name].pid] for name in ("worker", "smtpd")}
+        cpu_before = {name: cpu_seconds(g) for name, g in groups.items()}
+        pg_before = cpu_seconds([], [pg_pid]) if pg_pid else 0.0
         accept_s = blast(smtpd_port, questions(n, "burst"))
         wait_for(lambda: drafted_count() >= target, 600, f"{n} drafts")
+        cpu_ms = {
+            name: round((cpu_seconds(g) - cpu_before[name]) * 1000 / n, 2)
+            for name, g in groups.items()
+        }
+        if pg_pid:
+            cpu_ms["postgres"] = round((cpu_seconds([], [pg_pid]) - pg_before) * 1000 / n, 2)
         latencies, rate = drafted_latencies(since)
         # Latency when mail arrives at 20 a second, far below the ceiling.
         since = last_inbound_id()
@@ -216,6 +262,7 @@ def throughput(env: dict[str, str], logdir: Path, worker: list[str] | None, n: i
         "questions": n,
         "accepted_per_s": round(n / accept_s, 1),
         "drafted_per_s": round(rate, 1),
+        "cpu_ms_per_question": cpu_ms,
         "burst_accept_to_draft_ms": percentiles(latencies),
         "at_20_per_s_accept_to_draft_ms": percentiles(paced_ms),
         "peak_memory": mem.peak,

@@ -77,7 +77,7 @@ def service_env(
     home: Path, database_url: str, broker_url: str, smtpd_port: int, **settings: object
 ) -> dict[str, str]:
     """Environment for the service's processes: their home, database, broker and inbound
-    port, no sender rate limit; ``settings`` adds ``CONSULTANT_<NAME>`` values."""
+    port, no sender, domain or client rate limit; ``settings`` adds ``CONSULTANT_<NAME>`` values."""
     from tests.conftest import TEST_SECRET
 
     env = {
@@ -87,6 +87,8 @@ def service_env(
         "CONSULTANT_SECRET_KEY": TEST_SECRET,
         "CONSULTANT_SMTPD_PORT": str(smtpd_port),
         "CONSULTANT_SMTPD_RATE_PER_HOUR": "1000000",
+        "CONSULTANT_SMTPD_RATE_PER_DOMAIN_PER_HOUR": "1000000",
+        "CONSULTANT_SMTPD_RATE_PER_CLIENT_PER_HOUR": "1000000",
     }
     env.update({f"CONSULTANT_{key.upper()}": str(value) for key, value in settings.items()})
     return env

@@ -30,7 +30,7 @@ def test_cases_list_json(session: Session, capsys: pytest.CaptureFixture[str]) -
     [case] = json.loads(capsys.readouterr().out)
     assert {k: case[k] for k in ("id", "status", "subject", "from", "messages")} == {
         "id": 1,
-        "status": "queued",
+        "status": "awaiting_review",  # a new question is drafted where its case opens
         "subject": "Port flush",
         "from": "coder@clinic.example",
         "messages": 1,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -45,7 +46,9 @@ def test_question_opens_case_and_reply_threads_onto_it(session: Session) -> None
     )
     assert status == "processed"
     case = session.get(Case, case_id)
-    assert case is not None and case.status == states.QUEUED
+    # A new question is drafted in the transaction that opens its case.
+    assert case is not None and case.status == states.AWAITING_REVIEW
+    assert [d.version for d in case.drafts] == [1]
     # Pretend it was answered, then the subscriber writes back.
     case.status = states.ANSWERED
     session.commit()
@@ -164,3 +167,24 @@ def test_display_name_with_angle_brackets_keeps_its_address() -> None:
     msg.set_content("What is 96523?")
     mail = parse(bytes(msg))
     assert mail.from_address == "pat@clinic.example" and mail.from_name == '"><img src=x>'
+
+
+def test_a_question_drafting_fails_on_is_opened_queued_for_the_drafter(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from consultant.drafting.service import draft_case
+    from consultant.mailin import process
+
+    def broken(*_: object) -> None:
+        raise ValueError("a drafting bug")
+
+    monkeypatch.setattr(process, "build_answer", broken)
+    case_id, status = _ingest(session, question("Can 96521 go with 99213?"))
+    assert status == "processed"
+    case = session.get(Case, case_id)
+    assert case is not None and case.status == states.QUEUED and case.drafts == []
+    monkeypatch.undo()
+    draft = draft_case(session, case_id, get_settings())
+    session.commit()
+    assert draft is not None and draft.version == 1
+    assert case.status == states.AWAITING_REVIEW

@@ -91,9 +91,9 @@ def _load(session: Session) -> list[int]:
             continue
         cases.append(outcome.case_id)
         session.add(
-            Draft(
+            Draft(  # after the drafter's own (version 1): the newest, the one shown
                 case_id=outcome.case_id,
-                version=1,
+                version=2,
                 author="drafter",
                 subject=f"Re: {vector}",
                 body_text=vector,

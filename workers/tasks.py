@@ -7,6 +7,7 @@ them touches only the broker.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 import traceback
@@ -15,12 +16,11 @@ from typing import TypeVar
 
 from celery import Task
 from celery.signals import worker_init, worker_process_init
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from consultant.codes.search import warm_index
 from consultant.codes.snapshot import warm_snapshot
 from consultant.config import get_settings
-from consultant.db import get_engine, transaction
+from consultant.db import database_unreachable, get_engine, transaction
 from consultant.drafting.service import draft_case as _draft_case
 from consultant.mailin import states as inbound_states
 from consultant.mailin.process import process_inbound as _process_inbound
@@ -41,13 +41,6 @@ DB_RETRY_FIRST, DB_RETRY_MAX = 0.5, 3.0
 # holds the claim meanwhile, as a live process the sweeper leaves alone: giving up early on
 # a sent reply would let it go out twice, on a failed one would leave it waiting.
 RECORD_PATIENCE = 3600.0
-
-
-def database_unreachable(exc: BaseException) -> bool:
-    """True for errors that say the database is away, not that the work is wrong."""
-    if isinstance(exc, OperationalError | InterfaceError):
-        return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 def db_backoff(retries: int) -> float:
@@ -176,6 +169,11 @@ def build_before_fork(**_: object) -> None:
     warm_index()
     warm_snapshot()
     get_engine().dispose()
+    # What the parent built is now moved out of the collector's reach: a collection in a
+    # child would otherwise write to every one of those objects' headers and copy the
+    # pages they share with the parent, one by one, into each child.
+    gc.collect()
+    gc.freeze()
 
 
 @worker_process_init.connect

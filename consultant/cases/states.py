@@ -11,7 +11,10 @@ awaiting_review / in_review ──ask for information──▶ waiting_info ─�
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -70,31 +73,94 @@ def transition(
     The UPDATE is guarded by the status we read (or ``expect``), so of two workers or
     reviewers racing for the same case exactly one wins; the loser gets TransitionError.
     """
-    from_status = expect or case.status
-    if not allowed(from_status, to_status):
-        raise TransitionError(f"case {case.id}: {from_status} -> {to_status} is not allowed")
+    advance(session, case, [(to_status, actor, reason)], expect=expect)
+
+
+# One step of a walk through the machine: (to_status, actor, reason).
+Step = tuple[str, str, str]
+
+
+def _walk(case_id: int | None, from_status: str, steps: Sequence[Step]) -> str:
+    """The status at the end of ``steps``; TransitionError if any step is not allowed."""
+    status = from_status
+    for to_status, _actor, _reason in steps:
+        if not allowed(status, to_status):
+            raise TransitionError(f"case {case_id}: {status} -> {to_status} is not allowed")
+        status = to_status
+    return status
+
+
+def _audit_steps(
+    session: Session, case_id: int, from_status: str, steps: Sequence[Step], *first: dict[str, str]
+) -> None:
+    """Write the audit rows of a walk (after any ``first`` rows) in one statement: nothing
+    reads them back, so they need no objects and no ids, and the INSERT is an executemany."""
+    rows = [{"action": "", "from_status": "", "to_status": "", "reason": "", **r} for r in first]
+    status = from_status
+    for to_status, actor, reason in steps:
+        rows.append(
+            {
+                "actor": actor,
+                "action": "transition",
+                "from_status": status,
+                "to_status": to_status,
+                "reason": reason,
+            }
+        )
+        status = to_status
     now = utcnow()
+    session.execute(
+        insert(AuditEvent), [{"case_id": case_id, "created_at": now, **r} for r in rows]
+    )
+
+
+def advance(
+    session: Session,
+    case: Case,
+    steps: Sequence[Step],
+    expect: str | None = None,
+    **values: Any,
+) -> None:
+    """Walk ``case`` through ``steps``, each allowed from the one before, in one write.
+
+    One conditional UPDATE guarded by the status we read (or ``expect``) writes the last
+    status and any other column ``values``; each step gets its audit row. The steps in
+    between are audited but never committed, as when they ran one by one in a transaction.
+    Raises TransitionError for a step not allowed, or when another transaction moved the
+    case first (nothing is written then).
+    """
+    from_status = expect or case.status
+    to_status = _walk(case.id, from_status, steps)
+    now = utcnow()
+    changes = {"status": to_status, "status_changed_at": now, "updated_at": now, **values}
     result = session.execute(
         update(Case)
         .where(Case.id == case.id, Case.status == from_status)
-        .values(status=to_status, status_changed_at=now, updated_at=now)
+        .values(**changes)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise TransitionError(f"case {case.id} is no longer {from_status}")
     # The row is already written: keep the object in step without a second UPDATE.
-    for key, value in (("status", to_status), ("status_changed_at", now), ("updated_at", now)):
+    for key, value in changes.items():
         set_committed_value(case, key, value)
-    session.add(
-        AuditEvent(
-            case_id=case.id,
-            actor=actor,
-            action="transition",
-            from_status=from_status,
-            to_status=to_status,
-            reason=reason,
-        )
-    )
+    _audit_steps(session, case.id, from_status, steps)
+
+
+def open_case(
+    session: Session, case: Case, actor: str, reason: str, then: Sequence[Step] = (), **values: Any
+) -> None:
+    """Insert the new ``case`` as queued (audited as opened by ``actor``) and walk it on
+    through ``then`` at once: its INSERT carries the last status and ``values``, and one
+    more statement writes all the audit rows. Flushes to learn the case's id."""
+    to_status = _walk(None, QUEUED, then)
+    now = utcnow()
+    for key, value in {"status": to_status, "status_changed_at": now, **values}.items():
+        setattr(case, key, value)
+    session.add(case)
+    session.flush()
+    opened = {"actor": actor, "action": "opened", "reason": reason}
+    _audit_steps(session, case.id, QUEUED, then, opened)
 
 
 def audit(session: Session, case_id: int | None, actor: str, action: str, reason: str = "") -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -20,6 +21,8 @@ from consultant.cases import states
 from consultant.cases.tags import strip_tags
 from consultant.cases.threading import find_case
 from consultant.config import Settings
+from consultant.drafting.answer import build_answer
+from consultant.drafting.service import drafted_steps, drafted_values, new_draft
 from consultant.mailin import states as inbound_states
 from consultant.mailin.bounces import read_bounce
 from consultant.mailin.classify import Kind, classify
@@ -29,6 +32,7 @@ from consultant.mailin.phi import redact
 from consultant.mailout import states as outbound_states
 from consultant.mailout.notices import queue_notice
 from consultant.models import Case, InboundMail, Message, Outbound, Subscriber, utcnow
+from consultant.models.cases import due_time
 
 log = logging.getLogger(__name__)
 
@@ -77,14 +81,63 @@ def process_inbound(session: Session, inbound_id: int, settings: Settings) -> Ou
     if held is not None:
         return held
     case = find_case(session, mail, settings.verification_keys, subscriber)
-    if case is None:
-        held = _over_quota(session, row, subscriber)
-        if held is not None:
-            return held
-        case = _open_case(session, mail, subscriber, settings)
-    else:
+    if case is not None:
         _reopen(session, case, mail)
-    session.add(_message(case, mail, row, question, include_subject=not case.messages))
+        session.add(_message(case, mail, row, question, include_subject=not case.messages))
+        return _finish(session, row, inbound_states.PROCESSED, "", case.id)
+    held = _over_quota(session, row, subscriber)
+    if held is not None:
+        return held
+    return _new_case(session, row, mail, question, subscriber, settings)
+
+
+def _new_case(
+    session: Session,
+    row: InboundMail,
+    mail: ParsedMail,
+    question: str,
+    subscriber: Subscriber | None,
+    settings: Settings,
+) -> Outcome:
+    """Open a case for a new question and draft it in the same transaction.
+
+    Drafting here rather than in a task of its own saves a task, a transaction and the
+    case's reading back; the answer is worked out before anything is written, so on SQLite
+    the write lock is held for the writes alone. If drafting fails, the case is opened
+    queued and the draft_case task tries again, as for a follow-up."""
+    message = _message(None, mail, row, question, include_subject=True)
+    answer, analysis = None, {}
+    try:
+        answer = build_answer(session, message.clean_text)
+        analysis = answer.as_json()
+    except SQLAlchemyError:
+        raise  # the database's trouble, not the question's: the task tries again
+    except Exception:
+        log.exception("drafting inbound %s failed; it is queued for the drafter", row.id)
+        answer = None
+    case = Case(
+        # The subject is shown in the queue and becomes the reply's subject: redacted.
+        subject=redact(strip_tags(mail.subject))[:998] or "(no subject)",
+        requester=mail.from_address,
+        requester_name=mail.from_name[:200],
+        subscriber_id=subscriber.id if subscriber else None,
+        due_at=due_time(None, subscriber.sla_hours if subscriber else None),
+        messages=[],  # new: known empty, never read back
+    )
+    opened = f"question {mail.message_id}"
+    if answer is None:
+        states.open_case(session, case, "mail", opened)
+        queue.publish_on_commit(session, queue.DRAFT_CASE, case.id)
+    else:
+        steps, values = drafted_steps(answer), drafted_values(answer, analysis)
+        states.open_case(session, case, "mail", opened, steps, **values)
+    message.case = case
+    session.add(message)
+    if answer is not None:
+        session.flush()  # the draft names the message it answers
+        session.add(new_draft(case, answer, analysis, 1, message.id, settings))
+    if settings.ack_enabled and not _acknowledged_recently(session, mail.from_address, settings):
+        queue_notice(session, "ack", mail.from_address, mail, settings, case=case)
     return _finish(session, row, inbound_states.PROCESSED, "", case.id)
 
 
@@ -125,26 +178,6 @@ def _over_quota(
             f"{subscriber.address} has used its {subscriber.monthly_quota} questions this month",
         )
     return None
-
-
-def _open_case(
-    session: Session, mail: ParsedMail, subscriber: Subscriber | None, settings: Settings
-) -> Case:
-    case = Case(
-        # The subject is shown in the queue and becomes the reply's subject: redacted.
-        subject=redact(strip_tags(mail.subject))[:998] or "(no subject)",
-        requester=mail.from_address,
-        requester_name=mail.from_name[:200],
-        subscriber_id=subscriber.id if subscriber else None,
-        status=states.QUEUED,
-    )
-    session.add(case)
-    session.flush()
-    states.audit(session, case.id, "mail", "opened", f"question {mail.message_id}")
-    queue.publish_on_commit(session, queue.DRAFT_CASE, case.id)
-    if settings.ack_enabled and not _acknowledged_recently(session, mail.from_address, settings):
-        queue_notice(session, "ack", mail.from_address, mail, settings, case=case)
-    return case
 
 
 def _acknowledged_recently(session: Session, address: str, settings: Settings) -> bool:
@@ -208,7 +241,7 @@ def _reopen(session: Session, case: Case, mail: ParsedMail) -> None:
 
 
 def _message(
-    case: Case, mail: ParsedMail, row: InboundMail, question: str, include_subject: bool
+    case: Case | None, mail: ParsedMail, row: InboundMail, question: str, include_subject: bool
 ) -> Message:
     topic = strip_tags(mail.subject)
     # The subject often carries the question ("96521 with 99211?"): the first message of a

@@ -13,7 +13,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from consultant import queue
@@ -51,38 +51,45 @@ def store_inbound(
 ) -> Stored:
     """Insert the raw message unless its Message-ID (or mailbox UID) is already stored.
 
+    One statement for a new message: an INSERT that yields to the unique keys (ON CONFLICT
+    DO NOTHING) and returns the new id; only a redelivery reads the stored row's id.
     Publishes ``process_inbound`` on commit for a new row. The caller commits.
     """
     message_id = message_id_of(raw)
-    existing = session.scalar(select(InboundMail.id).where(InboundMail.message_id == message_id))
-    if existing is not None:
-        return Stored(existing, False)
-    if uid is not None:
-        existing = session.scalar(
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    new_id = session.scalar(
+        insert(InboundMail)
+        .values(
+            message_id=message_id,
+            source=source,
+            mailbox=mailbox,
+            uidvalidity=uidvalidity,
+            uid=uid,
+            envelope_from=envelope_from,
+            raw=raw,
+            size=len(raw),
+        )
+        .on_conflict_do_nothing()
+        .returning(InboundMail.id)
+    )
+    if new_id is None:
+        return Stored(_stored_id(session, message_id, mailbox, uidvalidity, uid), False)
+    queue.publish_on_commit(session, queue.PROCESS_INBOUND, new_id)
+    return Stored(new_id, True)
+
+
+def _stored_id(
+    session: Session, message_id: str, mailbox: str | None, uidvalidity: int | None, uid: int | None
+) -> int:
+    """The id of the row a redelivered message collided with: its Message-ID's, else its
+    mailbox UID's."""
+    found = session.scalar(select(InboundMail.id).where(InboundMail.message_id == message_id))
+    if found is None and uid is not None:
+        found = session.scalar(
             select(InboundMail.id).where(
                 InboundMail.mailbox == mailbox,
                 InboundMail.uidvalidity == uidvalidity,
                 InboundMail.uid == uid,
             )
         )
-        if existing is not None:
-            return Stored(existing, False)
-    row = InboundMail(
-        message_id=message_id,
-        source=source,
-        mailbox=mailbox,
-        uidvalidity=uidvalidity,
-        uid=uid,
-        envelope_from=envelope_from,
-        raw=raw,
-        size=len(raw),
-    )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        # Another process stored it between our SELECT and INSERT.
-        found = session.scalar(select(InboundMail.id).where(InboundMail.message_id == message_id))
-        return Stored(found or 0, False)
-    queue.publish_on_commit(session, queue.PROCESS_INBOUND, row.id)
-    return Stored(row.id, True)
+    return found or 0

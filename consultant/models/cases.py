@@ -184,6 +184,14 @@ class Draft(Base):
 
     case: Mapped[Case] = relationship(back_populates="drafts")
 
+    # Not a column: True when whoever wrote the draft already copied its facts to the case
+    # in the UPDATE it made anyway (see _copy_draft_facts), so no second UPDATE is needed.
+    facts_on_case = False
+
+    def case_facts(self) -> dict[str, Any]:
+        """What the case keeps of its newest draft, for the queue's filters."""
+        return draft_facts(self.analysis, self.confidence)
+
 
 class Outbound(Base):
     """A reply waiting to be sent. Its Message-ID is fixed at approval so a retry
@@ -272,6 +280,18 @@ class ReplyFrame(Base):
 DEFAULT_SLA_HOURS = 24  # a case with no subscriber (embedded mode accepts anyone)
 
 
+def draft_facts(analysis: object, confidence: float) -> dict[str, Any]:
+    """The columns a case copies from its newest draft (analysis and confidence)."""
+    found = analysis if isinstance(analysis, dict) else {}
+    kind = str(found.get("question_type") or found.get("kind") or "")[:30]
+    return {"kind": kind, "confidence": confidence}
+
+
+def due_time(created: datetime | None, sla_hours: int | None) -> datetime:
+    """When a case opened at ``created`` is due under a subscriber's SLA (or the default)."""
+    return (created or utcnow()) + timedelta(hours=sla_hours or DEFAULT_SLA_HOURS)
+
+
 @event.listens_for(Case, "before_insert")
 def _set_due_time(_mapper: Mapper[Case], connection: Connection, case: Case) -> None:
     """Every case gets its due time from its subscriber's SLA, whoever creates it."""
@@ -284,16 +304,16 @@ def _set_due_time(_mapper: Mapper[Case], connection: Connection, case: Case) -> 
         hours = connection.scalar(
             select(Subscriber.sla_hours).where(Subscriber.id == case.subscriber_id)
         )
-    case.due_at = (case.created_at or utcnow()) + timedelta(hours=hours or DEFAULT_SLA_HOURS)
+    case.due_at = due_time(case.created_at, hours)
 
 
 @event.listens_for(Draft, "after_insert")
 def _copy_draft_facts(_mapper: Mapper[Draft], connection: Connection, draft: Draft) -> None:
     """The queue filters on the newest draft's kind and confidence: keep them on the case."""
-    analysis = draft.analysis if isinstance(draft.analysis, dict) else {}
-    kind = str(analysis.get("question_type") or analysis.get("kind") or "")[:30]
+    if draft.facts_on_case:
+        return
     connection.execute(
         update(Case.__table__)  # type: ignore[arg-type]
         .where(Case.__table__.c.id == draft.case_id)
-        .values(kind=kind, confidence=draft.confidence)
+        .values(**draft.case_facts())
     )

@@ -100,11 +100,14 @@ def _choose(
             continue
         # Another service described in the same question: a family not yet covered, and
         # words of the question that the services chosen so far do not account for.
-        covered = set(named_families.values()) | {c.family for c in chosen}
+        # A drug and the procedure that gives it are two services even when our notes file
+        # them in one family (triamcinolone beside the joint injection).
+        covered = {(f, _is_drug(c)) for c, f in named_families.items()}
+        covered |= {(c.family, _is_drug(c.code)) for c in chosen}
         explained: set[str] = set()
         for done in chosen:
             explained |= set(tokens(done.title)) | done.matched
-        if cand.family not in covered and cand.matched - explained:
+        if (cand.family, _is_drug(cand.code)) not in covered and cand.matched - explained:
             chosen.append(cand)
     services += [(c.code, c.score / top) for c in chosen]
     taken = {code for code, _ in services}
@@ -119,6 +122,11 @@ def _choose(
         and (c.family in lead if c.family else not lead)
     ]
     return services, alternatives[:ALTERNATIVES]
+
+
+def _is_drug(code: str) -> bool:
+    """A HCPCS drug code (J codes: drugs given other than by mouth)."""
+    return code[:1] == "J"
 
 
 _LEVEL_CODES = {

@@ -29,6 +29,51 @@ class Candidate:
     extra: dict[str, Any] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
     cued: bool = False  # a cue of the question (minutes, age, size, level...) fits it
+    sites: frozenset[str] = frozenset()  # body sites its title and lay terms name
+
+
+# Body sites, by the words that name them: a joint injection into the knee is not the code
+# whose lay terms are the wrist's. Each site is a feature the question and a code share or not.
+SITES: dict[str, str] = {
+    "knee": "knee",
+    "knees": "knee",
+    "shoulder": "shoulder",
+    "shoulders": "shoulder",
+    "glenohumeral": "shoulder",
+    "subacromial": "shoulder",
+    "hip": "hip",
+    "hips": "hip",
+    "wrist": "wrist",
+    "wrists": "wrist",
+    "elbow": "elbow",
+    "elbows": "elbow",
+    "ankle": "ankle",
+    "ankles": "ankle",
+    "finger": "finger",
+    "fingers": "finger",
+    "knuckle": "finger",
+    "pip": "finger",
+    "dip": "finger",
+    "thumb": "finger",
+    "toe": "toe",
+    "toes": "toe",
+    "mtp": "toe",
+    "spine": "spine",
+    "lumbar": "spine",
+    "cervical": "spine",
+    "thoracic": "spine",
+    "eye": "eye",
+    "eyelid": "eye",
+    "cornea": "eye",
+    "corneal": "eye",
+    "ear": "ear",
+    "ears": "ear",
+}
+
+
+def sites_of(text: str) -> frozenset[str]:
+    """The body sites the words name."""
+    return frozenset(SITES[w] for w in re.findall(r"[a-z]+", text.lower()) if w in SITES)
 
 
 def described_candidates(
@@ -69,6 +114,9 @@ def _candidate(session: Session, hit: Hit) -> Candidate:
     cand = Candidate(hit.code, hit.system, hit.title, hit.score, hit.phrase, hit.matched)
     if note is not None:
         cand.family, cand.extra = note.family, dict(note.extra or {})
+        cand.sites = sites_of(" ".join([note.title, *note.synonyms]))
+    else:
+        cand.sites = sites_of(hit.title)
     if hit.system == "ICD-10-CM":
         status = lookup.record_status(session, "ICD-10-CM", hit.code)
         cand.extra["billable"] = status == "billable"
@@ -121,14 +169,31 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
         cand.cued = cand.cued or offered == wanted_contrast
     if re.match(r"(ultrasound|fluoroscopic|ct|mr|imaging) guidance\b", title):
         cand.score -= step  # guidance supports a procedure; the procedure leads
-    # Putting a device in and taking it out are different services.
+    if re.search(r"\b(?:landmark|palpation)", query) and re.search(
+        r"(?<!without )(?<!no )\b(?:ultrasound|fluorosc|imaging|image[- ]guid|ct)\b", title
+    ):
+        cand.score -= step  # found by landmarks: no imaging was used
+    # The site the question names: a code for another site loses, the code for it gains.
+    wanted_sites = sites_of(query)
+    if wanted_sites and cand.sites:
+        if wanted_sites & cand.sites:
+            # Among neighbours only: the site does not make another family the subject.
+            cand.score += step * 0.5 if in_lead else 0.0
+            cand.cued = True
+            cand.reasons.append(f"site {', '.join(sorted(wanted_sites & cand.sites))}")
+        else:
+            cand.score -= step
+            cand.reasons.append(f"site {', '.join(sorted(cand.sites))}, not the question's")
+    # Putting a device in, taking it out and using it are different services.
     removing = re.search(r"\bremov", query) is not None
     inserting = re.search(r"\b(insert|placement|placed|place|implant)", query) is not None
+    title_inserts = re.search(r"\b(insertion|placement|placing|insert)", title) is not None
+    title_removes = re.search(r"\bremov", title) is not None
     if removing != inserting:
-        title_inserts = re.search(r"\b(insertion|placement|placing|insert)", title) is not None
-        title_removes = re.search(r"\bremov", title) is not None
         if title_inserts != title_removes and title_removes != removing:
             cand.score -= step
+    elif not removing and _USING.search(query) and (title_inserts or title_removes):
+        cand.score -= step  # the patient uses the device the question names; nobody placed it
     # The asker says which code set they want: "what J code", "which CPT".
     if re.search(r"\bj[\s-]?codes?\b|\bdrug codes?\b|\bhcpcs\b", query):
         cand.score += step * 1.5 if cand.code[:1] in "JQ" else 0.0
@@ -137,6 +202,10 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
     if cand.extra.get("billable") is False:
         cand.score -= step  # an ICD-10-CM header is never reported
 
+
+_USING = re.compile(
+    r"\b(?:uses?|using|how to use|use of|wears?|wearing|technique|taught|teach(?:ing)?)\b"
+)
 
 _BOTH = re.compile(
     r"with(?:out)? and with(?:out)?|w/ ?(?:and )?w/?o|w/wo|wo/w|\bwwo\b|before and after contrast"

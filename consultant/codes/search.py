@@ -214,7 +214,7 @@ class CodeIndex:
         self.by_code: dict[str, int] = {}
         self.note_df: dict[str, int] = defaultdict(int)
         self.with_phrases: set[int] = set()
-        self._by_length: dict[int, list[str]] | None = None
+        self._by_length: dict[tuple[int, int, str], list[str]] | None = None
         self._corrected: dict[str, str | None] = {}
 
     def correct(self, token: str) -> str | None:
@@ -229,17 +229,23 @@ class CodeIndex:
         if token in self._corrected:
             return self._corrected[token]
         if self._by_length is None:
-            by_length: dict[int, list[str]] = defaultdict(list)
+            # Words by length and by their first or second letter: a typo keeps one of the
+            # two, so a query word is compared with a few hundred words, not all of them.
+            by_length: dict[tuple[int, int, str], list[str]] = defaultdict(list)
             for word in self.postings:
                 if word.isalpha() and len(word) >= TYPO_MIN_LENGTH - 1:
-                    by_length[len(word)].append(word)
+                    by_length[(len(word), 0, word[0])].append(word)
+                    by_length[(len(word), 1, word[1])].append(word)
             self._by_length = by_length
         budget = 1 if len(token) <= 7 else 2
-        choices = [
-            word
-            for size in range(len(token) - budget, len(token) + budget + 1)
-            for word in self._by_length.get(size, ())
-        ]
+        choices = list(
+            {
+                word
+                for size in range(len(token) - budget, len(token) + budget + 1)
+                for place in (0, 1)
+                for word in self._by_length.get((size, place, token[place]), ())
+            }
+        )
         found = process.extract(
             token, choices, scorer=OSA.distance, score_cutoff=budget, limit=None
         )

@@ -1,0 +1,40 @@
+"""Ranking the services a question describes: the site it names and what was done with a
+device weigh as features, so a site mismatch or a different purpose loses."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from consultant.codes.knowledge import load_bundled_knowledge
+from consultant.matching.analyse import analyse
+from consultant.matching.services import described_candidates, sites_of
+
+
+def _ranked(session: Session, text: str) -> list[tuple[str, float]]:
+    load_bundled_knowledge(session)
+    session.flush()
+    found = described_candidates(session, analyse(text), ("CPT", "HCPCS"))
+    return [(c.code, c.score) for c in found]
+
+
+def test_sites_are_read_by_their_words() -> None:
+    assert sites_of("injected the glenohumeral joint") == {"shoulder"}
+    assert sites_of("PIP joint of the index finger") == {"finger"}
+    assert sites_of("no site here") == frozenset()
+
+
+def test_the_joint_named_chooses_the_joint_injection(session: Session) -> None:
+    """CPT 20600-20611 by joint size: a wrist is an intermediate joint, a knee a major one;
+    the code whose lay terms name another joint loses."""
+    wrist = [c for c, _ in _ranked(session, "steroid injecton into the wrist joint, landmark")]
+    assert wrist[0] == "20605"
+    knee = [c for c, _ in _ranked(session, "steroid injection into the knee joint")]
+    assert knee[0] == "20610"
+
+
+def test_using_a_device_is_not_inserting_it(session: Session) -> None:
+    # "using" is no search word: the two questions differ only in what was done.
+    checked = dict(_ranked(session, "Mirena IUD, strings checked"))
+    used = dict(_ranked(session, "patient using her Mirena IUD, strings checked"))
+    assert "58300" in checked
+    assert used.get("58300", 0.0) < checked["58300"] * 0.8

@@ -38,3 +38,19 @@ def test_using_a_device_is_not_inserting_it(session: Session) -> None:
     used = dict(_ranked(session, "patient using her Mirena IUD, strings checked"))
     assert "58300" in checked
     assert used.get("58300", 0.0) < checked["58300"] * 0.8
+
+
+def test_what_the_asker_says_was_not_done_chooses_the_code_without_it(session: Session) -> None:
+    """81002 is the dipstick without microscopy, 81000 with it: "without microscopy" in the
+    question is the code's own exclusion, not a reason to drop it."""
+    ranked = [c for c, _ in _ranked(session, "Urine dipstick without microscopy, non-automated")]
+    assert ranked[0] == "81002"
+
+
+def test_a_preventive_visit_is_established_unless_the_question_says_new(session: Session) -> None:
+    """Fourteen preventive codes share one lay term; the age and the patient's status choose
+    among them, and the one they choose is not lost to the search's cut."""
+    ranked = [c for c, _ in _ranked(session, "70 y/o wants a routine annual physical")]
+    assert ranked[0] == "99397"
+    ranked = [c for c, _ in _ranked(session, "new patient, 70 y/o, routine annual physical")]
+    assert ranked[0] == "99387"

@@ -113,3 +113,13 @@ def test_a_level_that_cannot_be_told_is_said_and_lowers_confidence(session: Sess
     )
     assert answer.needs_expert
     assert any("cannot be told" in w for w in answer.warnings)
+
+
+def test_the_setting_read_first_decides_over_an_office_comparison(session: Session) -> None:
+    """ED visits have no time levels; an office visit the words only compare it with is not
+    billed beside it, and the ED level is billed once."""
+    assert _codes(
+        session,
+        "ED physician spent 50 minutes on a pt, MDM moderate. Can we pick the ED level by time "
+        "like office visits?",
+    ) == ["99284"]

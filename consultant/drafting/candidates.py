@@ -43,7 +43,8 @@ class Selection:
 
     def replace_service(self, old: str, new: str, worked: list[str]) -> None:
         """``new`` takes ``old``'s place; ``old`` is kept as an alternative."""
-        self.services = [(new if c == old else c, s) for c, s in self.services]
+        replaced = [(new if c == old else c, s) for c, s in self.services]
+        self.services = list(dict(reversed(replaced)).items())[::-1]  # each code once, first place
         if old != new:
             self.alternatives.insert(0, (old, 0.5))
         self.worked.setdefault(new, []).extend(worked)

@@ -69,7 +69,17 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
         ]
         selection.alternatives[:0] = searched
     # One visit, one level: the other levels the asker offered ("99214 or 99215?") are not billed.
-    others = [c for c, _ in selection.services if c != code and _same_setting(c, visit)]
+    # A visit of another family that only the search offered (99215 for "50 minutes" in an
+    # ED question) is no second visit either.
+    others = [
+        c
+        for c, _ in selection.services
+        if c != code
+        and (
+            _same_setting(c, visit)
+            or (visit_of(c) is not None and c not in analysis.codes and c not in selection.by_rule)
+        )
+    ]
     selection.services = [(c, s) for c, s in selection.services if c not in others]
     selection.alternatives[:0] = [(c, 0.5) for c in others]
     if chosen.prolonged is not None:
@@ -160,7 +170,11 @@ def _same_setting(code: str, visit: Visit) -> bool:
 def _visit(analysis: Analysis, current: str | None, by_rule: bool) -> Visit | None:
     em = analysis.em
     said = _setting_visit(em.setting, analysis.patient_status)
-    in_office = analysis.mentions("office") or analysis.mentions("clinic")
+    # Office words count unless the setting read first is another ("ED physician ... like
+    # office visits" is an ED question).
+    in_office = em.setting in ("", "office") and (
+        analysis.mentions("office") or analysis.mentions("clinic")
+    )
     if (
         current is not None
         and said is not None

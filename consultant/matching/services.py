@@ -14,6 +14,9 @@ from consultant.codes.search import Hit, search, tokens
 from consultant.matching.analyse import Analysis
 
 CANDIDATES = 12
+# Searched before the cues reorder them: a family of ties (fourteen preventive visits with
+# one lay term) must not lose the neighbour the cues would choose to the cut.
+SEARCHED = 24
 LEVEL_WORDS = ("straightforward", "low", "moderate", "high")
 
 
@@ -81,14 +84,14 @@ def described_candidates(
 ) -> list[Candidate]:
     """Candidates for what the question describes, best first, after the neighbour rules."""
     query = _expanded(_without_negated(_without_codes(analysis.text), analysis.negated))
-    hits = search(session, query, limit=CANDIDATES, systems=systems)
+    hits = search(session, query, limit=SEARCHED, systems=systems)
     if not hits:
         return []
     candidates = [_candidate(session, hit) for hit in hits]
     lead = leading_family(candidates)
     for cand in candidates:
         _adjust(cand, analysis, query.lower(), cand.family == lead)
-    return sorted(candidates, key=lambda c: (-c.score, c.code))
+    return sorted(candidates, key=lambda c: (-c.score, c.code))[:CANDIDATES]
 
 
 def leading_family(candidates: list[Candidate]) -> str:
@@ -152,6 +155,14 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
         if levels:
             cand.score += step if analysis.level in levels else -step
             cand.cued = cand.cued or analysis.level in levels
+    # New or established, where the code's title says which (preventive visits): a patient
+    # is established unless the question says new, as for office visits.
+    status = re.search(r"\b(new|established) patient\b", title)
+    if status and in_lead:
+        wanted = analysis.patient_status or "established"
+        fits = status.group(1) == wanted
+        cand.score += (step if fits else -step) * (1.0 if analysis.patient_status else 0.3)
+        cand.cued = cand.cued or (fits and bool(analysis.patient_status))
     add_on = "each additional" in title or title.startswith("additional") or "(add-on)" in title
     if add_on and not analysis.additional:
         cand.score -= step * 0.5
@@ -160,9 +171,17 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
         cand.cued = True
     if re.search(r"\bonly\b", title) and " only" not in f" {query}":
         cand.score -= step * 0.5  # a component-only code needs the asker to say so
-    for negated in re.findall(r"\b(?:no|without|non)[\s-]+(\w+)", title):
-        if re.search(rf"\b{re.escape(negated[:5])}", query):
+    # What the code excludes or includes, against what the asker says was or was not done.
+    left_out = {w[:5] for w in re.findall(_WITHOUT_WORD, query)}
+    for negated in re.findall(_WITHOUT_WORD, title):
+        if negated[:5] in left_out:
+            cand.score += step * 0.5  # "without microscopy" asked and offered
+            cand.cued = True
+        elif re.search(rf"\b{re.escape(negated[:5])}", query):
             cand.score -= step  # the code excludes what the asker did ("... no refill")
+    for included in re.findall(r"\bwith\s+(\w+)", title):
+        if included[:5] in left_out:
+            cand.score -= step  # the code includes what the asker says was not done
     wanted_contrast = contrast_of(query)
     if wanted_contrast and (offered := contrast_of(title)):
         cand.score += step if offered == wanted_contrast else -step
@@ -203,6 +222,7 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
         cand.score -= step  # an ICD-10-CM header is never reported
 
 
+_WITHOUT_WORD = r"\b(?:no|without|non|w/o)[\s-]+(\w+)"
 _USING = re.compile(
     r"\b(?:uses?|using|how to use|use of|wears?|wearing|technique|taught|teach(?:ing)?)\b"
 )

@@ -123,3 +123,14 @@ def test_the_setting_read_first_decides_over_an_office_comparison(session: Sessi
         "ED physician spent 50 minutes on a pt, MDM moderate. Can we pick the ED level by time "
         "like office visits?",
     ) == ["99284"]
+
+
+def test_the_surgery_whose_global_period_it_is_is_not_billed_again(session: Session) -> None:
+    """A visit for an unrelated problem during a global period (modifier 24): the surgery
+    named as the period's reason was done before, and is not a service of this date."""
+    assert _codes(
+        session,
+        "Pt is 3 weeks post lap chole (90 day global). Came to the same surgeon today for an "
+        "unrelated problem - a new abscess on the thigh, eval only, low MDM est pt. Can we bill "
+        "it?",
+    ) == ["99213"]

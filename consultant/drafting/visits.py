@@ -58,6 +58,14 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
         selection.add_service(code, 0.9, list(chosen.worked))
     else:
         selection.replace_service(current, code, list(chosen.worked))
+    if analysis.global_period == "unrelated" and not selection.named:
+        # A visit for an unrelated problem in a surgery's global period: the surgery is the
+        # period's reason, done before, not a service of this date.
+        done_before = [
+            (c, s) for c, s in selection.services if not is_em(c) and c not in selection.by_rule
+        ]
+        selection.services = [(c, s) for c, s in selection.services if (c, s) not in done_before]
+        selection.alternatives[:0] = done_before
     if analysis.em.asks_level and not analysis.separate_visit and not selection.named:
         # The question is the visit's level: what the search matched among its words (a
         # "refill" of medications is not a pump refill; IV antibiotics on the ward are the

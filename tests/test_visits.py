@@ -134,3 +134,13 @@ def test_the_surgery_whose_global_period_it_is_is_not_billed_again(session: Sess
         "unrelated problem - a new abscess on the thigh, eval only, low MDM est pt. Can we bill "
         "it?",
     ) == ["99213"]
+
+
+def test_a_procedure_done_at_the_visit_stays_beside_the_level(session: Session) -> None:
+    """Asking the level does not drop the injection the words say was done."""
+    codes = _codes(
+        session,
+        "Est pt seen for knee pain, moderate MDM; doctor injected the knee with 40 mg Kenalog. "
+        "What level and codes?",
+    )
+    assert "99214" in codes and "20610" in codes and "J3301" in codes

@@ -66,7 +66,12 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
         ]
         selection.services = [(c, s) for c, s in selection.services if (c, s) not in done_before]
         selection.alternatives[:0] = done_before
-    if analysis.em.asks_level and not analysis.separate_visit and not selection.named:
+    if (
+        analysis.em.asks_level
+        and not analysis.separate_visit
+        and not selection.named
+        and not _procedure_done(analysis)
+    ):
         # The question is the visit's level: what the search matched among its words (a
         # "refill" of medications is not a pump refill; IV antibiotics on the ward are the
         # hospital's) is for the reviewer, not billed.
@@ -103,6 +108,43 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
 
 
 OFFICE = (Visit.OFFICE_NEW, Visit.OFFICE_ESTABLISHED)
+
+# Verbs that say a procedure was done at the visit: then it is billed beside the level.
+_DONE = frozenset(
+    [
+        "did",
+        "done",
+        "performed",
+        "injected",
+        "aspirated",
+        "drained",
+        "incised",
+        "excised",
+        "removed",
+        "biopsied",
+        "sutured",
+        "repaired",
+        "placed",
+        "inserted",
+        "applied",
+        "administered",
+        "gave",
+        "froze",
+        "destroyed",
+        "debrided",
+        "splinted",
+        "casted",
+        "reduced",
+        "irrigated",
+        "scoped",
+    ]
+)
+
+
+def _procedure_done(analysis: Analysis) -> bool:
+    """The words say a procedure was done at the visit (it is billed beside the level)."""
+    return any(word in _DONE for word in analysis.words)
+
 
 _UNTOLD = (
     "The visit level cannot be told from the question: it names neither the total time on "

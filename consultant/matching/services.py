@@ -161,7 +161,11 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
     if status and in_lead:
         wanted = analysis.patient_status or "established"
         fits = status.group(1) == wanted
-        cand.score += (step if fits else -step) * (1.0 if analysis.patient_status else 0.3)
+        # A tie-breaker among neighbours that only lowers the one that does not fit: the
+        # visit's own level is chosen in drafting.visits, and the leader's score sets how far
+        # another service described beside it may trail.
+        if not fits:
+            cand.score -= step * 0.3
         cand.cued = cand.cued or (fits and bool(analysis.patient_status))
     add_on = "each additional" in title or title.startswith("additional") or "(add-on)" in title
     if add_on and not analysis.additional:

@@ -98,8 +98,24 @@ def test_place_of_service_questions(session: Session) -> None:
     a = _answer(session, "What POS for an outpatient hospital department visit?")
     assert a.corrections[0].startswith("Use POS 22") and " facility rate" in a.corrections[0]
     a = _answer(session, "Our biller put 11 in the modifier field for the office visit. OK?")
-    assert a.corrections[0].startswith("11 is a place-of-service code (Office), not a modifier")
+    assert a.corrections[0].startswith(
+        "11 is not a modifier: it is place of service (POS) 11, Office, paid at the non-facility"
+    )
     assert analyse("What does modifier 25 mean?").number_as_modifier == ""
+
+
+def test_the_setting_described_decides_the_place_of_service(session: Session) -> None:
+    """CMS POS code set and PFS site-of-service rates: the setting the words describe
+    decides between the POS codes the asker offers; urgent care and an ASC have their own."""
+    a = _answer(
+        session,
+        "Our clinic is a provider-based hospital outpatient dept (on campus). POS 11 or 22?",
+    )
+    assert a.corrections[0].startswith("Use POS 22") and "Not POS 11 (Office" in a.corrections[0]
+    a = _answer(session, "what POS for an urgent care center visit?")
+    assert a.corrections[0].startswith("Use POS 20 (Urgent care facility)")
+    a = _answer(session, "Surgery done at an ambulatory surgery center: which place of service?")
+    assert a.corrections[0].startswith("Use POS 24") and "at the facility rate" in a.corrections[0]
 
 
 def test_a_drug_into_a_joint_is_the_joint_injection_by_size(session: Session) -> None:

@@ -54,3 +54,93 @@ def test_hospital_settings(session: Session) -> None:
     assert _codes(
         session, "Pt admitted to the hospital from the ED with pneumonia, high complexity MDM."
     )[:1] == ["99223"]
+
+
+def test_levels_from_the_elements_the_words_describe_in_each_setting(session: Session) -> None:
+    """No minutes and no MDM named: the level comes from the problems, data and risk the
+    words describe (a dose changed is prescription drug management; pneumonia is an acute
+    illness with systemic symptoms; a mother's history makes her an independent historian)."""
+    assert _codes(
+        session,
+        "SNF follow-up visit, resident with CHF exacerbation, doc increased her lasix dose. level?",
+    ) == ["99309"]
+    assert _codes(
+        session,
+        "hospital day 3 rounding: pneumonia improving on IV antibiotics, continued the "
+        "antibiotics, reviewed today's CBC and BMP. which subsequent hospital code?",
+    ) == ["99232"]
+    assert _codes(
+        session,
+        "ED: 2 yo with fever, history from mom, ordered CBC and UA, prescribed amoxicillin. "
+        "ED level?",
+    ) == ["99284"]
+
+
+def test_a_home_visit_has_its_own_ladder(session: Session) -> None:
+    """2023 home or residence visits: one stable chronic illness (low) with prescription
+    drug management (moderate) is low MDM, 99348 established; a new patient is 99342."""
+    assert _codes(
+        session,
+        "home visit to an established patient with stable COPD, renewed his inhaler "
+        "prescriptions. what code?",
+    ) == ["99348"]
+    assert _codes(
+        session,
+        "Home visit, new patient, one stable chronic illness (hypertension), prescribed "
+        "lisinopril. Which code?",
+    ) == ["99342"]
+
+
+def test_the_visit_leads_when_the_question_is_its_level(session: Session) -> None:
+    """ "Refilled meds" is prescription drug management, not a pump refill to bill."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session, "est pt, f/u of stable HTN and diabetes, refilled meds. what level?"
+    )
+    assert [c.code for c in answer.billed] == ["99214"]
+    # What led to the level, and what a higher one would need, are said.
+    worked = " ".join(w for c in answer.billed for w in c.worked)
+    assert "problems moderate" in worked and "risk moderate" in worked
+    assert any("99215 would need MDM high" in a for a in answer.advice)
+
+
+def test_a_level_that_cannot_be_told_is_said_and_lowers_confidence(session: Session) -> None:
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session, "what E/M level for an established patient? doc saw her for knee pain"
+    )
+    assert answer.needs_expert
+    assert any("cannot be told" in w for w in answer.warnings)
+
+
+def test_the_setting_read_first_decides_over_an_office_comparison(session: Session) -> None:
+    """ED visits have no time levels; an office visit the words only compare it with is not
+    billed beside it, and the ED level is billed once."""
+    assert _codes(
+        session,
+        "ED physician spent 50 minutes on a pt, MDM moderate. Can we pick the ED level by time "
+        "like office visits?",
+    ) == ["99284"]
+
+
+def test_the_surgery_whose_global_period_it_is_is_not_billed_again(session: Session) -> None:
+    """A visit for an unrelated problem during a global period (modifier 24): the surgery
+    named as the period's reason was done before, and is not a service of this date."""
+    assert _codes(
+        session,
+        "Pt is 3 weeks post lap chole (90 day global). Came to the same surgeon today for an "
+        "unrelated problem - a new abscess on the thigh, eval only, low MDM est pt. Can we bill "
+        "it?",
+    ) == ["99213"]
+
+
+def test_a_procedure_done_at_the_visit_stays_beside_the_level(session: Session) -> None:
+    """Asking the level does not drop the injection the words say was done."""
+    codes = _codes(
+        session,
+        "Est pt seen for knee pain, moderate MDM; doctor injected the knee with 40 mg Kenalog. "
+        "What level and codes?",
+    )
+    assert "99214" in codes and "20610" in codes and "J3301" in codes

@@ -8,6 +8,7 @@ the database behind it.
 from __future__ import annotations
 
 import heapq
+import itertools
 import logging
 import math
 import re
@@ -15,6 +16,8 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -38,6 +41,7 @@ _STOP = frozenset(
         "how",
         "i",
         "in",
+        "into",
         "is",
         "it",
         "of",
@@ -171,6 +175,18 @@ def tokens(text: str) -> list[str]:
     return [stem(t) for t in words if t not in _STOP]
 
 
+def _pairs(text: str) -> list[str]:
+    """Adjacent words written apart that may be one word elsewhere ("ear wax", "earwax")."""
+    words = [w for w in _TOKEN.findall(text.lower()) if w.isalpha()]
+    return [stem(a + b) for a, b in itertools.pairwise(words) if a not in _STOP]
+
+
+# Typos are corrected only in words the index does not know, and only this far: one edit
+# (a transposition counts as one) up to seven letters, two beyond. Shorter words are left
+# alone: "lasix" and "mohs" are too close to too many other words to guess.
+TYPO_MIN_LENGTH = 5
+
+
 @dataclass(frozen=True)
 class Hit:
     code: str
@@ -198,6 +214,52 @@ class CodeIndex:
         self.by_code: dict[str, int] = {}
         self.note_df: dict[str, int] = defaultdict(int)
         self.with_phrases: set[int] = set()
+        self._by_length: dict[tuple[int, int, str], list[str]] | None = None
+        self._corrected: dict[str, str | None] = {}
+
+    def correct(self, token: str) -> str | None:
+        """The indexed word a misspelled query word stands for, or None.
+
+        A word the index knows is never changed; an unknown one becomes the closest indexed
+        word within the edit budget, the commoner on a tie (the one more codes use)."""
+        if token in self.postings:
+            return token
+        if len(token) < TYPO_MIN_LENGTH or not token.isalpha():
+            return None
+        if token in self._corrected:
+            return self._corrected[token]
+        if self._by_length is None:
+            # Words by length and by their first or second letter: a typo keeps one of the
+            # two, so a query word is compared with a few hundred words, not all of them.
+            by_length: dict[tuple[int, int, str], list[str]] = defaultdict(list)
+            for word in self.postings:
+                if word.isalpha() and len(word) >= TYPO_MIN_LENGTH - 1:
+                    by_length[(len(word), 0, word[0])].append(word)
+                    by_length[(len(word), 1, word[1])].append(word)
+            self._by_length = by_length
+        budget = 1 if len(token) <= 7 else 2
+        choices = list(
+            {
+                word
+                for size in range(len(token) - budget, len(token) + budget + 1)
+                for place in (0, 1)
+                for word in self._by_length.get((size, place, token[place]), ())
+            }
+        )
+        found = process.extract(
+            token, choices, scorer=OSA.distance, score_cutoff=budget, limit=None
+        )
+        best = min(found, key=lambda f: (f[1], -len(self.postings[f[0]]), f[0]), default=None)
+        self._corrected[token] = best[0] if best else None
+        return self._corrected[token]
+
+    def query_tokens(self, query: str) -> list[str]:
+        """The query's words as the index knows them: typos corrected, words written apart
+        joined where the index has them as one ("ear wax" -> earwax)."""
+        out = [c for t in tokens(query) if (c := self.correct(t)) is not None]
+        # Only into a word of our lay terms: the CMS abbreviations ("sqcm") are no evidence.
+        out += [p for p in _pairs(query) if p in self.note_df and p in self.postings]
+        return list(dict.fromkeys(out))
 
     def add(
         self,
@@ -208,6 +270,10 @@ class CodeIndex:
         phrases: tuple[frozenset[str], ...] = (),
     ) -> None:
         key = f"{system}:{code}"
+        # New words change what a typo may be corrected to.
+        self._by_length = None
+        if self._corrected:
+            self._corrected.clear()
         doc_id = self.by_code.get(key)
         if doc_id is None:
             doc_id = len(self.docs)
@@ -232,10 +298,7 @@ class CodeIndex:
     def search(
         self, query: str, limit: int = 10, systems: tuple[str, ...] | None = None
     ) -> list[Hit]:
-        known = sorted(
-            (t for t in dict.fromkeys(tokens(query)) if t in self.postings),
-            key=lambda t: len(self.postings[t]),
-        )
+        known = sorted(self.query_tokens(query), key=lambda t: len(self.postings[t]))
         if not known:
             return []
         n = max(len(self.docs), 1)

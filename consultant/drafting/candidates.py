@@ -43,7 +43,8 @@ class Selection:
 
     def replace_service(self, old: str, new: str, worked: list[str]) -> None:
         """``new`` takes ``old``'s place; ``old`` is kept as an alternative."""
-        self.services = [(new if c == old else c, s) for c, s in self.services]
+        replaced = [(new if c == old else c, s) for c, s in self.services]
+        self.services = list(dict(reversed(replaced)).items())[::-1]  # each code once, first place
         if old != new:
             self.alternatives.insert(0, (old, 0.5))
         self.worked.setdefault(new, []).extend(worked)
@@ -106,11 +107,14 @@ def _choose(
             continue
         # Another service described in the same question: a family not yet covered, and
         # words of the question that the services chosen so far do not account for.
-        covered = set(named_families.values()) | {c.family for c in chosen}
+        # A drug and the procedure that gives it are two services even when our notes file
+        # them in one family (triamcinolone beside the joint injection).
+        covered = {(f, _is_drug(c)) for c, f in named_families.items()}
+        covered |= {(c.family, _is_drug(c.code)) for c in chosen}
         explained: set[str] = set()
         for done in chosen:
             explained |= set(tokens(done.title)) | done.matched
-        if cand.family not in covered and cand.matched - explained:
+        if (cand.family, _is_drug(cand.code)) not in covered and cand.matched - explained:
             chosen.append(cand)
     services += [(c.code, c.score / top) for c in chosen]
     taken = {code for code, _ in services}
@@ -125,6 +129,11 @@ def _choose(
         and (c.family in lead if c.family else not lead)
     ]
     return services, alternatives[:ALTERNATIVES]
+
+
+def _is_drug(code: str) -> bool:
+    """A HCPCS drug code (J codes: drugs given other than by mouth)."""
+    return code[:1] == "J"
 
 
 _LEVEL_CODES = {

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 from consultant.codes import lookup
 from consultant.matching.analyse import Analysis
 
+FIELD = "POS goes in the claim's place-of-service field (item 24B), never in the modifier field."
+
 
 def place_statement(session: Session, analysis: Analysis) -> str | None:
     """The first line for a question about place of service, or None."""
@@ -16,18 +18,28 @@ def place_statement(session: Session, analysis: Analysis) -> str | None:
         pos = lookup.place_of_service(session, number)
         if pos is not None and lookup.modifier(session, number) is None:
             return (
-                f"{number} is a place-of-service code ({pos.name}), not a modifier: it goes in "
-                "the claim's place-of-service field (item 24B), never in the modifier field."
+                f"{number} is not a modifier: it is place of service (POS) {number}, "
+                f"{pos.name}, paid at the {_rate(pos.setting)} rate. {FIELD}"
             )
     if not analysis.asks_place_of_service:
         return None
-    code = analysis.place_of_service or analysis.setting_place
+    # The setting the words describe decides over a POS code the asker offers ("POS 11 or
+    # 22?" for a provider-based clinic on the hospital's campus is 22).
+    code = analysis.setting_place or analysis.place_of_service
     pos = lookup.place_of_service(session, code) if code else None
     if pos is None:
         return None
-    rate = "facility" if pos.setting.lower().startswith("facility") else "non-facility"
-    return (
-        f"Use POS {pos.code} ({pos.name}); Medicare pays the physician at the {rate} rate of "
-        "the fee schedule there. POS goes in the claim's place-of-service field (item 24B), "
-        "never in the modifier field."
+    line = (
+        f"Use POS {pos.code} ({pos.name}); Medicare pays the physician at the "
+        f"{_rate(pos.setting)} rate of the fee schedule there."
     )
+    offered = analysis.place_of_service
+    if offered and offered != pos.code:
+        other = lookup.place_of_service(session, offered)
+        named = f" ({other.name}, {_rate(other.setting)} rate)" if other is not None else ""
+        line += f" Not POS {offered}{named}: the setting described is {pos.name.lower()}."
+    return f"{line} {FIELD}"
+
+
+def _rate(setting: str) -> str:
+    return "facility" if setting.lower().startswith("facility") else "non-facility"

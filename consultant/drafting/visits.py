@@ -29,6 +29,7 @@ SETTING_VISITS = {
     "nursing_initial": Visit.NURSING_INITIAL,
     "nursing_subsequent": Visit.NURSING_SUBSEQUENT,
 }
+HOME = {"new": Visit.HOME_NEW, "established": Visit.HOME_ESTABLISHED}
 _STATED = {
     "straightforward": Level.STRAIGHTFORWARD,
     "low": Level.LOW,
@@ -47,30 +48,156 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
     proposed another level."""
     current = next((c for c, _ in selection.services if is_em(c) and visit_of(c)), None)
     visit = _visit(analysis, current, current in selection.by_rule if current else False)
-    if visit is None:
-        return None
-    chosen = _level(analysis, visit)
-    if chosen is None or chosen.code is None:
+    chosen = _level(analysis, visit) if visit is not None else None
+    if visit is None or chosen is None or chosen.code is None:
+        if analysis.em.asks_level and not analysis.level:
+            selection.warnings.append(_UNTOLD)
         return None
     code = chosen.code
     if current is None:
         selection.add_service(code, 0.9, list(chosen.worked))
     else:
         selection.replace_service(current, code, list(chosen.worked))
+    if (
+        analysis.em.asks_level
+        and not analysis.separate_visit
+        and not selection.named
+        and not _procedure_done(analysis)
+    ):
+        # The question is the visit's level: what the search matched among its words (a
+        # "refill" of medications is not a pump refill; IV antibiotics on the ward are the
+        # hospital's) is for the reviewer, not billed.
+        keep = {code} | selection.by_rule
+        searched = [(c, s) for c, s in selection.services if c not in keep and not is_em(c)]
+        selection.services = [(code, 0.9)] + [
+            (c, s) for c, s in selection.services if c != code and (c, s) not in searched
+        ]
+        selection.alternatives[:0] = searched
     # One visit, one level: the other levels the asker offered ("99214 or 99215?") are not billed.
-    others = [c for c, _ in selection.services if c != code and _same_setting(c, visit)]
+    # A visit of another family that only the search offered (99215 for "50 minutes" in an
+    # ED question) is no second visit either.
+    others = [
+        c
+        for c, _ in selection.services
+        if c != code
+        and (
+            _same_setting(c, visit)
+            or (visit_of(c) is not None and c not in analysis.codes and c not in selection.by_rule)
+        )
+    ]
     selection.services = [(c, s) for c, s in selection.services if c not in others]
     selection.alternatives[:0] = [(c, 0.5) for c in others]
     if chosen.prolonged is not None:
         selection.add_service(chosen.prolonged.code, 0.9)
         selection.units[chosen.prolonged.code] = chosen.prolonged.units
     selection.warnings = [w for w in selection.warnings if "visit level is not in" not in w]
+    higher = _higher_level(visit, chosen)
+    if higher:
+        selection.advice.append(higher)
     if current is not None and current != code and current in analysis.codes:
         return f"Report {code}, not {current}: {chosen.worked[-1]}."
     return None
 
 
 OFFICE = (Visit.OFFICE_NEW, Visit.OFFICE_ESTABLISHED)
+
+# Verbs that say a procedure was done at the visit: then it is billed beside the level.
+_DONE = frozenset(
+    [
+        "did",
+        "done",
+        "performed",
+        "injected",
+        "aspirated",
+        "drained",
+        "incised",
+        "excised",
+        "removed",
+        "biopsied",
+        "sutured",
+        "repaired",
+        "placed",
+        "inserted",
+        "applied",
+        "administered",
+        "gave",
+        "froze",
+        "destroyed",
+        "debrided",
+        "splinted",
+        "casted",
+        "reduced",
+        "irrigated",
+        "scoped",
+    ]
+)
+
+
+def _procedure_done(analysis: Analysis) -> bool:
+    """The words say a procedure was done at the visit (it is billed beside the level)."""
+    return any(word in _DONE for word in analysis.words)
+
+
+_UNTOLD = (
+    "The visit level cannot be told from the question: it names neither the total time on "
+    "the date nor two of the three elements of medical decision making (problems addressed, "
+    "data reviewed or ordered, risk of the management chosen)."
+)
+
+# What each MDM element needs at each level, in a coder's words (AMA 2021/2023 MDM table).
+_NEEDS = {
+    "problems": {
+        Level.LOW: "two self-limited problems, one stable chronic illness or one acute "
+        "uncomplicated illness or injury",
+        Level.MODERATE: "a chronic illness with exacerbation or progression, two or more "
+        "stable chronic illnesses, an undiagnosed new problem with uncertain prognosis or an "
+        "acute illness with systemic symptoms",
+        Level.HIGH: "a chronic illness with severe exacerbation or an acute or chronic illness "
+        "posing a threat to life or bodily function",
+    },
+    "data": {
+        Level.LOW: "two of: a test ordered, a result reviewed, an external note reviewed, or "
+        "an independent historian",
+        Level.MODERATE: "three of those, or an independent interpretation of a test, or a "
+        "discussion of management with an external physician",
+        Level.HIGH: "two of those three categories",
+    },
+    "risk": {
+        Level.LOW: "low-risk management (over-the-counter drugs, minor surgery without risk "
+        "factors)",
+        Level.MODERATE: "prescription drug management, a decision about minor surgery with "
+        "risk factors or elective major surgery, or social determinants limiting treatment",
+        Level.HIGH: "drug therapy needing intensive monitoring for toxicity, a decision about "
+        "emergency major surgery or hospitalization, or a decision not to resuscitate",
+    },
+}
+
+
+def _higher_level(visit: Visit, chosen: EmLevel) -> str | None:
+    """What the documentation would have to show for the next level, for a level chosen by
+    the MDM elements the question described."""
+    mdm = chosen.mdm
+    if chosen.level is None or chosen.level >= Level.HIGH or mdm is None:
+        return None
+    elements = {
+        "problems": Level(int(mdm.problems)),
+        "data": Level(int(mdm.data)),
+        "risk": Level(int(mdm.risk)),
+    }
+    target = Level(chosen.level + 1)
+    code = CODE_BY_MDM[visit][target]
+    if code == chosen.code:  # 2023 merged levels (99221, 99231, 99304): go one further
+        if target >= Level.HIGH:
+            return None
+        target = Level(target + 1)
+        code = CODE_BY_MDM[visit][target]
+    short = [name for name, level in elements.items() if level < target]
+    needs = "; ".join(f"{name}: {_NEEDS[name][target]}" for name in short)
+    have = f"problems {mdm.problems.name.lower()}, data {mdm.data.name.lower()}, risk {mdm.risk.name.lower()}"
+    return (
+        f"The level rests on {have}; {code} would need MDM {target.name.lower()}, that is two "
+        f"of the three elements at that level, documented ({needs})."
+    )
 
 
 def _same_setting(code: str, visit: Visit) -> bool:
@@ -84,8 +211,12 @@ def _same_setting(code: str, visit: Visit) -> bool:
 
 def _visit(analysis: Analysis, current: str | None, by_rule: bool) -> Visit | None:
     em = analysis.em
-    said = SETTING_VISITS.get(em.setting)
-    in_office = analysis.mentions("office") or analysis.mentions("clinic")
+    said = _setting_visit(em.setting, analysis.patient_status)
+    # Office words count unless the setting read first is another ("ED physician ... like
+    # office visits" is an ED question).
+    in_office = em.setting in ("", "office") and (
+        analysis.mentions("office") or analysis.mentions("clinic")
+    )
     if (
         current is not None
         and said is not None
@@ -110,6 +241,14 @@ def _visit(analysis: Analysis, current: str | None, by_rule: bool) -> Visit | No
         return None
     if setting == "office":
         return Visit.OFFICE_NEW if analysis.patient_status == "new" else Visit.OFFICE_ESTABLISHED
+    return _setting_visit(setting, analysis.patient_status)
+
+
+def _setting_visit(setting: str, status: str) -> Visit | None:
+    """The visit family a setting names; a home visit is new or established like an office
+    visit (established unless the question says new)."""
+    if setting == "home":
+        return HOME["new" if status == "new" else "established"]
     return SETTING_VISITS.get(setting)
 
 

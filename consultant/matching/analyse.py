@@ -54,8 +54,8 @@ _AGE = re.compile(
 )
 _CM = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:cm|centimeters?)\b(?!\s*(?:sq|squared|2))", re.I)
 _COUNT = re.compile(
-    r"(?<![\d.])\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:\w+\s+){0,2}?"
-    r"(lesions?|warts?|nails?|muscles?|tags?|regions?|injections?|keratoses|aks?|calluses|corns|"
+    r"(?<![\d.])\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:\w+\s+){0,3}?"
+    r"(lesions?|warts?|(?:toe|finger)?nails?|muscles?|tags?|regions?|injections?|keratoses|aks?|calluses|corns|"
     r"biops(?:y|ies)|bx|polyps?|sites?)\b",
     re.I,
 )

@@ -19,6 +19,12 @@ SETTINGS: list[tuple[str, str]] = [
         rf"\b{_NURSING}\b.{{0,60}}\b{_LATER}\b|\b{_LATER}\b.{{0,60}}\b{_NURSING}\b",
     ),
     ("nursing_initial", rf"\b{_NURSING}\b"),
+    # A visit in the patient's home (or assisted living), not a telehealth visit to it.
+    (
+        "home",
+        r"\bhome (?:or residence )?visits?\b|\bhouse ?calls?\b|\bassisted living\b|\bdomiciliary\b"
+        r"|\b(?:visit(?:ed)?|saw|seen)\b[^.?!]{0,25}\b(?:at|in) (?:the |his |her |their )?(?:patient'?s |pt'?s )?(?:home|house|residence)\b",
+    ),
     (
         "hospital_subsequent",
         r"\b(?:subsequent (?:hospital|inpatient|day|visit|care)|hospital (?:day \d|follow[- ]?up)|rounding|daily (?:visit|rounds)|progress note)\b",
@@ -41,7 +47,9 @@ PROBLEMS: list[tuple[int, str]] = [
         3,
         r"exacerbation|worsening|progress(?:ion|ing)|side effects? of treatment|uncontrolled|"
         r"(?:two|2|three|3|multiple) (?:or more )?(?:stable )?chronic|undiagnosed new problem|"
-        r"uncertain prognosis|acute illness with systemic|acute complicated injury|poorly controlled",
+        r"uncertain prognosis|acute illness with systemic|acute complicated injury|poorly controlled|"
+        # Acute illnesses that carry systemic symptoms by their nature.
+        r"pneumonia|pyelonephritis|cellulitis with (?:fever|systemic)",
     ),
     (
         2,
@@ -51,6 +59,14 @@ PROBLEMS: list[tuple[int, str]] = [
     ),
     (1, r"self[- ]limited|minor problem|minor illness"),
 ]
+# Words that name a prescription drug or a class of them (endings of common generic names).
+_DRUGS = (
+    r"meds|medications?|prescriptions?|rx|antibiotics?|insulin|diuretics?|steroids?|inhalers?|"
+    r"lasix|coumadin|warfarin|eliquis|xarelto|synthroid|levothyroxine|albuterol|"
+    r"\w+(?:pril|sartan|statin|olol|formin|cillin|mycin|floxacin|cycline|azole|prazole|dipine|"
+    r"gliptin|glutide|gliflozin|oxetine|traline|azepam|olam|adone|isone|asone|olone|semide|"
+    r"thiazide|izide|uride)"
+)
 RISK: list[tuple[int, str]] = [
     (
         4,
@@ -62,8 +78,10 @@ RISK: list[tuple[int, str]] = [
         3,
         r"prescription (?:drug )?management|rx management|prescribed|new prescription|"
         r"started (?:on|him on|her on)|adjusted (?:the )?(?:dose|medication|meds)|"
-        r"increased (?:the )?(?:dose|dosage)|decision (?:regarding|for) (?:elective )?(?:major|minor) surgery|"
-        r"social determinants|refill(?:ed)? (?:of )?(?:his|her|their)? ?(?:meds|medications|prescriptions)",
+        r"decision (?:regarding|for) (?:elective )?(?:major|minor) surgery|social determinants|"
+        # A prescription drug started, renewed, continued or its dose changed.
+        rf"\b(?:increas|decreas|adjust|chang|titrat|reduc|doubl|lower|rais|renew|refill|continu|restart|stopp|discontinu)\w*\b[^.;?!]{{0,30}}\b(?:dose|dosage|{_DRUGS})\b|"
+        rf"\b(?:iv|oral|po) (?:{_DRUGS})\b|\b(?:{_DRUGS}) (?:refill|renewal|adjustment|change)",
     ),
     (
         2,
@@ -72,7 +90,23 @@ RISK: list[tuple[int, str]] = [
     ),
     (1, r"rest,? fluids|gargles|superficial dressings"),
 ]
-_DATA_ITEM = r"(?:review(?:ed)?|order(?:ed)?)\s+(?:the\s+|a\s+|an\s+)?((?:labs?|cbc|cmp|bmp|a1c|x-?rays?|ct|mri|ekg|ecg|ultrasound|results?|records?|notes?|tests?|imaging|culture|urinalysis|ua)\b(?:(?:\s*,\s*|\s+and\s+|\s+)(?:labs?|cbc|cmp|bmp|a1c|x-?rays?|ct|mri|ekg|ecg|ultrasound|lipids?|panel|tsh))*)"
+_TESTS = (
+    r"labs?|cbc|cmp|bmp|a1c|x-?rays?|ct|mri|ekg|ecg|ultrasound|results?|records?|notes?|tests?|"
+    r"imaging|cultures?|urinalysis|ua|lipids?|panel|tsh|troponin|bnp|psa|inr|cxr"
+)
+# "reviewed today's CBC and BMP", "ordered a CMP, A1c and lipids": each test named once.
+_DATA_ITEM = (
+    r"(?:review(?:ed)?|order(?:ed)?)\s+(?:the\s+|a\s+|an\s+|today'?s\s+|his\s+|her\s+|recent\s+|new\s+)?"
+    rf"((?:{_TESTS})\b(?:(?:\s*,\s*|\s+and\s+|\s+)(?:{_TESTS})\b)*)"
+)
+
+
+_ASKS_LEVEL = (
+    r"\b(?:what|which|wich)\b[^.?!]{0,30}\b(?:level|e/?m|visit code)\b|\blevel\s*\?|\be/?m\s*\?"
+    r"|\b(?:what|which|wich)\b[^.?!]{0,20}\b(?:hospital|inpatient|visit|office|ed|er|snf|nursing|home)"
+    r"(?: \w+)? (?:code|level)s?\b"
+    r"|\b(?:e/?m|visit) level\b|\blevel (?:of|for) (?:the |this )?(?:visit|e/?m)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +117,7 @@ class EmFacts:
     data: int | None = None
     risk: int | None = None
     data_terms: frozenset[str] = frozenset()  # what was reviewed or ordered: not services
+    asks_level: bool = False  # the question asks which visit level or E/M code
 
     @property
     def elements(self) -> int:
@@ -132,6 +167,7 @@ def em_facts(lowered: str) -> EmFacts:
         if w != "and"
     )
     return EmFacts(
+        asks_level=re.search(_ASKS_LEVEL, lowered) is not None,
         setting=setting,
         total_minutes=minutes,
         problems=_highest(PROBLEMS, lowered) or _problems_by_conditions(lowered),
@@ -150,7 +186,7 @@ def _data_level(lowered: str, items: int) -> int | None:
     historian, an independent interpretation, a discussion with an external physician."""
     historian = (
         re.search(
-            r"independent historian|history (?:from|given by) (?:the )?(?:mother|father|parent|caregiver|spouse|daughter|son)",
+            r"independent historian|(?:history|hx) (?:from|given by|obtained from|per) (?:the |his |her )?(?:mother|mom|father|dad|parents?|caregiver|guardian|spouse|wife|husband|daughter|son|grand\w+)",
             lowered,
         )
         is not None

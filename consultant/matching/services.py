@@ -14,6 +14,9 @@ from consultant.codes.search import Hit, search, tokens
 from consultant.matching.analyse import Analysis
 
 CANDIDATES = 12
+# Searched before the cues reorder them: a family of ties (fourteen preventive visits with
+# one lay term) must not lose the neighbour the cues would choose to the cut.
+SEARCHED = 24
 LEVEL_WORDS = ("straightforward", "low", "moderate", "high")
 
 
@@ -29,6 +32,51 @@ class Candidate:
     extra: dict[str, Any] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
     cued: bool = False  # a cue of the question (minutes, age, size, level...) fits it
+    sites: frozenset[str] = frozenset()  # body sites its title and lay terms name
+
+
+# Body sites, by the words that name them: a joint injection into the knee is not the code
+# whose lay terms are the wrist's. Each site is a feature the question and a code share or not.
+SITES: dict[str, str] = {
+    "knee": "knee",
+    "knees": "knee",
+    "shoulder": "shoulder",
+    "shoulders": "shoulder",
+    "glenohumeral": "shoulder",
+    "subacromial": "shoulder",
+    "hip": "hip",
+    "hips": "hip",
+    "wrist": "wrist",
+    "wrists": "wrist",
+    "elbow": "elbow",
+    "elbows": "elbow",
+    "ankle": "ankle",
+    "ankles": "ankle",
+    "finger": "finger",
+    "fingers": "finger",
+    "knuckle": "finger",
+    "pip": "finger",
+    "dip": "finger",
+    "thumb": "finger",
+    "toe": "toe",
+    "toes": "toe",
+    "mtp": "toe",
+    "spine": "spine",
+    "lumbar": "spine",
+    "cervical": "spine",
+    "thoracic": "spine",
+    "eye": "eye",
+    "eyelid": "eye",
+    "cornea": "eye",
+    "corneal": "eye",
+    "ear": "ear",
+    "ears": "ear",
+}
+
+
+def sites_of(text: str) -> frozenset[str]:
+    """The body sites the words name."""
+    return frozenset(SITES[w] for w in re.findall(r"[a-z]+", text.lower()) if w in SITES)
 
 
 def described_candidates(
@@ -36,14 +84,14 @@ def described_candidates(
 ) -> list[Candidate]:
     """Candidates for what the question describes, best first, after the neighbour rules."""
     query = _expanded(_without_negated(_without_codes(analysis.text), analysis.negated))
-    hits = search(session, query, limit=CANDIDATES, systems=systems)
+    hits = search(session, query, limit=SEARCHED, systems=systems)
     if not hits:
         return []
     candidates = [_candidate(session, hit) for hit in hits]
     lead = leading_family(candidates)
     for cand in candidates:
         _adjust(cand, analysis, query.lower(), cand.family == lead)
-    return sorted(candidates, key=lambda c: (-c.score, c.code))
+    return sorted(candidates, key=lambda c: (-c.score, c.code))[:CANDIDATES]
 
 
 def leading_family(candidates: list[Candidate]) -> str:
@@ -69,6 +117,9 @@ def _candidate(session: Session, hit: Hit) -> Candidate:
     cand = Candidate(hit.code, hit.system, hit.title, hit.score, hit.phrase, hit.matched)
     if note is not None:
         cand.family, cand.extra = note.family, dict(note.extra or {})
+        cand.sites = sites_of(" ".join([note.title, *note.synonyms]))
+    else:
+        cand.sites = sites_of(hit.title)
     if hit.system == "ICD-10-CM":
         status = lookup.record_status(session, "ICD-10-CM", hit.code)
         cand.extra["billable"] = status == "billable"
@@ -104,6 +155,18 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
         if levels:
             cand.score += step if analysis.level in levels else -step
             cand.cued = cand.cued or analysis.level in levels
+    # New or established, where the code's title says which (preventive visits): a patient
+    # is established unless the question says new, as for office visits.
+    status = re.search(r"\b(new|established) patient\b", title)
+    if status and in_lead:
+        wanted = analysis.patient_status or "established"
+        fits = status.group(1) == wanted
+        # A tie-breaker among neighbours that only lowers the one that does not fit: the
+        # visit's own level is chosen in drafting.visits, and the leader's score sets how far
+        # another service described beside it may trail.
+        if not fits:
+            cand.score -= step * 0.3
+        cand.cued = cand.cued or (fits and bool(analysis.patient_status))
     add_on = "each additional" in title or title.startswith("additional") or "(add-on)" in title
     if add_on and not analysis.additional:
         cand.score -= step * 0.5
@@ -112,23 +175,48 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
         cand.cued = True
     if re.search(r"\bonly\b", title) and " only" not in f" {query}":
         cand.score -= step * 0.5  # a component-only code needs the asker to say so
-    for negated in re.findall(r"\b(?:no|without|non)[\s-]+(\w+)", title):
-        if re.search(rf"\b{re.escape(negated[:5])}", query):
+    # What the code excludes or includes, against what the asker says was or was not done.
+    left_out = {w[:5] for w in re.findall(_WITHOUT_WORD, query)}
+    for negated in re.findall(_WITHOUT_WORD, title):
+        if negated[:5] in left_out:
+            cand.score += step * 0.5  # "without microscopy" asked and offered
+            cand.cued = True
+        elif re.search(rf"\b{re.escape(negated[:5])}", query):
             cand.score -= step  # the code excludes what the asker did ("... no refill")
+    for included in re.findall(r"\bwith\s+(\w+)", title):
+        if included[:5] in left_out:
+            cand.score -= step  # the code includes what the asker says was not done
     wanted_contrast = contrast_of(query)
     if wanted_contrast and (offered := contrast_of(title)):
         cand.score += step if offered == wanted_contrast else -step
         cand.cued = cand.cued or offered == wanted_contrast
     if re.match(r"(ultrasound|fluoroscopic|ct|mr|imaging) guidance\b", title):
         cand.score -= step  # guidance supports a procedure; the procedure leads
-    # Putting a device in and taking it out are different services.
+    if re.search(r"\b(?:landmark|palpation)", query) and re.search(
+        r"(?<!without )(?<!no )\b(?:ultrasound|fluorosc|imaging|image[- ]guid|ct)\b", title
+    ):
+        cand.score -= step  # found by landmarks: no imaging was used
+    # The site the question names: a code for another site loses, the code for it gains.
+    wanted_sites = sites_of(query)
+    if wanted_sites and cand.sites:
+        if wanted_sites & cand.sites:
+            # Among neighbours only: the site does not make another family the subject.
+            cand.score += step * 0.5 if in_lead else 0.0
+            cand.cued = True
+            cand.reasons.append(f"site {', '.join(sorted(wanted_sites & cand.sites))}")
+        else:
+            cand.score -= step
+            cand.reasons.append(f"site {', '.join(sorted(cand.sites))}, not the question's")
+    # Putting a device in, taking it out and using it are different services.
     removing = re.search(r"\bremov", query) is not None
     inserting = re.search(r"\b(insert|placement|placed|place|implant)", query) is not None
+    title_inserts = re.search(r"\b(insertion|placement|placing|insert)", title) is not None
+    title_removes = re.search(r"\bremov", title) is not None
     if removing != inserting:
-        title_inserts = re.search(r"\b(insertion|placement|placing|insert)", title) is not None
-        title_removes = re.search(r"\bremov", title) is not None
         if title_inserts != title_removes and title_removes != removing:
             cand.score -= step
+    elif not removing and _USING.search(query) and (title_inserts or title_removes):
+        cand.score -= step  # the patient uses the device the question names; nobody placed it
     # The asker says which code set they want: "what J code", "which CPT".
     if re.search(r"\bj[\s-]?codes?\b|\bdrug codes?\b|\bhcpcs\b", query):
         cand.score += step * 1.5 if cand.code[:1] in "JQ" else 0.0
@@ -137,6 +225,11 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
     if cand.extra.get("billable") is False:
         cand.score -= step  # an ICD-10-CM header is never reported
 
+
+_WITHOUT_WORD = r"\b(?:no|without|non|w/o)[\s-]+(\w+)"
+_USING = re.compile(
+    r"\b(?:uses?|using|how to use|use of|wears?|wearing|technique|taught|teach(?:ing)?)\b"
+)
 
 _BOTH = re.compile(
     r"with(?:out)? and with(?:out)?|w/ ?(?:and )?w/?o|w/wo|wo/w|\bwwo\b|before and after contrast"

@@ -62,6 +62,8 @@ class Visit(Enum):
     EMERGENCY = "emergency department"
     NURSING_INITIAL = "initial nursing facility care"
     NURSING_SUBSEQUENT = "subsequent nursing facility care"
+    HOME_NEW = "home or residence visit, new patient"
+    HOME_ESTABLISHED = "home or residence visit, established patient"
 
 
 class Payer(Enum):
@@ -81,6 +83,9 @@ CODE_BY_MDM: dict[Visit, dict[Level, str]] = {
     Visit.EMERGENCY: {S: "99282", L: "99283", M: "99284", H: "99285"},
     Visit.NURSING_INITIAL: {S: "99304", L: "99304", M: "99305", H: "99306"},
     Visit.NURSING_SUBSEQUENT: {S: "99307", L: "99308", M: "99309", H: "99310"},
+    # 2023 merged the domiciliary codes into home or residence visits and deleted 99343.
+    Visit.HOME_NEW: {S: "99341", L: "99342", M: "99344", H: "99345"},
+    Visit.HOME_ESTABLISHED: {S: "99347", L: "99348", M: "99349", H: "99350"},
 }
 
 # Total practitioner time on the date that must be met or exceeded (CPT 2024 office times;
@@ -93,6 +98,8 @@ MINUTES_BY_CODE: dict[Visit, tuple[tuple[str, int], ...]] = {
     # 99306: 45 minutes since CPT 2024 (50 in 2023).
     Visit.NURSING_INITIAL: (("99304", 25), ("99305", 35), ("99306", 45)),
     Visit.NURSING_SUBSEQUENT: (("99307", 10), ("99308", 15), ("99309", 30), ("99310", 45)),
+    Visit.HOME_NEW: (("99341", 15), ("99342", 30), ("99344", 60), ("99345", 75)),
+    Visit.HOME_ESTABLISHED: (("99347", 20), ("99348", 30), ("99349", 40), ("99350", 60)),
 }
 
 # Prolonged service: (add-on code, total minutes at which its first unit is reached); each
@@ -107,6 +114,8 @@ PROLONGED: dict[Payer, dict[Visit, tuple[str, int]]] = {
         Visit.HOSPITAL_SUBSEQUENT: ("99418", 65),
         Visit.NURSING_INITIAL: ("99418", 60),
         Visit.NURSING_SUBSEQUENT: ("99418", 60),
+        Visit.HOME_NEW: ("99417", 90),
+        Visit.HOME_ESTABLISHED: ("99417", 75),
     },
     Payer.MEDICARE: {
         Visit.OFFICE_NEW: ("G2212", 89),
@@ -115,6 +124,9 @@ PROLONGED: dict[Payer, dict[Visit, tuple[str, int]]] = {
         Visit.HOSPITAL_SUBSEQUENT: ("G0316", 65),
         Visit.NURSING_INITIAL: ("G0317", 95),
         Visit.NURSING_SUBSEQUENT: ("G0317", 85),
+        # G0318: the CY2023 PFS final rule's times for home or residence visits.
+        Visit.HOME_NEW: ("G0318", 140),
+        Visit.HOME_ESTABLISHED: ("G0318", 110),
     },
 }
 
@@ -140,6 +152,7 @@ class EmLevel:
     level: Level | None
     prolonged: Prolonged | None
     worked: tuple[str, ...]
+    mdm: MedicalDecisionMaking | None = None  # the elements a level by MDM was chosen from
 
 
 def data_level(
@@ -186,7 +199,7 @@ def level_by_mdm(visit: Visit, mdm: MedicalDecisionMaking) -> EmLevel:
     level, worked = mdm_level(mdm)
     code = CODE_BY_MDM[visit][level]
     line = f"{visit.value}, MDM {level.name.lower()} -> {code}"
-    return EmLevel(code, level, None, (*worked, line))
+    return EmLevel(code, level, None, (*worked, line), mdm)
 
 
 def level_by_time(visit: Visit, minutes: int, payer: Payer = Payer.CPT) -> EmLevel:

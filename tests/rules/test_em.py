@@ -226,3 +226,24 @@ def test_procedures_in_a_global_period() -> None:
     returned = ProcedureInGlobal(return_for_complication=True)
     assert postoperative_procedure_modifier(returned).modifier == "78"
     assert postoperative_procedure_modifier(ProcedureInGlobal()).modifier == "79"
+
+
+def test_home_or_residence_visits_since_2023() -> None:
+    """CPT 2023: home and domiciliary visits merged into 99341-99350 (99343 deleted), with
+    times 15/30/60/75 new and 20/30/40/60 established; prolonged time by 99417 15 minutes
+    past the top code's time, and Medicare's G0318 at 140 (99345) and 110 (99350) minutes."""
+    mdm = MedicalDecisionMaking(Problems.LOW, Data.MINIMAL, Risk.MODERATE)
+    assert level_by_mdm(Visit.HOME_ESTABLISHED, mdm).code == "99348"
+    assert level_by_mdm(Visit.HOME_NEW, mdm).code == "99342"
+    assert level_by_time(Visit.HOME_NEW, 60).code == "99344"
+    assert level_by_time(Visit.HOME_ESTABLISHED, 45).code == "99349"
+    assert level_by_time(Visit.HOME_ESTABLISHED, 75).prolonged == Prolonged("99417", 1)
+    assert level_by_time(Visit.HOME_ESTABLISHED, 100, Payer.MEDICARE).prolonged is None
+    assert level_by_time(Visit.HOME_ESTABLISHED, 110, Payer.MEDICARE).prolonged == Prolonged(
+        "G0318", 1
+    )
+
+
+def test_a_level_by_mdm_keeps_the_elements_it_came_from() -> None:
+    mdm = MedicalDecisionMaking(Problems.MODERATE, Data.MINIMAL, Risk.MODERATE)
+    assert level_by_mdm(Visit.OFFICE_ESTABLISHED, mdm).mdm == mdm

@@ -1,0 +1,62 @@
+"""The search index: typos corrected only in words it does not know, words written apart
+joined where our lay terms have them as one, and ranking by the words that remain."""
+
+from __future__ import annotations
+
+from consultant.codes.search import CodeIndex, tokens
+
+
+def _index() -> CodeIndex:
+    index = CodeIndex()
+    notes = [
+        ("20610", "Injection of a major joint", ["knee injection", "shoulder injection"]),
+        ("20605", "Injection of an intermediate joint", ["wrist injection"]),
+        ("45380", "Colonoscopy with biopsy", ["colonoscopy biopsy"]),
+        ("69210", "Removal of impacted cerumen with instruments", ["earwax removal"]),
+        ("10060", "Incision and drainage of an abscess", ["abscess drainage"]),
+        ("94010", "Spirometry", ["spirometry", "breathing test"]),
+    ]
+    for code, title, synonyms in notes:
+        phrases = tuple(frozenset(tokens(s)) for s in synonyms)
+        for word in set().union(*phrases):
+            index.note_df[word] += 1
+        index.add(code, "CPT", title, [(title, 3.0), (" ".join(synonyms), 3.0)], phrases)
+    index.add("L0000", "CPT", "Ulcer of the lower leg", [("Ulcer of the lower leg", 1.5)])
+    return index
+
+
+def test_a_misspelled_word_is_read_as_the_indexed_word_it_stands_for() -> None:
+    index = _index()
+    assert index.correct("colonscopy") == "colonoscopy"  # one letter left out
+    assert index.correct("spirometeri") == "spirometry"  # two edits in a long word
+    assert index.correct(tokens("absess")[0]) == tokens("abscess")[0]  # stems compared
+    hits = index.search("colonscopy with biopsys")
+    assert hits[0].code == "45380" and hits[0].phrase
+    assert index.search("incision and drainge of an absess")[0].code == "10060"
+
+
+def test_known_and_short_words_are_never_corrected() -> None:
+    index = _index()
+    assert index.correct("ulcer") == "ulcer"
+    assert index.correct("knee") == "knee"
+    # Too short to guess: a four-letter unknown word is left out, not "corrected".
+    assert index.correct("kne") is None
+    assert index.correct("wrsit") == "wrist"  # a transposition is one edit
+    assert index.correct("zebra") is None
+
+
+def test_words_written_apart_are_joined_into_a_lay_term_word() -> None:
+    index = _index()
+    assert "earwax" in index.query_tokens("removed impacted ear wax with a curette")
+    hit = index.search("removed the ear wax with a curette")[0]
+    assert hit.code == "69210" and hit.phrase
+    # Joined only into words of our lay terms, never into a descriptor's abbreviation.
+    index.add("X0001", "CPT", "Wound therapy over 50 sqcm", [("Wound therapy over 50 sqcm", 1.5)])
+    assert "sqcm" not in index.query_tokens("wound 40 sq cm")
+
+
+def test_the_index_rebuilds_its_vocabulary_when_words_are_added() -> None:
+    index = _index()
+    assert index.correct("pessaryy") is None
+    index.add("57160", "CPT", "Fitting of a pessary", [("Fitting of a pessary", 3.0)])
+    assert index.correct("pessaryy") == "pessary"

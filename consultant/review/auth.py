@@ -20,6 +20,7 @@ from typing import Any
 from itsdangerous import BadSignature, Signer
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -89,10 +90,15 @@ def resolve_session(session: Session, cookie: str, settings: Settings) -> dict[s
         token = _signer(settings, "session").unsign(cookie).decode()
     except BadSignature:
         return {}
-    row = session.get(ReviewerSession, _digest(token))
-    if row is None:
+    # One statement for the session and its reviewer: this runs on every request.
+    found = session.execute(
+        select(ReviewerSession, Reviewer)
+        .outerjoin(Reviewer, Reviewer.id == ReviewerSession.reviewer_id)
+        .where(ReviewerSession.token_hash == _digest(token))
+    ).first()
+    if found is None:
         return {}
-    reviewer = session.get(Reviewer, row.reviewer_id)
+    row, reviewer = found
     now = utcnow()
     idle = timedelta(minutes=settings.session_idle_minutes)
     lifetime = timedelta(hours=settings.session_max_hours)
@@ -130,10 +136,15 @@ class ReviewerSessionMiddleware:
         cookie = _cookie(scope, SESSION_COOKIE)
         view: dict[str, Any] = {}
         if cookie:
-            with transaction() as session:
-                view = resolve_session(session, cookie, settings)
+            # A database round trip: in the thread pool, so it never holds the event loop.
+            view = await run_in_threadpool(_resolve, cookie, settings)
         scope["session"] = view
         await self.app(scope, receive, send)
+
+
+def _resolve(cookie: str, settings: Settings) -> dict[str, Any]:
+    with transaction() as session:
+        return resolve_session(session, cookie, settings)
 
 
 def _cookie(scope: Scope, name: str) -> str:
@@ -280,7 +291,6 @@ async def login_form(request: Request) -> Response:
 
 async def login_submit(request: Request) -> Response:
     """Check CSRF, throttling, the password (and TOTP when enrolled); open a session."""
-    settings = get_settings()
     form = await request.form()
     email = str(form.get("email", "")).strip().lower()[:320]
     password = str(form.get("password", ""))
@@ -288,6 +298,15 @@ async def login_submit(request: Request) -> Response:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not secrets.compare_digest(str(form.get("csrf", "")), expected):
         return PlainTextResponse("The form expired; reload the page and try again.", 403)
+    # The password hash is deliberately slow and the rest is database work: all of it in
+    # the thread pool, so a burst of logins does not stall the other reviewers' pages.
+    return await run_in_threadpool(_sign_in, request, form, email, password, target, expected)
+
+
+def _sign_in(
+    request: Request, form: Any, email: str, password: str, target: str, expected: str
+) -> Response:
+    settings = get_settings()
     client = _client(request)
     keys = [account_key(email), f"client:{client}"]
     with transaction() as session:
@@ -363,11 +382,19 @@ async def logout(request: Request) -> Response:
     if request.session.get("reviewer_id"):
         if not await csrf_ok(request):
             return PlainTextResponse("The form expired; reload the page and try again.", 403)
-        with transaction() as session:
-            row = session.get(ReviewerSession, request.session.get("token_hash", ""))
-            if row is not None:
-                session.delete(row)
-            states.audit(session, None, str(request.session.get("email", "?")), "logout")
+        await run_in_threadpool(
+            _end_session,
+            str(request.session.get("token_hash", "")),
+            str(request.session.get("email", "?")),
+        )
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+def _end_session(token_hash: str, email: str) -> None:
+    with transaction() as session:
+        row = session.get(ReviewerSession, token_hash)
+        if row is not None:
+            session.delete(row)
+        states.audit(session, None, email, "logout")

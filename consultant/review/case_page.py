@@ -19,6 +19,7 @@ from consultant.db import transaction
 from consultant.drafting.service import latest_draft
 from consultant.models import AuditEvent, Case, CaseNote, InboundMail, Message, Outbound, Reviewer
 from consultant.review import actions
+from consultant.review.case_state import POLL_MS, case_stamp
 from consultant.review.evidence import read_evidence
 from consultant.review.pages import off_loop, page
 from consultant.review.reply_frame import current_frame
@@ -113,6 +114,8 @@ def render_case(
             ask_template=ASK_TEMPLATE,
             open_for_review=case.status in states.OPEN_FOR_REVIEW,
             failed_reply=actions.failed_reply(session, case),
+            stamp=case_stamp(session, case.id),
+            poll_ms=POLL_MS,
         )
 
 

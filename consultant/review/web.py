@@ -31,6 +31,7 @@ from consultant.models import Case, InboundMail, Outbound
 from consultant.review import (
     api,
     case_page,
+    case_state,
     dashboard,
     quarantine_page,
     queue_page,
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     routes += queue_page.routes(login_required)
+    routes += case_state.routes(login_required)
     routes += case_page.routes(login_required)
     routes += quarantine_page.routes(login_required)
     routes += dashboard.routes(login_required)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from time import monotonic
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, and_, func, or_, select, text
+from sqlalchemy import Select, and_, case, func, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from consultant.cases import states
@@ -213,13 +214,7 @@ def queue_page(
     now = utcnow()
     lapse = now - timedelta(minutes=claim_minutes)
     rows = [_row(r, versions, now, lapse) for r in found]
-    counts = {
-        s: int(n)
-        for s, n in session.execute(select(Case.status, func.count()).group_by(Case.status)).all()
-    }
-    overdue = session.scalar(
-        select(func.count()).select_from(Case).where(Case.status.in_(OPEN), Case.due_at < now)
-    )
+    counts, overdue = status_counts(session, now)
     if filters == QueueFilters(after=filters.after):  # the plain open queue
         total = sum(counts.get(s, 0) for s in OPEN)
     elif filters.q and not filters.after and not more:
@@ -231,9 +226,17 @@ def queue_page(
         rows=rows,
         next_cursor=_cursor(found[-1].due_at, found[-1].id) if more and found else "",
         counts=counts,
-        overdue=int(overdue or 0),
+        overdue=overdue,
         total=int(total),
     )
+
+
+def status_counts(session: Session, now: datetime) -> tuple[dict[str, int], int]:
+    """Cases per status and the open ones past their due time, in one pass over the
+    (status, due_at) index rather than one count per figure."""
+    late = func.sum(case((and_(Case.status.in_(OPEN), Case.due_at < now), 1), else_=0))
+    rows = session.execute(select(Case.status, func.count(), late).group_by(Case.status)).all()
+    return {s: int(n) for s, n, _ in rows}, sum(int(o or 0) for _, _, o in rows)
 
 
 def refresh_statistics(session: Session) -> None:
@@ -248,7 +251,7 @@ def refresh_statistics(session: Session) -> None:
 
 def filter_choices(session: Session, page: QueuePage) -> None:
     """The values the filter menus offer: kinds seen, reviewers, subscribers."""
-    page.kinds = sorted(k for k in session.scalars(select(Case.kind).distinct()).all() if k)
+    page.kinds = _kinds(session)
     page.reviewers = [
         (r.id, r.email)
         for r in session.scalars(select(Reviewer).where(Reviewer.active).order_by(Reviewer.email))
@@ -257,6 +260,21 @@ def filter_choices(session: Session, page: QueuePage) -> None:
         (s.id, s.name or s.address)
         for s in session.scalars(select(Subscriber).order_by(Subscriber.address))
     ]
+
+
+# Kinds of question seen, per database: DISTINCT reads every case, and the menu gains a
+# kind at most every few days, so a minute's delay in showing a new one costs nothing.
+_KINDS_SECONDS = 60.0
+_kinds_seen: dict[str, tuple[float, list[str]]] = {}
+
+
+def _kinds(session: Session) -> list[str]:
+    key = str(session.get_bind().engine.url)
+    at, kinds = _kinds_seen.get(key, (0.0, []))
+    if monotonic() - at > _KINDS_SECONDS or not kinds:
+        kinds = sorted(k for k in session.scalars(select(Case.kind).distinct()).all() if k)
+        _kinds_seen[key] = (monotonic(), kinds)
+    return kinds
 
 
 def _row(r: Any, versions: dict[int, int], now: datetime, lapse: datetime) -> QueueRow:

@@ -218,8 +218,8 @@ def login_or_token_required(handler: Handler) -> Handler:
 # --- throttling -------------------------------------------------------------------------
 
 
-def _retry_after(session: Session, keys: list[str]) -> tuple[int, bool]:
-    """(seconds to wait, locked) over ``keys``; (0, False) when a try is allowed now."""
+def retry_after(session: Session, keys: list[str]) -> tuple[int, bool]:
+    """Throttling shared by sign-in and the password change: (seconds to wait, locked) over ``keys``; (0, False) when a try is allowed now."""
     now = utcnow()
     wait, locked = 0, False
     for row in session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys))):
@@ -230,7 +230,9 @@ def _retry_after(session: Session, keys: list[str]) -> tuple[int, bool]:
     return wait, locked
 
 
-def _record_failure(session: Session, key: str, free: int, lock_at: int) -> None:
+def record_failure(session: Session, key: str, free: int, lock_at: int) -> None:
+    """Count a wrong password against ``key``: delays after ``free`` failures, a lockout
+    at ``lock_at`` (0: never)."""
     row = session.get(LoginThrottle, key)
     if row is None:
         row = LoginThrottle(key=key, failures=0, locked=False)
@@ -310,7 +312,7 @@ def _sign_in(
     client = _client(request)
     keys = [account_key(email), f"client:{client}"]
     with transaction() as session:
-        wait, locked = _retry_after(session, keys)
+        wait, locked = retry_after(session, keys)
         if locked or wait:
             states.audit(session, None, email or "?", "login_throttled", f"client {client}")
     if locked:
@@ -340,10 +342,10 @@ def _sign_in(
             ok = verify_password(password, reviewer.password_hash) and reviewer.active
             ok = ok and _second_factor_ok(reviewer, str(form.get("otp", "")))
         if not ok:
-            _record_failure(
+            record_failure(
                 session, keys[0], settings.login_free_failures, settings.login_lockout_failures
             )
-            _record_failure(session, keys[1], settings.login_ip_free_failures, 0)
+            record_failure(session, keys[1], settings.login_ip_free_failures, 0)
             states.audit(session, None, email or "?", "login_failed", f"client {client}")
             log.warning("failed login for %r from %s", email, client)
             token = ""

@@ -33,6 +33,7 @@ from consultant.review import (
     case_page,
     case_state,
     dashboard,
+    password_page,
     quarantine_page,
     queue_page,
     reply_frame,
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes += quarantine_page.routes(login_required)
     routes += dashboard.routes(login_required)
     routes += reply_frame.routes(login_required)
+    routes += password_page.routes(login_required)
     routes += api.routes()
     from consultant.review.code_pages import routes as code_routes
 

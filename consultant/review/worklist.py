@@ -173,8 +173,14 @@ def queue_page(
     reviewer_id: int,
     page_size: int = PAGE_SIZE,
     claim_minutes: int = 30,
+    counts_seconds: float = 0.0,
 ) -> QueuePage:
-    """One page of the queue for ``filters``, with the counts the header shows."""
+    """One page of the queue for ``filters``, with the counts the header shows.
+
+    ``counts_seconds`` lets the counts by status and the number of matching cases be up
+    to that old (per process): the figures that read every case, shown on every page view
+    and every poll.
+    """
     claimer = aliased(Reviewer)
     # Columns, not entities: a page is read-only and this is the busiest query there is.
     columns = (
@@ -214,14 +220,13 @@ def queue_page(
     now = utcnow()
     lapse = now - timedelta(minutes=claim_minutes)
     rows = [_row(r, versions, now, lapse) for r in found]
-    counts, overdue = status_counts(session, now)
+    counts, overdue = _recent_counts(session, now, counts_seconds)
     if filters == QueueFilters(after=filters.after):  # the plain open queue
         total = sum(counts.get(s, 0) for s in OPEN)
     elif filters.q and not filters.after and not more:
         total = len(rows)  # a search is costly: count it again only when it has pages
     else:
-        counting = select(func.count()).select_from(Case)
-        total = session.scalar(_filtered(counting, filters, reviewer_id, dialect)) or 0
+        total = _recent_total(session, filters, reviewer_id, dialect, counts_seconds)
     return QueuePage(
         rows=rows,
         next_cursor=_cursor(found[-1].due_at, found[-1].id) if more and found else "",
@@ -239,6 +244,37 @@ def status_counts(session: Session, now: datetime) -> tuple[dict[str, int], int]
     return {s: int(n) for s, n, _ in rows}, sum(int(o or 0) for _, _, o in rows)
 
 
+_counted: dict[str, tuple[float, dict[str, int], int]] = {}
+
+
+def _recent_counts(session: Session, now: datetime, seconds: float) -> tuple[dict[str, int], int]:
+    key = str(session.get_bind().engine.url)
+    at, counts, overdue = _counted.get(key, (0.0, {}, 0))
+    if monotonic() - at >= seconds:
+        counts, overdue = status_counts(session, now)
+        _counted[key] = (monotonic(), counts, overdue)
+    return counts, overdue
+
+
+_totals: dict[tuple[str, QueueFilters, int], tuple[float, int]] = {}
+
+
+def _recent_total(
+    session: Session, filters: QueueFilters, reviewer_id: int, dialect: str, seconds: float
+) -> int:
+    """How many cases match ``filters`` (whatever the page), at most ``seconds`` old."""
+    mine = reviewer_id if filters.assignee == "me" else 0
+    key = (str(session.get_bind().engine.url), replace(filters, after=""), mine)
+    at, total = _totals.get(key, (0.0, 0))
+    if monotonic() - at >= seconds:
+        counting = select(func.count()).select_from(Case)
+        total = int(session.scalar(_filtered(counting, filters, reviewer_id, dialect)) or 0)
+        if len(_totals) > 1000:  # filters come from query strings: keep the map bounded
+            _totals.clear()
+        _totals[key] = (monotonic(), total)
+    return total
+
+
 def refresh_statistics(session: Session) -> None:
     """Let SQLite's planner know the cases table (Postgres's autovacuum does this itself).
 
@@ -252,13 +288,18 @@ def refresh_statistics(session: Session) -> None:
 def filter_choices(session: Session, page: QueuePage) -> None:
     """The values the filter menus offer: kinds seen, reviewers, subscribers."""
     page.kinds = _kinds(session)
+    # Columns, not rows: a reviewer row carries an encrypted secret to decrypt.
     page.reviewers = [
         (r.id, r.email)
-        for r in session.scalars(select(Reviewer).where(Reviewer.active).order_by(Reviewer.email))
+        for r in session.execute(
+            select(Reviewer.id, Reviewer.email).where(Reviewer.active).order_by(Reviewer.email)
+        )
     ]
     page.subscribers = [
         (s.id, s.name or s.address)
-        for s in session.scalars(select(Subscriber).order_by(Subscriber.address))
+        for s in session.execute(
+            select(Subscriber.id, Subscriber.name, Subscriber.address).order_by(Subscriber.address)
+        )
     ]
 
 

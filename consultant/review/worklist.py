@@ -13,7 +13,7 @@ from time import monotonic
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, and_, case, func, or_, select, text
+from sqlalchemy import Select, and_, case, func, select, text, tuple_, union
 from sqlalchemy.orm import Session, aliased
 
 from consultant.cases import states
@@ -136,7 +136,7 @@ def _filtered(
 def _search(text: str, dialect: str) -> Any:
     """Subject, the redacted question text, or the draft (which names the codes).
 
-    Each table is scanned once for the matching case ids, rather than probed per case.
+    Each table is searched once for the matching case ids, rather than probed per case.
     SQLite's LIKE already ignores case (for ASCII), at a fraction of lower()'s cost.
     """
     pattern = f"%{text}%"
@@ -144,10 +144,14 @@ def _search(text: str, dialect: str) -> Any:
     def matches(column: Any) -> Any:
         return column.like(pattern) if dialect == "sqlite" else column.ilike(pattern)
 
-    return or_(
-        matches(Case.subject),
-        Case.id.in_(select(Message.case_id).where(matches(Message.clean_text))),
-        Case.id.in_(select(Draft.case_id).where(matches(Draft.body_text))),
+    # One set of ids from three lookups, each of which Postgres answers from its trigram
+    # index (migration wt10_search_trigram); SQLite scans the three texts once each.
+    return Case.id.in_(
+        union(
+            select(Case.id).where(matches(Case.subject)),
+            select(Message.case_id).where(matches(Message.clean_text)),
+            select(Draft.case_id).where(matches(Draft.body_text)),
+        )
     )
 
 
@@ -164,7 +168,9 @@ def _after(cursor: str) -> Any | None:
     except ValueError:
         return None
     due = aware(due) or due
-    return or_(Case.due_at > due, and_(Case.due_at == due, Case.id > case_id))
+    # A row-value comparison, not "due > x OR (due = x AND id > y)": both databases read
+    # it as one range of the (due_at, id) index and start the page where the last ended.
+    return tuple_(Case.due_at, Case.id) > tuple_(due, case_id)
 
 
 def queue_page(

@@ -26,6 +26,7 @@ from consultant.review.pages import off_loop, page
 from consultant.review.reply_frame import current_frame
 from consultant.review.reply_html import text_to_html
 from consultant.review.thread import attachment_bytes, diff_lines, download_type, history, thread
+from consultant.review.worklist import forget_counts
 
 ASK_TEMPLATE = (
     "Hello,\n\nTo answer your question precisely we need a little more information:\n\n"
@@ -187,6 +188,7 @@ def _act(request: Request, case_id: int, action: str, form: Any) -> Response:
             if case is None:
                 return page("not_found.html", request, 404, what=f"Case #{case_id}")
             perform(session, case, current_reviewer(session, request), action, form)
+        forget_counts()
     except LookupError:
         return PlainTextResponse("Unknown action", 404)
     except actions.StaleDraft as exc:

@@ -253,6 +253,13 @@ def status_counts(session: Session, now: datetime) -> tuple[dict[str, int], int]
 _counted: dict[str, tuple[float, dict[str, int], int]] = {}
 
 
+def forget_counts() -> None:
+    """Count afresh at the next view: after a reviewer's own action, so the queue they
+    return to shows its effect (other processes' changes still show within the delay)."""
+    _counted.clear()
+    _totals.clear()
+
+
 def _recent_counts(session: Session, now: datetime, seconds: float) -> tuple[dict[str, int], int]:
     key = str(session.get_bind().engine.url)
     at, counts, overdue = _counted.get(key, (0.0, {}, 0))

@@ -76,8 +76,8 @@ def latest_change(session: Session, case: Case) -> tuple[str, str]:
     )
     if event is not None:
         what = event.action.replace("_", " ")
-        if event.to_status:
-            what = f"{what}: now {event.to_status.replace('_', ' ')}"
+        if event.to_status:  # a transition says why in its reason ("claimed", "draft v2")
+            what = f"{event.reason or what}: now {event.to_status.replace('_', ' ')}"
         found.append((event.created_at, event.actor, what))
     draft = session.scalar(
         select(Draft).where(Draft.case_id == case.id).order_by(Draft.version.desc())

@@ -170,7 +170,8 @@
           }
           var who = state.changed_by ? "Changed by " + state.changed_by : "Changed";
           text.textContent = who + (state.change ? " (" + state.change + ")" : "") +
-            (state.version ? ", draft now v" + state.version : "") +
+            (state.version && String(state.version) !== live.getAttribute("data-version")
+              ? "; the draft is now v" + state.version : "") +
             " since you opened this page; your unsaved text is kept until you reload.";
           notice.hidden = false;
         })

@@ -18,7 +18,9 @@ from http.cookies import SimpleCookie
 from typing import Any
 
 from itsdangerous import BadSignature, Signer
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -232,20 +234,35 @@ def retry_after(session: Session, keys: list[str]) -> tuple[int, bool]:
 
 def record_failure(session: Session, key: str, free: int, lock_at: int) -> None:
     """Count a wrong password against ``key``: delays after ``free`` failures, a lockout
-    at ``lock_at`` (0: never)."""
-    row = session.get(LoginThrottle, key)
-    if row is None:
-        row = LoginThrottle(key=key, failures=0, locked=False)
-        session.add(row)
+    at ``lock_at`` (0: never).
+
+    Sign-ins run concurrently (in the thread pool), so the count is an atomic increment in
+    the database, not a read-modify-write: two guesses at once count as two, and the first
+    failure of a key cannot collide with another one's insert.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(LoginThrottle)
+        .values(key=key, failures=0, locked=False)
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
     now = utcnow()
-    row.failures = (row.failures or 0) + 1
-    row.last_failure_at = now
-    if row.failures > free:
+    failures = session.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.key == key)
+        .values(failures=LoginThrottle.failures + 1, last_failure_at=now)
+        .returning(LoginThrottle.failures)
+    ).scalar_one()
+    changes: dict[str, Any] = {}
+    if failures > free:
         # Doubling delays: 1 s, 2 s, 4 s ... up to 15 minutes between tries.
-        delay = min(2 ** (row.failures - free - 1), _MAX_DELAY_SECONDS)
-        row.blocked_until = now + timedelta(seconds=delay)
-    if lock_at and row.failures >= lock_at:
-        row.locked = True
+        delay = min(2 ** (failures - free - 1), _MAX_DELAY_SECONDS)
+        changes["blocked_until"] = now + timedelta(seconds=delay)
+    if lock_at and failures >= lock_at:
+        changes["locked"] = True
+    if changes:
+        session.execute(update(LoginThrottle).where(LoginThrottle.key == key).values(**changes))
 
 
 def _client(request: Request) -> str:

@@ -110,10 +110,16 @@ def resolve_session(session: Session, cookie: str, settings: Settings) -> dict[s
         or now - _aware(row.last_seen_at) > idle
         or now - _aware(row.created_at) > lifetime
     ):
-        session.delete(row)
+        # Statements, not ORM changes: the same session's requests run concurrently, and
+        # the ORM would fail a request whose row another one deleted a moment before.
+        session.execute(delete(ReviewerSession).where(ReviewerSession.token_hash == row.token_hash))
         return {}
     if now - _aware(row.last_seen_at) > _TOUCH_EVERY:
-        row.last_seen_at = now
+        session.execute(
+            update(ReviewerSession)
+            .where(ReviewerSession.token_hash == row.token_hash)
+            .values(last_seen_at=now)
+        )
     return {
         "reviewer_id": reviewer.id,
         "email": reviewer.email,

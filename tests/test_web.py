@@ -118,7 +118,9 @@ def test_approve_queues_exactly_one_reply(session: Session) -> None:
     assert again.status_code == 422 and "only a case awaiting review" in again.text
     session.expire_all()
     [out] = session.scalars(select(Outbound)).all()
-    assert out.body_text.strip() == "Edited." and out.in_reply_to == "<q@clinic.example>"
+    # The reviewer's text inside the frame's default greeting and closing (templates/reply).
+    assert out.body_text == "Hello,\n\nEdited.\n\nKind regards,\nConsultant coding desk\n"
+    assert out.in_reply_to == "<q@clinic.example>"
 
 
 def test_health_and_metrics(session: Session) -> None:

@@ -61,6 +61,27 @@ def set_password(session: Session, reviewer: Reviewer, password: str, actor: str
     states.audit(session, None, actor, "password_set", reviewer.email)
 
 
+def change_own_password(
+    session: Session, reviewer: Reviewer, new: str, repeated: str, keep_token_hash: str
+) -> int:
+    """A reviewer's own new password (the current one already checked by the caller):
+    the two entries must match and pass the policy; every other session of the reviewer
+    ends, this one stays. Returns how many sessions ended."""
+    if new != repeated:
+        raise AccountError("The two new passwords differ.")
+    check_policy(new, email=reviewer.email, name=reviewer.name)
+    reviewer.password_hash = hash_password(new)
+    session.flush()
+    ended = session.execute(
+        delete(ReviewerSession).where(
+            ReviewerSession.reviewer_id == reviewer.id,
+            ReviewerSession.token_hash != keep_token_hash,
+        )
+    )
+    states.audit(session, None, reviewer.email, "password_changed", reviewer.email)
+    return int(ended.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def set_active(session: Session, reviewer: Reviewer, active: bool, actor: str) -> None:
     """Enable or disable a reviewer; disabling ends their sessions at once."""
     reviewer.active = active

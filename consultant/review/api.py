@@ -27,7 +27,7 @@ from consultant.models import ApiToken, Case, Reviewer
 from consultant.review import actions
 from consultant.review.case_page import perform
 from consultant.review.pages import off_loop
-from consultant.review.worklist import QueueFilters, queue_page
+from consultant.review.worklist import QueueFilters, forget_counts, queue_page
 
 ACTIONS = (
     "claim",
@@ -150,6 +150,7 @@ def _act(request: Request, case_id: int, action: str, body: dict[str, Any]) -> R
             done = perform(session, case, reviewer, action, form)
             session.flush()
             result = _case_json(session, case) | {"done": done}
+        forget_counts()
     except actions.StaleDraft as exc:
         newer = exc.newer
         return JSONResponse(

@@ -18,8 +18,11 @@ from http.cookies import SimpleCookie
 from typing import Any
 
 from itsdangerous import BadSignature, Signer
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -89,10 +92,15 @@ def resolve_session(session: Session, cookie: str, settings: Settings) -> dict[s
         token = _signer(settings, "session").unsign(cookie).decode()
     except BadSignature:
         return {}
-    row = session.get(ReviewerSession, _digest(token))
-    if row is None:
+    # One statement for the session and its reviewer: this runs on every request.
+    found = session.execute(
+        select(ReviewerSession, Reviewer)
+        .outerjoin(Reviewer, Reviewer.id == ReviewerSession.reviewer_id)
+        .where(ReviewerSession.token_hash == _digest(token))
+    ).first()
+    if found is None:
         return {}
-    reviewer = session.get(Reviewer, row.reviewer_id)
+    row, reviewer = found
     now = utcnow()
     idle = timedelta(minutes=settings.session_idle_minutes)
     lifetime = timedelta(hours=settings.session_max_hours)
@@ -102,10 +110,16 @@ def resolve_session(session: Session, cookie: str, settings: Settings) -> dict[s
         or now - _aware(row.last_seen_at) > idle
         or now - _aware(row.created_at) > lifetime
     ):
-        session.delete(row)
+        # Statements, not ORM changes: the same session's requests run concurrently, and
+        # the ORM would fail a request whose row another one deleted a moment before.
+        session.execute(delete(ReviewerSession).where(ReviewerSession.token_hash == row.token_hash))
         return {}
     if now - _aware(row.last_seen_at) > _TOUCH_EVERY:
-        row.last_seen_at = now
+        session.execute(
+            update(ReviewerSession)
+            .where(ReviewerSession.token_hash == row.token_hash)
+            .values(last_seen_at=now)
+        )
     return {
         "reviewer_id": reviewer.id,
         "email": reviewer.email,
@@ -130,10 +144,15 @@ class ReviewerSessionMiddleware:
         cookie = _cookie(scope, SESSION_COOKIE)
         view: dict[str, Any] = {}
         if cookie:
-            with transaction() as session:
-                view = resolve_session(session, cookie, settings)
+            # A database round trip: in the thread pool, so it never holds the event loop.
+            view = await run_in_threadpool(_resolve, cookie, settings)
         scope["session"] = view
         await self.app(scope, receive, send)
+
+
+def _resolve(cookie: str, settings: Settings) -> dict[str, Any]:
+    with transaction() as session:
+        return resolve_session(session, cookie, settings)
 
 
 def _cookie(scope: Scope, name: str) -> str:
@@ -207,8 +226,8 @@ def login_or_token_required(handler: Handler) -> Handler:
 # --- throttling -------------------------------------------------------------------------
 
 
-def _retry_after(session: Session, keys: list[str]) -> tuple[int, bool]:
-    """(seconds to wait, locked) over ``keys``; (0, False) when a try is allowed now."""
+def retry_after(session: Session, keys: list[str]) -> tuple[int, bool]:
+    """Throttling shared by sign-in and the password change: (seconds to wait, locked) over ``keys``; (0, False) when a try is allowed now."""
     now = utcnow()
     wait, locked = 0, False
     for row in session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys))):
@@ -219,20 +238,37 @@ def _retry_after(session: Session, keys: list[str]) -> tuple[int, bool]:
     return wait, locked
 
 
-def _record_failure(session: Session, key: str, free: int, lock_at: int) -> None:
-    row = session.get(LoginThrottle, key)
-    if row is None:
-        row = LoginThrottle(key=key, failures=0, locked=False)
-        session.add(row)
+def record_failure(session: Session, key: str, free: int, lock_at: int) -> None:
+    """Count a wrong password against ``key``: delays after ``free`` failures, a lockout
+    at ``lock_at`` (0: never).
+
+    Sign-ins run concurrently (in the thread pool), so the count is an atomic increment in
+    the database, not a read-modify-write: two guesses at once count as two, and the first
+    failure of a key cannot collide with another one's insert.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(LoginThrottle)
+        .values(key=key, failures=0, locked=False)
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
     now = utcnow()
-    row.failures = (row.failures or 0) + 1
-    row.last_failure_at = now
-    if row.failures > free:
+    failures = session.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.key == key)
+        .values(failures=LoginThrottle.failures + 1, last_failure_at=now)
+        .returning(LoginThrottle.failures)
+    ).scalar_one()
+    changes: dict[str, Any] = {}
+    if failures > free:
         # Doubling delays: 1 s, 2 s, 4 s ... up to 15 minutes between tries.
-        delay = min(2 ** (row.failures - free - 1), _MAX_DELAY_SECONDS)
-        row.blocked_until = now + timedelta(seconds=delay)
-    if lock_at and row.failures >= lock_at:
-        row.locked = True
+        delay = min(2 ** (failures - free - 1), _MAX_DELAY_SECONDS)
+        changes["blocked_until"] = now + timedelta(seconds=delay)
+    if lock_at and failures >= lock_at:
+        changes["locked"] = True
+    if changes:
+        session.execute(update(LoginThrottle).where(LoginThrottle.key == key).values(**changes))
 
 
 def _client(request: Request) -> str:
@@ -280,7 +316,6 @@ async def login_form(request: Request) -> Response:
 
 async def login_submit(request: Request) -> Response:
     """Check CSRF, throttling, the password (and TOTP when enrolled); open a session."""
-    settings = get_settings()
     form = await request.form()
     email = str(form.get("email", "")).strip().lower()[:320]
     password = str(form.get("password", ""))
@@ -288,10 +323,19 @@ async def login_submit(request: Request) -> Response:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not secrets.compare_digest(str(form.get("csrf", "")), expected):
         return PlainTextResponse("The form expired; reload the page and try again.", 403)
+    # The password hash is deliberately slow and the rest is database work: all of it in
+    # the thread pool, so a burst of logins does not stall the other reviewers' pages.
+    return await run_in_threadpool(_sign_in, request, form, email, password, target, expected)
+
+
+def _sign_in(
+    request: Request, form: Any, email: str, password: str, target: str, expected: str
+) -> Response:
+    settings = get_settings()
     client = _client(request)
     keys = [account_key(email), f"client:{client}"]
     with transaction() as session:
-        wait, locked = _retry_after(session, keys)
+        wait, locked = retry_after(session, keys)
         if locked or wait:
             states.audit(session, None, email or "?", "login_throttled", f"client {client}")
     if locked:
@@ -321,10 +365,10 @@ async def login_submit(request: Request) -> Response:
             ok = verify_password(password, reviewer.password_hash) and reviewer.active
             ok = ok and _second_factor_ok(reviewer, str(form.get("otp", "")))
         if not ok:
-            _record_failure(
+            record_failure(
                 session, keys[0], settings.login_free_failures, settings.login_lockout_failures
             )
-            _record_failure(session, keys[1], settings.login_ip_free_failures, 0)
+            record_failure(session, keys[1], settings.login_ip_free_failures, 0)
             states.audit(session, None, email or "?", "login_failed", f"client {client}")
             log.warning("failed login for %r from %s", email, client)
             token = ""
@@ -363,11 +407,19 @@ async def logout(request: Request) -> Response:
     if request.session.get("reviewer_id"):
         if not await csrf_ok(request):
             return PlainTextResponse("The form expired; reload the page and try again.", 403)
-        with transaction() as session:
-            row = session.get(ReviewerSession, request.session.get("token_hash", ""))
-            if row is not None:
-                session.delete(row)
-            states.audit(session, None, str(request.session.get("email", "?")), "logout")
+        await run_in_threadpool(
+            _end_session,
+            str(request.session.get("token_hash", "")),
+            str(request.session.get("email", "?")),
+        )
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+def _end_session(token_hash: str, email: str) -> None:
+    with transaction() as session:
+        row = session.get(ReviewerSession, token_hash)
+        if row is not None:
+            session.delete(row)
+        states.audit(session, None, email, "logout")

@@ -17,13 +17,16 @@ from consultant.cases import states
 from consultant.config import get_settings
 from consultant.db import transaction
 from consultant.drafting.service import latest_draft
+from consultant.mailout.states import FAILED
 from consultant.models import AuditEvent, Case, CaseNote, InboundMail, Message, Outbound, Reviewer
 from consultant.review import actions
+from consultant.review.case_state import POLL_MS, stamp_of
 from consultant.review.evidence import read_evidence
 from consultant.review.pages import off_loop, page
 from consultant.review.reply_frame import current_frame
 from consultant.review.reply_html import text_to_html
 from consultant.review.thread import attachment_bytes, diff_lines, download_type, history, thread
+from consultant.review.worklist import forget_counts
 
 ASK_TEMPLATE = (
     "Hello,\n\nTo answer your question precisely we need a little more information:\n\n"
@@ -61,7 +64,8 @@ def render_case(
         case = session.get(Case, case_id)
         if case is None:
             return page("not_found.html", request, 404, what=f"Case #{case_id}")
-        draft = latest_draft(session, case.id)
+        drafts = list(case.drafts)  # by version: the history below reads them all anyway
+        draft = drafts[-1] if drafts else None
         show_original = request.query_params.get("original") == "1"
         if show_original:
             # Original text can carry PHI: the view itself is audited.
@@ -74,6 +78,15 @@ def render_case(
         me = request.session.get("reviewer_id")
         text = body if body is not None else (draft.body_text if draft else "")
         stale_diff = diff_lines(text, stale.newer.body_text) if stale else []
+        outbound = session.scalars(
+            select(Outbound).where(Outbound.case_id == case.id).order_by(Outbound.id)
+        ).all()
+        notes = session.scalars(
+            select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.id)
+        ).all()
+        audit = session.scalars(
+            select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)
+        ).all()
         return page(
             "case.html",
             request,
@@ -82,19 +95,14 @@ def render_case(
             draft=draft,
             version=draft.version if draft else "",
             thread=thread(list(case.messages), show_original, settings.consult_address),
-            history=history(list(case.drafts)),
+            history=history(drafts),
             evidence=read_evidence(draft.analysis if draft else {}),
-            outbound=session.scalars(
-                select(Outbound).where(Outbound.case_id == case.id).order_by(Outbound.id)
-            ).all(),
-            notes=session.scalars(
-                select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.id)
-            ).all(),
-            audit=session.scalars(
-                select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)
-            ).all(),
-            reviewers=session.scalars(
-                select(Reviewer).where(Reviewer.active).order_by(Reviewer.email)
+            outbound=outbound,
+            notes=notes,
+            audit=audit,
+            # Columns, not rows: a reviewer row carries an encrypted secret to decrypt.
+            reviewers=session.execute(
+                select(Reviewer.email).where(Reviewer.active).order_by(Reviewer.email)
             ).all(),
             show_original=show_original,
             error=error,
@@ -112,7 +120,22 @@ def render_case(
             frame=current_frame(session),
             ask_template=ASK_TEMPLATE,
             open_for_review=case.status in states.OPEN_FOR_REVIEW,
-            failed_reply=actions.failed_reply(session, case),
+            failed_reply=next(
+                (o for o in reversed(outbound) if o.kind == "reply" and o.status == FAILED), None
+            ),
+            stamp=stamp_of(
+                (
+                    case.status,
+                    case.claimed_by_id,
+                    case.claimed_at,
+                    case.first_approved_by_id,
+                    draft.version if draft else None,
+                    max((m.id for m in case.messages), default=None),
+                    notes[-1].id if notes else None,
+                    audit[-1].id if audit else None,
+                )
+            ),
+            poll_ms=POLL_MS,
         )
 
 
@@ -165,6 +188,7 @@ def _act(request: Request, case_id: int, action: str, form: Any) -> Response:
             if case is None:
                 return page("not_found.html", request, 404, what=f"Case #{case_id}")
             perform(session, case, current_reviewer(session, request), action, form)
+        forget_counts()
     except LookupError:
         return PlainTextResponse("Unknown action", 404)
     except actions.StaleDraft as exc:

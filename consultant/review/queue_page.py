@@ -17,6 +17,10 @@ from consultant.models import InboundMail
 from consultant.review.pages import off_loop, page
 from consultant.review.worklist import CONFIDENCE_BANDS, QueueFilters, filter_choices, queue_page
 
+# The header's counts by status may be this old: every view and every poll of every
+# reviewer would otherwise count all the cases again.
+COUNTS_SECONDS = 2.0
+
 
 def _queue(request: Request, fragment: bool) -> Response:
     filters = QueueFilters.from_params(request.query_params)
@@ -26,6 +30,7 @@ def _queue(request: Request, fragment: bool) -> Response:
             filters,
             int(request.session["reviewer_id"]),
             claim_minutes=get_settings().claim_minutes,
+            counts_seconds=COUNTS_SECONDS,
         )
         if not fragment:
             filter_choices(session, result)

@@ -6,6 +6,7 @@ and (sanitized, through the same Markdown-ish rules) to the HTML part.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,19 +21,45 @@ from consultant.db import transaction
 from consultant.models import ReplyFrame, Reviewer, utcnow
 from consultant.review.pages import off_loop, page
 from consultant.review.reply_html import text_to_html
+from consultant.templating import TEMPLATES_DIR
+
+# The frame until an admin edits it: the reply templates' greeting and closing live here,
+# and only here, so that a reply never carries two of either.
+DEFAULT_GREETING = (TEMPLATES_DIR / "reply" / "frame_greeting.txt").read_text().strip()
+DEFAULT_CLOSING = (TEMPLATES_DIR / "reply" / "frame_closing.txt").read_text().strip()
+# A salutation line already at the top of a body (drafts written before the frame owned
+# the greeting, or a reviewer's own "Hi Pat,"): the frame's greeting replaces it.
+_OPENING = re.compile(
+    r"\A\s*(?:hello|hi|dear|good (?:morning|afternoon))\b[^\n]{0,80},[ \t]*\n", re.I
+)
+_OPENING_HTML = re.compile(
+    r"(\A\s*(?:<div[^>]*>\s*)?)<p>(?:hello|hi|dear|good (?:morning|afternoon))\b[^<]{0,80},</p>\s*",
+    re.I,
+)
+
+_CLOSING_HTML = re.compile(
+    r"<p>" + r"<br>\s*".join(re.escape(line) for line in DEFAULT_CLOSING.splitlines()) + r"</p>\s*"
+)
 
 
 def current_frame(session: Session) -> ReplyFrame:
-    """The frame in force (empty greeting and closing until an admin sets them)."""
+    """The frame in force: the admin's, else the defaults from ``templates/reply``."""
     return session.scalar(select(ReplyFrame).order_by(ReplyFrame.id).limit(1)) or ReplyFrame(
-        greeting="", closing=""
+        greeting=DEFAULT_GREETING, closing=DEFAULT_CLOSING
     )
 
 
 def framed(frame: ReplyFrame, name: str, text: str, html: str) -> tuple[str, str]:
-    """``text`` and ``html`` with the greeting before and the closing after."""
+    """``text`` and ``html`` with the greeting before and the closing after; a greeting or
+    the default closing the body already carries gives way to the frame's."""
     greeting = frame.greeting.replace("{name}", name.strip()).replace(" ,", ",").strip()
     closing = frame.closing.strip()
+    if greeting:
+        text = _OPENING.sub("", text, count=1)
+        html = _OPENING_HTML.sub(r"\1", html, count=1)
+    if closing:
+        text = re.sub(r"\n{3,}", "\n\n", text.replace(DEFAULT_CLOSING, ""))
+        html = _CLOSING_HTML.sub("", html)
     parts = [p for p in (greeting, text.strip(), closing) if p]
     html_parts = [
         h

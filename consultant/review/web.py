@@ -31,7 +31,9 @@ from consultant.models import Case, InboundMail, Outbound
 from consultant.review import (
     api,
     case_page,
+    case_state,
     dashboard,
+    password_page,
     quarantine_page,
     queue_page,
     reply_frame,
@@ -97,10 +99,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     routes += queue_page.routes(login_required)
+    routes += case_state.routes(login_required)
     routes += case_page.routes(login_required)
     routes += quarantine_page.routes(login_required)
     routes += dashboard.routes(login_required)
     routes += reply_frame.routes(login_required)
+    routes += password_page.routes(login_required)
     routes += api.routes()
     from consultant.review.code_pages import routes as code_routes
 

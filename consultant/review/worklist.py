@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from time import monotonic
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, and_, func, or_, select, text
+from sqlalchemy import Select, and_, case, func, select, text, tuple_, union
 from sqlalchemy.orm import Session, aliased
 
 from consultant.cases import states
@@ -135,7 +136,7 @@ def _filtered(
 def _search(text: str, dialect: str) -> Any:
     """Subject, the redacted question text, or the draft (which names the codes).
 
-    Each table is scanned once for the matching case ids, rather than probed per case.
+    Each table is searched once for the matching case ids, rather than probed per case.
     SQLite's LIKE already ignores case (for ASCII), at a fraction of lower()'s cost.
     """
     pattern = f"%{text}%"
@@ -143,10 +144,14 @@ def _search(text: str, dialect: str) -> Any:
     def matches(column: Any) -> Any:
         return column.like(pattern) if dialect == "sqlite" else column.ilike(pattern)
 
-    return or_(
-        matches(Case.subject),
-        Case.id.in_(select(Message.case_id).where(matches(Message.clean_text))),
-        Case.id.in_(select(Draft.case_id).where(matches(Draft.body_text))),
+    # One set of ids from three lookups, each of which Postgres answers from its trigram
+    # index (migration wt10_search_trigram); SQLite scans the three texts once each.
+    return Case.id.in_(
+        union(
+            select(Case.id).where(matches(Case.subject)),
+            select(Message.case_id).where(matches(Message.clean_text)),
+            select(Draft.case_id).where(matches(Draft.body_text)),
+        )
     )
 
 
@@ -163,7 +168,9 @@ def _after(cursor: str) -> Any | None:
     except ValueError:
         return None
     due = aware(due) or due
-    return or_(Case.due_at > due, and_(Case.due_at == due, Case.id > case_id))
+    # A row-value comparison, not "due > x OR (due = x AND id > y)": both databases read
+    # it as one range of the (due_at, id) index and start the page where the last ended.
+    return tuple_(Case.due_at, Case.id) > tuple_(due, case_id)
 
 
 def queue_page(
@@ -172,8 +179,14 @@ def queue_page(
     reviewer_id: int,
     page_size: int = PAGE_SIZE,
     claim_minutes: int = 30,
+    counts_seconds: float = 0.0,
 ) -> QueuePage:
-    """One page of the queue for ``filters``, with the counts the header shows."""
+    """One page of the queue for ``filters``, with the counts the header shows.
+
+    ``counts_seconds`` lets the counts by status and the number of matching cases be up
+    to that old (per process): the figures that read every case, shown on every page view
+    and every poll.
+    """
     claimer = aliased(Reviewer)
     # Columns, not entities: a page is read-only and this is the busiest query there is.
     columns = (
@@ -213,27 +226,66 @@ def queue_page(
     now = utcnow()
     lapse = now - timedelta(minutes=claim_minutes)
     rows = [_row(r, versions, now, lapse) for r in found]
-    counts = {
-        s: int(n)
-        for s, n in session.execute(select(Case.status, func.count()).group_by(Case.status)).all()
-    }
-    overdue = session.scalar(
-        select(func.count()).select_from(Case).where(Case.status.in_(OPEN), Case.due_at < now)
-    )
+    counts, overdue = _recent_counts(session, now, counts_seconds)
     if filters == QueueFilters(after=filters.after):  # the plain open queue
         total = sum(counts.get(s, 0) for s in OPEN)
     elif filters.q and not filters.after and not more:
         total = len(rows)  # a search is costly: count it again only when it has pages
     else:
-        counting = select(func.count()).select_from(Case)
-        total = session.scalar(_filtered(counting, filters, reviewer_id, dialect)) or 0
+        total = _recent_total(session, filters, reviewer_id, dialect, counts_seconds)
     return QueuePage(
         rows=rows,
         next_cursor=_cursor(found[-1].due_at, found[-1].id) if more and found else "",
         counts=counts,
-        overdue=int(overdue or 0),
+        overdue=overdue,
         total=int(total),
     )
+
+
+def status_counts(session: Session, now: datetime) -> tuple[dict[str, int], int]:
+    """Cases per status and the open ones past their due time, in one pass over the
+    (status, due_at) index rather than one count per figure."""
+    late = func.sum(case((and_(Case.status.in_(OPEN), Case.due_at < now), 1), else_=0))
+    rows = session.execute(select(Case.status, func.count(), late).group_by(Case.status)).all()
+    return {s: int(n) for s, n, _ in rows}, sum(int(o or 0) for _, _, o in rows)
+
+
+_counted: dict[str, tuple[float, dict[str, int], int]] = {}
+
+
+def forget_counts() -> None:
+    """Count afresh at the next view: after a reviewer's own action, so the queue they
+    return to shows its effect (other processes' changes still show within the delay)."""
+    _counted.clear()
+    _totals.clear()
+
+
+def _recent_counts(session: Session, now: datetime, seconds: float) -> tuple[dict[str, int], int]:
+    key = str(session.get_bind().engine.url)
+    at, counts, overdue = _counted.get(key, (0.0, {}, 0))
+    if monotonic() - at >= seconds:
+        counts, overdue = status_counts(session, now)
+        _counted[key] = (monotonic(), counts, overdue)
+    return counts, overdue
+
+
+_totals: dict[tuple[str, QueueFilters, int], tuple[float, int]] = {}
+
+
+def _recent_total(
+    session: Session, filters: QueueFilters, reviewer_id: int, dialect: str, seconds: float
+) -> int:
+    """How many cases match ``filters`` (whatever the page), at most ``seconds`` old."""
+    mine = reviewer_id if filters.assignee == "me" else 0
+    key = (str(session.get_bind().engine.url), replace(filters, after=""), mine)
+    at, total = _totals.get(key, (0.0, 0))
+    if monotonic() - at >= seconds:
+        counting = select(func.count()).select_from(Case)
+        total = int(session.scalar(_filtered(counting, filters, reviewer_id, dialect)) or 0)
+        if len(_totals) > 1000:  # filters come from query strings: keep the map bounded
+            _totals.clear()
+        _totals[key] = (monotonic(), total)
+    return total
 
 
 def refresh_statistics(session: Session) -> None:
@@ -248,15 +300,35 @@ def refresh_statistics(session: Session) -> None:
 
 def filter_choices(session: Session, page: QueuePage) -> None:
     """The values the filter menus offer: kinds seen, reviewers, subscribers."""
-    page.kinds = sorted(k for k in session.scalars(select(Case.kind).distinct()).all() if k)
+    page.kinds = _kinds(session)
+    # Columns, not rows: a reviewer row carries an encrypted secret to decrypt.
     page.reviewers = [
         (r.id, r.email)
-        for r in session.scalars(select(Reviewer).where(Reviewer.active).order_by(Reviewer.email))
+        for r in session.execute(
+            select(Reviewer.id, Reviewer.email).where(Reviewer.active).order_by(Reviewer.email)
+        )
     ]
     page.subscribers = [
         (s.id, s.name or s.address)
-        for s in session.scalars(select(Subscriber).order_by(Subscriber.address))
+        for s in session.execute(
+            select(Subscriber.id, Subscriber.name, Subscriber.address).order_by(Subscriber.address)
+        )
     ]
+
+
+# Kinds of question seen, per database: DISTINCT reads every case, and the menu gains a
+# kind at most every few days, so a minute's delay in showing a new one costs nothing.
+_KINDS_SECONDS = 60.0
+_kinds_seen: dict[str, tuple[float, list[str]]] = {}
+
+
+def _kinds(session: Session) -> list[str]:
+    key = str(session.get_bind().engine.url)
+    at, kinds = _kinds_seen.get(key, (0.0, []))
+    if monotonic() - at > _KINDS_SECONDS or not kinds:
+        kinds = sorted(k for k in session.scalars(select(Case.kind).distinct()).all() if k)
+        _kinds_seen[key] = (monotonic(), kinds)
+    return kinds
 
 
 def _row(r: Any, versions: dict[int, int], now: datetime, lapse: datetime) -> QueueRow:

@@ -137,7 +137,53 @@
     });
   }
 
+  // ---- Case page: someone else's change ----
+  // Polls the case's state with the stamp the page was rendered with; an unchanged case
+  // answers 304 with no body. A change updates the status and claim lines and shows a
+  // notice with a reload link: the reviewer's unsaved text is never replaced.
+  function setupCaseLive(live) {
+    var stamp = live.getAttribute("data-stamp");
+    var seen = stamp; // the last state received: an idle poll after a change is a 304 too
+    var notice = document.getElementById("case-changed");
+    var text = document.getElementById("case-changed-text");
+    function poll() {
+      if (document.hidden) return;
+      fetch(live.getAttribute("data-state"), {
+        credentials: "same-origin",
+        cache: "no-store",
+        headers: { "Accept": "application/json", "If-None-Match": '"' + seen + '"' }
+      })
+        .then(function (response) { return response.status === 200 ? response.json() : null; })
+        .then(function (state) {
+          if (!state) return;
+          seen = state.stamp;
+          if (state.stamp === stamp) return;
+          var status = document.getElementById("case-status");
+          if (status) {
+            status.textContent = state.status_label;
+            status.className = "status " + state.status;
+          }
+          var claim = document.getElementById("claim-state");
+          if (claim) {
+            claim.textContent = state.claimed_by ? "claimed by " + state.claimed_by
+              : (state.open_for_review ? "not claimed" : "");
+          }
+          var who = state.changed_by ? "Changed by " + state.changed_by : "Changed";
+          text.textContent = who + (state.change ? " (" + state.change + ")" : "") +
+            (state.version && String(state.version) !== live.getAttribute("data-version")
+              ? "; the draft is now v" + state.version : "") +
+            " since you opened this page; your unsaved text is kept until you reload.";
+          notice.hidden = false;
+        })
+        .catch(function () { /* the next poll tries again */ });
+    }
+    var every = parseInt(live.getAttribute("data-interval") || "5000", 10);
+    window.setInterval(poll, every);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var caseLive = document.getElementById("case-live");
+    if (caseLive) setupCaseLive(caseLive);
     var live = document.getElementById("queue-live");
     if (live) setupQueue(live);
     var form = document.getElementById("reply-form");

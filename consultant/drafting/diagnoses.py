@@ -12,10 +12,11 @@ from functools import lru_cache
 import simple_icd_10_cm as icd
 from sqlalchemy.orm import Session
 
-from consultant.codes.search import search, tokens
+from consultant.codes.search import tokens
 from consultant.matching.analyse import Analysis
 from consultant.rules.icd10 import CareSetting, Certainty, Finding, code_findings
-from consultant.rules.icd10_codes import Encounter, Side, description, is_billable, with_dot
+from consultant.rules.icd10_codes import Encounter, Side, complete, description, is_billable
+from consultant.rules.icd10_terms import FREE, term_index
 
 MIN_COVERAGE = 0.6  # share of a phrase's words the ICD-10-CM title must carry
 _CERTAINTY = {
@@ -25,6 +26,7 @@ _CERTAINTY = {
 }
 _SIDE = {"right": Side.RIGHT, "left": Side.LEFT, "bilateral": Side.BILATERAL}
 _ENCOUNTER = {"A": Encounter.INITIAL, "D": Encounter.SUBSEQUENT, "S": Encounter.SEQUELA}
+A = Encounter.INITIAL  # any encounter: whether a seventh character can complete a code
 
 
 @dataclass
@@ -43,17 +45,18 @@ def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
     if not analysis.conditions:
         findings += [Finding(code) for code in analysis.icd_codes]
     for condition in analysis.conditions:
-        matched = _match(session, condition.phrase, condition.side)
-        if matched is None:
+        matched = _matches(condition.phrase, condition.parts, condition.side)
+        if not matched:
             continue
-        findings.append(
+        findings += [
             Finding(
-                matched,
+                code,
                 _CERTAINTY[condition.certainty],
                 _SIDE.get(condition.side),
                 _ENCOUNTER.get(condition.encounter),
             )
-        )
+            for code in matched
+        ]
         if condition.certainty != "confirmed":
             result.not_coded.append(
                 f"{condition.phrase} is documented as {condition.certainty}: in the outpatient "
@@ -73,49 +76,47 @@ def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
     return result
 
 
-# Words an ICD-10-CM title adds without changing what a plain phrase means: "fever" is
-# "Fever, unspecified", "type 2 diabetes" is "Type 2 diabetes mellitus".
-# "(essential) (primary)" are the Index's nonessential modifiers of hypertension.
-_FREE = set(
-    tokens("unspecified mellitus organism site type nos without complications essential primary")
-)
 # Coders say "distal radius"; the tabular list says "lower end of radius".
 _UNSPECIFIED = re.compile(
-    r", unspecified\b|without complications|unspecified organism|\bunspecified$|\bwithout\b", re.I
+    r", unspecified\b|without complications|unspecified organism|\bunspecified$|\bwithout\b|\bNOS$",
+    re.I,
 )
 _BONE_ENDS = re.compile(r"\b(distal|proximal)\s+(radius|ulna|humerus|femur|tibia|fibula)\b")
 
 
-def _match(session: Session, phrase: str, side: str) -> str | None:
-    """The ICD-10-CM code whose title carries the phrase's words with the fewest others,
-    a complete (billable) code before its category."""
+def _matches(phrase: str, parts: tuple[str, ...], side: str) -> list[str]:
+    """The code for the whole phrase when a title carries all of it ("migraine with aura"),
+    otherwise one for each part ("type 2 diabetes" and "chronic kidney disease stage 3a",
+    which the guidelines then combine)."""
+    whole = _match(phrase, side)
+    if whole is not None and (whole[0] == 1.0 or not parts):
+        return [whole[1]]
+    found = [m[1] for p in parts if (m := _match(p, side)) is not None]
+    return found or ([whole[1]] if whole else [])
+
+
+def _match(phrase: str, side: str) -> tuple[float, str] | None:
+    """The ICD-10-CM code whose title or inclusion term carries the phrase's words with the
+    fewest others; a code the side and encounter can complete before one they cannot."""
     phrase = _BONE_ENDS.sub(
         lambda m: f"{'lower' if m.group(1) == 'distal' else 'upper'} end {m.group(2)}", phrase
     )
-    wanted = set(tokens(f"{phrase} {side}"))
-    if not wanted:
-        return None
     best: tuple[float, int, int, int, int, str] | None = None
-    for hit in search(session, f"{phrase} {side}".strip(), limit=40, systems=("ICD-10-CM",)):
-        title = set(tokens(hit.title))
-        carried = len(wanted & title) / len(wanted)
-        if carried < MIN_COVERAGE:
-            continue
-        code, title_text = with_dot(hit.code), hit.title
-        if not is_billable(code) and not title - wanted - _FREE:
+    for hit in term_index().match(f"{phrase} {side}".strip(), limit=40):
+        if hit.carried < MIN_COVERAGE:
+            break  # ranked by words carried: the rest carry fewer
+        code = hit.code
+        completable = is_billable(code) or bool(complete(code, _SIDE.get(side), A).codes)
+        if not completable and not hit.extra:
             # A category named plainly ("Heart failure") is its unspecified code (I50.9).
-            child = _unspecified_child(code)
-            if child is not None:
-                code, title_text = child, description(child)
-        extra = len(set(tokens(title_text)) - wanted - _FREE)
+            code = _unspecified_child(code) or code
+            completable = is_billable(code)
         # By convention .9 is the unspecified code and .8 "other": a plain phrase is the former.
-        plain = int(bool(_UNSPECIFIED.search(title_text))) - int(
-            " other " in f" {title_text.lower()} "
-        )
-        key = (carried, -extra, int(is_billable(code)), plain, -len(code), code)
+        plain = int(bool(_UNSPECIFIED.search(hit.text))) - int(" other " in f" {hit.text.lower()} ")
+        key = (hit.carried, -hit.extra, int(completable), plain, -len(code), code)
         if best is None or key[:5] > best[:5]:
             best = key
-    return best[5] if best else None
+    return (best[0], best[5]) if best else None
 
 
 @lru_cache(maxsize=4096)
@@ -130,6 +131,6 @@ def _unspecified_child(category: str) -> str | None:
         if not is_billable(child):
             queue += icd.get_children(child)
         elif _UNSPECIFIED.search(description(child)):
-            extra = len(set(tokens(description(child))) - own - _FREE)
+            extra = len(set(tokens(description(child))) - own - FREE)
             found.append((extra, len(child), child))  # then the least specific
     return min(found)[2] if found else None

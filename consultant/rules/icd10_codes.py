@@ -82,6 +82,11 @@ def complete(
                     "(initial, subsequent or sequela)"
                 )
                 return Completed((), tuple(worked))
+            if encounter.value not in definitions:
+                # Not an injury's A/D/S axis (fetus 0-9, fracture healing G/K/P ...).
+                choices = ", ".join(f"{k} {v}" for k, v in definitions.items())
+                worked.append(f"{current} needs a seventh character from: {choices}")
+                return Completed((), tuple(worked))
             done.append(_with_seventh(current, definitions, encounter, open_fracture, worked))
             continue
         sided = _by_side(current, side, worked)

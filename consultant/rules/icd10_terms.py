@@ -1,0 +1,106 @@
+"""A word index of the ICD-10-CM tabular list (simple-icd-10-cm): each code's title and its
+inclusion terms, so that a documented phrase finds the code whose wording carries it with the
+fewest other words.
+
+Inclusion terms are what make plain phrases land on the right code: "Sore throat (acute) NOS"
+sits under J02.9, "Migraine with aura NOS" under G43.109, "Encounter for screening colonoscopy
+NOS" under Z12.11. Words in parentheses are the tabular list's nonessential modifiers
+(ICD-10-CM Official Guidelines I.A.7): they may be matched but are not missing when absent.
+Codes formed by a seventh character are left out: the encounter completes them
+(consultant.rules.icd10_codes.complete)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import simple_icd_10_cm as icd
+
+from consultant.codes.search import tokens
+
+# Words a title adds without changing what a plain phrase means ("Fever, unspecified",
+# "Type 2 diabetes mellitus", "Migraine NOS", "Encounter for screening ...").
+FREE = frozenset(
+    tokens(
+        "unspecified mellitus organism site nos without complications essential primary "
+        "encounter unilateral uncomplicated current specified"
+    )
+)
+# Words so common in titles that they only rank documents found by rarer words.
+_COMMON_DOCS = 4000
+_PAREN = re.compile(r"\(([^()]*)\)")
+_WITHOUT = re.compile(r"\bwithout (?:\(\w+\) )?(\w+)", re.I)
+
+
+@dataclass(frozen=True)
+class Term:
+    code: str  # with the dot
+    text: str  # the title or inclusion term
+    required: frozenset[str]  # stemmed words outside parentheses
+    optional: frozenset[str]  # words in parentheses: nonessential
+    inclusion: bool
+    excluded: frozenset[str] = frozenset()  # words after "without": the term denies them
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    code: str
+    text: str
+    carried: float  # share of the phrase's words the term carries
+    extra: int  # words the term adds that the phrase does not say
+
+
+class TermIndex:
+    def __init__(self, terms: list[Term]) -> None:
+        self.terms = terms
+        self.postings: dict[str, list[int]] = {}
+        for i, term in enumerate(terms):
+            for word in term.required | term.optional:
+                self.postings.setdefault(word, []).append(i)
+
+    def match(self, phrase: str, limit: int = 10) -> list[TermMatch]:
+        """The terms that carry most of the phrase's words, then add the fewest others."""
+        wanted = frozenset(tokens(phrase))
+        known = sorted((w for w in wanted if w in self.postings), key=self._df)
+        if not known:
+            return []
+        rare = [w for w in known if self._df(w) <= _COMMON_DOCS] or known[:1]
+        found: set[int] = set()
+        for word in rare:
+            found.update(self.postings[word])
+        scored = []
+        for i in found:
+            term = self.terms[i]
+            carried = len(wanted & (term.required | term.optional)) / len(wanted)
+            extra = len(term.required - wanted - FREE)
+            if wanted & term.excluded:
+                continue  # "migraine with aura" is not "Migraine without aura"
+            scored.append((-carried, extra, not term.inclusion, len(term.code), term.code, i))
+        scored.sort()
+        return [
+            TermMatch(self.terms[i].code, self.terms[i].text, -c, e)
+            for c, e, _, _, _, i in scored[:limit]
+        ]
+
+    def _df(self, word: str) -> int:
+        return len(self.postings.get(word, ()))
+
+
+def _term(code: str, text: str, inclusion: bool) -> Term:
+    optional = frozenset(tokens(" ".join(_PAREN.findall(text))))
+    required = frozenset(tokens(_PAREN.sub(" ", text))) - optional
+    excluded = frozenset(tokens(" ".join(_WITHOUT.findall(text)))) - FREE
+    return Term(code, text, required, optional, inclusion, excluded)
+
+
+@lru_cache(maxsize=1)
+def term_index() -> TermIndex:
+    """Built once per process (about a second) from the installed tabular list."""
+    terms: list[Term] = []
+    for code in icd.get_all_codes(with_dots=True):
+        if icd.is_chapter_or_block(code) or icd.is_extended_subcategory(code):
+            continue
+        terms.append(_term(code, icd.get_description(code), False))
+        terms += [_term(code, t, True) for t in icd.get_inclusion_term(code)]
+    return TermIndex(terms)

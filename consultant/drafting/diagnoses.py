@@ -15,7 +15,16 @@ from sqlalchemy.orm import Session
 from consultant.codes.search import tokens
 from consultant.matching.analyse import Analysis
 from consultant.rules.icd10 import CareSetting, Certainty, Finding, code_findings
-from consultant.rules.icd10_codes import Encounter, Side, complete, description, is_billable
+from consultant.rules.icd10_codes import (
+    Encounter,
+    Side,
+    complete,
+    description,
+    excludes1_conflict,
+    history_of_neoplasm,
+    is_billable,
+    with_dot,
+)
 from consultant.rules.icd10_terms import FREE, term_index
 
 MIN_COVERAGE = 0.6  # share of a phrase's words the ICD-10-CM title must carry
@@ -63,6 +72,14 @@ def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
                 "setting it is not coded; code the signs and symptoms instead (ICD-10-CM "
                 "Official Guidelines IV.H)."
             )
+    proposed = [with_dot(c) for c in analysis.icd_codes]
+    result.advice += [
+        f"You propose {a} with {b}: {note} (I.A.12.a: an Excludes1 note means the two are "
+        "not reported together)."
+        for i, a in enumerate(proposed)
+        for b in proposed[i + 1 :]
+        if (note := excludes1_conflict(a, b))
+    ]
     if not findings:
         return result
     inpatient = analysis.em.setting in ("hospital_initial", "hospital_subsequent")
@@ -89,6 +106,12 @@ def _matches(phrase: str, parts: tuple[str, ...], side: str) -> list[str]:
     otherwise one for each part ("type 2 diabetes" and "chronic kidney disease stage 3a",
     which the guidelines then combine)."""
     whole = _match(phrase, side)
+    if "history" in phrase and "malignant neoplasm" in phrase and (not whole or whole[0] < 1):
+        # Z85 titles name few sites; the neoplasm's own code finds its history code.
+        site = _match(re.sub(r"\bpersonal history( of)?\b", " ", phrase), side)
+        history = history_of_neoplasm(site[1]) if site else None
+        if history:
+            return [history]
     if whole is not None and (whole[0] == 1.0 or not parts):
         return [whole[1]]
     found = [m[1] for p in parts if (m := _match(p, side)) is not None]

@@ -11,7 +11,7 @@ from typing import Any
 
 from consultant.matching import context, cues
 from consultant.matching.em_facts import EmFacts, em_facts
-from consultant.matching.findings import Condition, conditions
+from consultant.matching.findings import Condition, conditions, names_condition
 from consultant.matching.procedure_facts import ProcedureFacts, procedure_facts
 
 # Five digits (CPT), four digits + F/T/U (Category II/III, PLA), a letter + four digits
@@ -377,6 +377,12 @@ def question_type(lowered: str, found: Analysis) -> str:
         has("icd", "diagnosis", "diagnoses", "dx code", "dx for")
         or re.search(r"\bdxs?\b", lowered)
         or (found.icd_codes and not found.codes)
+        or re.search(r"\b(?:7th|seventh) character|\b[a-tv-z]\d\d codes?\b|\bcode it as\b", lowered)
+        or (
+            not found.codes
+            and re.search(r"\bhow (?:do i |do we |to |should (?:i|we) |would you )?code\b", lowered)
+            and names_condition(lowered)
+        )
     ):
         return "diagnosis"
     asks_code_too = re.search(

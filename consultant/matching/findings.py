@@ -28,7 +28,7 @@ _SPLIT = re.compile(r"[;:?!\n()]|\.(?!\d)|,|\band\b|\bplus\b|\balso\b|\bbut\b|\b
 _WITH = re.compile(r"\bw/|\bwith\b")
 # Codes the asker writes are proposals, not conditions; durations are not conditions.
 _CODE_WORDS = re.compile(
-    r"\b[a-tv-z]\d[0-9a-z](?:\.?[0-9a-z]{1,4})?\b|\b\d{4}[0-9a-z]\b|\b[a-z]\d{4}\b"
+    r"\b[a-tv-z]\d[0-9a](?:\.?[0-9a-z]{1,4})?\b|\b\d{4}[0-9a-z]\b|\b[a-z]\d{4}\b"
 )
 _DURATION = re.compile(
     r"\b(?:x|for|since|over)?\s*\d+\s*(?:\+\s*)?(?:days?|d|weeks?|wks?|months?|mos?|years?|yrs?|"
@@ -91,7 +91,9 @@ _NOT_CONDITION = re.compile(
     r"same|still|ago|closed|cast|exam|today|normally|tx|treatment|current|complications?|"
     r"documented|charted|noted|both|only|controlled|new|old|acute care|inpatient|outpatient|"
     r"facility|claim|denials?|denied|keep|getting|better|put|send|bill|billing|code it as|"
-    r"it as|as well|well)\b"
+    r"it as|as well|well|one|more|culture|cxr|x-?ray|ct|mri|duplex|ultrasound|labs?|"
+    r"stress test|ekg|ecg|urine|blood work|surgery|\w+ectomy|\w+otomy|\w+oscopy(?= for)|"
+    r"part|specified)\b"
 )
 
 
@@ -180,7 +182,7 @@ def conditions(text: str) -> tuple[Condition, ...]:
             continue
         parts = tuple(p for p in (_phrase(p) for p in _WITH.split(rewritten)) if len(p) >= 3)
         out.append(Condition(phrase, certainty, side, encounter, parts if len(parts) > 1 else ()))
-    if _FOLLOW_UP.search(lowered) and any("history of malignant neoplasm" in c.phrase for c in out):
+    if _FOLLOW_UP.search(lowered) and any("history malignant neoplasm" in c.phrase for c in out):
         # Follow-up after completed cancer treatment: Z08 first, the Z85 history with it.
         out.insert(
             0,
@@ -192,6 +194,21 @@ def conditions(text: str) -> tuple[Condition, ...]:
             ),
         )
     return tuple(out)
+
+
+# Words that name a condition: a question about "how to code" them is a diagnosis question.
+_CONDITION_WORDS = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(k) for k in ABBREVIATIONS if len(k) > 2)
+    + r"|diabet\w*|hypertension|fracture|cancer|carcinoma|neoplasm|disease|disorder|syndrome|"
+    r"infection|pneumonia|asthma|pain|failure|injury|sprain|strain|arthritis|osteoarthritis|"
+    r"migraine|headache|obesity|depression|anxiety|dementia|anemia|smoker|sepsis)\b"
+)
+
+
+def names_condition(lowered: str) -> bool:
+    """The text names a disease, injury or symptom."""
+    return bool(_CONDITION_WORDS.search(lowered))
 
 
 def _phrase(part: str) -> str:

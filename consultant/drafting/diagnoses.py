@@ -128,6 +128,8 @@ def _match(phrase: str, side: str) -> tuple[float, str] | None:
     for hit in term_index().match(f"{phrase} {side}".strip(), limit=40):
         if hit.carried < MIN_COVERAGE:
             break  # ranked by words carried: the rest carry fewer
+        if hit.extra > len(set(tokens(phrase))):
+            continue  # a title mostly about something else ("venous" is not a puerperal code)
         code = hit.code
         completable = is_billable(code) or bool(complete(code, _SIDE.get(side), A).codes)
         if not completable and not hit.extra:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from consultant.matching.context import scopes
+from consultant.matching.context import TRIGGERS, scopes
 
 # Words that ask the question or carry no condition; removed before a phrase is matched.
 _NOISE = re.compile(
@@ -93,7 +93,8 @@ _NOT_CONDITION = re.compile(
     r"facility|claim|denials?|denied|keep|getting|better|put|send|bill|billing|code it as|"
     r"it as|as well|well|one|more|culture|cxr|x-?ray|ct|mri|duplex|ultrasound|labs?|"
     r"stress test|ekg|ecg|urine|blood work|surgery|\w+ectomy|\w+otomy|\w+oscopy(?= for)|"
-    r"part|specified)\b"
+    r"part|specified|negative|positive|results?|picked|pick|chose|chosen|selected|submit\w*|ok|okay|send|"
+    r"provider|physician|np|pa|md)\b"
 )
 
 
@@ -165,7 +166,7 @@ def conditions(text: str) -> tuple[Condition, ...]:
     for part in _SPLIT.split(lowered):
         side = _side(part)
         certainty = "confirmed"
-        bare = _phrase(part)
+        bare = " ".join(w for w in _NOISE.sub(" ", part).split() if w not in _TRIGGER_WORDS)
         if bare and any(bare in u or _overlap(bare, u) for u in uncertain):
             certainty = "uncertain"
         elif bare and any(bare in n or _overlap(bare, n) for n in negated):
@@ -182,7 +183,9 @@ def conditions(text: str) -> tuple[Condition, ...]:
             continue
         parts = tuple(p for p in (_phrase(p) for p in _WITH.split(rewritten)) if len(p) >= 3)
         out.append(Condition(phrase, certainty, side, encounter, parts if len(parts) > 1 else ()))
-    if _FOLLOW_UP.search(lowered) and any("history malignant neoplasm" in c.phrase for c in out):
+    if _FOLLOW_UP.search(lowered) and any(
+        "history" in c.phrase and "malignant neoplasm" in c.phrase for c in out
+    ):
         # Follow-up after completed cancer treatment: Z08 first, the Z85 history with it.
         out.insert(
             0,
@@ -196,6 +199,8 @@ def conditions(text: str) -> tuple[Condition, ...]:
     return tuple(out)
 
 
+# Negation and uncertainty words: not part of what they govern.
+_TRIGGER_WORDS = {w for t, _, _ in TRIGGERS for w in t.split()}
 # Words that name a condition: a question about "how to code" them is a diagnosis question.
 _CONDITION_WORDS = re.compile(
     r"\b(?:"
@@ -224,8 +229,8 @@ def _phrase(part: str) -> str:
     )
     phrase = _NOT_CONDITION.sub(" ", phrase)
     phrase = _LINK_WORDS.sub(" ", phrase)
-    phrase = " ".join(ABBREVIATIONS.get(w, w) for w in phrase.split())
     phrase = re.sub(r"[^a-z0-9 ./-]", " ", phrase)
+    phrase = " ".join(ABBREVIATIONS.get(w, w) for w in phrase.split())
     phrase = re.sub(r"(?<![a-z0-9])[./-]+|[./-]+(?![a-z0-9])", " ", phrase)
     return " ".join(w for w in phrase.split() if len(w) > 1 or w.isdigit())
 

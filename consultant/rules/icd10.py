@@ -334,6 +334,12 @@ def _diabetes(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
             if not link.keep:
                 out.remove(entry)
     # "Without complications" (or the bare category) gives way to the combination codes.
+    others = [c.code for c in out if c.code[:3] == family and c is not base]
+    if base.code == family + ".9" and others and not added and base in out:
+        out.remove(base)
+        worked.append(
+            f"{base.code} (without complications) is not reported with {', '.join(others)}"
+        )
     if added and (base.code == family + ".9" or not base.complete) and base in out:
         out.remove(base)
         worked.append(f"{base.code} replaced by {', '.join(added)}")

@@ -25,7 +25,7 @@ from consultant.rules.icd10_codes import (
     is_billable,
     with_dot,
 )
-from consultant.rules.icd10_terms import FREE, term_index
+from consultant.rules.icd10_terms import FREE, denied_words, term_index
 
 MIN_COVERAGE = 0.6  # share of a phrase's words the ICD-10-CM title must carry
 _CERTAINTY = {
@@ -124,7 +124,7 @@ def _match(phrase: str, side: str) -> tuple[float, str] | None:
     phrase = _BONE_ENDS.sub(
         lambda m: f"{'lower' if m.group(1) == 'distal' else 'upper'} end {m.group(2)}", phrase
     )
-    best: tuple[float, int, int, int, int, str] | None = None
+    best: tuple[float, int, int, int, int, int, str] | None = None
     for hit in term_index().match(f"{phrase} {side}".strip(), limit=40):
         if hit.carried < MIN_COVERAGE:
             break  # ranked by words carried: the rest carry fewer
@@ -138,10 +138,10 @@ def _match(phrase: str, side: str) -> tuple[float, str] | None:
             completable = is_billable(code)
         # By convention .9 is the unspecified code and .8 "other": a plain phrase is the former.
         plain = int(bool(_UNSPECIFIED.search(hit.text))) - int(" other " in f" {hit.text.lower()} ")
-        key = (hit.carried, -hit.extra, int(completable), plain, -len(code), code)
-        if best is None or key[:5] > best[:5]:
+        key = (hit.carried, -hit.extra, int(completable), -hit.denials, plain, -len(code), code)
+        if best is None or key[:6] > best[:6]:
             best = key
-    return (best[0], best[5]) if best else None
+    return (best[0], best[6]) if best else None
 
 
 @lru_cache(maxsize=4096)
@@ -156,6 +156,7 @@ def _unspecified_child(category: str) -> str | None:
         if not is_billable(child):
             queue += icd.get_children(child)
         elif _UNSPECIFIED.search(description(child)):
-            extra = len(set(tokens(description(child))) - own - FREE)
+            title = description(child)
+            extra = len(set(tokens(title)) - own - FREE - denied_words(title))
             found.append((extra, len(child), child))  # then the least specific
     return min(found)[2] if found else None

@@ -7,7 +7,7 @@ diabetes and CKD (confirmed), pneumonia (uncertain), cough, fever."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from consultant.matching.context import TRIGGERS, scopes
 
@@ -21,7 +21,15 @@ _NOISE = re.compile(
     r"said|assessment|plan|please|thanks|help|right|correct|also|got|gets|here|there|it|its|"
     r"in the|office|clinic|hi|hello|team|question|quick|codes?\?)\b"
 )
-_SPLIT = re.compile(r"[;:?!\n()]|\.(?!\d)|,|\band\b|\bplus\b|\balso\b|\bbut\b|\bon\b")
+_SPLIT = re.compile(
+    r"[;:?!\n()]|\.(?!\d)|,|\band\b|\bplus\b|\balso\b|\bbut\b|(?<!acute )\bon\b(?! chronic)"
+)
+# Clauses that only qualify the condition before them ("..., intractable", "..., stage 3").
+_QUALIFIER = re.compile(
+    r"^(?:(?:intractable|not intractable|with status migrainosus|displaced|nondisplaced|"
+    r"non-displaced|open|acute|chronic|recurrent|in remission|uncomplicated|severe|moderate|"
+    r"mild|stage \w+|with exacerbation|with acute exacerbation)\s*)+$"
+)
 # "Migraine with aura" is one title; "diabetes with CKD" is two conditions the guidelines
 # link. A clause keeps its "with" and is also offered in parts (consultant.drafting.diagnoses
 # takes the whole when a title carries it).
@@ -75,6 +83,18 @@ REWRITES = [
         "long term current use of injectable non-insulin antidiabetic drugs",
     ),
     (r"\b(?:cancer|ca|carcinoma|malignancy)\b", "malignant neoplasm"),
+    (
+        r"\b(?:on |dependent on )?(?:hemo|peritoneal )?dialysis(?: dependent)?\b",
+        "dependence on renal dialysis",
+    ),
+    (
+        r"\bwell[- ](?:child|baby|infant)(?: check| visit| exam| care)?\b",
+        "routine child health examination",
+    ),
+    (
+        r"\b(?:annual|routine|adult) (?:physical|exam|wellness exam|check-?up)\b|\bannual wellness\b",
+        "general adult medical examination",
+    ),
     (r"\b(?<!family )(?:hx|history|h/o)\b(?: of)?", "personal history of"),
 ]
 # A cancer no longer under treatment is history (OCG I.C.2.d): excised or eradicated, no
@@ -166,14 +186,18 @@ def conditions(text: str) -> tuple[Condition, ...]:
     for part in _SPLIT.split(lowered):
         side = _side(part)
         certainty = "confirmed"
-        bare = " ".join(w for w in _NOISE.sub(" ", part).split() if w not in _TRIGGER_WORDS)
-        if bare and any(bare in u or _overlap(bare, u) for u in uncertain):
+        words = re.findall(r"[a-z0-9]+(?:[/'-][a-z0-9]+)*", _NOISE.sub(" ", part))
+        bare = " ".join(w for w in words if w not in _TRIGGER_WORDS)
+        # The clause's condition is its first word: "no esophagitis" is negated, "GERD
+        # without esophagitis" is not.
+        head = bare.split()[0] if bare else ""
+        if head and any(head in _scope_words(u) for u in uncertain):
             certainty = "uncertain"
-        elif bare and any(bare in n or _overlap(bare, n) for n in negated):
+        elif head and any(head in _scope_words(n) for n in negated):
             certainty = "ruled out"
         rewritten = part
-        for pattern, words in REWRITES:
-            rewritten = re.sub(pattern, f" {words} ", rewritten)
+        for pattern, tabular in REWRITES:
+            rewritten = re.sub(pattern, f" {tabular} ", rewritten)
         if history and "malignant neoplasm" in rewritten and "history" not in rewritten:
             rewritten = rewritten.replace(
                 "malignant neoplasm", "personal history of malignant neoplasm"
@@ -182,6 +206,13 @@ def conditions(text: str) -> tuple[Condition, ...]:
         if len(phrase) < 3:
             continue
         parts = tuple(p for p in (_phrase(p) for p in _WITH.split(rewritten)) if len(p) >= 3)
+        qualifier = _QUALIFIER.match(" ".join(re.findall(r"[a-z0-9-]+", part)))
+        if qualifier and out and certainty == "confirmed":
+            last = out[-1]  # "migraine without aura, intractable": one condition
+            out[-1] = replace(last, phrase=f"{last.phrase} {phrase}", parts=())
+            continue
+        if qualifier:
+            continue  # "not intractable": the default the title already carries
         out.append(Condition(phrase, certainty, side, encounter, parts if len(parts) > 1 else ()))
     if _FOLLOW_UP.search(lowered) and any(
         "history" in c.phrase and "malignant neoplasm" in c.phrase for c in out
@@ -211,6 +242,10 @@ _CONDITION_WORDS = re.compile(
 )
 
 
+def _scope_words(scope: str) -> set[str]:
+    return {w.strip("'") for w in scope.split()}
+
+
 def names_condition(lowered: str) -> bool:
     """The text names a disease, injury or symptom."""
     return bool(_CONDITION_WORDS.search(lowered))
@@ -219,10 +254,11 @@ def names_condition(lowered: str) -> bool:
 def _phrase(part: str) -> str:
     """A clause's words with question words, qualifiers and encounter words removed."""
     phrase = _DURATION.sub(" ", part)
+    phrase = _LINK_WORDS.sub(" ", phrase)
     phrase = _NOISE.sub(" ", phrase)
     phrase = re.sub(
         r"\b(?:left|right|bilateral|lt|rt|l|r|rule out|r/o|probable|possible|suspected|likely|"
-        r"ruled out|no|not|without|denies|initial|subsequent|encounter|sequela|routine healing|"
+        r"ruled out|no|not|denies|initial|subsequent|encounter|sequela|routine healing|"
         r"healing|follow[- ]?up|f/u|recheck|visit|icd-10-cm|icd-10)\b",
         " ",
         phrase,
@@ -245,8 +281,3 @@ def _side(part: str) -> str:
     ):
         return "right"
     return ""
-
-
-def _overlap(phrase: str, scope: str) -> bool:
-    words = set(phrase.split())
-    return bool(words) and len(words & set(scope.split())) / len(words) >= 0.5

@@ -30,7 +30,9 @@ FREE = frozenset(
 # Words so common in titles that they only rank documents found by rarer words.
 _COMMON_DOCS = 4000
 _PAREN = re.compile(r"\(([^()]*)\)")
-_WITHOUT = re.compile(r"\bwithout (?:\(\w+\) )?(\w+)", re.I)
+# "without aura", "not intractable": words a title (or a phrase) denies.
+_WITHOUT = re.compile(r"\b(?:without|not) (?:\(\w+\) )?(\w+)", re.I)
+_WITHOUT_IN_TITLE = re.compile(r"\b(?:without|not) (?:\(\w+\) )?(\w+(?: \w+)?)", re.I)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class TermMatch:
     text: str
     carried: float  # share of the phrase's words the term carries
     extra: int  # words the term adds that the phrase does not say
+    denials: int  # what the term denies ("without aura"): a plainer term denies nothing
 
 
 class TermIndex:
@@ -62,6 +65,7 @@ class TermIndex:
     def match(self, phrase: str, limit: int = 10) -> list[TermMatch]:
         """The terms that carry most of the phrase's words, then add the fewest others."""
         wanted = frozenset(tokens(phrase))
+        denied = frozenset(tokens(" ".join(_WITHOUT.findall(phrase)))) - FREE
         known = sorted((w for w in wanted if w in self.postings), key=self._df)
         if not known:
             return []
@@ -73,24 +77,33 @@ class TermIndex:
         for i in found:
             term = self.terms[i]
             carried = len(wanted & (term.required | term.optional)) / len(wanted)
-            extra = len(term.required - wanted - FREE)
-            if wanted & term.excluded:
-                continue  # "migraine with aura" is not "Migraine without aura"
-            scored.append((-carried, extra, not term.inclusion, len(term.code), term.code, i))
+            # What a title denies ("without status migrainosus") is the default, not extra.
+            extra = len(term.required - wanted - FREE - term.excluded)
+            if (wanted - denied) & term.excluded or denied & (term.required - term.excluded):
+                continue  # "migraine with aura" is not "Migraine without aura", nor the reverse
+            denials = len(term.excluded - wanted)
+            scored.append(
+                (-carried, extra, denials, not term.inclusion, len(term.code), term.code, i)
+            )
         scored.sort()
         return [
-            TermMatch(self.terms[i].code, self.terms[i].text, -c, e)
-            for c, e, _, _, _, i in scored[:limit]
+            TermMatch(self.terms[i].code, self.terms[i].text, -c, e, d)
+            for c, e, d, _, _, _, i in scored[:limit]
         ]
 
     def _df(self, word: str) -> int:
         return len(self.postings.get(word, ()))
 
 
+def denied_words(text: str) -> frozenset[str]:
+    """The words a title denies: "without status migrainosus", "not intractable"."""
+    return frozenset(tokens(" ".join(_WITHOUT_IN_TITLE.findall(text)))) - FREE
+
+
 def _term(code: str, text: str, inclusion: bool) -> Term:
     optional = frozenset(tokens(" ".join(_PAREN.findall(text))))
     required = frozenset(tokens(_PAREN.sub(" ", text))) - optional
-    excluded = frozenset(tokens(" ".join(_WITHOUT.findall(text)))) - FREE
+    excluded = denied_words(text)
     return Term(code, text, required, optional, inclusion, excluded)
 
 

@@ -95,7 +95,7 @@ REWRITES = [
         r"\b(?:annual|routine|adult) (?:physical|exam|wellness exam|check-?up)\b|\bannual wellness\b",
         "general adult medical examination",
     ),
-    (r"\b(?<!family )(?:hx|history|h/o)\b(?: of)?", "personal history of"),
+    (r"\b(?<!family )(?<!personal )(?:hx|history|h/o)\b(?: of)?", "personal history of"),
 ]
 # A cancer no longer under treatment is history (OCG I.C.2.d): excised or eradicated, no
 # treatment directed to it, no evidence of it.
@@ -113,7 +113,7 @@ _NOT_CONDITION = re.compile(
     r"facility|claim|denials?|denied|keep|getting|better|put|send|bill|billing|code it as|"
     r"it as|as well|well|one|more|culture|cxr|x-?ray|ct|mri|duplex|ultrasound|labs?|"
     r"stress test|ekg|ecg|urine|blood work|surgery|\w+ectomy|\w+otomy|\w+oscopy(?= for)|"
-    r"part|specified|negative|positive|results?|picked|pick|chose|chosen|selected|submit\w*|ok|okay|send|"
+    r"part|specified|negative|positive|results?|picked|pick|quit|chose|chosen|selected|submit\w*|ok|okay|send|"
     r"provider|physician|np|pa|md)\b"
 )
 

@@ -86,6 +86,12 @@ def test_the_askers_code_is_corrected(icd_session: Session) -> None:
             "Migraine with aura, not intractable. Doc also listed headache. Code R51.9 too?",
             ["G43.109"],
         ),
+        # A condition "ruled out" before it is named is not coded, and its symptom is.
+        ("Chest pain, ruled out MI. dx?", ["R07.9"]),
+        # A clause that only specifies the one before: one title carries both.
+        ("Patient presents with acute sinusitis, maxillary. Dx?", ["J01.00"]),
+        # The order written is kept (a coded diagnosis is not listed again as a neighbour).
+        ("Pt w/ hyperlipidemia and obesity. dx codes?", ["E78.5", "E66.9"]),
         # IV.H: a probable diagnosis is not coded outpatient; the symptom is.
         (
             "Office visit: dysuria, provider documented 'probable UTI'. Can we code N39.0?",

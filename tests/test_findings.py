@@ -113,3 +113,22 @@ def test_diagnosis_codes_without_the_dot_are_not_hcpcs() -> None:
     found = analyse("Provider picked E119 and E1122 for the same pt. OK to send both?")
     assert found.codes == ()
     assert set(found.icd_codes) == {"E119", "E1122"}
+
+
+def test_ruled_out_before_the_condition() -> None:
+    assert phrases("Chest pain, ruled out MI. dx?") == {
+        "chest pain": "confirmed",
+        "myocardial infarction": "ruled out",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("Vitamin D deficiency, dx code?", "vitamin d deficiency"),  # one letter after vitamin
+        ("Asthma, mild intermittent, uncomplicated. dx?", "asthma mild intermittent uncomplicated"),
+        ("Sprained right ankle playing soccer, initial visit", "sprained ankle"),  # activity
+    ],
+)
+def test_phrase_read_from_the_question(text: str, phrase: str) -> None:
+    assert [c.phrase for c in conditions(text)] == [phrase]

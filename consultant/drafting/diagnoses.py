@@ -6,7 +6,7 @@ seventh characters, Excludes1)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import simple_icd_10_cm as icd
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from consultant.codes.search import tokens
 from consultant.matching.analyse import Analysis
+from consultant.matching.findings import Condition
 from consultant.rules.icd10 import CareSetting, Certainty, Finding, code_findings
 from consultant.rules.icd10_codes import (
     Encounter,
@@ -53,10 +54,19 @@ def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
     # only a question that describes none is coded from its codes.
     if not analysis.conditions:
         findings += [Finding(code) for code in analysis.icd_codes]
+    previous: tuple[str, str, int] | None = None  # phrase, certainty, findings before it
     for condition in analysis.conditions:
-        matched = _matches(condition.phrase, condition.parts, condition.side)
+        joined = _joined(previous, condition)
+        if previous is not None and joined is not None:
+            # "Acute sinusitis, maxillary": the clause only specifies the one before it.
+            del findings[previous[2] :]
+            matched = [joined[1]]
+            condition = replace(condition, phrase=f"{previous[0]} {condition.phrase}")
+        else:
+            matched = _matches(condition.phrase, condition.parts, condition.side)
         if not matched:
             continue
+        previous = (condition.phrase, condition.certainty, len(findings))
         findings += [
             Finding(
                 code,
@@ -101,6 +111,23 @@ _UNSPECIFIED = re.compile(
 _BONE_ENDS = re.compile(r"\b(distal|proximal)\s+(radius|ulna|humerus|femur|tibia|fibula)\b")
 
 
+def _joined(
+    previous: tuple[str, str, int] | None, condition: Condition
+) -> tuple[float, str, int] | None:
+    """The code one title gives the clause and the one before it together, when it carries
+    every word of both, with fewer other words than the clause's own code."""
+    if previous is None or previous[1] != condition.certainty:
+        return None
+    both = _match(f"{previous[0]} {condition.phrase}", condition.side)
+    if both is None or both[0] < 1.0:
+        return None
+    own = _match(condition.phrase, condition.side)
+    # "maxillary" alone is "Chronic maxillary sinusitis": a title adding words it never said.
+    if own is not None and own[0] == 1.0 and own[2] <= both[2]:
+        return None
+    return both
+
+
 def _matches(phrase: str, parts: tuple[str, ...], side: str) -> list[str]:
     """The code for the whole phrase when a title carries all of it ("migraine with aura"),
     otherwise one for each part ("type 2 diabetes" and "chronic kidney disease stage 3a",
@@ -118,7 +145,7 @@ def _matches(phrase: str, parts: tuple[str, ...], side: str) -> list[str]:
     return found or ([whole[1]] if whole else [])
 
 
-def _match(phrase: str, side: str) -> tuple[float, str] | None:
+def _match(phrase: str, side: str) -> tuple[float, str, int] | None:
     """The ICD-10-CM code whose title or inclusion term carries the phrase's words with the
     fewest others; a code the side and encounter can complete before one they cannot."""
     phrase = _BONE_ENDS.sub(
@@ -141,7 +168,7 @@ def _match(phrase: str, side: str) -> tuple[float, str] | None:
         key = (hit.carried, -hit.extra, int(completable), -hit.denials, plain, -len(code), code)
         if best is None or key[:6] > best[:6]:
             best = key
-    return (best[0], best[6]) if best else None
+    return (best[0], best[6], -best[1]) if best else None  # words carried, code, extra
 
 
 @lru_cache(maxsize=4096)

@@ -28,7 +28,7 @@ _SPLIT = re.compile(
 _QUALIFIER = re.compile(
     r"^(?:(?:intractable|not intractable|with status migrainosus|displaced|nondisplaced|"
     r"non-displaced|open|acute|chronic|recurrent|in remission|uncomplicated|severe|moderate|"
-    r"mild|stage \w+|with exacerbation|with acute exacerbation)\s*)+$"
+    r"mild|intermittent|persistent|stage \w+|with exacerbation|with acute exacerbation)\s*)+$"
 )
 # "Migraine with aura" is one title; "diabetes with CKD" is two conditions the guidelines
 # link. A clause keeps its "with" and is also offered in parts (consultant.drafting.diagnoses
@@ -186,6 +186,8 @@ def conditions(text: str) -> tuple[Condition, ...]:
     for part in _SPLIT.split(lowered):
         side = _side(part)
         certainty = "confirmed"
+        if _RULED_OUT_FIRST.match(part):
+            certainty = "ruled out"  # "ruled out MI": the trigger before what it rules out
         words = re.findall(r"[a-z0-9]+(?:[/'-][a-z0-9]+)*", _NOISE.sub(" ", part))
         bare = " ".join(w for w in words if w not in _TRIGGER_WORDS)
         # The clause's condition is its first word: "no esophagitis" is negated, "GERD
@@ -232,6 +234,13 @@ def conditions(text: str) -> tuple[Condition, ...]:
 
 # Negation and uncertainty words: not part of what they govern.
 _TRIGGER_WORDS = {w for t, _, _ in TRIGGERS for w in t.split()}
+_BEFORE_A_LETTER = {"vitamin", "hepatitis", "type", "group", "factor"}
+_RULED_OUT_FIRST = re.compile(r"\s*(?:was |were |has been )?(?:ruled out|excluded)\b")
+# An activity or place of an injury is not the injury ("sprained ankle playing soccer").
+_ACTIVITY = re.compile(
+    r"\b(?:while |when )?(?:playing|at|during) (?:soccer|football|basketball|"
+    r"baseball|work|school|home|practice|the gym|gym|a game|sports?)\b"
+)
 # Words that name a condition: a question about "how to code" them is a diagnosis question.
 _CONDITION_WORDS = re.compile(
     r"\b(?:"
@@ -253,7 +262,7 @@ def names_condition(lowered: str) -> bool:
 
 def _phrase(part: str) -> str:
     """A clause's words with question words, qualifiers and encounter words removed."""
-    phrase = _DURATION.sub(" ", part)
+    phrase = _ACTIVITY.sub(" ", _DURATION.sub(" ", part))
     phrase = _LINK_WORDS.sub(" ", phrase)
     phrase = _NOISE.sub(" ", phrase)
     phrase = re.sub(
@@ -268,7 +277,13 @@ def _phrase(part: str) -> str:
     phrase = re.sub(r"[^a-z0-9 ./-]", " ", phrase)
     phrase = " ".join(ABBREVIATIONS.get(w, w) for w in phrase.split())
     phrase = re.sub(r"(?<![a-z0-9])[./-]+|[./-]+(?![a-z0-9])", " ", phrase)
-    return " ".join(w for w in phrase.split() if len(w) > 1 or w.isdigit())
+    # One letter is a word after "vitamin", "hepatitis" or "type" (vitamin D, hepatitis C).
+    words = phrase.split()
+    return " ".join(
+        w
+        for i, w in enumerate(words)
+        if len(w) > 1 or w.isdigit() or (i and words[i - 1] in _BEFORE_A_LETTER)
+    )
 
 
 def _side(part: str) -> str:

@@ -145,6 +145,7 @@ def _matches(phrase: str, parts: tuple[str, ...], side: str) -> list[str]:
     return found or ([whole[1]] if whole else [])
 
 
+@lru_cache(maxsize=4096)
 def _match(phrase: str, side: str) -> tuple[float, str, int] | None:
     """The ICD-10-CM code whose title or inclusion term carries the phrase's words with the
     fewest others; a code the side and encounter can complete before one they cannot."""
@@ -155,6 +156,8 @@ def _match(phrase: str, side: str) -> tuple[float, str, int] | None:
     for hit in term_index().match(f"{phrase} {side}".strip(), limit=40):
         if hit.carried < MIN_COVERAGE:
             break  # ranked by words carried: the rest carry fewer
+        if best is not None and (hit.carried, -hit.extra) < best[:2]:
+            break  # ranked by words carried, then extra words: none of the rest can win
         if hit.extra > len(set(tokens(phrase))):
             continue  # a title mostly about something else ("venous" is not a puerperal code)
         code = hit.code

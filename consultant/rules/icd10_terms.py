@@ -11,6 +11,7 @@ Codes formed by a seventh character are left out: the encounter completes them
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,6 +44,7 @@ class Term:
     optional: frozenset[str]  # words in parentheses: nonessential
     inclusion: bool
     excluded: frozenset[str] = frozenset()  # words after "without": the term denies them
+    words: frozenset[str] = frozenset()  # required and optional together
 
 
 @dataclass(frozen=True)
@@ -59,16 +61,17 @@ class TermIndex:
         self.terms = terms
         self.postings: dict[str, list[int]] = {}
         for i, term in enumerate(terms):
-            for word in term.required | term.optional:
+            for word in term.words:
                 self.postings.setdefault(word, []).append(i)
 
-    def match(self, phrase: str, limit: int = 10) -> list[TermMatch]:
+    @lru_cache(maxsize=2048)  # noqa: B019 - one index per process, built once
+    def match(self, phrase: str, limit: int = 10) -> tuple[TermMatch, ...]:
         """The terms that carry most of the phrase's words, then add the fewest others."""
         wanted = frozenset(tokens(phrase))
         denied = frozenset(tokens(" ".join(_WITHOUT.findall(phrase)))) - FREE
         known = sorted((w for w in wanted if w in self.postings), key=self._df)
         if not known:
-            return []
+            return ()
         rare = [w for w in known if self._df(w) <= _COMMON_DOCS] or known[:1]
         found: set[int] = set()
         for word in rare:
@@ -76,7 +79,7 @@ class TermIndex:
         scored = []
         for i in found:
             term = self.terms[i]
-            carried = len(wanted & (term.required | term.optional)) / len(wanted)
+            carried = len(wanted & term.words) / len(wanted)
             # What a title denies ("without status migrainosus") is the default, not extra.
             extra = len(term.required - wanted - FREE - term.excluded)
             if (wanted - denied) & term.excluded or denied & (term.required - term.excluded):
@@ -85,11 +88,10 @@ class TermIndex:
             scored.append(
                 (-carried, extra, denials, not term.inclusion, len(term.code), term.code, i)
             )
-        scored.sort()
-        return [
+        return tuple(
             TermMatch(self.terms[i].code, self.terms[i].text, -c, e, d)
-            for c, e, d, _, _, _, i in scored[:limit]
-        ]
+            for c, e, d, _, _, _, i in heapq.nsmallest(limit, scored)
+        )
 
     def _df(self, word: str) -> int:
         return len(self.postings.get(word, ()))
@@ -104,7 +106,7 @@ def _term(code: str, text: str, inclusion: bool) -> Term:
     optional = frozenset(tokens(" ".join(_PAREN.findall(text))))
     required = frozenset(tokens(_PAREN.sub(" ", text))) - optional
     excluded = denied_words(text)
-    return Term(code, text, required, optional, inclusion, excluded)
+    return Term(code, text, required, optional, inclusion, excluded, required | optional)
 
 
 @lru_cache(maxsize=1)

@@ -56,3 +56,61 @@ def test_the_askers_code_is_corrected(icd_session: Session) -> None:
         icd_session, "Is E11.9 right for type 2 diabetes with diabetic CKD stage 3b?"
     )
     assert answer.corrections[0].startswith("Report E11.22, N18.32, not E11.9")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # I.B.13: the side documented picks the code (the tabular's "Unilateral ... right knee").
+        (
+            "Primary OA of the right knee. we keep getting denials for M17.9. better code?",
+            ["M17.11"],
+        ),
+        # I.C.19.a: a follow-up during routine healing is D; "L" is the left side.
+        (
+            "6 week f/u for the closed L Colles fx, healing normally. 7th character A still?",
+            ["S52.532D"],
+        ),
+        # I.C.4.a.3: long-term insulin and oral hypoglycemic use, both.
+        (
+            "T2DM, no complications, on insulin AND metformin. Which Z79 codes?",
+            ["E11.9", "Z79.4", "Z79.84"],
+        ),
+        # I.C.21.c: follow-up after completed cancer treatment first, the history after.
+        (
+            "colonoscopy for surveillance, pt had colon cancer resected 3 yrs ago, no current tx. dx?",
+            ["Z08", "Z85.038"],
+        ),
+        # I.B.5: headache is part of migraine.
+        (
+            "Migraine with aura, not intractable. Doc also listed headache. Code R51.9 too?",
+            ["G43.109"],
+        ),
+        # A condition "ruled out" before it is named is not coded, and its symptom is.
+        ("Chest pain, ruled out MI. dx?", ["R07.9"]),
+        # A clause that only specifies the one before: one title carries both.
+        ("Patient presents with acute sinusitis, maxillary. Dx?", ["J01.00"]),
+        # The order written is kept (a coded diagnosis is not listed again as a neighbour).
+        ("Pt w/ hyperlipidemia and obesity. dx codes?", ["E78.5", "E66.9"]),
+        # IV.H: a probable diagnosis is not coded outpatient; the symptom is.
+        (
+            "Office visit: dysuria, provider documented 'probable UTI'. Can we code N39.0?",
+            ["R30.0"],
+        ),
+    ],
+)
+def test_diagnosis_questions_as_coders_ask_them(
+    icd_session: Session, text: str, expected: list[str]
+) -> None:
+    assert _icd(icd_session, text) == expected
+
+
+def test_excludes1_between_the_askers_codes_is_named(icd_session: Session) -> None:
+    """Z87.891 Excludes1 current nicotine dependence: the reply says so."""
+    answer = build_answer(
+        icd_session,
+        "Current cigarette smoker, 1 ppd. Provider also listed 'hx of tobacco use'. "
+        "Code both F17.210 and Z87.891?",
+    )
+    assert [c.code for c in answer.billed if c.system == "ICD-10-CM"] == ["F17.210"]
+    assert any("Excludes1" in line for line in answer.advice)

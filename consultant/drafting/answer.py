@@ -155,6 +155,11 @@ def _diagnoses(session: Session, analysis: Analysis, selection: Selection) -> li
     icd = {c for c, s in selection.system_of.items() if s == "ICD-10-CM"}
     selection.services = [(c, s) for c, s in selection.services if c not in icd]
     selection.services[:0] = [(code, 1.0) for code in coded.codes]
+    # A coded diagnosis is not also a neighbour to rule out: listed twice, its order is lost.
+    done = {c.replace(".", "") for c in coded.codes}
+    selection.alternatives = [
+        (c, s) for c, s in selection.alternatives if c.replace(".", "") not in done
+    ]
     for code in coded.codes:
         selection.system_of[code] = "ICD-10-CM"
         selection.worked[code] = [w for w in coded.worked if code in w]

@@ -6,16 +6,27 @@ seventh characters, Excludes1)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import simple_icd_10_cm as icd
 from sqlalchemy.orm import Session
 
-from consultant.codes.search import search, tokens
+from consultant.codes.search import tokens
 from consultant.matching.analyse import Analysis
+from consultant.matching.findings import Condition
 from consultant.rules.icd10 import CareSetting, Certainty, Finding, code_findings
-from consultant.rules.icd10_codes import Encounter, Side, description, is_billable, with_dot
+from consultant.rules.icd10_codes import (
+    Encounter,
+    Side,
+    complete,
+    description,
+    excludes1_conflict,
+    history_of_neoplasm,
+    is_billable,
+    with_dot,
+)
+from consultant.rules.icd10_terms import FREE, denied_words, term_index
 
 MIN_COVERAGE = 0.6  # share of a phrase's words the ICD-10-CM title must carry
 _CERTAINTY = {
@@ -25,6 +36,7 @@ _CERTAINTY = {
 }
 _SIDE = {"right": Side.RIGHT, "left": Side.LEFT, "bilateral": Side.BILATERAL}
 _ENCOUNTER = {"A": Encounter.INITIAL, "D": Encounter.SUBSEQUENT, "S": Encounter.SEQUELA}
+A = Encounter.INITIAL  # any encounter: whether a seventh character can complete a code
 
 
 @dataclass
@@ -42,24 +54,42 @@ def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
     # only a question that describes none is coded from its codes.
     if not analysis.conditions:
         findings += [Finding(code) for code in analysis.icd_codes]
+    previous: tuple[str, str, int] | None = None  # phrase, certainty, findings before it
     for condition in analysis.conditions:
-        matched = _match(session, condition.phrase, condition.side)
-        if matched is None:
+        joined = _joined(previous, condition)
+        if previous is not None and joined is not None:
+            # "Acute sinusitis, maxillary": the clause only specifies the one before it.
+            del findings[previous[2] :]
+            matched = [joined[1]]
+            condition = replace(condition, phrase=f"{previous[0]} {condition.phrase}")
+        else:
+            matched = _matches(condition.phrase, condition.parts, condition.side)
+        if not matched:
             continue
-        findings.append(
+        previous = (condition.phrase, condition.certainty, len(findings))
+        findings += [
             Finding(
-                matched,
+                code,
                 _CERTAINTY[condition.certainty],
                 _SIDE.get(condition.side),
                 _ENCOUNTER.get(condition.encounter),
             )
-        )
+            for code in matched
+        ]
         if condition.certainty != "confirmed":
             result.not_coded.append(
                 f"{condition.phrase} is documented as {condition.certainty}: in the outpatient "
                 "setting it is not coded; code the signs and symptoms instead (ICD-10-CM "
                 "Official Guidelines IV.H)."
             )
+    proposed = [with_dot(c) for c in analysis.icd_codes]
+    result.advice += [
+        f"You propose {a} with {b}: {note} (I.A.12.a: an Excludes1 note means the two are "
+        "not reported together)."
+        for i, a in enumerate(proposed)
+        for b in proposed[i + 1 :]
+        if (note := excludes1_conflict(a, b))
+    ]
     if not findings:
         return result
     inpatient = analysis.em.setting in ("hospital_initial", "hospital_subsequent")
@@ -73,49 +103,75 @@ def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
     return result
 
 
-# Words an ICD-10-CM title adds without changing what a plain phrase means: "fever" is
-# "Fever, unspecified", "type 2 diabetes" is "Type 2 diabetes mellitus".
-# "(essential) (primary)" are the Index's nonessential modifiers of hypertension.
-_FREE = set(
-    tokens("unspecified mellitus organism site type nos without complications essential primary")
-)
 # Coders say "distal radius"; the tabular list says "lower end of radius".
 _UNSPECIFIED = re.compile(
-    r", unspecified\b|without complications|unspecified organism|\bunspecified$|\bwithout\b", re.I
+    r", unspecified\b|without complications|unspecified organism|\bunspecified$|\bwithout\b|\bNOS$",
+    re.I,
 )
 _BONE_ENDS = re.compile(r"\b(distal|proximal)\s+(radius|ulna|humerus|femur|tibia|fibula)\b")
 
 
-def _match(session: Session, phrase: str, side: str) -> str | None:
-    """The ICD-10-CM code whose title carries the phrase's words with the fewest others,
-    a complete (billable) code before its category."""
+def _joined(
+    previous: tuple[str, str, int] | None, condition: Condition
+) -> tuple[float, str, int] | None:
+    """The code one title gives the clause and the one before it together, when it carries
+    every word of both, with fewer other words than the clause's own code."""
+    if previous is None or previous[1] != condition.certainty:
+        return None
+    both = _match(f"{previous[0]} {condition.phrase}", condition.side)
+    if both is None or both[0] < 1.0:
+        return None
+    own = _match(condition.phrase, condition.side)
+    # "maxillary" alone is "Chronic maxillary sinusitis": a title adding words it never said.
+    if own is not None and own[0] == 1.0 and own[2] <= both[2]:
+        return None
+    return both
+
+
+def _matches(phrase: str, parts: tuple[str, ...], side: str) -> list[str]:
+    """The code for the whole phrase when a title carries all of it ("migraine with aura"),
+    otherwise one for each part ("type 2 diabetes" and "chronic kidney disease stage 3a",
+    which the guidelines then combine)."""
+    whole = _match(phrase, side)
+    if "history" in phrase and "malignant neoplasm" in phrase and (not whole or whole[0] < 1):
+        # Z85 titles name few sites; the neoplasm's own code finds its history code.
+        site = _match(re.sub(r"\bpersonal history( of)?\b", " ", phrase), side)
+        history = history_of_neoplasm(site[1]) if site else None
+        if history:
+            return [history]
+    if whole is not None and (whole[0] == 1.0 or not parts):
+        return [whole[1]]
+    found = [m[1] for p in parts if (m := _match(p, side)) is not None]
+    return found or ([whole[1]] if whole else [])
+
+
+@lru_cache(maxsize=4096)
+def _match(phrase: str, side: str) -> tuple[float, str, int] | None:
+    """The ICD-10-CM code whose title or inclusion term carries the phrase's words with the
+    fewest others; a code the side and encounter can complete before one they cannot."""
     phrase = _BONE_ENDS.sub(
         lambda m: f"{'lower' if m.group(1) == 'distal' else 'upper'} end {m.group(2)}", phrase
     )
-    wanted = set(tokens(f"{phrase} {side}"))
-    if not wanted:
-        return None
-    best: tuple[float, int, int, int, int, str] | None = None
-    for hit in search(session, f"{phrase} {side}".strip(), limit=40, systems=("ICD-10-CM",)):
-        title = set(tokens(hit.title))
-        carried = len(wanted & title) / len(wanted)
-        if carried < MIN_COVERAGE:
-            continue
-        code, title_text = with_dot(hit.code), hit.title
-        if not is_billable(code) and not title - wanted - _FREE:
+    best: tuple[float, int, int, int, int, int, str] | None = None
+    for hit in term_index().match(f"{phrase} {side}".strip(), limit=40):
+        if hit.carried < MIN_COVERAGE:
+            break  # ranked by words carried: the rest carry fewer
+        if best is not None and (hit.carried, -hit.extra) < best[:2]:
+            break  # ranked by words carried, then extra words: none of the rest can win
+        if hit.extra > len(set(tokens(phrase))):
+            continue  # a title mostly about something else ("venous" is not a puerperal code)
+        code = hit.code
+        completable = is_billable(code) or bool(complete(code, _SIDE.get(side), A).codes)
+        if not completable and not hit.extra:
             # A category named plainly ("Heart failure") is its unspecified code (I50.9).
-            child = _unspecified_child(code)
-            if child is not None:
-                code, title_text = child, description(child)
-        extra = len(set(tokens(title_text)) - wanted - _FREE)
+            code = _unspecified_child(code) or code
+            completable = is_billable(code)
         # By convention .9 is the unspecified code and .8 "other": a plain phrase is the former.
-        plain = int(bool(_UNSPECIFIED.search(title_text))) - int(
-            " other " in f" {title_text.lower()} "
-        )
-        key = (carried, -extra, int(is_billable(code)), plain, -len(code), code)
-        if best is None or key[:5] > best[:5]:
+        plain = int(bool(_UNSPECIFIED.search(hit.text))) - int(" other " in f" {hit.text.lower()} ")
+        key = (hit.carried, -hit.extra, int(completable), -hit.denials, plain, -len(code), code)
+        if best is None or key[:6] > best[:6]:
             best = key
-    return best[5] if best else None
+    return (best[0], best[6], -best[1]) if best else None  # words carried, code, extra
 
 
 @lru_cache(maxsize=4096)
@@ -130,6 +186,7 @@ def _unspecified_child(category: str) -> str | None:
         if not is_billable(child):
             queue += icd.get_children(child)
         elif _UNSPECIFIED.search(description(child)):
-            extra = len(set(tokens(description(child))) - own - _FREE)
+            title = description(child)
+            extra = len(set(tokens(title)) - own - FREE - denied_words(title))
             found.append((extra, len(child), child))  # then the least specific
     return min(found)[2] if found else None

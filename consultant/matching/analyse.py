@@ -12,8 +12,9 @@ from typing import Any
 from consultant.matching import context, cues
 from consultant.matching.administration import Sequence, sequence
 from consultant.matching.em_facts import EmFacts, em_facts
-from consultant.matching.findings import Condition, conditions
+from consultant.matching.findings import Condition, conditions, names_condition
 from consultant.matching.procedure_facts import ProcedureFacts, procedure_facts
+from consultant.rules.icd10_codes import is_code, with_dot
 
 # Five digits (CPT), four digits + F/T/U (Category II/III, PLA), a letter + four digits
 # (HCPCS Level II). A sentence-ending period may follow a code; a decimal may not.
@@ -232,6 +233,7 @@ def analyse(text: str) -> Analysis:
         (m.start(), m.group(1).upper()) for m in [*_CPT.finditer(text), *_HCPCS.finditer(text)]
     ]
     codes = _unique([code for _, code in sorted(spans)])
+    codes = _icd_shaped_as_hcpcs(text, codes)
     icd_codes = _unique(
         [
             m.upper().replace(".", "")
@@ -386,6 +388,12 @@ def question_type(lowered: str, found: Analysis) -> str:
         has("icd", "diagnosis", "diagnoses", "dx code", "dx for")
         or re.search(r"\bdxs?\b", lowered)
         or (found.icd_codes and not found.codes)
+        or re.search(r"\b(?:7th|seventh) character|\b[a-tv-z]\d\d codes?\b|\bcode it as\b", lowered)
+        or (
+            not found.codes
+            and re.search(r"\bhow (?:do i |do we |to |should (?:i|we) |would you )?code\b", lowered)
+            and names_condition(lowered)
+        )
     ):
         return "diagnosis"
     asks_code_too = re.search(
@@ -439,6 +447,19 @@ def question_type(lowered: str, found: Analysis) -> str:
     # Anything else that names or describes a service is a lookup; the drafter turns it
     # into "other" when nothing in the data matches it well.
     return "lookup"
+
+
+def _icd_shaped_as_hcpcs(text: str, codes: list[str]) -> list[str]:
+    """ "E1122" is HCPCS-shaped, but beside a code only ICD-10-CM can be ("E119", "I10") and
+    valid in ICD-10-CM, it is the diagnosis written without its dot."""
+    diagnosis_only = [
+        m
+        for m in _ICD.findall(text)
+        if _plausible_icd(m) and not _HCPCS.fullmatch(m) and is_code(with_dot(m))
+    ]
+    if not diagnosis_only:
+        return codes
+    return [c for c in codes if not (_HCPCS.fullmatch(c) and is_code(with_dot(c)))]
 
 
 def _plausible_icd(raw: str) -> bool:

@@ -7,9 +7,9 @@ diabetes and CKD (confirmed), pneumonia (uncertain), cough, fever."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from consultant.matching.context import scopes
+from consultant.matching.context import TRIGGERS, scopes
 
 # Words that ask the question or carry no condition; removed before a phrase is matched.
 _NOISE = re.compile(
@@ -21,12 +21,101 @@ _NOISE = re.compile(
     r"said|assessment|plan|please|thanks|help|right|correct|also|got|gets|here|there|it|its|"
     r"in the|office|clinic|hi|hello|team|question|quick|codes?\?)\b"
 )
-_SPLIT = re.compile(r"[.;:?!\n]|,|\band\b|\bplus\b|\balso\b|\bw/|\bwith\b|\bbut\b")
+_SPLIT = re.compile(
+    r"[;:?!\n()]|\.(?!\d)|,|\band\b|\bplus\b|\balso\b|\bbut\b|(?<!acute )\bon\b(?! chronic)"
+)
+# Clauses that only qualify the condition before them ("..., intractable", "..., stage 3").
+_QUALIFIER = re.compile(
+    r"^(?:(?:intractable|not intractable|with status migrainosus|displaced|nondisplaced|"
+    r"non-displaced|open|acute|chronic|recurrent|in remission|uncomplicated|severe|moderate|"
+    r"mild|intermittent|persistent|stage \w+|with exacerbation|with acute exacerbation)\s*)+$"
+)
+# "Migraine with aura" is one title; "diabetes with CKD" is two conditions the guidelines
+# link. A clause keeps its "with" and is also offered in parts (consultant.drafting.diagnoses
+# takes the whole when a title carries it).
+_WITH = re.compile(r"\bw/|\bwith\b")
+# Codes the asker writes are proposals, not conditions; durations are not conditions.
+_CODE_WORDS = re.compile(
+    r"\b[a-tv-z]\d[0-9a](?:\.?[0-9a-z]{1,4})?\b|\b\d{4}[0-9a-z]\b|\b[a-z]\d{4}\b"
+)
+_DURATION = re.compile(
+    r"\b(?:x|for|since|over)?\s*\d+\s*(?:\+\s*)?(?:days?|d|weeks?|wks?|months?|mos?|years?|yrs?|"
+    r"hours?|hrs?)\b(?:\s+ago)?|\bx\s?\d+\b|\b\d+\s*ppd\b"
+)
 _ENCOUNTER = [
     ("S", r"\bsequela|late effect"),
-    ("D", r"\bsubsequent|follow[- ]?up|routine healing|healing|recheck|cast check"),
-    ("A", r"\binitial|active treatment|first visit|emergency|er visit|fresh fracture"),
+    (
+        "D",
+        r"\bsubsequent|follow[- ]?up|\bf/u\b|routine healing|healing|recheck|cast (?:check|change|"
+        r"removed|removal)",
+    ),
+    (
+        "A",
+        r"\binitial|active treatment|first visit|emergency|\b(?:ed|er)\b|fresh fracture|"
+        r"splint(?:ed)?\b|\breduc(?:ed|tion)\b|\borif\b",
+    ),
 ]
+# Phrases coders write for what the tabular list words otherwise: status and history.
+REWRITES = [
+    (r"\b(type [12]|t[12]) diabetic\b", r"\1 diabetes"),
+    (
+        r"\b(?:former|ex-?|previous|quit)\s*smok\w*|\bquit (?:smoking|tobacco)\b|"
+        r"\b(?:hx|history) (?:of )?(?:tobacco|smoking|nicotine)(?: use| dependence)?",
+        "personal history of nicotine dependence",
+    ),
+    (
+        r"\b(?:current )?(?:cigarette )?smoker\b|\bsmokes(?: cigarettes)?\b|\bcigarette use\b",
+        "nicotine dependence cigarettes",
+    ),
+    (
+        r"\b(?:on |uses |using |takes |taking )?insulin\b(?! resistance| pump)",
+        "long term current use of insulin",
+    ),
+    (
+        r"\b(?:on |takes |taking )?(?:metformin|glipizide|glyburide|glimepiride|pioglitazone|"
+        r"sitagliptin|januvia|jardiance|empagliflozin|dapagliflozin|farxiga|oral hypoglycemics?|"
+        r"oral (?:diabetes|antidiabetic) (?:meds|medications?|drugs?))\b",
+        "long term current use of oral hypoglycemic drugs",
+    ),
+    (
+        r"\b(?:on |takes |taking )?(?:semaglutide|ozempic|liraglutide|victoza|dulaglutide|"
+        r"trulicity|tirzepatide|mounjaro)\b",
+        "long term current use of injectable non-insulin antidiabetic drugs",
+    ),
+    (r"\b(?:cancer|ca|carcinoma|malignancy)\b", "malignant neoplasm"),
+    (
+        r"\b(?:on |dependent on )?(?:hemo|peritoneal )?dialysis(?: dependent)?\b",
+        "dependence on renal dialysis",
+    ),
+    (
+        r"\bwell[- ](?:child|baby|infant)(?: check| visit| exam| care)?\b",
+        "routine child health examination",
+    ),
+    (
+        r"\b(?:annual|routine|adult) (?:physical|exam|wellness exam|check-?up)\b|\bannual wellness\b",
+        "general adult medical examination",
+    ),
+    (r"\b(?<!family )(?<!personal )(?:hx|history|h/o)\b(?: of)?", "personal history of"),
+]
+# A cancer no longer under treatment is history (OCG I.C.2.d): excised or eradicated, no
+# treatment directed to it, no evidence of it.
+_CANCER_HISTORY = re.compile(
+    r"\b(?:ago|resected|excised|removed|s/p|status post|completed|no current (?:tx|treatment|"
+    r"therapy)|no (?:evidence of )?(?:disease|recurrence)|in remission|survivor)\b"
+)
+_FOLLOW_UP = re.compile(r"\bsurveillance|follow[- ]?up|\bf/u\b")
+# Words of the encounter, not of a condition.
+_NOT_CONDITION = re.compile(
+    r"\b(?:sent|ordered|found|removed|resected|performed|done|splinted|fell|listed|pending|"
+    r"treated|given|placed|started|scheduled|referred|avg|average|risk|normal|first|well|"
+    r"same|still|ago|closed|cast|exam|today|normally|tx|treatment|current|complications?|"
+    r"documented|charted|noted|both|only|controlled|new|old|acute care|inpatient|outpatient|"
+    r"facility|claim|denials?|denied|keep|getting|better|put|send|bill|billing|code it as|"
+    r"it as|as well|well|one|more|culture|cxr|x-?ray|ct|mri|duplex|ultrasound|labs?|"
+    r"stress test|ekg|ecg|urine|blood work|surgery|\w+ectomy|\w+otomy|\w+oscopy(?= for)|"
+    r"part|specified|negative|positive|results?|picked|pick|quit|chose|chosen|selected|submit\w*|ok|okay|send|"
+    r"provider|physician|np|pa|md)\b"
+)
 
 
 # Clinicians' abbreviations, spelled out as the tabular list words them.
@@ -60,6 +149,17 @@ ABBREVIATIONS = {
     "lbp": "low back pain",
     "fx": "fracture",
     "abd": "abdominal",
+    "rlq": "right lower quadrant",
+    "llq": "left lower quadrant",
+    "ruq": "right upper quadrant",
+    "luq": "left upper quadrant",
+    "calf": "lower leg",
+    "ha": "headache",
+    "n/v": "nausea with vomiting",
+    "cp": "chest pain",
+    "uc": "ulcerative colitis",
+    "ptsd": "post-traumatic stress disorder",
+    "osa": "obstructive sleep apnea",
 }
 # Words that link a condition to another rather than name one ("diabetic CKD": the link to
 # diabetes is presumed by the guidelines when diabetes is documented).
@@ -72,49 +172,127 @@ class Condition:
     certainty: str  # "confirmed", "uncertain" or "ruled out"
     side: str  # "right", "left", "bilateral" or ""
     encounter: str  # "A", "D", "S" or ""
+    parts: tuple[str, ...] = ()  # the phrase split at "with", when no title carries it whole
 
 
 def conditions(text: str) -> tuple[Condition, ...]:
-    lowered = text.lower()
+    """The conditions a diagnosis question describes, in the order written."""
+    lowered = _CODE_WORDS.sub(" ", text.lower())
     uncertain = [s.phrase for s in scopes(text) if s.category == "uncertain"]
     negated = [s.phrase for s in scopes(text) if s.category == "negated"]
     encounter = next((e for e, p in _ENCOUNTER if re.search(p, lowered)), "")
+    history = bool(_CANCER_HISTORY.search(lowered))
     out: list[Condition] = []
     for part in _SPLIT.split(lowered):
         side = _side(part)
-        phrase = _NOISE.sub(" ", part)
-        phrase = re.sub(
-            r"\b(?:left|right|bilateral|lt|rt|rule out|r/o|probable|possible|suspected|likely|"
-            r"ruled out|no|not|without|denies|initial|subsequent|encounter|sequela|routine healing|"
-            r"healing|follow[- ]?up|recheck|visit|stage(?= \d)(?!)|icd-10-cm|icd-10)\b",
-            " ",
-            phrase,
-        )
-        phrase = _LINK_WORDS.sub(" ", phrase)
-        phrase = " ".join(ABBREVIATIONS.get(w, w) for w in phrase.split())
-        phrase = re.sub(r"[^a-z0-9 ./-]", " ", phrase)
-        phrase = " ".join(w for w in phrase.split() if len(w) > 1 or w.isdigit())
+        certainty = "confirmed"
+        if _RULED_OUT_FIRST.match(part):
+            certainty = "ruled out"  # "ruled out MI": the trigger before what it rules out
+        words = re.findall(r"[a-z0-9]+(?:[/'-][a-z0-9]+)*", _NOISE.sub(" ", part))
+        bare = " ".join(w for w in words if w not in _TRIGGER_WORDS)
+        # The clause's condition is its first word: "no esophagitis" is negated, "GERD
+        # without esophagitis" is not.
+        head = bare.split()[0] if bare else ""
+        if head and any(head in _scope_words(u) for u in uncertain):
+            certainty = "uncertain"
+        elif head and any(head in _scope_words(n) for n in negated):
+            certainty = "ruled out"
+        rewritten = part
+        for pattern, tabular in REWRITES:
+            rewritten = re.sub(pattern, f" {tabular} ", rewritten)
+        if history and "malignant neoplasm" in rewritten and "history" not in rewritten:
+            rewritten = rewritten.replace(
+                "malignant neoplasm", "personal history of malignant neoplasm"
+            )
+        phrase = _phrase(rewritten)
         if len(phrase) < 3:
             continue
-        certainty = "confirmed"
-        if any(phrase in u or _overlap(phrase, u) for u in uncertain):
-            certainty = "uncertain"
-        elif any(phrase in n or _overlap(phrase, n) for n in negated):
-            certainty = "ruled out"
-        out.append(Condition(phrase, certainty, side, encounter))
+        parts = tuple(p for p in (_phrase(p) for p in _WITH.split(rewritten)) if len(p) >= 3)
+        qualifier = _QUALIFIER.match(" ".join(re.findall(r"[a-z0-9-]+", part)))
+        if qualifier and out and certainty == "confirmed":
+            last = out[-1]  # "migraine without aura, intractable": one condition
+            out[-1] = replace(last, phrase=f"{last.phrase} {phrase}", parts=())
+            continue
+        if qualifier:
+            continue  # "not intractable": the default the title already carries
+        out.append(Condition(phrase, certainty, side, encounter, parts if len(parts) > 1 else ()))
+    if _FOLLOW_UP.search(lowered) and any(
+        "history" in c.phrase and "malignant neoplasm" in c.phrase for c in out
+    ):
+        # Follow-up after completed cancer treatment: Z08 first, the Z85 history with it.
+        out.insert(
+            0,
+            Condition(
+                "follow-up examination after completed treatment malignant neoplasm",
+                "confirmed",
+                "",
+                "",
+            ),
+        )
     return tuple(out)
+
+
+# Negation and uncertainty words: not part of what they govern.
+_TRIGGER_WORDS = {w for t, _, _ in TRIGGERS for w in t.split()}
+_BEFORE_A_LETTER = {"vitamin", "hepatitis", "type", "group", "factor"}
+_RULED_OUT_FIRST = re.compile(r"\s*(?:was |were |has been )?(?:ruled out|excluded)\b")
+# An activity or place of an injury is not the injury ("sprained ankle playing soccer").
+_ACTIVITY = re.compile(
+    r"\b(?:while |when )?(?:playing|at|during) (?:soccer|football|basketball|"
+    r"baseball|work|school|home|practice|the gym|gym|a game|sports?)\b"
+)
+# Words that name a condition: a question about "how to code" them is a diagnosis question.
+_CONDITION_WORDS = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(k) for k in ABBREVIATIONS if len(k) > 2)
+    + r"|diabet\w*|hypertension|fracture|cancer|carcinoma|neoplasm|disease|disorder|syndrome|"
+    r"infection|pneumonia|asthma|pain|failure|injury|sprain|strain|arthritis|osteoarthritis|"
+    r"migraine|headache|obesity|depression|anxiety|dementia|anemia|smoker|sepsis)\b"
+)
+
+
+def _scope_words(scope: str) -> set[str]:
+    return {w.strip("'") for w in scope.split()}
+
+
+def names_condition(lowered: str) -> bool:
+    """The text names a disease, injury or symptom."""
+    return bool(_CONDITION_WORDS.search(lowered))
+
+
+def _phrase(part: str) -> str:
+    """A clause's words with question words, qualifiers and encounter words removed."""
+    phrase = _ACTIVITY.sub(" ", _DURATION.sub(" ", part))
+    phrase = _LINK_WORDS.sub(" ", phrase)
+    phrase = _NOISE.sub(" ", phrase)
+    phrase = re.sub(
+        r"\b(?:left|right|bilateral|lt|rt|l|r|rule out|r/o|probable|possible|suspected|likely|"
+        r"ruled out|no|not|denies|initial|subsequent|encounter|sequela|routine healing|"
+        r"healing|follow[- ]?up|f/u|recheck|visit|icd-10-cm|icd-10)\b",
+        " ",
+        phrase,
+    )
+    phrase = _NOT_CONDITION.sub(" ", phrase)
+    phrase = _LINK_WORDS.sub(" ", phrase)
+    phrase = re.sub(r"[^a-z0-9 ./-]", " ", phrase)
+    phrase = " ".join(ABBREVIATIONS.get(w, w) for w in phrase.split())
+    phrase = re.sub(r"(?<![a-z0-9])[./-]+|[./-]+(?![a-z0-9])", " ", phrase)
+    # One letter is a word after "vitamin", "hepatitis" or "type" (vitamin D, hepatitis C).
+    words = phrase.split()
+    return " ".join(
+        w
+        for i, w in enumerate(words)
+        if len(w) > 1 or w.isdigit() or (i and words[i - 1] in _BEFORE_A_LETTER)
+    )
 
 
 def _side(part: str) -> str:
     if re.search(r"\bbilateral|both\b", part):
         return "bilateral"
-    if re.search(r"\b(?:left|lt)\b", part):
+    if re.search(r"\b(?:left|lt)\b|\bl (?=[a-z]{3,})", part):
         return "left"
-    if re.search(r"\b(?:right|rt)\b", part) and not re.search(r"\bright (?:code|dx|for)\b", part):
+    if re.search(r"\b(?:right|rt)\b|\br (?=[a-z]{3,})", part) and not re.search(
+        r"\bright (?:code|dx|for)\b", part
+    ):
         return "right"
     return ""
-
-
-def _overlap(phrase: str, scope: str) -> bool:
-    words = set(phrase.split())
-    return bool(words) and len(words & set(scope.split())) / len(words) >= 0.5

@@ -137,6 +137,54 @@ DIABETES_LINKS = (
     Link(("R73.9",), ".65", False, "hyperglycemia"),
     Link(("E16.2",), ".649", False, "hypoglycemia"),
 )
+# Symptoms routinely part of a disease are not coded beside it (I.B.5): symptom prefix ->
+# the definitive diagnoses that include it.
+INTEGRAL_SYMPTOMS: dict[str, tuple[str, ...]] = {
+    "R51": ("G43", "G44"),  # headache: migraine, other headache syndromes
+    "R10": ("K35", "K36", "K37", "K80", "K81", "K85", "N20", "N23"),  # abdominal pain
+    "R05": (
+        "J0",
+        "J10",
+        "J11",
+        "J12",
+        "J13",
+        "J14",
+        "J15",
+        "J16",
+        "J18",
+        "J20",
+        "J21",
+        "J22",
+        "J40",
+        "J41",
+        "J42",
+        "J44",
+        "J45",
+    ),  # cough
+    "R50": (
+        "A",
+        "B",
+        "J0",
+        "J10",
+        "J11",
+        "J12",
+        "J13",
+        "J14",
+        "J15",
+        "J16",
+        "J18",
+        "J20",
+        "J21",
+        "J22",
+        "N10",
+        "N39.0",
+    ),  # fever: infections
+    "R07": ("I20", "I21", "I22", "I24", "J02", "J03"),  # chest or throat pain
+    "R30": ("N10", "N30", "N34", "N39.0"),  # painful micturition: urinary infection
+    "R06.0": ("J44", "J45", "I50"),  # dyspnea
+    "R11": ("A08", "A09", "K29", "K52"),  # nausea and vomiting
+    "R31": ("N20", "N21"),  # hematuria: urinary calculus
+}
 HEART = ("I50", "I51.4", "I51.5", "I51.6", "I51.7", "I51.89", "I51.9")
 LATE_CKD = ("N18.5", "N18.6")  # stage 5 and end-stage renal disease
 
@@ -157,17 +205,71 @@ def code_findings(
     coded = _dedupe(coded)
     coded = _diabetes(coded, worked)
     coded = _hypertension(coded, worked)
+    coded = _without_integral_symptoms(coded, worked)
+    conflicts: list[str] = []
+    coded = _history_or_current(coded, worked, conflicts)
+    coded = _reason_first(coded, worked)
     codes = tuple(
         CodedDiagnosis(e.code, description(e.code), e.guideline) for e in coded if e.complete
     )
     incomplete = tuple(e.code for e in coded if not e.complete)
-    conflicts = tuple(
+    conflicts += [
         f"{note} (I.A.12.a: not reported together unless the conditions are unrelated)"
         for i, a in enumerate(codes)
         for b in codes[i + 1 :]
         if (note := excludes1_conflict(a.code, b.code))
-    )
-    return Icd10Coding(codes, incomplete, conflicts, tuple(worked))
+    ]
+    return Icd10Coding(codes, incomplete, tuple(conflicts), tuple(worked))
+
+
+def _without_integral_symptoms(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
+    """Symptom codes dropped beside a definitive diagnosis that includes them (I.B.5)."""
+    out = []
+    for entry in coded:
+        owners = next((d for s, d in INTEGRAL_SYMPTOMS.items() if entry.code.startswith(s)), ())
+        cause = next(
+            (c.code for c in coded if c is not entry and c.complete and _starts(c.code, owners)),
+            None,
+        )
+        if cause is None:
+            out.append(entry)
+        else:
+            worked.append(
+                f"{entry.code} is not coded: the symptom is routinely part of {cause} (I.B.5)"
+            )
+    return out
+
+
+def _history_or_current(
+    coded: list[_Entry], worked: list[str], conflicts: list[str]
+) -> list[_Entry]:
+    """A personal-history code that Excludes1 the current condition also documented gives
+    way to it ("history of tobacco use" beside current cigarette dependence)."""
+    out = list(coded)
+    for entry in coded:
+        if not entry.code.startswith("Z8"):
+            continue
+        for other in coded:
+            note = other is not entry and excludes1_conflict(entry.code, other.code)
+            if note and not other.code.startswith("Z") and entry in out:
+                out.remove(entry)
+                line = (
+                    f"{entry.code} and {other.code} are not reported together: {note} "
+                    f"(I.A.12.a); the current condition is coded, {other.code}"
+                )
+                worked.append(line)
+                conflicts.append(line)
+    return out
+
+
+def _reason_first(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
+    """An encounter's reason ("Encounter for screening ...", "Encounter for follow-up
+    examination ...") is listed first, the conditions found after it (I.C.21.c)."""
+    reasons = [e for e in coded if description(e.code).startswith("Encounter for")]
+    if not reasons or coded[0] in reasons:
+        return coded
+    worked.append(f"{reasons[0].code} is the reason for the encounter: listed first (I.C.21.c)")
+    return reasons + [e for e in coded if e not in reasons]
 
 
 def _certain(
@@ -232,6 +334,12 @@ def _diabetes(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
             if not link.keep:
                 out.remove(entry)
     # "Without complications" (or the bare category) gives way to the combination codes.
+    others = [c.code for c in out if c.code[:3] == family and c is not base]
+    if base.code == family + ".9" and others and not added and base in out:
+        out.remove(base)
+        worked.append(
+            f"{base.code} (without complications) is not reported with {', '.join(others)}"
+        )
     if added and (base.code == family + ".9" or not base.complete) and base in out:
         out.remove(base)
         worked.append(f"{base.code} replaced by {', '.join(added)}")

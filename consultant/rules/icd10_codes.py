@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 import simple_icd_10_cm as icd
 
@@ -82,9 +83,14 @@ def complete(
                     "(initial, subsequent or sequela)"
                 )
                 return Completed((), tuple(worked))
+            if encounter.value not in definitions:
+                # Not an injury's A/D/S axis (fetus 0-9, fracture healing G/K/P ...).
+                choices = ", ".join(f"{k} {v}" for k, v in definitions.items())
+                worked.append(f"{current} needs a seventh character from: {choices}")
+                return Completed((), tuple(worked))
             done.append(_with_seventh(current, definitions, encounter, open_fracture, worked))
             continue
-        sided = _by_side(current, side, worked)
+        sided = _by_side(current, side, worked) or _unspecified_part(current, side, worked)
         if not sided:
             children = ", ".join(icd.get_children(current)[:8])
             worked.append(f"{current} is not a complete code; the record must choose: {children}")
@@ -149,6 +155,61 @@ def _by_side(code: str, side: Side | None, worked: list[str]) -> list[str]:
     pair = named[Side.RIGHT][:1] + named[Side.LEFT][:1]
     worked.append(f"{code}: no bilateral code -> right and left: {', '.join(pair)}")
     return pair
+
+
+def _unspecified_part(code: str, side: Side | None, worked: list[str]) -> list[str]:
+    """Where the side is known but the record does not say which part ("fracture of the
+    right clavicle"), the child for the unspecified part, whose children carry the side."""
+    if side is None or side is Side.UNSPECIFIED:
+        return []
+    unspecified = [
+        c
+        for c in icd.get_children(code)
+        if re.search(r"\bunspecified (?!side)", icd.get_description(c).lower())
+        and icd.get_children(c)
+    ]
+    if len(unspecified) != 1:
+        return []
+    worked.append(
+        f"{code}: the part is not documented -> {unspecified[0]} "
+        f"({icd.get_description(unspecified[0])}); a documented part is more specific"
+    )
+    return unspecified
+
+
+def history_of_neoplasm(code: str) -> str | None:
+    """The Z85 personal-history code for a malignant neoplasm: the one whose inclusion term
+    "Conditions classifiable to ..." covers it most narrowly (C18.9 -> Z85.038)."""
+    best: tuple[int, str] | None = None
+    for leaf in _history_leaves():
+        for term in icd.get_inclusion_term(leaf):
+            if "classifiable to" not in term:
+                continue
+            for part in term.split("classifiable to", 1)[1].split(","):
+                part = part.strip().upper()
+                ranged = _RANGE.search(part)
+                lo, hi = (
+                    (ranged[1], ranged[2])
+                    if ranged
+                    else ((m := _SINGLE.search(part)) and (m[1], m[1])) or ("", "")
+                )
+                if lo and _within(code, lo, hi):
+                    width = _width(lo, hi)
+                    if best is None or width < best[0]:
+                        best = (width, leaf)
+    return best[1] if best else None
+
+
+def _width(lo: str, hi: str) -> int:
+    """How many categories a range spans, more for a shorter (wider) reference."""
+    a, b = lo.replace(".", ""), hi.replace(".", "")
+    span = int(b[1:3]) - int(a[1:3]) if a[1:3].isdigit() and b[1:3].isdigit() else 0
+    return span * 100 + (7 - len(a))
+
+
+@lru_cache(maxsize=1)
+def _history_leaves() -> tuple[str, ...]:
+    return tuple(c for c in icd.get_descendants("Z85") if icd.is_leaf(c))
 
 
 _REFERENCE = re.compile(r"\(([^()]*\d[^()]*)\)")

@@ -11,7 +11,14 @@ from consultant.rules.icd10 import (
     certainty_of,
     code_findings,
 )
-from consultant.rules.icd10_codes import Encounter, Side, complete, excludes1_conflict, with_dot
+from consultant.rules.icd10_codes import (
+    Encounter,
+    Side,
+    complete,
+    excludes1_conflict,
+    history_of_neoplasm,
+    with_dot,
+)
 
 
 def codes(*findings: Finding, setting: CareSetting = CareSetting.OUTPATIENT) -> list[str]:
@@ -186,3 +193,50 @@ def test_diabetes_named_without_detail_takes_the_combination() -> None:
     result = code_findings([Finding("E11"), Finding("N18.4")])
     assert [c.code for c in result.codes] == ["E11.22", "N18.4"]
     assert result.incomplete == ()
+
+
+def test_symptom_integral_to_the_diagnosis_is_not_coded() -> None:
+    """OCG I.B.5: headache is routinely part of migraine; cough is not part of a fracture."""
+    assert codes(Finding("G43.909"), Finding("R51.9")) == ["G43.909"]
+    assert codes(Finding("K35.80"), Finding("R10.31")) == ["K35.80"]
+    assert codes(Finding("S52.501D"), Finding("R05.9")) == ["S52.501D", "R05.9"]
+
+
+def test_history_gives_way_to_the_current_condition_it_excludes() -> None:
+    """Z87.891 Excludes1 current nicotine dependence (F17.2-): the current one is coded and
+    the conflict is named."""
+    result = code_findings([Finding("F17.210"), Finding("Z87.891")])
+    assert [c.code for c in result.codes] == ["F17.210"]
+    assert any("Excludes1" in line for line in result.conflicts)
+
+
+def test_the_encounter_reason_is_listed_first() -> None:
+    """OCG I.C.21.c: screening first, the polyp found during it after."""
+    assert codes(Finding("K63.5"), Finding("Z12.11")) == ["Z12.11", "K63.5"]
+
+
+def test_diabetes_without_complications_is_not_reported_with_a_complication() -> None:
+    assert codes(Finding("E11.9"), Finding("E11.65")) == ["E11.65"]
+
+
+def test_unspecified_part_when_only_the_side_is_documented() -> None:
+    """OCG I.B.13 and I.C.19.a: a right clavicle fracture, part not documented."""
+    done = complete("S42.0", Side.RIGHT, Encounter.INITIAL)
+    assert done.codes == ("S42.001A",)
+    assert any("not documented" in line for line in done.worked)
+
+
+def test_a_seventh_character_outside_the_encounter_axis_asks_for_it() -> None:
+    """O32.1 takes the fetus (0-9) as its seventh character, not A/D/S."""
+    done = complete("O32.1", encounter=Encounter.INITIAL)
+    assert done.codes == ()
+    assert any("fetus" in line for line in done.worked)
+
+
+@pytest.mark.parametrize(
+    ("neoplasm", "history"),
+    [("C18.9", "Z85.038"), ("C50.919", "Z85.3"), ("C34.90", "Z85.118"), ("C20", "Z85.048")],
+)
+def test_history_code_of_a_neoplasm(neoplasm: str, history: str) -> None:
+    """The Z85 code whose 'Conditions classifiable to' covers the neoplasm."""
+    assert history_of_neoplasm(neoplasm) == history

@@ -1,0 +1,121 @@
+"""A word index of the ICD-10-CM tabular list (simple-icd-10-cm): each code's title and its
+inclusion terms, so that a documented phrase finds the code whose wording carries it with the
+fewest other words.
+
+Inclusion terms are what make plain phrases land on the right code: "Sore throat (acute) NOS"
+sits under J02.9, "Migraine with aura NOS" under G43.109, "Encounter for screening colonoscopy
+NOS" under Z12.11. Words in parentheses are the tabular list's nonessential modifiers
+(ICD-10-CM Official Guidelines I.A.7): they may be matched but are not missing when absent.
+Codes formed by a seventh character are left out: the encounter completes them
+(consultant.rules.icd10_codes.complete)."""
+
+from __future__ import annotations
+
+import heapq
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import simple_icd_10_cm as icd
+
+from consultant.codes.search import tokens
+
+# Words a title adds without changing what a plain phrase means ("Fever, unspecified",
+# "Type 2 diabetes mellitus", "Migraine NOS", "Encounter for screening ...").
+FREE = frozenset(
+    tokens(
+        "unspecified mellitus organism site nos without complications essential primary "
+        "encounter unilateral uncomplicated current specified"
+    )
+)
+# Words so common in titles that they only rank documents found by rarer words.
+_COMMON_DOCS = 4000
+_PAREN = re.compile(r"\(([^()]*)\)")
+# "without aura", "not intractable": words a title (or a phrase) denies.
+_WITHOUT = re.compile(r"\b(?:without|not) (?:\(\w+\) )?(\w+)", re.I)
+_WITHOUT_IN_TITLE = re.compile(r"\b(?:without|not) (?:\(\w+\) )?(\w+(?: \w+)?)", re.I)
+
+
+@dataclass(frozen=True)
+class Term:
+    code: str  # with the dot
+    text: str  # the title or inclusion term
+    required: frozenset[str]  # stemmed words outside parentheses
+    optional: frozenset[str]  # words in parentheses: nonessential
+    inclusion: bool
+    excluded: frozenset[str] = frozenset()  # words after "without": the term denies them
+    words: frozenset[str] = frozenset()  # required and optional together
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    code: str
+    text: str
+    carried: float  # share of the phrase's words the term carries
+    extra: int  # words the term adds that the phrase does not say
+    denials: int  # what the term denies ("without aura"): a plainer term denies nothing
+
+
+class TermIndex:
+    def __init__(self, terms: list[Term]) -> None:
+        self.terms = terms
+        self.postings: dict[str, list[int]] = {}
+        for i, term in enumerate(terms):
+            for word in term.words:
+                self.postings.setdefault(word, []).append(i)
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - one index per process, built once
+    def match(self, phrase: str, limit: int = 10) -> tuple[TermMatch, ...]:
+        """The terms that carry most of the phrase's words, then add the fewest others."""
+        wanted = frozenset(tokens(phrase))
+        denied = frozenset(tokens(" ".join(_WITHOUT.findall(phrase)))) - FREE
+        known = sorted((w for w in wanted if w in self.postings), key=self._df)
+        if not known:
+            return ()
+        rare = [w for w in known if self._df(w) <= _COMMON_DOCS] or known[:1]
+        found: set[int] = set()
+        for word in rare:
+            found.update(self.postings[word])
+        scored = []
+        for i in found:
+            term = self.terms[i]
+            carried = len(wanted & term.words) / len(wanted)
+            # What a title denies ("without status migrainosus") is the default, not extra.
+            extra = len(term.required - wanted - FREE - term.excluded)
+            if (wanted - denied) & term.excluded or denied & (term.required - term.excluded):
+                continue  # "migraine with aura" is not "Migraine without aura", nor the reverse
+            denials = len(term.excluded - wanted)
+            scored.append(
+                (-carried, extra, denials, not term.inclusion, len(term.code), term.code, i)
+            )
+        return tuple(
+            TermMatch(self.terms[i].code, self.terms[i].text, -c, e, d)
+            for c, e, d, _, _, _, i in heapq.nsmallest(limit, scored)
+        )
+
+    def _df(self, word: str) -> int:
+        return len(self.postings.get(word, ()))
+
+
+def denied_words(text: str) -> frozenset[str]:
+    """The words a title denies: "without status migrainosus", "not intractable"."""
+    return frozenset(tokens(" ".join(_WITHOUT_IN_TITLE.findall(text)))) - FREE
+
+
+def _term(code: str, text: str, inclusion: bool) -> Term:
+    optional = frozenset(tokens(" ".join(_PAREN.findall(text))))
+    required = frozenset(tokens(_PAREN.sub(" ", text))) - optional
+    excluded = denied_words(text)
+    return Term(code, text, required, optional, inclusion, excluded, required | optional)
+
+
+@lru_cache(maxsize=1)
+def term_index() -> TermIndex:
+    """Built once per process (about a second) from the installed tabular list."""
+    terms: list[Term] = []
+    for code in icd.get_all_codes(with_dots=True):
+        if icd.is_chapter_or_block(code) or icd.is_extended_subcategory(code):
+            continue
+        terms.append(_term(code, icd.get_description(code), False))
+        terms += [_term(code, t, True) for t in icd.get_inclusion_term(code)]
+    return TermIndex(terms)

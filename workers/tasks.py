@@ -27,6 +27,7 @@ from consultant.mailin.process import process_inbound as _process_inbound
 from consultant.mailin.process import quarantine
 from consultant.mailout import send
 from consultant.models import InboundMail, Outbound
+from consultant.rules.icd10_terms import term_index
 from consultant.sweeper import sweep as _sweep
 from workers.app import app
 
@@ -168,6 +169,7 @@ def build_before_fork(**_: object) -> None:
     The parent's connections are closed so that no child inherits a socket."""
     warm_index()
     warm_snapshot()
+    term_index()  # the ICD-10-CM tabular's words, a few seconds to build: once, shared
     get_engine().dispose()
     # What the parent built is now moved out of the collector's reach: a collection in a
     # child would otherwise write to every one of those objects' headers and copy the

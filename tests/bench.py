@@ -524,6 +524,7 @@ def table(r: dict) -> str:  # type: ignore[type-arg]
             f"{r['draft_ms']['p50']} / {r['draft_ms']['p95']} ms",
             "p95 <= 50 ms",
         ),
+        *_workspace_rows(r.get("workspace_20_reviewers_10000_cases", {})),
         (
             "import all of ../shared/data/cms: SQLite / Postgres (fsync on)",
             f"{r['import_sqlite_s']} s / {r['import_postgres_s']} s",
@@ -539,6 +540,34 @@ def table(r: dict) -> str:  # type: ignore[type-arg]
         for name, secs in slow
     ]
     return "\n".join(lines)
+
+
+def _workspace_rows(w: dict) -> list[tuple[str, str, str]]:  # type: ignore[type-arg]
+    """The workspace pages, 20 reviewers on 10,000 cases: reading (1-3 s between pages) and
+    the closed-loop worst case (no pause at all), p50 / p95 / p99."""
+    if not w:
+        return []
+
+    def pages(kind: str) -> str:
+        got = w.get(kind, {})
+        return " ; ".join(
+            f"{page} {got[page]['p50']} / {got[page]['p95']} / {got[page]['p99']} ms"
+            for page in ("queue", "case")
+            if page in got
+        )
+
+    return [
+        (
+            "workspace, 20 reviewers reading, 10,000 cases",
+            pages("working_think_1_to_3_s_ms"),
+            "p95 <= 150 ms",
+        ),
+        (
+            "workspace, 20 reviewers closed loop (no pause), one web process",
+            pages("closed_loop_no_think_ms"),
+            "",
+        ),
+    ]
 
 
 if __name__ == "__main__":

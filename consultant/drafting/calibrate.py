@@ -51,7 +51,14 @@ def confidence(
         # The asker's code, which nothing in their words points to: it is confirmed only by
         # being named, and a wrong code repeated back is the costliest mistake.
         base *= 0.8
-    if len([f for f in billed if f.system in ("CPT", "HCPCS")]) >= 3:
+    services = len([f for f in billed if f.system in ("CPT", "HCPCS")])
+    if services >= 2:
+        # Several services: their order and completeness can each be wrong. On questions
+        # written after the code that drafted them (this round's new dev questions, drafted
+        # by the previous round's code), drafts at 0.9+ billing one service were right 10
+        # times in 11, those billing two or more 5 times in 9.
+        base *= 0.88
+    if services >= 3:
         base *= 0.9
     if len(analysis.sub_questions) >= 2:
         base *= 0.9

@@ -664,7 +664,7 @@ def test_admin_sets_the_greeting_and_closing_of_replies(session: Session) -> Non
         follow_redirects=True,
     )
     assert saved.status_code == 200 and "Saved." in saved.text
-    assert "Greeting added when sent: Hello {name}," in a.get(f"/cases/{case.id}").text
+    assert "Greeting added when sent: Hello Pat Coder," in a.get(f"/cases/{case.id}").text
     form = {"subject": "Re: Pump refill", "body": "Report **96521** once.", "confirmed": "yes"}
     assert act(a, a_csrf, case.id, "approve", version=1, **form).status_code == 303
     session.expire_all()

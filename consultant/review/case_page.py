@@ -23,7 +23,7 @@ from consultant.review import actions
 from consultant.review.case_state import POLL_MS, stamp_of
 from consultant.review.evidence import read_evidence
 from consultant.review.pages import off_loop, page
-from consultant.review.reply_frame import current_frame
+from consultant.review.reply_frame import current_frame, greeting_for
 from consultant.review.reply_html import text_to_html
 from consultant.review.thread import attachment_bytes, diff_lines, download_type, history, thread
 from consultant.review.worklist import forget_counts
@@ -118,6 +118,7 @@ def render_case(
             body=text,
             preview=text_to_html(text) if text else "",
             frame=current_frame(session),
+            greeting=greeting_for(current_frame(session), case.requester_name or ""),
             ask_template=ASK_TEMPLATE,
             open_for_review=case.status in states.OPEN_FOR_REVIEW,
             failed_reply=next(

@@ -49,10 +49,15 @@ def current_frame(session: Session) -> ReplyFrame:
     )
 
 
+def greeting_for(frame: ReplyFrame, name: str) -> str:
+    """The frame's greeting for this asker ("Hello Pat,"; "Hello," without a name)."""
+    return frame.greeting.replace("{name}", name.strip()).replace(" ,", ",").strip()
+
+
 def framed(frame: ReplyFrame, name: str, text: str, html: str) -> tuple[str, str]:
     """``text`` and ``html`` with the greeting before and the closing after; a greeting or
     the default closing the body already carries gives way to the frame's."""
-    greeting = frame.greeting.replace("{name}", name.strip()).replace(" ,", ",").strip()
+    greeting = greeting_for(frame, name)
     closing = frame.closing.strip()
     if greeting:
         text = _OPENING.sub("", text, count=1)

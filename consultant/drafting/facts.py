@@ -3,6 +3,7 @@ what the reviewer alone sees (warnings, alternatives, confidence)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,13 @@ class CodeFact:
         return self.dose_units.units if self.dose_units else self.units
 
     @property
+    def plain_words(self) -> str:
+        """Our plain-language description when it says more than the descriptor does."""
+        if _bare(self.plain) == _bare(self.description):
+            return ""
+        return self.plain
+
+    @property
     def key_notes(self) -> list[str]:
         """Our distinctions for this code, those that name it first."""
         notes = self.note.distinctions if self.note else []
@@ -46,6 +54,20 @@ class ModifierFact:
     description: str
     guidance: str
     recommended: bool  # suggested by the edits, not only asked about
+
+    @property
+    def short_guidance(self) -> str:
+        """The usage note cut to the sentences a reply needs: the first two, without those
+        about retired code sets (CMS notes still name ICD-9) or other specialties' cases."""
+        sentences = [
+            s.strip()
+            for s in re.split(r"(?<=[.;])\s+", self.guidance)
+            if s.strip() and "ICD-9" not in s and "Ophthalmolog" not in s
+        ]
+        short = " ".join(sentences[:2]).rstrip(";, ")
+        if len(short) > 320:
+            return short[:320].rsplit(" ", 1)[0] + " ..."
+        return short + ("." if short and not short.endswith(".") else "")
 
 
 @dataclass
@@ -132,3 +154,7 @@ def _rvus_json(r: lookup.Rvus | None) -> dict[str, Any] | None:
         "global_days": r.global_days,
         "release": r.release,
     }
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()

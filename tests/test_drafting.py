@@ -286,7 +286,7 @@ def test_the_first_line_puts_each_modifier_on_its_code(session: Session) -> None
         "unrelated problem, a new abscess on the thigh, low MDM est pt. Can we bill it?",
     )
     assert [c.code for c in a.billed][:1] == ["99213"]
-    assert "modifier 24 on 99213" in render_reply(a, "Re: q", "ref").text.splitlines()[2]
+    assert "modifier 24 on 99213" in render_reply(a, "Re: q", "ref").text.splitlines()[0]
 
 
 def test_two_of_the_askers_codes_from_one_family_are_not_corrected_away(session: Session) -> None:

@@ -169,6 +169,34 @@ def test_display_name_with_angle_brackets_keeps_its_address() -> None:
     assert mail.from_address == "pat@clinic.example" and mail.from_name == '"><img src=x>'
 
 
+def test_encoded_and_8bit_headers_read_as_the_header_registry_reads_them() -> None:
+    """Headers are decoded only where read: encoded words in the subject, a display name,
+    a quoted display name with a comma in To, an Outlook-style encoded file name and a raw
+    UTF-8 one all come out decoded."""
+    from consultant.mailin.parse import parse
+
+    raw = (
+        b"From: =?utf-8?q?P=C3=A4t_Coder?= <Pat@Clinic.example>\r\n"
+        b'To: "Desk, Consult" <consult@localhost>, other@clinic.example\r\n'
+        b"Cc: =?utf-8?q?B=C3=B6b?= <bob@clinic.example>\r\n"
+        b"Subject: =?utf-8?b?Q2Fmw6kgcXVlc3Rpb24=?=\r\n  about 96523\r\n"
+        b"Message-ID: <enc.1@clinic.example>\r\n"
+        b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        b"--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nWhat is 96523?\r\n"
+        b"--b\r\nContent-Type: application/pdf\r\n"
+        b'Content-Disposition: attachment; filename="=?utf-8?q?r=C3=A9sum=C3=A9.pdf?="\r\n\r\n'
+        b"%PDF\r\n"
+        b"--b\r\nContent-Type: application/pdf\r\n"
+        b'Content-Disposition: attachment; filename="\xc3\xa9ob.pdf"\r\n\r\n%PDF\r\n--b--\r\n'
+    )
+    mail = parse(raw)
+    assert (mail.from_name, mail.from_address) == ("P\u00e4t Coder", "pat@clinic.example")
+    assert mail.subject == "Caf\u00e9 question about 96523"
+    assert mail.to == ["consult@localhost", "other@clinic.example", "bob@clinic.example"]
+    assert mail.message_id == "<enc.1@clinic.example>" and mail.text == "What is 96523?"
+    assert [a["name"] for a in mail.attachments] == ["r\u00e9sum\u00e9.pdf", "\u00e9ob.pdf"]
+
+
 def test_a_question_drafting_fails_on_is_opened_queued_for_the_drafter(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:

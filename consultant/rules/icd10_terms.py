@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -36,7 +37,7 @@ _WITHOUT = re.compile(r"\b(?:without|not) (?:\(\w+\) )?(\w+)", re.I)
 _WITHOUT_IN_TITLE = re.compile(r"\b(?:without|not) (?:\(\w+\) )?(\w+(?: \w+)?)", re.I)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Term:
     code: str  # with the dot
     text: str  # the title or inclusion term
@@ -102,11 +103,22 @@ def denied_words(text: str) -> frozenset[str]:
     return frozenset(tokens(" ".join(_WITHOUT_IN_TITLE.findall(text)))) - FREE
 
 
+# The index holds about 90,000 terms, built before the worker's pool forks: their words are
+# interned (one string per word, not one per term it occurs in) and their sets shared where
+# equal (most terms have no optional or denied words).
+_EMPTY: frozenset[str] = frozenset()
+
+
+def _words(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(map(sys.intern, words)) if words else _EMPTY
+
+
 def _term(code: str, text: str, inclusion: bool) -> Term:
-    optional = frozenset(tokens(" ".join(_PAREN.findall(text))))
-    required = frozenset(tokens(_PAREN.sub(" ", text))) - optional
-    excluded = denied_words(text)
-    return Term(code, text, required, optional, inclusion, excluded, required | optional)
+    optional = _words(frozenset(tokens(" ".join(_PAREN.findall(text)))))
+    required = _words(frozenset(tokens(_PAREN.sub(" ", text))) - optional)
+    excluded = _words(denied_words(text))
+    words = required | optional if optional else required
+    return Term(code, text, required, optional, inclusion, excluded, words)
 
 
 @lru_cache(maxsize=1)

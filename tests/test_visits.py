@@ -144,3 +144,40 @@ def test_a_procedure_done_at_the_visit_stays_beside_the_level(session: Session) 
         "What level and codes?",
     )
     assert "99214" in codes and "20610" in codes and "J3301" in codes
+
+
+def test_the_mdm_elements_are_read_from_clinical_words() -> None:
+    """Coders read the MDM table's categories from what the note describes: hypoxia and
+    accessory-muscle use are a severe exacerbation, sending the patient on for admission is a
+    decision regarding hospitalization, a bug bite is a minor problem, a rolled ankle an acute
+    uncomplicated injury, and "ordered knee x-rays" is a test ordered."""
+    from consultant.matching.em_facts import em_facts
+
+    severe = em_facts(
+        "asthma pt wheezing, spo2 84% on room air, accessory muscle use. sent him to the er for admission."
+    )
+    assert (severe.problems, severe.risk) == (4, 4)
+    bite = em_facts("mosquito bites on both legs, itchy. advised otc cream.")
+    assert (bite.problems, bite.risk) == (1, 2)
+    injury = em_facts("twisted her knee at work, ordered knee x-rays, otc naproxen.")
+    assert (injury.problems, injury.data, injury.risk) == (2, 1, 2)
+
+
+def test_a_level_from_clinical_words_names_what_it_rests_on(session: Session) -> None:
+    """The level the elements support is chosen over the asker's, and the reply says which
+    categories of the MDM table the words were read as."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Established pt with CHF, O2 sat 85%, in respiratory distress; the doctor called the "
+        "hospitalist and sent her over for admission. We coded 99213, is that right?",
+    )
+    assert [c.code for c in answer.billed][:1] == ["99215"]
+    worked = " ".join(w for c in answer.billed for w in c.worked)
+    assert "severe exacerbation" in worked and "hospitalization" in worked
+    minor = build_answer(
+        session,
+        "Established pt, spider bite on the arm, no infection, told to use OTC cream. 99213?",
+    )
+    assert [c.code for c in minor.billed][:1] == ["99212"]

@@ -5,6 +5,8 @@ corrected, with the arithmetic."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from consultant.codes.sections import is_em
 from consultant.drafting.candidates import Selection
 from consultant.matching.analyse import Analysis
@@ -173,6 +175,36 @@ _NEEDS = {
 }
 
 
+# What each element level the question described is, in the MDM table's own terms, so the
+# reader sees which words the level rests on.
+_READ = {
+    "problems": {
+        1: "one self-limited or minor problem",
+        2: "an acute, uncomplicated illness or injury, or one stable chronic illness",
+        3: "a chronic illness with exacerbation or progression, two or more chronic illnesses, "
+        "or an undiagnosed new problem with uncertain prognosis",
+        4: "a chronic illness with severe exacerbation, or a threat to life or bodily function",
+    },
+    "risk": {
+        1: "minimal risk of the management",
+        2: "low risk (over-the-counter drugs)",
+        3: "moderate risk (prescription drug management)",
+        4: "high risk (a decision regarding hospitalization or escalation of care)",
+    },
+}
+
+
+def _described(analysis: Analysis) -> tuple[str, ...]:
+    """The problems and risk the question describes, named as the MDM table names them."""
+    em = analysis.em
+    read = [
+        f"{name}: {_READ[name][level]}"
+        for name, level in (("problems", em.problems), ("risk", em.risk))
+        if level is not None
+    ]
+    return ("; ".join(read),) if read else ()
+
+
 def _higher_level(visit: Visit, chosen: EmLevel) -> str | None:
     """What the documentation would have to show for the next level, for a level chosen by
     the MDM elements the question described."""
@@ -274,7 +306,8 @@ def _level(analysis: Analysis, visit: Visit) -> EmLevel | None:
         mdm = MedicalDecisionMaking(
             Problems(em.problems or 1), Data(em.data or 1), Risk(em.risk or 1)
         )
-        options.append(level_by_mdm(visit, mdm))
+        by_mdm = level_by_mdm(visit, mdm)
+        options.append(replace(by_mdm, worked=(*_described(analysis), *by_mdm.worked)))
     if not options:
         return None
     return max(options, key=lambda o: (o.level or 0, o.prolonged is not None))

@@ -42,7 +42,13 @@ _MINUTES = [
 ]
 # Level 1-4 of each MDM element, by phrase; the highest level found wins.
 PROBLEMS: list[tuple[int, str]] = [
-    (4, r"severe exacerbation|threat to (?:life|bodily function)|life[- ]threatening"),
+    (
+        4,
+        r"severe exacerbation|threat to (?:life|bodily function)|life[- ]threatening|"
+        # The signs of a severe exacerbation as a note writes them: hypoxia, work of breathing.
+        r"accessory muscles?|respiratory distress|"
+        r"\b(?:sats?|spo2|o2 sat\w*|saturation)\D{0,12}\b[5-8]\d ?%",
+    ),
     (
         3,
         r"exacerbation|worsening|progress(?:ion|ing)|side effects? of treatment|uncontrolled|"
@@ -57,7 +63,13 @@ PROBLEMS: list[tuple[int, str]] = [
         r"acute uncomplicated|acute,? uncomplicated|uncomplicated (?:illness|injury)|"
         r"(?:two|2) (?:or more )?self[- ]limited|stable (?:hypertension|diabetes|copd|asthma)",
     ),
-    (1, r"self[- ]limited|minor problem|minor illness"),
+    (
+        1,
+        r"self[- ]limited|minor problem|minor illness|"
+        # A bite or sting with no sign of infection is a minor problem, not an acute illness.
+        r"\b(?:insect|bug|spider|mosquito|flea|bee) (?:bites?|stings?)\b|"
+        r"(?<!dog )(?<!cat )(?<!animal )(?<!human )\bbites? on (?:the |his |her |their |a )?\w+",
+    ),
 ]
 # Words that name a prescription drug or a class of them (endings of common generic names).
 _DRUGS = (
@@ -72,7 +84,11 @@ RISK: list[tuple[int, str]] = [
         4,
         r"decision (?:regarding|for|about) (?:hospitali[sz]ation|admission)|decided to admit|"
         r"admit(?:ted)? (?:to|for)|emergency (?:major )?surgery|intensive monitoring for toxicity|"
-        r"\bdnr\b|de-?escalat",
+        r"\bdnr\b|de-?escalat|"
+        # Sending the patient on to be admitted is the decision regarding hospitalization.
+        r"\bsent (?:\w+ )?(?:to (?:the )?(?:ed|er|emergency|hospital)|(?:in|over) for admission)|"
+        r"\bfor (?:hospital )?admission\b|called the hospitalist|"
+        r"\btransfer(?:red)? (?:\w+ )?to (?:the )?(?:icu|hospital)\b",
     ),
     (
         3,
@@ -97,6 +113,9 @@ _TESTS = (
 # "reviewed today's CBC and BMP", "ordered a CMP, A1c and lipids": each test named once.
 _DATA_ITEM = (
     r"(?:review(?:ed)?|order(?:ed)?)\s+(?:the\s+|a\s+|an\s+|today'?s\s+|his\s+|her\s+|recent\s+|new\s+)?"
+    # The body part a test is of ("ordered ankle x-rays").
+    r"(?:(?:ankle|knee|wrist|hip|shoulder|foot|hand|elbow|chest|spine|neck|head|abdominal|"
+    r"pelvic|renal|thyroid|breast)\s+)?"
     rf"((?:{_TESTS})\b(?:(?:\s*,\s*|\s+and\s+|\s+)(?:{_TESTS})\b)*)"
 )
 
@@ -135,7 +154,9 @@ CHRONIC = (
 )
 ACUTE = (
     r"sore throat|pharyngitis|\buri\b|cold|cough|\buti\b|cystitis|rash|sprain|strain|"
-    r"otitis|ear infection|sinusitis|bronchitis|conjunctivitis|pink eye|insect bite|"
+    r"otitis|ear infection|sinusitis|bronchitis|conjunctivitis|pink eye|"
+    # An injury described rather than named ("rolled her ankle").
+    r"(?:rolled|twisted) (?:his |her |their |an? |the )?(?:\w+ )?(?:ankle|knee|wrist)|"
     r"minor (?:cut|burn)|allergic rhinitis|gastroenteritis|flu\b|influenza"
 )
 
@@ -163,7 +184,7 @@ def em_facts(lowered: str) -> EmFacts:
     reviewed = frozenset(
         w
         for m in re.finditer(_DATA_ITEM, lowered)
-        for w in re.findall(r"[a-z0-9]+", m.group(1))
+        for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", m.group(1))  # "x-rays" is one
         if w != "and"
     )
     return EmFacts(

@@ -58,7 +58,7 @@ def build_answer(session: Session, question: str) -> Answer:
         sentences.insert(0, place)  # the place is the answer, or corrects the asker
     elif place:
         selection.advice.insert(0, place)
-    if analysis.question_type == "diagnosis":
+    if analysis.question_type == "diagnosis" or analysis.asks_diagnosis_too:
         sentences += _diagnoses(session, analysis, selection)
 
     facts = [
@@ -154,7 +154,9 @@ def _diagnoses(session: Session, analysis: Analysis, selection: Selection) -> li
         return []
     icd = {c for c, s in selection.system_of.items() if s == "ICD-10-CM"}
     selection.services = [(c, s) for c, s in selection.services if c not in icd]
-    selection.services[:0] = [(code, 1.0) for code in coded.codes]
+    # The diagnosis leads a diagnosis question; asked beside a service, it follows it.
+    at = 0 if analysis.question_type == "diagnosis" else len(selection.services)
+    selection.services[at:at] = [(code, 1.0) for code in coded.codes]
     # A coded diagnosis is not also a neighbour to rule out: listed twice, its order is lost.
     done = {c.replace(".", "") for c in coded.codes}
     selection.alternatives = [

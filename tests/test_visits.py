@@ -159,6 +159,11 @@ def test_the_mdm_elements_are_read_from_clinical_words() -> None:
     assert (severe.problems, severe.risk) == (4, 4)
     bite = em_facts("mosquito bites on both legs, itchy. advised otc cream.")
     assert (bite.problems, bite.risk) == (1, 2)
+    icu = em_facts(
+        "septic pt, personally reviewed the chest x-ray, talked with the intensivist, "
+        "transfer to the icu."
+    )
+    assert (icu.problems, icu.data, icu.risk) == (4, 4, 4)
     injury = em_facts("twisted her knee at work, ordered knee x-rays, otc naproxen.")
     assert (injury.problems, injury.data, injury.risk) == (2, 1, 2)
 

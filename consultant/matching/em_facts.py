@@ -47,6 +47,8 @@ PROBLEMS: list[tuple[int, str]] = [
         r"severe exacerbation|threat to (?:life|bodily function)|life[- ]threatening|"
         # The signs of a severe exacerbation as a note writes them: hypoxia, work of breathing.
         r"accessory muscles?|respiratory distress|"
+        # Care that cannot wait: an emergent treatment, sepsis, a transfer to intensive care.
+        r"\bemergent(?:ly)?\b|\bsepsis\b|\bseptic\b|\bto (?:the )?icu\b|"
         r"\b(?:sats?|spo2|o2 sat\w*|saturation)\D{0,12}\b[5-8]\d ?%",
     ),
     (
@@ -214,14 +216,17 @@ def _data_level(lowered: str, items: int) -> int | None:
     )
     interpretation = (
         re.search(
-            r"independent(?:ly)? interpret|personally (?:reviewed|read) the (?:x-?ray|film|images|ekg|ecg)",
+            r"independent(?:ly)? interpret|personally (?:reviewed|read|interpreted) (?:the )?"
+            r"(?:\w+ )?(?:x-?rays?|films?|images|ekg|ecg|tracings?|ct|mri)",
             lowered,
         )
         is not None
     )
     discussion = (
         re.search(
-            r"discuss(?:ed|ion)[^.]{0,40}(?:with|w/) (?:the )?(?:cardiologist|surgeon|specialist|external|consultant|radiologist|oncologist|dr\b)",
+            r"(?:discuss(?:ed|ion)|talked|spoke|conferred)[^.]{0,40}(?:with|w/) (?:the )?"
+            r"(?:cardiologist|surgeon|specialist|external|consultant|radiologist|oncologist|"
+            r"hospitalist|intensivist|dr\b)",
             lowered,
         )
         is not None

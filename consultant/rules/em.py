@@ -216,6 +216,10 @@ def level_by_time(visit: Visit, minutes: int, payer: Payer = Payer.CPT) -> EmLev
     code, need = reached[-1]
     level = next(lv for lv in (H, M, L, S) if CODE_BY_MDM[visit][lv] == code)
     worked = [f"total time {minutes} min on the date meets {code} ({need} min or more)"]
+    higher = [(c, n) for c, n in ladder if n > need]
+    if higher:
+        # The next threshold is what an auditor checks a time-based level against.
+        worked[0] += f"; {higher[0][0]} needs {higher[0][1]} min"
     prolonged = None
     if code == ladder[-1][0]:
         prolonged, lines = prolonged_units(visit, minutes, payer)

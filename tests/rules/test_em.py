@@ -100,6 +100,14 @@ def test_level_by_total_time(visit: Visit, minutes: int, code: str) -> None:
     assert level_by_time(visit, minutes).code == code
 
 
+def test_a_level_by_time_names_the_next_threshold() -> None:
+    """An auditor checks a time-based level against the next one: 41 minutes for a new patient
+    meets 99203, and the working says 99204 needs 45 minutes; the top level has no next
+    threshold to name."""
+    assert "99204 needs 45 min" in level_by_time(Visit.OFFICE_NEW, 41).worked[0]
+    assert "needs" not in level_by_time(Visit.OFFICE_NEW, 61).worked[0]
+
+
 def test_time_below_the_lowest_level_and_emergency_have_no_time_code() -> None:
     """CPT: 99211 has no time since 2021, so 9 minutes selects no code by time; emergency
     department levels are chosen by MDM only (CPT 2023)."""

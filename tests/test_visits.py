@@ -186,3 +186,14 @@ def test_a_level_from_clinical_words_names_what_it_rests_on(session: Session) ->
         "Established pt, spider bite on the arm, no infection, told to use OTC cream. 99213?",
     )
     assert [c.code for c in minor.billed][:1] == ["99212"]
+
+
+def test_only_visit_codes_proposed_keeps_search_matches_unbilled(session: Session) -> None:
+    """The asker proposes only a visit level: a service the search matched among the words
+    ("48 minutes" reads like an infusion's hour) is for the reviewer, not billed."""
+    codes = _codes(
+        session,
+        "new pt visit, total time documented 48 minutes including the note same day. "
+        "provider picked 99205 since it was over 45 min. correct?",
+    )
+    assert codes == ["99204"]

@@ -60,15 +60,17 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
         selection.add_service(code, 0.9, list(chosen.worked))
     else:
         selection.replace_service(current, code, list(chosen.worked))
+    named_visits = [c for c in selection.named if visit_of(c)]
     if (
-        analysis.em.asks_level
+        (analysis.em.asks_level or named_visits)
         and not analysis.separate_visit
-        and not selection.named
+        and len(named_visits) == len(selection.named)
         and not _procedure_done(analysis)
     ):
-        # The question is the visit's level: what the search matched among its words (a
-        # "refill" of medications is not a pump refill; IV antibiotics on the ward are the
-        # hospital's) is for the reviewer, not billed.
+        # The question is the visit's level (asked, or only visit codes proposed): what the
+        # search matched among its words (a "refill" of medications is not a pump refill; IV
+        # antibiotics on the ward are the hospital's; "52 minutes" is no infusion) is for the
+        # reviewer, not billed.
         keep = {code} | selection.by_rule
         searched = [(c, s) for c, s in selection.services if c not in keep and not is_em(c)]
         selection.services = [(code, 0.9)] + [

@@ -197,3 +197,19 @@ def test_only_visit_codes_proposed_keeps_search_matches_unbilled(session: Sessio
         "provider picked 99205 since it was over 45 min. correct?",
     )
     assert codes == ["99204"]
+
+
+def test_transitional_care_from_the_dates_and_the_visit_inside_it(session: Session) -> None:
+    """Discharged on the 2nd, seen on the 12th with moderate MDM: 99495, not the 99496 the
+    asker proposed, and the office visit for the same encounter is part of TCM."""
+    from consultant.matching.em_facts import em_facts
+
+    assert em_facts("discharged 12/28, seen 1/2 for the tcm visit").days_after_discharge == 5
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Pt discharged from the hospital 6/2/24, nurse phoned him 6/3. Seen in the office 6/12 "
+        "for f/u, MDM moderate. Billing 99496 and 99213 ok?",
+    )
+    assert [c.code for c in answer.billed] == ["99495"]

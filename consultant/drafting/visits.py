@@ -22,6 +22,7 @@ from consultant.rules.em import (
     Visit,
     level_by_mdm,
     level_by_time,
+    transitional_care,
 )
 
 SETTING_VISITS = {
@@ -104,6 +105,53 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
 
 
 OFFICE = (Visit.OFFICE_NEW, Visit.OFFICE_ESTABLISHED)
+TCM = ("99495", "99496")
+
+
+def choose_transitional_care(analysis: Analysis, selection: Selection) -> str | None:
+    """Transitional care management by the days from discharge to the visit and the MDM; the
+    face-to-face visit is part of it, so an office visit for it is not billed beside it.
+    Returns a correction when the asker proposed the other TCM code."""
+    em = analysis.em
+    asked = [c for c, _ in selection.services if c in TCM]
+    if not asked or em.days_after_discharge is None:
+        return None
+    if analysis.level:
+        mdm: Level | None = _STATED[analysis.level]
+    elif em.elements >= 2:
+        levels = sorted((em.problems or 1, em.data or 1, em.risk or 1))
+        mdm = Level(levels[1])
+    else:
+        mdm = None
+    if mdm is None:
+        return None
+    code, worked = transitional_care(em.days_after_discharge, mdm)
+    if code is None:
+        selection.advice += list(worked)
+        return None
+    current = asked[0]
+    selection.replace_service(current, code, list(worked))
+    # The question is the TCM: what the search matched among its words ("discharged" is not
+    # the hospital's discharge day management) is for the reviewer, not billed.
+    searched = [
+        c
+        for c, _ in selection.services
+        if c != code and c not in analysis.codes and c not in selection.by_rule
+    ]
+    visits = [c for c, _ in selection.services if c != code and visit_of(c) in OFFICE]
+    visits += [c for c in searched if c not in visits]
+    selection.services = [(c, s) for c, s in selection.services if c not in visits]
+    selection.alternatives[:0] = [(c, 0.5) for c in visits]
+    named_visits = [c for c in visits if c in analysis.codes]
+    if named_visits:
+        selection.advice.append(
+            f"The face-to-face visit is part of {code}: {', '.join(named_visits)} is not "
+            "billed for it."
+        )
+    if current != code and current in analysis.codes:
+        return f"Report {code}, not {current}: {worked[-1]}."
+    return None
+
 
 # Verbs that say a procedure was done at the visit: then it is billed beside the level.
 _DONE = frozenset(

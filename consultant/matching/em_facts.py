@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from consultant.rules.em import data_level
 
@@ -139,6 +140,7 @@ class EmFacts:
     risk: int | None = None
     data_terms: frozenset[str] = frozenset()  # what was reviewed or ordered: not services
     asks_level: bool = False  # the question asks which visit level or E/M code
+    days_after_discharge: int | None = None  # to the face-to-face visit (transitional care)
 
     @property
     def elements(self) -> int:
@@ -197,7 +199,41 @@ def em_facts(lowered: str) -> EmFacts:
         data=_data_level(lowered, len(reviewed)),
         risk=_highest(RISK, lowered),
         data_terms=reviewed,
+        days_after_discharge=_days_after_discharge(lowered),
     )
+
+
+_DATE = r"(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b"
+_DISCHARGED = re.compile(rf"\b(?:d/?c'?d|discharged)\b[^.?!]{{0,50}}?\b{_DATE}")
+_SEEN_ON = re.compile(
+    rf"\b(?:came in|seen|saw|visit(?:ed)?|f/u|face[- ]to[- ]face)\b[^.?!]{{0,25}}?\b{_DATE}"
+    rf"|\b{_DATE} (?:for (?:a |the |her |his )?)?(?:f/u|follow[- ]?up|visit|office visit)\b"
+)
+_DAYS_AFTER = re.compile(r"\b(\d{1,2}) days? (?:after|post|from) (?:the )?(?:discharge|d/c)\b")
+
+
+def _days_after_discharge(lowered: str) -> int | None:
+    """Calendar days from the discharge to the face-to-face visit, from the two dates the
+    question gives ("d/c'd 3/3/25 ... came in 3/13") or as it says them ("seen 9 days after
+    discharge")."""
+    said = _DAYS_AFTER.search(lowered)
+    if said:
+        return int(said.group(1))
+    out = _DISCHARGED.search(lowered)
+    seen = _SEEN_ON.search(lowered, out.end()) if out else None
+    if out is None or seen is None:
+        return None
+    groups = seen.groups()
+    month, day = (groups[0], groups[1]) if groups[0] else (groups[3], groups[4])
+    year = int(out.group(3) or 1) % 100 + 2000
+    try:
+        left = date(year, int(out.group(1)), int(out.group(2)))
+        visit = date(year, int(month), int(day))
+    except (TypeError, ValueError):
+        return None
+    if visit < left:  # the visit falls in the next year
+        visit = visit.replace(year=year + 1)
+    return (visit - left).days
 
 
 def _highest(table: list[tuple[int, str]], lowered: str) -> int | None:

@@ -21,6 +21,7 @@ from consultant.rules.em import (
     level_by_time,
     patient_status,
     prolonged_units,
+    transitional_care,
 )
 from consultant.rules.global_period import (
     ProcedureInGlobal,
@@ -255,3 +256,20 @@ def test_home_or_residence_visits_since_2023() -> None:
 def test_a_level_by_mdm_keeps_the_elements_it_came_from() -> None:
     mdm = MedicalDecisionMaking(Problems.MODERATE, Data.MINIMAL, Risk.MODERATE)
     assert level_by_mdm(Visit.OFFICE_ESTABLISHED, mdm).mdm == mdm
+
+
+@pytest.mark.parametrize(
+    ("days", "mdm", "code"),
+    [
+        (5, Level.HIGH, "99496"),
+        (5, Level.MODERATE, "99495"),
+        (10, Level.HIGH, "99495"),
+        (14, Level.MODERATE, "99495"),
+        (15, Level.HIGH, None),
+        (6, Level.LOW, None),
+    ],
+)
+def test_transitional_care_by_days_and_mdm(days: int, mdm: Level, code: str | None) -> None:
+    """TCM: 99496 needs a visit within 7 days and high MDM; 99495 a visit within 14 days and
+    at least moderate MDM; otherwise no TCM code."""
+    assert transitional_care(days, mdm)[0] == code

@@ -213,3 +213,19 @@ def test_transitional_care_from_the_dates_and_the_visit_inside_it(session: Sessi
         "for f/u, MDM moderate. Billing 99496 and 99213 ok?",
     )
     assert [c.code for c in answer.billed] == ["99495"]
+
+
+def test_the_complexity_addon_is_not_billed_beside_a_same_day_procedure(
+    session: Session,
+) -> None:
+    """CMS: G2211 is not paid when the office visit carries modifier 25 for a procedure the
+    same day (the 2025 exceptions are preventive services and vaccine administration)."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Medicare pt, PCP visit for diabetes with metformin adjusted, and we drained a small "
+        "abscess on her back (10060). Billing 99214-25, 10060 and G2211, ok?",
+    )
+    billed = [c.code for c in answer.billed]
+    assert "G2211" not in billed and "10060" in billed

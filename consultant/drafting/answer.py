@@ -32,7 +32,7 @@ from consultant.drafting.facts import Answer, CodeFact
 from consultant.drafting.modifiers import bundled, modifier_facts, one_line_bilateral
 from consultant.drafting.places import place_statement
 from consultant.drafting.verify import verify_named
-from consultant.drafting.visits import choose_transitional_care, choose_visit
+from consultant.drafting.visits import choose_transitional_care, choose_visit, complexity_addon
 from consultant.matching.analyse import Analysis, analyse
 from consultant.matching.services import described_candidates
 
@@ -54,6 +54,7 @@ def build_answer(session: Session, question: str) -> Answer:
     sentences += [visit_correction] if visit_correction else []
     tcm_correction = choose_transitional_care(analysis, selection)
     sentences[:0] = [tcm_correction] if tcm_correction else []
+    complexity_addon(selection)
     sentences += apply_arithmetic(analysis, selection)
     place = place_statement(session, analysis)
     if place and (analysis.question_type == "place_of_service" or analysis.number_as_modifier):

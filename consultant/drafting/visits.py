@@ -106,6 +106,35 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
 
 OFFICE = (Visit.OFFICE_NEW, Visit.OFFICE_ESTABLISHED)
 TCM = ("99495", "99496")
+COMPLEXITY_ADDON = "G2211"
+
+
+def _procedure_code(code: str) -> bool:
+    """A procedure that puts modifier 25 on a same-day visit: the surgery section, and
+    injections and infusions (not drugs, supplies, labs, vaccines or preventive services)."""
+    if not code.isdigit():
+        return False
+    number = int(code)
+    return 10004 <= number <= 69990 or 96360 <= number <= 96549
+
+
+def complexity_addon(selection: Selection) -> None:
+    """G2211 is not paid when the office visit carries modifier 25 for a same-day procedure
+    (CMS; since 2025 the exceptions are an AWV, a vaccine administration or a Part B
+    preventive service, none of which is a procedure here): it is then not billed."""
+    codes = [c for c, _ in selection.services]
+    if COMPLEXITY_ADDON not in codes:
+        return
+    procedures = [c for c in codes if _procedure_code(c)]
+    if not procedures or not any(visit_of(c) in OFFICE for c in codes):
+        return
+    selection.services = [(c, s) for c, s in selection.services if c != COMPLEXITY_ADDON]
+    selection.alternatives.insert(0, (COMPLEXITY_ADDON, 0.5))
+    selection.advice.append(
+        f"Do not add {COMPLEXITY_ADDON}: it is not paid when the office visit carries modifier "
+        f"25 for a same-day procedure ({', '.join(procedures)}); the exceptions are an annual "
+        "wellness visit, a vaccine administration or a Part B preventive service."
+    )
 
 
 def choose_transitional_care(analysis: Analysis, selection: Selection) -> str | None:

@@ -35,6 +35,26 @@ def test_three_year_rule_from_when_the_patient_was_last_seen() -> None:
     assert analyse("She was last seen in our group four years ago").patient_status == "new"
 
 
+def test_three_year_rule_from_the_month_last_seen_and_the_date_of_service() -> None:
+    """ "Last seen in May 2021" counts against the date of service, even when the asker or the
+    front desk calls the patient new."""
+    within = "Last seen by Dr. Ruiz (IM) in May 2021. DOS 4/2/24, registered as a new pt."
+    assert analyse(within).patient_status == "established"
+    beyond = "Last seen by Dr. Ruiz (IM) in Jan 2021. DOS 4/2/24, registered as a new pt."
+    assert analyse(beyond).patient_status == "new"
+
+
+def test_a_diagnosis_stated_beside_a_service_code_is_not_a_diagnosis_question() -> None:
+    """ "dx otitis media" tells the service's context; "cpt and dx?" asks for both."""
+    stated = analyse("Est pt seen for ear pain, amoxicillin, dx otitis media. Is 99214 ok?")
+    assert stated.question_type != "diagnosis"
+    assert not stated.asks_diagnosis_too
+    both = analyse("Doc drained an abscess on the back in the office. cpt and dx?")
+    assert both.question_type != "diagnosis"
+    assert both.asks_diagnosis_too
+    assert analyse("What dx for strep throat?").question_type == "diagnosis"
+
+
 def test_times_and_states_are_not_modifiers() -> None:
     a = analyse(
         "Which modifier for 20610? Seen at 8 AM, injection at 6 PM. "

@@ -297,3 +297,47 @@ def test_two_of_the_askers_codes_from_one_family_are_not_corrected_away(session:
     )
     assert not any(c.startswith("Report 4538") for c in a.corrections)
     assert {"43235", "43239"} <= {c.code for c in a.codes}
+
+
+def test_a_medicare_physical_with_wellness_elements_is_the_subsequent_awv(
+    session: Session,
+) -> None:
+    """A routine physical proposed for a Medicare patient whose visit has the AWV's content
+    (health risk assessment, prevention plan) is the wellness visit, the subsequent one when
+    the patient had her first before."""
+    a = _answer(
+        session,
+        "Medicare pt 68 M, had his first AWV with us two years ago. Today: HRA reviewed and a "
+        "written prevention plan. Office coded 99397. OK for Medicare?",
+    )
+    assert a.billed[0].code == "G0439"
+
+
+def test_gy_marks_an_excluded_line_not_a_covered_one() -> None:
+    """GY says a line is statutorily excluded: a covered code put in its place takes none."""
+    from decimal import Decimal
+
+    from consultant.codes.lookup import Rvus
+    from consultant.drafting.modifiers import _excluded_billed
+
+    def fact(status: str) -> CodeFact:
+        one = Decimal("1")
+        rvus = Rvus(
+            "X", "", status, one, one, one, one, one, one, one, "XXX", "0", "0", "0", "0",
+            "0", "0", "test", 2025,
+        )  # fmt: skip
+        return CodeFact("X", "HCPCS", "", "", 1.0, False, True, rvus=rvus if status else None)
+
+    assert not _excluded_billed([fact("A")])
+    assert _excluded_billed([fact("N")])
+    assert _excluded_billed([fact("")])  # nothing known about its payment
+
+
+def test_a_negated_wellness_visit_does_not_replace_the_physical(session: Session) -> None:
+    """ "(not the AWV)": the words our notes map to the wellness visit are negated here."""
+    a = _answer(
+        session,
+        "Medicare pt, 71, wants a routine physical, not an AWV. We bill 99397 to the patient; "
+        "which modifier?",
+    )
+    assert a.billed[0].code == "99397"

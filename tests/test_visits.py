@@ -144,3 +144,88 @@ def test_a_procedure_done_at_the_visit_stays_beside_the_level(session: Session) 
         "What level and codes?",
     )
     assert "99214" in codes and "20610" in codes and "J3301" in codes
+
+
+def test_the_mdm_elements_are_read_from_clinical_words() -> None:
+    """Coders read the MDM table's categories from what the note describes: hypoxia and
+    accessory-muscle use are a severe exacerbation, sending the patient on for admission is a
+    decision regarding hospitalization, a bug bite is a minor problem, a rolled ankle an acute
+    uncomplicated injury, and "ordered knee x-rays" is a test ordered."""
+    from consultant.matching.em_facts import em_facts
+
+    severe = em_facts(
+        "asthma pt wheezing, spo2 84% on room air, accessory muscle use. sent him to the er for admission."
+    )
+    assert (severe.problems, severe.risk) == (4, 4)
+    bite = em_facts("mosquito bites on both legs, itchy. advised otc cream.")
+    assert (bite.problems, bite.risk) == (1, 2)
+    icu = em_facts(
+        "septic pt, personally reviewed the chest x-ray, talked with the intensivist, "
+        "transfer to the icu."
+    )
+    assert (icu.problems, icu.data, icu.risk) == (4, 4, 4)
+    injury = em_facts("twisted her knee at work, ordered knee x-rays, otc naproxen.")
+    assert (injury.problems, injury.data, injury.risk) == (2, 1, 2)
+
+
+def test_a_level_from_clinical_words_names_what_it_rests_on(session: Session) -> None:
+    """The level the elements support is chosen over the asker's, and the reply says which
+    categories of the MDM table the words were read as."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Established pt with CHF, O2 sat 85%, in respiratory distress; the doctor called the "
+        "hospitalist and sent her over for admission. We coded 99213, is that right?",
+    )
+    assert [c.code for c in answer.billed][:1] == ["99215"]
+    worked = " ".join(w for c in answer.billed for w in c.worked)
+    assert "severe exacerbation" in worked and "hospitalization" in worked
+    minor = build_answer(
+        session,
+        "Established pt, spider bite on the arm, no infection, told to use OTC cream. 99213?",
+    )
+    assert [c.code for c in minor.billed][:1] == ["99212"]
+
+
+def test_only_visit_codes_proposed_keeps_search_matches_unbilled(session: Session) -> None:
+    """The asker proposes only a visit level: a service the search matched among the words
+    ("48 minutes" reads like an infusion's hour) is for the reviewer, not billed."""
+    codes = _codes(
+        session,
+        "new pt visit, total time documented 48 minutes including the note same day. "
+        "provider picked 99205 since it was over 45 min. correct?",
+    )
+    assert codes == ["99204"]
+
+
+def test_transitional_care_from_the_dates_and_the_visit_inside_it(session: Session) -> None:
+    """Discharged on the 2nd, seen on the 12th with moderate MDM: 99495, not the 99496 the
+    asker proposed, and the office visit for the same encounter is part of TCM."""
+    from consultant.matching.em_facts import em_facts
+
+    assert em_facts("discharged 12/28, seen 1/2 for the tcm visit").days_after_discharge == 5
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Pt discharged from the hospital 6/2/24, nurse phoned him 6/3. Seen in the office 6/12 "
+        "for f/u, MDM moderate. Billing 99496 and 99213 ok?",
+    )
+    assert [c.code for c in answer.billed] == ["99495"]
+
+
+def test_the_complexity_addon_is_not_billed_beside_a_same_day_procedure(
+    session: Session,
+) -> None:
+    """CMS: G2211 is not paid when the office visit carries modifier 25 for a procedure the
+    same day (the 2025 exceptions are preventive services and vaccine administration)."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Medicare pt, PCP visit for diabetes with metformin adjusted, and we drained a small "
+        "abscess on her back (10060). Billing 99214-25, 10060 and G2211, ok?",
+    )
+    billed = [c.code for c in answer.billed]
+    assert "G2211" not in billed and "10060" in billed

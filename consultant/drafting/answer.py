@@ -32,7 +32,7 @@ from consultant.drafting.facts import Answer, CodeFact
 from consultant.drafting.modifiers import bundled, modifier_facts, one_line_bilateral
 from consultant.drafting.places import place_statement
 from consultant.drafting.verify import verify_named
-from consultant.drafting.visits import choose_visit
+from consultant.drafting.visits import choose_transitional_care, choose_visit, complexity_addon
 from consultant.matching.analyse import Analysis, analyse
 from consultant.matching.services import described_candidates
 
@@ -52,13 +52,16 @@ def build_answer(session: Session, question: str) -> Answer:
     sentences = [s for s in sentences if not superseded(s, selection)] + drug_lines
     visit_correction = choose_visit(analysis, selection)
     sentences += [visit_correction] if visit_correction else []
+    tcm_correction = choose_transitional_care(analysis, selection)
+    sentences[:0] = [tcm_correction] if tcm_correction else []
+    complexity_addon(selection)
     sentences += apply_arithmetic(analysis, selection)
     place = place_statement(session, analysis)
     if place and (analysis.question_type == "place_of_service" or analysis.number_as_modifier):
         sentences.insert(0, place)  # the place is the answer, or corrects the asker
     elif place:
         selection.advice.insert(0, place)
-    if analysis.question_type == "diagnosis":
+    if analysis.question_type == "diagnosis" or analysis.asks_diagnosis_too:
         sentences += _diagnoses(session, analysis, selection)
 
     facts = [
@@ -154,7 +157,9 @@ def _diagnoses(session: Session, analysis: Analysis, selection: Selection) -> li
         return []
     icd = {c for c, s in selection.system_of.items() if s == "ICD-10-CM"}
     selection.services = [(c, s) for c, s in selection.services if c not in icd]
-    selection.services[:0] = [(code, 1.0) for code in coded.codes]
+    # The diagnosis leads a diagnosis question; asked beside a service, it follows it.
+    at = 0 if analysis.question_type == "diagnosis" else len(selection.services)
+    selection.services[at:at] = [(code, 1.0) for code in coded.codes]
     # A coded diagnosis is not also a neighbour to rule out: listed twice, its order is lost.
     done = {c.replace(".", "") for c in coded.codes}
     selection.alternatives = [

@@ -236,7 +236,7 @@ def replacement_for(session: Session, code: str, analysis: Analysis) -> tuple[st
     note = lookup.note(session, code)
     extra = (note.extra or {}) if note else {}
     by_word = extra.get("instead_by_word", {})
-    word = next((w for w in by_word if analysis.mentions(w)), None)
+    word = next((w for w in by_word if _affirmed(analysis, w)), None)
     if word is not None:
         target = by_word[word]
         reason = next((d for d in (note.distinctions if note else []) if target in d), "")
@@ -246,9 +246,15 @@ def replacement_for(session: Session, code: str, analysis: Analysis) -> tuple[st
     if analysis.payer != "Medicare":
         return None
     medicare_words = extra.get("medicare_by_word", {})
-    word = next((w for w in medicare_words if analysis.mentions(w)), None)
+    word = next((w for w in medicare_words if _affirmed(analysis, w)), None)
     target = medicare_words[word] if word is not None else extra.get("medicare")
     return _medicare_step(code, target) if target else None
+
+
+def _affirmed(analysis: Analysis, phrase: str) -> bool:
+    """The question uses the phrase, and not in a negated scope ("not the AWV")."""
+    negated = set(analysis.negated)
+    return analysis.mentions(phrase) and not any(w in negated for w in phrase.split())
 
 
 def _medicare_step(code: str, target: str) -> tuple[str, str]:

@@ -71,7 +71,12 @@ def modifier_facts(
     wanted += [(m, True) for m in analysis.digits]
     wanted += [(m, True) for m in _repeat_and_global(analysis, billed)]
     wanted += [(m, True) for m in _screening_became_treatment(analysis, billed)]
-    wanted += [(m, True) for m in analysis.modifier_cues if _side_allowed(m, billed)]
+    wanted += [
+        (m, True)
+        for m in analysis.modifier_cues
+        if _side_allowed(m, billed)
+        and (m != "GY" or m in analysis.modifiers or _excluded_billed(billed))
+    ]
     # A side modifier the asker proposes is confirmed when the code's indicator takes it.
     wanted += [
         (m, True)
@@ -90,6 +95,12 @@ def modifier_facts(
 # The bilateral indicators under which each side modifier is used (fee schedule: 1 = 50 at
 # 150%, 3 = each side at 100%; 2 = the code is bilateral already, 0 = no bilateral rules).
 _SIDE_INDICATORS = {"50": {"1"}, "RT": {"1", "3"}, "LT": {"1", "3"}}
+
+
+def _excluded_billed(billed: list[CodeFact]) -> bool:
+    """A billed code Medicare does not pay from the fee schedule (GY marks such a line); a
+    covered code put in place of an excluded one (an AWV for a routine physical) takes none."""
+    return any(f.rvus is None or not f.rvus.priced for f in billed)
 
 
 def _side_allowed(modifier: str, billed: list[CodeFact]) -> bool:

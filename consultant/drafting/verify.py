@@ -213,6 +213,8 @@ def _neighbour(
     best = candidates[0]
     if best.code == code or best.family != note.family or not best.phrase:
         return None
+    if is_em(code) and is_em(best.code) and analysis.em.elements >= 2:
+        return None  # the level is the visit stage's, from the MDM the question describes
     if best.code in analysis.codes:
         return None  # the asker names both: a question of billing them together
     if any(c != code and _family(session, c) == note.family for c in analysis.codes):

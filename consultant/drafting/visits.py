@@ -5,6 +5,8 @@ corrected, with the arithmetic."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from consultant.codes.sections import is_em
 from consultant.drafting.candidates import Selection
 from consultant.matching.analyse import Analysis
@@ -20,6 +22,7 @@ from consultant.rules.em import (
     Visit,
     level_by_mdm,
     level_by_time,
+    transitional_care,
 )
 
 SETTING_VISITS = {
@@ -58,15 +61,17 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
         selection.add_service(code, 0.9, list(chosen.worked))
     else:
         selection.replace_service(current, code, list(chosen.worked))
+    named_visits = [c for c in selection.named if visit_of(c)]
     if (
-        analysis.em.asks_level
+        (analysis.em.asks_level or named_visits)
         and not analysis.separate_visit
-        and not selection.named
+        and len(named_visits) == len(selection.named)
         and not _procedure_done(analysis)
     ):
-        # The question is the visit's level: what the search matched among its words (a
-        # "refill" of medications is not a pump refill; IV antibiotics on the ward are the
-        # hospital's) is for the reviewer, not billed.
+        # The question is the visit's level (asked, or only visit codes proposed): what the
+        # search matched among its words (a "refill" of medications is not a pump refill; IV
+        # antibiotics on the ward are the hospital's; "52 minutes" is no infusion) is for the
+        # reviewer, not billed.
         keep = {code} | selection.by_rule
         searched = [(c, s) for c, s in selection.services if c not in keep and not is_em(c)]
         selection.services = [(code, 0.9)] + [
@@ -100,6 +105,82 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
 
 
 OFFICE = (Visit.OFFICE_NEW, Visit.OFFICE_ESTABLISHED)
+TCM = ("99495", "99496")
+COMPLEXITY_ADDON = "G2211"
+
+
+def _procedure_code(code: str) -> bool:
+    """A procedure that puts modifier 25 on a same-day visit: the surgery section, and
+    injections and infusions (not drugs, supplies, labs, vaccines or preventive services)."""
+    if not code.isdigit():
+        return False
+    number = int(code)
+    return 10004 <= number <= 69990 or 96360 <= number <= 96549
+
+
+def complexity_addon(selection: Selection) -> None:
+    """G2211 is not paid when the office visit carries modifier 25 for a same-day procedure
+    (CMS; since 2025 the exceptions are an AWV, a vaccine administration or a Part B
+    preventive service, none of which is a procedure here): it is then not billed."""
+    codes = [c for c, _ in selection.services]
+    if COMPLEXITY_ADDON not in codes:
+        return
+    procedures = [c for c in codes if _procedure_code(c)]
+    if not procedures or not any(visit_of(c) in OFFICE for c in codes):
+        return
+    selection.services = [(c, s) for c, s in selection.services if c != COMPLEXITY_ADDON]
+    selection.alternatives.insert(0, (COMPLEXITY_ADDON, 0.5))
+    selection.advice.append(
+        f"Do not add {COMPLEXITY_ADDON}: it is not paid when the office visit carries modifier "
+        f"25 for a same-day procedure ({', '.join(procedures)}); the exceptions are an annual "
+        "wellness visit, a vaccine administration or a Part B preventive service."
+    )
+
+
+def choose_transitional_care(analysis: Analysis, selection: Selection) -> str | None:
+    """Transitional care management by the days from discharge to the visit and the MDM; the
+    face-to-face visit is part of it, so an office visit for it is not billed beside it.
+    Returns a correction when the asker proposed the other TCM code."""
+    em = analysis.em
+    asked = [c for c, _ in selection.services if c in TCM]
+    if not asked or em.days_after_discharge is None:
+        return None
+    if analysis.level:
+        mdm: Level | None = _STATED[analysis.level]
+    elif em.elements >= 2:
+        levels = sorted((em.problems or 1, em.data or 1, em.risk or 1))
+        mdm = Level(levels[1])
+    else:
+        mdm = None
+    if mdm is None:
+        return None
+    code, worked = transitional_care(em.days_after_discharge, mdm)
+    if code is None:
+        selection.advice += list(worked)
+        return None
+    current = asked[0]
+    selection.replace_service(current, code, list(worked))
+    # The question is the TCM: what the search matched among its words ("discharged" is not
+    # the hospital's discharge day management) is for the reviewer, not billed.
+    searched = [
+        c
+        for c, _ in selection.services
+        if c != code and c not in analysis.codes and c not in selection.by_rule
+    ]
+    visits = [c for c, _ in selection.services if c != code and visit_of(c) in OFFICE]
+    visits += [c for c in searched if c not in visits]
+    selection.services = [(c, s) for c, s in selection.services if c not in visits]
+    selection.alternatives[:0] = [(c, 0.5) for c in visits]
+    named_visits = [c for c in visits if c in analysis.codes]
+    if named_visits:
+        selection.advice.append(
+            f"The face-to-face visit is part of {code}: {', '.join(named_visits)} is not "
+            "billed for it."
+        )
+    if current != code and current in analysis.codes:
+        return f"Report {code}, not {current}: {worked[-1]}."
+    return None
+
 
 # Verbs that say a procedure was done at the visit: then it is billed beside the level.
 _DONE = frozenset(
@@ -171,6 +252,36 @@ _NEEDS = {
         "emergency major surgery or hospitalization, or a decision not to resuscitate",
     },
 }
+
+
+# What each element level the question described is, in the MDM table's own terms, so the
+# reader sees which words the level rests on.
+_READ = {
+    "problems": {
+        1: "one self-limited or minor problem",
+        2: "an acute, uncomplicated illness or injury, or one stable chronic illness",
+        3: "a chronic illness with exacerbation or progression, two or more chronic illnesses, "
+        "or an undiagnosed new problem with uncertain prognosis",
+        4: "a chronic illness with severe exacerbation, or a threat to life or bodily function",
+    },
+    "risk": {
+        1: "minimal risk of the management",
+        2: "low risk (over-the-counter drugs)",
+        3: "moderate risk (prescription drug management)",
+        4: "high risk (a decision regarding hospitalization or escalation of care)",
+    },
+}
+
+
+def _described(analysis: Analysis) -> tuple[str, ...]:
+    """The problems and risk the question describes, named as the MDM table names them."""
+    em = analysis.em
+    read = [
+        f"{name}: {_READ[name][level]}"
+        for name, level in (("problems", em.problems), ("risk", em.risk))
+        if level is not None
+    ]
+    return ("; ".join(read),) if read else ()
 
 
 def _higher_level(visit: Visit, chosen: EmLevel) -> str | None:
@@ -274,7 +385,8 @@ def _level(analysis: Analysis, visit: Visit) -> EmLevel | None:
         mdm = MedicalDecisionMaking(
             Problems(em.problems or 1), Data(em.data or 1), Risk(em.risk or 1)
         )
-        options.append(level_by_mdm(visit, mdm))
+        by_mdm = level_by_mdm(visit, mdm)
+        options.append(replace(by_mdm, worked=(*_described(analysis), *by_mdm.worked)))
     if not options:
         return None
     return max(options, key=lambda o: (o.level or 0, o.prolonged is not None))

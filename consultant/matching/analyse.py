@@ -194,6 +194,8 @@ class Analysis:
     negated: tuple[str, ...] = ()  # words under a negation ("no IV push")
     uncertain: tuple[str, ...] = ()  # phrases under uncertainty ("rule out pneumonia")
     conditions: tuple[Condition, ...] = ()  # what a diagnosis question describes
+    # A question about a service that asks for its diagnosis too ("cpt + dx pls").
+    asks_diagnosis_too: bool = False
     words: tuple[str, ...] = ()  # the question's words, lower case, in order
     text: str = ""  # the redacted question, for search and the reviewer; rules use the facts
 
@@ -270,7 +272,7 @@ def analyse(text: str) -> Analysis:
                 r"\b(additional|extra|each additional|beyond|more than|over the first)\b", lowered
             )
         ),
-        patient_status=cues.patient_status(lowered),
+        patient_status=cues.patient_status(lowered, _date_of_service(text)),
         separate_visit=cues.separate_visit(text),
         staff_only=cues.staff_only(lowered),
         distinct=cues.distinct_modifier(lowered),
@@ -306,9 +308,15 @@ def analyse(text: str) -> Analysis:
         SubQuestion(part.strip(), question_type(f" {part.lower()} ", facts))
         for part in _SUB_QUESTION.findall(text)
     )
-    found = conditions(text) if kind == "diagnosis" else ()
+    too = kind != "diagnosis" and _asks_diagnosis(lowered, facts)
+    found = conditions(text) if kind == "diagnosis" or too else ()
     return replace(
-        facts, question_type=kind, named_modifiers=named, sub_questions=subs, conditions=found
+        facts,
+        question_type=kind,
+        named_modifiers=named,
+        sub_questions=subs,
+        conditions=found,
+        asks_diagnosis_too=too,
     )
 
 
@@ -369,6 +377,35 @@ def _named_modifier_tokens(text: str) -> list[str]:
 _NOT_MODIFIERS = _STOP_MODIFIERS | {"DX", "HX", "RX", "SX", "TX", "OP", "PO", "SC"}
 
 
+# A diagnosis the question states ("dx acute cystitis", "diagnosis: otitis media") is context
+# for the service asked about, not a request for a diagnosis code.
+_STATED_DIAGNOSIS = re.compile(
+    r"\b(?:dx|diagnosis|diagnosed with)(?:'d)?:?\s+(?:of\s+|was\s+|is\s+|w/\s+|with\s+)?"
+    r"(?!(?:pls|please|codes?|too|also|for|and|or|as|needed|only)\b)[a-z]{3,}"
+)
+# The question asks for the service's code as well ("cpt + dx", "procedure code and icd").
+_ASKS_SERVICE = re.compile(r"\bcpts?\b|\bhcpcs\b|\bprocedure codes?\b")
+
+
+def _asks_diagnosis(lowered: str, found: Analysis) -> bool:
+    """The question asks for a diagnosis code; with a service code of its own named, a
+    diagnosis it only states does not count."""
+    if found.codes:
+        lowered = _STATED_DIAGNOSIS.sub(" ", lowered)
+    has = lambda *cues: any(c in lowered for c in cues)  # noqa: E731
+    return bool(
+        has("icd", "diagnosis", "diagnoses", "dx code", "dx for")
+        or re.search(r"\bdxs?\b", lowered)
+        or (found.icd_codes and not found.codes)
+        or re.search(r"\b(?:7th|seventh) character|\b[a-tv-z]\d\d codes?\b|\bcode it as\b", lowered)
+        or (
+            not found.codes
+            and re.search(r"\bhow (?:do i |do we |to |should (?:i|we) |would you )?code\b", lowered)
+            and names_condition(lowered)
+        )
+    )
+
+
 def question_type(lowered: str, found: Analysis) -> str:
     """The kind of question, from its cues; the first matching kind wins."""
     has = lambda *cues: any(c in lowered for c in cues)  # noqa: E731
@@ -384,17 +421,7 @@ def question_type(lowered: str, found: Analysis) -> str:
         " with ",
         " and ",
     )
-    if (
-        has("icd", "diagnosis", "diagnoses", "dx code", "dx for")
-        or re.search(r"\bdxs?\b", lowered)
-        or (found.icd_codes and not found.codes)
-        or re.search(r"\b(?:7th|seventh) character|\b[a-tv-z]\d\d codes?\b|\bcode it as\b", lowered)
-        or (
-            not found.codes
-            and re.search(r"\bhow (?:do i |do we |to |should (?:i|we) |would you )?code\b", lowered)
-            and names_condition(lowered)
-        )
-    ):
+    if _asks_diagnosis(lowered, found) and not _ASKS_SERVICE.search(lowered):
         return "diagnosis"
     asks_code_too = re.search(
         r"\bcpt\b|\be/?m\b|\blevel\b|\bcode and\b|\band (?:the )?codes?\b|\b(?:which|what) codes?\b",

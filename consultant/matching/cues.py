@@ -5,6 +5,7 @@ the route of a drug, and the situations the modifier guide lists."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 
 from consultant.codes.knowledge import modifier_cues
@@ -22,16 +23,29 @@ _LAST_SEEN = re.compile(
     r"\b(\d+|one|two|three|four|five|six)\s*(?:\+\s*)?(years?|yrs?|months?)(?: ago| back| prior)?\b"
 )
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# "last seen ... in Sept 2022": the month (if given) and year of the last visit.
+_LAST_SEEN_ON = re.compile(
+    r"\blast (?:seen|visit(?:ed)?|saw)\b(?:[^.?!]|\.(?= ?[a-z(])){0,60}?\b(?:in|on)\s+"
+    rf"(?:({'|'.join(_MONTHS)})[a-z]*\.?\s+)?(20\d\d)\b"
+)
 
 
-def patient_status(lowered: str) -> str:
+def patient_status(lowered: str, on: date | None = None) -> str:
     """ "new" or "established" by the three-year rule where the question says when the patient
-    was last seen; else what it says outright. A new *problem* never makes a new patient."""
+    was last seen (how long ago, or the month and year with the date of service ``on``); else
+    what it says outright. A new *problem* never makes a new patient."""
     last = _LAST_SEEN.search(lowered)
     if last:
         amount = _NUMBER_WORDS.get(last.group(1)) or int(last.group(1))
         years = amount if last.group(2).startswith("y") else amount / 12
         return "new" if years >= 3 else "established"
+    seen_on = _LAST_SEEN_ON.search(lowered)
+    if seen_on and on is not None:
+        # Without the day, the last day of the month (or year) named: the latest it can be.
+        month = _MONTHS.index(seen_on.group(1)) + 1 if seen_on.group(1) else 12
+        months = (on.year - int(seen_on.group(2))) * 12 + on.month - month
+        return "new" if months > 36 or (months == 36 and on.day > 28) else "established"
     if _ESTABLISHED.search(lowered):
         return "established"
     if _NEW.search(lowered):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from consultant.rules.em import data_level
 
@@ -42,7 +43,15 @@ _MINUTES = [
 ]
 # Level 1-4 of each MDM element, by phrase; the highest level found wins.
 PROBLEMS: list[tuple[int, str]] = [
-    (4, r"severe exacerbation|threat to (?:life|bodily function)|life[- ]threatening"),
+    (
+        4,
+        r"severe exacerbation|threat to (?:life|bodily function)|life[- ]threatening|"
+        # The signs of a severe exacerbation as a note writes them: hypoxia, work of breathing.
+        r"accessory muscles?|respiratory distress|"
+        # Care that cannot wait: an emergent treatment, sepsis, a transfer to intensive care.
+        r"\bemergent(?:ly)?\b|\bsepsis\b|\bseptic\b|\bto (?:the )?icu\b|"
+        r"\b(?:sats?|spo2|o2 sat\w*|saturation)\D{0,12}\b[5-8]\d ?%",
+    ),
     (
         3,
         r"exacerbation|worsening|progress(?:ion|ing)|side effects? of treatment|uncontrolled|"
@@ -57,7 +66,13 @@ PROBLEMS: list[tuple[int, str]] = [
         r"acute uncomplicated|acute,? uncomplicated|uncomplicated (?:illness|injury)|"
         r"(?:two|2) (?:or more )?self[- ]limited|stable (?:hypertension|diabetes|copd|asthma)",
     ),
-    (1, r"self[- ]limited|minor problem|minor illness"),
+    (
+        1,
+        r"self[- ]limited|minor problem|minor illness|"
+        # A bite or sting with no sign of infection is a minor problem, not an acute illness.
+        r"\b(?:insect|bug|spider|mosquito|flea|bee) (?:bites?|stings?)\b|"
+        r"(?<!dog )(?<!cat )(?<!animal )(?<!human )\bbites? on (?:the |his |her |their |a )?\w+",
+    ),
 ]
 # Words that name a prescription drug or a class of them (endings of common generic names).
 _DRUGS = (
@@ -72,7 +87,11 @@ RISK: list[tuple[int, str]] = [
         4,
         r"decision (?:regarding|for|about) (?:hospitali[sz]ation|admission)|decided to admit|"
         r"admit(?:ted)? (?:to|for)|emergency (?:major )?surgery|intensive monitoring for toxicity|"
-        r"\bdnr\b|de-?escalat",
+        r"\bdnr\b|de-?escalat|"
+        # Sending the patient on to be admitted is the decision regarding hospitalization.
+        r"\bsent (?:\w+ )?(?:to (?:the )?(?:ed|er|emergency|hospital)|(?:in|over) for admission)|"
+        r"\bfor (?:hospital )?admission\b|called the hospitalist|"
+        r"\btransfer(?:red)? (?:\w+ )?to (?:the )?(?:icu|hospital)\b",
     ),
     (
         3,
@@ -97,6 +116,9 @@ _TESTS = (
 # "reviewed today's CBC and BMP", "ordered a CMP, A1c and lipids": each test named once.
 _DATA_ITEM = (
     r"(?:review(?:ed)?|order(?:ed)?)\s+(?:the\s+|a\s+|an\s+|today'?s\s+|his\s+|her\s+|recent\s+|new\s+)?"
+    # The body part a test is of ("ordered ankle x-rays").
+    r"(?:(?:ankle|knee|wrist|hip|shoulder|foot|hand|elbow|chest|spine|neck|head|abdominal|"
+    r"pelvic|renal|thyroid|breast)\s+)?"
     rf"((?:{_TESTS})\b(?:(?:\s*,\s*|\s+and\s+|\s+)(?:{_TESTS})\b)*)"
 )
 
@@ -118,6 +140,7 @@ class EmFacts:
     risk: int | None = None
     data_terms: frozenset[str] = frozenset()  # what was reviewed or ordered: not services
     asks_level: bool = False  # the question asks which visit level or E/M code
+    days_after_discharge: int | None = None  # to the face-to-face visit (transitional care)
 
     @property
     def elements(self) -> int:
@@ -135,7 +158,9 @@ CHRONIC = (
 )
 ACUTE = (
     r"sore throat|pharyngitis|\buri\b|cold|cough|\buti\b|cystitis|rash|sprain|strain|"
-    r"otitis|ear infection|sinusitis|bronchitis|conjunctivitis|pink eye|insect bite|"
+    r"otitis|ear infection|sinusitis|bronchitis|conjunctivitis|pink eye|"
+    # An injury described rather than named ("rolled her ankle").
+    r"(?:rolled|twisted) (?:his |her |their |an? |the )?(?:\w+ )?(?:ankle|knee|wrist)|"
     r"minor (?:cut|burn)|allergic rhinitis|gastroenteritis|flu\b|influenza"
 )
 
@@ -163,7 +188,7 @@ def em_facts(lowered: str) -> EmFacts:
     reviewed = frozenset(
         w
         for m in re.finditer(_DATA_ITEM, lowered)
-        for w in re.findall(r"[a-z0-9]+", m.group(1))
+        for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", m.group(1))  # "x-rays" is one
         if w != "and"
     )
     return EmFacts(
@@ -174,7 +199,41 @@ def em_facts(lowered: str) -> EmFacts:
         data=_data_level(lowered, len(reviewed)),
         risk=_highest(RISK, lowered),
         data_terms=reviewed,
+        days_after_discharge=_days_after_discharge(lowered),
     )
+
+
+_DATE = r"(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b"
+_DISCHARGED = re.compile(rf"\b(?:d/?c'?d|discharged)\b[^.?!]{{0,50}}?\b{_DATE}")
+_SEEN_ON = re.compile(
+    rf"\b(?:came in|seen|saw|visit(?:ed)?|f/u|face[- ]to[- ]face)\b[^.?!]{{0,25}}?\b{_DATE}"
+    rf"|\b{_DATE} (?:for (?:a |the |her |his )?)?(?:f/u|follow[- ]?up|visit|office visit)\b"
+)
+_DAYS_AFTER = re.compile(r"\b(\d{1,2}) days? (?:after|post|from) (?:the )?(?:discharge|d/c)\b")
+
+
+def _days_after_discharge(lowered: str) -> int | None:
+    """Calendar days from the discharge to the face-to-face visit, from the two dates the
+    question gives ("d/c'd 3/3/25 ... came in 3/13") or as it says them ("seen 9 days after
+    discharge")."""
+    said = _DAYS_AFTER.search(lowered)
+    if said:
+        return int(said.group(1))
+    out = _DISCHARGED.search(lowered)
+    seen = _SEEN_ON.search(lowered, out.end()) if out else None
+    if out is None or seen is None:
+        return None
+    groups = seen.groups()
+    month, day = (groups[0], groups[1]) if groups[0] else (groups[3], groups[4])
+    year = int(out.group(3) or 1) % 100 + 2000
+    try:
+        left = date(year, int(out.group(1)), int(out.group(2)))
+        visit = date(year, int(month), int(day))
+    except (TypeError, ValueError):
+        return None
+    if visit < left:  # the visit falls in the next year
+        visit = visit.replace(year=year + 1)
+    return (visit - left).days
 
 
 def _highest(table: list[tuple[int, str]], lowered: str) -> int | None:
@@ -193,14 +252,17 @@ def _data_level(lowered: str, items: int) -> int | None:
     )
     interpretation = (
         re.search(
-            r"independent(?:ly)? interpret|personally (?:reviewed|read) the (?:x-?ray|film|images|ekg|ecg)",
+            r"independent(?:ly)? interpret|personally (?:reviewed|read|interpreted) (?:the )?"
+            r"(?:\w+ )?(?:x-?rays?|films?|images|ekg|ecg|tracings?|ct|mri)",
             lowered,
         )
         is not None
     )
     discussion = (
         re.search(
-            r"discuss(?:ed|ion)[^.]{0,40}(?:with|w/) (?:the )?(?:cardiologist|surgeon|specialist|external|consultant|radiologist|oncologist|dr\b)",
+            r"(?:discuss(?:ed|ion)|talked|spoke|conferred)[^.]{0,40}(?:with|w/) (?:the )?"
+            r"(?:cardiologist|surgeon|specialist|external|consultant|radiologist|oncologist|"
+            r"hospitalist|intensivist|dr\b)",
             lowered,
         )
         is not None

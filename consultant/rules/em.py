@@ -216,6 +216,10 @@ def level_by_time(visit: Visit, minutes: int, payer: Payer = Payer.CPT) -> EmLev
     code, need = reached[-1]
     level = next(lv for lv in (H, M, L, S) if CODE_BY_MDM[visit][lv] == code)
     worked = [f"total time {minutes} min on the date meets {code} ({need} min or more)"]
+    higher = [(c, n) for c, n in ladder if n > need]
+    if higher:
+        # The next threshold is what an auditor checks a time-based level against.
+        worked[0] += f"; {higher[0][0]} needs {higher[0][1]} min"
     prolonged = None
     if code == ladder[-1][0]:
         prolonged, lines = prolonged_units(visit, minutes, payer)
@@ -291,3 +295,20 @@ def patient_status(
         worked.append(f"service on {service.on.isoformat()} is more than three years ago")
     worked.append("no qualifying service in the past three years -> new patient")
     return PatientStatus(True, tuple(worked))
+
+
+def transitional_care(days_to_visit: int, mdm: Level) -> tuple[str | None, tuple[str, ...]]:
+    """Transitional care management after a discharge (CPT/CMS TCM rules): interactive
+    contact within 2 business days, then a face-to-face visit within 7 calendar days with high
+    MDM (99496) or within 14 days with at least moderate MDM (99495). The visit is part of
+    TCM, not a separate office visit."""
+    said = f"face-to-face visit on day {days_to_visit} after discharge, MDM {mdm.name.lower()}"
+    if days_to_visit <= 7 and mdm >= Level.HIGH:
+        return "99496", (f"{said}: within 7 days with high MDM -> 99496",)
+    if days_to_visit <= 14 and mdm >= Level.MODERATE:
+        why = "99496 needs high MDM and a visit within 7 days"
+        return "99495", (f"{said}: within 14 days with moderate or high MDM -> 99495 ({why})",)
+    return None, (
+        f"{said}: TCM needs a visit within 14 days with at least moderate MDM; "
+        "bill the visit as an office visit instead",
+    )

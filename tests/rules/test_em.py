@@ -21,6 +21,7 @@ from consultant.rules.em import (
     level_by_time,
     patient_status,
     prolonged_units,
+    transitional_care,
 )
 from consultant.rules.global_period import (
     ProcedureInGlobal,
@@ -98,6 +99,14 @@ def test_level_by_total_time(visit: Visit, minutes: int, code: str) -> None:
     """CPT 2024 office times (99202 15 ... 99215 40 minutes, met or exceeded) and CPT 2023
     hospital inpatient or observation times (99221-99223 40/55/75, 99231-99233 25/35/50)."""
     assert level_by_time(visit, minutes).code == code
+
+
+def test_a_level_by_time_names_the_next_threshold() -> None:
+    """An auditor checks a time-based level against the next one: 41 minutes for a new patient
+    meets 99203, and the working says 99204 needs 45 minutes; the top level has no next
+    threshold to name."""
+    assert "99204 needs 45 min" in level_by_time(Visit.OFFICE_NEW, 41).worked[0]
+    assert "needs" not in level_by_time(Visit.OFFICE_NEW, 61).worked[0]
 
 
 def test_time_below_the_lowest_level_and_emergency_have_no_time_code() -> None:
@@ -247,3 +256,20 @@ def test_home_or_residence_visits_since_2023() -> None:
 def test_a_level_by_mdm_keeps_the_elements_it_came_from() -> None:
     mdm = MedicalDecisionMaking(Problems.MODERATE, Data.MINIMAL, Risk.MODERATE)
     assert level_by_mdm(Visit.OFFICE_ESTABLISHED, mdm).mdm == mdm
+
+
+@pytest.mark.parametrize(
+    ("days", "mdm", "code"),
+    [
+        (5, Level.HIGH, "99496"),
+        (5, Level.MODERATE, "99495"),
+        (10, Level.HIGH, "99495"),
+        (14, Level.MODERATE, "99495"),
+        (15, Level.HIGH, None),
+        (6, Level.LOW, None),
+    ],
+)
+def test_transitional_care_by_days_and_mdm(days: int, mdm: Level, code: str | None) -> None:
+    """TCM: 99496 needs a visit within 7 days and high MDM; 99495 a visit within 14 days and
+    at least moderate MDM; otherwise no TCM code."""
+    assert transitional_care(days, mdm)[0] == code

@@ -137,48 +137,15 @@ DIABETES_LINKS = (
     Link(("R73.9",), ".65", False, "hyperglycemia"),
     Link(("E16.2",), ".649", False, "hypoglycemia"),
 )
+# Acute respiratory infections (J00-J22): cough and fever belong to them.
+_RESPIRATORY = ("J0", "J10", "J11", "J12", "J13", "J14", "J15", "J16", "J18", "J20", "J21", "J22")
 # Symptoms routinely part of a disease are not coded beside it (I.B.5): symptom prefix ->
 # the definitive diagnoses that include it.
 INTEGRAL_SYMPTOMS: dict[str, tuple[str, ...]] = {
     "R51": ("G43", "G44"),  # headache: migraine, other headache syndromes
     "R10": ("K35", "K36", "K37", "K80", "K81", "K85", "N20", "N23"),  # abdominal pain
-    "R05": (
-        "J0",
-        "J10",
-        "J11",
-        "J12",
-        "J13",
-        "J14",
-        "J15",
-        "J16",
-        "J18",
-        "J20",
-        "J21",
-        "J22",
-        "J40",
-        "J41",
-        "J42",
-        "J44",
-        "J45",
-    ),  # cough
-    "R50": (
-        "A",
-        "B",
-        "J0",
-        "J10",
-        "J11",
-        "J12",
-        "J13",
-        "J14",
-        "J15",
-        "J16",
-        "J18",
-        "J20",
-        "J21",
-        "J22",
-        "N10",
-        "N39.0",
-    ),  # fever: infections
+    "R05": (*_RESPIRATORY, "J40", "J41", "J42", "J44", "J45"),  # cough
+    "R50": ("A", "B", *_RESPIRATORY, "N10", "N39.0"),  # fever: infections
     "R07": ("I20", "I21", "I22", "I24", "J02", "J03"),  # chest or throat pain
     "R30": ("N10", "N30", "N34", "N39.0"),  # painful micturition: urinary infection
     "R06.0": ("J44", "J45", "I50"),  # dyspnea

@@ -244,16 +244,17 @@ def main(argv: list[str]) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     modes = [m for m in ("full", "bundled") if m in argv] or ["full"]
     dev = corpus.load_items() + holdout.load_items(DEV / "checks.json", DEV / "emails_checks")
-    fresh = holdout.HOLDOUT / "fresh"
-    sets = {
-        "dev": dev,
-        "holdout": holdout.load_items(),
-        # Written blind before the latest round of drafting work: the least-read measure.
-        "holdout-fresh": holdout.load_items(fresh / "questions.json", fresh / "emails"),
-    }
+    sets = {"dev": dev, "holdout": holdout.load_items()}
+    # Each sub-folder (fresh, fresh2, ...) was written blind at the start of a round of
+    # drafting work: the least-read measures, reported on their own.
+    for folder in sorted(p for p in holdout.HOLDOUT.iterdir() if p.is_dir()):
+        if (folder / "questions.json").exists():
+            sets[f"holdout-{folder.name}"] = holdout.load_items(
+                folder / "questions.json", folder / "emails"
+            )
     # The holdout's misses are not printed one by one: reading them is how tuning starts.
     show = "--show-holdout" in argv
-    verbose = {"dev": True, "holdout": show, "holdout-fresh": show}
+    verbose = {name: name == "dev" or show for name in sets}
     report: dict[str, Any] = {"holdout_sha256": holdout.checksum()}
     for mode in modes:
         prepare(mode)

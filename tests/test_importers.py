@@ -138,3 +138,24 @@ def test_malformed_file_is_refused_with_line_and_nothing_applied(
     with transaction() as s:
         assert s.scalar(select(func.count()).select_from(PtpEdit)) == before
         assert s.scalar(select(Release).where(Release.effective_date == date(2030, 1, 1))) is None
+
+
+def test_a_split_code_shows_its_professional_and_technical_rows(ref: Session) -> None:
+    """A payment question on a PC/TC indicator 1 code answers with the 26 and TC rows,
+    which add up to the global code (71046: 0.31 + 0.70 = 1.01 RVUs)."""
+    from consultant.drafting.answer import build_answer
+    from consultant.drafting.render import render_reply, summary_line
+
+    whole = lookup.rvus(ref, "71046", date(2025, 11, 1))
+    split = lookup.component_rvus(ref, whole, date(2025, 11, 1))
+    assert split is not None
+    assert [(r.modifier, str(r.nf_total)) for r in split] == [("26", "0.31"), ("TC", "0.70")]
+    assert lookup.component_rvus(ref, lookup.rvus(ref, "99213"), None) is None  # no split
+
+    answer = build_answer(
+        ref, "71046: how is the payment split between the professional and technical component?"
+    )
+    line = summary_line(answer)
+    assert "modifier 26) 0.31 RVUs, 10.03 USD" in line and "modifier TC) 0.70 RVUs, 22.64" in line
+    reply = render_reply(answer, "Re: q", "Case reference: t").text
+    assert "with 26 (the reading) 0.31 RVUs" in reply

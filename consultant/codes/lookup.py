@@ -202,6 +202,23 @@ def rvus(session: Session, code: str, on: date | None = None, modifier: str = ""
     )
 
 
+def component_rvus(
+    session: Session, whole: Rvus | None, on: date | None = None
+) -> tuple[Rvus, Rvus] | None:
+    """The professional (26) and technical (TC) rows of a code the fee schedule splits.
+
+    PC/TC indicator 1 means the global code is the sum of the two: a reading physician
+    bills 26, the owner of the equipment TC (Claims Processing Manual ch. 12 s. 20.4).
+    """
+    if whole is None or whole.pctc != "1":
+        return None
+    professional = rvus(session, whole.code, on, "26")
+    technical = rvus(session, whole.code, on, "TC")
+    if professional is None or technical is None:
+        return None
+    return professional, technical
+
+
 _RVU_COLUMNS = [c.name for c in FeeScheduleRow.__table__.columns if c.name != "release_id"]
 
 

@@ -229,6 +229,7 @@ def _fact(
     fact = CodeFact(shown, system, description, plain, score, named, billed)
     if system in ("CPT", "HCPCS"):
         fact.rvus = lookup.rvus(session, code, on)
+        fact.split = lookup.component_rvus(session, fact.rvus, on)
         fact.mue = lookup.mue(session, code, on)
         fact.addon_primaries = lookup.addon_primaries(session, code, on)
     fact.note = lookup.note(session, code) if system != "ICD-10-CM" else None

@@ -23,6 +23,8 @@ class CodeFact:
     named: bool  # the asker wrote this code; otherwise we matched it from their words
     billed: bool = True  # a service to report, not just an alternative
     rvus: lookup.Rvus | None = None
+    # The professional (26) and technical (TC) rows of a code whose PC/TC indicator is 1.
+    split: tuple[lookup.Rvus, lookup.Rvus] | None = None
     mue: lookup.Mue | None = None
     note: CodeNote | None = None
     addon_primaries: list[str] = field(default_factory=list)

@@ -71,6 +71,13 @@ def summary_line(answer: Answer) -> str:
             f"{r.nf_payment:,.2f} USD in a non-facility setting and {r.f_payment:,.2f} USD in a "
             f"facility ({r.nf_total} / {r.f_total} total RVUs at a conversion factor of {r.conv_factor})."
         )
+        if first.split:
+            pc, tc = first.split
+            line += (
+                f" Split by component: the professional component (modifier 26) "
+                f"{pc.nf_total} RVUs, {pc.nf_payment:,.2f} USD; the technical component "
+                f"(modifier TC) {tc.nf_total} RVUs, {tc.nf_payment:,.2f} USD."
+            )
         asked = set(answer.analysis.modifiers) | {m.modifier for m in answer.modifiers}
         if "50" in asked and r.bilateral == "1":
             # Bilateral indicator 1: one line with 50, paid at 150% of the fee schedule amount.

@@ -203,7 +203,9 @@ def _launch_postgres(port: int, workdir: Path, durable: bool) -> None:
     options = f"-p {port} -c listen_addresses=127.0.0.1 -k {workdir} -c max_connections=200"
     if not durable:
         options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    subprocess.run(
+    # After an immediate stop with fsync on, start-up replays the WAL; on a loaded machine
+    # that can outlast pg_ctl's default 60 s wait, so wait longer and say why if it fails.
+    done = subprocess.run(
         [
             *_AS_POSTGRES,
             str(PG_BIN / "pg_ctl"),
@@ -212,13 +214,17 @@ def _launch_postgres(port: int, workdir: Path, durable: bool) -> None:
             "-l",
             str(workdir / "log"),
             "-w",
+            "-t",
+            "300",
             "-o",
             options,
             "start",
         ],
-        check=True,
         capture_output=True,
     )
+    if done.returncode != 0:
+        log = (workdir / "log").read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"postgres did not start: {done.stderr.decode()}\n{log}")
     wait_port(port)
 
 

@@ -73,7 +73,7 @@ def main() -> int:
             elif fault == "stop postgres":
                 pg.halt()
                 time.sleep(3)
-                pg.restart()
+                _again(pg.restart)
             else:
                 redis.halt()
                 time.sleep(2)
@@ -176,6 +176,19 @@ def _settings():  # type: ignore[no-untyped-def]
     from consultant.config import get_settings
 
     return get_settings()
+
+
+def _again(start, attempts: int = 3) -> None:  # type: ignore[no-untyped-def]
+    """A server restarted after a fault: tried again (and its reason printed) if it fails,
+    so that one slow start does not leave the rest of the run without a database."""
+    for attempt in range(1, attempts + 1):
+        try:
+            start()
+            return
+        except Exception as exc:  # printed, then tried again
+            print(f"restart failed (attempt {attempt}): {exc}", flush=True)
+            time.sleep(5)
+    raise RuntimeError("server did not come back")
 
 
 def _settle(check, what: str, timeout: float = 900) -> None:  # type: ignore[no-untyped-def]

@@ -159,3 +159,16 @@ def test_a_split_code_shows_its_professional_and_technical_rows(ref: Session) ->
     assert "modifier 26) 0.31 RVUs, 10.03 USD" in line and "modifier TC) 0.70 RVUs, 22.64" in line
     reply = render_reply(answer, "Re: q", "Case reference: t").text
     assert "with 26 (the reading) 0.31 RVUs" in reply
+
+
+def test_a_bypass_modifier_without_an_edit_is_not_needed(ref: Session) -> None:
+    """59 asked about for two codes that no active edit pairs: the answer says it is not
+    needed rather than describing 59 (97140/97530's edit was deleted at the end of 2019)."""
+    from consultant.drafting.answer import build_answer
+    from consultant.drafting.render import summary_line
+
+    answer = build_answer(
+        ref, "Can we put modifier XU on 97530 when 97140 is done in the same visit?"
+    )
+    assert summary_line(answer).startswith("Modifier XU is not needed: no active NCCI edit")
+    assert not any(m.recommended and m.modifier == "XU" for m in answer.modifiers)

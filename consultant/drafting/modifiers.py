@@ -41,6 +41,9 @@ INTEGRAL_COLUMN2 = {
     "99211": "a nurse visit on the day of an injection or procedure is part of it",
 }
 # When the first is recommended, the second is not (the more specific situation wins).
+# The modifiers that bypass an NCCI procedure-to-procedure edit: without an edit to bypass
+# there is nothing for them to say, and appending one anyway invites review.
+BYPASS = ("59", "XE", "XP", "XS", "XU")
 EXCLUSIVE = [("57", "25"), ("JZ", "JW"), ("GZ", "GA"), ("77", "76"), ("50", "RT"), ("50", "LT")]
 BILATERAL_ADVICE = {
     "1": "50",

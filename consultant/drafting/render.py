@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from consultant.codes.sections import is_em
 from consultant.drafting.facts import Answer, CodeFact
+from consultant.drafting.modifiers import BYPASS
 from consultant.templating import render
 
 QUESTION_LABELS = {
@@ -120,6 +121,23 @@ def summary_line(answer: Answer) -> str:
     edit_line = _edit_line(answer)
     if edit_line and kind in ("same_day_pair", "modifier", "lookup", "compare"):
         return edit_line
+    procedures = [c for c in billed if c.system in ("CPT", "HCPCS")]
+    asked_bypass = [m for m in answer.analysis.modifiers if m in BYPASS]
+    if (
+        kind in ("modifier", "same_day_pair", "lookup", "compare")
+        and asked_bypass
+        and len(procedures) >= 2
+        and not answer.edits
+        and answer.ptp_release
+    ):
+        # No edit between the codes (an edit would have set the line above): the bypass
+        # modifier asked about has nothing to bypass.
+        return (
+            f"Modifier {asked_bypass[0]} is not needed: no active NCCI edit pairs "
+            f"{' and '.join(c.code for c in procedures)}, so each is reported on its own "
+            f"documentation; {asked_bypass[0]} only bypasses an edit, and appended without "
+            "one it invites review."
+        )
     recommended = [m for m in answer.modifiers if m.recommended]
     if kind == "modifier" and recommended:
         m = recommended[0]
@@ -140,7 +158,6 @@ def summary_line(answer: Answer) -> str:
     if kind == "modifier" and answer.modifiers:
         m = answer.modifiers[0]
         return f"Modifier {m.modifier}: {m.description}."
-    procedures = [c for c in billed if c.system in ("CPT", "HCPCS")]
     if len(procedures) >= 2 and kind == "same_day_pair" and answer.ptp_release:
         return (
             f"No active NCCI edit pairs {', '.join(c.code for c in procedures)}: "

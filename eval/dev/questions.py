@@ -233,7 +233,8 @@ q(
     "Is modifier 59 ok on 97140 with 97530 in the same session?",
     "97140",
     also="97530",
-    modifiers="59",
+    # No modifier: the NCCI edit that paired them was deleted at the end of 2019, so 59
+    # has nothing to bypass.
 )
 q(
     "same_day_pair",

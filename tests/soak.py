@@ -116,6 +116,7 @@ def main() -> int:
                 >= n
             ),
             "drafts",
+            timeout=max(900, n / 5),  # 5 a second at the least, faults and all
         )
         _approve_all()
         _settle(
@@ -128,6 +129,7 @@ def main() -> int:
                 == 0
             ),
             "deliveries",
+            timeout=max(900, n / 5),
         )
         done.set()
         injector.join()

@@ -114,3 +114,46 @@ def test_excludes1_between_the_askers_codes_is_named(icd_session: Session) -> No
     )
     assert [c.code for c in answer.billed if c.system == "ICD-10-CM"] == ["F17.210"]
     assert any("Excludes1" in line for line in answer.advice)
+
+
+def test_a_described_condition_asked_for_codes_is_a_diagnosis_question(
+    icd_session: Session,
+) -> None:
+    """Neither "dx" nor "ICD" written: conditions described and codes asked for, with no
+    service named, are coded from ICD-10-CM; a service named keeps it a service question."""
+    assert _icd(
+        icd_session, "Patient with type 2 diabetes and diabetic CKD stage 3a, what codes?"
+    ) == [
+        "E11.22",
+        "N18.31",
+    ]
+    assert (
+        _icd(icd_session, "hypertension with heart failure and CKD stage 4, combination code?")[0]
+        == "I13.0"
+    )
+    answer = build_answer(icd_session, "Patient with diabetes had a foot exam visit, what codes?")
+    assert answer.analysis.question_type != "diagnosis"
+
+
+def test_severe_sepsis_follows_the_infection(icd_session: Session) -> None:
+    """I.C.1.d.4: R65.21 is never first; with the organism named the combination code
+    (A41.02) leads, without one A41.9."""
+    assert _icd(icd_session, "Sepsis due to MRSA with septic shock, sequencing?") == [
+        "A41.02",
+        "R65.21",
+    ]
+    assert _icd(icd_session, "Septic shock, what dx codes?") == ["A41.9", "R65.21"]
+
+
+def test_an_organism_named_as_the_cause_is_coded_from_b95_b97(icd_session: Session) -> None:
+    """A condition due to an organism without a combination code: the condition, then the
+    organism as the cause of diseases classified elsewhere."""
+    assert _icd(icd_session, "UTI due to E. coli, what icd codes") == ["N39.0", "B96.20"]
+
+
+def test_bmi_is_coded_by_its_range_beside_a_weight_diagnosis(icd_session: Session) -> None:
+    """I.B.14: the Z68 code holding the value, after the weight diagnosis it supports; a BMI
+    alone is not coded."""
+    assert _icd(icd_session, "Obese patient, BMI 33.4, what dx codes?") == ["E66.9", "Z68.33"]
+    answer = build_answer(icd_session, "BMI 27, what dx code?")
+    assert not answer.billed and any("I.B.14" in a for a in answer.advice)

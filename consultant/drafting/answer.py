@@ -153,8 +153,8 @@ def _diagnoses(session: Session, analysis: Analysis, selection: Selection) -> li
     correction when the asker's own diagnosis code is not among them."""
     coded = code_diagnoses(session, analysis)
     selection.advice += coded.not_coded + coded.advice
-    if not coded.codes and not coded.not_coded:
-        return []
+    if not coded.codes and not coded.not_coded and not coded.advice:
+        return []  # nothing the guidelines decided: the best title matches stand
     icd = {c for c, s in selection.system_of.items() if s == "ICD-10-CM"}
     selection.services = [(c, s) for c, s in selection.services if c not in icd]
     # The diagnosis leads a diagnosis question; asked beside a service, it follows it.

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from consultant.codes.search import tokens
 from consultant.matching.analyse import Analysis
-from consultant.matching.findings import Condition
-from consultant.rules.icd10 import CareSetting, Certainty, Finding, code_findings
+from consultant.matching.findings import ORGANISM_NAMES, Condition
+from consultant.rules.icd10 import CareSetting, Certainty, Finding, bmi_code, code_findings
 from consultant.rules.icd10_codes import (
     Encounter,
     Side,
@@ -132,6 +132,14 @@ def _matches(phrase: str, parts: tuple[str, ...], side: str) -> list[str]:
     """The code for the whole phrase when a title carries all of it ("migraine with aura"),
     otherwise one for each part ("type 2 diabetes" and "chronic kidney disease stage 3a",
     which the guidelines then combine)."""
+    bmi = _BMI.search(phrase)
+    if bmi:
+        # A BMI value is coded by the Z68 range that holds it, beside the weight diagnosis.
+        code = bmi_code(float(bmi.group(1)))
+        rest = re.sub(r"\badults?\b", " ", _BMI.sub(" ", phrase)).strip()
+        others = [p for p in parts if not _BMI.search(p)]
+        more = _matches(rest, tuple(others) if len(others) > 1 else (), side) if rest else []
+        return more + ([code] if code else [])
     whole = _match(phrase, side)
     if "history" in phrase and "malignant neoplasm" in phrase and (not whole or whole[0] < 1):
         # Z85 titles name few sites; the neoplasm's own code finds its history code.
@@ -141,8 +149,32 @@ def _matches(phrase: str, parts: tuple[str, ...], side: str) -> list[str]:
             return [history]
     if whole is not None and (whole[0] == 1.0 or not parts):
         return [whole[1]]
-    found = [m[1] for p in parts if (m := _match(p, side)) is not None]
+    found: list[str] = []
+    i = 0
+    while i < len(parts):
+        # Two parts one title carries whole ("sepsis" due to "MRSA": A41.02) are one code.
+        pair = _match(f"{parts[i]} {parts[i + 1]}", side) if i + 1 < len(parts) else None
+        if pair is not None and pair[0] == 1.0:
+            found.append(pair[1])
+            i += 2
+            continue
+        if (m := _match(_as_cause(parts[i]), side)) is not None:
+            found.append(m[1])
+        i += 1
     return found or ([whole[1]] if whole else [])
+
+
+_BMI = re.compile(r"\b(?:bmi|body mass index)\s+(?:of\s+|is\s+)?(\d{2}(?:\.\d)?)\b")
+
+
+def _as_cause(part: str) -> str:
+    """An organism named beside a condition is its cause: coded from B95-B97 ("as the cause
+    of diseases classified elsewhere"), not as an infection of its own (A04.4, A49.02)."""
+    if ORGANISM_NAMES.fullmatch(part.strip()) or (
+        ORGANISM_NAMES.search(part) and len(ORGANISM_NAMES.sub(" ", part).split()) <= 1
+    ):
+        return f"{part} cause diseases classified elsewhere"
+    return part
 
 
 @lru_cache(maxsize=4096)

@@ -58,6 +58,10 @@ def summary_line(answer: Answer) -> str:
     if answer.corrections:
         return answer.corrections[0]
     if answer.needs_expert and not answer.billed:
+        # A guideline that keeps a diagnosis from being coded is the answer itself.
+        ruling = [a for a in answer.advice if "(I." in a or "Guidelines" in a]
+        if ruling:
+            return ruling[0]
         return (
             "We could not match this question to a code with confidence; a senior "
             "coder will review it before we answer."

@@ -403,7 +403,38 @@ def _asks_diagnosis(lowered: str, found: Analysis) -> bool:
             and re.search(r"\bhow (?:do i |do we |to |should (?:i|we) |would you )?code\b", lowered)
             and names_condition(lowered)
         )
+        or (
+            not found.codes
+            and _ICD_CUES.search(lowered)
+            and (names_condition(lowered) or "encounter for" in lowered)
+        )
+        or (
+            not found.codes
+            and names_condition(lowered)
+            and _ASKS_CODE.search(lowered)
+            and not _SERVICE_WORDS.search(lowered)
+        )
     )
+
+
+# Words only a diagnosis question uses ("sequencing", "combination code", "encounter for").
+_ICD_CUES = re.compile(
+    r"\bsequenc\w*|\bcombination codes?\b|\bfirst[- ]listed\b|\bprincipal\b|"
+    r"\bprimary (?:dx|diagnosis)\b|\bencounter for\b|\bexcludes ?[12]\b|\bcode first\b|"
+    r"\buse additional\b"
+)
+# A request for codes, with no service named: a condition described is then what is coded.
+_ASKS_CODE = re.compile(
+    r"\b(?:what|which) (?:\w+ ){0,2}codes?\b|\bwhat do (?:i|we) code\b|\bcodes? for\b|"
+    r"\bhow (?:do|should) (?:i|we) code\b|\bcode (?:it|this|that)\b|\bwhat codes?\?"
+)
+_SERVICE_WORDS = re.compile(
+    r"\b(?:visit|e/?m|level|procedure|surgery|eval\w*|exam\w*|consult\w*|assessment|ther ex|"
+    r"treatment|session|injection|infusion|push|biopsy|excision|removal|"
+    r"removed|repair|x-?ray|mri|ct|ultrasound|echo|scan|scope|\w+(?:ectomy|otomy|ostomy|plasty|"
+    r"scopy|centesis)|test|panel|lab|vaccine|shot|therapy|admin\w*|drug|supply|pump|catheter|"
+    r"drain\w*|sutur\w*|laceration repair|units?|modifier|cpt|hcpcs|rvus?|payment)\b"
+)
 
 
 def question_type(lowered: str, found: Analysis) -> str:

@@ -33,7 +33,9 @@ _QUALIFIER = re.compile(
 # "Migraine with aura" is one title; "diabetes with CKD" is two conditions the guidelines
 # link. A clause keeps its "with" and is also offered in parts (consultant.drafting.diagnoses
 # takes the whole when a title carries it).
-_WITH = re.compile(r"\bw/|\bwith\b")
+# Where a phrase splits into conditions coded apart when no title carries it whole ("UTI due
+# to E. coli": the infection, then its organism).
+_WITH = re.compile(r"\bw/|\bwith\b|\bdue to\b|\bsecondary to\b|\bcaused by\b")
 # Codes the asker writes are proposals, not conditions; durations are not conditions.
 _CODE_WORDS = re.compile(
     r"\b[a-tv-z]\d[0-9a](?:\.?[0-9a-z]{1,4})?\b|\b\d{4}[0-9a-z]\b|\b[a-z]\d{4}\b"
@@ -83,6 +85,8 @@ REWRITES = [
         "long term current use of injectable non-insulin antidiabetic drugs",
     ),
     (r"\b(?:cancer|ca|carcinoma|malignancy)\b", "malignant neoplasm"),
+    # The index: Shock, septic (due to severe sepsis) R65.21; not postprocedural T81.12.
+    (r"\bseptic shock\b", "severe sepsis with septic shock"),
     (
         r"\b(?:on |dependent on )?(?:hemo|peritoneal )?dialysis(?: dependent)?\b",
         "dependence on renal dialysis",
@@ -160,6 +164,7 @@ ABBREVIATIONS = {
     "uc": "ulcerative colitis",
     "ptsd": "post-traumatic stress disorder",
     "osa": "obstructive sleep apnea",
+    "obese": "obesity",
 }
 # Words that link a condition to another rather than name one ("diabetic CKD": the link to
 # diabetes is presumed by the guidelines when diabetes is documented).
@@ -175,9 +180,28 @@ class Condition:
     parts: tuple[str, ...] = ()  # the phrase split at "with", when no title carries it whole
 
 
+# Organisms as coders write them, in the tabular list's words; before clauses are split, so
+# that "E. coli" is not cut at its full stop.
+ORGANISMS = [
+    (r"\be\.?\s?coli\b", "escherichia coli"),
+    (r"\bmrsa\b", "methicillin resistant staphylococcus aureus"),
+    (r"\bmssa\b", "methicillin susceptible staphylococcus aureus"),
+    (r"\bgbs\b|\bgroup b strep\b", "streptococcus group b"),
+    (r"\bgroup a strep\b|\bstrep a\b", "streptococcus group a"),
+    (r"\bh\.?\s?pylori\b", "helicobacter pylori"),
+    (r"\bpseudomonas\b(?! aeruginosa)", "pseudomonas aeruginosa"),
+]
+ORGANISM_NAMES = re.compile(
+    "|".join(re.escape(t) for _, t in ORGANISMS) + r"|\bstaphylococc\w*|\bstreptococc\w*|"
+    r"\bklebsiella\b|\bproteus\b|\benterococc\w*|\bhelicobacter\b"
+)
+
+
 def conditions(text: str) -> tuple[Condition, ...]:
     """The conditions a diagnosis question describes, in the order written."""
     lowered = _CODE_WORDS.sub(" ", text.lower())
+    for pattern, tabular in ORGANISMS:
+        lowered = re.sub(pattern, tabular, lowered)
     uncertain = [s.phrase for s in scopes(text) if s.category == "uncertain"]
     negated = [s.phrase for s in scopes(text) if s.category == "negated"]
     encounter = next((e for e, p in _ENCOUNTER if re.search(p, lowered)), "")

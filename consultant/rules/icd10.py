@@ -176,6 +176,8 @@ def code_findings(
     conflicts: list[str] = []
     coded = _history_or_current(coded, worked, conflicts)
     coded = _reason_first(coded, worked)
+    coded = _sepsis(coded, worked)
+    coded = _bmi(coded, worked, conflicts)
     codes = tuple(
         CodedDiagnosis(e.code, description(e.code), e.guideline) for e in coded if e.complete
     )
@@ -237,6 +239,84 @@ def _reason_first(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
         return coded
     worked.append(f"{reasons[0].code} is the reason for the encounter: listed first (I.C.21.c)")
     return reasons + [e for e in coded if e not in reasons]
+
+
+# Codes of a systemic infection (sepsis) that R65.2x, severe sepsis, follows.
+_SYSTEMIC_INFECTION = ("A40", "A41", "A02.1", "A22.7", "A26.7", "A32.7", "A42.7", "A54.86", "B37.7")
+
+
+def _sepsis(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
+    """Severe sepsis (R65.2x) is never first-listed: the systemic infection is coded first,
+    A41.9 when its organism is not documented (I.C.1.d.1.a and I.C.1.d.4)."""
+    severe = [e for e in coded if e.code.startswith("R65.2")]
+    if not severe:
+        return coded
+    infections = [e for e in coded if _starts(e.code, _SYSTEMIC_INFECTION)]
+    if not infections:
+        infections = [_Entry("A41.9", "I.C.1.d.1.a", False)]
+        worked.append(
+            "Severe sepsis and septic shock need the systemic infection coded first: A41.9 "
+            "(Sepsis, unspecified organism) when the organism is not documented (I.C.1.d.1.a)"
+        )
+    elif coded.index(severe[0]) > coded.index(infections[0]):
+        return coded
+    worked.append(
+        f"{severe[0].code} follows the systemic infection {infections[0].code}: severe sepsis "
+        "is never first-listed (I.C.1.d.4)"
+    )
+    rest = [e for e in coded if e not in severe and e not in infections]
+    return infections + severe + rest
+
+
+def bmi_code(value: float, adult: bool = True) -> str | None:
+    """The Z68 code whose range in its title holds an adult's BMI ("40.0-44.9, adult")."""
+    if not adult:
+        return None  # children's BMI is coded by percentile (Z68.5x), not by value
+    for code in [
+        "Z68.1",
+        *(f"Z68.{n}" for n in range(20, 40)),
+        *(f"Z68.4{n}" for n in range(1, 6)),
+    ]:
+        title = description(code)
+        low, high = _bmi_range(title)
+        if low is not None and low <= value <= high:
+            return code
+    return None
+
+
+def _bmi_range(title: str) -> tuple[float | None, float]:
+    if "adult" not in title:
+        return None, 0.0
+    found = re.search(r"(\d+(?:\.\d)?)\s*-\s*(\d+(?:\.\d)?)", title)
+    if found:
+        return float(found.group(1)), float(found.group(2)) + 0.09
+    found = re.search(r"(\d+(?:\.\d)?) or less", title)
+    if found:
+        return 0.0, float(found.group(1)) + 0.09
+    found = re.search(r"(\d+(?:\.\d)?) or greater", title)
+    if found:
+        return float(found.group(1)), 1000.0
+    return None, 0.0
+
+
+# Diagnoses a BMI code may be reported with (I.B.14: only with an associated reportable
+# diagnosis such as obesity, overweight or malnutrition).
+_WEIGHT_DIAGNOSES = ("E66", "E40", "E41", "E42", "E43", "E44", "E45", "E46", "R63.4", "R63.6")
+
+
+def _bmi(coded: list[_Entry], worked: list[str], conflicts: list[str]) -> list[_Entry]:
+    """A BMI code follows the weight diagnosis it supports, and without one is not coded."""
+    bmi = [e for e in coded if e.code.startswith("Z68")]
+    if not bmi:
+        return coded
+    if not any(_starts(e.code, _WEIGHT_DIAGNOSES) for e in coded):
+        conflicts.append(
+            f"{bmi[0].code} (BMI) is reported only with an associated diagnosis such as obesity "
+            "or malnutrition documented by the provider (I.B.14)."
+        )
+        return [e for e in coded if e not in bmi]
+    worked.append(f"{bmi[0].code} follows the weight diagnosis it supports (I.B.14)")
+    return [e for e in coded if e not in bmi] + bmi
 
 
 def _certain(

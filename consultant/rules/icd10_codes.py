@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-import simple_icd_10_cm as icd
+from consultant.rules import icd10_table as icd
 
 
 class Side(Enum):

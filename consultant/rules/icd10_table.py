@@ -18,13 +18,15 @@ import sys
 from array import array
 from collections.abc import Container, Iterator
 from functools import lru_cache
-from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
 from typing import IO
 from xml.etree.ElementTree import Element, iterparse
 
-# The files of the package's data folder: the tabular list, and the list of every code that
-# exists (a seventh character is added only where the code it forms is listed).
-DATA_PACKAGE = "simple_icd_10_cm.data"
+# The package's data folder holds the tabular list and the list of every code that exists (a
+# seventh character is added only where the code it forms is listed). It is found, not
+# imported: importing any part of the package parses the whole tabular list.
+PACKAGE = "simple_icd_10_cm"
 
 CHAPTER, SECTION, CATEGORY, SUBCATEGORY, EXTENDED = range(5)
 _NODE_TAGS = {"chapter": CHAPTER, "section": SECTION, "diag": SUBCATEGORY}
@@ -57,7 +59,7 @@ class Icd10Table:
     # -- lookups, named and answering as simple_icd_10_cm's functions do --
 
     def is_valid_item(self, code: str) -> bool:
-        return code in self.rows or len(code) >= 4 and f"{code[:3]}.{code[3:]}" in self.rows
+        return code in self.rows or (len(code) >= 4 and f"{code[:3]}.{code[3:]}" in self.rows)
 
     def _row(self, code: str) -> int:
         if len(code) >= 4 and code[3] != "." and f"{code[:3]}.{code[3:]}" in self.rows:
@@ -77,7 +79,7 @@ class Icd10Table:
         row = self._row(code)
         kind, parent = self.kinds[row], self.parents[row]
         # A section holding a single category has that category's name (B99).
-        return kind in (CHAPTER, SECTION) or parent >= 0 and self.names[parent] == self.names[row]
+        return kind in (CHAPTER, SECTION) or (parent >= 0 and self.names[parent] == self.names[row])
 
     def is_extended_subcategory(self, code: str) -> bool:
         return self.is_valid_item(code) and self.kinds[self._row(code)] == EXTENDED
@@ -223,9 +225,9 @@ class _Reader:
             lines = tuple(x for n in element if (x := _text(n)) is not None)
             t.lists[tag][row] = t.lists[tag].get(row, ()) + lines
         elif tag in _TEXTS:
-            lines = [x for n in element if (x := _text(n)) is not None]
+            joined = [x for n in element if (x := _text(n)) is not None]
             before = t.texts[tag].get(row)
-            t.texts[tag][row] = "\n".join(([before] if before else []) + lines)
+            t.texts[tag][row] = "\n".join(([before] if before else []) + joined)
         elif tag == "sevenChrDef":
             defs = t.seventh.setdefault(row, {})
             last = None
@@ -235,9 +237,8 @@ class _Reader:
                     defs[last] = n.text if n.text is not None else ""
                 elif n.tag == "note" and last is not None and n.text is not None:
                     defs[last] = f"{defs[last]}/{n.text}"
-        elif tag == "sevenChrNote":
-            if len(element) and element[0].text is not None:
-                t.seventh_notes[row] = element[0].text
+        elif tag == "sevenChrNote" and len(element) and element[0].text is not None:
+            t.seventh_notes[row] = element[0].text
 
     def end(self) -> None:
         t = self.t
@@ -306,8 +307,100 @@ def read_table(tabular: IO[bytes], code_list: str) -> Icd10Table:
 def table() -> Icd10Table:
     """The installed release's table, read once per process (built before the worker's pool
     forks, so its children share it)."""
-    data = resources.files(DATA_PACKAGE)
-    xml = next(f for f in data.iterdir() if f.name.endswith(".xml"))
-    codes = next(f for f in data.iterdir() if f.name.startswith("code-list"))
+    spec = find_spec(PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"{PACKAGE} is not installed")
+    data = Path(next(iter(spec.submodule_search_locations))) / "data"
+    (xml,) = data.glob("*.xml")
+    (codes,) = data.glob("code-list*.txt")
     with xml.open("rb") as stream:
+        # Text mode, as the package reads it: the list's lines end in CR LF.
         return read_table(stream, codes.read_text(encoding="utf-8"))
+
+
+# The package's functions, answered from the installed release's table: the rules call them by
+# the package's names.
+
+
+def is_valid_item(code: str) -> bool:
+    return table().is_valid_item(code)
+
+
+def is_leaf(code: str) -> bool:
+    return table().is_leaf(code)
+
+
+def is_category(code: str) -> bool:
+    return table().is_category(code)
+
+
+def is_chapter_or_block(code: str) -> bool:
+    return table().is_chapter_or_block(code)
+
+
+def is_extended_subcategory(code: str) -> bool:
+    return table().is_extended_subcategory(code)
+
+
+def get_description(code: str) -> str:
+    return table().get_description(code)
+
+
+def get_parent(code: str) -> str:
+    return table().get_parent(code)
+
+
+def get_children(code: str) -> list[str]:
+    return table().get_children(code)
+
+
+def get_ancestors(code: str) -> list[str]:
+    return table().get_ancestors(code)
+
+
+def get_descendants(code: str) -> list[str]:
+    return table().get_descendants(code)
+
+
+def get_all_codes(with_dots: bool = True) -> list[str]:
+    return table().get_all_codes(with_dots)
+
+
+def get_excludes1(code: str) -> list[str]:
+    return table().get_excludes1(code)
+
+
+def get_excludes2(code: str) -> list[str]:
+    return table().get_excludes2(code)
+
+
+def get_includes(code: str) -> list[str]:
+    return table().get_includes(code)
+
+
+def get_inclusion_term(code: str) -> list[str]:
+    return table().get_inclusion_term(code)
+
+
+def get_seven_chr_def(code: str, search_in_ancestors: bool = False) -> dict[str, str]:
+    return table().get_seven_chr_def(code, search_in_ancestors)
+
+
+def get_seven_chr_note(code: str, search_in_ancestors: bool = False) -> str:
+    return table().get_seven_chr_note(code, search_in_ancestors)
+
+
+def get_use_additional_code(code: str, search_in_ancestors: bool = False) -> str:
+    return table().get_use_additional_code(code, search_in_ancestors)
+
+
+def get_code_first(code: str, search_in_ancestors: bool = False) -> str:
+    return table().get_code_first(code, search_in_ancestors)
+
+
+def get_code_also(code: str, search_in_ancestors: bool = False) -> str:
+    return table().get_code_also(code, search_in_ancestors)
+
+
+def get_notes(code: str, search_in_ancestors: bool = False) -> str:
+    return table().get_notes(code, search_in_ancestors)

@@ -17,9 +17,8 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
-import simple_icd_10_cm as icd
-
 from consultant.codes.search import tokens
+from consultant.rules import icd10_table as icd
 
 # Words a title adds without changing what a plain phrase means ("Fever, unspecified",
 # "Type 2 diabetes mellitus", "Migraine NOS", "Encounter for screening ...").

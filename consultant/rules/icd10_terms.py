@@ -1,4 +1,4 @@
-"""A word index of the ICD-10-CM tabular list (simple-icd-10-cm): each code's title and its
+"""A word index of the ICD-10-CM tabular list (consultant.rules.icd10_table): each code's title and its
 inclusion terms, so that a documented phrase finds the code whose wording carries it with the
 fewest other words.
 

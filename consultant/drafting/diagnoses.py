@@ -9,12 +9,12 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-import simple_icd_10_cm as icd
 from sqlalchemy.orm import Session
 
 from consultant.codes.search import tokens
 from consultant.matching.analyse import Analysis
 from consultant.matching.findings import ORGANISM_NAMES, Condition
+from consultant.rules import icd10_table as icd
 from consultant.rules.icd10 import CareSetting, Certainty, Finding, bmi_code, code_findings
 from consultant.rules.icd10_codes import (
     Encounter,

@@ -1,5 +1,6 @@
-"""ICD-10-CM code structure from the simple-icd-10-cm package: the dot, laterality among a
-code's children, the seventh character with its placeholder X, and Excludes1 notes.
+"""ICD-10-CM code structure from the tabular list (consultant.rules.icd10_table, read from the
+simple-icd-10-cm package's data): the dot, laterality among a code's children, the seventh
+character with its placeholder X, and Excludes1 notes.
 
 Sources: ICD-10-CM Official Guidelines for Coding and Reporting, Section I.A.4 (placeholder
 X), I.A.5 (seventh characters), I.A.12.a (Excludes1), I.B.13 (laterality: a bilateral code
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-import simple_icd_10_cm as icd
+from consultant.rules import icd10_table as icd
 
 
 class Side(Enum):

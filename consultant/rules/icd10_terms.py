@@ -1,4 +1,4 @@
-"""A word index of the ICD-10-CM tabular list (simple-icd-10-cm): each code's title and its
+"""A word index of the ICD-10-CM tabular list (consultant.rules.icd10_table): each code's title and its
 inclusion terms, so that a documented phrase finds the code whose wording carries it with the
 fewest other words.
 
@@ -17,9 +17,8 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
-import simple_icd_10_cm as icd
-
 from consultant.codes.search import tokens
+from consultant.rules import icd10_table as icd
 
 # Words a title adds without changing what a plain phrase means ("Fever, unspecified",
 # "Type 2 diabetes mellitus", "Migraine NOS", "Encounter for screening ...").

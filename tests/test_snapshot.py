@@ -39,6 +39,28 @@ def test_ptp_index_finds_every_pair_in_either_order_of_arrival() -> None:
         assert index.between(["20610"]) == []
 
 
+def test_ptp_columns_are_narrow_and_widen_for_a_value_that_does_not_fit() -> None:
+    """Dates in 16 bits and one byte per indicator; 9999-12-31 (a file's "not deleted") and
+    a release of more than 65,535 codes still answer exactly."""
+    far = ("99213", "96372", date(1996, 1, 1), date(9999, 12, 31), "9", "Far")
+    index = PtpIndex({"99213", "96372"}, [far])
+    assert index.effective.itemsize == 2 and index.indicator.itemsize == 1
+    [edit] = index.between(["99213", "96372"])
+    assert (edit.effective_date, edit.deletion_date, edit.modifier_indicator) == (
+        date(1996, 1, 1),
+        date(9999, 12, 31),
+        "9",
+    )
+    many = [f"{n:05d}" for n in range(70_000)]
+    rows = [("99999", "00001", None, None, "1", "x"), ("00001", "99999", None, None, "0", "y")]
+    index = PtpIndex([*many, "99999"], rows)
+    assert index.keys.itemsize == 8
+    assert [(e.column1, e.modifier_indicator) for e in index.between(["99999", "00001"])] == [
+        ("00001", "0"),
+        ("99999", "1"),
+    ]
+
+
 def _mue_release(session: Session, units: int, checksum: str) -> None:
     release = Release(
         kind="mue",

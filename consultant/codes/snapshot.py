@@ -70,11 +70,15 @@ class PtpIndex:
         self.codes = sorted(set(codes))
         self.code_ids = {code: i for i, code in enumerate(self.codes)}
         rationales: dict[str, int] = {}
-        self.keys = array("q")
-        self.effective = array("i")
-        self.deleted = array("i")
-        self.indicator = array("u")
-        self.rationale = array("I")
+        # About 2.5 million edits, held in every worker: each column as narrow as its values
+        # allow (a pair of code ids in 32 bits while there are fewer than 65,536 codes, dates
+        # as days since 1970 in 16 bits), widened only if a value does not fit.
+        self._shift = 16 if len(self.codes) < 1 << 16 else 32
+        self.keys = array("I" if self._shift == 16 else "q")
+        self.effective = array("H")
+        self.deleted = array("H")
+        self.indicator = array("B")
+        self.rationale = array("B")
         # Streamed into flat arrays: a Python object per edit would cost gigabytes.
         ordered = True
         for c1, c2, eff, dele, mi, why in rows:
@@ -82,13 +86,22 @@ class PtpIndex:
             if self.keys and key < self.keys[-1]:
                 ordered = False
             self.keys.append(key)
-            self.effective.append(eff.toordinal() if eff else 0)
-            self.deleted.append(dele.toordinal() if dele else 0)
-            self.indicator.append((mi or " ")[:1])
-            self.rationale.append(rationales.setdefault(why or "", len(rationales)))
+            self._append("effective", _days(eff))
+            self._append("deleted", _days(dele))
+            self.indicator.append(ord((mi or " ")[:1]))
+            self._append("rationale", rationales.setdefault(why or "", len(rationales)))
         self.rationales = list(rationales)
         if not ordered:  # a database collation that orders codes differently
             self._sort()
+
+    def _append(self, name: str, value: int) -> None:
+        column = getattr(self, name)
+        try:
+            column.append(value)
+        except OverflowError:  # a value the narrow column cannot hold: widen it once
+            column = array("q", column)
+            column.append(value)
+            setattr(self, name, column)
 
     def _sort(self) -> None:
         order = sorted(range(len(self.keys)), key=self.keys.__getitem__)
@@ -96,9 +109,8 @@ class PtpIndex:
             column = getattr(self, name)
             setattr(self, name, array(column.typecode, (column[i] for i in order)))
 
-    @staticmethod
-    def _key(id1: int, id2: int) -> int:
-        return (id1 << 32) | id2
+    def _key(self, id1: int, id2: int) -> int:
+        return (id1 << self._shift) | id2
 
     def between(self, codes: list[str]) -> list[PtpRow]:
         """Every edit whose column 1 and column 2 are both in ``codes`` (distinct codes)."""
@@ -116,15 +128,27 @@ class PtpIndex:
         return found
 
     def _row(self, i: int, id1: int, id2: int) -> PtpRow:
-        eff, dele = self.effective[i], self.deleted[i]
         return PtpRow(
             self.codes[id1],
             self.codes[id2],
-            self.indicator[i].strip(),
+            chr(self.indicator[i]).strip(),
             self.rationales[self.rationale[i]],
-            date.fromordinal(eff) if eff else None,
-            date.fromordinal(dele) if dele else None,
+            _date(self.effective[i]),
+            _date(self.deleted[i]),
         )
+
+
+# Dates as days after 1969-12-31 (0 for none): an edit's dates fit in 16 bits until 2149;
+# 9999-12-31, which some files write for "not deleted", widens the column.
+_EPOCH = date(1969, 12, 31).toordinal()
+
+
+def _days(day: date | None) -> int:
+    return day.toordinal() - _EPOCH if day else 0
+
+
+def _date(days: int) -> date | None:
+    return date.fromordinal(days + _EPOCH) if days else None
 
 
 class Descriptors(Mapping[str, dict[str, str]]):

@@ -21,6 +21,7 @@ from consultant.cases import states
 from consultant.cases.tags import strip_tags
 from consultant.cases.threading import find_case
 from consultant.config import Settings
+from consultant.db import insert_row
 from consultant.drafting.answer import build_answer
 from consultant.drafting.service import drafted_steps, drafted_values, new_draft
 from consultant.mailin import states as inbound_states
@@ -122,8 +123,9 @@ def _new_case(
         requester_name=mail.from_name[:200],
         subscriber_id=subscriber.id if subscriber else None,
         due_at=due_time(None, subscriber.sla_hours if subscriber else None),
-        messages=[],  # new: known empty, never read back
     )
+    # The case, its message and its draft are new rows nobody reads back in this
+    # transaction: each is one Core INSERT (db.insert_row), without the unit of work.
     opened = f"question {mail.message_id}"
     if answer is None:
         states.open_case(session, case, "mail", opened)
@@ -131,11 +133,10 @@ def _new_case(
     else:
         steps, values = drafted_steps(answer), drafted_values(answer, analysis)
         states.open_case(session, case, "mail", opened, steps, **values)
-    message.case = case
-    session.add(message)
-    if answer is not None:
-        session.flush()  # the draft names the message it answers
-        session.add(new_draft(case, answer, analysis, 1, message.id, settings))
+    message.case_id = case.id
+    insert_row(session, message)
+    if answer is not None:  # the draft names the message it answers
+        insert_row(session, new_draft(case, answer, analysis, 1, message.id, settings))
     if settings.ack_enabled and not _acknowledged_recently(session, mail.from_address, settings):
         queue_notice(session, "ack", mail.from_address, mail, settings, case=case)
     return _finish(session, row, inbound_states.PROCESSED, "", case.id)

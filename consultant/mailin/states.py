@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Table, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -36,7 +36,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-_TABLE = InboundMail.__table__
+_TABLE: Table = InboundMail.__table__  # type: ignore[assignment]
 
 
 class TransitionError(Exception):
@@ -64,7 +64,7 @@ def transition(
         .where(_TABLE.c.id == row.id, _TABLE.c.status == from_status)
         .values(status=to_status, **values)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise TransitionError(f"inbound {row.id} is no longer {from_status}")
     # The row is already written: keep the object in step without a second UPDATE.
     for key, value in {"status": to_status, **values}.items():

@@ -46,12 +46,18 @@ def rounds(
             target = flow.drafted_count() + args.n
             before = {name: flow.cpu_seconds(g) for name, g in groups.items()}
             pg_before = flow.cpu_seconds([], [pg_pid]) if pg_pid else 0.0
+            parent = procs.children["worker"].pid
+            parent_before = flow.cpu_seconds([], [], only=[parent])
             flow.blast(smtpd_port, flow.questions(args.n, f"cpu{r}"))
             flow.wait_for(lambda t=target: flow.drafted_count() >= t, 600, "drafts")
             cpu = {
                 name: round((flow.cpu_seconds(g) - before[name]) * 1000 / args.n, 2)
                 for name, g in groups.items()
             }
+            # The worker's parent (the consumer) on its own: Celery's share beside the tasks.
+            cpu["worker_parent"] = round(
+                (flow.cpu_seconds([], [], only=[parent]) - parent_before) * 1000 / args.n, 2
+            )
             if pg_pid:
                 cpu["postgres"] = round(
                     (flow.cpu_seconds([], [pg_pid]) - pg_before) * 1000 / args.n, 2

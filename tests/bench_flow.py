@@ -162,9 +162,12 @@ def _stat_fields(pid: str) -> list[str]:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
-def cpu_seconds(pgids: Sequence[int], parents: Sequence[int] = ()) -> float:
-    """CPU seconds used so far by the processes of the ``pgids`` process groups and by the
-    children of ``parents`` (Postgres's backends), the processes themselves included."""
+def cpu_seconds(
+    pgids: Sequence[int], parents: Sequence[int] = (), only: Sequence[int] = ()
+) -> float:
+    """CPU seconds used so far by the processes of the ``pgids`` process groups, by the
+    children of ``parents`` (Postgres's backends), the processes themselves included, and
+    by the processes ``only``."""
     ticks = 0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -172,7 +175,7 @@ def cpu_seconds(pgids: Sequence[int], parents: Sequence[int] = ()) -> float:
         try:
             fields = _stat_fields(entry)
             pid, ppid, pgid = int(entry), int(fields[1]), int(fields[2])
-            if pgid in pgids or ppid in parents or pid in parents:
+            if pgid in pgids or ppid in parents or pid in parents or pid in only:
                 ticks += int(fields[11]) + int(fields[12])  # utime, stime
         except (OSError, ValueError, IndexError):
             continue

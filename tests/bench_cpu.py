@@ -1,13 +1,15 @@
 """A short flow for comparing the CPU a question costs, before and after a change.
 
-``python -m tests.bench_cpu [N] [--embedded] [--cms] [--profile FILE] [--rounds R]`` sends N
+``python -m tests.bench_cpu [N] [--embedded] [--cms] [--profile FILE] [--rounds R]
+[--paced M]`` sends N
 questions (300 by default) through the SMTP listener to the Procfile's worker on Redis +
 Postgres (or the embedded default with ``--embedded``), R times back to back with the same
 processes, and prints each process's CPU per question (worker, smtpd, Postgres) per round.
 CPU, not the rate, is the figure to compare: it does not depend on what else the machine
 runs. ``--cms`` imports ``../shared/data/cms`` first (as ``make bench`` does; bundled
 knowledge only without it); ``--profile`` records the worker's processes with py-spy
-(collapsed stacks) during the last round.
+(collapsed stacks) during the last round; ``--paced M`` then sends M at 20 a second and
+prints the accept-to-draft percentiles.
 """
 
 from __future__ import annotations
@@ -67,6 +69,9 @@ def rounds(
                 spy.wait(60)
             print(json.dumps(cpu), flush=True)
             out.append(cpu)
+        if args.paced:
+            latency = flow.percentiles(flow.at_20_per_s(smtpd_port, args.paced))
+            print(json.dumps({"at_20_per_s_accept_to_draft_ms": latency}), flush=True)
     return out
 
 
@@ -79,6 +84,7 @@ def main() -> None:
     parser.add_argument("--cms", action="store_true")
     parser.add_argument("--profile", default="")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--paced", type=int, default=0, help="then this many at 20/s")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-cpu-"))
     if args.embedded:

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -225,11 +225,15 @@ def _bounce(session: Session, row: InboundMail, why: str) -> Outcome:
 def find_subscriber(session: Session, address: str) -> Subscriber | None:
     """A subscriber by exact address, else by ``@domain``."""
     domain = "@" + address.rsplit("@", 1)[-1]
-    rows = session.scalars(
-        select(Subscriber).where(Subscriber.address.in_([address, domain]), Subscriber.active)
-    ).all()
+    rows = session.scalars(_SUBSCRIBERS, {"address": address, "domain": domain}).all()
     rows = sorted(rows, key=lambda s: s.address != address)
     return rows[0] if rows else None
+
+
+# Built once (every question runs it): the statement keeps its cache key.
+_SUBSCRIBERS = select(Subscriber).where(
+    Subscriber.address.in_([bindparam("address"), bindparam("domain")]), Subscriber.active
+)
 
 
 def _reopen(session: Session, case: Case, mail: ParsedMail) -> None:

@@ -32,8 +32,7 @@ DRAFT_CASE = "workers.tasks.draft_case"
 SEND_REPLY = "workers.tasks.send_reply"
 
 
-# Tasks of one id whose ids a burst sends together (the task takes several ids).
-BATCHED = frozenset({PROCESS_INBOUND})
+# At most this many process_inbound ids to a message (the task takes several ids).
 MAX_BATCH = 8
 # How long a committed id may wait for the other open transactions: they are counted as
 # open for this long at most (one that is never committed nor rolled back is forgotten),
@@ -43,7 +42,7 @@ BATCH_WAIT = 0.05
 
 def publish_on_commit(session: Session, task: str, *args: Any) -> None:
     """Send ``task(*args)`` after ``session`` commits."""
-    if task in BATCHED and len(args) == 1:
+    if _batched(task, args):
         _batches.opened(session)
     session.info.setdefault(_PENDING, []).append((task, args))
 
@@ -52,18 +51,22 @@ def will_publish(session: Session, task: str) -> None:
     """Say that ``session`` is likely to publish ``task`` when it commits (called before
     its slow part: a store's INSERT, which on SQLite may wait for the write lock), so
     that ids of ``task`` committed meanwhile wait to travel with its own."""
-    if task in BATCHED:
+    if task == PROCESS_INBOUND:
         _batches.opened(session)
 
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     pending = session.info.pop(_PENDING, [])
-    batched = [args[0] for task, args in pending if task in BATCHED and len(args) == 1]
     for task, args in pending:
-        if not (task in BATCHED and len(args) == 1):
+        if not _batched(task, args):
             publish_now_commit_unsafe(task, *args)
-    _batches.closed(session, batched)
+    _batches.closed(session, [args[0] for task, args in pending if _batched(task, args)])
+
+
+def _batched(task: str, args: tuple[Any, ...]) -> bool:
+    """True for a task that travels with others of its kind: one process_inbound id."""
+    return task == PROCESS_INBOUND and len(args) == 1
 
 
 @event.listens_for(Session, "after_rollback")

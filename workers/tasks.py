@@ -86,6 +86,8 @@ def process_inbound(self: Task, inbound_id: int, *more: int) -> str:
         except Exception as inner:
             if database_unreachable(inner):
                 raise _retry_for_database(self, inner, rest) from inner
+            if rest[1:]:  # the others of the batch are not this one's trouble: they go on
+                self.retry(args=rest[1:], countdown=0, throw=False)
             raise
         countdown = 2**self.request.retries
         if len(ids) == 1:

@@ -7,9 +7,10 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Insert, Table, create_engine, event, insert, inspect
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from consultant.config import get_settings
 
@@ -65,3 +66,33 @@ def database_unreachable(exc: BaseException) -> bool:
     if isinstance(exc, OperationalError | InterfaceError):
         return True
     return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+# One INSERT statement per table, built once: a statement object keeps its cache key, so
+# executing it again skips building the key and finds the compiled form in the cache.
+_INSERTS: dict[Table, Insert] = {}
+
+
+def insert_row(session: Session, row: object) -> None:
+    """Write ``row``, a new mapped object, at once with one Core INSERT in ``session``'s
+    transaction, and set its primary key on it.
+
+    For the hot path (a question's case, message and draft): the ORM's unit of work (flush,
+    identity map, cascades) costs more CPU than the INSERT itself. The row stays out of the
+    session and no mapper event runs for it, so a caller must not attach it to an object
+    of the session afterwards (set foreign keys by id) nor rely on ``before_insert`` or
+    ``after_insert`` hooks. The caller commits.
+    """
+    mapper = inspect(row).mapper
+    table = mapper.local_table
+    assert isinstance(table, Table)
+    statement = _INSERTS.get(table)
+    if statement is None:
+        statement = _INSERTS[table] = insert(table).returning(*table.primary_key.columns)
+    state = row.__dict__
+    values = {
+        prop.columns[0].key: state[prop.key] for prop in mapper.column_attrs if prop.key in state
+    }
+    key = session.connection().execute(statement, values).one()
+    for column, value in zip(table.primary_key.columns, key, strict=True):
+        set_committed_value(row, mapper.get_property_by_column(column).key, value)

@@ -162,9 +162,12 @@ def _stat_fields(pid: str) -> list[str]:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
-def cpu_seconds(pgids: Sequence[int], parents: Sequence[int] = ()) -> float:
-    """CPU seconds used so far by the processes of the ``pgids`` process groups and by the
-    children of ``parents`` (Postgres's backends), the processes themselves included."""
+def cpu_seconds(
+    pgids: Sequence[int], parents: Sequence[int] = (), only: Sequence[int] = ()
+) -> float:
+    """CPU seconds used so far by the processes of the ``pgids`` process groups, by the
+    children of ``parents`` (Postgres's backends), the processes themselves included, and
+    by the processes ``only``."""
     ticks = 0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -172,7 +175,7 @@ def cpu_seconds(pgids: Sequence[int], parents: Sequence[int] = ()) -> float:
         try:
             fields = _stat_fields(entry)
             pid, ppid, pgid = int(entry), int(fields[1]), int(fields[2])
-            if pgid in pgids or ppid in parents or pid in parents:
+            if pgid in pgids or ppid in parents or pid in parents or pid in only:
                 ticks += int(fields[11]) + int(fields[12])  # utime, stime
         except (OSError, ValueError, IndexError):
             continue
@@ -224,11 +227,17 @@ def stack(
 
 
 def throughput(
-    env: dict[str, str], logdir: Path, worker: list[str] | None, n: int, pg_pid: int = 0
+    env: dict[str, str],
+    logdir: Path,
+    worker: list[str] | None,
+    n: int,
+    pg_pid: int = 0,
+    paced: int = 200,
 ) -> dict:
     """``n`` questions through inbound SMTP; drafted/s, accept rate, latencies, memory, and
     the CPU each process took per question (Postgres's too, given its server's pid): what
-    the rates would be on an idle machine, whatever the load of this one."""
+    the rates would be on an idle machine, whatever the load of this one. Then ``paced``
+    more at 20 a second for latency (none: no latency figures)."""
     smtpd_port, web_port = int(env["CONSULTANT_SMTPD_PORT"]), int(env["CONSULTANT_WEB_PORT"])
     with stack(env, logdir, worker, smtpd_port, web_port) as procs, MemoryWatch(procs) as mem:
         since = last_inbound_id()
@@ -246,18 +255,7 @@ def throughput(
             cpu_ms["postgres"] = round((cpu_seconds([], [pg_pid]) - pg_before) * 1000 / n, 2)
         latencies, rate = drafted_latencies(since)
         # Latency when mail arrives at 20 a second, far below the ceiling.
-        since = last_inbound_id()
-        paced = questions(200, "paced")
-        target = drafted_count() + len(paced)
-        with smtplib.SMTP("127.0.0.1", smtpd_port, timeout=60) as client:
-            started = time.perf_counter()
-            for i, raw in enumerate(paced):
-                client.sendmail("coder@clinic.example", ["consult@localhost"], raw)
-                pause = started + (i + 1) / 20 - time.perf_counter()
-                if pause > 0:
-                    time.sleep(pause)
-        wait_for(lambda: drafted_count() >= target, 120, "paced drafts")
-        paced_ms, _ = drafted_latencies(since)
+        paced_ms = at_20_per_s(smtpd_port, paced) if paced else []
     return {
         "questions": n,
         "accepted_per_s": round(n / accept_s, 1),
@@ -267,6 +265,22 @@ def throughput(
         "at_20_per_s_accept_to_draft_ms": percentiles(paced_ms),
         "peak_memory": mem.peak,
     }
+
+
+def at_20_per_s(smtpd_port: int, count: int) -> list[float]:
+    """Accept-to-draft milliseconds of ``count`` questions sent at 20 a second."""
+    since = last_inbound_id()
+    paced = questions(count, "paced")
+    target = drafted_count() + len(paced)
+    with smtplib.SMTP("127.0.0.1", smtpd_port, timeout=60) as client:
+        started = time.perf_counter()
+        for i, raw in enumerate(paced):
+            client.sendmail("coder@clinic.example", ["consult@localhost"], raw)
+            pause = started + (i + 1) / 20 - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+    wait_for(lambda: drafted_count() >= target, 120, "paced drafts")
+    return drafted_latencies(since)[0]
 
 
 def imap_to_draft(env: dict[str, str], logdir: Path, dovecot, n: int = 40) -> dict:  # type: ignore[no-untyped-def]

@@ -7,11 +7,14 @@ A fixed-seed run of FUZZ_EXAMPLES (default 60) here; ``make fuzz`` runs thousand
 from __future__ import annotations
 
 import os
+from email.message import Message
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from consultant.config import get_settings
+from consultant.mailin import parse as parse_module
 from consultant.mailin.parse import ParseError, parse
 from consultant.mailin.process import process_inbound
 from consultant.mailin.store import store_inbound
@@ -51,3 +54,19 @@ def test_every_message_ends_handled(session: Session, raw: bytes) -> None:
     assert outcome.status == row.status
     if row.status == "processed":
         assert outcome.case_id is not None
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(
+    st.one_of(
+        st.from_regex(parse_module._PLAIN_FROM, fullmatch=True),
+        st.text(alphabet="Pat z0'_-.<>@+\t\"(),=?\u00e9", max_size=40),
+    )
+)
+def test_a_plain_from_reads_as_the_header_registry_reads_it(raw: str) -> None:
+    """The fast path for plain From headers must give what the registry gives."""
+    msg = Message()
+    msg["From"] = raw
+    if parse_module._PLAIN_FROM.fullmatch(raw):
+        fast = parse_module._sender(msg)
+        assert fast == parse_module._registry_sender(msg, str(msg["From"]))

@@ -49,31 +49,53 @@ def db_backoff(retries: int) -> float:
     return float(min(DB_RETRY_MAX, DB_RETRY_FIRST * 2**retries))
 
 
-def _retry_for_database(task: Task, exc: BaseException) -> Exception:
+def _retry_for_database(task: Task, exc: BaseException, args: list[int] | None = None) -> Exception:
     log.warning("%s: database unreachable (%s); retrying", task.name, type(exc).__name__)
-    return task.retry(exc=exc, countdown=db_backoff(task.request.retries), max_retries=None)
+    return task.retry(
+        args=args, exc=exc, countdown=db_backoff(task.request.retries), max_retries=None
+    )
 
 
 @app.task(name="workers.tasks.process_inbound", bind=True, max_retries=None)
-def process_inbound(self: Task, inbound_id: int) -> str:
+def process_inbound(self: Task, inbound_id: int, *more: int) -> str:
+    """Process a stored message, or the several of a burst that were published together
+    (see ``consultant.queue``), each in its own transaction: one message's failure is
+    its own, and a message redelivered after a crash skips the ones already recorded.
+    Returns the last one's outcome."""
+    ids = [inbound_id, *more]
     settings = get_settings()
-    try:
-        with transaction() as session:
-            outcome = _process_inbound(session, inbound_id, settings)
-        return outcome.status
-    except inbound_states.TransitionError:
-        return "skipped"  # another worker recorded this message first
-    except Exception as exc:
-        if database_unreachable(exc):
-            raise _retry_for_database(self, exc) from exc
+    status = ""
+    for position, one in enumerate(ids):
         try:
-            if _count_failure(inbound_id, exc):
-                return "quarantined"
+            with transaction() as session:
+                status = _process_inbound(session, one, settings).status
+            continue
+        except inbound_states.TransitionError:
+            status = "skipped"  # another worker recorded this message first
+            continue
+        except Exception as exc:
+            failure = exc
+        # This message failed; the ones after it wait for its outcome to be recorded.
+        rest = ids[position:]
+        if database_unreachable(failure):
+            raise _retry_for_database(self, failure, rest) from failure
+        try:
+            if _count_failure(one, failure):
+                status = "quarantined"
+                continue
         except Exception as inner:
             if database_unreachable(inner):
-                raise _retry_for_database(self, inner) from inner
+                raise _retry_for_database(self, inner, rest) from inner
+            if rest[1:]:  # the others of the batch are not this one's trouble: they go on
+                self.retry(args=rest[1:], countdown=0, throw=False)
             raise
-        raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
+        countdown = 2**self.request.retries
+        if len(ids) == 1:
+            raise self.retry(exc=failure, countdown=countdown) from failure
+        # One of several: it tries again on its own, and the others go on now.
+        self.retry(args=[one], exc=failure, countdown=countdown, throw=False)
+        status = "retry"
+    return status
 
 
 def _count_failure(inbound_id: int, exc: Exception) -> bool:

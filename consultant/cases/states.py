@@ -18,7 +18,9 @@ from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from consultant.db import insert_row
 from consultant.models import AuditEvent, Case, utcnow
+from consultant.models.cases import set_due_time
 
 QUEUED = "queued"
 DRAFTING = "drafting"
@@ -109,9 +111,13 @@ def _audit_steps(
         )
         status = to_status
     now = utcnow()
-    session.execute(
-        insert(AuditEvent), [{"case_id": case_id, "created_at": now, **r} for r in rows]
+    # A Core INSERT on the table, not the ORM's bulk INSERT: the same statement for less CPU.
+    session.connection().execute(
+        _AUDIT_INSERT, [{"case_id": case_id, "created_at": now, **r} for r in rows]
     )
+
+
+_AUDIT_INSERT = insert(AuditEvent.__table__)  # type: ignore[arg-type]
 
 
 def advance(
@@ -152,13 +158,17 @@ def open_case(
 ) -> None:
     """Insert the new ``case`` as queued (audited as opened by ``actor``) and walk it on
     through ``then`` at once: its INSERT carries the last status and ``values``, and one
-    more statement writes all the audit rows. Flushes to learn the case's id."""
+    more statement writes all the audit rows.
+
+    The case is written at once (``db.insert_row``: it gets its id, but stays out of the
+    session): link rows to it by ``case.id``, and read it back with ``session.get`` to
+    change it in this transaction."""
     to_status = _walk(None, QUEUED, then)
     now = utcnow()
     for key, value in {"status": to_status, "status_changed_at": now, **values}.items():
         setattr(case, key, value)
-    session.add(case)
-    session.flush()
+    set_due_time(session.connection(), case)
+    insert_row(session, case)
     opened = {"actor": actor, "action": "opened", "reason": reason}
     _audit_steps(session, case.id, QUEUED, then, opened)
 

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -21,6 +21,7 @@ from consultant.cases import states
 from consultant.cases.tags import strip_tags
 from consultant.cases.threading import find_case
 from consultant.config import Settings
+from consultant.db import insert_row
 from consultant.drafting.answer import build_answer
 from consultant.drafting.service import drafted_steps, drafted_values, new_draft
 from consultant.mailin import states as inbound_states
@@ -122,8 +123,9 @@ def _new_case(
         requester_name=mail.from_name[:200],
         subscriber_id=subscriber.id if subscriber else None,
         due_at=due_time(None, subscriber.sla_hours if subscriber else None),
-        messages=[],  # new: known empty, never read back
     )
+    # The case, its message and its draft are new rows nobody reads back in this
+    # transaction: each is one Core INSERT (db.insert_row), without the unit of work.
     opened = f"question {mail.message_id}"
     if answer is None:
         states.open_case(session, case, "mail", opened)
@@ -131,11 +133,10 @@ def _new_case(
     else:
         steps, values = drafted_steps(answer), drafted_values(answer, analysis)
         states.open_case(session, case, "mail", opened, steps, **values)
-    message.case = case
-    session.add(message)
-    if answer is not None:
-        session.flush()  # the draft names the message it answers
-        session.add(new_draft(case, answer, analysis, 1, message.id, settings))
+    message.case_id = case.id
+    insert_row(session, message)
+    if answer is not None:  # the draft names the message it answers
+        insert_row(session, new_draft(case, answer, analysis, 1, message.id, settings))
     if settings.ack_enabled and not _acknowledged_recently(session, mail.from_address, settings):
         queue_notice(session, "ack", mail.from_address, mail, settings, case=case)
     return _finish(session, row, inbound_states.PROCESSED, "", case.id)
@@ -224,11 +225,15 @@ def _bounce(session: Session, row: InboundMail, why: str) -> Outcome:
 def find_subscriber(session: Session, address: str) -> Subscriber | None:
     """A subscriber by exact address, else by ``@domain``."""
     domain = "@" + address.rsplit("@", 1)[-1]
-    rows = session.scalars(
-        select(Subscriber).where(Subscriber.address.in_([address, domain]), Subscriber.active)
-    ).all()
+    rows = session.scalars(_SUBSCRIBERS, {"address": address, "domain": domain}).all()
     rows = sorted(rows, key=lambda s: s.address != address)
     return rows[0] if rows else None
+
+
+# Built once (every question runs it): the statement keeps its cache key.
+_SUBSCRIBERS = select(Subscriber).where(
+    Subscriber.address.in_([bindparam("address"), bindparam("domain")]), Subscriber.active
+)
 
 
 def _reopen(session: Session, case: Case, mail: ParsedMail) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Table, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -36,6 +36,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+_TABLE: Table = InboundMail.__table__  # type: ignore[assignment]
+
+
 class TransitionError(Exception):
     """A transition the state machine does not allow, or a lost race for it."""
 
@@ -54,15 +57,14 @@ def transition(
     from_status = expect or row.status
     if not allowed(from_status, to_status):
         raise TransitionError(f"inbound {row.id}: {from_status} -> {to_status} is not allowed")
-    # No autoflush: the values carry the row's pending changes, so one UPDATE writes all.
-    with session.no_autoflush:
-        result = session.execute(
-            update(InboundMail)
-            .where(InboundMail.id == row.id, InboundMail.status == from_status)
-            .values(status=to_status, **values)
-            .execution_options(synchronize_session=False)
-        )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    # A Core UPDATE on the table, not an ORM one: no autoflush (the values carry the row's
+    # pending changes, so one UPDATE writes all) and less CPU for the same statement.
+    result = session.connection().execute(
+        update(_TABLE)
+        .where(_TABLE.c.id == row.id, _TABLE.c.status == from_status)
+        .values(status=to_status, **values)
+    )
+    if result.rowcount != 1:
         raise TransitionError(f"inbound {row.id} is no longer {from_status}")
     # The row is already written: keep the object in step without a second UPDATE.
     for key, value in {"status": to_status, **values}.items():

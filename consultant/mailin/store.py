@@ -56,6 +56,7 @@ def store_inbound(
     Publishes ``process_inbound`` on commit for a new row. The caller commits.
     """
     message_id = message_id_of(raw)
+    queue.will_publish(session, queue.PROCESS_INBOUND)
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     new_id = session.scalar(
         insert(InboundMail)

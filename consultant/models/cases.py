@@ -295,6 +295,12 @@ def due_time(created: datetime | None, sla_hours: int | None) -> datetime:
 @event.listens_for(Case, "before_insert")
 def _set_due_time(_mapper: Mapper[Case], connection: Connection, case: Case) -> None:
     """Every case gets its due time from its subscriber's SLA, whoever creates it."""
+    set_due_time(connection, case)
+
+
+def set_due_time(connection: Connection, case: Case) -> None:
+    """Give a new ``case`` its due time from its subscriber's SLA, unless it has one (the
+    ORM does it before its INSERT; a Core INSERT of a case calls it first)."""
     if case.due_at is not None:
         return
     from consultant.models.people import Subscriber

@@ -61,8 +61,10 @@ def build_answer(session: Session, question: str) -> Answer:
         sentences.insert(0, place)  # the place is the answer, or corrects the asker
     elif place:
         selection.advice.insert(0, place)
+    fit = 1.0
     if analysis.question_type == "diagnosis" or analysis.asks_diagnosis_too:
-        sentences += _diagnoses(session, analysis, selection)
+        said, fit = _diagnoses(session, analysis, selection)
+        sentences += said
 
     facts = [
         _fact(
@@ -118,7 +120,7 @@ def build_answer(session: Session, question: str) -> Answer:
     )
     weak = not derived and calibrate.weak_match(selection.named, candidates, analysis)
     confidence = calibrate.confidence(
-        facts, weak, candidates, bool(sentences), analysis, selection.warnings
+        facts, weak, candidates, bool(sentences), analysis, selection.warnings, fit
     )
     needs_expert = calibrate.needs_expert(confidence, facts, len(modifiers))
     known = [f for f in facts if f.description]
@@ -148,13 +150,16 @@ def build_answer(session: Session, question: str) -> Answer:
     )
 
 
-def _diagnoses(session: Session, analysis: Analysis, selection: Selection) -> list[str]:
+def _diagnoses(
+    session: Session, analysis: Analysis, selection: Selection
+) -> tuple[list[str], float]:
     """ICD-10-CM codes by the guidelines in place of the single best title match; returns a
-    correction when the asker's own diagnosis code is not among them."""
+    correction when the asker's own diagnosis code is not among them, and how closely the
+    codes' titles carry the conditions' words."""
     coded = code_diagnoses(session, analysis)
     selection.advice += coded.not_coded + coded.advice
     if not coded.codes and not coded.not_coded and not coded.advice:
-        return []  # nothing the guidelines decided: the best title matches stand
+        return [], 1.0  # nothing the guidelines decided: the best title matches stand
     icd = {c for c, s in selection.system_of.items() if s == "ICD-10-CM"}
     selection.services = [(c, s) for c, s in selection.services if c not in icd]
     # The diagnosis leads a diagnosis question; asked beside a service, it follows it.
@@ -172,8 +177,8 @@ def _diagnoses(session: Session, analysis: Analysis, selection: Selection) -> li
     wrong = [c for c in analysis.icd_codes if c not in bare]
     if wrong and coded.codes:
         shown = display_code(wrong[0], "ICD-10-CM")
-        return [f"Report {', '.join(coded.codes)}, not {shown}: see the guideline below."]
-    return []
+        return [f"Report {', '.join(coded.codes)}, not {shown}: see the guideline below."], 1.0
+    return [], coded.fit if coded.codes else 1.0
 
 
 def _release_changes(session: Session, on: date | None, codes: list[str]) -> list[str]:

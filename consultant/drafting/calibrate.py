@@ -32,6 +32,7 @@ def confidence(
     corrected: bool,
     analysis: Analysis,
     warnings: list[str],
+    diagnosis_fit: float = 1.0,
 ) -> float:
     billed = [f for f in facts if f.billed]
     if not billed:
@@ -68,6 +69,10 @@ def confidence(
         f.system in ("CPT", "HCPCS") for f in billed
     ):
         base *= 0.9
+    if diagnosis_fit < 1.0 and any(f.system == "ICD-10-CM" for f in billed):
+        # ICD-10-CM codes whose titles add words to what was written (or miss some) are
+        # held below the expert line, not pushed down to "unanswered".
+        base = min(base, 0.6 + 0.3 * diagnosis_fit)
     if analysis.uncertain and any(f.system == "ICD-10-CM" for f in billed):
         base *= 0.8  # an uncertain diagnosis: the symptoms are coded, the reviewer checks
     return round(min(1.0, base), 2)

@@ -45,6 +45,9 @@ class Diagnoses:
     worked: list[str] = field(default_factory=list)
     advice: list[str] = field(default_factory=list)
     not_coded: list[str] = field(default_factory=list)  # conditions left uncoded, and why
+    # How closely the weakest condition's code carries its words: 1.0 when a title says
+    # exactly what was written, less for each word the title adds or the phrase keeps.
+    fit: float = 1.0
 
 
 def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
@@ -66,6 +69,7 @@ def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
             matched = _matches(condition.phrase, condition.parts, condition.side)
         if not matched:
             continue
+        result.fit = min(result.fit, _fit(condition.phrase, condition.parts, condition.side))
         previous = (condition.phrase, condition.certainty, len(findings))
         findings += [
             Finding(
@@ -165,6 +169,27 @@ def _matches(phrase: str, parts: tuple[str, ...], side: str) -> list[str]:
 
 
 _BMI = re.compile(r"\b(?:bmi|body mass index)\s+(?:of\s+|is\s+)?(\d{2}(?:\.\d)?)\b")
+
+
+def _fit(phrase: str, parts: tuple[str, ...], side: str) -> float:
+    """How closely the codes for a phrase carry its words (the matches are cached)."""
+    if _BMI.search(phrase):
+        return 1.0  # a value read against the Z68 ranges
+    whole = _match(phrase, side)
+    matches = (
+        [whole]
+        if whole is not None and (whole[0] == 1.0 or not parts)
+        else [_match(_as_cause(p), side) for p in parts]
+    )
+    fits = [_fit_of(m) for m in matches if m is not None]
+    return min(fits) if fits else 0.6
+
+
+def _fit_of(match: tuple[float, str, int]) -> float:
+    carried, _, extra = match
+    if carried < 1.0:
+        return 0.7 if carried >= 0.8 else 0.6
+    return max(0.8, 1.0 - 0.07 * extra)
 
 
 def _as_cause(part: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from consultant.codes.knowledge import ensure_icd10
+from consultant.codes.knowledge import ensure_icd10, load_bundled
 from consultant.drafting.answer import build_answer
 
 
@@ -114,3 +114,42 @@ def test_excludes1_between_the_askers_codes_is_named(icd_session: Session) -> No
     )
     assert [c.code for c in answer.billed if c.system == "ICD-10-CM"] == ["F17.210"]
     assert any("Excludes1" in line for line in answer.advice)
+
+
+@pytest.fixture
+def bundled_session(session: Session) -> Session:
+    load_bundled(session)
+    session.flush()
+    return session
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # OCG I.C.21.c.11: a repeat contraceptive injection, and the first one.
+        ("Depo-Provera 150 mg IM today, her repeat shot. J code and units?", ["Z30.42"]),
+        ("Depo-Provera 150 mg IM, her first injection. J code and units?", ["Z30.013"]),
+        # OCG I.C.21.c.2: a vaccine's encounter is for immunization, whatever was not asked.
+        ("Medicare pt got Fluzone High-Dose today. Vaccine and admin codes?", ["Z23"]),
+        # OCG I.C.21.c.5: a screening that became a polypectomy keeps Z12.11.
+        ("Screening colonoscopy, snare polypectomy of one polyp. Which modifier?", ["Z12.11"]),
+        # A diagnostic colonoscopy carries no screening code.
+        ("Diagnostic colonoscopy with snare polypectomy for rectal bleeding. CPT?", []),
+    ],
+)
+def test_a_preventive_service_carries_the_reason_for_the_encounter(
+    bundled_session: Session, text: str, expected: list[str]
+) -> None:
+    assert _icd(bundled_session, text) == expected
+
+
+def test_a_repeat_shot_is_not_repeated_falls(bundled_session: Session) -> None:
+    """ "Repeat shot" names the occasion of an injection: the search's match on "repeat"
+    (R29.6 Repeated falls) yields to the contraceptive-management code."""
+    answer = build_answer(
+        bundled_session,
+        "Pt returns for her every-3-month Depo-Provera 150 mg IM. Which J code and how many "
+        "units, and what dx do you use for a repeat shot vs the first one?",
+    )
+    icd10 = [c.code for c in answer.codes if c.system == "ICD-10-CM"]
+    assert icd10[0] == "Z30.42" and "R29.6" not in icd10

@@ -13,6 +13,7 @@ import simple_icd_10_cm as icd
 from sqlalchemy.orm import Session
 
 from consultant.codes.search import tokens
+from consultant.drafting.candidates import Selection
 from consultant.matching.analyse import Analysis
 from consultant.matching.findings import Condition
 from consultant.rules.icd10 import CareSetting, Certainty, Finding, code_findings
@@ -26,6 +27,7 @@ from consultant.rules.icd10_codes import (
     is_billable,
     with_dot,
 )
+from consultant.rules.icd10_encounters import encounter_reasons
 from consultant.rules.icd10_terms import FREE, denied_words, term_index
 
 MIN_COVERAGE = 0.6  # share of a phrase's words the ICD-10-CM title must carry
@@ -63,7 +65,8 @@ def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
             matched = [joined[1]]
             condition = replace(condition, phrase=f"{previous[0]} {condition.phrase}")
         else:
-            matched = _matches(condition.phrase, condition.parts, condition.side)
+            phrase = _OCCASION.sub(" ", condition.phrase).strip()
+            matched = _matches(phrase, condition.parts, condition.side) if phrase else []
         if not matched:
             continue
         previous = (condition.phrase, condition.certainty, len(findings))
@@ -101,6 +104,50 @@ def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
         for code in coding.incomplete
     ]
     return result
+
+
+# "Repeat shot", "first injection": which occasion of a service this is, never a condition
+# ("repeat" alone would find Repeated falls).
+_OCCASION = re.compile(
+    r"\b(?:repeat(?:ed)?|first|initial|next|follow-up|another|second|third)\s+"
+    r"(?:shot|injection|dose|visit|one|time|infusion|vaccine|appointment)s?\b(?:\s+vs\b)?"
+)
+# Words that say a contraceptive injection is a repeat one, and that it is the first.
+_REPEAT = ("repeat", "returns", "return", "every", "again", "next", "due", "q3", "q12")
+_FIRST = ("first", "initial", "new start", "starting", "starts")
+
+
+def add_encounter_reasons(analysis: Analysis, selection: Selection) -> None:
+    """The reason-for-encounter code a preventive service carries (Z23 with a vaccine, Z12.11
+    with a screening colonoscopy, Z30.42 with a repeat contraceptive injection), after the
+    services, unless a diagnosis already coded is that code."""
+    services = [code for code, _ in selection.services]
+    screening = analysis.mentions("screening") and "screening" not in analysis.negated
+    first = any(analysis.mentions(w) for w in _FIRST) and not any(
+        analysis.mentions(w) for w in _REPEAT
+    )
+    reasons = encounter_reasons(services, screening=screening, first_injection=first)
+    if reasons:
+        # A diagnosis the search matched on a word ("repeat" shot: Repeated falls) yields to
+        # the reason the guidelines give; one coded from a described condition stays.
+        matched = {
+            c
+            for c in services
+            if selection.system_of.get(c) == "ICD-10-CM" and not selection.worked.get(c)
+        }
+        selection.services = [(c, s) for c, s in selection.services if c not in matched]
+        services = [code for code, _ in selection.services]
+    for reason in reasons:
+        if reason.code in services:
+            continue
+        selection.services.append((reason.code, 1.0))
+        selection.system_of[reason.code] = "ICD-10-CM"
+        selection.worked[reason.code] = [reason.why]
+        selection.alternatives = [
+            (c, s)
+            for c, s in selection.alternatives
+            if c.replace(".", "") != reason.code.replace(".", "")
+        ]
 
 
 # Coders say "distal radius"; the tabular list says "lower end of radius".

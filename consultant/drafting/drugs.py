@@ -27,6 +27,7 @@ from consultant.matching import administration as seq
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
 from consultant.models import CodeNote
+from consultant.rules import vaccines as vaccines_rule
 from consultant.rules.drug_units import DrugUnits, Quantity, convert, drug_units, hcpcs_unit
 from consultant.rules.drugs import (
     Administration,
@@ -86,6 +87,7 @@ def pair_drugs(
 ) -> list[str]:
     """Add the missing half of a drug/administration pair to the services, with the reason;
     returns corrections of the asker's administration code."""
+    corrections = administer_vaccines(analysis, selection)
     services = [code for code, _ in selection.services]
     notes = {code: lookup.note(session, code) for code in services}
     drugs = [c for c in services if is_drug(c, notes[c])]
@@ -94,10 +96,12 @@ def pair_drugs(
     )
     if _sequence_decides(analysis, paired):
         try:
-            return administer(analysis, selection, drugs, _asker_strengths(session, analysis))
+            return corrections + administer(
+                analysis, selection, drugs, _asker_strengths(session, analysis)
+            )
         except ValueError:
             pass  # an IV drug neither pushed nor timed: the route alone decides below
-    corrections = _route_fits(analysis, selection, services)
+    corrections += _route_fits(analysis, selection, services)
     services = [code for code, _ in selection.services]
     if any(c not in HYDRATION_FLUIDS for c in drugs):
         # A drug infused is a therapeutic infusion; hydration codes are for fluids alone.
@@ -147,6 +151,30 @@ def pair_drugs(
             if asks_for_drug(analysis):
                 selection.services.sort(key=lambda item: item[0] != drug_code)
     return corrections
+
+
+def administer_vaccines(analysis: Analysis, selection: Selection) -> list[str]:
+    """The administration of the vaccines given (rules.vaccines) in place of any matched or
+    proposed, with its units; a correction when the asker's administration codes differ.
+    Counselling by the physician (90460/90461) is left as the question has it."""
+    services = [code for code, _ in selection.services]
+    vaccines = [c for c in services if vaccines_rule.is_vaccine(c)]
+    if not vaccines or {"90460", "90461"} & set(services):
+        return []
+    lines = vaccines_rule.administration_for(vaccines, analysis.payer == "Medicare")
+    wanted = [line.code for line in lines]
+    old = [c for c in services if c in vaccines_rule.ADMINISTRATION and c not in wanted]
+    selection.services = [(c, s) for c, s in selection.services if c not in old]
+    for line in lines:
+        selection.add_service(line.code, 0.9, [f"{line.why}."])
+        selection.system_of.setdefault(line.code, "CPT" if line.code.isdigit() else "HCPCS")
+        selection.units[line.code] = line.units
+    selection.alternatives = [(c, s) for c, s in selection.alternatives if c not in wanted]
+    proposed = [c for c in analysis.codes if c in old]
+    if not proposed:
+        return []
+    why = "; ".join(line.why for line in lines)
+    return [f"Report {', '.join(wanted)}, not {', '.join(proposed)}: {why}."]
 
 
 # A push is 15 minutes or less (CPT); longer is an infusion, and the other way round.

@@ -153,3 +153,19 @@ def test_a_repeat_shot_is_not_repeated_falls(bundled_session: Session) -> None:
     )
     icd10 = [c.code for c in answer.codes if c.system == "ICD-10-CM"]
     assert icd10[0] == "Z30.42" and "R29.6" not in icd10
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The condition a drug was given for, beside the drug.
+        ("Testosterone cypionate 200 mg IM for hypogonadism. J code and units?", ["E29.1"]),
+        ("Pt has iron def anemia: Injectafer 750 mg IV over 20 min. Units for J1439?", ["D50.9"]),
+        # A payer or a pronoun after "for" names no condition.
+        ("Ondansetron 4 mg IV push for a Medicare pt. Units of J2405?", []),
+    ],
+)
+def test_the_condition_a_drug_was_given_for(
+    bundled_session: Session, text: str, expected: list[str]
+) -> None:
+    assert _icd(bundled_session, text) == expected

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from consultant.codes.search import tokens
 from consultant.drafting.candidates import Selection
 from consultant.matching.analyse import Analysis
-from consultant.matching.findings import Condition
+from consultant.matching.findings import ABBREVIATIONS, Condition
 from consultant.rules.icd10 import CareSetting, Certainty, Finding, code_findings
 from consultant.rules.icd10_codes import (
     Encounter,
@@ -148,6 +148,58 @@ def add_encounter_reasons(analysis: Analysis, selection: Selection) -> None:
             for c, s in selection.alternatives
             if c.replace(".", "") != reason.code.replace(".", "")
         ]
+
+
+# Words that introduce what a drug was given for ("for hypogonadism", "pt has iron def
+# anemia", "dx B12 deficiency"), and words that never begin a condition.
+_INDICATION_CUES = {"for", "has", "dx", "diagnosis", "diagnosed", "indication"}
+_NOT_A_CONDITION = {"a", "an", "the", "her", "his", "their", "our", "this", "that", "of", "with"}
+_SPELLED_OUT = {**ABBREVIATIONS, "def": "deficiency", "defic": "deficiency"}
+_LONGEST_INDICATION = 4  # words
+
+
+def add_indications(analysis: Analysis, selection: Selection) -> None:
+    """The condition a drug was given for, when the question states it ("testosterone
+    cypionate 200 mg IM for hypogonadism": E29.1), after the services: the J code is paid
+    for a covered indication, so its diagnosis belongs beside it. Only a condition a title
+    carries whole is coded (never an encounter Z code, an injury or an external cause), and
+    only beside a drug."""
+    services = [code for code, _ in selection.services]
+    if analysis.question_type == "diagnosis" or analysis.asks_diagnosis_too:
+        return  # the conditions described are coded as the question asks
+    if not any(c[:1] == "J" and selection.system_of.get(c) == "HCPCS" for c in services):
+        return
+    words = analysis.words
+    for i, word in enumerate(words):
+        if word not in _INDICATION_CUES:
+            continue
+        code = _indication(words[i + 1 : i + 1 + _LONGEST_INDICATION])
+        if code is None or code in services:
+            continue
+        selection.services.append((code, 1.0))
+        selection.system_of[code] = "ICD-10-CM"
+        selection.worked[code] = [
+            f"{code}: the condition the drug was given for, as the question states it"
+        ]
+        services.append(code)
+
+
+def _indication(words: tuple[str, ...]) -> str | None:
+    """The code for the longest run of the words, from the first, that names a condition."""
+    if not words or words[0] in _NOT_A_CONDITION:
+        return None
+    for n in range(len(words), 0, -1):
+        run = words[:n]
+        if any(w.isdigit() for w in run):
+            continue
+        phrase = " ".join(_SPELLED_OUT.get(w, w) for w in run)
+        found = _match(phrase, "")
+        if found is None or found[0] < 1.0 or found[2] > 1:
+            continue
+        if found[1][:1] in "STVWXYZ":
+            return None  # an encounter, injury or external cause is not an indication
+        return found[1]
+    return None
 
 
 # Coders say "distal radius"; the tabular list says "lower end of radius".

@@ -133,6 +133,13 @@ def pair_drugs(
                     if not c[:1].isdigit() or c in analysis.codes or is_em(c)
                 ]
             selection.add_service(admin, 0.9, [line])
+            # Billed now, it is no longer a neighbour to rule out (listed twice, it lost its
+            # place to the alternative's).
+            selection.alternatives = [(c, s) for c, s in selection.alternatives if c != admin]
+            if not is_administration(admin) and not asks_for_drug(analysis):
+                # The procedure that gives the drug leads (an IUD's insertion before the
+                # device), unless the question asks for the drug.
+                selection.services.sort(key=lambda item: item[0] != admin)
     elif given and not drugs:
         # The drug the question names (our notes' names for it), else the best drug match.
         named = [c for c in analysis.administrations.named if c not in HYDRATION_FLUIDS]
@@ -150,6 +157,11 @@ def pair_drugs(
             )
             if asks_for_drug(analysis):
                 selection.services.sort(key=lambda item: item[0] != drug_code)
+    elif given and drugs and not asks_for_drug(analysis):
+        # The procedure that gives the drug leads (an IUD's insertion before the device, a
+        # joint injection before the steroid), unless the question asks for the drug.
+        procedures = [c for c in given if not is_administration(c)]
+        selection.services.sort(key=lambda item: item[0] not in procedures)
     return corrections
 
 

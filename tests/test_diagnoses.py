@@ -163,6 +163,8 @@ def test_a_repeat_shot_is_not_repeated_falls(bundled_session: Session) -> None:
         ("Pt has iron def anemia: Injectafer 750 mg IV over 20 min. Units for J1439?", ["D50.9"]),
         # A payer or a pronoun after "for" names no condition.
         ("Ondansetron 4 mg IV push for a Medicare pt. Units of J2405?", []),
+        # "Knee pain" without a side is a category (M25.56), never reported incomplete.
+        ("Kenalog 40 mg IM for knee pain. Units of J3301?", []),
     ],
 )
 def test_the_condition_a_drug_was_given_for(

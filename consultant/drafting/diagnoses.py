@@ -198,7 +198,9 @@ def _indication(words: tuple[str, ...]) -> str | None:
             continue
         if found[1][:1] in "STVWXYZ":
             return None  # an encounter, injury or external cause is not an indication
-        return found[1]
+        # A category the words cannot complete ("knee pain": M25.56 wants a side) is left to
+        # the reviewer rather than reported incomplete.
+        return found[1] if is_billable(found[1]) else None
     return None
 
 

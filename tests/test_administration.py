@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from consultant.drafting.drugs import PUMP_REFILLS, timeline
+from consultant.drafting.drugs import PUMP_REFILLS, asks_for_drug, timeline
 from consultant.matching.administration import (
     CHEMOTHERAPY,
     HORMONAL,
@@ -16,6 +16,7 @@ from consultant.matching.administration import (
     per_kg_dose,
     sequence,
 )
+from consultant.matching.analyse import analyse
 from consultant.rules.drugs import administration_codes
 
 
@@ -234,3 +235,48 @@ def test_a_physicians_initial_code_is_the_main_reason_and_says_so() -> None:
     assert any("main reason for the encounter" in w for w in result.worked)
     result = administration_codes(timeline(found), facility=True)
     assert not any("main reason for the encounter" in w for w in result.worked)
+
+
+def test_a_j_code_filed_under_its_specialty_is_still_a_drug_given() -> None:
+    """Depo-Provera and testosterone sit with women's health and urology in our notes; given
+    IM they are the drug of the injection, not an unnamed "drug 1"."""
+    s = read("Pt returns for her Depo-Provera 150 mg IM, and testosterone cypionate 200 mg IM")
+    assert [(g.drug, g.code, g.dose) for g in s.given] == [
+        ("depo-provera", "J1050", (150.0, "mg")),
+        ("testosterone cypionate", "J1071", (200.0, "mg")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "drug_first"),
+    [
+        ("Units for J1439 and do we need JZ? plus admin code", True),
+        ("Which admin codes and how many units of each drug?", False),
+        ("Carboplatin infusion ran 3 hours 35 minutes. Chemo admin codes and units?", False),
+        ("Admin code and drug code?", True),
+        ("Depo-Provera 150 mg administered IM. Which J code and how many units?", True),
+        ("Ondansetron 4 mg IV push. Admin code?", False),
+        ("what units on J1071? someone told me its per 1 cc", True),
+    ],
+)
+def test_the_drug_leads_when_it_is_asked_for(text: str, drug_first: bool) -> None:
+    """A question that asks for the drug's code leads with the drug, even when it asks for
+    the administration as well; units belong to whichever the question names first;
+    "administered" describes the visit and asks nothing."""
+    assert asks_for_drug(analyse(text)) is drug_first
+
+
+def test_an_infusion_suite_is_a_place_not_an_infusion() -> None:
+    """ "Hospital outpatient infusion dept." names where the patient was: reading it as an
+    infusion invented a "drug 1" before the hydration and the antibiotic."""
+    s = read(
+        "Hospital outpatient infusion dept. Pt got 1 L NS hydration over 1 hr first, then IV "
+        "levofloxacin infusion 60 min through same site."
+    )
+    assert [(g.drug, g.purpose, g.minutes) for g in s.given] == [
+        ("hydration", HYDRATION, 60),
+        ("levofloxacin", THERAPEUTIC, 60),
+    ]
+    assert billed(
+        "Infusion suite: 1 L NS hydration over 1 hr first, then levofloxacin IV infusion 60 min"
+    ) == [("96365", 1), ("96361", 1)]

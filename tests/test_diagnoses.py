@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from consultant.codes.knowledge import ensure_icd10
+from consultant.codes.knowledge import ensure_icd10, load_bundled
 from consultant.drafting.answer import build_answer
 
 
@@ -157,3 +157,60 @@ def test_bmi_is_coded_by_its_range_beside_a_weight_diagnosis(icd_session: Sessio
     assert _icd(icd_session, "Obese patient, BMI 33.4, what dx codes?") == ["E66.9", "Z68.33"]
     answer = build_answer(icd_session, "BMI 27, what dx code?")
     assert not answer.billed and any("I.B.14" in a for a in answer.advice)
+
+
+@pytest.fixture
+def bundled_session(session: Session) -> Session:
+    load_bundled(session)
+    session.flush()
+    return session
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # OCG I.C.21.c.11: a repeat contraceptive injection, and the first one.
+        ("Depo-Provera 150 mg IM today, her repeat shot. J code and units?", ["Z30.42"]),
+        ("Depo-Provera 150 mg IM, her first injection. J code and units?", ["Z30.013"]),
+        # OCG I.C.21.c.2: a vaccine's encounter is for immunization, whatever was not asked.
+        ("Medicare pt got Fluzone High-Dose today. Vaccine and admin codes?", ["Z23"]),
+        # OCG I.C.21.c.5: a screening that became a polypectomy keeps Z12.11.
+        ("Screening colonoscopy, snare polypectomy of one polyp. Which modifier?", ["Z12.11"]),
+        # A diagnostic colonoscopy carries no screening code.
+        ("Diagnostic colonoscopy with snare polypectomy for rectal bleeding. CPT?", []),
+    ],
+)
+def test_a_preventive_service_carries_the_reason_for_the_encounter(
+    bundled_session: Session, text: str, expected: list[str]
+) -> None:
+    assert _icd(bundled_session, text) == expected
+
+
+def test_a_repeat_shot_is_not_repeated_falls(bundled_session: Session) -> None:
+    """ "Repeat shot" names the occasion of an injection: the search's match on "repeat"
+    (R29.6 Repeated falls) yields to the contraceptive-management code."""
+    answer = build_answer(
+        bundled_session,
+        "Pt returns for her every-3-month Depo-Provera 150 mg IM. Which J code and how many "
+        "units, and what dx do you use for a repeat shot vs the first one?",
+    )
+    icd10 = [c.code for c in answer.codes if c.system == "ICD-10-CM"]
+    assert icd10[0] == "Z30.42" and "R29.6" not in icd10
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The condition a drug was given for, beside the drug.
+        ("Testosterone cypionate 200 mg IM for hypogonadism. J code and units?", ["E29.1"]),
+        ("Pt has iron def anemia: Injectafer 750 mg IV over 20 min. Units for J1439?", ["D50.9"]),
+        # A payer or a pronoun after "for" names no condition.
+        ("Ondansetron 4 mg IV push for a Medicare pt. Units of J2405?", []),
+        # "Knee pain" without a side is a category (M25.56), never reported incomplete.
+        ("Kenalog 40 mg IM for knee pain. Units of J3301?", []),
+    ],
+)
+def test_the_condition_a_drug_was_given_for(
+    bundled_session: Session, text: str, expected: list[str]
+) -> None:
+    assert _icd(bundled_session, text) == expected

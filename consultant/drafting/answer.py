@@ -26,7 +26,7 @@ from consultant.codes.releases import data_gaps, release_diff, release_in_force,
 from consultant.drafting import calibrate, checks
 from consultant.drafting.arithmetic import apply_arithmetic
 from consultant.drafting.candidates import Selection, select_codes
-from consultant.drafting.diagnoses import code_diagnoses
+from consultant.drafting.diagnoses import add_encounter_reasons, add_indications, code_diagnoses
 from consultant.drafting.drugs import dose_units, pair_drugs, superseded
 from consultant.drafting.facts import Answer, CodeFact
 from consultant.drafting.modifiers import bundled, modifier_facts, one_line_bilateral
@@ -65,6 +65,8 @@ def build_answer(session: Session, question: str) -> Answer:
     if analysis.question_type == "diagnosis" or analysis.asks_diagnosis_too:
         said, fit = _diagnoses(session, analysis, selection)
         sentences += said
+    add_encounter_reasons(analysis, selection)
+    add_indications(analysis, selection)
 
     facts = [
         _fact(

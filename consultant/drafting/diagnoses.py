@@ -12,8 +12,9 @@ from functools import lru_cache
 from sqlalchemy.orm import Session
 
 from consultant.codes.search import tokens
+from consultant.drafting.candidates import Selection
 from consultant.matching.analyse import Analysis
-from consultant.matching.findings import ORGANISM_NAMES, Condition
+from consultant.matching.findings import ABBREVIATIONS, ORGANISM_NAMES, Condition
 from consultant.rules import icd10_table as icd
 from consultant.rules.icd10 import CareSetting, Certainty, Finding, bmi_code, code_findings
 from consultant.rules.icd10_codes import (
@@ -26,6 +27,7 @@ from consultant.rules.icd10_codes import (
     is_billable,
     with_dot,
 )
+from consultant.rules.icd10_encounters import encounter_reasons
 from consultant.rules.icd10_terms import FREE, denied_words, term_index
 
 MIN_COVERAGE = 0.6  # share of a phrase's words the ICD-10-CM title must carry
@@ -65,11 +67,13 @@ def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
             del findings[previous[2] :]
             matched = [joined[1]]
             condition = replace(condition, phrase=f"{previous[0]} {condition.phrase}")
+            phrase = condition.phrase
         else:
-            matched = _matches(condition.phrase, condition.parts, condition.side)
+            phrase = _OCCASION.sub(" ", condition.phrase).strip()
+            matched = _matches(phrase, condition.parts, condition.side) if phrase else []
         if not matched:
             continue
-        result.fit = min(result.fit, _fit(condition.phrase, condition.parts, condition.side))
+        result.fit = min(result.fit, _fit(phrase, condition.parts, condition.side))
         previous = (condition.phrase, condition.certainty, len(findings))
         findings += [
             Finding(
@@ -105,6 +109,104 @@ def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
         for code in coding.incomplete
     ]
     return result
+
+
+# "Repeat shot", "first injection": which occasion of a service this is, never a condition
+# ("repeat" alone would find Repeated falls).
+_OCCASION = re.compile(
+    r"\b(?:repeat(?:ed)?|first|initial|next|follow-up|another|second|third)\s+"
+    r"(?:shot|injection|dose|visit|one|time|infusion|vaccine|appointment)s?\b(?:\s+vs\b)?"
+)
+# Words that say a contraceptive injection is a repeat one, and that it is the first.
+_REPEAT = ("repeat", "returns", "return", "every", "again", "next", "due", "q3", "q12")
+_FIRST = ("first", "initial", "new start", "starting", "starts")
+
+
+def add_encounter_reasons(analysis: Analysis, selection: Selection) -> None:
+    """The reason-for-encounter code a preventive service carries (Z23 with a vaccine, Z12.11
+    with a screening colonoscopy, Z30.42 with a repeat contraceptive injection), after the
+    services, unless a diagnosis already coded is that code."""
+    services = [code for code, _ in selection.services]
+    screening = analysis.mentions("screening") and "screening" not in analysis.negated
+    first = any(analysis.mentions(w) for w in _FIRST) and not any(
+        analysis.mentions(w) for w in _REPEAT
+    )
+    reasons = encounter_reasons(services, screening=screening, first_injection=first)
+    if reasons:
+        # A diagnosis the search matched on a word ("repeat" shot: Repeated falls) yields to
+        # the reason the guidelines give; one coded from a described condition stays.
+        matched = {
+            c
+            for c in services
+            if selection.system_of.get(c) == "ICD-10-CM" and not selection.worked.get(c)
+        }
+        selection.services = [(c, s) for c, s in selection.services if c not in matched]
+        services = [code for code, _ in selection.services]
+    for reason in reasons:
+        if reason.code in services:
+            continue
+        selection.services.append((reason.code, 1.0))
+        selection.system_of[reason.code] = "ICD-10-CM"
+        selection.worked[reason.code] = [reason.why]
+        selection.alternatives = [
+            (c, s)
+            for c, s in selection.alternatives
+            if c.replace(".", "") != reason.code.replace(".", "")
+        ]
+
+
+# Words that introduce what a drug was given for ("for hypogonadism", "pt has iron def
+# anemia", "dx B12 deficiency"), and words that never begin a condition.
+_INDICATION_CUES = {"for", "has", "dx", "diagnosis", "diagnosed", "indication"}
+_NOT_A_CONDITION = {"a", "an", "the", "her", "his", "their", "our", "this", "that", "of", "with"}
+_SPELLED_OUT = {**ABBREVIATIONS, "def": "deficiency", "defic": "deficiency"}
+_LONGEST_INDICATION = 4  # words
+
+
+def add_indications(analysis: Analysis, selection: Selection) -> None:
+    """The condition a drug was given for, when the question states it ("testosterone
+    cypionate 200 mg IM for hypogonadism": E29.1), after the services: the J code is paid
+    for a covered indication, so its diagnosis belongs beside it. Only a condition a title
+    carries whole is coded (never an encounter Z code, an injury or an external cause), and
+    only beside a drug."""
+    services = [code for code, _ in selection.services]
+    if analysis.question_type == "diagnosis" or analysis.asks_diagnosis_too:
+        return  # the conditions described are coded as the question asks
+    if not any(c[:1] == "J" and selection.system_of.get(c) == "HCPCS" for c in services):
+        return
+    words = analysis.words
+    for i, word in enumerate(words):
+        if word not in _INDICATION_CUES:
+            continue
+        code = _indication(words[i + 1 : i + 1 + _LONGEST_INDICATION])
+        if code is None or code in services:
+            continue
+        selection.services.append((code, 1.0))
+        selection.system_of[code] = "ICD-10-CM"
+        selection.worked[code] = [
+            f"{code}: the condition the drug was given for, as the question states it"
+        ]
+        services.append(code)
+
+
+def _indication(words: tuple[str, ...]) -> str | None:
+    """The code for the longest run of the words, from the first, that names a condition."""
+    if not words or words[0] in _NOT_A_CONDITION:
+        return None
+    for n in range(len(words), 0, -1):
+        run = words[:n]
+        if any(w.isdigit() for w in run):
+            continue
+        phrase = " ".join(_SPELLED_OUT.get(w, w) for w in run)
+        found = _match(phrase, "")
+        if found is None or found[0] < 1.0 or found[2] > 1:
+            continue
+        if found[1][:1] in "STVWXYZ":
+            return None  # an encounter, injury or external cause is not an indication
+        # A category the words cannot complete ("knee pain": M25.56 wants a side) is left to
+        # the reviewer rather than reported incomplete.
+        return found[1] if is_billable(found[1]) else None
+    return None
 
 
 # Coders say "distal radius"; the tabular list says "lower end of radius".

@@ -27,6 +27,7 @@ from consultant.matching import administration as seq
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
 from consultant.models import CodeNote
+from consultant.rules import vaccines as vaccines_rule
 from consultant.rules.drug_units import DrugUnits, Quantity, convert, drug_units, hcpcs_unit
 from consultant.rules.drugs import (
     Administration,
@@ -86,6 +87,7 @@ def pair_drugs(
 ) -> list[str]:
     """Add the missing half of a drug/administration pair to the services, with the reason;
     returns corrections of the asker's administration code."""
+    corrections = administer_vaccines(analysis, selection)
     services = [code for code, _ in selection.services]
     notes = {code: lookup.note(session, code) for code in services}
     drugs = [c for c in services if is_drug(c, notes[c])]
@@ -94,10 +96,12 @@ def pair_drugs(
     )
     if _sequence_decides(analysis, paired):
         try:
-            return administer(analysis, selection, drugs)
+            return corrections + administer(
+                analysis, selection, drugs, _asker_strengths(session, analysis)
+            )
         except ValueError:
             pass  # an IV drug neither pushed nor timed: the route alone decides below
-    corrections = _route_fits(analysis, selection, services)
+    corrections += _route_fits(analysis, selection, services)
     services = [code for code, _ in selection.services]
     if any(c not in HYDRATION_FLUIDS for c in drugs):
         # A drug infused is a therapeutic infusion; hydration codes are for fluids alone.
@@ -129,6 +133,13 @@ def pair_drugs(
                     if not c[:1].isdigit() or c in analysis.codes or is_em(c)
                 ]
             selection.add_service(admin, 0.9, [line])
+            # Billed now, it is no longer a neighbour to rule out (listed twice, it lost its
+            # place to the alternative's).
+            selection.alternatives = [(c, s) for c, s in selection.alternatives if c != admin]
+            if not is_administration(admin) and not asks_for_drug(analysis):
+                # The procedure that gives the drug leads (an IUD's insertion before the
+                # device), unless the question asks for the drug.
+                selection.services.sort(key=lambda item: item[0] != admin)
     elif given and not drugs:
         # The drug the question names (our notes' names for it), else the best drug match.
         named = [c for c in analysis.administrations.named if c not in HYDRATION_FLUIDS]
@@ -146,7 +157,36 @@ def pair_drugs(
             )
             if asks_for_drug(analysis):
                 selection.services.sort(key=lambda item: item[0] != drug_code)
+    elif given and drugs and not asks_for_drug(analysis):
+        # The procedure that gives the drug leads (an IUD's insertion before the device, a
+        # joint injection before the steroid), unless the question asks for the drug.
+        procedures = [c for c in given if not is_administration(c)]
+        selection.services.sort(key=lambda item: item[0] not in procedures)
     return corrections
+
+
+def administer_vaccines(analysis: Analysis, selection: Selection) -> list[str]:
+    """The administration of the vaccines given (rules.vaccines) in place of any matched or
+    proposed, with its units; a correction when the asker's administration codes differ.
+    Counselling by the physician (90460/90461) is left as the question has it."""
+    services = [code for code, _ in selection.services]
+    vaccines = [c for c in services if vaccines_rule.is_vaccine(c)]
+    if not vaccines or {"90460", "90461"} & set(services):
+        return []
+    lines = vaccines_rule.administration_for(vaccines, analysis.payer == "Medicare")
+    wanted = [line.code for line in lines]
+    old = [c for c in services if c in vaccines_rule.ADMINISTRATION and c not in wanted]
+    selection.services = [(c, s) for c, s in selection.services if c not in old]
+    for line in lines:
+        selection.add_service(line.code, 0.9, [f"{line.why}."])
+        selection.system_of.setdefault(line.code, "CPT" if line.code.isdigit() else "HCPCS")
+        selection.units[line.code] = line.units
+    selection.alternatives = [(c, s) for c, s in selection.alternatives if c not in wanted]
+    proposed = [c for c in analysis.codes if c in old]
+    if not proposed:
+        return []
+    why = "; ".join(line.why for line in lines)
+    return [f"Report {', '.join(wanted)}, not {', '.join(proposed)}: {why}."]
 
 
 # A push is 15 minutes or less (CPT); longer is an infusion, and the other way round.
@@ -249,10 +289,27 @@ def timeline(sequence: seq.Sequence) -> list[Administration]:
     return out
 
 
-def administer(analysis: Analysis, selection: Selection, matched: list[str]) -> list[str]:
+def _asker_strengths(session: Session, analysis: Analysis) -> set[str]:
+    """Drug codes the question's drug names give that the asker's own codes stand for: the
+    asker weighs J1030 against J1040 for "Depo-Medrol 80 mg", so J1010, which our notes give
+    the name and relate to both, is not added as a third drug (the dose decides between the
+    asker's codes)."""
+    asked = [c for c in analysis.codes if c[:1] in "JQ"]
+    out: set[str] = set()
+    for given in analysis.administrations.given:
+        note = lookup.note(session, given.code) if given.code else None
+        if note is not None and given.code not in asked and set(asked) & set(note.related):
+            out.add(given.code)
+    return out
+
+
+def administer(
+    analysis: Analysis, selection: Selection, matched: list[str], skip: set[str] | None = None
+) -> list[str]:
     """Put the administration codes the sequence decides in place of those matched, with
     the units and the worked reasoning; the drugs named beside them (``matched``: the drug
-    codes the search found). Returns corrections of the asker's administration codes."""
+    codes the search found; ``skip``: drug codes the asker's own codes stand for). Returns
+    corrections of the asker's administration codes."""
     sequence = analysis.administrations
     devices = [PUMP_REFILLS[sequence.pump_refill]] if sequence.pump_refill else []
     result = administration_codes(
@@ -272,7 +329,16 @@ def administer(analysis: Analysis, selection: Selection, matched: list[str]) -> 
         why = next((w for w in worked if code in w), "; ".join(worked[:2]))
         lead = f"Report {', '.join(units)}, not {code}" if units else f"{code} is not reported"
         corrections.append(f"{lead}: {why}.")
-    drugs = [g.code for g in sequence.given if g.code and g.code not in HYDRATION_FLUIDS]
+    skip = skip or set()
+    drugs = [
+        g.code
+        for g in sequence.given
+        if g.code and g.code not in HYDRATION_FLUIDS and g.code not in skip
+    ]
+    if any(g.purpose == seq.HYDRATION for g in sequence.given):
+        # The fluid of a hydration is billed beside it (J7030 with 96360); a fluid that only
+        # carried a drug is part of that drug's administration and is not.
+        drugs += [c for c in sequence.named if c in HYDRATION_FLUIDS and c not in drugs]
     if all(g.code for g in sequence.given if g.purpose != seq.HYDRATION):
         # Every drug given is named: another drug code the search matched (an oral form of
         # the same drug, say) was not given, unless the asker wrote it.
@@ -288,7 +354,11 @@ def administer(analysis: Analysis, selection: Selection, matched: list[str]) -> 
         selection.worked.setdefault(admin[0], []).extend(worked)
     elif worked:
         selection.advice.extend(w[:1].upper() + w[1:] + "." for w in worked)
+    # A hydration's fluid follows the services; it is never the drug the question asks for.
+    fluids = [c for c in drugs if c in HYDRATION_FLUIDS]
+    drugs = [c for c in drugs if c not in HYDRATION_FLUIDS]
     ordered = [*drugs, *admin] if asks_for_drug(analysis) else [*admin[:1], *drugs, *admin[1:]]
+    ordered += fluids
     scores = dict(selection.services)
     rest = [(c, s) for c, s in selection.services if c not in ordered]
     selection.services = [(c, max(scores.get(c, 0.0), 0.9)) for c in dict.fromkeys(ordered)]
@@ -310,14 +380,40 @@ def superseded(sentence: str, selection: Selection) -> bool:
     return match is not None and _administers(match[1]) and match[1] not in services
 
 
+# What a question asks for the drug (its code) and for the administration, as whole words:
+# "administered" describes, "admin code" asks. "Units" may be the drug's or the
+# administration's (infusion hours): whichever the question names first owns them.
+DRUG_ASKS = (
+    "drug code", "drug codes", "j code", "j codes", "jcode", "which drug", "bill the drug",
+    "code the drug",
+)  # fmt: skip
+UNIT_ASKS = ("units", "unit")
+ADMIN_ASKS = ("admin", "administration", "push or infusion", "infusion code", "injection code")
+
+
 def asks_for_drug(analysis: Analysis) -> bool:
-    """The question asks for the drug's code or units rather than its administration: the
-    drug is then listed first, its administration beside it."""
-    asked = ("drug code", "j code", "j-code", "which drug", "bill the drug", "code the drug")
-    if any(analysis.mentions(w) for w in asked):
+    """The question asks for the drug's code, or for units before (or without) asking for
+    the administration: the drug is then listed first, its administration beside it ("units
+    for J1439 ... plus admin code" and "admin code and drug code?" lead with the drug; "which
+    admin codes and how many units of each drug?" with the administration)."""
+    if _first(analysis, DRUG_ASKS) is not None:
         return True
-    units = analysis.question_type == "units" or analysis.mentions("units")
-    return units and not analysis.mentions("admin")
+    units, admin = _first(analysis, UNIT_ASKS), _first(analysis, ADMIN_ASKS)
+    if units is not None:
+        return admin is None or units < admin
+    return analysis.question_type == "units" and admin is None
+
+
+def _first(analysis: Analysis, phrases: tuple[str, ...]) -> int | None:
+    """Where the first of the phrases begins among the question's words (None if nowhere);
+    a hyphenated word ("j-code") is read as its parts."""
+    words = [part for word in analysis.words for part in word.split("-") if part]
+    starts = []
+    for phrase in phrases:
+        wanted = phrase.replace("-", " ").split()
+        n = len(wanted)
+        starts += [i for i in range(len(words) - n + 1) if words[i : i + n] == wanted][:1]
+    return min(starts, default=None)
 
 
 def dose_units(analysis: Analysis, facts: list[CodeFact]) -> list[str]:

@@ -169,7 +169,7 @@ def drug_names() -> dict[str, str]:
     for path in sorted(KNOWLEDGE_DIR.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         for item in data.get("codes", []) if isinstance(data, dict) else data:
-            if item.get("family") != "Drugs" or item.get("system") not in ("HCPCS", None):
+            if not _is_drug_note(item):
                 continue
             for name in item.get("synonyms", []):
                 # "morphine injection", "iv iron": the drug's own name is enough.
@@ -182,16 +182,32 @@ def drug_names() -> dict[str, str]:
     return names
 
 
+def _is_drug_note(item: dict[str, object]) -> bool:
+    """A drug our notes name: filed under Drugs, or a J code filed under the specialty that
+    gives it (Depo-Provera under women's health, testosterone under urology): J codes are
+    the drugs given other than by mouth, whatever the family."""
+    if item.get("system") not in ("HCPCS", None):
+        return False
+    return item.get("family") == "Drugs" or str(item.get("code", "")).startswith("J")
+
+
 @lru_cache(maxsize=1)
 def _name_pattern() -> re.Pattern[str]:
     names = sorted(drug_names(), key=len, reverse=True)
     return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b")
 
 
+# "Infusion suite", "infusion dept": where the patient was, not an infusion given.
+_INFUSION_PLACE = re.compile(
+    r"\binfusion (?:dept|department|suite|center|centre|clinic|room|unit|chair|area|bay|"
+    r"nurse|nursing|service)s?\b"
+)
+
+
 def sequence(lowered: str) -> Sequence:
     """The administrations the text describes, in order (empty when it describes none)."""
     given: list[Given] = []
-    for clause in _clauses(lowered):
+    for clause in _clauses(_INFUSION_PLACE.sub(" ", lowered)):
         given += _read_clause(clause, len(given), given)
     named = tuple(
         dict.fromkeys(drug_names()[m.group(1)] for m in _name_pattern().finditer(lowered))

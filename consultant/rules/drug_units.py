@@ -94,6 +94,11 @@ def hcpcs_unit(descriptor: str) -> HcpcsUnit | None:
     return None
 
 
+def _units(count: int) -> str:
+    """'1 unit', '750 units': the count as the reply says it."""
+    return f"{count} unit" if count == 1 else f"{count} units"
+
+
 def convert(value: Quantity, unit: str) -> Decimal:
     """The amount of `value` in `unit` (ValueError across families, e.g. mg to ml)."""
     if value.unit == unit:
@@ -162,7 +167,7 @@ def drug_units(
     shown = f"{dose} ({converted:f} {per.unit})" if dose.unit != per.unit else str(dose)
     worked = [
         f"{code} is billed {'up to' if unit.up_to else 'per'} {per}; "
-        f"dose {shown} = {ratio} -> {given} unit(s) (rounded up)"
+        f"dose {shown} = {ratio} -> {_units(given)} (rounded up)"
     ]
     lines = [DrugLine(code, given)]
     if container is not None and single_dose:
@@ -174,7 +179,7 @@ def drug_units(
     exceeds = mue is not None and billed > mue
     if mue is not None:
         verdict = "exceeds it; units above the MUE are denied" if exceeds else "within it"
-        worked.append(f"MUE for {code}: {mue} unit(s); {billed} billed, {verdict}")
+        worked.append(f"MUE for {code}: {_units(mue)}; {billed} billed, {verdict}")
     return DrugUnits(unit, tuple(lines), exceeds, tuple(worked))
 
 
@@ -195,8 +200,8 @@ def _waste(
     wasted = in_vial - given
     if wasted > 0:
         return [DrugLine(code, given), DrugLine(code, wasted, "JW")], [
-            f"container {container} = {in_vial} unit(s); {in_vial} - {given} administered = "
-            f"{wasted} unit(s) discarded ({discarded.normalize():f} {unit_word}) -> "
+            f"container {container} = {_units(in_vial)}; {in_vial} - {given} administered = "
+            f"{_units(wasted)} discarded ({discarded.normalize():f} {unit_word}) -> "
             f"separate line with JW"
         ]
     return [DrugLine(code, given)], [

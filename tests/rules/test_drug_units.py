@@ -84,7 +84,7 @@ def test_waste_from_a_single_dose_vial_on_a_jw_line() -> None:
         "J9312", descriptor("J9312"), quantity("305 mg"), container=quantity("400 mg")
     )
     assert result.lines == (DrugLine("J9312", 31), DrugLine("J9312", 9, "JW"))
-    assert "40 - 31 administered = 9 unit(s)" in result.worked[1]
+    assert "40 - 31 administered = 9 units" in result.worked[1]
 
 
 def test_nothing_discarded_is_jz_and_multi_dose_is_neither() -> None:
@@ -125,3 +125,11 @@ def test_units_across_families_are_refused() -> None:
     with pytest.raises(ValueError):
         drug_units("J1100", descriptor("J1100"), quantity("2 ml"))
     assert quantity("1,000 mcg") == Quantity(Decimal(1000), "mcg")
+
+
+def test_the_worked_sum_says_units_as_a_coder_writes_them() -> None:
+    """ "750 mg = 750 / 1 -> 750 units": the reply states the count, not "unit(s)"."""
+    result = drug_units("J1439", "Injection, ferric carboxymaltose, 1 mg", quantity("750 mg"))
+    assert "-> 750 units (rounded up)" in result.worked[0]
+    one = drug_units("J1885", "Injection, ketorolac tromethamine, per 15 mg", quantity("15 mg"))
+    assert "-> 1 unit (rounded up)" in one.worked[0]

@@ -1,0 +1,29 @@
+"""Vaccine administration by payer and route (CPT immunization administration guidelines;
+Medicare Claims Processing Manual ch. 18 s. 10)."""
+
+from __future__ import annotations
+
+import pytest
+
+from consultant.rules.vaccines import administration_for
+
+
+@pytest.mark.parametrize(
+    ("vaccines", "medicare", "lines"),
+    [
+        # Medicare: its own code for influenza and pneumococcal, never 90471/90472.
+        (["90662", "90677"], True, [("G0008", 1), ("G0009", 1)]),
+        # Other payers: the first vaccine by injection, then each additional one.
+        (["90662", "90677"], False, [("90471", 1), ("90472", 1)]),
+        (["90715", "90651", "90734"], False, [("90471", 1), ("90472", 2)]),
+        # Medicare's G code, and 90471 for a vaccine outside the three (Tdap).
+        (["90686", "90715"], True, [("G0008", 1), ("90471", 1)]),
+        # Nasal and oral vaccines: 90473 first, 90474 after an injected one.
+        (["90672"], False, [("90473", 1)]),
+        (["90700", "90680"], False, [("90471", 1), ("90474", 1)]),
+    ],
+)
+def test_administration_for_the_vaccines_given(
+    vaccines: list[str], medicare: bool, lines: list[tuple[str, int]]
+) -> None:
+    assert [(line.code, line.units) for line in administration_for(vaccines, medicare)] == lines

@@ -31,7 +31,7 @@ from consultant.drafting.drugs import dose_units, pair_drugs, superseded
 from consultant.drafting.facts import Answer, CodeFact
 from consultant.drafting.modifiers import bundled, modifier_facts, one_line_bilateral
 from consultant.drafting.places import place_statement
-from consultant.drafting.verify import verify_named
+from consultant.drafting.verify import Correction, Whole, verify_named
 from consultant.drafting.visits import choose_transitional_care, choose_visit, complexity_addon
 from consultant.matching.analyse import Analysis, analyse
 from consultant.matching.services import described_candidates
@@ -76,6 +76,7 @@ def build_answer(session: Session, question: str) -> Answer:
     ]
     billed = [f.code for f in facts if f.billed and f.system in ("CPT", "HCPCS")]
     edits = lookup.active_edits_between(session, billed, on)
+    edits += _whole_edits(session, corrections, on)
     facts = _order_by_edits(facts, edits)
     unbilled = bundled(analysis, edits)
     for fact in facts:
@@ -146,6 +147,25 @@ def build_answer(session: Session, question: str) -> Answer:
         sentences,
         {c: why for c, why in unbilled.items() if any(f.code == c for f in facts)},
     )
+
+
+def _whole_edits(
+    session: Session, corrections: list[Correction], on: date | None
+) -> list[lookup.Edit]:
+    """The edits that make the asker's codes parts of the one code reported for the whole
+    (93015 over 93018, indicator 0): the evidence for the correction. Only those no modifier
+    bypasses, so the reply cannot read as an invitation to bill the parts."""
+    out: list[lookup.Edit] = []
+    for whole in corrections:
+        if isinstance(whole, Whole) and whole.replacement:
+            out += [
+                e
+                for e in lookup.active_edits_between(session, [whole.replacement, *whole.parts], on)
+                if e.column1 == whole.replacement
+                and e.column2 in whole.parts
+                and e.modifier_indicator == "0"
+            ]
+    return out
 
 
 def _diagnoses(session: Session, analysis: Analysis, selection: Selection) -> list[str]:

@@ -7,12 +7,16 @@ A correction needs evidence from the question, never only a better search score:
 - minutes, age, size or count outside the range that defines the proposed code;
 - a code deleted before the date of service, with the replacement our notes name;
 - the words match a neighbour in the same family through one of our lay terms (an
-  intrathecal pump refill described, 96522 proposed) while nothing matches the asker's code.
+  intrathecal pump refill described, 96522 proposed) while nothing matches the asker's code;
+- the asker lists the parts of a service the words describe whole, and NCCI makes each part
+  column 2 under the whole's code by its definition (93016 + 93017 + 93018 for a stress test
+  the practice did in full: 93015).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -70,6 +74,15 @@ def verify_named(
     """Corrections for the asker's CPT/HCPCS codes, applied to ``selection`` (the wrong code
     becomes an alternative, the replacement a service in its place)."""
     corrections: list[Correction] = []
+    whole = _complete_service(
+        analysis,
+        [c for c in selection.named if c in analysis.codes],
+        candidates,
+        lambda codes: lookup.active_edits_between(session, codes, analysis.date_of_service),
+    )
+    if whole is not None:
+        corrections.append(whole)
+        _apply_whole(selection, whole)
     for code in [c for c in selection.named if c in analysis.codes]:
         correction = (
             _staff_only(analysis, code)
@@ -112,6 +125,70 @@ def _apply(selection: Selection, correction: Correction) -> None:
     selection.named = [c for c in selection.named if c != correction.code]
     if correction.replacement:
         selection.named.append(correction.replacement)
+
+
+# PTP rationales under which column 1 contains column 2 (not "Mutually exclusive procedures":
+# neither of those contains the other).
+_CONTAINS = {
+    "HCPCS/CPT procedure code definition",
+    "CPT Manual or CMS manual coding instruction",
+    "More extensive procedure",
+    "CPT Separate procedure definition",
+}
+
+
+@dataclass(frozen=True)
+class Whole(Correction):
+    """The asker's codes are parts of one service: ``replacement`` stands for all of them."""
+
+    parts: tuple[str, ...] = ()
+
+    @property
+    def sentence(self) -> str:
+        return f"Report {self.replacement}, not {' + '.join(self.parts)}: {self.reason}."
+
+
+def _complete_service(
+    analysis: Analysis,
+    proposed: list[str],
+    candidates: list[Candidate],
+    edits_between: Callable[[list[str]], list[lookup.Edit]],
+) -> Whole | None:
+    """The service the words describe whole, when every code the asker proposes is a part of
+    it: column 2 of an NCCI edit under it whose rationale is that it contains the part."""
+    if not proposed or not candidates:
+        return None
+    best = candidates[0]
+    if best.code in proposed or not (best.phrase or best.cued):
+        return None
+    own = {c.code: c.score for c in candidates}
+    if any(own.get(code, 0.0) * 1.2 > best.score for code in proposed):
+        return None  # the words fit a code the asker proposed about as well
+    contained = {
+        e.column2
+        for e in edits_between([best.code, *proposed])
+        if e.column1 == best.code and e.rationale in _CONTAINS
+    }
+    if not set(proposed) <= contained:
+        return None
+    parts = tuple(proposed)
+    return Whole(
+        parts[0],
+        best.code,
+        f"what you describe is {best.title.rstrip('.')}, one code that includes "
+        f"{'each of ' if len(parts) > 1 else ''}{' and '.join(parts)} (an NCCI edit pairs them: "
+        f"{'they are' if len(parts) > 1 else 'it is'} not billable separately)",
+        parts,
+    )
+
+
+def _apply_whole(selection: Selection, whole: Whole) -> None:
+    parts = set(whole.parts)
+    services = [(c, s) for c, s in selection.services if c not in parts]
+    selection.services = [(whole.replacement or "", 1.0), *services]
+    selection.alternatives[:0] = [(c, 0.5) for c in whole.parts]
+    selection.named = [c for c in selection.named if c not in parts]
+    selection.named.append(whole.replacement or "")
 
 
 _PRACTITIONER_LEVELS = ("99212", "99213", "99214", "99215")

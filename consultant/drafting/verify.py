@@ -27,6 +27,7 @@ from consultant.codes.sections import is_em
 from consultant.drafting.candidates import Selection, replacement_for
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
+from consultant.models import CodeNote
 
 NEW_TO_ESTABLISHED = {
     "99202": "99212",
@@ -251,14 +252,25 @@ def _out_of_bounds(
                 and b[0] <= value <= b[1]
             ),
             None,
-        )
+        ) or _related_within(session, note, key, value)
         said = f"{value:g} {unit}".strip()
         return Correction(
             code,
             fitting,
-            f"{code} is for {bounds[0]:g}-{bounds[1]:g} {unit}, and the question "
-            f"says {said}".replace("  ", " "),
+            f"{code} is for {f'{bounds[0]:g}-{bounds[1]:g} {unit}'.strip()}, and the question "
+            f"says {said}",
         )
+    return None
+
+
+def _related_within(session: Session, note: CodeNote | None, key: str, value: float) -> str | None:
+    """A code our notes relate to the asker's whose range holds the value (17111 for 20
+    warts beside 17110), when the search did not bring it up."""
+    for code in note.related if note is not None else []:
+        other = lookup.note(session, code)
+        bounds = (other.extra or {}).get(key) if other is not None else None
+        if bounds and bounds[0] <= value <= bounds[1]:
+            return code
     return None
 
 

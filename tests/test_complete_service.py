@@ -58,3 +58,35 @@ def test_without_and_then_with_contrast_in_a_title_is_both() -> None:
     assert contrast_of(title.lower()) == "both"
     assert contrast_of("ct a/p first without contrast and then with iv contrast") == "both"
     assert contrast_of("ct of the abdomen and pelvis without contrast") == "without"
+
+
+def test_the_procedure_leads_the_drug_it_gives() -> None:
+    """A wrist injection with Kenalog: the joint injection is listed first, then the drug;
+    a question that asks for the drug's code keeps the drug first."""
+    from consultant.drafting.candidates import Selection, procedure_first
+
+    def order(text: str) -> list[str]:
+        selection = Selection([], [("J3301", 1.0), ("20605", 0.9)], [], {})
+        procedure_first(selection, analyse(text))
+        return [c for c, _ in selection.services]
+
+    assert (
+        order("Injection of the R wrist joint with kenalog, no US. Code?")
+        == ["J3301", "20605"][::-1]
+    )
+    assert order("wrist injection with kenalog 40 mg: what J code and how many units?") == [
+        "J3301",
+        "20605",
+    ]
+
+
+def test_a_code_listed_twice_ranks_where_it_is_billed() -> None:
+    from consultant.drafting.answer import _order_by_edits
+    from consultant.drafting.facts import CodeFact
+
+    facts = [
+        CodeFact("20605", "CPT", "", "", 1.0, True),
+        CodeFact("J3301", "HCPCS", "", "", 1.0, False, True),
+        CodeFact("20605", "CPT", "", "", 0.5, False, False),
+    ]
+    assert [f.code for f in _order_by_edits(facts, [])][:2] == ["20605", "J3301"]

@@ -25,7 +25,7 @@ from consultant.codes.lookup import display_code
 from consultant.codes.releases import data_gaps, release_diff, release_in_force, release_label
 from consultant.drafting import calibrate, checks
 from consultant.drafting.arithmetic import apply_arithmetic
-from consultant.drafting.candidates import Selection, select_codes
+from consultant.drafting.candidates import Selection, procedure_first, select_codes
 from consultant.drafting.diagnoses import code_diagnoses
 from consultant.drafting.drugs import dose_units, pair_drugs, superseded
 from consultant.drafting.facts import Answer, CodeFact
@@ -49,6 +49,7 @@ def build_answer(session: Session, question: str) -> Answer:
     corrections = verify_named(session, analysis, selection, candidates)
     sentences = [c.sentence for c in corrections]
     drug_lines = pair_drugs(session, analysis, selection, candidates)
+    procedure_first(selection, analysis)
     sentences = [s for s in sentences if not superseded(s, selection)] + drug_lines
     visit_correction = choose_visit(analysis, selection)
     sentences += [visit_correction] if visit_correction else []
@@ -257,7 +258,10 @@ def _fact(
 
 def _order_by_edits(facts: list[CodeFact], edits: list[lookup.Edit]) -> list[CodeFact]:
     """The code that is paid (column 1) before the one an edit bundles into it."""
-    rank = {f.code: i for i, f in enumerate(facts)}
+    # A code listed twice (a service, and again as a neighbour) ranks where it is billed.
+    rank: dict[str, int] = {}
+    for i, f in enumerate(facts):
+        rank.setdefault(f.code, i)
     for edit in edits:
         a, b = rank.get(edit.column1), rank.get(edit.column2)
         if a is not None and b is not None and a > b:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from consultant.codes import lookup
 from consultant.codes.sections import is_em
-from consultant.drafting.candidates import Selection, replacement_for
+from consultant.drafting.candidates import Selection, _is_drug, replacement_for
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
 from consultant.models import CodeNote
@@ -122,7 +122,10 @@ def _apply(selection: Selection, correction: Correction) -> None:
             selection.alternatives.insert(0, (code, score))
         else:
             services.append((code, score))
-    selection.services = [s for s in dict(reversed(services)).items()][::-1]
+    # Each code once, where it first stands: the replacement takes the asker's code's place,
+    # ahead of the same code found lower by the search (a drug beside it must not lead).
+    first = {c: s for c, s in reversed(services)}  # each code's score where it first stands
+    selection.services = [(c, first.pop(c)) for c, _ in services if c in first]
     selection.named = [c for c in selection.named if c != correction.code]
     if correction.replacement:
         selection.named.append(correction.replacement)
@@ -299,8 +302,10 @@ def _neighbour(
     note = lookup.note(session, code)
     if note is None or not note.family or not candidates:
         return None
-    best = candidates[0]
-    if best.code == code or best.family != note.family or not best.phrase:
+    # A drug never stands in for a procedure, nor a procedure for a drug: our notes file the
+    # joint injection and the steroid injected in one family.
+    best = next((c for c in candidates if _is_drug(c.code) == _is_drug(code)), None)
+    if best is None or best.code == code or best.family != note.family or not best.phrase:
         return None
     if is_em(code) and is_em(best.code) and analysis.em.elements >= 2:
         return None  # the level is the visit stage's, from the MDM the question describes

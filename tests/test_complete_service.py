@@ -90,3 +90,10 @@ def test_a_code_listed_twice_ranks_where_it_is_billed() -> None:
         CodeFact("20605", "CPT", "", "", 0.5, False, False),
     ]
     assert [f.code for f in _order_by_edits(facts, [])][:2] == ["20605", "J3301"]
+
+
+def test_imaging_regions_are_sites_a_code_for_another_region_loses() -> None:
+    from consultant.matching.services import sites_of
+
+    assert sites_of("CT head without and then with contrast") == {"head"}
+    assert sites_of("CT of the abdomen and pelvis") == {"abdomen", "pelvis"}

@@ -71,6 +71,13 @@ SITES: dict[str, str] = {
     "corneal": "eye",
     "ear": "ear",
     "ears": "ear",
+    # Imaging regions: a CT of the head is not the abdomen and pelvis code.
+    "head": "head",
+    "brain": "head",
+    "abdomen": "abdomen",
+    "abdominal": "abdomen",
+    "pelvis": "pelvis",
+    "pelvic": "pelvis",
 }
 
 

@@ -104,3 +104,34 @@ def test_times_read_from_a_clock_and_critical_care(session: Session) -> None:
     assert _billed(a)[:2] == [("99291", 1), ("99292", 1)]
     a = _answer(session, "Coder put 96366 for a 45 minute antibiotic infusion, right?")
     assert a.corrections[0].startswith("Report 96365, not 96366")
+
+
+def test_a_shaved_lesion_is_coded_by_site_group_and_size(session: Session) -> None:
+    """Shave removal of a 0.8 cm seborrheic keratosis on the neck is 11306, not the trunk code."""
+    shave = analyse("shave removal of a 0.8 cm SK on the neck, we use 11301").procedures.shave
+    assert shave is not None and (shave.size_cm, shave.site) == (0.8, "neck")
+    a = _answer(session, "shave removal of a 0.8 cm SK on the neck, what cpt? we use 11301")
+    assert a.billed[0].code == "11306"
+    assert a.corrections[0].startswith("Report 11306, not 11301")
+
+
+def test_a_shave_biopsy_is_not_a_shave_removal() -> None:
+    assert analyse("shave biopsy of a 0.8 cm lesion on the neck").procedures.shave is None
+    assert analyse("tangential bx x3 separate lesions").count == 3
+
+
+def test_fifteen_or_more_warts_are_17111_once(session: Session) -> None:
+    """CPT: 17110 destroys up to 14 benign lesions, 17111 fifteen or more, one unit each."""
+    a = _answer(session, "destroyed 20 common warts w/ cryo on hands and feet. 17110 x 2 units?")
+    assert _billed(a)[0] == ("17111", 1)
+    assert a.corrections[0].startswith("Report 17111, not 17110")
+    a = _answer(session, "cryo destruction of 6 warts on the fingers, code?")
+    assert ("17110", 1) in _billed(a) and "17111" not in [c for c, _ in _billed(a)]
+
+
+def test_an_excised_lesion_is_not_also_destroyed(session: Session) -> None:
+    """NCCI pairs excision and destruction of a lesion as mutually exclusive: the excision
+    computed from the diameter leads, and no destruction code is billed beside it."""
+    a = _answer(session, "BCC on the back 2.5 cm, excised with 5 mm margins. Code?")
+    assert a.billed[0].code == "11604"
+    assert not any(c.code.startswith("17") for c in a.billed)

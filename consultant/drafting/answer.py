@@ -25,13 +25,13 @@ from consultant.codes.lookup import display_code
 from consultant.codes.releases import data_gaps, release_diff, release_in_force, release_label
 from consultant.drafting import calibrate, checks
 from consultant.drafting.arithmetic import apply_arithmetic
-from consultant.drafting.candidates import Selection, select_codes
+from consultant.drafting.candidates import Selection, procedure_first, select_codes
 from consultant.drafting.diagnoses import add_encounter_reasons, add_indications, code_diagnoses
 from consultant.drafting.drugs import dose_units, pair_drugs, superseded
 from consultant.drafting.facts import Answer, CodeFact
 from consultant.drafting.modifiers import bundled, modifier_facts, one_line_bilateral
 from consultant.drafting.places import place_statement
-from consultant.drafting.verify import verify_named
+from consultant.drafting.verify import Correction, Whole, verify_named
 from consultant.drafting.visits import choose_transitional_care, choose_visit, complexity_addon
 from consultant.matching.analyse import Analysis, analyse
 from consultant.matching.services import described_candidates
@@ -49,6 +49,7 @@ def build_answer(session: Session, question: str) -> Answer:
     corrections = verify_named(session, analysis, selection, candidates)
     sentences = [c.sentence for c in corrections]
     drug_lines = pair_drugs(session, analysis, selection, candidates)
+    procedure_first(selection, analysis)
     sentences = [s for s in sentences if not superseded(s, selection)] + drug_lines
     visit_correction = choose_visit(analysis, selection)
     sentences += [visit_correction] if visit_correction else []
@@ -80,6 +81,7 @@ def build_answer(session: Session, question: str) -> Answer:
     ]
     billed = [f.code for f in facts if f.billed and f.system in ("CPT", "HCPCS")]
     edits = lookup.active_edits_between(session, billed, on)
+    edits += _whole_edits(session, corrections, on)
     facts = _order_by_edits(facts, edits)
     unbilled = bundled(analysis, edits)
     for fact in facts:
@@ -150,6 +152,25 @@ def build_answer(session: Session, question: str) -> Answer:
         sentences,
         {c: why for c, why in unbilled.items() if any(f.code == c for f in facts)},
     )
+
+
+def _whole_edits(
+    session: Session, corrections: list[Correction], on: date | None
+) -> list[lookup.Edit]:
+    """The edits that make the asker's codes parts of the one code reported for the whole
+    (93015 over 93018, indicator 0): the evidence for the correction. Only those no modifier
+    bypasses, so the reply cannot read as an invitation to bill the parts."""
+    out: list[lookup.Edit] = []
+    for whole in corrections:
+        if isinstance(whole, Whole) and whole.replacement:
+            out += [
+                e
+                for e in lookup.active_edits_between(session, [whole.replacement, *whole.parts], on)
+                if e.column1 == whole.replacement
+                and e.column2 in whole.parts
+                and e.modifier_indicator == "0"
+            ]
+    return out
 
 
 def _diagnoses(
@@ -245,7 +266,10 @@ def _fact(
 
 def _order_by_edits(facts: list[CodeFact], edits: list[lookup.Edit]) -> list[CodeFact]:
     """The code that is paid (column 1) before the one an edit bundles into it."""
-    rank = {f.code: i for i, f in enumerate(facts)}
+    # A code listed twice (a service, and again as a neighbour) ranks where it is billed.
+    rank: dict[str, int] = {}
+    for i, f in enumerate(facts):
+        rank.setdefault(f.code, i)
     for edit in edits:
         a, b = rank.get(edit.column1), rank.get(edit.column2)
         if a is not None and b is not None and a > b:

@@ -10,7 +10,15 @@ from consultant.matching.analyse import Analysis
 from consultant.rules.critical_care import critical_care
 from consultant.rules.drugs import extra_hours
 from consultant.rules.em import Payer
-from consultant.rules.skin import Behaviour, RepairClass, Site, Wound, excision_code, repair_codes
+from consultant.rules.skin import (
+    Behaviour,
+    RepairClass,
+    Site,
+    Wound,
+    excision_code,
+    repair_codes,
+    shave_code,
+)
 from consultant.rules.timed_units import TimedService, cpt_timed_units, medicare_timed_units
 
 # Initial infusion codes and the add-on for each further hour (CPT 96360-96417).
@@ -27,7 +35,7 @@ COUNTED: list[tuple[str, str, int, int]] = [
     ("11102", "11103", 1, 1),
     ("11104", "11105", 1, 1),
     ("11106", "11107", 1, 1),
-    ("17110", "", 0, 14),
+    ("17110", "17111", 0, 14),
 ]
 # Debridement by depth: (first 20 sq cm, each further 20 sq cm or part).
 DEBRIDEMENT = {"11042": "11045", "11043": "11046", "11044": "11047", "97597": "97598"}
@@ -38,6 +46,7 @@ def apply_arithmetic(analysis: Analysis, selection: Selection) -> list[str]:
     """Set the codes and units the numbers decide; returns corrections of the asker's codes."""
     corrections: list[str] = []
     corrections += _excision(analysis, selection)
+    corrections += _shave(analysis, selection)
     corrections += _repairs(analysis, selection)
     corrections += _counted(analysis, selection)
     _debridement(analysis, selection)
@@ -70,7 +79,7 @@ def _counted(analysis: Analysis, selection: Selection) -> list[str]:
             selection.services.sort(key=lambda item: item[0] != "17004")
             return [f"Report 17004, not {' + '.join(wrong)}: {line}."] if wrong else []
         if first == "17110":
-            return []
+            return _warts(analysis, selection, n)
         extra = max(0, n - covered)
         units = -(-extra // per) if per else 0
         selection.add_service(first, 1.0)
@@ -85,6 +94,19 @@ def _counted(analysis: Analysis, selection: Selection) -> list[str]:
         selection.worked.setdefault(first, []).append(line)
         return []
     return []
+
+
+def _warts(analysis: Analysis, selection: Selection, n: int) -> list[str]:
+    """Benign lesions other than skin tags (warts): 17110 covers up to 14, 17111 is 15 or
+    more; either is reported once, whatever the count."""
+    code = "17111" if n >= 15 else "17110"
+    line = f"{n} lesions: {code} x 1 ({'15 or more' if n >= 15 else 'up to 14'}, reported once)"
+    wrong = [c for c in ("17110", "17111") if c in analysis.codes and c != code]
+    corrections = _place(selection, analysis, code, [line], lambda c: c in ("17110", "17111"))
+    selection.units[code] = 1
+    if wrong and not corrections:
+        corrections = [f"Report {code}, not {wrong[0]}: {line}."]
+    return corrections
 
 
 def _debridement(analysis: Analysis, selection: Selection) -> None:
@@ -146,8 +168,33 @@ def _excision(analysis: Analysis, selection: Selection) -> list[str]:
     if result.code is None:
         selection.warnings += list(result.worked)
         return []
+    # An excised lesion is not also destroyed: NCCI pairs excision and destruction of a lesion
+    # as mutually exclusive, so a destruction code the search found beside it goes, unless the
+    # question names a destruction of its own.
+    destroyed = any(analysis.mentions(w) for w in _DESTRUCTION_WORDS)
     return _place(
-        selection, analysis, result.code, list(result.worked), lambda c: _in_range(c, 11400, 11646)
+        selection,
+        analysis,
+        result.code,
+        list(result.worked),
+        lambda c: _in_range(c, 11400, 11646) or (not destroyed and _in_range(c, 17000, 17286)),
+    )
+
+
+_DESTRUCTION_WORDS = ("destr", "cryo", "liquid nitrogen", "ablat", "electrodesic", "ed&c", "curett")
+
+
+def _shave(analysis: Analysis, selection: Selection) -> list[str]:
+    shave = analysis.procedures.shave
+    if shave is None:
+        return []
+    site = _repair_site(shave.site)
+    result = shave_code(site, shave.size_cm)
+    if result.code is None:
+        selection.warnings += list(result.worked)
+        return []
+    return _place(
+        selection, analysis, result.code, list(result.worked), lambda c: _in_range(c, 11300, 11313)
     )
 
 
@@ -189,6 +236,7 @@ def _place(
             selection.services = [(c, s) for c, s in selection.services if c != old]
             selection.alternatives.insert(0, (old, 0.5))
     selection.add_service(code, 1.0, worked)
+    selection.alternatives = [(c, s) for c, s in selection.alternatives if c != code]
     # The computed code leads: it answers the question the numbers ask.
     selection.services.sort(key=lambda item: item[0] != code)
     if proposed:

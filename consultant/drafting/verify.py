@@ -7,12 +7,16 @@ A correction needs evidence from the question, never only a better search score:
 - minutes, age, size or count outside the range that defines the proposed code;
 - a code deleted before the date of service, with the replacement our notes name;
 - the words match a neighbour in the same family through one of our lay terms (an
-  intrathecal pump refill described, 96522 proposed) while nothing matches the asker's code.
+  intrathecal pump refill described, 96522 proposed) while nothing matches the asker's code;
+- the asker lists the parts of a service the words describe whole, and NCCI makes each part
+  column 2 under the whole's code by its definition (93016 + 93017 + 93018 for a stress test
+  the practice did in full: 93015).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,9 +24,10 @@ from sqlalchemy.orm import Session
 
 from consultant.codes import lookup
 from consultant.codes.sections import is_em
-from consultant.drafting.candidates import Selection, replacement_for
+from consultant.drafting.candidates import Selection, _is_drug, replacement_for
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
+from consultant.models import CodeNote
 
 NEW_TO_ESTABLISHED = {
     "99202": "99212",
@@ -70,6 +75,15 @@ def verify_named(
     """Corrections for the asker's CPT/HCPCS codes, applied to ``selection`` (the wrong code
     becomes an alternative, the replacement a service in its place)."""
     corrections: list[Correction] = []
+    whole = _complete_service(
+        analysis,
+        [c for c in selection.named if c in analysis.codes],
+        candidates,
+        lambda codes: lookup.active_edits_between(session, codes, analysis.date_of_service),
+    )
+    if whole is not None:
+        corrections.append(whole)
+        _apply_whole(selection, whole)
     for code in [c for c in selection.named if c in analysis.codes]:
         correction = (
             _staff_only(analysis, code)
@@ -108,10 +122,77 @@ def _apply(selection: Selection, correction: Correction) -> None:
             selection.alternatives.insert(0, (code, score))
         else:
             services.append((code, score))
-    selection.services = [s for s in dict(reversed(services)).items()][::-1]
+    # Each code once, where it first stands: the replacement takes the asker's code's place,
+    # ahead of the same code found lower by the search (a drug beside it must not lead).
+    first = {c: s for c, s in reversed(services)}  # each code's score where it first stands
+    selection.services = [(c, first.pop(c)) for c, _ in services if c in first]
     selection.named = [c for c in selection.named if c != correction.code]
     if correction.replacement:
         selection.named.append(correction.replacement)
+
+
+# PTP rationales under which column 1 contains column 2 (not "Mutually exclusive procedures":
+# neither of those contains the other).
+_CONTAINS = {
+    "HCPCS/CPT procedure code definition",
+    "CPT Manual or CMS manual coding instruction",
+    "More extensive procedure",
+    "CPT Separate procedure definition",
+}
+
+
+@dataclass(frozen=True)
+class Whole(Correction):
+    """The asker's codes are parts of one service: ``replacement`` stands for all of them."""
+
+    parts: tuple[str, ...] = ()
+
+    @property
+    def sentence(self) -> str:
+        return f"Report {self.replacement}, not {' + '.join(self.parts)}: {self.reason}."
+
+
+def _complete_service(
+    analysis: Analysis,
+    proposed: list[str],
+    candidates: list[Candidate],
+    edits_between: Callable[[list[str]], list[lookup.Edit]],
+) -> Whole | None:
+    """The service the words describe whole, when every code the asker proposes is a part of
+    it: column 2 of an NCCI edit under it whose rationale is that it contains the part."""
+    if not proposed or not candidates:
+        return None
+    best = candidates[0]
+    if best.code in proposed or not (best.phrase or best.cued):
+        return None
+    own = {c.code: c.score for c in candidates}
+    if any(own.get(code, 0.0) * 1.2 > best.score for code in proposed):
+        return None  # the words fit a code the asker proposed about as well
+    contained = {
+        e.column2
+        for e in edits_between([best.code, *proposed])
+        if e.column1 == best.code and e.rationale in _CONTAINS
+    }
+    if not set(proposed) <= contained:
+        return None
+    parts = tuple(proposed)
+    return Whole(
+        parts[0],
+        best.code,
+        f"what you describe is {best.title.rstrip('.')}, one code that includes "
+        f"{'each of ' if len(parts) > 1 else ''}{' and '.join(parts)} (an NCCI edit pairs them: "
+        f"{'they are' if len(parts) > 1 else 'it is'} not billable separately)",
+        parts,
+    )
+
+
+def _apply_whole(selection: Selection, whole: Whole) -> None:
+    parts = set(whole.parts)
+    services = [(c, s) for c, s in selection.services if c not in parts]
+    selection.services = [(whole.replacement or "", 1.0), *services]
+    selection.alternatives[:0] = [(c, 0.5) for c in whole.parts]
+    selection.named = [c for c in selection.named if c not in parts]
+    selection.named.append(whole.replacement or "")
 
 
 _PRACTITIONER_LEVELS = ("99212", "99213", "99214", "99215")
@@ -174,14 +255,25 @@ def _out_of_bounds(
                 and b[0] <= value <= b[1]
             ),
             None,
-        )
+        ) or _related_within(session, note, key, value)
         said = f"{value:g} {unit}".strip()
         return Correction(
             code,
             fitting,
-            f"{code} is for {bounds[0]:g}-{bounds[1]:g} {unit}, and the question "
-            f"says {said}".replace("  ", " "),
+            f"{code} is for {f'{bounds[0]:g}-{bounds[1]:g} {unit}'.strip()}, and the question "
+            f"says {said}",
         )
+    return None
+
+
+def _related_within(session: Session, note: CodeNote | None, key: str, value: float) -> str | None:
+    """A code our notes relate to the asker's whose range holds the value (17111 for 20
+    warts beside 17110), when the search did not bring it up."""
+    for code in note.related if note is not None else []:
+        other = lookup.note(session, code)
+        bounds = (other.extra or {}).get(key) if other is not None else None
+        if bounds and bounds[0] <= value <= bounds[1]:
+            return code
     return None
 
 
@@ -210,8 +302,10 @@ def _neighbour(
     note = lookup.note(session, code)
     if note is None or not note.family or not candidates:
         return None
-    best = candidates[0]
-    if best.code == code or best.family != note.family or not best.phrase:
+    # A drug never stands in for a procedure, nor a procedure for a drug: our notes file the
+    # joint injection and the steroid injected in one family.
+    best = next((c for c in candidates if _is_drug(c.code) == _is_drug(code)), None)
+    if best is None or best.code == code or best.family != note.family or not best.phrase:
         return None
     if is_em(code) and is_em(best.code) and analysis.em.elements >= 2:
         return None  # the level is the visit stage's, from the MDM the question describes

@@ -60,6 +60,11 @@ _COUNT = re.compile(
     r"biops(?:y|ies)|bx|polyps?|sites?)\b",
     re.I,
 )
+# The count written after the thing counted: "tangential bx x3", "warts x 20".
+_COUNT_AFTER = re.compile(
+    r"\b(?:lesions?|warts?|biops(?:y|ies)|bx|tags?|aks?|polyps?)\s*x\s*(\d{1,2})\b(?!\s*units?)",
+    re.I,
+)
 _WORD_NUMBERS = {
     "one": 1,
     "two": 2,
@@ -245,7 +250,7 @@ def analyse(text: str) -> Analysis:
     )
     lowered = f" {text.lower()} "
     size = _CM.search(text)
-    count = _COUNT.search(text)
+    count = _COUNT.search(text) or _COUNT_AFTER.search(text)
     age = _AGE.search(text)
     pos = _POS.search(text)
     found_scopes = context.scopes(text)

@@ -86,6 +86,7 @@ class ProcedureFacts:
     wounds: tuple[Wound, ...] = ()
     timed: tuple[tuple[str, int], ...] = ()  # (code, minutes) of timed therapy services
     area_sq_cm: float | None = None  # a wound's surface area (debridement)
+    shave: Lesion | None = None  # a lesion removed by shaving (not a shave biopsy)
 
 
 _AREA = re.compile(
@@ -95,7 +96,25 @@ _AREA = re.compile(
 
 
 def procedure_facts(lowered: str) -> ProcedureFacts:
-    return ProcedureFacts(_lesion(lowered), _wounds(lowered), _timed(lowered), _area(lowered))
+    shave = _shave(lowered)
+    lesion = None if shave is not None else _lesion(lowered)
+    return ProcedureFacts(lesion, _wounds(lowered), _timed(lowered), _area(lowered), shave)
+
+
+_SHAVE = re.compile(r"\bshav(?:e|ed|ing)\b")
+_BIOPSY = re.compile(r"\bbiops|\bbx\b")
+
+
+def _shave(lowered: str) -> Lesion | None:
+    """A lesion shaved off, with its diameter and site; a shave biopsy is a biopsy, and an
+    excision named beside the shave is the excision's."""
+    if not _SHAVE.search(lowered) or _BIOPSY.search(lowered) or re.search(r"\bexcis", lowered):
+        return None
+    size = re.search(_SIZE, lowered)
+    site = _site(lowered)
+    if size is None or not site:
+        return None
+    return Lesion("", _cm(size.group(1), size.group(2)), 0.0, site)
 
 
 def _area(lowered: str) -> float | None:

@@ -71,6 +71,13 @@ SITES: dict[str, str] = {
     "corneal": "eye",
     "ear": "ear",
     "ears": "ear",
+    # Imaging regions: a CT of the head is not the abdomen and pelvis code.
+    "head": "head",
+    "brain": "head",
+    "abdomen": "abdomen",
+    "abdominal": "abdomen",
+    "pelvis": "pelvis",
+    "pelvic": "pelvis",
 }
 
 
@@ -234,6 +241,7 @@ _USING = re.compile(
 _BOTH = re.compile(
     r"with(?:out)? and with(?:out)?|w/ ?(?:and )?w/?o|w/wo|wo/w|\bwwo\b|before and after contrast"
     r"|without contrast(?: material)?,? (?:then|followed by|and then|and) with"
+    r"|without contrast[^.;]{0,40}?\b(?:then|followed by)\b[^.;]{0,20}?\bwith\b"
     r"|without and (?:then )?with contrast|with and without contrast"
 )
 _WITHOUT = re.compile(

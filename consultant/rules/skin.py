@@ -181,6 +181,29 @@ def excision_code(
     return Excision(code, diameter, tuple(worked))
 
 
+# Shave removal: the excision site groups, the first code of each (11300, 11305, 11310) and
+# four bands of the lesion's own diameter (no margins): 0.5 or less, 0.6-1.0, 1.1-2.0, over 2.0.
+SHAVE_FIRST = {"0": 11300, "2": 11305, "4": 11310}
+SHAVE_BANDS = _bands(("0.5", "1.0", "2.0", "Infinity"), ("0", "1", "2", "3"))
+
+
+def shave_code(site: Site, lesion_cm: float | Decimal) -> Excision:
+    """The shave removal code (11300-11313) from the site group and the lesion's diameter."""
+    diameter = cm(lesion_cm)
+    group = next((g for g in EXCISION_GROUPS if site in g[2]), None)
+    if group is None:
+        note = f"{site.value} is in no shave removal site group: name the nearest region"
+        return Excision(None, diameter, (note,))
+    digit, name, _ = group
+    band = next(int(d) for limit, d in SHAVE_BANDS if diameter <= limit)
+    code = str(SHAVE_FIRST[digit] + band)
+    worked = (
+        f"shave removal, {name}, lesion diameter {diameter} cm -> {code}",
+        "shave removal codes go by the site group and the lesion's diameter; no margins are added",
+    )
+    return Excision(code, diameter, worked)
+
+
 @dataclass(frozen=True)
 class Wound:
     repair: RepairClass

@@ -14,6 +14,7 @@ from consultant.rules.skin import (
     Wound,
     excision_code,
     repair_codes,
+    shave_code,
 )
 
 
@@ -118,3 +119,24 @@ def test_site_groups_differ_by_class() -> None:
     assert codes == ["13131", "12041", "12001"]
     with pytest.raises(ValueError):
         repair_codes([Wound(RepairClass.COMPLEX, Site.FACE, 2.0)])
+
+
+@pytest.mark.parametrize(
+    ("site", "diameter", "code"),
+    [
+        (Site.NECK, 0.8, "11306"),  # scalp, neck, hands, feet, genitalia; 0.6-1.0 cm
+        (Site.TRUNK, 0.5, "11300"),
+        (Site.LEG, 2.1, "11303"),
+        (Site.NOSE, 1.5, "11312"),  # face group
+        (Site.HAND, 2.0, "11307"),
+    ],
+)
+def test_shave_removal_by_site_group_and_diameter(site: Site, diameter: float, code: str) -> None:
+    """CPT shave removal 11300-11313: site group, then the lesion's diameter without margins."""
+    result = shave_code(site, diameter)
+    assert result.code == code
+    assert "no margins" in result.worked[1]
+
+
+def test_shave_removal_of_an_unnamed_group_is_left_to_the_coder() -> None:
+    assert shave_code(Site.AXILLA, 0.4).code is None

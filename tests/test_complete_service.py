@@ -1,0 +1,99 @@
+"""A service described whole is reported with its one code, not the parts the asker lists
+(CPT: 93015 is the complete stress test, 93016-93018 its parts; 74178 is the CT of abdomen
+and pelvis without and then with contrast; NCCI PTP edits say which code contains which)."""
+
+from __future__ import annotations
+
+from consultant.codes.lookup import Edit
+from consultant.drafting.verify import _complete_service
+from consultant.matching.analyse import analyse
+from consultant.matching.services import Candidate, contrast_of
+
+DEFINITION = "HCPCS/CPT procedure code definition"
+
+
+def _edit(column1: str, column2: str, indicator: str = "0", rationale: str = DEFINITION) -> Edit:
+    return Edit(column1, column2, indicator, rationale, "2025-10-01", None, None)
+
+
+STRESS = [_edit("93015", c) for c in ("93016", "93017", "93018")]
+TEXT = (
+    "Treadmill stress test on our equipment, supervised, read and reported. 93016 + 93017 + 93018?"
+)
+
+
+def _best(code: str = "93015", score: float = 110.0, phrase: bool = True) -> Candidate:
+    return Candidate(code, "CPT", "Cardiovascular stress test, complete", score, phrase)
+
+
+def test_every_part_the_asker_lists_is_contained_in_the_code_the_words_describe() -> None:
+    parts = ["93016", "93017", "93018"]
+    whole = _complete_service(analyse(TEXT), parts, [_best()], lambda codes: STRESS)
+    assert whole is not None and whole.replacement == "93015" and whole.parts == tuple(parts)
+    assert whole.sentence.startswith("Report 93015, not 93016 + 93017 + 93018:")
+    assert "not billable separately" in whole.sentence
+
+
+def test_a_part_no_edit_puts_under_the_whole_keeps_the_askers_codes() -> None:
+    # 93000 is no part of 93015: the asker's codes are a pair to check, not a whole.
+    parts = ["93016", "93000"]
+    assert _complete_service(analyse(TEXT), parts, [_best()], lambda codes: STRESS) is None
+
+
+def test_mutually_exclusive_codes_are_not_parts() -> None:
+    edits = [_edit("17263", "11604", "1", "Mutually exclusive procedures")]
+    best = Candidate("17263", "CPT", "Destruction of a malignant lesion", 90.0, True)
+    assert _complete_service(analyse("bcc 11604?"), ["11604"], [best], lambda c: edits) is None
+
+
+def test_the_words_must_describe_the_whole_better_than_the_askers_code() -> None:
+    candidates = [_best(score=100.0), Candidate("93018", "CPT", "interpretation", 95.0, True)]
+    assert _complete_service(analyse(TEXT), ["93018"], candidates, lambda c: STRESS) is None
+    unmatched = _best(phrase=False)  # a code no word of the question carries
+    assert _complete_service(analyse(TEXT), ["93018"], [unmatched], lambda c: STRESS) is None
+
+
+def test_without_and_then_with_contrast_in_a_title_is_both() -> None:
+    title = "CT of the abdomen and pelvis, without contrast in one or both regions and then with contrast"
+    assert contrast_of(title.lower()) == "both"
+    assert contrast_of("ct a/p first without contrast and then with iv contrast") == "both"
+    assert contrast_of("ct of the abdomen and pelvis without contrast") == "without"
+
+
+def test_the_procedure_leads_the_drug_it_gives() -> None:
+    """A wrist injection with Kenalog: the joint injection is listed first, then the drug;
+    a question that asks for the drug's code keeps the drug first."""
+    from consultant.drafting.candidates import Selection, procedure_first
+
+    def order(text: str) -> list[str]:
+        selection = Selection([], [("J3301", 1.0), ("20605", 0.9)], [], {})
+        procedure_first(selection, analyse(text))
+        return [c for c, _ in selection.services]
+
+    assert (
+        order("Injection of the R wrist joint with kenalog, no US. Code?")
+        == ["J3301", "20605"][::-1]
+    )
+    assert order("wrist injection with kenalog 40 mg: what J code and how many units?") == [
+        "J3301",
+        "20605",
+    ]
+
+
+def test_a_code_listed_twice_ranks_where_it_is_billed() -> None:
+    from consultant.drafting.answer import _order_by_edits
+    from consultant.drafting.facts import CodeFact
+
+    facts = [
+        CodeFact("20605", "CPT", "", "", 1.0, True),
+        CodeFact("J3301", "HCPCS", "", "", 1.0, False, True),
+        CodeFact("20605", "CPT", "", "", 0.5, False, False),
+    ]
+    assert [f.code for f in _order_by_edits(facts, [])][:2] == ["20605", "J3301"]
+
+
+def test_imaging_regions_are_sites_a_code_for_another_region_loses() -> None:
+    from consultant.matching.services import sites_of
+
+    assert sites_of("CT head without and then with contrast") == {"head"}
+    assert sites_of("CT of the abdomen and pelvis") == {"abdomen", "pelvis"}

@@ -140,6 +140,15 @@ def _patient_status(analysis: Analysis, code: str) -> Correction | None:
             "in your group within the past three years), and a new problem does not make a new "
             "patient",
         )
+    if analysis.patient_status == "new" and code in ESTABLISHED_TO_NEW and analysis.other_specialty:
+        return Correction(
+            code,
+            ESTABLISHED_TO_NEW[code],
+            "the patient is new to this physician: the earlier services were by a physician of "
+            "a different specialty, and only the same physician or one of the exact same "
+            "specialty and subspecialty in the same group within three years makes a patient "
+            "established (a shared group NPI or tax ID does not)",
+        )
     if analysis.patient_status == "new" and code in ESTABLISHED_TO_NEW:
         return Correction(
             code,
@@ -213,8 +222,9 @@ def _neighbour(
     best = candidates[0]
     if best.code == code or best.family != note.family or not best.phrase:
         return None
-    if is_em(code) and is_em(best.code) and analysis.em.elements >= 2:
-        return None  # the level is the visit stage's, from the MDM the question describes
+    described = analysis.em.elements >= 2 or analysis.em.total_minutes is not None
+    if is_em(code) and is_em(best.code) and (described or analysis.level):
+        return None  # the level is the visit stage's, from the MDM or time the question gives
     if best.code in analysis.codes:
         return None  # the asker names both: a question of billing them together
     if any(c != code and _family(session, c) == note.family for c in analysis.codes):

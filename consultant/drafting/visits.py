@@ -100,8 +100,14 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
     if higher:
         selection.advice.append(higher)
     if current is not None and current != code and current in analysis.codes:
-        return f"Report {code}, not {current}: {chosen.worked[-1]}."
+        return f"Report {code}, not {current}: {_why(chosen)}."
     return None
+
+
+def _why(chosen: EmLevel) -> str:
+    """The reasoning a level rests on, in one sentence: what the words describe, the
+    elements and the rule for a level by MDM; the minutes and thresholds for one by time."""
+    return "; ".join(line.rstrip(".") for line in chosen.worked if line)
 
 
 OFFICE = (Visit.OFFICE_NEW, Visit.OFFICE_ESTABLISHED)
@@ -277,7 +283,7 @@ def _described(analysis: Analysis) -> tuple[str, ...]:
     """The problems and risk the question describes, named as the MDM table names them."""
     em = analysis.em
     read = [
-        f"{name}: {_READ[name][level]}"
+        f"{name}: {(name == 'problems' and em.problem_kind) or _READ[name][level]}"
         for name, level in (("problems", em.problems), ("risk", em.risk))
         if level is not None
     ]
@@ -372,7 +378,7 @@ def _level(analysis: Analysis, visit: Visit) -> EmLevel | None:
     if em.total_minutes is not None and visit is not Visit.EMERGENCY:
         by_time = level_by_time(visit, em.total_minutes, payer)
         if by_time.code is not None:
-            options.append(by_time)
+            options.append(replace(by_time, worked=(*em.time_worked, *by_time.worked)))
     if analysis.level:
         level = _STATED[analysis.level]
         code = CODE_BY_MDM[visit][level]

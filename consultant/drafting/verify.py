@@ -23,6 +23,7 @@ from consultant.codes.sections import is_em
 from consultant.drafting.candidates import Selection, replacement_for
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
+from consultant.rules.em import DELETED_2023, deleted_visit
 
 NEW_TO_ESTABLISHED = {
     "99202": "99212",
@@ -195,6 +196,9 @@ def _out_of_bounds(
 
 
 def _deleted(session: Session, analysis: Analysis, code: str) -> Correction | None:
+    visit = deleted_visit(code)
+    if visit is not None and (analysis.date_of_service or date.today()) >= DELETED_2023:
+        return Correction(code, visit[0], visit[1])
     ended = lookup.termination_date(session, code)
     if ended is None or ended >= (analysis.date_of_service or date.today()):
         return None

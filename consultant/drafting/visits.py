@@ -12,6 +12,8 @@ from consultant.drafting.candidates import Selection
 from consultant.matching.analyse import Analysis
 from consultant.rules.em import (
     CODE_BY_MDM,
+    DISCHARGE_CODES,
+    PROLONGED,
     Data,
     EmLevel,
     Level,
@@ -22,6 +24,8 @@ from consultant.rules.em import (
     Visit,
     level_by_mdm,
     level_by_time,
+    preventive_visit,
+    same_date_stay,
     transitional_care,
 )
 
@@ -51,17 +55,24 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
     proposed another level."""
     current = next((c for c, _ in selection.services if is_em(c) and visit_of(c)), None)
     visit = _visit(analysis, current, current in selection.by_rule if current else False)
+    stay = _same_date_stay(analysis, visit)
+    if stay is not None:
+        visit = stay[0]
     chosen = _level(analysis, visit) if visit is not None else None
     if visit is None or chosen is None or chosen.code is None:
         if analysis.em.asks_level and not analysis.level:
             selection.warnings.append(_UNTOLD)
         return None
     code = chosen.code
+    if stay is not None:
+        chosen = replace(chosen, worked=(*stay[1], *chosen.worked))
     if current is None:
         selection.add_service(code, 0.9, list(chosen.worked))
     else:
         selection.replace_service(current, code, list(chosen.worked))
-    named_visits = [c for c in selection.named if visit_of(c)]
+    if stay is not None:
+        _one_stay_code(selection, code)
+    named_visits = [c for c in selection.named if visit_of(c) or c in DISCHARGE_CODES]
     if (
         (analysis.em.asks_level or named_visits)
         and not analysis.separate_visit
@@ -92,16 +103,89 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
     ]
     selection.services = [(c, s) for c, s in selection.services if c not in others]
     selection.alternatives[:0] = [(c, 0.5) for c in others]
-    if chosen.prolonged is not None:
-        selection.add_service(chosen.prolonged.code, 0.9)
-        selection.units[chosen.prolonged.code] = chosen.prolonged.units
+    not_prolonged = _prolonged(selection, chosen)
     selection.warnings = [w for w in selection.warnings if "visit level is not in" not in w]
     higher = _higher_level(visit, chosen)
     if higher:
         selection.advice.append(higher)
     if current is not None and current != code and current in analysis.codes:
         return f"Report {code}, not {current}: {_why(chosen)}."
+    if not_prolonged:
+        return f"Report {code} alone. {not_prolonged}"
     return None
+
+
+HOSPITAL_STAY = (Visit.HOSPITAL_INITIAL, Visit.HOSPITAL_SAME_DATE)
+
+
+def _same_date_stay(
+    analysis: Analysis, visit: Visit | None
+) -> tuple[Visit, tuple[str, ...]] | None:
+    """The family for a stay that began and ended on one date (the payer's rule), or None."""
+    if not analysis.em.same_date_stay or visit not in HOSPITAL_STAY:
+        return None
+    payer = Payer.MEDICARE if analysis.payer == "Medicare" else Payer.CPT
+    return same_date_stay(payer, analysis.em.stay_hours)
+
+
+def _one_stay_code(selection: Selection, code: str) -> None:
+    """A stay on one date is one code: no discharge day management beside it, and not the
+    other family's codes (99222 and 99235 are not billed together)."""
+    dropped = [
+        c
+        for c, _ in selection.services
+        if c != code and (c in DISCHARGE_CODES or visit_of(c) in HOSPITAL_STAY)
+    ]
+    # The question is the stay's code: what the search read into its words ("d/c'd" is no
+    # dilation and curettage) is for the reviewer, not billed.
+    dropped += [
+        c
+        for c, _ in selection.services
+        if c != code and not is_em(c) and c not in selection.named and c not in selection.by_rule
+    ]
+    selection.services = [(c, s) for c, s in selection.services if c not in dropped]
+    selection.alternatives[:0] = [
+        (c, 0.5) for c in dropped if c not in dict(selection.alternatives)
+    ]
+    if any(c in DISCHARGE_CODES for c in dropped):
+        selection.advice.append(
+            f"No discharge code ({', '.join(c for c in dropped if c in DISCHARGE_CODES)}) "
+            f"beside {code}: admission and discharge on one date are reported with one code."
+        )
+
+
+PROLONGED_CODES = frozenset(
+    code for by_visit in PROLONGED.values() for code, _ in by_visit.values()
+)
+
+
+def _prolonged(selection: Selection, chosen: EmLevel) -> str | None:
+    """The prolonged-service add-on the time reaches, with its units; one the asker proposes
+    that the time does not reach (or the payer's other code) is not billed, and the reply
+    says the threshold."""
+    wanted = chosen.prolonged.code if chosen.prolonged is not None else None
+    if chosen.prolonged is not None:
+        selection.add_service(chosen.prolonged.code, 0.9)
+        selection.units[chosen.prolonged.code] = chosen.prolonged.units
+    unmet = [c for c, _ in selection.services if c in PROLONGED_CODES and c != wanted]
+    if not unmet:
+        return None
+    selection.services = [(c, s) for c, s in selection.services if c not in unmet]
+    selection.alternatives[:0] = [(c, 0.5) for c in unmet]
+    threshold = [
+        line for line in chosen.worked if "min" in line and any(c in line for c in PROLONGED_CODES)
+    ]
+    if wanted is not None:
+        why = f"{wanted} is the add-on for this payer"
+    elif threshold:
+        why = threshold[-1]
+    else:
+        why = "prolonged services are added only to the top level chosen by total time"
+    sentence = f"Do not add {', '.join(unmet)}: {why}."
+    if not any(c in selection.named for c in unmet):
+        selection.advice.append(sentence)
+        return None
+    return sentence
 
 
 def _why(chosen: EmLevel) -> str:
@@ -131,6 +215,14 @@ def complexity_addon(selection: Selection) -> None:
     codes = [c for c, _ in selection.services]
     if COMPLEXITY_ADDON not in codes:
         return
+    preventive = preventive_visit(codes)
+    if preventive is not None and any(visit_of(c) in OFFICE for c in codes):
+        selection.advice.append(
+            f"{COMPLEXITY_ADDON} can be billed: since 1 January 2025 (CY2025 PFS final rule) "
+            "Medicare pays it when the office visit carries modifier 25 because it was billed "
+            f"with an annual wellness visit, a vaccine administration or a Part B preventive "
+            f"service ({preventive} here); beside a procedure it is still not paid."
+        )
     procedures = [c for c in codes if _procedure_code(c)]
     if not procedures or not any(visit_of(c) in OFFICE for c in codes):
         return
@@ -329,6 +421,12 @@ def _same_setting(code: str, visit: Visit) -> bool:
 def _visit(analysis: Analysis, current: str | None, by_rule: bool) -> Visit | None:
     em = analysis.em
     said = _setting_visit(em.setting, analysis.patient_status)
+    preventive = preventive_visit(list(analysis.codes) + ([current] if current else []))
+    if _problem_at_preventive(analysis) and (current is None or current not in analysis.codes):
+        # A problem addressed at a preventive visit is an office visit of its own (CPT
+        # preventive medicine guidelines), whatever setting words the search read.
+        new = analysis.patient_status == "new" or (preventive or "")[:4] == "9938"
+        return Visit.OFFICE_NEW if new else Visit.OFFICE_ESTABLISHED
     # Office words count unless the setting read first is another ("ED physician ... like
     # office visits" is an ED question).
     in_office = em.setting in ("", "office") and (
@@ -359,6 +457,14 @@ def _visit(analysis: Analysis, current: str | None, by_rule: bool) -> Visit | No
     if setting == "office":
         return Visit.OFFICE_NEW if analysis.patient_status == "new" else Visit.OFFICE_ESTABLISHED
     return _setting_visit(setting, analysis.patient_status)
+
+
+def _problem_at_preventive(analysis: Analysis) -> bool:
+    """A preventive visit (named, or the words' annual physical or wellness visit) at which
+    a problem was addressed: its MDM elements are described."""
+    words = ("physical", "preventive", "wellness", "awv", "well visit", "well child")
+    preventive = preventive_visit(list(analysis.codes)) or any(analysis.mentions(w) for w in words)
+    return bool(preventive) and analysis.em.elements >= 2
 
 
 def _setting_visit(setting: str, status: str) -> Visit | None:

@@ -206,6 +206,8 @@ class EmFacts:
     days_after_discharge: int | None = None  # to the face-to-face visit (transitional care)
     problem_kind: str = ""  # the MDM table's name for the problems described, when told
     time_worked: tuple[str, ...] = ()  # how the total time was summed from its parts
+    same_date_stay: bool = False  # admitted (or placed in observation) and discharged one date
+    stay_hours: float | None = None  # how long that stay lasted, when the question says
 
     @property
     def elements(self) -> int:
@@ -259,6 +261,8 @@ def em_facts(lowered: str) -> EmFacts:
     return EmFacts(
         problem_kind=_problem_kind(lowered, problems),
         time_worked=summed[1] if summed is not None else (),
+        same_date_stay=_SAME_DATE_STAY.search(lowered) is not None,
+        stay_hours=_stay_hours(lowered),
         asks_level=re.search(_ASKS_LEVEL, lowered) is not None,
         setting=setting,
         total_minutes=minutes,
@@ -323,6 +327,39 @@ def _time_on_the_date(lowered: str) -> tuple[int, tuple[str, ...]] | None:
             "count (only time on the date of the encounter does)"
         )
     return total, (worked,)
+
+
+_IN = r"(?:placed in obs\w*|admit(?:ted)?|obs admit|in obs(?:ervation)?|to obs(?:ervation)?)"
+_OUT = r"(?:d/?c'?d|discharged?|sent home|went home)"
+_CLOCK = r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b"
+_SAME_DATE_STAY = re.compile(
+    rf"\b{_IN}\b[^.?!]{{0,80}}?\b{_OUT}\b[^.?!]{{0,40}}?\bsame (?:day|date)\b"
+    rf"|\b(?:admit(?:ted)?|admission) and (?:discharged?|d/c)\b[^.?!]{{0,20}}\bsame (?:day|date)\b"
+    r"|\bsame[- ](?:day|date) (?:admit|admission|obs\w*)\b"
+)
+_STAY_CLOCKS = re.compile(
+    rf"\b{_IN}\b[^.?!]{{0,20}}?\b{_CLOCK}[^.?!]{{0,60}}?\b{_OUT}\b[^.?!]{{0,20}}?\b{_CLOCK}"
+)
+_STAY_SAID = re.compile(
+    r"\b(\d{1,2}(?:\.\d)?)[- ]?(?:hours?|hrs?)\b[^.?!]{0,20}\b(?:obs\w*|stay|in the hospital)\b"
+    r"|\b(?:obs\w*|stay(?:ed)?)\b[^.?!]{0,20}?\b(\d{1,2}(?:\.\d)?)[- ]?(?:hours?|hrs?)\b"
+)
+
+
+def _stay_hours(lowered: str) -> float | None:
+    """Hours from admission (or placement in observation) to discharge: from the two clock
+    times ("placed in obs at 10am ... d/c'd 4:30pm") or as said ("a 6-hour obs stay")."""
+    clocks = _STAY_CLOCKS.search(lowered)
+    if clocks:
+        g = clocks.groups()
+        start = int(g[0]) % 12 * 60 + int(g[1] or 0) + (720 if g[2] == "pm" else 0)
+        stop = int(g[3]) % 12 * 60 + int(g[4] or 0) + (720 if g[5] == "pm" else 0)
+        if stop > start:
+            return round((stop - start) / 60, 1)
+    said = _STAY_SAID.search(lowered)
+    if said:
+        return float(said.group(1) or said.group(2))
+    return None
 
 
 _DATE = r"(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b"

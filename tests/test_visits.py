@@ -302,3 +302,32 @@ def test_the_level_by_time_counts_only_the_date_of_the_encounter(session: Sessio
     )
     assert [c.code for c in answer.billed] == ["99214"]
     assert "37 min" in answer.corrections[0]
+
+
+def test_a_deleted_visit_code_only_mentioned_is_corrected_too(session: Session) -> None:
+    """99224-99226 were deleted in 2023: a day-2 observation visit with moderate MDM is
+    99232, said in the first line, even though no current code set names 99225."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session, "Is 99225 still the code for a day-2 observation visit with moderate MDM?"
+    )
+    assert [c.code for c in answer.billed] == ["99232"]
+    assert answer.corrections[0].startswith("Report 99232, not 99225")
+
+
+def test_one_correction_names_the_status_and_the_level(session: Session) -> None:
+    """A new patient (another specialty in the group) whose level the MDM then decides: one
+    first line, from the asker's code to the final one, with both reasons."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Our orthopedic surgeon saw a patient yesterday for the first time. She's been coming "
+        "to our family medicine doctor (same practice) for years. The surgeon ordered an MRI "
+        "and a knee x-ray, reviewed the PCP's notes and prescribed naproxen for a knee lump. "
+        "99213 or 99203?",
+    )
+    assert [c.code for c in answer.billed] == ["99204"]
+    first = answer.corrections[0]
+    assert first.startswith("Report 99204, not 99213") and "different specialty" in first

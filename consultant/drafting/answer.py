@@ -32,7 +32,12 @@ from consultant.drafting.facts import Answer, CodeFact
 from consultant.drafting.modifiers import bundled, modifier_facts, one_line_bilateral
 from consultant.drafting.places import place_statement
 from consultant.drafting.verify import verify_named
-from consultant.drafting.visits import choose_transitional_care, choose_visit, complexity_addon
+from consultant.drafting.visits import (
+    choose_transitional_care,
+    choose_visit,
+    complexity_addon,
+    with_visit_correction,
+)
 from consultant.matching.analyse import Analysis, analyse
 from consultant.matching.services import described_candidates
 
@@ -51,7 +56,8 @@ def build_answer(session: Session, question: str) -> Answer:
     drug_lines = pair_drugs(session, analysis, selection, candidates)
     sentences = [s for s in sentences if not superseded(s, selection)] + drug_lines
     visit_correction = choose_visit(analysis, selection)
-    sentences += [visit_correction] if visit_correction else []
+    if visit_correction:
+        sentences = with_visit_correction(sentences, visit_correction, selection)
     tcm_correction = choose_transitional_care(analysis, selection)
     sentences[:0] = [tcm_correction] if tcm_correction else []
     complexity_addon(selection)

@@ -71,7 +71,10 @@ def verify_named(
     """Corrections for the asker's CPT/HCPCS codes, applied to ``selection`` (the wrong code
     becomes an alternative, the replacement a service in its place)."""
     corrections: list[Correction] = []
-    for code in [c for c in selection.named if c in analysis.codes]:
+    # A deleted visit code the asker only mentions ("we used 99220") is corrected too: it is
+    # in no current code set, so the search never names it.
+    mentioned = [c for c in analysis.codes if deleted_visit(c) and c not in selection.named]
+    for code in [c for c in selection.named if c in analysis.codes] + mentioned:
         correction = (
             _staff_only(analysis, code)
             or _patient_status(analysis, code)
@@ -102,6 +105,9 @@ def _followed(session: Session, analysis: Analysis, correction: Correction) -> C
 
 def _apply(selection: Selection, correction: Correction) -> None:
     services = []
+    if correction.replacement and correction.code not in dict(selection.services):
+        # The asker's code is the question's subject even when nothing else matched it.
+        services.append((correction.replacement, 1.0))
     for code, score in selection.services:
         if code == correction.code:
             if correction.replacement:

@@ -5,6 +5,7 @@ corrected, with the arithmetic."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from consultant.codes.sections import is_em
@@ -186,6 +187,25 @@ def _prolonged(selection: Selection, chosen: EmLevel) -> str | None:
         selection.advice.append(sentence)
         return None
     return sentence
+
+
+_CORRECTION = re.compile(r"Report (\w{5}), not (\w{5}): (.*)\.$")
+
+
+def with_visit_correction(sentences: list[str], visit: str, selection: Selection) -> list[str]:
+    """The visit stage's correction in place of an earlier one (verify's new or established
+    patient) whose code the level has since replaced: one sentence, the asker's code, both
+    reasons ("Report 99204, not 99213: the patient is new ...; MDM moderate -> 99204")."""
+    billed = {c for c, _ in selection.services}
+    ours = _CORRECTION.match(visit)
+    out: list[str] = []
+    for sentence in sentences:
+        earlier = _CORRECTION.match(sentence)
+        if ours and earlier and is_em(earlier[1]) and earlier[1] not in billed:
+            visit = f"Report {ours[1]}, not {earlier[2]}: {earlier[3]}; {ours[3]}."
+            continue
+        out.append(sentence)
+    return [*out, visit]
 
 
 def _why(chosen: EmLevel) -> str:

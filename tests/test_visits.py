@@ -331,3 +331,17 @@ def test_one_correction_names_the_status_and_the_level(session: Session) -> None
     assert [c.code for c in answer.billed] == ["99204"]
     first = answer.corrections[0]
     assert first.startswith("Report 99204, not 99213") and "different specialty" in first
+
+
+def test_the_hospitals_clinic_code_is_not_the_practitioners(session: Session) -> None:
+    """G0463 is the hospital's OPPS clinic visit code on its facility claim; the
+    practitioner bills the office visit with POS 19 or 22."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Hospital outpatient clinic visit, established patient, low MDM. Which code does the "
+        "doctor bill?",
+    )
+    assert [c.code for c in answer.billed] == ["99213"]
+    assert any("G0463 is the hospital's own code" in a for a in answer.advice)

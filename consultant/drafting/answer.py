@@ -36,6 +36,7 @@ from consultant.drafting.visits import (
     choose_transitional_care,
     choose_visit,
     complexity_addon,
+    facility_visit,
     with_visit_correction,
 )
 from consultant.matching.analyse import Analysis, analyse
@@ -61,6 +62,7 @@ def build_answer(session: Session, question: str) -> Answer:
     tcm_correction = choose_transitional_care(analysis, selection)
     sentences[:0] = [tcm_correction] if tcm_correction else []
     complexity_addon(selection)
+    facility_visit(analysis, selection)
     sentences += apply_arithmetic(analysis, selection)
     place = place_statement(session, analysis)
     if place and (analysis.question_type == "place_of_service" or analysis.number_as_modifier):

@@ -228,6 +228,30 @@ def _procedure_code(code: str) -> bool:
     return 10004 <= number <= 69990 or 96360 <= number <= 96549
 
 
+FACILITY_VISIT = "G0463"
+
+
+def facility_visit(analysis: Analysis, selection: Selection) -> None:
+    """G0463 is the hospital's code for a clinic visit on its own (OPPS) claim; the
+    practitioner reports the office visit code with the facility place of service. Beside a
+    practitioner's visit (the search found it for "hospital clinic", or the asker offers it)
+    it is not billed, unless the question is the facility's claim."""
+    codes = [c for c, _ in selection.services]
+    facility_claim = any(analysis.mentions(w) for w in ("facility", "ub-04", "ub04", "opps"))
+    if FACILITY_VISIT not in codes or facility_claim:
+        return  # the hospital's own claim is the question
+    visits = [c for c in codes if visit_of(c) in OFFICE]
+    if not visits:
+        return
+    selection.services = [(c, s) for c, s in selection.services if c != FACILITY_VISIT]
+    selection.alternatives.insert(0, (FACILITY_VISIT, 0.5))
+    selection.advice.append(
+        f"{FACILITY_VISIT} is the hospital's own code for the clinic visit, on its facility "
+        f"claim; the practitioner reports {visits[0]} with place of service 22 (on-campus "
+        "outpatient hospital) or 19 (off-campus), which pays the facility rate."
+    )
+
+
 def complexity_addon(selection: Selection) -> None:
     """G2211 is not paid when the office visit carries modifier 25 for a same-day procedure
     (CMS; since 2025 the exceptions are an AWV, a vaccine administration or a Part B

@@ -229,3 +229,119 @@ def test_the_complexity_addon_is_not_billed_beside_a_same_day_procedure(
     )
     billed = [c.code for c in answer.billed]
     assert "G2211" not in billed and "10060" in billed
+
+
+def test_a_deleted_observation_code_is_never_proposed(session: Session) -> None:
+    """CPT 2023 deleted 99217-99226: initial observation care is 99221-99223, and 62
+    minutes on the date meets 99222 (55) but not 99223 (75)."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Pt placed in observation 2/2/25, hospitalist did the initial H&P, total time that "
+        "date was 62 min. We used to bill 99219 for obs admits. What's right now?",
+    )
+    assert [c.code for c in answer.billed] == ["99222"]
+    assert "99219" in answer.corrections[0] and "deleted" in answer.corrections[0]
+    assert any("55 min" in w for c in answer.billed for w in c.worked)
+
+
+def test_medicare_same_date_stay_under_eight_hours_is_the_initial_code_alone(
+    session: Session,
+) -> None:
+    """Medicare Claims Processing Manual ch. 12 s. 30.6.9: admitted and discharged on one
+    date after under 8 hours, only 99221-99223, no 99234-99236 and no discharge code; for
+    8 hours or more (and under CPT) 99234-99236."""
+    question = (
+        "{payer} pt placed in obs at {start} 4/8 for syncope w/u, d/c'd home 4:30pm same day. "
+        "Attending did the admit H&P and the discharge. MDM moderate. Do we bill 99235? or "
+        "99222 + 99238?"
+    )
+    short = question.format(payer="Medicare", start="10am")
+    assert _codes(session, short) == ["99222"]
+    assert _codes(session, question.format(payer="Medicare", start="7am")) == ["99235"]
+    assert _codes(session, question.format(payer="Aetna", start="10am")) == ["99235"]
+
+
+def test_a_problem_at_a_preventive_visit_is_an_office_visit_with_25(session: Session) -> None:
+    """CPT preventive medicine guidelines: the preventive visit, and a significant problem
+    addressed at it as an office visit by its own MDM, with modifier 25 on the problem visit
+    (knee pain after a fall, one x-ray, a prescription: low MDM, 99213)."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Commercial pt, 45 y/o est, here for annual physical. During the visit she brought up "
+        "R knee pain x2 wks since a fall at home. Doc examined the knee, ordered xray, rx'd "
+        "meloxicam. Can we bill both? and which modifier goes where?",
+    )
+    assert [c.code for c in answer.billed] == ["99396", "99213"]
+    assert "25" in {m.modifier for m in answer.modifiers if m.recommended}
+
+
+def test_a_prolonged_service_the_time_does_not_reach_is_not_billed(session: Session) -> None:
+    """G2212 with 99205 starts at 89 minutes (CMS CY2021 PFS final rule): 80 minutes is
+    99205 alone, and the reply says the threshold."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session, "Medicare new patient 99205, 80 minutes total. Can we add G2212?"
+    )
+    assert [c.code for c in answer.billed] == ["99205"]
+    assert "89 min" in answer.corrections[0]
+
+
+def test_the_level_by_time_counts_only_the_date_of_the_encounter(session: Session) -> None:
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Est pt DOS 1/14. Dr spent 15 min the evening of 1/13 going thru the outside records. "
+        "On 1/14: 24 min face to face + 13 min documenting. She wants 99215 based on 52 min "
+        "total. What do we bill?",
+    )
+    assert [c.code for c in answer.billed] == ["99214"]
+    assert "37 min" in answer.corrections[0]
+
+
+def test_a_deleted_visit_code_only_mentioned_is_corrected_too(session: Session) -> None:
+    """99224-99226 were deleted in 2023: a day-2 observation visit with moderate MDM is
+    99232, said in the first line, even though no current code set names 99225."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session, "Is 99225 still the code for a day-2 observation visit with moderate MDM?"
+    )
+    assert [c.code for c in answer.billed] == ["99232"]
+    assert answer.corrections[0].startswith("Report 99232, not 99225")
+
+
+def test_one_correction_names_the_status_and_the_level(session: Session) -> None:
+    """A new patient (another specialty in the group) whose level the MDM then decides: one
+    first line, from the asker's code to the final one, with both reasons."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Our orthopedic surgeon saw a patient yesterday for the first time. She's been coming "
+        "to our family medicine doctor (same practice) for years. The surgeon ordered an MRI "
+        "and a knee x-ray, reviewed the PCP's notes and prescribed naproxen for a knee lump. "
+        "99213 or 99203?",
+    )
+    assert [c.code for c in answer.billed] == ["99204"]
+    first = answer.corrections[0]
+    assert first.startswith("Report 99204, not 99213") and "different specialty" in first
+
+
+def test_the_hospitals_clinic_code_is_not_the_practitioners(session: Session) -> None:
+    """G0463 is the hospital's OPPS clinic visit code on its facility claim; the
+    practitioner bills the office visit with POS 19 or 22."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Hospital outpatient clinic visit, established patient, low MDM. Which code does the "
+        "doctor bill?",
+    )
+    assert [c.code for c in answer.billed] == ["99213"]
+    assert any("G0463 is the hospital's own code" in a for a in answer.advice)

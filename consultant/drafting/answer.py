@@ -32,7 +32,13 @@ from consultant.drafting.facts import Answer, CodeFact
 from consultant.drafting.modifiers import bundled, modifier_facts, one_line_bilateral
 from consultant.drafting.places import place_statement
 from consultant.drafting.verify import Correction, Whole, verify_named
-from consultant.drafting.visits import choose_transitional_care, choose_visit, complexity_addon
+from consultant.drafting.visits import (
+    choose_transitional_care,
+    choose_visit,
+    complexity_addon,
+    facility_visit,
+    with_visit_correction,
+)
 from consultant.matching.analyse import Analysis, analyse
 from consultant.matching.services import described_candidates
 
@@ -52,10 +58,12 @@ def build_answer(session: Session, question: str) -> Answer:
     procedure_first(selection, analysis)
     sentences = [s for s in sentences if not superseded(s, selection)] + drug_lines
     visit_correction = choose_visit(analysis, selection)
-    sentences += [visit_correction] if visit_correction else []
+    if visit_correction:
+        sentences = with_visit_correction(sentences, visit_correction, selection)
     tcm_correction = choose_transitional_care(analysis, selection)
     sentences[:0] = [tcm_correction] if tcm_correction else []
     complexity_addon(selection)
+    facility_visit(analysis, selection)
     sentences += apply_arithmetic(analysis, selection)
     place = place_statement(session, analysis)
     if place and (analysis.question_type == "place_of_service" or analysis.number_as_modifier):

@@ -25,6 +25,7 @@ from consultant.codes.sections import is_em
 from consultant.drafting.drugs import is_administration
 from consultant.drafting.facts import CodeFact, ModifierFact
 from consultant.matching.analyse import Analysis
+from consultant.rules.em import preventive_visit
 
 # Column 2 codes that NCCI policy treats as part of the column 1 service whenever both are
 # done at one encounter, so a distinct-service modifier is never appropriate between them.
@@ -249,12 +250,21 @@ def _visit_with_procedure(analysis: Analysis, billed: list[CodeFact]) -> tuple[s
     """The same rule when no PTP edit pairs the visit with the procedure (or none is loaded)."""
     if not any(is_em(f.code) for f in billed):
         return "", ""
+    if preventive_visit([f.code for f in billed]) and any(_problem_visit(f.code) for f in billed):
+        # CPT preventive medicine guidelines: a significant problem addressed at a preventive
+        # visit is an office visit of its own, with 25 on it (not on the preventive code).
+        return "25", ""
     procedures = [f for f in billed if not is_em(f.code) and f.system == "CPT"]
     if any(f.rvus is not None and f.rvus.global_days == "090" for f in procedures):
         return _em_modifier(analysis, "090")
     if any(f.rvus is None or f.rvus.global_days in ("000", "010", "XXX") for f in procedures):
         return "25", ""
     return "", ""
+
+
+def _problem_visit(code: str) -> bool:
+    """An office visit for a problem (99202-99215), the code 25 goes on at a preventive visit."""
+    return code.isdigit() and 99202 <= int(code) <= 99215
 
 
 def _repeat_and_global(analysis: Analysis, billed: list[CodeFact]) -> list[str]:

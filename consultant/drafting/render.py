@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from consultant.codes.sections import is_em
 from consultant.drafting.facts import Answer, CodeFact
 from consultant.drafting.modifiers import BYPASS
+from consultant.rules.em import PREVENTIVE
 from consultant.templating import render
 
 QUESTION_LABELS = {
@@ -198,7 +199,9 @@ def _target(modifier: str, codes: list[str]) -> str:
     labs = [c for c in codes if c.isdigit() and 80000 <= int(c) <= 89999]
     procedures = [c for c in codes if c not in visits + drugs]
     if modifier in _ON_VISIT:
-        return visits[0] if visits else ""
+        # Beside a preventive visit, 25 marks the problem visit, not the preventive one.
+        problem = [c for c in visits if c not in PREVENTIVE]
+        return (problem or visits or [""])[0]
     if modifier in _ON_DRUG:
         return drugs[0] if drugs else ""
     if modifier == "91":

@@ -28,6 +28,7 @@ from consultant.drafting.candidates import Selection, _is_drug, replacement_for
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
 from consultant.models import CodeNote
+from consultant.rules.em import DELETED_2023, deleted_visit
 
 NEW_TO_ESTABLISHED = {
     "99202": "99212",
@@ -84,7 +85,10 @@ def verify_named(
     if whole is not None:
         corrections.append(whole)
         _apply_whole(selection, whole)
-    for code in [c for c in selection.named if c in analysis.codes]:
+    # A deleted visit code the asker only mentions ("we used 99220") is corrected too: it is
+    # in no current code set, so the search never names it.
+    mentioned = [c for c in analysis.codes if deleted_visit(c) and c not in selection.named]
+    for code in [c for c in selection.named if c in analysis.codes] + mentioned:
         correction = (
             _staff_only(analysis, code)
             or _patient_status(analysis, code)
@@ -115,6 +119,9 @@ def _followed(session: Session, analysis: Analysis, correction: Correction) -> C
 
 def _apply(selection: Selection, correction: Correction) -> None:
     services = []
+    if correction.replacement and correction.code not in dict(selection.services):
+        # The asker's code is the question's subject even when nothing else matched it.
+        services.append((correction.replacement, 1.0))
     for code, score in selection.services:
         if code == correction.code:
             if correction.replacement:
@@ -221,6 +228,15 @@ def _patient_status(analysis: Analysis, code: str) -> Correction | None:
             "in your group within the past three years), and a new problem does not make a new "
             "patient",
         )
+    if analysis.patient_status == "new" and code in ESTABLISHED_TO_NEW and analysis.other_specialty:
+        return Correction(
+            code,
+            ESTABLISHED_TO_NEW[code],
+            "the patient is new to this physician: the earlier services were by a physician of "
+            "a different specialty, and only the same physician or one of the exact same "
+            "specialty and subspecialty in the same group within three years makes a patient "
+            "established (a shared group NPI or tax ID does not)",
+        )
     if analysis.patient_status == "new" and code in ESTABLISHED_TO_NEW:
         return Correction(
             code,
@@ -278,6 +294,9 @@ def _related_within(session: Session, note: CodeNote | None, key: str, value: fl
 
 
 def _deleted(session: Session, analysis: Analysis, code: str) -> Correction | None:
+    visit = deleted_visit(code)
+    if visit is not None and (analysis.date_of_service or date.today()) >= DELETED_2023:
+        return Correction(code, visit[0], visit[1])
     ended = lookup.termination_date(session, code)
     if ended is None or ended >= (analysis.date_of_service or date.today()):
         return None
@@ -307,8 +326,9 @@ def _neighbour(
     best = next((c for c in candidates if _is_drug(c.code) == _is_drug(code)), None)
     if best is None or best.code == code or best.family != note.family or not best.phrase:
         return None
-    if is_em(code) and is_em(best.code) and analysis.em.elements >= 2:
-        return None  # the level is the visit stage's, from the MDM the question describes
+    described = analysis.em.elements >= 2 or analysis.em.total_minutes is not None
+    if is_em(code) and is_em(best.code) and (described or analysis.level):
+        return None  # the level is the visit stage's, from the MDM or time the question gives
     if best.code in analysis.codes:
         return None  # the asker names both: a question of billing them together
     if any(c != code and _family(session, c) == note.family for c in analysis.codes):

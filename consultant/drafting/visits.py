@@ -5,6 +5,7 @@ corrected, with the arithmetic."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from consultant.codes.sections import is_em
@@ -12,6 +13,8 @@ from consultant.drafting.candidates import Selection
 from consultant.matching.analyse import Analysis
 from consultant.rules.em import (
     CODE_BY_MDM,
+    DISCHARGE_CODES,
+    PROLONGED,
     Data,
     EmLevel,
     Level,
@@ -22,6 +25,8 @@ from consultant.rules.em import (
     Visit,
     level_by_mdm,
     level_by_time,
+    preventive_visit,
+    same_date_stay,
     transitional_care,
 )
 
@@ -51,17 +56,24 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
     proposed another level."""
     current = next((c for c, _ in selection.services if is_em(c) and visit_of(c)), None)
     visit = _visit(analysis, current, current in selection.by_rule if current else False)
+    stay = _same_date_stay(analysis, visit)
+    if stay is not None:
+        visit = stay[0]
     chosen = _level(analysis, visit) if visit is not None else None
     if visit is None or chosen is None or chosen.code is None:
         if analysis.em.asks_level and not analysis.level:
             selection.warnings.append(_UNTOLD)
         return None
     code = chosen.code
+    if stay is not None:
+        chosen = replace(chosen, worked=(*stay[1], *chosen.worked))
     if current is None:
         selection.add_service(code, 0.9, list(chosen.worked))
     else:
         selection.replace_service(current, code, list(chosen.worked))
-    named_visits = [c for c in selection.named if visit_of(c)]
+    if stay is not None:
+        _one_stay_code(selection, code)
+    named_visits = [c for c in selection.named if visit_of(c) or c in DISCHARGE_CODES]
     if (
         (analysis.em.asks_level or named_visits)
         and not analysis.separate_visit
@@ -92,16 +104,114 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
     ]
     selection.services = [(c, s) for c, s in selection.services if c not in others]
     selection.alternatives[:0] = [(c, 0.5) for c in others]
-    if chosen.prolonged is not None:
-        selection.add_service(chosen.prolonged.code, 0.9)
-        selection.units[chosen.prolonged.code] = chosen.prolonged.units
+    not_prolonged = _prolonged(selection, chosen)
     selection.warnings = [w for w in selection.warnings if "visit level is not in" not in w]
     higher = _higher_level(visit, chosen)
     if higher:
         selection.advice.append(higher)
     if current is not None and current != code and current in analysis.codes:
-        return f"Report {code}, not {current}: {chosen.worked[-1]}."
+        return f"Report {code}, not {current}: {_why(chosen)}."
+    if not_prolonged:
+        return f"Report {code} alone. {not_prolonged}"
     return None
+
+
+HOSPITAL_STAY = (Visit.HOSPITAL_INITIAL, Visit.HOSPITAL_SAME_DATE)
+
+
+def _same_date_stay(
+    analysis: Analysis, visit: Visit | None
+) -> tuple[Visit, tuple[str, ...]] | None:
+    """The family for a stay that began and ended on one date (the payer's rule), or None."""
+    if not analysis.em.same_date_stay or visit not in HOSPITAL_STAY:
+        return None
+    payer = Payer.MEDICARE if analysis.payer == "Medicare" else Payer.CPT
+    return same_date_stay(payer, analysis.em.stay_hours)
+
+
+def _one_stay_code(selection: Selection, code: str) -> None:
+    """A stay on one date is one code: no discharge day management beside it, and not the
+    other family's codes (99222 and 99235 are not billed together)."""
+    dropped = [
+        c
+        for c, _ in selection.services
+        if c != code and (c in DISCHARGE_CODES or visit_of(c) in HOSPITAL_STAY)
+    ]
+    # The question is the stay's code: what the search read into its words ("d/c'd" is no
+    # dilation and curettage) is for the reviewer, not billed.
+    dropped += [
+        c
+        for c, _ in selection.services
+        if c != code and not is_em(c) and c not in selection.named and c not in selection.by_rule
+    ]
+    selection.services = [(c, s) for c, s in selection.services if c not in dropped]
+    selection.alternatives[:0] = [
+        (c, 0.5) for c in dropped if c not in dict(selection.alternatives)
+    ]
+    if any(c in DISCHARGE_CODES for c in dropped):
+        selection.advice.append(
+            f"No discharge code ({', '.join(c for c in dropped if c in DISCHARGE_CODES)}) "
+            f"beside {code}: admission and discharge on one date are reported with one code."
+        )
+
+
+PROLONGED_CODES = frozenset(
+    code for by_visit in PROLONGED.values() for code, _ in by_visit.values()
+)
+
+
+def _prolonged(selection: Selection, chosen: EmLevel) -> str | None:
+    """The prolonged-service add-on the time reaches, with its units; one the asker proposes
+    that the time does not reach (or the payer's other code) is not billed, and the reply
+    says the threshold."""
+    wanted = chosen.prolonged.code if chosen.prolonged is not None else None
+    if chosen.prolonged is not None:
+        selection.add_service(chosen.prolonged.code, 0.9)
+        selection.units[chosen.prolonged.code] = chosen.prolonged.units
+    unmet = [c for c, _ in selection.services if c in PROLONGED_CODES and c != wanted]
+    if not unmet:
+        return None
+    selection.services = [(c, s) for c, s in selection.services if c not in unmet]
+    selection.alternatives[:0] = [(c, 0.5) for c in unmet]
+    threshold = [
+        line for line in chosen.worked if "min" in line and any(c in line for c in PROLONGED_CODES)
+    ]
+    if wanted is not None:
+        why = f"{wanted} is the add-on for this payer"
+    elif threshold:
+        why = threshold[-1]
+    else:
+        why = "prolonged services are added only to the top level chosen by total time"
+    sentence = f"Do not add {', '.join(unmet)}: {why}."
+    if not any(c in selection.named for c in unmet):
+        selection.advice.append(sentence)
+        return None
+    return sentence
+
+
+_CORRECTION = re.compile(r"Report (\w{5}), not (\w{5}): (.*)\.$")
+
+
+def with_visit_correction(sentences: list[str], visit: str, selection: Selection) -> list[str]:
+    """The visit stage's correction in place of an earlier one (verify's new or established
+    patient) whose code the level has since replaced: one sentence, the asker's code, both
+    reasons ("Report 99204, not 99213: the patient is new ...; MDM moderate -> 99204")."""
+    billed = {c for c, _ in selection.services}
+    ours = _CORRECTION.match(visit)
+    out: list[str] = []
+    for sentence in sentences:
+        earlier = _CORRECTION.match(sentence)
+        if ours and earlier and is_em(earlier[1]) and earlier[1] not in billed:
+            visit = f"Report {ours[1]}, not {earlier[2]}: {earlier[3]}; {ours[3]}."
+            continue
+        out.append(sentence)
+    return [*out, visit]
+
+
+def _why(chosen: EmLevel) -> str:
+    """The reasoning a level rests on, in one sentence: what the words describe, the
+    elements and the rule for a level by MDM; the minutes and thresholds for one by time."""
+    return "; ".join(line.rstrip(".") for line in chosen.worked if line)
 
 
 OFFICE = (Visit.OFFICE_NEW, Visit.OFFICE_ESTABLISHED)
@@ -118,6 +228,30 @@ def _procedure_code(code: str) -> bool:
     return 10004 <= number <= 69990 or 96360 <= number <= 96549
 
 
+FACILITY_VISIT = "G0463"
+
+
+def facility_visit(analysis: Analysis, selection: Selection) -> None:
+    """G0463 is the hospital's code for a clinic visit on its own (OPPS) claim; the
+    practitioner reports the office visit code with the facility place of service. Beside a
+    practitioner's visit (the search found it for "hospital clinic", or the asker offers it)
+    it is not billed, unless the question is the facility's claim."""
+    codes = [c for c, _ in selection.services]
+    facility_claim = any(analysis.mentions(w) for w in ("facility", "ub-04", "ub04", "opps"))
+    if FACILITY_VISIT not in codes or facility_claim:
+        return  # the hospital's own claim is the question
+    visits = [c for c in codes if visit_of(c) in OFFICE]
+    if not visits:
+        return
+    selection.services = [(c, s) for c, s in selection.services if c != FACILITY_VISIT]
+    selection.alternatives.insert(0, (FACILITY_VISIT, 0.5))
+    selection.advice.append(
+        f"{FACILITY_VISIT} is the hospital's own code for the clinic visit, on its facility "
+        f"claim; the practitioner reports {visits[0]} with place of service 22 (on-campus "
+        "outpatient hospital) or 19 (off-campus), which pays the facility rate."
+    )
+
+
 def complexity_addon(selection: Selection) -> None:
     """G2211 is not paid when the office visit carries modifier 25 for a same-day procedure
     (CMS; since 2025 the exceptions are an AWV, a vaccine administration or a Part B
@@ -125,6 +259,14 @@ def complexity_addon(selection: Selection) -> None:
     codes = [c for c, _ in selection.services]
     if COMPLEXITY_ADDON not in codes:
         return
+    preventive = preventive_visit(codes)
+    if preventive is not None and any(visit_of(c) in OFFICE for c in codes):
+        selection.advice.append(
+            f"{COMPLEXITY_ADDON} can be billed: since 1 January 2025 (CY2025 PFS final rule) "
+            "Medicare pays it when the office visit carries modifier 25 because it was billed "
+            f"with an annual wellness visit, a vaccine administration or a Part B preventive "
+            f"service ({preventive} here); beside a procedure it is still not paid."
+        )
     procedures = [c for c in codes if _procedure_code(c)]
     if not procedures or not any(visit_of(c) in OFFICE for c in codes):
         return
@@ -277,7 +419,7 @@ def _described(analysis: Analysis) -> tuple[str, ...]:
     """The problems and risk the question describes, named as the MDM table names them."""
     em = analysis.em
     read = [
-        f"{name}: {_READ[name][level]}"
+        f"{name}: {(name == 'problems' and em.problem_kind) or _READ[name][level]}"
         for name, level in (("problems", em.problems), ("risk", em.risk))
         if level is not None
     ]
@@ -323,6 +465,12 @@ def _same_setting(code: str, visit: Visit) -> bool:
 def _visit(analysis: Analysis, current: str | None, by_rule: bool) -> Visit | None:
     em = analysis.em
     said = _setting_visit(em.setting, analysis.patient_status)
+    preventive = preventive_visit(list(analysis.codes) + ([current] if current else []))
+    if _problem_at_preventive(analysis) and (current is None or current not in analysis.codes):
+        # A problem addressed at a preventive visit is an office visit of its own (CPT
+        # preventive medicine guidelines), whatever setting words the search read.
+        new = analysis.patient_status == "new" or (preventive or "")[:4] == "9938"
+        return Visit.OFFICE_NEW if new else Visit.OFFICE_ESTABLISHED
     # Office words count unless the setting read first is another ("ED physician ... like
     # office visits" is an ED question).
     in_office = em.setting in ("", "office") and (
@@ -355,6 +503,14 @@ def _visit(analysis: Analysis, current: str | None, by_rule: bool) -> Visit | No
     return _setting_visit(setting, analysis.patient_status)
 
 
+def _problem_at_preventive(analysis: Analysis) -> bool:
+    """A preventive visit (named, or the words' annual physical or wellness visit) at which
+    a problem was addressed: its MDM elements are described."""
+    words = ("physical", "preventive", "wellness", "awv", "well visit", "well child")
+    preventive = preventive_visit(list(analysis.codes)) or any(analysis.mentions(w) for w in words)
+    return bool(preventive) and analysis.em.elements >= 2
+
+
 def _setting_visit(setting: str, status: str) -> Visit | None:
     """The visit family a setting names; a home visit is new or established like an office
     visit (established unless the question says new)."""
@@ -372,7 +528,7 @@ def _level(analysis: Analysis, visit: Visit) -> EmLevel | None:
     if em.total_minutes is not None and visit is not Visit.EMERGENCY:
         by_time = level_by_time(visit, em.total_minutes, payer)
         if by_time.code is not None:
-            options.append(by_time)
+            options.append(replace(by_time, worked=(*em.time_worked, *by_time.worked)))
     if analysis.level:
         level = _STATED[analysis.level]
         code = CODE_BY_MDM[visit][level]

@@ -177,6 +177,7 @@ class Analysis:
     level: str = ""
     additional: bool = False
     patient_status: str = ""  # "new", "established" or unknown
+    other_specialty: bool = False  # seen before only by a physician of another specialty
     separate_visit: bool = False  # a visit beside a procedure ("the doctor also saw him")
     staff_only: bool = False  # clinical staff alone saw the patient, no practitioner
     distinct: str = ""  # XS, XE or XP when the words say why two services are distinct
@@ -278,6 +279,7 @@ def analyse(text: str) -> Analysis:
             )
         ),
         patient_status=cues.patient_status(lowered, _date_of_service(text)),
+        other_specialty=cues.other_specialty(lowered),
         separate_visit=cues.separate_visit(text),
         staff_only=cues.staff_only(lowered),
         distinct=cues.distinct_modifier(lowered),

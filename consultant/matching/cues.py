@@ -17,6 +17,7 @@ _ESTABLISHED = re.compile(
     r"\best(?:ablished|\.)?\s+(?:patient|pt)\b|\b(?:existing|returning|current) (?:patient|pt)\b"
     r"|\b(?:seen|saw (?:him|her|them)) (?:\w+ ){0,3}(?:before|previously|last (?:year|month|week))"
     r"|\bfollow[- ]?up (?:visit|appointment)\b|\bf/u\b"
+    r"|\b(?:y/?o|yo|years? old) est\b"
 )
 _LAST_SEEN = re.compile(
     r"\b(?:last (?:seen|visit(?:ed)?|saw)|(?:saw|seen|visited|treated)\b)(?:[^.?!]|\.(?= ?[a-z])){0,40}?"
@@ -31,10 +32,38 @@ _LAST_SEEN_ON = re.compile(
 )
 
 
+# A physician named by specialty ("our cardiologist", "the endocrinologist").
+_SPECIALIST = re.compile(
+    r"\b(?:[a-z]+(?:ologist|iatrist|ician)|(?:[a-z]+ )?surgeon|internist|pcp)\b"
+)
+_FIRST_WITH = re.compile(
+    r"\bfirst (?:time|visit|appointment)\b|\bnever (?:been )?seen (?:by )?(?:him|her|them|this|the)\b"
+    r"|\bnew to (?:him|her|them|the|this|our)\b"
+)
+_OTHER_SPECIALTY = re.compile(
+    r"\b(?:different|another|other|separate) (?:specialty|specialties|subspecialty)\b"
+)
+_SAME_SPECIALTY = re.compile(r"\bsame (?:specialty|subspecialty)\b")
+
+
+def other_specialty(lowered: str) -> bool:
+    """The only earlier services were by a physician of another specialty (in the same group):
+    two specialists named and a first visit with one of them, or the words say so."""
+    if _SAME_SPECIALTY.search(lowered):
+        return False
+    if _OTHER_SPECIALTY.search(lowered):
+        return True
+    named = {m.group(0) for m in _SPECIALIST.finditer(lowered)} - {"physician", "clinician"}
+    return len(named) >= 2 and _FIRST_WITH.search(lowered) is not None
+
+
 def patient_status(lowered: str, on: date | None = None) -> str:
     """ "new" or "established" by the three-year rule where the question says when the patient
     was last seen (how long ago, or the month and year with the date of service ``on``); else
-    what it says outright. A new *problem* never makes a new patient."""
+    what it says outright. A new *problem* never makes a new patient; services by a physician
+    of another specialty, even in the same group, do not make an established one."""
+    if other_specialty(lowered):
+        return "new"
     last = _LAST_SEEN.search(lowered)
     if last:
         amount = _NUMBER_WORDS.get(last.group(1)) or int(last.group(1))

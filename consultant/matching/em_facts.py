@@ -38,7 +38,7 @@ SETTINGS: list[tuple[str, str]] = [
     ("office", r"\b(?:office|clinic|outpatient|practice)\b"),
 ]
 _MINUTES = [
-    r"(?:total(?: time)?|spent|spending|time (?:spent|was|of)|documented)\D{0,25}?(\d{1,3})\s*(?:min|minutes|mins)\b",
+    r"(?:total(?: time)?|spent|spending|time (?:spent|was|of)|documented)\D{0,40}?(\d{1,3})\s*(?:min|minutes|mins)\b",
     r"(\d{1,3})\s*(?:min|minutes|mins)\b[^.?!]{0,30}?\b(?:total|face[- ]to[- ]face|counsel|with (?:the )?(?:patient|pt)|on the (?:date|day)|that day)",
 ]
 # Level 1-4 of each MDM element, by phrase; the highest level found wins.
@@ -58,7 +58,10 @@ PROBLEMS: list[tuple[int, str]] = [
         r"(?:two|2|three|3|multiple) (?:or more )?(?:stable )?chronic|undiagnosed new problem|"
         r"uncertain prognosis|acute illness with systemic|acute complicated injury|poorly controlled|"
         # Acute illnesses that carry systemic symptoms by their nature.
-        r"pneumonia|pyelonephritis|cellulitis with (?:fever|systemic)",
+        r"pneumonia|pyelonephritis|cellulitis with (?:fever|systemic)|"
+        # A lump, mass or nodule not yet diagnosed: the MDM table's example of an undiagnosed
+        # new problem with uncertain prognosis.
+        r"\blumps?\b|(?<!body )(?<!muscle )\bmass\b|\bnodules?\b",
     ),
     (
         2,
@@ -74,13 +77,54 @@ PROBLEMS: list[tuple[int, str]] = [
         r"(?<!dog )(?<!cat )(?<!animal )(?<!human )\bbites? on (?:the |his |her |their |a )?\w+",
     ),
 ]
+# Which kind of problem the words describe, in the MDM table's own terms, so the reply can
+# say what the problems element rests on; the first that matches at the element's level.
+PROBLEM_KINDS: list[tuple[int, str, str]] = [
+    (
+        3,
+        "an undiagnosed new problem with uncertain prognosis",
+        r"undiagnosed new problem|"
+        r"uncertain prognosis|\blumps?\b|(?<!body )(?<!muscle )\bmass\b|\bnodules?\b",
+    ),
+    (
+        3,
+        "a chronic illness with exacerbation, progression or side effects of treatment",
+        r"exacerbation|worsening|progress(?:ion|ing)|side effects? of treatment|uncontrolled|"
+        r"poorly controlled",
+    ),
+    (
+        3,
+        "two or more stable chronic illnesses",
+        r"(?:two|2|three|3|multiple) (?:or more )?"
+        r"(?:stable )?chronic",
+    ),
+    (
+        3,
+        "an acute illness with systemic symptoms",
+        r"acute illness with systemic|pneumonia|"
+        r"pyelonephritis|cellulitis with (?:fever|systemic)",
+    ),
+]
+
+
+def _problem_kind(lowered: str, level: int | None) -> str:
+    return next(
+        (
+            kind
+            for at, kind, pattern in PROBLEM_KINDS
+            if at == level and re.search(pattern, lowered)
+        ),
+        "",
+    )
+
+
 # Words that name a prescription drug or a class of them (endings of common generic names).
 _DRUGS = (
     r"meds|medications?|prescriptions?|rx|antibiotics?|insulin|diuretics?|steroids?|inhalers?|"
     r"lasix|coumadin|warfarin|eliquis|xarelto|synthroid|levothyroxine|albuterol|"
     r"\w+(?:pril|sartan|statin|olol|formin|cillin|mycin|floxacin|cycline|azole|prazole|dipine|"
     r"gliptin|glutide|gliflozin|oxetine|traline|azepam|olam|adone|isone|asone|olone|semide|"
-    r"thiazide|izide|uride)"
+    r"thiazide|izide|uride|oxicam)"
 )
 RISK: list[tuple[int, str]] = [
     (
@@ -96,10 +140,10 @@ RISK: list[tuple[int, str]] = [
     (
         3,
         r"prescription (?:drug )?management|rx management|prescribed|new prescription|"
-        r"started (?:on|him on|her on)|adjusted (?:the )?(?:dose|medication|meds)|"
+        r"started (?:on|him on|her on)|\brx'?d\b|\be-?prescribed\b|adjusted (?:the )?(?:dose|medication|meds)|"
         r"decision (?:regarding|for) (?:elective )?(?:major|minor) surgery|social determinants|"
         # A prescription drug started, renewed, continued or its dose changed.
-        rf"\b(?:increas|decreas|adjust|chang|titrat|reduc|doubl|lower|rais|renew|refill|continu|restart|stopp|discontinu)\w*\b[^.;?!]{{0,30}}\b(?:dose|dosage|{_DRUGS})\b|"
+        rf"\b(?:start|increas|decreas|adjust|chang|titrat|reduc|doubl|lower|rais|renew|refill|continu|restart|stopp|discontinu)\w*\b[^.;?!]{{0,30}}\b(?:dose|dosage|{_DRUGS})\b|"
         rf"\b(?:iv|oral|po) (?:{_DRUGS})\b|\b(?:{_DRUGS}) (?:refill|renewal|adjustment|change)",
     ),
     (
@@ -110,17 +154,34 @@ RISK: list[tuple[int, str]] = [
     (1, r"rest,? fluids|gargles|superficial dressings"),
 ]
 _TESTS = (
-    r"labs?|cbc|cmp|bmp|a1c|x-?rays?|ct|mri|ekg|ecg|ultrasound|results?|records?|notes?|tests?|"
-    r"imaging|cultures?|urinalysis|ua|lipids?|panel|tsh|troponin|bnp|psa|inr|cxr"
+    r"labs?|cbc|cmp|bmp|a1c|x-?rays?|ct|mri|ekg|ecg|ultrasound|us|results?|records?|notes?|tests?|"
+    r"imaging|cultures?|urinalysis|ua|lipids?|panel|tsh|troponin|bnp|psa|inr|cxr|mammograms?|"
+    r"antibod(?:y|ies)|echo(?:cardiogram)?|reports?|biopsy|pathology|spirometry"
 )
-# "reviewed today's CBC and BMP", "ordered a CMP, A1c and lipids": each test named once.
-_DATA_ITEM = (
-    r"(?:review(?:ed)?|order(?:ed)?)\s+(?:the\s+|a\s+|an\s+|today'?s\s+|his\s+|her\s+|recent\s+|new\s+)?"
-    # The body part a test is of ("ordered ankle x-rays").
-    r"(?:(?:ankle|knee|wrist|hip|shoulder|foot|hand|elbow|chest|spine|neck|head|abdominal|"
-    r"pelvic|renal|thyroid|breast)\s+)?"
-    rf"((?:{_TESTS})\b(?:(?:\s*,\s*|\s+and\s+|\s+)(?:{_TESTS})\b)*)"
-)
+# From a verb of reviewing or ordering to the end of its sentence: the things listed there.
+_DATA_SPAN = re.compile(r"\b(?:review(?:ed|s)?|order(?:ed|s)?)\b([^.;?!]*)")
+# Each listed thing ("a CMP, A1c and lipids", "a diagnostic mammogram + breast ultrasound")
+# is one unique test or document, however many words it takes.
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|\+|&|\band\b|\bplus\b)\s*")
+_TEST_WORD = re.compile(rf"\b(?:{_TESTS})\b")
+# Where a listed thing's own words end ("mammogram report | from the imaging center").
+_QUALIFIER = re.compile(r"\b(?:from|of|at|for|by|with|to|in|on|that|which|showing)\b")
+
+
+def _data_items(lowered: str) -> tuple[int, frozenset[str]]:
+    """How many unique tests and documents the question says were reviewed or ordered, and
+    their words (what was reviewed or ordered is data for the level, not a service billed)."""
+    items: set[str] = set()
+    words: set[str] = set()
+    for span in _DATA_SPAN.finditer(lowered):
+        for piece in _LIST_SEPARATOR.split(span.group(1)):
+            found = _TEST_WORD.findall(piece)
+            if found:
+                items.add(" ".join(found))
+                # The words that name it ("screening mammogram") are not a service either.
+                own = _QUALIFIER.split(piece)[0]
+                words.update(found, re.findall(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*", own))
+    return len(items), frozenset(words)
 
 
 _ASKS_LEVEL = (
@@ -128,6 +189,8 @@ _ASKS_LEVEL = (
     r"|\b(?:what|which|wich)\b[^.?!]{0,20}\b(?:hospital|inpatient|visit|office|ed|er|snf|nursing|home)"
     r"(?: \w+)? (?:code|level)s?\b"
     r"|\b(?:e/?m|visit) level\b|\blevel (?:of|for) (?:the |this )?(?:visit|e/?m)\b"
+    # Two levels offered for one visit ("99214 or 99204?").
+    r"|\b99[2-4]\d\d\s*(?:or|vs\.?|versus)\s*99[2-4]\d\d\b"
 )
 
 
@@ -141,6 +204,10 @@ class EmFacts:
     data_terms: frozenset[str] = frozenset()  # what was reviewed or ordered: not services
     asks_level: bool = False  # the question asks which visit level or E/M code
     days_after_discharge: int | None = None  # to the face-to-face visit (transitional care)
+    problem_kind: str = ""  # the MDM table's name for the problems described, when told
+    time_worked: tuple[str, ...] = ()  # how the total time was summed from its parts
+    same_date_stay: bool = False  # admitted (or placed in observation) and discharged one date
+    stay_hours: float | None = None  # how long that stay lasted, when the question says
 
     @property
     def elements(self) -> int:
@@ -161,7 +228,8 @@ ACUTE = (
     r"otitis|ear infection|sinusitis|bronchitis|conjunctivitis|pink eye|"
     # An injury described rather than named ("rolled her ankle").
     r"(?:rolled|twisted) (?:his |her |their |an? |the )?(?:\w+ )?(?:ankle|knee|wrist)|"
-    r"minor (?:cut|burn)|allergic rhinitis|gastroenteritis|flu\b|influenza"
+    r"minor (?:cut|burn)|allergic rhinitis|gastroenteritis|flu\b|influenza|"
+    r"(?:since|after|from) a fall\b|\bfell\b"
 )
 
 
@@ -185,22 +253,113 @@ def em_facts(lowered: str) -> EmFacts:
     setting = next((name for name, pattern in SETTINGS if re.search(pattern, lowered)), "")
     minutes = next((int(m.group(1)) for p in _MINUTES if (m := re.search(p, lowered))), None)
     # What was reviewed or ordered, each test once ("ordered a CMP and A1c" is two).
-    reviewed = frozenset(
-        w
-        for m in re.finditer(_DATA_ITEM, lowered)
-        for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", m.group(1))  # "x-rays" is one
-        if w != "and"
-    )
+    items, reviewed = _data_items(lowered)
+    summed = _time_on_the_date(lowered)
+    if summed is not None:
+        minutes = summed[0]
+    problems = _highest(PROBLEMS, lowered) or _problems_by_conditions(lowered)
     return EmFacts(
+        problem_kind=_problem_kind(lowered, problems),
+        time_worked=summed[1] if summed is not None else (),
+        same_date_stay=_SAME_DATE_STAY.search(lowered) is not None,
+        stay_hours=_stay_hours(lowered),
         asks_level=re.search(_ASKS_LEVEL, lowered) is not None,
         setting=setting,
         total_minutes=minutes,
-        problems=_highest(PROBLEMS, lowered) or _problems_by_conditions(lowered),
-        data=_data_level(lowered, len(reviewed)),
+        problems=problems,
+        data=_data_level(lowered, items),
         risk=_highest(RISK, lowered),
         data_terms=reviewed,
         days_after_discharge=_days_after_discharge(lowered),
     )
+
+
+_MINUTE_PART = re.compile(r"\b(\d{1,3})\s*(?:min|minutes|mins)\b")
+_SENTENCE = re.compile(r"[^.;!?]+")
+# Time on another date than the encounter's: the evening before, the day after, ...
+_OTHER_DAY = re.compile(
+    r"\b(?:the )?(?:evening|night|day|morning) (?:before|prior|after)\b|\b(?:previous|prior|next|"
+    r"following) (?:day|evening|night|morning)\b|\byesterday\b|\btomorrow\b"
+)
+_DOS = re.compile(r"\b(?:dos|date of service)\b\W{0,3}(\d{1,2}/\d{1,2})")
+_DAY = re.compile(r"\b(\d{1,2}/\d{1,2})(?:/\d{2,4})?\b")
+_JOINED = re.compile(r"\s*(?:\+|\bplus\b|\band (?:another|an additional)\b)\s*")
+_CLAIMED = re.compile(r"^\s*(?:total|in total|altogether)\b|\btotal(?: of)?\s*$")
+
+
+def _time_on_the_date(lowered: str) -> tuple[int, tuple[str, ...]] | None:
+    """Total time from its parts, when the question gives parts: only time on the date of the
+    encounter counts (CPT 2021: total time on the date), so time on another date is left out,
+    and parts joined ("24 min face to face + 13 min documenting") are added. A total the asker
+    states that includes another date's time is not used. None when there are no parts."""
+    dos = _DOS.search(lowered)
+    counted: list[int] = []
+    other: list[str] = []
+    joined = False
+    last_end = 0
+    for sentence in _SENTENCE.finditer(lowered):
+        text = sentence.group(0)
+        days = {d for d in _DAY.findall(text)}
+        elsewhere = _OTHER_DAY.search(text) is not None or (
+            dos is not None and bool(days) and dos.group(1) not in days
+        )
+        for m in _MINUTE_PART.finditer(text):
+            before, after = text[max(0, m.start() - 15) : m.start()], text[m.end() : m.end() + 12]
+            if _CLAIMED.search(after) or _CLAIMED.search(before):
+                continue  # the asker's own total: worked out again from the parts
+            if elsewhere:
+                other.append(f"{m.group(1)} min")
+                continue
+            gap = text[last_end : m.start()] if counted else ""
+            joined = joined or (len(gap) < 45 and _JOINED.search(gap) is not None)
+            counted.append(int(m.group(1)))
+            last_end = m.end()
+        last_end = 0
+    if not counted or not (other or (joined and len(counted) > 1)):
+        return None
+    total = sum(counted)
+    worked = f"{' + '.join(str(n) for n in counted)} = {total} min on the date of the encounter"
+    if len(counted) == 1:
+        worked = f"{total} min on the date of the encounter"
+    if other:
+        worked += (
+            f"; {' and '.join(other)} on another date do{'es' if len(other) == 1 else ''} not "
+            "count (only time on the date of the encounter does)"
+        )
+    return total, (worked,)
+
+
+_IN = r"(?:placed in obs\w*|admit(?:ted)?|obs admit|in obs(?:ervation)?|to obs(?:ervation)?)"
+_OUT = r"(?:d/?c'?d|discharged?|sent home|went home)"
+_CLOCK = r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b"
+_SAME_DATE_STAY = re.compile(
+    rf"\b{_IN}\b[^.?!]{{0,80}}?\b{_OUT}\b[^.?!]{{0,40}}?\bsame (?:day|date)\b"
+    rf"|\b(?:admit(?:ted)?|admission) and (?:discharged?|d/c)\b[^.?!]{{0,20}}\bsame (?:day|date)\b"
+    r"|\bsame[- ](?:day|date) (?:admit|admission|obs\w*)\b"
+)
+_STAY_CLOCKS = re.compile(
+    rf"\b{_IN}\b[^.?!]{{0,20}}?\b{_CLOCK}[^.?!]{{0,60}}?\b{_OUT}\b[^.?!]{{0,20}}?\b{_CLOCK}"
+)
+_STAY_SAID = re.compile(
+    r"\b(\d{1,2}(?:\.\d)?)[- ]?(?:hours?|hrs?)\b[^.?!]{0,20}\b(?:obs\w*|stay|in the hospital)\b"
+    r"|\b(?:obs\w*|stay(?:ed)?)\b[^.?!]{0,20}?\b(\d{1,2}(?:\.\d)?)[- ]?(?:hours?|hrs?)\b"
+)
+
+
+def _stay_hours(lowered: str) -> float | None:
+    """Hours from admission (or placement in observation) to discharge: from the two clock
+    times ("placed in obs at 10am ... d/c'd 4:30pm") or as said ("a 6-hour obs stay")."""
+    clocks = _STAY_CLOCKS.search(lowered)
+    if clocks:
+        g = clocks.groups()
+        start = int(g[0]) % 12 * 60 + int(g[1] or 0) + (720 if g[2] == "pm" else 0)
+        stop = int(g[3]) % 12 * 60 + int(g[4] or 0) + (720 if g[5] == "pm" else 0)
+        if stop > start:
+            return round((stop - start) / 60, 1)
+    said = _STAY_SAID.search(lowered)
+    if said:
+        return float(said.group(1) or said.group(2))
+    return None
 
 
 _DATE = r"(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b"

@@ -59,6 +59,9 @@ class Visit(Enum):
     OFFICE_ESTABLISHED = "office or other outpatient, established patient"
     HOSPITAL_INITIAL = "initial hospital inpatient or observation care"
     HOSPITAL_SUBSEQUENT = "subsequent hospital inpatient or observation care"
+    HOSPITAL_SAME_DATE = (
+        "hospital inpatient or observation care, admission and discharge on one date"
+    )
     EMERGENCY = "emergency department"
     NURSING_INITIAL = "initial nursing facility care"
     NURSING_SUBSEQUENT = "subsequent nursing facility care"
@@ -80,6 +83,7 @@ CODE_BY_MDM: dict[Visit, dict[Level, str]] = {
     Visit.OFFICE_ESTABLISHED: {S: "99212", L: "99213", M: "99214", H: "99215"},
     Visit.HOSPITAL_INITIAL: {S: "99221", L: "99221", M: "99222", H: "99223"},
     Visit.HOSPITAL_SUBSEQUENT: {S: "99231", L: "99231", M: "99232", H: "99233"},
+    Visit.HOSPITAL_SAME_DATE: {S: "99234", L: "99234", M: "99235", H: "99236"},
     Visit.EMERGENCY: {S: "99282", L: "99283", M: "99284", H: "99285"},
     Visit.NURSING_INITIAL: {S: "99304", L: "99304", M: "99305", H: "99306"},
     Visit.NURSING_SUBSEQUENT: {S: "99307", L: "99308", M: "99309", H: "99310"},
@@ -129,6 +133,54 @@ PROLONGED: dict[Payer, dict[Visit, tuple[str, int]]] = {
         Visit.HOME_ESTABLISHED: ("G0318", 110),
     },
 }
+
+
+# E/M codes CPT deleted on 1 January 2023 (the hospital, observation, domiciliary and
+# consultation revisions), each with the code of the same level that replaced it (None where
+# no one code did). A deleted code is never proposed: the fee schedules no longer list them.
+DELETED_2023 = date(2023, 1, 1)
+DELETED_VISITS: dict[str, tuple[str | None, str]] = {
+    **{
+        old: (new, "observation care is reported with the hospital inpatient or observation codes")
+        for old, new in (
+            ("99217", "99238"),
+            ("99218", "99221"),
+            ("99219", "99222"),
+            ("99220", "99223"),
+            ("99224", "99231"),
+            ("99225", "99232"),
+            ("99226", "99233"),
+        )
+    },
+    **{
+        old: (new, "domiciliary and rest home visits are reported with the home or residence codes")
+        for old, new in (
+            ("99324", "99341"),
+            ("99325", "99342"),
+            ("99326", "99344"),
+            ("99327", "99344"),
+            ("99328", "99345"),
+            ("99334", "99347"),
+            ("99335", "99348"),
+            ("99336", "99349"),
+            ("99337", "99350"),
+            ("99343", "99344"),
+        )
+    },
+    "99241": (None, "choose an office visit or 99242-99245 by MDM or time"),
+    "99251": (None, "choose a hospital visit or 99252-99255 by MDM or time"),
+    "99318": (None, "report subsequent nursing facility care, 99307-99310"),
+}
+
+
+def deleted_visit(code: str) -> tuple[str | None, str] | None:
+    """The replacement and the reason, for an E/M code deleted in 2023; None otherwise."""
+    found = DELETED_VISITS.get(code)
+    if found is None:
+        return None
+    family = [c for c, (_, why) in DELETED_VISITS.items() if why == found[1]]
+    span = f"{family[0]}-{family[-1]}" if len(family) > 1 else code
+    return found[0], f"{code} ({span}) was deleted on {DELETED_2023.isoformat()}: {found[1]}"
 
 
 @dataclass(frozen=True)
@@ -295,6 +347,47 @@ def patient_status(
         worked.append(f"service on {service.on.isoformat()} is more than three years ago")
     worked.append("no qualifying service in the past three years -> new patient")
     return PatientStatus(True, tuple(worked))
+
+
+PREVENTIVE = frozenset(
+    [str(n) for n in (*range(99381, 99388), *range(99391, 99398))] + ["G0402", "G0438", "G0439"]
+)
+
+
+def preventive_visit(codes: list[str]) -> str | None:
+    """The preventive visit (CPT 99381-99397, Medicare's G0402, G0438, G0439) among codes."""
+    return next((c for c in codes if c in PREVENTIVE), None)
+
+
+DISCHARGE_CODES = ("99238", "99239")
+MEDICARE_SAME_DATE_HOURS = 8
+
+
+def same_date_stay(payer: Payer, hours: float | None) -> tuple[Visit, tuple[str, ...]]:
+    """The visit family for a patient admitted (inpatient or observation) and discharged on
+    the same date. CPT: 99234-99236. Medicare (Claims Processing Manual ch. 12 s. 30.6.9):
+    99234-99236 only for a stay of 8 hours or more; under 8 hours the initial care code alone
+    (99221-99223), with no discharge day management."""
+    both = "admission and discharge on the same date"
+    if payer is Payer.MEDICARE and hours is not None and hours < MEDICARE_SAME_DATE_HOURS:
+        return Visit.HOSPITAL_INITIAL, (
+            f"{both}, a stay of {hours:g} hours: Medicare pays 99234-99236 only for a stay of 8 "
+            "hours or more; under 8 hours report the initial hospital or observation care code "
+            "alone (99221-99223), and no discharge code (99238/99239)",
+        )
+    if payer is Payer.MEDICARE and hours is not None:
+        why = f"{both}, a stay of {hours:g} hours (8 hours or more for Medicare) -> 99234-99236"
+    elif payer is Payer.MEDICARE:
+        why = (
+            f"{both} -> 99234-99236 when the stay lasted 8 hours or more; Medicare pays the "
+            "initial care code alone (99221-99223) for a stay under 8 hours"
+        )
+    else:
+        why = (
+            f"{both} -> 99234-99236 (CPT; Medicare adds that the stay must last 8 hours or "
+            "more, otherwise 99221-99223 alone)"
+        )
+    return Visit.HOSPITAL_SAME_DATE, (why,)
 
 
 def transitional_care(days_to_visit: int, mdm: Level) -> tuple[str | None, tuple[str, ...]]:

@@ -113,3 +113,22 @@ def test_the_side_and_the_global_period_of_an_earlier_surgery() -> None:
     assert (a.side, a.global_period) == ("LT", "unrelated")
     a = analyse("pt went back to the OR the next day for bleeding after the original surgery")
     assert a.global_period == "complication"
+
+
+def test_a_service_and_its_diagnosis_asked_together_is_not_a_diagnosis_question() -> None:
+    """ "Vaccine, admin and dx codes?": the service's codes lead and the diagnosis follows;
+    a question asking for the diagnosis alone stays a diagnosis question."""
+    both = analyse("Pt got a flu shot today. Vaccine, admin and dx codes?")
+    assert both.question_type != "diagnosis" and both.asks_diagnosis_too
+    alone = analyse("What dx for a flu shot encounter?")
+    assert alone.question_type == "diagnosis"
+
+
+def test_conditions_asked_for_codes_without_saying_dx_is_a_diagnosis_question() -> None:
+    for text in (
+        "Sepsis due to MRSA with septic shock, sequencing?",
+        "Patient with type 2 diabetes and diabetic CKD stage 3a, what codes?",
+        "Which code for an encounter for routine child health exam without abnormal findings?",
+    ):
+        assert analyse(text).question_type == "diagnosis", text
+    assert analyse("Pt with knee pain had an injection, what codes?").question_type != "diagnosis"

@@ -391,7 +391,12 @@ _STATED_DIAGNOSIS = re.compile(
     r"(?!(?:pls|please|codes?|too|also|for|and|or|as|needed|only)\b)[a-z]{3,}"
 )
 # The question asks for the service's code as well ("cpt + dx", "procedure code and icd").
-_ASKS_SERVICE = re.compile(r"\bcpts?\b|\bhcpcs\b|\bprocedure codes?\b")
+_ASKS_SERVICE = re.compile(
+    r"\bcpts?\b|\bhcpcs\b|\bprocedure codes?\b|"
+    # A service's codes listed beside the diagnosis in one request ("vaccine, admin and dx").
+    r"\b(?:admin\w*|vaccine|drug|j[- ]?codes?|procedure|visit|e/?m)s?,? (?:codes?,? )?"
+    r"(?:(?:and|&|\+) )?(?:the )?(?:dx|icd|diagnos\w*)\b"
+)
 
 
 def _asks_diagnosis(lowered: str, found: Analysis) -> bool:

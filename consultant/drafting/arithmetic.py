@@ -233,8 +233,7 @@ def _place(
     proposed = [c for c in matches if c in analysis.codes and c != code]
     for old in matches:
         if old != code:
-            selection.services = [(c, s) for c, s in selection.services if c != old]
-            selection.alternatives.insert(0, (old, 0.5))
+            selection.demote(old)
     selection.add_service(code, 1.0, worked)
     selection.alternatives = [(c, s) for c, s in selection.alternatives if c != code]
     # The computed code leads: it answers the question the numbers ask.

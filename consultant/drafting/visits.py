@@ -243,8 +243,7 @@ def facility_visit(analysis: Analysis, selection: Selection) -> None:
     visits = [c for c in codes if visit_of(c) in OFFICE]
     if not visits:
         return
-    selection.services = [(c, s) for c, s in selection.services if c != FACILITY_VISIT]
-    selection.alternatives.insert(0, (FACILITY_VISIT, 0.5))
+    selection.demote(FACILITY_VISIT)
     selection.advice.append(
         f"{FACILITY_VISIT} is the hospital's own code for the clinic visit, on its facility "
         f"claim; the practitioner reports {visits[0]} with place of service 22 (on-campus "
@@ -270,8 +269,7 @@ def complexity_addon(selection: Selection) -> None:
     procedures = [c for c in codes if _procedure_code(c)]
     if not procedures or not any(visit_of(c) in OFFICE for c in codes):
         return
-    selection.services = [(c, s) for c, s in selection.services if c != COMPLEXITY_ADDON]
-    selection.alternatives.insert(0, (COMPLEXITY_ADDON, 0.5))
+    selection.demote(COMPLEXITY_ADDON)
     selection.advice.append(
         f"Do not add {COMPLEXITY_ADDON}: it is not paid when the office visit carries modifier "
         f"25 for a same-day procedure ({', '.join(procedures)}); the exceptions are an annual "

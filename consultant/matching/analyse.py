@@ -442,7 +442,8 @@ _ASKS_CODE = re.compile(
 )
 _SERVICE_WORDS = re.compile(
     r"\b(?:visit|e/?m|level|procedure|surgery|eval\w*|exam\w*|consult\w*|assessment|ther ex|"
-    r"treatment|session|injection|infusion|push|biopsy|excision|removal|"
+    r"treatment|session|mdm|established|new patient|office|admi(?:t|ssion)\w*|observation|"
+    r"telehealth|injection|infusion|push|biopsy|excision|removal|"
     r"removed|repair|x-?ray|mri|ct|ultrasound|echo|scan|scope|\w+(?:ectomy|otomy|ostomy|plasty|"
     r"scopy|centesis)|test|panel|lab|vaccine|shot|therapy|admin\w*|drug|supply|pump|catheter|"
     r"drain\w*|sutur\w*|laceration repair|units?|modifier|cpt|hcpcs|rvus?|payment)\b"

@@ -148,8 +148,10 @@ def main() -> int:
     return 0 if report["ok"] else 1
 
 
-def _approve_all() -> None:
-    """A reviewer approves every case (again after an outage cut the transaction short)."""
+def _approve_all(batch: int = 200) -> None:
+    """A reviewer approves every case, a batch per transaction: an outage cuts one batch
+    short, not the whole run (thousands of approvals in one transaction outlast the gap
+    between faults and would never commit)."""
     while True:
         try:
             with transaction() as s:
@@ -158,7 +160,9 @@ def _approve_all() -> None:
                     reviewer = Reviewer(email="r@example.org", password_hash=hash_password("pw"))
                     s.add(reviewer)
                     s.flush()
-                for case in s.scalars(select(Case).where(Case.status == states.AWAITING_REVIEW)):
+                waiting = select(Case).where(Case.status == states.AWAITING_REVIEW).limit(batch)
+                cases = list(s.scalars(waiting))
+                for case in cases:
                     actions.approve(
                         s,
                         case,
@@ -169,7 +173,8 @@ def _approve_all() -> None:
                         _settings(),
                         True,
                     )
-            return
+            if not cases:
+                return
         except Exception:
             time.sleep(1)  # Postgres or Redis is away for a moment
 

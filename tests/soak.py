@@ -148,10 +148,13 @@ def main() -> int:
     return 0 if report["ok"] else 1
 
 
-def _approve_all(batch: int = 200) -> None:
-    """A reviewer approves every case, a batch per transaction: an outage cuts one batch
-    short, not the whole run (thousands of approvals in one transaction outlast the gap
-    between faults and would never commit)."""
+def _approve_all(batch: int = 25) -> None:
+    """A reviewer approves every case, a small batch per transaction: an outage cuts one
+    batch short, not the whole run (thousands of approvals in one transaction, or even 200
+    at about 20 ms each, outlast the few seconds between faults and would never commit).
+    Each new reason a batch failed is printed, so that a failure that is not an outage
+    shows instead of looping in silence."""
+    seen: set[str] = set()
     while True:
         try:
             with transaction() as s:
@@ -175,7 +178,13 @@ def _approve_all(batch: int = 200) -> None:
                     )
             if not cases:
                 return
-        except Exception:
+        except Exception as exc:
+            reason = type(exc).__name__
+            if reason not in seen:
+                seen.add(reason)
+                print(
+                    f"an approval batch failed ({reason}: {str(exc)[:120]}); retrying", flush=True
+                )
             time.sleep(1)  # Postgres or Redis is away for a moment
 
 

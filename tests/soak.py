@@ -188,6 +188,14 @@ def _approve_all(batch: int = 25) -> None:
             time.sleep(1)  # Postgres or Redis is away for a moment
 
 
+def _version(session, case):  # type: ignore[no-untyped-def]
+    """The draft version a reviewer approving now would have seen."""
+    from consultant.drafting.service import latest_draft
+
+    draft = latest_draft(session, case.id)
+    return draft.version if draft else None
+
+
 def _settings():  # type: ignore[no-untyped-def]
     from consultant.config import get_settings
 
@@ -276,11 +284,3 @@ def _reconcile(sent_ids: list[str], relay: FaultyRelay, faults: list[str], took:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-def _version(session, case):  # type: ignore[no-untyped-def]
-    """The draft version a reviewer approving now would have seen."""
-    from consultant.drafting.service import latest_draft
-
-    draft = latest_draft(session, case.id)
-    return draft.version if draft else None

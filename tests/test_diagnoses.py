@@ -214,3 +214,30 @@ def test_the_condition_a_drug_was_given_for(
     bundled_session: Session, text: str, expected: list[str]
 ) -> None:
     assert _icd(bundled_session, text) == expected
+
+
+def test_a_link_the_record_does_not_state_is_presumed_not_negated(icd_session: Session) -> None:
+    """I.A.15 and I.C.9.a: "the doctor didn't write that the CKD is due to the diabetes"
+    neither negates the CKD nor breaks the presumed links."""
+    assert _icd(
+        icd_session,
+        "Pt w/ type 2 DM, CKD stage 3a, and HTN. Doc didn't write that the CKD is due to the "
+        "diabetes or the HTN. What codes?",
+    ) == ["E11.22", "I12.9", "N18.31"]
+    assert _icd(icd_session, "HTN and chronic HFpEF, not documented as related. Dx?") == [
+        "I11.0",
+        "I50.32",
+    ]
+
+
+def test_insulin_by_brand_and_the_chemotherapy_encounter(icd_session: Session) -> None:
+    """I.C.4.a.3: insulin and an oral drug together are Z79.4 and Z79.84; I.C.2.e.2: an
+    encounter for chemotherapy is Z51.11 first."""
+    assert _icd(icd_session, "T2DM no complications, on Lantus and metformin, dx codes?") == [
+        "E11.9",
+        "Z79.4",
+        "Z79.84",
+    ]
+    assert (
+        _icd(icd_session, "Cycle 3 of adjuvant chemo for breast cancer, dx order?")[0] == "Z51.11"
+    )

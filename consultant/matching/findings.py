@@ -70,7 +70,8 @@ REWRITES = [
         "nicotine dependence cigarettes",
     ),
     (
-        r"\b(?:on |uses |using |takes |taking )?insulin\b(?! resistance| pump)",
+        r"\b(?:on |uses |using |takes |taking )?(?:insulin|lantus|levemir|tresiba|toujeo|basaglar|"
+        r"semglee|humalog|novolog|admelog|apidra|fiasp|lyumjev|humulin|novolin)\b(?! resistance| pump)",
         "long term current use of insulin",
     ),
     (
@@ -83,6 +84,12 @@ REWRITES = [
         r"\b(?:on |takes |taking )?(?:semaglutide|ozempic|liraglutide|victoza|dulaglutide|"
         r"trulicity|tirzepatide|mounjaro)\b",
         "long term current use of injectable non-insulin antidiabetic drugs",
+    ),
+    # An encounter for chemotherapy is its own reason, listed first (I.C.2.e.2).
+    (
+        r"\b(?:(?:cycle|round|c) ?\d+ (?:of )?)?(?:adjuvant |neoadjuvant |maintenance )?"
+        r"(?:chemo(?:therapy)?|antineoplastic (?:chemotherapy|infusion))\b(?! pump| port)(?: for\b)?",
+        "encounter for antineoplastic chemotherapy with",  # "with": its cancer coded apart
     ),
     (r"\b(?:cancer|ca|carcinoma|malignancy)\b", "malignant neoplasm"),
     # The index: Shock, septic (due to severe sepsis) R65.21; not postprocedural T81.12.
@@ -165,6 +172,9 @@ ABBREVIATIONS = {
     "ptsd": "post-traumatic stress disorder",
     "osa": "obstructive sleep apnea",
     "obese": "obesity",
+    # Heart failure by ejection fraction: preserved is diastolic, reduced is systolic.
+    "hfpef": "diastolic heart failure",
+    "hfref": "systolic heart failure",
 }
 # Words that link a condition to another rather than name one ("diabetic CKD": the link to
 # diabetes is presumed by the guidelines when diabetes is documented).
@@ -197,9 +207,19 @@ ORGANISM_NAMES = re.compile(
 )
 
 
+# What the record does not say about a link ("Doc didn't write that the CKD is due to the
+# diabetes") repeats conditions already named; it neither negates them nor names new ones,
+# and the guidelines presume the link unless the provider says they are unrelated (I.A.15).
+_UNSTATED_LINK = re.compile(
+    r"\b(?:did ?n[o']?t|does ?n[o']?t|do ?n[o']?t|never|not) (?:write|say|state|document|specify|"
+    r"link|mention|indicate)\w*\b[^.;!?\n]*"
+)
+
+
 def conditions(text: str) -> tuple[Condition, ...]:
     """The conditions a diagnosis question describes, in the order written."""
-    lowered = _CODE_WORDS.sub(" ", text.lower())
+    text = _UNSTATED_LINK.sub(" ", text.lower())
+    lowered = _CODE_WORDS.sub(" ", text)
     for pattern, tabular in ORGANISMS:
         lowered = re.sub(pattern, tabular, lowered)
     uncertain = [s.phrase for s in scopes(text) if s.category == "uncertain"]

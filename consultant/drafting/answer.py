@@ -89,7 +89,7 @@ def build_answer(session: Session, question: str) -> Answer:
     ]
     billed = [f.code for f in facts if f.billed and f.system in ("CPT", "HCPCS")]
     edits = lookup.active_edits_between(session, billed, on)
-    edits += _whole_edits(session, corrections, on)
+    edits += _whole_edits(corrections)
     facts = _order_by_edits(facts, edits)
     unbilled = bundled(analysis, edits)
     for fact in facts:
@@ -162,23 +162,17 @@ def build_answer(session: Session, question: str) -> Answer:
     )
 
 
-def _whole_edits(
-    session: Session, corrections: list[Correction], on: date | None
-) -> list[lookup.Edit]:
+def _whole_edits(corrections: list[Correction]) -> list[lookup.Edit]:
     """The edits that make the asker's codes parts of the one code reported for the whole
-    (93015 over 93018, indicator 0): the evidence for the correction. Only those no modifier
-    bypasses, so the reply cannot read as an invitation to bill the parts."""
-    out: list[lookup.Edit] = []
-    for whole in corrections:
-        if isinstance(whole, Whole) and whole.replacement:
-            out += [
-                e
-                for e in lookup.active_edits_between(session, [whole.replacement, *whole.parts], on)
-                if e.column1 == whole.replacement
-                and e.column2 in whole.parts
-                and e.modifier_indicator == "0"
-            ]
-    return out
+    (93015 over 93018, indicator 0), found by the correction: its evidence. Only those no
+    modifier bypasses, so the reply cannot read as an invitation to bill the parts."""
+    return [
+        e
+        for whole in corrections
+        if isinstance(whole, Whole)
+        for e in whole.evidence
+        if e.modifier_indicator == "0"
+    ]
 
 
 def _diagnoses(

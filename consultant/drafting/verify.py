@@ -153,6 +153,7 @@ class Whole(Correction):
     """The asker's codes are parts of one service: ``replacement`` stands for all of them."""
 
     parts: tuple[str, ...] = ()
+    evidence: tuple[lookup.Edit, ...] = ()  # the edits that make each part a part of it
 
     @property
     def sentence(self) -> str:
@@ -175,12 +176,12 @@ def _complete_service(
     own = {c.code: c.score for c in candidates}
     if any(own.get(code, 0.0) * 1.2 > best.score for code in proposed):
         return None  # the words fit a code the asker proposed about as well
-    contained = {
-        e.column2
+    evidence = tuple(
+        e
         for e in edits_between([best.code, *proposed])
-        if e.column1 == best.code and e.rationale in _CONTAINS
-    }
-    if not set(proposed) <= contained:
+        if e.column1 == best.code and e.column2 in proposed
+    )
+    if not set(proposed) <= {e.column2 for e in evidence if e.rationale in _CONTAINS}:
         return None
     parts = tuple(proposed)
     return Whole(
@@ -190,6 +191,7 @@ def _complete_service(
         f"{'each of ' if len(parts) > 1 else ''}{' and '.join(parts)} (an NCCI edit pairs them: "
         f"{'they are' if len(parts) > 1 else 'it is'} not billable separately)",
         parts,
+        evidence,
     )
 
 

@@ -238,56 +238,55 @@ def _matches(phrase: str, parts: tuple[str, ...], side: str) -> list[str]:
     """The code for the whole phrase when a title carries all of it ("migraine with aura"),
     otherwise one for each part ("type 2 diabetes" and "chronic kidney disease stage 3a",
     which the guidelines then combine)."""
+    return [code for _, code, _ in _matched(phrase, parts, side)]
+
+
+def _fit(phrase: str, parts: tuple[str, ...], side: str) -> float:
+    """How closely the codes for a phrase carry its words: the weakest of its matches."""
+    return min((_fit_of(m) for m in _matched(phrase, parts, side)), default=0.6)
+
+
+Match = tuple[float, str, int]  # words carried, code, extra words
+
+
+def _matched(phrase: str, parts: tuple[str, ...], side: str) -> list[Match]:
+    """The matches ``_matches`` codes from, each with how much of its words it carries."""
     bmi = _BMI.search(phrase)
     if bmi:
         # A BMI value is coded by the Z68 range that holds it, beside the weight diagnosis.
         code = bmi_code(float(bmi.group(1)))
         rest = re.sub(r"\badults?\b", " ", _BMI.sub(" ", phrase)).strip()
         others = [p for p in parts if not _BMI.search(p)]
-        more = _matches(rest, tuple(others) if len(others) > 1 else (), side) if rest else []
-        return more + ([code] if code else [])
+        more = _matched(rest, tuple(others) if len(others) > 1 else (), side) if rest else []
+        return more + ([(1.0, code, 0)] if code else [])  # a value read against the ranges
     whole = _match(phrase, side)
     if "history" in phrase and "malignant neoplasm" in phrase and (not whole or whole[0] < 1):
         # Z85 titles name few sites; the neoplasm's own code finds its history code.
         site = _match(re.sub(r"\bpersonal history( of)?\b", " ", phrase), side)
         history = history_of_neoplasm(site[1]) if site else None
-        if history:
-            return [history]
+        if site and history:
+            return [(site[0], history, site[2])]
     if whole is not None and (whole[0] == 1.0 or not parts):
-        return [whole[1]]
-    found: list[str] = []
+        return [whole]
+    found: list[Match] = []
     i = 0
     while i < len(parts):
         # Two parts one title carries whole ("sepsis" due to "MRSA": A41.02) are one code.
         pair = _match(f"{parts[i]} {parts[i + 1]}", side) if i + 1 < len(parts) else None
         if pair is not None and pair[0] == 1.0:
-            found.append(pair[1])
+            found.append(pair)
             i += 2
             continue
         if (m := _match(_as_cause(parts[i]), side)) is not None:
-            found.append(m[1])
+            found.append(m)
         i += 1
-    return found or ([whole[1]] if whole else [])
+    return found or ([whole] if whole else [])
 
 
 _BMI = re.compile(r"\b(?:bmi|body mass index)\s+(?:of\s+|is\s+)?(\d{2}(?:\.\d)?)\b")
 
 
-def _fit(phrase: str, parts: tuple[str, ...], side: str) -> float:
-    """How closely the codes for a phrase carry its words (the matches are cached)."""
-    if _BMI.search(phrase):
-        return 1.0  # a value read against the Z68 ranges
-    whole = _match(phrase, side)
-    matches = (
-        [whole]
-        if whole is not None and (whole[0] == 1.0 or not parts)
-        else [_match(_as_cause(p), side) for p in parts]
-    )
-    fits = [_fit_of(m) for m in matches if m is not None]
-    return min(fits) if fits else 0.6
-
-
-def _fit_of(match: tuple[float, str, int]) -> float:
+def _fit_of(match: Match) -> float:
     carried, _, extra = match
     if carried < 1.0:
         return 0.7 if carried >= 0.8 else 0.6

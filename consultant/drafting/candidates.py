@@ -41,10 +41,11 @@ class Selection:
         if worked:
             self.worked.setdefault(code, []).extend(worked)
 
-    def demote(self, code: str, score: float = 0.5) -> None:
-        """``code`` is no longer billed: it leads the alternatives, for the reviewer to see."""
-        self.services = [(c, s) for c, s in self.services if c != code]
-        self.alternatives.insert(0, (code, score))
+    def demote(self, *codes: str, score: float = 0.5) -> None:
+        """``codes`` are no longer billed: they lead the alternatives, in their order, for the
+        reviewer to see."""
+        self.services = [(c, s) for c, s in self.services if c not in codes]
+        self.alternatives[:0] = [(c, score) for c in codes]
 
     def replace_service(self, old: str, new: str, worked: list[str]) -> None:
         """``new`` takes ``old``'s place; ``old`` is kept as an alternative."""

@@ -102,8 +102,7 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
             or (visit_of(c) is not None and c not in analysis.codes and c not in selection.by_rule)
         )
     ]
-    selection.services = [(c, s) for c, s in selection.services if c not in others]
-    selection.alternatives[:0] = [(c, 0.5) for c in others]
+    selection.demote(*others)
     not_prolonged = _prolonged(selection, chosen)
     selection.warnings = [w for w in selection.warnings if "visit level is not in" not in w]
     higher = _higher_level(visit, chosen)
@@ -171,8 +170,7 @@ def _prolonged(selection: Selection, chosen: EmLevel) -> str | None:
     unmet = [c for c, _ in selection.services if c in PROLONGED_CODES and c != wanted]
     if not unmet:
         return None
-    selection.services = [(c, s) for c, s in selection.services if c not in unmet]
-    selection.alternatives[:0] = [(c, 0.5) for c in unmet]
+    selection.demote(*unmet)
     threshold = [
         line for line in chosen.worked if "min" in line and any(c in line for c in PROLONGED_CODES)
     ]
@@ -309,8 +307,7 @@ def choose_transitional_care(analysis: Analysis, selection: Selection) -> str | 
     ]
     visits = [c for c, _ in selection.services if c != code and visit_of(c) in OFFICE]
     visits += [c for c in searched if c not in visits]
-    selection.services = [(c, s) for c, s in selection.services if c not in visits]
-    selection.alternatives[:0] = [(c, 0.5) for c in visits]
+    selection.demote(*visits)
     named_visits = [c for c in visits if c in analysis.codes]
     if named_visits:
         selection.advice.append(

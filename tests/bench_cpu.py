@@ -39,7 +39,7 @@ def rounds(
                 spy = subprocess.Popen(
                     [
                         str(Path(sys.executable).with_name("py-spy")),
-                        *("record", "--subprocesses", "-r", "200", "-f", "raw"),
+                        *("record", "--subprocesses", "--gil", "-r", "200", "-f", "raw"),
                         *("-o", args.profile, "-p", str(procs.children["worker"].pid)),
                     ],
                     stdout=subprocess.DEVNULL,

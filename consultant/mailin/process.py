@@ -92,6 +92,17 @@ def process_inbound(session: Session, inbound_id: int, settings: Settings) -> Ou
     return _new_case(session, row, mail, question, subscriber, settings)
 
 
+def load_inbound(session: Session, ids: list[int]) -> dict[int, InboundMail]:
+    """Read the stored messages ``ids`` into ``session`` in one statement: while the
+    caller holds the rows (the session keeps only rows referenced elsewhere), the
+    ``process_inbound`` of each finds its row there without a query of its own."""
+    return {row.id: row for row in session.scalars(_INBOUND, {"ids": ids})}
+
+
+# Built once (every batch runs it): the statement keeps its cache key.
+_INBOUND = select(InboundMail).where(InboundMail.id.in_(bindparam("ids", expanding=True)))
+
+
 def _new_case(
     session: Session,
     row: InboundMail,

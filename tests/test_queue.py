@@ -137,7 +137,8 @@ def _stored_only(count: int) -> list[int]:
 @postgres_only
 @pytest.mark.usefixtures("eager_tasks")
 def test_a_batch_is_processed_in_one_transaction(session: Session) -> None:
-    """Several ids of one message: their rows read in one statement, one commit for all."""
+    """Several ids of one message: their rows read in one statement, their senders'
+    subscribers in another, one commit for all."""
     from sqlalchemy import event
 
     from consultant.db import get_engine
@@ -162,6 +163,7 @@ def test_a_batch_is_processed_in_one_transaction(session: Session) -> None:
         event.remove(get_engine(), "before_cursor_execute", count)
     assert len(commits) == 1
     assert sum("FROM inbound_mail" in s for s in statements) == 1
+    assert sum("FROM subscribers" in s for s in statements) == 1
     assert session.scalars(select(InboundMail.status)).all() == ["processed"] * 3
     assert len(session.scalars(select(Case)).all()) == 3
 

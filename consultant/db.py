@@ -74,7 +74,15 @@ def get_engine() -> Engine:
 
 
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine or get_engine(), expire_on_commit=False)
+    return _sessionmaker_for(engine or get_engine())
+
+
+@lru_cache(maxsize=8)
+def _sessionmaker_for(engine: Engine) -> sessionmaker[Session]:
+    # One per engine: a sessionmaker makes a Session subclass of its own, whose events
+    # are set up again by its first session, so one made per transaction cost every
+    # stored message (and every batch of the worker) a class and its event dispatch.
+    return sessionmaker(bind=engine, expire_on_commit=False)
 
 
 @contextmanager

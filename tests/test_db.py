@@ -56,3 +56,11 @@ def test_a_connection_in_steady_use_is_not_pinged(db_url: str) -> None:
     finally:
         del engine.dialect.do_ping
     assert len(pings) == 1, "only the transaction after the idle time pings"
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_transactions_share_one_session_class(db_url: str) -> None:
+    """A sessionmaker makes a Session class of its own: one per engine, not one per
+    transaction (each new class set its events up again at its first session)."""
+    with db.transaction() as first, db.transaction() as second:
+        assert type(first) is type(second)

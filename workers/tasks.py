@@ -59,9 +59,9 @@ def _retry_for_database(task: Task, exc: BaseException, args: list[int] | None =
 @app.task(name="workers.tasks.process_inbound", bind=True, max_retries=None)
 def process_inbound(self: Task, inbound_id: int, *more: int) -> str:
     """Process a stored message, or the several of a burst that were published together
-    (see ``consultant.queue``), each in its own transaction: one message's failure is
-    its own, and a message redelivered after a crash skips the ones already recorded.
-    Returns the last one's outcome."""
+    (see ``consultant.queue``): all in one transaction when none fails, else each in its
+    own, so that one message's failure is its own. A batch redelivered after a crash
+    skips the messages already recorded. Returns the last one's outcome."""
     ids = [inbound_id, *more]
     settings = get_settings()
     if len(ids) > 1:

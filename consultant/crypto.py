@@ -29,6 +29,7 @@ from consultant.config import Settings, get_settings
 PREFIX = b"enc1:"
 
 
+@lru_cache(maxsize=16)  # every value sealed or unsealed asks for it: derived once
 def derive_key(secret: str) -> bytes:
     """A Fernet key derived from a secret key, for installs without a data key."""
     raw = HKDF(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Engine, Insert, Table, create_engine, event, insert, inspect
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, InvalidatePoolError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -31,7 +32,36 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    engine = create_engine(url, pool_size=5, max_overflow=5)
+    _ping_when_idle(engine)
+    return engine
+
+
+# A pooled connection is checked with a round trip before use only when it sat idle this
+# long (seconds). One that was in use a moment ago is very likely alive, and checking it
+# every time cost each transaction a round trip and a statement (the listener's every
+# message, the worker's every batch). One that died in between fails its transaction with
+# a connection error, which callers retry (tasks, the poller) or report as temporary
+# (the listener's 451), and SQLAlchemy replaces the pool's connections.
+PING_AFTER = 1.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def _idle_from_now(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("idle_since", 0.0) < PING_AFTER:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            # As pool_pre_ping does: a dead connection most likely means the server
+            # restarted, so the pool drops every connection it holds and makes a new one.
+            raise InvalidatePoolError(str(exc)) from exc
 
 
 @lru_cache(maxsize=8)
@@ -44,7 +74,15 @@ def get_engine() -> Engine:
 
 
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine or get_engine(), expire_on_commit=False)
+    return _sessionmaker_for(engine or get_engine())
+
+
+@lru_cache(maxsize=8)
+def _sessionmaker_for(engine: Engine) -> sessionmaker[Session]:
+    # One per engine: a sessionmaker makes a Session subclass of its own, whose events
+    # are set up again by its first session, so one made per transaction cost every
+    # stored message (and every batch of the worker) a class and its event dispatch.
+    return sessionmaker(bind=engine, expire_on_commit=False)
 
 
 @contextmanager

@@ -7,8 +7,8 @@ Postgres (or the embedded default with ``--embedded``), R times back to back wit
 processes, and prints each process's CPU per question (worker, smtpd, Postgres) per round.
 CPU, not the rate, is the figure to compare: it does not depend on what else the machine
 runs. ``--cms`` imports ``../shared/data/cms`` first (as ``make bench`` does; bundled
-knowledge only without it); ``--profile`` records the worker's processes with py-spy
-(collapsed stacks) during the last round; ``--paced M`` then sends M at 20 a second and
+knowledge only without it); ``--profile`` records the worker's processes (or the listener's, with
+``--profile-of smtpd``) with py-spy (collapsed stacks, CPU only) during the last round; ``--paced M`` then sends M at 20 a second and
 prints the accept-to-draft percentiles.
 """
 
@@ -39,8 +39,8 @@ def rounds(
                 spy = subprocess.Popen(
                     [
                         str(Path(sys.executable).with_name("py-spy")),
-                        *("record", "--subprocesses", "-r", "200", "-f", "raw"),
-                        *("-o", args.profile, "-p", str(procs.children["worker"].pid)),
+                        *("record", "--subprocesses", "--gil", "-r", "200", "-f", "raw"),
+                        *("-o", args.profile, "-p", str(procs.children[args.profile_of].pid)),
                     ],
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
@@ -83,6 +83,7 @@ def main() -> None:
     parser.add_argument("--embedded", action="store_true")
     parser.add_argument("--cms", action="store_true")
     parser.add_argument("--profile", default="")
+    parser.add_argument("--profile-of", default="worker", choices=["worker", "smtpd"])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--paced", type=int, default=0, help="then this many at 20/s")
     args = parser.parse_args()

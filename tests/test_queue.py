@@ -122,3 +122,75 @@ def test_a_batch_delivered_twice_makes_each_message_one_case(session: Session) -
     process_inbound.apply(args=ids)
     assert len(session.scalars(select(Case)).all()) == 3
     assert session.scalars(select(InboundMail.status)).all() == ["processed"] * 3
+
+
+def _stored_only(count: int) -> list[int]:
+    """``count`` questions stored but not processed: the batch is delivered by hand."""
+    app.conf.task_always_eager = False
+    try:
+        with transaction() as s:
+            return [_stored(s, i) for i in range(count)]
+    finally:
+        app.conf.task_always_eager = True
+
+
+@postgres_only
+@pytest.mark.usefixtures("eager_tasks")
+def test_a_batch_is_processed_in_one_transaction(session: Session) -> None:
+    """Several ids of one message: their rows read in one statement, their senders'
+    subscribers in another, one commit for all."""
+    from sqlalchemy import event
+
+    from consultant.db import get_engine
+    from workers.tasks import process_inbound
+
+    ids = _stored_only(3)
+    commits: list[int] = []
+    statements: list[str] = []
+
+    def commit(s: Session) -> None:
+        commits.append(id(s))
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(Session, "after_commit", commit)
+    event.listen(get_engine(), "before_cursor_execute", count)
+    try:
+        process_inbound.apply(args=ids)
+    finally:
+        event.remove(Session, "after_commit", commit)
+        event.remove(get_engine(), "before_cursor_execute", count)
+    assert len(commits) == 1
+    assert sum("FROM inbound_mail" in s for s in statements) == 1
+    assert sum("FROM subscribers" in s for s in statements) == 1
+    assert session.scalars(select(InboundMail.status)).all() == ["processed"] * 3
+    assert len(session.scalars(select(Case)).all()) == 3
+
+
+@pytest.mark.usefixtures("eager_tasks")
+def test_a_message_failing_in_a_batch_does_not_hold_back_the_others(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch's transaction is rolled back whole; each message then goes on its own:
+    the others become cases, the failing one has its failed try counted and waits for the
+    next (it is set aside after three)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from consultant.drafting import answer
+    from consultant.mailin import process
+    from workers.tasks import process_inbound
+
+    ids = _stored_only(3)
+
+    def failing(s: Session, text: str) -> answer.Answer:
+        if "96521" in text:
+            raise SQLAlchemyError("a statement that fails for this message")
+        return answer.build_answer(s, text)
+
+    monkeypatch.setattr(process, "build_answer", failing)
+    process_inbound.apply(args=ids)
+    rows = {r.id: r for r in session.scalars(select(InboundMail))}
+    assert [rows[i].status for i in ids] == ["processed", "received", "processed"]
+    assert rows[ids[1]].attempts == 1
+    assert len(session.scalars(select(Case)).all()) == 2

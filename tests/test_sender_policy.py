@@ -4,11 +4,12 @@ RFC 3834 acknowledgement sent at most once per sender per period."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from consultant.config import Settings, get_settings
-from consultant.mailin.process import process_inbound
+from consultant.db import get_engine
+from consultant.mailin.process import load_inbound, process_inbound
 from consultant.mailin.store import store_inbound
 from consultant.mailout.compose import compose
 from consultant.models import Case, InboundMail, Outbound, Subscriber
@@ -82,3 +83,47 @@ def test_acknowledgement_once_per_period(session: Session, db_url: str) -> None:
     assert case is not None and f"[Case #{case.id}/" in acks[0].subject
     message = compose(acks[0], settings)
     assert message["Auto-Submitted"] == "auto-replied" and message["In-Reply-To"]
+
+
+def test_a_batch_reads_its_senders_subscribers_at_once(
+    session: Session, production: Settings
+) -> None:
+    """``load_inbound`` reads the senders' subscribers with the batch: each message then
+    finds its own (exact address before domain, inactive ones not at all) without a
+    query, as it would alone."""
+    session.add_all(
+        [
+            Subscriber(address="@clinic.example", plan="group"),
+            Subscriber(address="pat@clinic.example", plan="solo"),
+            Subscriber(address="gone@else.example", active=False),
+        ]
+    )
+    session.commit()
+    senders = ["pat@clinic.example", "anyone@clinic.example", "gone@else.example", "x@else.example"]
+    ids = [
+        store_inbound(
+            session, question("What is 96523?", sender=a, message_id=f"<s{i}@x.example>"), "smtp"
+        ).inbound_id
+        for i, a in enumerate(senders)
+    ]
+    session.commit()
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    loaded = load_inbound(session, ids)
+    event.listen(get_engine(), "before_cursor_execute", count)
+    try:
+        outcomes = [process_inbound(session, i, production).status for i in loaded]
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", count)
+    session.commit()
+    assert outcomes == ["processed", "processed", "quarantined", "quarantined"]
+    assert not [s for s in statements if "FROM subscribers" in s]
+    subscribers = {s.address: s.id for s in session.scalars(select(Subscriber))}
+    cases = session.scalars(select(Case).order_by(Case.id)).all()
+    assert [c.subscriber_id for c in cases] == [
+        subscribers["pat@clinic.example"],
+        subscribers["@clinic.example"],
+    ]

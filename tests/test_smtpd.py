@@ -65,3 +65,47 @@ def test_accepted_mail_is_committed_before_250(listener: Controller, session: Se
     assert refused == {}
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(InboundMail)) == 1
+
+
+PATHS = [
+    "<pat@clinic.example>",
+    "<pat@clinic.example> SIZE=1200 BODY=8BITMIME",
+    "<Pat.Coder+billing@Clinic-1.example>",
+    "<first.last@a.b.c.example>  SMTPUTF8",
+    "<pat@clinic.example> (a comment) SIZE=10",
+    "<pat@clinic.example>\tSIZE=10",
+    "<pat@localhost>",
+    "<a..b@clinic.example>",
+    "<pat.@clinic.example>",
+    '<"pat coder"@clinic.example>',
+    "<pat@[127.0.0.1]>",
+    "<pat@clinic.example.>",
+    "<@relay.example:pat@clinic.example>",
+    " <pat@clinic.example>",
+    "<>",
+    "<pat@clinic.example",
+    "pat@clinic.example",
+    "<p\u00e9t@clinic.example>",
+    "<" + "x" * 70 + "@clinic.example>",
+]
+
+
+PLAIN = {"<pat@clinic.example>", "<pat@clinic.example> SIZE=1200 BODY=8BITMIME", "<pat@localhost>"}
+
+
+@pytest.mark.parametrize("limit", [0, 64])
+@pytest.mark.parametrize("arg", PATHS)
+def test_plain_paths_read_as_aiosmtpd_reads_them(arg: str, limit: int) -> None:
+    """The fast reading of MAIL FROM and RCPT TO paths gives aiosmtpd's answer for every
+    path it takes, and leaves the others to aiosmtpd."""
+    from types import SimpleNamespace
+
+    from aiosmtpd.smtp import SMTP
+
+    from consultant.mailin.smtpd import plain_path
+
+    theirs = SMTP._getaddr(SimpleNamespace(local_part_limit=limit), arg)  # type: ignore[arg-type]
+    ours = plain_path(arg, limit)
+    assert ours is None or ours == theirs, (ours, theirs)
+    if arg in PLAIN:
+        assert ours is not None, "a plain path takes the fast reading"

@@ -19,12 +19,12 @@ from celery.signals import worker_init, worker_process_init
 
 from consultant.codes.search import warm_index
 from consultant.codes.snapshot import warm_snapshot
-from consultant.config import get_settings
+from consultant.config import Settings, get_settings
 from consultant.db import database_unreachable, get_engine, transaction
 from consultant.drafting.service import draft_case as _draft_case
 from consultant.mailin import states as inbound_states
+from consultant.mailin.process import load_inbound, quarantine
 from consultant.mailin.process import process_inbound as _process_inbound
-from consultant.mailin.process import quarantine
 from consultant.mailout import send
 from consultant.models import InboundMail, Outbound
 from consultant.rules.icd10_terms import term_index
@@ -59,11 +59,15 @@ def _retry_for_database(task: Task, exc: BaseException, args: list[int] | None =
 @app.task(name="workers.tasks.process_inbound", bind=True, max_retries=None)
 def process_inbound(self: Task, inbound_id: int, *more: int) -> str:
     """Process a stored message, or the several of a burst that were published together
-    (see ``consultant.queue``), each in its own transaction: one message's failure is
-    its own, and a message redelivered after a crash skips the ones already recorded.
-    Returns the last one's outcome."""
+    (see ``consultant.queue``): all in one transaction when none fails, else each in its
+    own, so that one message's failure is its own. A batch redelivered after a crash
+    skips the messages already recorded. Returns the last one's outcome."""
     ids = [inbound_id, *more]
     settings = get_settings()
+    if len(ids) > 1:
+        together = _process_together(ids, settings)
+        if together is not None:
+            return together
     status = ""
     for position, one in enumerate(ids):
         try:
@@ -95,6 +99,28 @@ def process_inbound(self: Task, inbound_id: int, *more: int) -> str:
         # One of several: it tries again on its own, and the others go on now.
         self.retry(args=[one], exc=failure, countdown=countdown, throw=False)
         status = "retry"
+    return status
+
+
+def _process_together(ids: list[int], settings: Settings) -> str | None:
+    """Process a batch in one transaction: its stored messages read in one statement, one
+    commit for all, where a transaction each cost a connection check, the reference
+    snapshot's version check and a commit per question. All or nothing: on any failure
+    nothing is written and None sends each message through a transaction of its own,
+    which records the failure where it belongs. Not on SQLite, whose one writer would
+    wait for every draft of the batch instead of one."""
+    if get_engine().dialect.name == "sqlite":
+        return None
+    status = ""
+    try:
+        with transaction() as session:
+            loaded = load_inbound(session, ids)
+            for one in ids:
+                outcome = _process_inbound(session, one, settings) if one in loaded else None
+                status = outcome.status if outcome else "skipped"
+    except Exception as exc:  # each on its own now, where its failure is its own
+        log.info("batch of %d processed one by one: %s", len(ids), type(exc).__name__)
+        return None
     return status
 
 

@@ -8,10 +8,11 @@ twice: a row that is no longer ``received`` is left alone.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, event, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -90,6 +91,20 @@ def process_inbound(session: Session, inbound_id: int, settings: Settings) -> Ou
     if held is not None:
         return held
     return _new_case(session, row, mail, question, subscriber, settings)
+
+
+def load_inbound(session: Session, ids: list[int]) -> dict[int, InboundMail]:
+    """Read the stored messages ``ids`` into ``session`` in one statement, and their
+    senders' subscribers in another: while the caller holds the rows (the session keeps
+    only rows referenced elsewhere), the ``process_inbound`` of each finds its row and
+    its subscriber there without a query of its own."""
+    rows = {row.id: row for row in session.scalars(_INBOUND, {"ids": ids})}
+    _load_subscribers(session, rows.values())
+    return rows
+
+
+# Built once (every batch runs it): the statement keeps its cache key.
+_INBOUND = select(InboundMail).where(InboundMail.id.in_(bindparam("ids", expanding=True)))
 
 
 def _new_case(
@@ -223,16 +238,49 @@ def _bounce(session: Session, row: InboundMail, why: str) -> Outcome:
 
 
 def find_subscriber(session: Session, address: str) -> Subscriber | None:
-    """A subscriber by exact address, else by ``@domain``."""
-    domain = "@" + address.rsplit("@", 1)[-1]
-    rows = session.scalars(_SUBSCRIBERS, {"address": address, "domain": domain}).all()
-    rows = sorted(rows, key=lambda s: s.address != address)
-    return rows[0] if rows else None
+    """A subscriber by exact address, else by ``@domain`` (read with the batch's by
+    ``load_inbound`` when it was)."""
+    known = session.info.get(_SENDERS, {})
+    if address in known:
+        return known[address]
+    rows = session.scalars(_SUBSCRIBERS, {"keys": [address, _domain(address)]}).all()
+    return _subscriber_of(address, rows)
+
+
+def _domain(address: str) -> str:
+    return "@" + address.rsplit("@", 1)[-1]
+
+
+def _subscriber_of(address: str, rows: Sequence[Subscriber]) -> Subscriber | None:
+    """Of the active subscribers read for ``address``, the one it writes as: its own
+    address before its domain's."""
+    mine = [s for s in rows if s.address in (address, _domain(address))]
+    mine.sort(key=lambda s: s.address != address)
+    return mine[0] if mine else None
+
+
+def _load_subscribers(session: Session, rows: Iterable[InboundMail]) -> None:
+    """The subscribers of the senders of ``rows`` in one statement, kept on ``session``
+    until its transaction ends, for ``find_subscriber``."""
+    senders = {summary_headers(row.raw)[1] for row in rows} - {""}
+    keys = sorted(senders | {_domain(a) for a in senders})
+    found = session.scalars(_SUBSCRIBERS, {"keys": keys}).all() if keys else []
+    session.info[_SENDERS] = {a: _subscriber_of(a, found) for a in senders}
+
+
+_SENDERS = "consultant.subscribers_of_senders"
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_senders(session: Session) -> None:
+    # A subscriber may be added or changed before the next transaction.
+    session.info.pop(_SENDERS, None)
 
 
 # Built once (every question runs it): the statement keeps its cache key.
 _SUBSCRIBERS = select(Subscriber).where(
-    Subscriber.address.in_([bindparam("address"), bindparam("domain")]), Subscriber.active
+    Subscriber.address.in_(bindparam("keys", expanding=True)), Subscriber.active
 )
 
 

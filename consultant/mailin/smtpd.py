@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import ssl
 import time
 from collections import defaultdict, deque
@@ -149,13 +150,47 @@ class InboundHandler:
             store_inbound(session, raw, "smtp", envelope_from=envelope_from)
 
 
+# An SMTP path made of a plain address, as nearly every client writes MAIL FROM and RCPT
+# TO ("<pat@clinic.example>", then any parameters): read with one regular expression, for
+# the same result as aiosmtpd's reading with the header registry, which cost a listener
+# under a burst about a sixth of its CPU. Anything else goes through aiosmtpd's.
+_PLAIN_PATH = re.compile(
+    r"<([A-Za-z0-9_+\-]+(?:\.[A-Za-z0-9_+\-]+)*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*)>(.*)",
+    re.DOTALL,
+)
+
+
+def plain_path(arg: str, local_part_limit: int) -> tuple[str | None, str | None] | None:
+    """(address, rest) of a plain SMTP path, as aiosmtpd reads it; None for any other."""
+    plain = _PLAIN_PATH.fullmatch(arg)
+    if plain is None:
+        return None
+    address, rest = plain.group(1), plain.group(2).lstrip(" \t")
+    if rest.startswith("("):
+        return None  # a comment, which aiosmtpd's reading drops
+    if local_part_limit and len(address.rpartition("@")[0]) > local_part_limit:
+        return None, None
+    return address, rest
+
+
+class _Listener(SMTP):
+    def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
+        found = plain_path(arg, self.local_part_limit)
+        return super()._getaddr(arg) if found is None else found
+
+
+class _Controller(Controller):
+    def factory(self) -> SMTP:
+        return _Listener(self.handler, **self.SMTP_kwargs)
+
+
 def make_controller(settings: Settings, **kwargs: Any) -> Controller:
     """The listener; offers STARTTLS when a certificate and key are configured."""
     if settings.smtpd_tls_cert and settings.smtpd_tls_key:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(settings.smtpd_tls_cert, settings.smtpd_tls_key)
         kwargs.setdefault("tls_context", context)
-    return Controller(
+    return _Controller(
         InboundHandler(settings),
         hostname=settings.smtpd_host,
         port=settings.smtpd_port,

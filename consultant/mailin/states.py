@@ -11,9 +11,10 @@ transaction is rolled back, so a message becomes one case message, never two.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, update
+from sqlalchemy import Table, Update, bindparam, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -39,6 +40,17 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 _TABLE: Table = InboundMail.__table__  # type: ignore[assignment]
 
 
+@cache
+def _update(columns: tuple[str, ...]) -> Update:
+    """The conditional UPDATE that sets the status and ``columns``, built once for each
+    set of columns: the statement keeps its cache key (every question runs it)."""
+    return (
+        update(_TABLE)
+        .where(_TABLE.c.id == bindparam("row_id"), _TABLE.c.status == bindparam("from_status"))
+        .values({key: bindparam(f"new_{key}") for key in ("status", *columns)})
+    )
+
+
 class TransitionError(Exception):
     """A transition the state machine does not allow, or a lost race for it."""
 
@@ -59,10 +71,10 @@ def transition(
         raise TransitionError(f"inbound {row.id}: {from_status} -> {to_status} is not allowed")
     # A Core UPDATE on the table, not an ORM one: no autoflush (the values carry the row's
     # pending changes, so one UPDATE writes all) and less CPU for the same statement.
+    params = {f"new_{key}": value for key, value in values.items()}
     result = session.connection().execute(
-        update(_TABLE)
-        .where(_TABLE.c.id == row.id, _TABLE.c.status == from_status)
-        .values(status=to_status, **values)
+        _update(tuple(values)),
+        {"row_id": row.id, "from_status": from_status, "new_status": to_status, **params},
     )
     if result.rowcount != 1:
         raise TransitionError(f"inbound {row.id} is no longer {from_status}")

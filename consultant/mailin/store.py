@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.policy import compat32
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Insert, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -57,26 +58,33 @@ def store_inbound(
     """
     message_id = message_id_of(raw)
     queue.will_publish(session, queue.PROCESS_INBOUND)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    new_id = session.scalar(
-        insert(InboundMail)
-        .values(
-            message_id=message_id,
-            source=source,
-            mailbox=mailbox,
-            uidvalidity=uidvalidity,
-            uid=uid,
-            envelope_from=envelope_from,
-            raw=raw,
-            size=len(raw),
-        )
-        .on_conflict_do_nothing()
-        .returning(InboundMail.id)
-    )
+    connection = session.connection()
+    new_id = connection.execute(
+        _insert(connection.dialect.name),
+        {
+            "message_id": message_id,
+            "source": source,
+            "mailbox": mailbox,
+            "uidvalidity": uidvalidity,
+            "uid": uid,
+            "envelope_from": envelope_from,
+            "raw": raw,
+            "size": len(raw),
+        },
+    ).scalar()
     if new_id is None:
         return Stored(_stored_id(session, message_id, mailbox, uidvalidity, uid), False)
     queue.publish_on_commit(session, queue.PROCESS_INBOUND, new_id)
     return Stored(new_id, True)
+
+
+@cache
+def _insert(dialect: str) -> Insert:
+    """The store's INSERT, built once per dialect: a Core statement on the table (the
+    ORM's INSERT costs more CPU for the same SQL) that keeps its cache key."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table: Table = InboundMail.__table__  # type: ignore[assignment]
+    return insert(table).on_conflict_do_nothing().returning(table.c.id)
 
 
 def _stored_id(

@@ -43,12 +43,6 @@ class CodeFact:
             return ""
         return self.plain
 
-    @property
-    def key_notes(self) -> list[str]:
-        """Our distinctions for this code, those that name it first."""
-        notes = self.note.distinctions if self.note else []
-        return sorted(notes, key=lambda n: self.code not in n)[:2]
-
 
 @dataclass
 class ModifierFact:

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from consultant.codes.sections import is_em
+from consultant.drafting import relevance
 from consultant.drafting.facts import Answer, CodeFact
 from consultant.drafting.modifiers import BYPASS
 from consultant.rules.em import PREVENTIVE
-from consultant.templating import render
+from consultant.templating import environment, render
 
 QUESTION_LABELS = {
     "lookup": "Code lookup",
@@ -34,6 +35,7 @@ class RenderedReply:
 
 
 def render_reply(answer: Answer, subject: str, case_ref: str) -> RenderedReply:
+    _share_relevance()
     context = {
         "a": answer,
         "kind": answer.analysis.question_type,
@@ -54,8 +56,44 @@ def render_reply(answer: Answer, subject: str, case_ref: str) -> RenderedReply:
     )
 
 
+def _share_relevance() -> None:
+    """Give the section templates the one rule for which of our notes a reply shows."""
+    env = environment()
+    if "key_notes" not in env.globals:
+        env.globals.update(
+            key_notes=relevance.key_notes,
+            documentation_lines=relevance.documentation,
+            denial_lines=relevance.denials,
+        )
+
+
 def summary_line(answer: Answer) -> str:
-    """The one-line answer that opens the reply, shaped by the kind of question."""
+    """The one-line answer that opens the reply, shaped by the kind of question; units the
+    asker proposes beyond a policy limit are answered first, as they were asked."""
+    limit = _units_beyond_policy(answer)
+    line = _summary(answer)
+    return f"{limit} {line}" if limit else line
+
+
+def _units_beyond_policy(answer: Answer) -> str:
+    """ "Report 43239 once (1 unit), not x 3: ...": for a billed code whose units no rule computed, when
+    the asker's units exceed an MUE with MAI 2 (a date-of-service policy limit that no appeal
+    raises), the limit decides the units the asker asked about."""
+    for fact in answer.billed:
+        asked = answer.analysis.units.get(fact.code)
+        mue = fact.mue
+        if asked is None or mue is None or fact.billing_units is not None:
+            continue
+        if mue.mai == "2" and asked > mue.units:
+            times = "once (1 unit)" if mue.units == 1 else f"x {mue.units}"
+            return (
+                f"Report {fact.code} {times}, not x {asked}: its MUE is {mue.units} per day "
+                "with MAI 2, a policy limit that no appeal raises."
+            )
+    return ""
+
+
+def _summary(answer: Answer) -> str:
     if answer.corrections:
         return answer.corrections[0]
     if answer.needs_expert and not answer.billed:

@@ -1,0 +1,26 @@
+"""The reply's first line answers what was asked: units the asker proposes beyond a policy
+limit are corrected before anything else."""
+
+from __future__ import annotations
+
+
+def _mue_answer(code: str, asked: int, mue_units: int, mai: str):  # type: ignore[no-untyped-def]
+    from consultant.codes.lookup import Mue
+    from consultant.drafting.facts import Answer, CodeFact
+    from consultant.matching.analyse import Analysis
+
+    fact = CodeFact(code, "CPT", "Upper GI endoscopy with biopsy", "", 1.0, True)
+    fact.mue = Mue(code, mue_units, mai, "", "2024-07-01")
+    analysis = Analysis(codes=(code,), units={code: asked}, question_type="lookup")
+    return Answer(analysis, [fact], [], [], [], 0.9, False, [])
+
+
+def test_units_asked_beyond_a_policy_limit_are_answered_first() -> None:
+    """'43239 x3 or x1?': the MUE of 1 with MAI 2 answers it, in the first line."""
+    from consultant.drafting.render import summary_line
+
+    line = summary_line(_mue_answer("43239", 3, 1, "2"))
+    assert line.startswith("Report 43239 once (1 unit), not x 3: its MUE is 1 per day with MAI 2")
+    # A clinical MUE (MAI 3) can be exceeded on appeal: it does not decide the units.
+    assert "not x 3" not in summary_line(_mue_answer("43239", 3, 1, "3"))
+    assert "not x" not in summary_line(_mue_answer("43239", 1, 1, "2"))

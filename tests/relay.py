@@ -3,8 +3,11 @@
 Each connection takes the next behaviour from a script (then ``ok`` forever):
 ``ok`` accepts the message; ``421`` refuses at the greeting; ``451`` refuses the message
 after its data; ``550`` refuses the recipient; ``drop`` closes the connection in the
-middle of the message data; ``hang`` reads the data and never answers; ``badquit``
-accepts the message, then answers QUIT with a 5xx.
+middle of the message data (a short message is already all in the sender's socket, so to
+the sender this looks like an answer that never came); ``hang`` reads the data and never answers; ``badquit``
+accepts the message, then answers QUIT with a 5xx. Two keep the message (it counts as
+delivered) without the sender ever learning it: ``taken-drop`` closes the connection
+where the 250 should be, ``taken-hang`` never answers (``holding`` is set meanwhile).
 It is a plain socket server so that it can break the protocol where aiosmtpd would not.
 """
 
@@ -26,6 +29,7 @@ class FaultyRelay:
         self.delivered: Counter[str] = Counter()  # Message-ID -> times accepted
         self.connections = 0
         self.hanging = threading.Event()  # set while a ``hang`` connection holds a message
+        self.holding = threading.Event()  # set while ``taken-hang`` keeps one unanswered
         self._lock = threading.Lock()
         self._server = socket.create_server(("127.0.0.1", self.port))
         self._stop = threading.Event()
@@ -86,6 +90,12 @@ class FaultyRelay:
                     message = message_from_bytes(data, policy=policy.default)
                     with self._lock:
                         self.delivered[str(message["Message-ID"])] += 1
+                    if behaviour == "taken-drop":
+                        return  # the message is kept; the 250 is lost with the connection
+                    if behaviour == "taken-hang":
+                        self.holding.set()
+                        self._stop.wait()
+                        return
                     say("250 2.0.0 queued")
                 elif verb == b"QUIT":
                     say("554 5.0.0 closing badly" if behaviour == "badquit" else "221 bye")

@@ -1,6 +1,10 @@
 """``make soak``: 10,000 emails through the real processes with faults injected at random,
 then the counts reconciled: every email one case message or quarantined, every approval
 one delivery (by Message-ID at the relay) or one visible failure, nothing in flight.
+A reply the relay may hold without the service knowing (its worker died holding it, or
+the answer to the message never came) may go out twice, and if a later attempt is
+refused it ends ``uncertain``, not ``failed``: a ``failed`` reply the relay has, or a
+delivery outside those, makes the run fail.
 
 Faults, one every few seconds: the worker killed (-9) and restarted, Postgres stopped for
 3 s, Redis stopped (losing what it held) for 2 s; the relay answers 421, 451 or 550 or
@@ -9,6 +13,7 @@ drops the connection mid-DATA on a random share of connections.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
@@ -17,6 +22,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -35,9 +41,13 @@ from tests.service import ServiceProcesses, service_env
 from tests.test_faults import BEAT, WORKER, _ask, _count
 
 
-def main() -> int:
-    n = int(os.environ.get("SOAK_EMAILS", "10000"))
-    rng = random.Random(int(os.environ.get("SOAK_SEED", "12")))
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.soak")
+    parser.add_argument("--emails", type=int, default=int(os.environ.get("SOAK_EMAILS", "10000")))
+    parser.add_argument("--seed", type=int, default=int(os.environ.get("SOAK_SEED", "12")))
+    args = parser.parse_args(argv)
+    n = args.emails
+    rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="soak-"))
     pg, redis = start_postgres(durable=True), start_redis()
     script = rng.choices(["ok", "421", "451", "550", "drop"], [82, 5, 5, 3, 5], k=n)
@@ -77,7 +87,7 @@ def main() -> int:
             else:
                 redis.halt()
                 time.sleep(2)
-                redis.restart()
+                _again(lambda: _restart_redis(redis))
             for name in ("worker", "beat", "smtpd"):
                 procs.revive(name)
 
@@ -119,7 +129,7 @@ def main() -> int:
             timeout=max(900, n / 5),  # 5 a second at the least, faults and all
         )
         _approve_all()
-        _settle(
+        timed_out = _settle(
             lambda: (
                 _count(
                     select(func.count())
@@ -130,12 +140,16 @@ def main() -> int:
             ),
             "deliveries",
             timeout=max(900, n / 5),
+            fatal=False,
         )
         done.set()
         injector.join()
         for name in ("worker", "beat", "smtpd"):
             procs.revive(name)
         report = _reconcile(sent_ids, relay, faults, time.monotonic() - started)
+        if timed_out:  # reconciled all the same, so that the run says what was left
+            report["timed_out"] = timed_out
+            report["ok"] = False
     finally:
         procs.stop()
         relay.__exit__()
@@ -215,12 +229,23 @@ def _again(start, attempts: int = 3) -> None:  # type: ignore[no-untyped-def]
     raise RuntimeError("server did not come back")
 
 
-def _settle(check, what: str, timeout: float = 900) -> None:  # type: ignore[no-untyped-def]
+def _restart_redis(redis) -> None:  # type: ignore[no-untyped-def]
+    # Its working directory under /tmp can be cleaned away during a long run; without it
+    # redis-server refuses to start and the rest of the run has no broker.
+    redis.workdir.mkdir(parents=True, exist_ok=True)
+    redis.restart()
+
+
+def _settle(check, what: str, timeout: float = 900, fatal: bool = True) -> str:  # type: ignore[no-untyped-def]
+    """Wait for ``check``; past ``timeout`` raise, or (not ``fatal``) return ``what``."""
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:
-            raise TimeoutError(what)
+            if fatal:
+                raise TimeoutError(what)
+            return what
         time.sleep(1)
+    return ""
 
 
 def _reconcile(sent_ids: list[str], relay: FaultyRelay, faults: list[str], took: float) -> dict:  # type: ignore[type-arg]
@@ -234,8 +259,8 @@ def _reconcile(sent_ids: list[str], relay: FaultyRelay, faults: list[str], took:
             ).all()
         )
         outs = s.scalars(select(Outbound)).all()
-        # Replies taken back from a worker that died holding them: the only way, by design,
-        # that a reply goes out twice (a death between the relay's 250 and the commit).
+        # Replies taken back from a worker that died holding them (one way the relay may
+        # hold a reply the service does not know it sent; the other is a lost answer).
         reclaimed = set(
             s.scalars(
                 select(Outbound.message_id)
@@ -243,7 +268,7 @@ def _reconcile(sent_ids: list[str], relay: FaultyRelay, faults: list[str], took:
                 .where(
                     AuditEvent.action == "outbound_queued",
                     AuditEvent.from_status == outbound_states.SENDING,
-                    AuditEvent.reason.like("%expired%"),
+                    AuditEvent.reason.like(Outbound.message_id + "%expired%"),
                 )
             )
         )
@@ -252,34 +277,82 @@ def _reconcile(sent_ids: list[str], relay: FaultyRelay, faults: list[str], took:
             .select_from(Case)
             .where(Case.status.in_([states.QUEUED, states.DRAFTING]))
         )
+        by_id = {o.message_id: o for o in outs}
+        audit = {
+            o.message_id: [
+                f"{e.from_status}->{e.to_status}: {e.reason[:160]}"
+                for e in s.scalars(
+                    select(AuditEvent)
+                    .where(AuditEvent.case_id == o.case_id)
+                    .order_by(AuditEvent.id)
+                )
+            ]
+            for o in outs
+            if o.status != outbound_states.SENT or relay.delivered.get(o.message_id, 0) != 1
+        }
     quarantined = [m for m in sent_ids if inbound.get(m) == "quarantined"]
     one_case = [m for m in sent_ids if messages.get(m) == 1]
     sent = {o.message_id for o in outs if o.status == outbound_states.SENT}
-    failed = [o for o in outs if o.status == outbound_states.FAILED]
-    twice = {m: c for m, c in relay.delivered.items() if c > 1}
-    report = {
+    failed = {o.message_id for o in outs if o.status == outbound_states.FAILED}
+    uncertain = {o.message_id for o in outs if o.status == outbound_states.UNCERTAIN}
+    # The window: replies whose earlier attempt may have been accepted, by the row's mark.
+    window = {o.message_id for o in outs if o.maybe_accepted_at is not None}
+    twice = {m for m, c in relay.delivered.items() if c > 1}
+    unknown = set(relay.delivered) - sent - uncertain
+    failed_delivered = failed & set(relay.delivered)
+    twice_outside = twice - window
+    report: dict[str, Any] = {
         "emails": len(sent_ids),
         "one_case_message": len(one_case),
         "quarantined": len(quarantined),
         "approvals": len(outs),
         "delivered_once": len([m for m in sent if relay.delivered.get(m) == 1]),
         "failed_visibly": len(failed),
+        "uncertain_visibly": len(uncertain),
+        "uncertain_and_delivered": len(uncertain & set(relay.delivered)),
         "delivered_twice": len(twice),
-        "delivered_twice_after_a_dead_claimant": len(set(twice) & reclaimed),
-        "delivered_unknown": len(set(relay.delivered) - sent),
+        "delivered_twice_in_the_window": len(twice & window),
+        "delivered_twice_after_a_dead_claimant": len(twice & reclaimed),
+        "delivered_twice_outside_the_window": len(twice_outside),
+        "failed_but_delivered": len(failed_delivered),
+        "delivered_unknown": len(unknown),
+        "sent_not_delivered": len([m for m in sent if not relay.delivered.get(m)]),
         "stuck_cases": stuck_cases,
         "faults": {f: faults.count(f) for f in set(faults)},
         "seconds": round(took),
     }
     report["ok"] = (
         len(one_case) + len(quarantined) == len(sent_ids)
-        and len(sent) + len(failed) == len(outs)
-        and all(relay.delivered.get(m, 0) >= 1 for m in sent)
-        and set(twice) <= reclaimed
-        and not report["delivered_unknown"]
+        and len(sent) + len(failed) + len(uncertain) == len(outs)
+        and not report["sent_not_delivered"]
+        and not twice_outside
+        and not failed_delivered
+        and not unknown
         and not stuck_cases
     )
+    # What each delivery outside the rules went through, so that a failed run can be
+    # read after its database is gone.
+    report["anomalies"] = [
+        _evidence(m, by_id.get(m), relay.delivered.get(m, 0), audit.get(m, []))
+        for m in sorted(unknown | failed_delivered | twice_outside)[:20]
+    ]
     return report
+
+
+def _evidence(
+    message_id: str, out: Outbound | None, copies: int, audit: list[str]
+) -> dict[str, Any]:
+    if out is None:
+        return {"message_id": message_id, "copies_at_relay": copies, "row": None}
+    return {
+        "message_id": message_id,
+        "copies_at_relay": copies,
+        "status": out.status,
+        "attempts": out.attempts,
+        "maybe_accepted_at": str(out.maybe_accepted_at),
+        "last_error": out.last_error[:300],
+        "case_audit": audit[-12:],
+    }
 
 
 if __name__ == "__main__":

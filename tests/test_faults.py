@@ -225,6 +225,115 @@ def test_nothing_lost_nothing_sent_twice(
             redis.stop()
 
 
+def test_a_reply_the_relay_may_hold_is_never_a_plain_failure(
+    durable_postgres: Postgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The relay keeps a reply whose sender never learns it: the worker is killed while the
+    relay holds the 250 back, or the connection breaks where the 250 should be. The reply
+    goes out again (same Message-ID) and that attempt is refused (550): the reply may be
+    with the asker, so it must end uncertain, shown on the case, never a plain failure;
+    an attempt that is accepted instead makes the documented duplicate."""
+    redis = start_redis()
+    db_url = durable_postgres.create_database()
+    upgrade(db_url)
+    smtpd_port = free_port()
+    with FaultyRelay() as relay:
+        env = service_env(
+            tmp_path / "home",
+            db_url,
+            redis.url,
+            smtpd_port,
+            smtp_port=relay.port,
+            smtp_timeout_seconds=1,
+            smtp_retry_first_seconds=0.5,
+            smtp_retry_max_seconds=1,
+            sweep_every_seconds=1,
+            sweep_after_seconds=4,
+        )
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        settings = use_settings(monkeypatch)
+        procs = ServiceProcesses(env, tmp_path)
+        try:
+            procs.start("worker", argv=WORKER)
+            procs.start("beat", argv=[*BEAT, f"--schedule={tmp_path / 'beat-schedule'}"])
+            procs.start("smtpd", wait_for_port=smtpd_port)
+            for i in range(3):
+                _ask(smtpd_port, question(f"Can 96521 and 99211 go together? ({i})"))
+            eventually(
+                lambda: (
+                    _count(
+                        select(func.count())
+                        .select_from(Case)
+                        .where(Case.status == states.AWAITING_REVIEW)
+                    )
+                    == 3
+                ),
+                120,
+                "three drafted cases\n" + procs.log("worker")[-3000:],
+            )
+            with transaction() as s:
+                s.add(Reviewer(email="r@example.org", password_hash=hash_password("pw")))
+                case_ids = sorted(s.scalars(select(Case.id)))
+
+            def approve(case_id: int, script: list[str]) -> str:
+                relay.script.extend(script)  # the next connections, one reply in flight
+                with transaction() as s:
+                    case = s.get(Case, case_id)
+                    reviewer = s.scalars(select(Reviewer)).one()
+                    assert case is not None
+                    out = actions.approve(
+                        s, case, reviewer, "Re: q", "Answer.", _version(s, case), settings, True
+                    )
+                    assert out is not None
+                    return out.message_id
+
+            def settled(message_id: str) -> Outbound:
+                def done() -> Outbound | None:
+                    with transaction() as s:
+                        out = s.scalars(
+                            select(Outbound).where(Outbound.message_id == message_id)
+                        ).one()
+                        s.expunge(out)
+                    pending = (outbound_states.QUEUED, outbound_states.SENDING)
+                    return None if out.status in pending else out
+
+                return eventually(done, 90, f"{message_id} settled\n{procs.log('worker')}")
+
+            def uncertain(message_id: str) -> None:
+                out = settled(message_id)
+                assert relay.delivered[message_id] == 1
+                assert out.status == outbound_states.UNCERTAIN, (out.status, out.last_error)
+                assert "550 5.1.1" in out.last_error and "may already have" in out.last_error
+                with transaction() as s:
+                    case = s.get(Case, out.case_id)
+                    assert case is not None and case.status == states.AWAITING_REVIEW
+                    assert actions.failed_reply(s, case) is not None, "the reviewer sees it"
+
+            # One reply at a time, so that each takes the relay's next behaviours.
+            # 1. The worker dies after the relay took the message, before it heard the 250.
+            killed = approve(case_ids[0], ["taken-hang", "550"])
+            assert relay.holding.wait(60), "the relay holds the message"
+            procs.kill("worker")
+            procs.start("worker", argv=WORKER)
+            uncertain(killed)
+            # 2. The connection breaks where the 250 should be; the worker lives.
+            uncertain(approve(case_ids[1], ["taken-drop", "550"]))
+            # 3. The same, but the next attempt is accepted: a duplicate, same Message-ID.
+            twice = approve(case_ids[2], ["taken-drop", "ok"])
+            out = settled(twice)
+            assert out.status == outbound_states.SENT and out.maybe_accepted_at is not None
+            assert relay.delivered[twice] == 2
+            with transaction() as s:
+                reasons = list(
+                    s.scalars(select(AuditEvent.reason).where(AuditEvent.case_id == case_ids[0]))
+                )
+            assert any("claim of" in r and "expired" in r for r in reasons), reasons
+        finally:
+            procs.stop()
+            redis.stop()
+
+
 def test_work_resumes_within_seconds_of_the_database_returning(
     durable_postgres: Postgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

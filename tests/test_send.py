@@ -149,6 +149,53 @@ def test_reviewer_retries_a_failed_reply_with_the_same_message_id(
         assert session.get(Case, case_id).status == states.ANSWERED  # type: ignore[union-attr]
 
 
+def test_a_reply_whose_answer_was_lost_is_never_a_plain_failure(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The relay kept the message but its 250 never came (RFC 1047): the reply is tried
+    again, and when that attempt is refused the row is uncertain, not failed, since the
+    asker may have the first copy; a reviewer's retry still works."""
+    with FaultyRelay(["taken-drop", "550", "ok"]) as relay:
+        settings = use_settings(monkeypatch, smtp_port=relay.port)
+        case_id, out_id = _approved_case(session, settings)
+        first = _attempt(out_id, settings)
+        assert first.status == "retry" and "may have accepted" in first.error
+        out = session.get(Outbound, out_id, populate_existing=True)
+        assert out is not None and out.maybe_accepted_at is not None
+        assert dict(relay.delivered) == {out.message_id: 1}
+        second = _attempt(out_id, settings)
+        assert second.status == outbound_states.UNCERTAIN, second
+        out = session.get(Outbound, out_id, populate_existing=True)
+        assert out is not None and out.status == outbound_states.UNCERTAIN
+        assert "550 5.1.1" in out.last_error and "may already have" in out.last_error
+        case = session.get(Case, case_id, populate_existing=True)
+        assert case is not None and case.status == states.AWAITING_REVIEW, "it shows"
+        reasons = session.scalars(select(AuditEvent.reason).where(AuditEvent.case_id == case_id))
+        assert any(r.startswith("delivery uncertain") for r in reasons)
+        with transaction() as s:
+            case = s.get(Case, case_id)
+            assert case is not None and actions.failed_reply(s, case) is not None
+            actions.retry_delivery(s, case, s.scalars(select(Reviewer)).one(), settings)
+        assert _attempt(out_id, settings).status == "sent"
+        assert relay.delivered[out.message_id] == 2, "the same Message-ID, sent again"
+
+
+def test_a_refusal_before_the_message_went_out_is_a_plain_failure(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 421 at the greeting leaves nothing with the relay and a 451 after the data is an
+    answer: neither can have left a copy, so the 550 that follows fails the reply plainly.
+    (A ``drop`` mid-DATA cannot be told from a lost answer by the sender, whose kernel has
+    taken the whole message: it counts as one.)"""
+    with FaultyRelay(["421", "451", "550"]) as relay:
+        settings = use_settings(monkeypatch, smtp_port=relay.port)
+        _, out_id = _approved_case(session, settings)
+        outcomes = [_attempt(out_id, settings).status for _ in range(3)]
+        assert outcomes == ["retry", "retry", "failed"]
+        out = session.get(Outbound, out_id, populate_existing=True)
+        assert out is not None and out.maybe_accepted_at is None and not relay.delivered
+
+
 def test_a_claim_is_a_lease(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = use_settings(monkeypatch, smtp_timeout_seconds=2)
     _, out_id = _approved_case(session, settings)
@@ -194,6 +241,11 @@ def test_an_expired_lease_is_taken_back_only_from_a_gone_worker(
         assert sweep(s, 0).reclaimed == 1
     out = session.get(Outbound, out_id, populate_existing=True)
     assert out is not None and out.status == outbound_states.QUEUED
+    # The dead worker may have died after the relay's 250: a refusal now is uncertain.
+    assert out.maybe_accepted_at is not None
+    with FaultyRelay(["550"]) as relay:
+        settings = use_settings(monkeypatch, smtp_port=relay.port)
+        assert _attempt(out_id, settings).status == outbound_states.UNCERTAIN
 
 
 def test_no_message_goes_out_when_the_lease_would_run_out(

@@ -15,8 +15,14 @@ longer talking to the relay:
   is gone (same host: its process no longer exists) or, on another host, from the lease
   alone.
 
-The remaining duplicate window is the time between the relay's ``250`` and the commit
-of ``sent`` (one UPDATE; bench/results.json measures it), lost with the worker in it.
+An attempt whose outcome is unknown is one where the relay may hold the message without
+this module knowing: the worker died holding the claim (the time between the relay's
+``250`` and the commit of ``sent``, one UPDATE that bench/results.json measures), or the
+connection broke after the message's final dot, before the relay's answer (RFC 1047).
+Such a reply is sent again, with the same Message-ID, and may arrive twice: that is the
+remaining duplicate window. The row keeps ``maybe_accepted_at``, so that when a later
+attempt is refused or the deadline passes it ends ``uncertain``, not ``failed``: the
+reviewer is told the asker may already have it.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ import socket
 import ssl
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,6 +46,9 @@ from consultant.config import Settings
 from consultant.mailout import states as outbound_states
 from consultant.mailout.compose import compose
 from consultant.models import Case, Message, Outbound, utcnow
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +64,7 @@ PID_REUSE_GRACE = timedelta(minutes=10)
 
 @dataclass(frozen=True)
 class SendResult:
-    status: str  # sent | retry | failed | skipped
+    status: str  # sent | retry | failed | uncertain | skipped
     error: str = ""
     retry_in: float = 0.0
 
@@ -64,6 +75,11 @@ class TemporaryFailure(Exception):
 
 class PermanentFailure(Exception):
     """The relay refused the message for good (5xx): retrying the same message is useless."""
+
+
+class UnansweredMessage(TemporaryFailure):
+    """The message went out whole (its final dot) and the relay's answer never came: it
+    may have been accepted. Tried again like any temporary failure, but remembered."""
 
 
 def worker_identity() -> str:
@@ -93,14 +109,22 @@ def claim_outbound(session: Session, out_id: int, settings: Settings) -> Outboun
 def deliver(out: Outbound, settings: Settings) -> None:
     """One SMTP attempt. Raises TemporaryFailure or PermanentFailure; returns once the
     relay accepted the message."""
+    client: _Client | None = None
     try:
-        _converse(out, settings)
+        msg = compose(out, settings)
+        client = _connect(settings)
+        _converse(client, msg, out, settings)
     except smtplib.SMTPRecipientsRefused as exc:
         code, text = next(iter(exc.recipients.values()), (451, b"recipient refused"))
         raise _by_code(code, text) from exc
     except smtplib.SMTPResponseException as exc:
         raise _by_code(exc.smtp_code, exc.smtp_error) from exc
     except (smtplib.SMTPException, OSError) as exc:  # disconnects, timeouts, refusals
+        if client is not None and client.message_out:
+            raise UnansweredMessage(
+                f"no answer after the message was sent ({type(exc).__name__}: {exc}); "
+                "the relay may have accepted it"
+            ) from exc
         raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
     except TemporaryFailure:
         raise
@@ -115,18 +139,37 @@ def _by_code(code: int, text: bytes | str) -> Exception:
     return PermanentFailure(message) if 500 <= code < 600 else TemporaryFailure(message)
 
 
-def _converse(out: Outbound, settings: Settings) -> None:
-    msg = compose(out, settings)
+class _Client(smtplib.SMTP):
+    """An SMTP client that knows whether the message itself has gone out: once its final
+    dot is sent, the relay may accept it whatever happens to its answer."""
+
+    message_out = False
+
+    def send(self, s: Buffer | str) -> None:
+        super().send(s)
+        # Commands go as str; only DATA's payload is bytes, ending with the final dot.
+        if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+            self.message_out = True
+
+
+class _TLSClient(_Client, smtplib.SMTP_SSL):
+    pass
+
+
+def _connect(settings: Settings) -> _Client:
     timeout = settings.smtp_timeout_seconds
     if settings.smtp_security == "tls":
-        client: smtplib.SMTP = smtplib.SMTP_SSL(
+        return _TLSClient(
             settings.smtp_host,
             settings.smtp_port,
             timeout=timeout,
             context=ssl.create_default_context(),
         )
-    else:
-        client = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout)
+    return _Client(settings.smtp_host, settings.smtp_port, timeout=timeout)
+
+
+def _converse(client: _Client, msg: EmailMessage, out: Outbound, settings: Settings) -> None:
+    timeout = settings.smtp_timeout_seconds
     try:
         if settings.smtp_security == "starttls":
             client.starttls(context=ssl.create_default_context())
@@ -195,9 +238,12 @@ def record_failure(
     session: Session, out: Outbound, error: Exception, settings: Settings
 ) -> SendResult:
     """Back to queued after a temporary failure, with exponential backoff, until the
-    deadline; failed at once after a permanent one (the case returns to review)."""
+    deadline; failed at once after a permanent one (the case returns to review), or
+    uncertain when an attempt may have left a copy with the relay (see ``give_up``)."""
     text = str(error)[:2000]
     now = utcnow()
+    # Remembered with the outcome, in the same UPDATE, whatever comes of the row.
+    maybe = out.maybe_accepted_at or (now if isinstance(error, UnansweredMessage) else None)
     if isinstance(error, TemporaryFailure) or not isinstance(error, PermanentFailure):
         wait = backoff_seconds(out.attempts, settings)
         if now + timedelta(seconds=wait) < _aware(out.deliver_until):
@@ -211,11 +257,12 @@ def record_failure(
                 last_error=text,
                 lease_until=None,
                 next_attempt_at=now + timedelta(seconds=wait),
+                maybe_accepted_at=maybe,
             )
             return SendResult("retry", text, wait)
         text = f"not delivered by the deadline: {text}"
-    fail(session, out, text, "mailer")
-    return SendResult("failed", text)
+    status = give_up(session, out, text, "mailer", maybe)
+    return SendResult(status, text)
 
 
 def backoff_seconds(attempts: int, settings: Settings) -> float:
@@ -224,33 +271,58 @@ def backoff_seconds(attempts: int, settings: Settings) -> float:
     return float(min(cap, first * 2 ** max(0, min(attempts - 1, 30))))
 
 
-def fail(session: Session, out: Outbound, error: str, actor: str) -> None:
-    """sending -> failed: shown on the case, which goes back to review for a retry."""
+def give_up(
+    session: Session,
+    out: Outbound,
+    error: str,
+    actor: str,
+    maybe_accepted_at: datetime | None = None,
+) -> str:
+    """sending -> failed, or uncertain when an earlier attempt may have been accepted:
+    shown on the case, which goes back to review. Returns the status given.
+
+    A refusal of a later attempt says nothing about the copy an earlier one may have left
+    with the relay: calling it a plain failure would have a reviewer send a second,
+    different reply to an asker who may have the first. ``maybe_accepted_at``: learnt
+    from the attempt that just ended (the row's own is used too)."""
+    maybe_accepted_at = maybe_accepted_at or out.maybe_accepted_at
+    target, what = outbound_states.FAILED, "delivery failed"
+    if maybe_accepted_at is not None:
+        target, what = outbound_states.UNCERTAIN, "delivery uncertain"
+        error = (
+            "an earlier attempt may have reached the relay (no answer to it was recorded), "
+            f"so the asker may already have this reply; the last attempt: {error}"
+        )[:2000]
     if not outbound_states.transition(
         session,
         out,
-        outbound_states.FAILED,
+        target,
         actor,
         error,
         expect=outbound_states.SENDING,
         last_error=error,
         lease_until=None,
+        maybe_accepted_at=maybe_accepted_at,
     ):
-        return
+        return target
     case = session.get(Case, out.case_id) if out.case_id is not None else None
     if out.kind == "reply" and case is not None and case.status == states.APPROVED:
-        states.transition(session, case, states.AWAITING_REVIEW, actor, f"delivery failed: {error}")
+        states.transition(session, case, states.AWAITING_REVIEW, actor, f"{what}: {error}")
+    return target
 
 
 def retry_failed(session: Session, out: Outbound, actor: str, settings: Settings) -> None:
-    """failed -> queued with a fresh deadline (a reviewer's retry); the caller publishes."""
+    """failed or uncertain -> queued with a fresh deadline (a reviewer's retry); the
+    caller publishes. An uncertain row stays marked: its earlier copy may still exist."""
+    if out.status not in outbound_states.UNDELIVERED:
+        raise outbound_states.TransitionError(f"outbound {out.id} is {out.status}, not failed")
     outbound_states.transition(
         session,
         out,
         outbound_states.QUEUED,
         actor,
         "retry requested",
-        expect=outbound_states.FAILED,
+        expect=out.status,
         next_attempt_at=None,
         last_error="",
         deliver_until=utcnow() + timedelta(hours=settings.smtp_deliver_hours),
@@ -288,7 +360,11 @@ def claimant_alive(out: Outbound, now: datetime) -> bool:
 
 
 def reclaim(session: Session, out: Outbound) -> bool:
-    """sending -> queued for a claim whose worker is gone; True if this caller won."""
+    """sending -> queued for a claim whose worker is gone; True if this caller won.
+
+    Where that worker died is unknown: perhaps after the relay's 250, so the row is
+    marked as one whose copy the relay may have."""
+    now = utcnow()
     return outbound_states.transition(
         session,
         out,
@@ -298,4 +374,6 @@ def reclaim(session: Session, out: Outbound) -> bool:
         expect=outbound_states.SENDING,
         lease_until=None,
         next_attempt_at=None,
+        maybe_accepted_at=out.maybe_accepted_at or now,
+        status_changed_at=now,
     )

@@ -5,12 +5,20 @@ queued ──claim (lease)──▶ sending ──250──▶ sent ──DSN─
   ├── 4xx, connection error ─┤ (back off, until the deadline)
   ├── lease passed, worker gone ┘
   │                          │ 5xx, or the deadline passed
-  └──── reviewer retries ◀── failed
+  ├──── reviewer retries ◀── failed        (no attempt can have been accepted)
+  └──── reviewer retries ◀── uncertain     (an earlier attempt may have been)
 
 A ``sending`` row belongs to the worker named in ``claimed_by`` until ``lease_until``;
 the lease is longer than any SMTP conversation can last (see mailout/send.py), so the
 row is only handed to another worker once its first claimant can no longer be talking
 to the relay.
+
+A row whose attempt ended without the relay's answer to the message itself (its worker
+died holding the claim, or the connection broke after the final dot) carries
+``maybe_accepted_at``: the relay may have taken that copy. Such a row is never a plain
+``failed``: when a later attempt is refused (5xx) or the deadline passes it becomes
+``uncertain``, which returns the case to review like a failure but says that the asker
+may already have the reply.
 """
 
 from __future__ import annotations
@@ -28,23 +36,36 @@ QUEUED = "queued"
 SENDING = "sending"
 SENT = "sent"
 FAILED = "failed"
+UNCERTAIN = "uncertain"
 BOUNCED = "bounced"
 
-STATUSES = (QUEUED, SENDING, SENT, FAILED, BOUNCED)
+STATUSES = (QUEUED, SENDING, SENT, FAILED, UNCERTAIN, BOUNCED)
+# Given up on, the case back in review for a reviewer to act on (a retry, a new reply).
+UNDELIVERED = (FAILED, UNCERTAIN)
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     QUEUED: frozenset({SENDING}),
     # queued again: a temporary failure, or a lease that ran out with its worker gone.
-    SENDING: frozenset({SENT, QUEUED, FAILED}),
+    SENDING: frozenset({SENT, QUEUED, FAILED, UNCERTAIN}),
     # A delayed DSN can still report a failure after the relay accepted the message.
     SENT: frozenset({BOUNCED}),
     # A reviewer's retry, after fixing the address or waiting out a relay problem.
     FAILED: frozenset({QUEUED}),
+    # The same, or a DSN for the copy an earlier attempt may have left with the relay.
+    UNCERTAIN: frozenset({QUEUED, BOUNCED}),
     BOUNCED: frozenset(),
 }
 
 # Transitions worth a line in the case's audit log (the rest happen on every send).
-_AUDITED = frozenset({(SENDING, FAILED), (SENDING, QUEUED), (FAILED, QUEUED)})
+_AUDITED = frozenset(
+    {
+        (SENDING, FAILED),
+        (SENDING, UNCERTAIN),
+        (SENDING, QUEUED),
+        (FAILED, QUEUED),
+        (UNCERTAIN, QUEUED),
+    }
+)
 
 
 class TransitionError(Exception):

@@ -216,7 +216,7 @@ class Outbound(Base):
     references: Mapped[str] = mapped_column(Text, default="")
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text, default="")
-    # See consultant/mailout/states.py: queued -> sending -> sent | queued | failed, ...
+    # See consultant/mailout/states.py: queued -> sending -> sent | queued | failed | uncertain
     status: Mapped[str] = mapped_column(String(20), default="queued")
     # The worker holding a ``sending`` claim ("host:pid") and until when: the row is sent
     # again only after the lease has passed and that worker is known to be gone.
@@ -229,6 +229,10 @@ class Outbound(Base):
     bounce_reason: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # When an attempt ended without the relay's answer to the message (its worker died
+    # holding the claim, or the connection broke after the final dot): the relay may have
+    # that copy, so the row can no longer fail plainly (see mailout/states.py).
+    maybe_accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deliver_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_at()
     status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

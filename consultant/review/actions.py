@@ -351,13 +351,14 @@ def add_note(session: Session, case: Case, reviewer: Reviewer, text: str) -> Cas
 
 
 def failed_reply(session: Session, case: Case) -> Outbound | None:
-    """The case's newest reply whose delivery failed, if the case is waiting on it."""
+    """The case's newest reply whose delivery failed (or is uncertain), if the case is
+    waiting on it."""
     return session.scalars(
         select(Outbound)
         .where(
             Outbound.case_id == case.id,
             Outbound.kind == "reply",
-            Outbound.status == outbound_states.FAILED,
+            Outbound.status.in_(outbound_states.UNDELIVERED),
         )
         .order_by(Outbound.id.desc())
         .limit(1)

@@ -17,7 +17,7 @@ from consultant.cases import states
 from consultant.config import get_settings
 from consultant.db import transaction
 from consultant.drafting.service import latest_draft
-from consultant.mailout.states import FAILED
+from consultant.mailout.states import UNDELIVERED
 from consultant.models import AuditEvent, Case, CaseNote, InboundMail, Message, Outbound, Reviewer
 from consultant.review import actions
 from consultant.review.case_state import POLL_MS, stamp_of
@@ -122,7 +122,8 @@ def render_case(
             ask_template=ASK_TEMPLATE,
             open_for_review=case.status in states.OPEN_FOR_REVIEW,
             failed_reply=next(
-                (o for o in reversed(outbound) if o.kind == "reply" and o.status == FAILED), None
+                (o for o in reversed(outbound) if o.kind == "reply" and o.status in UNDELIVERED),
+                None,
             ),
             stamp=stamp_of(
                 (

@@ -280,3 +280,26 @@ def test_an_infusion_suite_is_a_place_not_an_infusion() -> None:
     assert billed(
         "Infusion suite: 1 L NS hydration over 1 hr first, then levofloxacin IV infusion 60 min"
     ) == [("96365", 1), ("96361", 1)]
+
+
+def test_a_push_before_chemotherapy_is_sequential() -> None:
+    """The chemotherapy the antiemetic is pushed before is the encounter's initial service
+    (hierarchy), so the push is 96375, not 96374; "same drug as always" is no second push."""
+    s = read(
+        "What do we code for an IV push of ondansetron before chemo? Same drug as always, 8 mg."
+    )
+    assert [(g.drug, g.again) for g in s.given] == [("ondansetron", False)]
+    assert s.initial_elsewhere == CHEMOTHERAPY
+    result = administration_codes(timeline(s), initial_elsewhere=s.initial_elsewhere)
+    assert [(line.code, line.units) for line in result.lines] == [("96375", 1)]
+    assert read("Zofran 4 mg IV push, then 10 min later the same drug again").given[1].again
+
+
+def test_minutes_a_bolus_ran_before_the_patient_left() -> None:
+    """ "Ran about 20 minutes before she left" is how long it ran, not a gap: 20 minutes of
+    hydration is not reported (31 needed)."""
+    s = read("Zofran 4mg IVP, then NS bolus that ran about 20 minutes before she left.")
+    assert [(g.drug, g.minutes) for g in s.given] == [("zofran", None), ("hydration", 20)]
+    assert billed("Zofran 4mg IVP, then NS bolus that ran about 20 minutes before she left.") == [
+        ("96374", 1)
+    ]

@@ -63,7 +63,17 @@ _CONCURRENT = re.compile(
     r"\bthe whole time\b|\bpiggybacked\b|\bwhile\b|\bduring\b"
 )
 _PUMP = re.compile(r"\b(?:portable|ambulatory|home|elastomeric|cadd)\b[^.;]{0,20}\bpump\b")
-_AGAIN = re.compile(r"\bagain\b|\brepeat(?:ed)?\b|\bsame drug\b|\banother dose\b|\bsecond dose\b")
+# "Same drug as always" says what is usual, not that it was given twice.
+_AGAIN = re.compile(
+    r"\bagain\b|\brepeat(?:ed)?\b|\bsame drug\b(?! as (?:always|usual|before|last))|"
+    r"\banother dose\b|\bsecond dose\b"
+)
+# A drug given ahead of chemotherapy at the same encounter (an antiemetic premedication):
+# the chemotherapy is the initial service, whatever the question asks to code.
+_BEFORE_CHEMO = re.compile(
+    r"\b(?:before|prior to|ahead of)\s+(?:the\s+|her\s+|his\s+|their\s+)?chemo|\bpre-?chemo\b|"
+    r"\bpre-?med(?:ication)?s?\b[^.?!]{0,30}\bchemo"
+)
 # Where one administration ends and the next begins: sentences and "then" for certain;
 # commas, "and" and "with" only when both sides name a drug or a route.
 _STRONG = re.compile(
@@ -156,6 +166,9 @@ class Sequence:
     # A refill of an implanted pump for spinal (intrathecal, epidural) or brain delivery:
     # "spinal", or "spinal by a physician" when a physician's or QHP's skill was needed.
     pump_refill: str = ""
+    # The initial service is one the question names but does not describe ("ondansetron
+    # push before chemo"): the purpose that outranks every drug described.
+    initial_elsewhere: str = ""
 
     @property
     def intravenous(self) -> tuple[Given, ...]:
@@ -212,8 +225,16 @@ def sequence(lowered: str) -> Sequence:
     named = tuple(
         dict.fromkeys(drug_names()[m.group(1)] for m in _name_pattern().finditer(lowered))
     )
+    elsewhere = ""
+    if _BEFORE_CHEMO.search(lowered) and not any(g.purpose == CHEMOTHERAPY for g in given):
+        elsewhere = CHEMOTHERAPY
     return Sequence(
-        tuple(given), _facility(lowered), _containers(lowered), named, _pump_refill(lowered)
+        tuple(given),
+        _facility(lowered),
+        _containers(lowered),
+        named,
+        _pump_refill(lowered),
+        elsewhere if given else "",
     )
 
 
@@ -373,10 +394,8 @@ def _purpose(clause: str, code: str, names: list[str], fluid: bool) -> str:
 def _duration(clause: str) -> int | None:
     for match in _DURATION.finditer(clause):
         tail = clause[match.end() : match.end() + 8]
-        lead = clause[max(0, match.start() - 5) : match.start()]
-        if re.match(r"\s+(?:later|after|before|ago)\b", tail) and not re.search(
-            r"\b(?:over|for)\s+$", lead
-        ):
+        lead = clause[max(0, match.start() - 20) : match.start()]
+        if re.match(r"\s+(?:later|after|before|ago)\b", tail) and not _LASTED.search(lead):
             continue  # "20 minutes later" is a gap, "over 90 minutes after it" how long
         if match.group(1):
             return int(match.group(1)) * 60 + int(match.group(2))
@@ -384,6 +403,13 @@ def _duration(clause: str) -> int | None:
             return round(float(match.group(3)) * 60)
         return int(match.group(4))
     return None
+
+
+# Words before a number of minutes that make it how long something ran, even when "before"
+# or "after" follows ("ran about 20 minutes before she left").
+_LASTED = re.compile(
+    r"\b(?:over|for|ran|run|running|lasted|infused|went)\s+(?:about\s+|approx\w*\s+|~\s*)?$"
+)
 
 
 def _later(clause: str) -> int | None:

@@ -43,3 +43,9 @@ def test_the_encounter_keeps_the_claims_order() -> None:
     # Both codes in the asking sentence.
     a = analyse("Can we bill 99214 with G2211 today?")
     assert asked_addon(a, _facts("99214", "G2211")) is None
+
+
+def test_a_short_question_that_names_a_code_stands_alone() -> None:
+    a = analyse("Established pt seen for ongoing HIV management, billed 99214. Can we add G2211?")
+    assert a.asked_codes == ("G2211",)
+    assert asked_addon(a, _facts("99214", "G2211")) == "G2211"

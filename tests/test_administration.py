@@ -303,3 +303,11 @@ def test_minutes_a_bolus_ran_before_the_patient_left() -> None:
     assert billed("Zofran 4mg IVP, then NS bolus that ran about 20 minutes before she left.") == [
         ("96374", 1)
     ]
+
+
+def test_not_chemo_is_no_chemotherapy() -> None:
+    """ "IV antibiotic infusion (not chemo)" is a therapeutic infusion: 96365 and 96366."""
+    text = "IV antibiotic infusion (not chemo) ran 2 hrs 40 min in the office."
+    assert read(text).given[0].purpose == THERAPEUTIC
+    assert not analyse(text).chemo
+    assert billed(text) == [("96365", 1), ("96366", 2)]

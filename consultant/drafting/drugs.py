@@ -138,10 +138,8 @@ def pair_drugs(
             # Billed now, it is no longer a neighbour to rule out (listed twice, it lost its
             # place to the alternative's).
             selection.alternatives = [(c, s) for c, s in selection.alternatives if c != admin]
-            if not is_administration(admin) and not asks_for_drug(analysis):
-                # The procedure that gives the drug leads (an IUD's insertion before the
-                # device), unless the question asks for the drug.
-                selection.services.sort(key=lambda item: item[0] != admin)
+            if not is_administration(admin):
+                procedure_leads(selection, analysis, [admin])
     elif given and not drugs:
         # The drug the question names (our notes' names for it), else the best drug match.
         named = [c for c in analysis.administrations.named if c not in HYDRATION_FLUIDS]
@@ -159,12 +157,18 @@ def pair_drugs(
             )
             if asks_for_drug(analysis):
                 selection.services.sort(key=lambda item: item[0] != drug_code)
-    elif given and drugs and not asks_for_drug(analysis):
-        # The procedure that gives the drug leads (an IUD's insertion before the device, a
-        # joint injection before the steroid), unless the question asks for the drug.
-        procedures = [c for c in given if not is_administration(c)]
-        selection.services.sort(key=lambda item: item[0] not in procedures)
+    elif given and drugs:
+        procedure_leads(selection, analysis, [c for c in given if not is_administration(c)])
     return corrections
+
+
+def procedure_leads(selection: Selection, analysis: Analysis, procedures: list[str]) -> None:
+    """The one rule for a procedure and the drug it gives: the procedure leads (an IUD's
+    insertion before the device, a joint injection before the steroid), unless the question
+    asks for the drug. Administration codes are not procedures here: their place beside the
+    drug is the sequence's (``administer``)."""
+    if procedures and not asks_for_drug(analysis):
+        selection.services.sort(key=lambda item: item[0] not in procedures)
 
 
 def administer_vaccines(

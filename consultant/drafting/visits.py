@@ -586,7 +586,13 @@ def care_management_time(analysis: Analysis, selection: Selection) -> None:
         return
     chosen, worked = care_management(kind, analysis.minutes)
     family = {kind.first, kind.addon}
-    others = [c for c in codes if c in CARE_MANAGEMENT_CODES and c not in family]
+    # The question is the month's care management: what else the search matched among its
+    # words (G3002 for "chronic ... management") is for the reviewer, not billed.
+    others = [
+        c
+        for c in codes
+        if c not in family and c not in analysis.codes and c not in selection.by_rule
+    ]
     kept = {code for code, _ in chosen}
     selection.demote(*others, *(c for c in codes if c in family and c not in kept))
     for code, units in chosen:

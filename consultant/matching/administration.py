@@ -44,6 +44,7 @@ _GENERIC = re.compile(
     r"premeds?|med(?:ication)?s?|drugs?|chemo(?:therapy)?|biologic)\b"
 )
 _CHEMO_WORDS = re.compile(r"\bchemo|\bantineoplastic|\banti-neoplastic|\bmonoclonal")
+_NOT_CHEMO = re.compile(r"\b(?:not|non|no)[\s-]*(?:a\s+)?chemo\w*")
 # Hormonal anti-neoplastics by brand or generic name (their codes differ by strength).
 _HORMONAL_WORDS = re.compile(
     r"\b(?:lupron|leuprolide|eligard|zoladex|goserelin|faslodex|fulvestrant|firmagon|degarelix|"
@@ -383,8 +384,9 @@ def _purpose(clause: str, code: str, names: list[str], fluid: bool) -> str:
         return HORMONAL
     if code.startswith("J9") or code in ANTINEOPLASTIC_Q:
         return CHEMOTHERAPY
-    # "ondansetron before chemo": the word names another drug than the one the code names.
-    if _CHEMO_WORDS.search(clause) and not code:
+    # "ondansetron before chemo": the word names another drug than the one the code names;
+    # "antibiotic infusion (not chemo)" names none.
+    if _CHEMO_WORDS.search(_NOT_CHEMO.sub(" ", clause)) and not code:
         return CHEMOTHERAPY
     if code in FLUID_CODES or (fluid and not named):
         return HYDRATION

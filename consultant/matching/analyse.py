@@ -349,13 +349,14 @@ _ASKS_ADDITIONAL = re.compile(
 
 def _asking_sentences(text: str) -> list[str]:
     """The sentences that ask (end in a question mark), each with the sentence it refers
-    back to when it is only a few words."""
+    back to when it is only a few words and names no code ("Still true?")."""
     sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
     out: list[str] = []
     for i, sentence in enumerate(sentences):
         if not sentence.rstrip().endswith("?"):
             continue
-        if len(sentence.split()) <= _BACK_REFERENCE and i > 0:
+        short = len(sentence.split()) <= _BACK_REFERENCE
+        if short and i > 0 and not (_CPT.search(sentence) or _HCPCS.search(sentence)):
             out.append(sentences[i - 1])
         out.append(sentence)
     return out

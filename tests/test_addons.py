@@ -30,7 +30,14 @@ def test_a_short_question_refers_to_the_sentence_before() -> None:
         "G2211 can't go with a 25 modifier. Still true?"
     )
     assert a.asked_codes == ("G2211",)
-    assert asked_addon(a, _facts("99214", "G2211")) == "G2211"
+    # An add-on to a visit follows it: the visit's level is part of the answer.
+    assert asked_addon(a, _facts("99214", "G2211")) is None
+    assert (
+        asked_addon(
+            analyse("new pt, 92 mins total time. How many 99417?"), _facts("99205", "99417")
+        )
+        is None
+    )
 
 
 def test_the_encounter_keeps_the_claims_order() -> None:
@@ -48,4 +55,3 @@ def test_the_encounter_keeps_the_claims_order() -> None:
 def test_a_short_question_that_names_a_code_stands_alone() -> None:
     a = analyse("Established pt seen for ongoing HIV management, billed 99214. Can we add G2211?")
     assert a.asked_codes == ("G2211",)
-    assert asked_addon(a, _facts("99214", "G2211")) == "G2211"

@@ -311,3 +311,11 @@ def test_not_chemo_is_no_chemotherapy() -> None:
     assert read(text).given[0].purpose == THERAPEUTIC
     assert not analyse(text).chemo
     assert billed(text) == [("96365", 1), ("96366", 2)]
+
+
+def test_another_push_of_the_same_drug_is_the_same_drug_again() -> None:
+    """ "Another 4mg IVP" 20 minutes later repeats the drug before it: no 96375 (a new
+    drug's push), and within 30 minutes no 96376 either."""
+    text = "Gave Zofran 4mg IVP at 14:00, pt still nauseated so another 4mg IVP at 14:20."
+    assert [(g.drug, g.again) for g in read(text).given] == [("zofran", False), ("zofran", True)]
+    assert billed(text) == [("96374", 1)]

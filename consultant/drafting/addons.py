@@ -8,11 +8,14 @@ and not its primary, or asks about the additional time, hours or units and names
 A question that describes an encounter and asks for its codes ("admin codes with units?")
 keeps the claim's order, and so does one that names the primary and gives the time both
 codes' units come from ("99205 by time, 80 minutes: how many 99417?"): its answer is the
-claim, the primary with the add-on's units."""
+claim, the primary with the add-on's units. An add-on to an office or other visit (99417,
+G2212, G2211) follows the visit whatever is asked: the visit's level is part of the answer
+("new pt, 92 mins: how many 99417?" is 99205 with 99417 x 2)."""
 
 from __future__ import annotations
 
 from consultant.drafting.facts import CodeFact
+from consultant.drafting.visits import visit_of
 from consultant.matching.analyse import Analysis
 
 
@@ -34,6 +37,8 @@ def asked_addon(analysis: Analysis, facts: list[CodeFact]) -> str | None:
         return None
     if analysis.minutes is not None and any(c in analysis.codes for c in primaries):
         return None  # the claim's units from the time the question gives
+    if any(visit_of(c) is not None for c in primaries):
+        return None  # the visit's level is part of the answer (99205 before 99417 or G2211)
     named = [f.code for f in addons if f.code in asked]
     if len(named) == 1:
         return named[0]

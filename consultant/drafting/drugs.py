@@ -191,11 +191,23 @@ def administer_vaccines(
         selection.system_of.setdefault(line.code, "CPT" if line.code.isdigit() else "HCPCS")
         selection.units[line.code] = line.units
     selection.alternatives = [(c, s) for c, s in selection.alternatives if c not in wanted]
+    if _asks_administration_only(analysis):
+        # "What admin code does Medicare want?": the administration is the answer.
+        selection.services.sort(key=lambda item: item[0] not in wanted)
     proposed = [c for c in analysis.codes if c in old]
     if not proposed:
         return []
     why = "; ".join(line.why for line in lines)
     return [f"Report {', '.join(wanted)}, not {', '.join(proposed)}: {why}."]
+
+
+def _asks_administration_only(analysis: Analysis) -> bool:
+    """A sentence that asks for the administration code and none that asks for the product
+    ("which vaccine and admin codes?" asks for both)."""
+    asks = [q.text.lower() for q in analysis.sub_questions]
+    return any(re.search(r"\badmin", q) for q in asks) and not any(
+        re.search(r"\bvaccines?\b|\bproduct", q) for q in asks
+    )
 
 
 # Words that name no vaccine in particular: a product matched by these alone is a neighbour.
@@ -536,7 +548,16 @@ def dose_units(analysis: Analysis, facts: list[CodeFact]) -> list[str]:
     weighs codes for strengths of one drug and the dose decides between them."""
     corrections = _strength(analysis, facts)
     drugs = [f for f in facts if f.billed and f.system == "HCPCS" and f.code[:1] in "JQ"]
-    given = {g.code: g.dose for g in analysis.administrations.given if g.code and g.dose}
+    # The same drug given again is one line with the day's total dose (4 mg twice: 8 mg).
+    given: dict[str, tuple[float, str]] = {}
+    for g in analysis.administrations.given:
+        if not (g.code and g.dose):
+            continue
+        before = given.get(g.code)
+        if before is not None and g.again and before[1] == g.dose[1]:
+            given[g.code] = (before[0] + g.dose[0], g.dose[1])
+        else:
+            given.setdefault(g.code, g.dose)
     weight_based = seq.per_kg_dose(" ".join(analysis.words))
     for drug in drugs:
         descriptor = drug.description or (drug.note.title if drug.note else "")

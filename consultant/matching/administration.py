@@ -67,7 +67,8 @@ _PUMP = re.compile(r"\b(?:portable|ambulatory|home|elastomeric|cadd)\b[^.;]{0,20
 # "Same drug as always" says what is usual, not that it was given twice.
 _AGAIN = re.compile(
     r"\bagain\b|\brepeat(?:ed)?\b|\bsame drug\b(?! as (?:always|usual|before|last))|"
-    r"\banother dose\b|\bsecond dose\b"
+    r"\banother dose\b|\bsecond dose\b|"
+    r"\banother\s+(?:\d[\d.]*\s*(?:mg|mcg|ml|units?)\s+)?(?:iv\s*)?(?:push|ivp|dose|injection)\b"
 )
 # A drug given ahead of chemotherapy at the same encounter (an antiemetic premedication):
 # the chemotherapy is the initial service, whatever the question asks to code.

@@ -319,3 +319,23 @@ def test_another_push_of_the_same_drug_is_the_same_drug_again() -> None:
     text = "Gave Zofran 4mg IVP at 14:00, pt still nauseated so another 4mg IVP at 14:20."
     assert [(g.drug, g.again) for g in read(text).given] == [("zofran", False), ("zofran", True)]
     assert billed(text) == [("96374", 1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        # A 24-hour start and stop without "to": 160 minutes, 96413 + 96415 x 2.
+        ("Chemo infusion (oxaliplatin) start 0920 stop 1200.", [("96413", 1), ("96415", 2)]),
+        # "Both chemo" makes the drug our notes do not name chemotherapy; "no infusions" is
+        # no infusion given.
+        (
+            "Pt rec'd doxorubicin IV push then vincristine IV push, both chemo, same visit, "
+            "no infusions.",
+            [("96409", 1), ("96411", 1)],
+        ),
+    ],
+)
+def test_what_the_words_say_of_times_purpose_and_routes_not_used(
+    text: str, codes: list[tuple[str, int]]
+) -> None:
+    assert billed(text) == codes

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from consultant.codes.knowledge import KNOWLEDGE_DIR
@@ -99,6 +99,11 @@ _RANGE = re.compile(
 _MILITARY = re.compile(
     r"\b(?:from\s+)?([01]\d|2[0-3])([0-5]\d)\s*(?:to|-|–|until|till|through)\s*"
     r"([01]\d|2[0-3])([0-5]\d)\b"
+)
+# The same as a start and a stop ("start 0920 stop 1200").
+_MILITARY_WORDS = re.compile(
+    r"\b(?:start(?:ed)?|began|hung)\s*(?:at\s*)?([01]\d|2[0-3])([0-5]\d)\b[^.?!]{0,30}?"
+    r"\b(?:stop(?:ped)?|end(?:ed)?|finish(?:ed)?|off|done)\s*(?:at\s*)?([01]\d|2[0-3])([0-5]\d)\b"
 )
 _DOSE = re.compile(
     r"\b(\d[\d,]*(?:\.\d+)?)\s*(mg|mcg|micrograms?|g|gm|grams?|units?|iu|ml|cc|meq)\b(?!\s*/)"
@@ -227,6 +232,10 @@ def sequence(lowered: str) -> Sequence:
     named = tuple(
         dict.fromkeys(drug_names()[m.group(1)] for m in _name_pattern().finditer(lowered))
     )
+    if _ALL_CHEMO.search(lowered):
+        # "Doxorubicin then vincristine, both chemo": a drug our notes do not name is
+        # chemotherapy too.
+        given = [g if g.purpose == HYDRATION else replace(g, purpose=CHEMOTHERAPY) for g in given]
     elsewhere = ""
     if _BEFORE_CHEMO.search(lowered) and not any(g.purpose == CHEMOTHERAPY for g in given):
         elsewhere = CHEMOTHERAPY
@@ -305,8 +314,15 @@ def _has_content(piece: str) -> bool:
     )
 
 
+_ALL_CHEMO = re.compile(r"\b(?:both|all)\s+(?:\w+\s+)?(?:are\s+|were\s+)?chemo(?:therapy)?\b")
+# "No infusions", "not pushed": a route the question says was not used.
+_NO_ROUTE = re.compile(r"\b(?:no|not|without)\s+(?:\w+\s+)?(?:infus\w*|push\w*|injections?)\b")
+
+
 def _read_clause(clause: str, order: int, before: list[Given]) -> list[Given]:
     names = [m.group(1) for m in _name_pattern().finditer(clause)]
+    if not names and _NO_ROUTE.search(clause):
+        return []
     names += [m.group(0) for m in _HORMONAL_WORDS.finditer(clause)]
     fluid = _FLUID_WORDS.search(clause)
     generic = _GENERIC.search(clause)
@@ -424,7 +440,7 @@ def _later(clause: str) -> int | None:
 
 
 def _clock(clause: str) -> tuple[int | None, int | None]:
-    military = _MILITARY.search(clause)
+    military = _MILITARY.search(clause) or _MILITARY_WORDS.search(clause)
     if military:
         hours = [int(g) for g in military.groups()]
         return hours[0] * 60 + hours[1], hours[2] * 60 + hours[3]

@@ -290,9 +290,11 @@ def prolonged_units(
         line = f"{addon} ({payer.value}) needs {first} min with {top}; {minutes} min: none"
         return None, (line,)
     units = 1 + (minutes - first) // 15
+    steps = ", ".join(str(first + 15 * i) for i in range(units))
     line = (
-        f"{addon} ({payer.value}): first unit at {first} min, one per further full 15 min; "
-        f"{minutes} min -> {units} unit{'s' if units > 1 else ''}"
+        f"{addon} ({payer.value}): first unit at {first} min, one per further full 15 min "
+        f"(units at {steps} min, the next at {first + 15 * units}); {minutes} min -> {units} "
+        f"unit{'s' if units > 1 else ''}"
     )
     return Prolonged(addon, units), (line,)
 

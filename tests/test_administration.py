@@ -280,3 +280,62 @@ def test_an_infusion_suite_is_a_place_not_an_infusion() -> None:
     assert billed(
         "Infusion suite: 1 L NS hydration over 1 hr first, then levofloxacin IV infusion 60 min"
     ) == [("96365", 1), ("96361", 1)]
+
+
+def test_a_push_before_chemotherapy_is_sequential() -> None:
+    """The chemotherapy the antiemetic is pushed before is the encounter's initial service
+    (hierarchy), so the push is 96375, not 96374; "same drug as always" is no second push."""
+    s = read(
+        "What do we code for an IV push of ondansetron before chemo? Same drug as always, 8 mg."
+    )
+    assert [(g.drug, g.again) for g in s.given] == [("ondansetron", False)]
+    assert s.initial_elsewhere == CHEMOTHERAPY
+    result = administration_codes(timeline(s), initial_elsewhere=s.initial_elsewhere)
+    assert [(line.code, line.units) for line in result.lines] == [("96375", 1)]
+    assert read("Zofran 4 mg IV push, then 10 min later the same drug again").given[1].again
+
+
+def test_minutes_a_bolus_ran_before_the_patient_left() -> None:
+    """ "Ran about 20 minutes before she left" is how long it ran, not a gap: 20 minutes of
+    hydration is not reported (31 needed)."""
+    s = read("Zofran 4mg IVP, then NS bolus that ran about 20 minutes before she left.")
+    assert [(g.drug, g.minutes) for g in s.given] == [("zofran", None), ("hydration", 20)]
+    assert billed("Zofran 4mg IVP, then NS bolus that ran about 20 minutes before she left.") == [
+        ("96374", 1)
+    ]
+
+
+def test_not_chemo_is_no_chemotherapy() -> None:
+    """ "IV antibiotic infusion (not chemo)" is a therapeutic infusion: 96365 and 96366."""
+    text = "IV antibiotic infusion (not chemo) ran 2 hrs 40 min in the office."
+    assert read(text).given[0].purpose == THERAPEUTIC
+    assert not analyse(text).chemo
+    assert billed(text) == [("96365", 1), ("96366", 2)]
+
+
+def test_another_push_of_the_same_drug_is_the_same_drug_again() -> None:
+    """ "Another 4mg IVP" 20 minutes later repeats the drug before it: no 96375 (a new
+    drug's push), and within 30 minutes no 96376 either."""
+    text = "Gave Zofran 4mg IVP at 14:00, pt still nauseated so another 4mg IVP at 14:20."
+    assert [(g.drug, g.again) for g in read(text).given] == [("zofran", False), ("zofran", True)]
+    assert billed(text) == [("96374", 1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        # A 24-hour start and stop without "to": 160 minutes, 96413 + 96415 x 2.
+        ("Chemo infusion (oxaliplatin) start 0920 stop 1200.", [("96413", 1), ("96415", 2)]),
+        # "Both chemo" makes the drug our notes do not name chemotherapy; "no infusions" is
+        # no infusion given.
+        (
+            "Pt rec'd doxorubicin IV push then vincristine IV push, both chemo, same visit, "
+            "no infusions.",
+            [("96409", 1), ("96411", 1)],
+        ),
+    ],
+)
+def test_what_the_words_say_of_times_purpose_and_routes_not_used(
+    text: str, codes: list[tuple[str, int]]
+) -> None:
+    assert billed(text) == codes

@@ -120,3 +120,23 @@ def test_a_screening_that_became_treatment_keeps_its_screening_modifier() -> Non
     assert (
         _screening_became_treatment(analyse("diagnostic colonoscopy for bleeding"), [snare]) == []
     )
+
+
+def test_an_im_injection_beside_an_iv_push_of_another_drug_takes_xu() -> None:
+    """NCCI 96374/96372 (indicator 1): Zofran IV push and Toradol IM are two drugs by two
+    routes, so 96372 is billed with XU, not taken off the claim."""
+    from consultant.drafting.modifiers import _distinct
+
+    text = "Zofran 4mg IVP and Toradol 30 mg IM in the deltoid. I had 96374, 96372."
+    edit = _edit("96374", "96372", "CPT Manual or CMS manual coding instruction")
+    assert _distinct(analyse(text), edit) == "XU"
+    assert bundled(analyse(text), [edit]) == {}
+    # Both pushed: nothing makes them distinct.
+    assert _distinct(analyse("Zofran IV push, then Toradol IV push. 96374, 96375?"), edit) == ""
+
+
+def test_a_question_about_modifiers_themselves() -> None:
+    from consultant.drafting.modifiers import _asks_meaning
+
+    assert _asks_meaning(analyse("What does the JW modifier mean and when is JZ required?"))
+    assert not _asks_meaning(analyse("Do we need modifier JZ on J1100 x 10?"))

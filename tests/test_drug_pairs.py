@@ -40,3 +40,24 @@ def test_vaccines_are_billed_with_their_administration(
 ) -> None:
     billed = _billed(bundled_session, text)
     assert [c for c in billed if c in ("G0008", "G0009", "90471", "90472")] == expected
+
+
+def test_a_drug_given_twice_is_billed_for_the_days_total(bundled_session: Session) -> None:
+    answer = build_answer(
+        bundled_session,
+        "Gave Zofran 4mg IVP at 14:00, pt still nauseated so another 4mg IVP at 14:20. "
+        "Can I bill 96374 and 96375?",
+    )
+    units = {c.code: c.billing_units for c in answer.billed}
+    assert units.get("J2405") == 8 and "96375" not in units
+
+
+def test_an_administration_question_leads_with_the_administration(
+    bundled_session: Session,
+) -> None:
+    """ "What admin code does Medicare want?" is answered by G0008; "which vaccine and admin
+    codes?" by the vaccine first."""
+    asked = "Medicare pt got Fluzone High-Dose today, we billed 90471. What admin code does Medicare want?"
+    assert _billed(bundled_session, asked)[0] == "G0008"
+    both = "Medicare pt got Fluzone High-Dose today. Which vaccine and admin codes?"
+    assert _billed(bundled_session, both)[0] == "90662"

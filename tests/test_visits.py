@@ -345,3 +345,15 @@ def test_the_hospitals_clinic_code_is_not_the_practitioners(session: Session) ->
     )
     assert [c.code for c in answer.billed] == ["99213"]
     assert any("G0463 is the hospital's own code" in a for a in answer.advice)
+
+
+def test_care_management_minutes_are_the_first_code_and_its_add_on(session: Session) -> None:
+    """CPT CCM: 45 minutes of clinical staff time in the month is 99490 and 99439 x 1,
+    whichever of them the question's words matched."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session, "CCM 45 minutes of staff time in the month - how do we report the extra time?"
+    )
+    units = {c.code: c.billing_units for c in answer.billed}
+    assert units == {"99439": 1, "99490": 1}

@@ -24,15 +24,22 @@ from consultant.codes import lookup
 from consultant.codes.lookup import display_code
 from consultant.codes.releases import data_gaps, release_diff, release_in_force, release_label
 from consultant.drafting import calibrate, checks
+from consultant.drafting.addons import addon_first, is_addon
 from consultant.drafting.arithmetic import apply_arithmetic
 from consultant.drafting.candidates import Selection, procedure_first, select_codes
 from consultant.drafting.diagnoses import add_encounter_reasons, add_indications, code_diagnoses
-from consultant.drafting.drugs import dose_units, pair_drugs, superseded
+from consultant.drafting.drugs import declined_edits, dose_units, pair_drugs, superseded
 from consultant.drafting.facts import Answer, CodeFact
-from consultant.drafting.modifiers import bundled, modifier_facts, one_line_bilateral
+from consultant.drafting.modifiers import (
+    bundled,
+    meaning_line,
+    modifier_facts,
+    one_line_bilateral,
+)
 from consultant.drafting.places import place_statement
 from consultant.drafting.verify import Correction, Whole, chosen_by_words, verify_named
 from consultant.drafting.visits import (
+    care_management_time,
     choose_transitional_care,
     choose_visit,
     complexity_addon,
@@ -62,7 +69,9 @@ def build_answer(session: Session, question: str) -> Answer:
         sentences = with_visit_correction(sentences, visit_correction, selection)
     tcm_correction = choose_transitional_care(analysis, selection)
     sentences[:0] = [tcm_correction] if tcm_correction else []
-    complexity_addon(selection)
+    addon_said = complexity_addon(analysis, selection)
+    sentences[:0] = [addon_said] if addon_said else []
+    care_management_time(analysis, selection)
     facility_visit(analysis, selection)
     sentences += apply_arithmetic(analysis, selection)
     place = place_statement(session, analysis)
@@ -90,7 +99,8 @@ def build_answer(session: Session, question: str) -> Answer:
     billed = [f.code for f in facts if f.billed and f.system in ("CPT", "HCPCS")]
     edits = lookup.active_edits_between(session, billed, on)
     edits += _whole_edits(corrections)
-    facts = _order_by_edits(facts, edits)
+    edits += declined_edits(session, analysis, facts, on)
+    facts = addon_first(analysis, _order_by_edits(facts, edits))
     unbilled = bundled(analysis, edits)
     for fact in facts:
         if fact.code in unbilled and fact.billed:
@@ -115,6 +125,11 @@ def build_answer(session: Session, question: str) -> Answer:
     advice += checks.payer_caveat(analysis)
     modifiers, modifier_advice = modifier_facts(session, analysis, edits, facts)
     advice += modifier_advice
+    meaning = meaning_line(analysis, modifiers)
+    if meaning:
+        sentences.insert(0, meaning)  # the modifiers are the answer; codes matched are not
+        for fact in facts:
+            fact.billed = False
     one_line_bilateral(modifiers, services)
     advice += _release_changes(session, on, [f.code for f in services if f.system != "ICD-10-CM"])
     gaps = data_gaps(session)
@@ -284,8 +299,4 @@ def _order_by_edits(facts: list[CodeFact], edits: list[lookup.Edit]) -> list[Cod
         if a is not None and b is not None and a > b:
             rank[edit.column1], rank[edit.column2] = b, a
     # An add-on code follows its primary (99205 then G2212).
-    return sorted(facts, key=lambda f: (not f.billed, _is_addon(f), rank[f.code]))
-
-
-def _is_addon(fact: CodeFact) -> bool:
-    return bool(fact.addon_primaries) or (fact.rvus is not None and fact.rvus.global_days == "ZZZ")
+    return sorted(facts, key=lambda f: (not f.billed, is_addon(f), rank[f.code]))

@@ -142,20 +142,15 @@ def procedure_first(selection: Selection, analysis: Analysis) -> None:
     Kenalog: 20605, then J3301), however close the search scored them; a drug the asker
     named, or a question that asks for the drug's code or units, keeps the drug first.
     Run once the drug's administration or procedure is in place (drafting.drugs)."""
-    from consultant.drafting.drugs import asks_for_drug, is_administration  # drugs uses us
+    from consultant.drafting.drugs import is_administration, procedure_leads  # drugs uses us
 
     services, named = selection.services, selection.named
     if not services or not _is_drug(services[0][0]) or services[0][0] in named:
         return
-    if asks_for_drug(analysis):
-        return
     procedures = [
-        (c, sc)
-        for c, sc in services
-        if c[:1].isdigit() and not is_administration(c) and not is_em(c)
+        c for c, _ in services if c[:1].isdigit() and not is_administration(c) and not is_em(c)
     ]
-    if procedures:
-        selection.services = [*procedures, *[item for item in services if item not in procedures]]
+    procedure_leads(selection, analysis, procedures)
 
 
 def _is_drug(code: str) -> bool:

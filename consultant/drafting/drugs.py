@@ -15,6 +15,8 @@ single-dose container is described.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -87,7 +89,7 @@ def pair_drugs(
 ) -> list[str]:
     """Add the missing half of a drug/administration pair to the services, with the reason;
     returns corrections of the asker's administration code."""
-    corrections = administer_vaccines(analysis, selection)
+    corrections = administer_vaccines(analysis, selection, candidates)
     services = [code for code, _ in selection.services]
     notes = {code: lookup.note(session, code) for code in services}
     drugs = [c for c in services if is_drug(c, notes[c])]
@@ -136,10 +138,8 @@ def pair_drugs(
             # Billed now, it is no longer a neighbour to rule out (listed twice, it lost its
             # place to the alternative's).
             selection.alternatives = [(c, s) for c, s in selection.alternatives if c != admin]
-            if not is_administration(admin) and not asks_for_drug(analysis):
-                # The procedure that gives the drug leads (an IUD's insertion before the
-                # device), unless the question asks for the drug.
-                selection.services.sort(key=lambda item: item[0] != admin)
+            if not is_administration(admin):
+                procedure_leads(selection, analysis, [admin])
     elif given and not drugs:
         # The drug the question names (our notes' names for it), else the best drug match.
         named = [c for c in analysis.administrations.named if c not in HYDRATION_FLUIDS]
@@ -157,18 +157,27 @@ def pair_drugs(
             )
             if asks_for_drug(analysis):
                 selection.services.sort(key=lambda item: item[0] != drug_code)
-    elif given and drugs and not asks_for_drug(analysis):
-        # The procedure that gives the drug leads (an IUD's insertion before the device, a
-        # joint injection before the steroid), unless the question asks for the drug.
-        procedures = [c for c in given if not is_administration(c)]
-        selection.services.sort(key=lambda item: item[0] not in procedures)
+    elif given and drugs:
+        procedure_leads(selection, analysis, [c for c in given if not is_administration(c)])
     return corrections
 
 
-def administer_vaccines(analysis: Analysis, selection: Selection) -> list[str]:
+def procedure_leads(selection: Selection, analysis: Analysis, procedures: list[str]) -> None:
+    """The one rule for a procedure and the drug it gives: the procedure leads (an IUD's
+    insertion before the device, a joint injection before the steroid), unless the question
+    asks for the drug. Administration codes are not procedures here: their place beside the
+    drug is the sequence's (``administer``)."""
+    if procedures and not asks_for_drug(analysis):
+        selection.services.sort(key=lambda item: item[0] not in procedures)
+
+
+def administer_vaccines(
+    analysis: Analysis, selection: Selection, candidates: Sequence[Candidate] = ()
+) -> list[str]:
     """The administration of the vaccines given (rules.vaccines) in place of any matched or
     proposed, with its units; a correction when the asker's administration codes differ.
     Counselling by the physician (90460/90461) is left as the question has it."""
+    _other_vaccines(selection, candidates)
     services = [code for code, _ in selection.services]
     vaccines = [c for c in services if vaccines_rule.is_vaccine(c)]
     if not vaccines or {"90460", "90461"} & set(services):
@@ -182,11 +191,55 @@ def administer_vaccines(analysis: Analysis, selection: Selection) -> list[str]:
         selection.system_of.setdefault(line.code, "CPT" if line.code.isdigit() else "HCPCS")
         selection.units[line.code] = line.units
     selection.alternatives = [(c, s) for c, s in selection.alternatives if c not in wanted]
+    if _asks_administration_only(analysis):
+        # "What admin code does Medicare want?": the administration is the answer.
+        selection.services.sort(key=lambda item: item[0] not in wanted)
     proposed = [c for c in analysis.codes if c in old]
     if not proposed:
         return []
     why = "; ".join(line.why for line in lines)
     return [f"Report {', '.join(wanted)}, not {', '.join(proposed)}: {why}."]
+
+
+def _asks_administration_only(analysis: Analysis) -> bool:
+    """A sentence that asks for the administration code and none that asks for the product
+    ("which vaccine and admin codes?" asks for both)."""
+    asks = [q.text.lower() for q in analysis.sub_questions]
+    return any(re.search(r"\badmin", q) for q in asks) and not any(
+        re.search(r"\bvaccines?\b|\bproduct", q) for q in asks
+    )
+
+
+# Words that name no vaccine in particular: a product matched by these alone is a neighbour.
+_VACCINE_WORDS = frozenset({"vaccin", "vaccine", "vaccines", "administration", "dose", "shot"})
+
+
+def _other_vaccines(selection: Selection, candidates: Sequence[Candidate]) -> None:
+    """Each vaccine the question names is a product billed ("Tdap and Gardasil 9": 90715 and
+    90651): a product matched by words of its own, that no billed vaccine's match uses, and
+    not a second vaccine against the same disease (one influenza vaccine a visit)."""
+    services = [code for code, _ in selection.services]
+    billed = [c for c in candidates if c.code in services and vaccines_rule.is_vaccine(c.code)]
+    if not billed:
+        return
+    used = set().union(*(c.matched for c in billed))
+    top = max(c.score for c in billed)
+    for cand in candidates:
+        own = {w for w in cand.matched - _VACCINE_WORDS if not w.isdigit()}
+        if (
+            cand.code in services
+            or not vaccines_rule.is_vaccine(cand.code)
+            or not cand.phrase
+            or cand.score < top * 0.5
+            or not own
+            or cand.matched & used
+            or any(vaccines_rule.same_disease(cand.code, c.code) for c in billed)
+        ):
+            continue
+        selection.add_service(cand.code, cand.score / top)
+        selection.alternatives = [(c, s) for c, s in selection.alternatives if c != cand.code]
+        billed.append(cand)
+        used |= cand.matched
 
 
 # A push is 15 minutes or less (CPT); longer is an infusion, and the other way round.
@@ -313,7 +366,10 @@ def administer(
     sequence = analysis.administrations
     devices = [PUMP_REFILLS[sequence.pump_refill]] if sequence.pump_refill else []
     result = administration_codes(
-        timeline(sequence), devices=devices, facility=bool(sequence.facility)
+        timeline(sequence),
+        devices=devices,
+        facility=bool(sequence.facility),
+        initial_elsewhere=sequence.initial_elsewhere,
     )
     units: dict[str, int] = {}
     for line in result.lines:
@@ -329,6 +385,7 @@ def administer(
         why = next((w for w in worked if code in w), "; ".join(worked[:2]))
         lead = f"Report {', '.join(units)}, not {code}" if units else f"{code} is not reported"
         corrections.append(f"{lead}: {why}.")
+    corrections += _hydration_declined(analysis, list(units), worked)
     skip = skip or set()
     drugs = [
         g.code
@@ -361,11 +418,80 @@ def administer(
     ordered += fluids
     scores = dict(selection.services)
     rest = [(c, s) for c, s in selection.services if c not in ordered]
+    searched_visits = [c for c, _ in rest if _visit_not_described(analysis, selection, c)]
+    if searched_visits:
+        # The minutes of an infusion are no visit's time ("over 30 minutes" is not 99239's
+        # discharge time): a visit the question neither names nor describes is not billed.
+        selection.demote(*searched_visits)
+        rest = [(c, s) for c, s in rest if c not in searched_visits]
     selection.services = [(c, max(scores.get(c, 0.0), 0.9)) for c in dict.fromkeys(ordered)]
     selection.services += rest
     # A code billed is no longer a neighbour to rule out (nor ranked as one).
     selection.alternatives = [(c, s) for c, s in selection.alternatives if c not in ordered]
     return corrections
+
+
+def declined_edits(
+    session: Session, analysis: Analysis, facts: list[CodeFact], on: date | None
+) -> list[lookup.Edit]:
+    """The PTP edits that say why an administration the asker proposed or asked about is not
+    billed beside those that are: 96365/96374 when a push after an infusion is the
+    sequential 96375 (one initial service per encounter), 96413/96360 when hydration ran
+    concurrently with the chemotherapy."""
+    billed = [f.code for f in facts if f.billed and is_administration(f.code)]
+    if not billed:
+        return []
+    declined = [c for c in analysis.codes if is_administration(c) and c not in billed]
+    given = analysis.administrations.given
+    if any(g.purpose == seq.HYDRATION and g.concurrent for g in given) or any(
+        g.concurrent and any(b.purpose == seq.HYDRATION for b in given[: g.order]) for g in given
+    ):
+        declined += [c for c in HYDRATION_CODES if c not in billed and c not in declined]
+    if not declined:
+        return []
+    edits = lookup.active_edits_between(session, billed + declined, on)
+    # The billed code is column 1: an edit the declined code would win must not take the
+    # billed one off the claim.
+    return [e for e in edits if e.column1 in billed and e.column2 in declined]
+
+
+HYDRATION_CODES = ("96360", "96361")
+
+
+def _hydration_declined(analysis: Analysis, billed: list[str], worked: list[str]) -> list[str]:
+    """The answer to "can we bill hydration too?" when the rules report none: the reason
+    (concurrent with another infusion, or 30 minutes or less) leads the reply. A hydration
+    code the asker wrote is corrected by ``administer`` already."""
+    asked = any(
+        re.search(r"hydrat|fluids?\b|\bbolus\b|\bns\b|saline", q.text.lower())
+        for q in analysis.sub_questions
+    )
+    if not asked or not billed or any(c in HYDRATION_CODES for c in billed):
+        return []
+    if any(c in HYDRATION_CODES for c in analysis.codes):
+        return []
+    why = next(
+        (w for w in worked if w.startswith(f"{seq.HYDRATION}:") and "not reported" in w), None
+    )
+    if why is None:
+        return []
+    reason = why.split(":", 1)[1].strip().replace(": not reported", " is not reported")
+    return [f"Report {', '.join(billed)}; the hydration is not billed: {reason}."]
+
+
+def _visit_not_described(analysis: Analysis, selection: Selection, code: str) -> bool:
+    """An E/M code only the search found, in a question that describes no visit: no level,
+    no MDM elements, no visit time, no separate problem seen."""
+    em = analysis.em
+    return (
+        is_em(code)
+        and code not in analysis.codes
+        and code not in selection.by_rule
+        and not analysis.separate_visit
+        and not analysis.level
+        and em.elements < 2
+        and em.total_minutes is None
+    )
 
 
 def _administers(code: str) -> bool:
@@ -422,7 +548,16 @@ def dose_units(analysis: Analysis, facts: list[CodeFact]) -> list[str]:
     weighs codes for strengths of one drug and the dose decides between them."""
     corrections = _strength(analysis, facts)
     drugs = [f for f in facts if f.billed and f.system == "HCPCS" and f.code[:1] in "JQ"]
-    given = {g.code: g.dose for g in analysis.administrations.given if g.code and g.dose}
+    # The same drug given again is one line with the day's total dose (4 mg twice: 8 mg).
+    given: dict[str, tuple[float, str]] = {}
+    for g in analysis.administrations.given:
+        if not (g.code and g.dose):
+            continue
+        before = given.get(g.code)
+        if before is not None and g.again and before[1] == g.dose[1]:
+            given[g.code] = (before[0] + g.dose[0], g.dose[1])
+        else:
+            given.setdefault(g.code, g.dose)
     weight_based = seq.per_kg_dose(" ".join(analysis.words))
     for drug in drugs:
         descriptor = drug.description or (drug.note.title if drug.note else "")

@@ -56,8 +56,9 @@ def modifier_facts(
     session: Session, analysis: Analysis, edits: list[lookup.Edit], facts: list[CodeFact]
 ) -> tuple[list[ModifierFact], list[str]]:
     """Modifiers asked about and those that apply, with the advice that explains them."""
-    wanted: list[tuple[str, bool]] = [(m, False) for m in analysis.modifiers]
-    wanted += [(m, False) for m in analysis.named_modifiers]
+    meaning = _asks_meaning(analysis)
+    wanted: list[tuple[str, bool]] = [(m, meaning) for m in analysis.modifiers]
+    wanted += [(m, meaning) for m in analysis.named_modifiers]
     advice: list[str] = []
     billed = [f for f in facts if f.billed and f.system in ("CPT", "HCPCS")]
     for mod, note in _from_edits(analysis, edits, billed):
@@ -93,7 +94,45 @@ def modifier_facts(
     if computed:
         wanted = [(m, rec) for m, rec in wanted if not (rec and m in ("JW", "JZ"))]
         wanted += [(m, True) for m in computed]
-    return _resolve(session, wanted), advice
+    return _resolve(session, wanted, keep_all=meaning), advice
+
+
+# Words of a question that asks what a modifier is or when it is used, not which applies to
+# a claim it describes.
+_MEANING = ("mean", "means", "meaning", "definition", "required", "when", "use", "used")
+
+
+# What a pair of modifiers asked about together means as a rule, beside each one's text.
+PAIR_RULES = {
+    frozenset({"JW", "JZ"}): (
+        "Medicare requires one of them on each line of a drug from a single-dose container: "
+        "JW on a line of its own for the amount discarded, JZ on the drug's line when nothing "
+        "was discarded (required since 1 July 2023)."
+    ),
+}
+
+
+def meaning_line(analysis: Analysis, modifiers: list[ModifierFact]) -> str | None:
+    """The first line of a reply to a question about modifiers themselves: each one named
+    with what it means, and the rule that joins them."""
+    if not _asks_meaning(analysis) or not modifiers:
+        return None
+    said = "; ".join(
+        f"{m.modifier}: {m.description[:1].lower() + m.description[1:].rstrip('.')}"
+        for m in modifiers
+    )
+    rule = PAIR_RULES.get(frozenset(m.modifier for m in modifiers))
+    return f"{said}." + (f" {rule}" if rule else "")
+
+
+def _asks_meaning(analysis: Analysis) -> bool:
+    """A question about modifiers themselves ("what does JW mean and when is JZ required?"):
+    no code named, only modifiers, and words that ask their meaning or use. The modifiers
+    named are then the answer, each explained, and none excludes another."""
+    named = analysis.modifiers or analysis.named_modifiers
+    if analysis.question_type != "modifier" or analysis.codes or not named:
+        return False
+    return any(w in _MEANING for w in analysis.words)
 
 
 # The bilateral indicators under which each side modifier is used (fee schedule: 1 = 50 at
@@ -149,9 +188,28 @@ def bundled(analysis: Analysis, edits: list[lookup.Edit]) -> dict[str, str]:
                 out[e.column2] = (
                     f"{e.column2} is not billed with {e.column1}: {INTEGRAL_COLUMN2[e.column2]}."
                 )
-            elif em is None and not analysis.distinct and _both_asked(analysis, e):
+            elif em is None and not _distinct(analysis, e) and _both_asked(analysis, e):
                 out[e.column2] = _included(analysis, e)
     return out
+
+
+# Injections by a route of their own (IM or SC) among the administration codes.
+INJECTION_CODES = {"96372", "96401", "96402"}
+
+
+def _distinct(analysis: Analysis, e: lookup.Edit) -> str:
+    """The X modifier that makes the two services of an edit distinct: the one the words
+    give, else XU for an IM or SC injection of one drug beside the IV service of another
+    (Zofran IV push and Toradol IM: two drugs, two routes and sites, NCCI ch. XI)."""
+    if analysis.distinct:
+        return analysis.distinct
+    codes = {e.column1, e.column2}
+    if len(codes & INJECTION_CODES) != 1 or not all(is_administration(c) for c in codes):
+        return ""
+    given = analysis.administrations.given
+    injected = {g.drug for g in given if g.injected}
+    intravenous = {g.drug for g in given if g.intravenous}
+    return "XU" if injected and intravenous and not injected & intravenous else ""
 
 
 def _both_asked(analysis: Analysis, e: lookup.Edit) -> bool:
@@ -206,14 +264,14 @@ def _from_edits(
                 )
             )
             continue
-        if analysis.distinct:
+        distinct = _distinct(analysis, e)
+        if distinct:
             # The X modifier that says why; 59 only where a payer does not take X{EPSU}.
             out.append(
                 (
-                    analysis.distinct,
-                    f"{analysis.distinct} on {e.column2} bypasses the {e.column1}/{e.column2} "
-                    f"edit; use 59 instead only for a payer that does not accept "
-                    f"{analysis.distinct}.",
+                    distinct,
+                    f"{distinct} on {e.column2} bypasses the {e.column1}/{e.column2} "
+                    f"edit; use 59 instead only for a payer that does not accept {distinct}.",
                 )
             )
             continue
@@ -323,9 +381,11 @@ def _anatomic(analysis: Analysis, billed: list[CodeFact]) -> list[str]:
     return out
 
 
-def _resolve(session: Session, wanted: list[tuple[str, bool]]) -> list[ModifierFact]:
+def _resolve(
+    session: Session, wanted: list[tuple[str, bool]], keep_all: bool = False
+) -> list[ModifierFact]:
     recommended = {m for m, rec in wanted if rec}
-    for first, second in EXCLUSIVE:
+    for first, second in EXCLUSIVE if not keep_all else ():
         if first in recommended:
             recommended.discard(second)
     out: list[ModifierFact] = []

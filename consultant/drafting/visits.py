@@ -12,9 +12,12 @@ from consultant.codes.sections import is_em
 from consultant.drafting.candidates import Selection
 from consultant.matching.analyse import Analysis
 from consultant.rules.em import (
+    CARE_MANAGEMENT,
+    CARE_MANAGEMENT_CODES,
     CODE_BY_MDM,
     DISCHARGE_CODES,
     PROLONGED,
+    CareManagement,
     Data,
     EmLevel,
     Level,
@@ -23,6 +26,7 @@ from consultant.rules.em import (
     Problems,
     Risk,
     Visit,
+    care_management,
     level_by_mdm,
     level_by_time,
     preventive_visit,
@@ -249,30 +253,38 @@ def facility_visit(analysis: Analysis, selection: Selection) -> None:
     )
 
 
-def complexity_addon(selection: Selection) -> None:
+def complexity_addon(analysis: Analysis, selection: Selection) -> str | None:
     """G2211 is not paid when the office visit carries modifier 25 for a same-day procedure
     (CMS; since 2025 the exceptions are an AWV, a vaccine administration or a Part B
-    preventive service, none of which is a procedure here): it is then not billed."""
+    preventive service, none of which is a procedure here): it is then not billed. When the
+    question asks about G2211, the sentence that decides it is returned to lead the reply."""
     codes = [c for c, _ in selection.services]
     if COMPLEXITY_ADDON not in codes:
-        return
+        return None
+    asked = COMPLEXITY_ADDON in analysis.asked_codes
+    said: list[str] = []
     preventive = preventive_visit(codes)
     if preventive is not None and any(visit_of(c) in OFFICE for c in codes):
-        selection.advice.append(
+        said.append(
             f"{COMPLEXITY_ADDON} can be billed: since 1 January 2025 (CY2025 PFS final rule) "
             "Medicare pays it when the office visit carries modifier 25 because it was billed "
             f"with an annual wellness visit, a vaccine administration or a Part B preventive "
             f"service ({preventive} here); beside a procedure it is still not paid."
         )
     procedures = [c for c in codes if _procedure_code(c)]
-    if not procedures or not any(visit_of(c) in OFFICE for c in codes):
-        return
-    selection.demote(COMPLEXITY_ADDON)
-    selection.advice.append(
-        f"Do not add {COMPLEXITY_ADDON}: it is not paid when the office visit carries modifier "
-        f"25 for a same-day procedure ({', '.join(procedures)}); the exceptions are an annual "
-        "wellness visit, a vaccine administration or a Part B preventive service."
-    )
+    if procedures and any(visit_of(c) in OFFICE for c in codes):
+        selection.demote(COMPLEXITY_ADDON)
+        said += [
+            f"Do not add {COMPLEXITY_ADDON}: it is not paid when the office visit carries "
+            f"modifier 25 for a same-day procedure ({', '.join(procedures)}); the exceptions "
+            "are an annual wellness visit, a vaccine administration or a Part B preventive "
+            "service."
+        ]
+    if asked and said:
+        selection.advice += said[:-1]
+        return said[-1]  # the sentence that decides it
+    selection.advice += said
+    return None
 
 
 def choose_transitional_care(analysis: Analysis, selection: Selection) -> str | None:
@@ -541,3 +553,56 @@ def _level(analysis: Analysis, visit: Visit) -> EmLevel | None:
     if not options:
         return None
     return max(options, key=lambda o: (o.level or 0, o.prolonged is not None))
+
+
+def _care_management_kind(analysis: Analysis, codes: list[str]) -> CareManagement | None:
+    """The care-management service a question is about: a code of one it names or the
+    search found, else its words (CCM, PCM; complex; the physician's own time)."""
+    for code in codes:
+        if code in CARE_MANAGEMENT_CODES:
+            return CARE_MANAGEMENT[CARE_MANAGEMENT_CODES[code]]
+    principal = analysis.mentions("pcm") or analysis.mentions("principal care")
+    chronic = analysis.mentions("ccm") or analysis.mentions("chronic care management")
+    if not (principal or chronic):
+        return None
+    physician = any(
+        analysis.mentions(w)
+        for w in ("physician time", "provider time", "md time", "personally", "qhp time")
+    )
+    if principal:
+        return CARE_MANAGEMENT["pcm_physician" if physician else "pcm_staff"]
+    if analysis.mentions("complex"):
+        return CARE_MANAGEMENT["ccm_complex"]
+    return CARE_MANAGEMENT["ccm_physician" if physician else "ccm_staff"]
+
+
+def care_management_time(analysis: Analysis, selection: Selection) -> None:
+    """A month's care-management minutes as the first code and its add-on units (CPT care
+    management guidelines): 45 min of CCM staff time is 99490 and 99439 x 1. The codes the
+    minutes do not reach are not billed."""
+    codes = [c for c, _ in selection.services]
+    kind = _care_management_kind(analysis, codes)
+    if kind is None or analysis.minutes is None:
+        return
+    chosen, worked = care_management(kind, analysis.minutes)
+    family = {kind.first, kind.addon}
+    # The question is the month's care management: what else the search matched among its
+    # words (G3002 for "chronic ... management") is for the reviewer, not billed.
+    others = [
+        c
+        for c in codes
+        if c not in family and c not in analysis.codes and c not in selection.by_rule
+    ]
+    kept = {code for code, _ in chosen}
+    selection.demote(*others, *(c for c in codes if c in family and c not in kept))
+    for code, units in chosen:
+        selection.add_service(code, 0.9, list(worked) if code == kind.first else None)
+        selection.units[code] = units
+    if not chosen:
+        selection.advice.append(worked[0] + ".")
+    # The first code precedes its add-on on the claim, whichever the search found first.
+    codes = [c for c, _ in selection.services]
+    if kind.addon in codes and codes.index(kind.addon) < codes.index(kind.first):
+        i, j = codes.index(kind.addon), codes.index(kind.first)
+        services = selection.services
+        services[i], services[j] = services[j], services[i]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from consultant.codes.knowledge import KNOWLEDGE_DIR
@@ -44,6 +44,7 @@ _GENERIC = re.compile(
     r"premeds?|med(?:ication)?s?|drugs?|chemo(?:therapy)?|biologic)\b"
 )
 _CHEMO_WORDS = re.compile(r"\bchemo|\bantineoplastic|\banti-neoplastic|\bmonoclonal")
+_NOT_CHEMO = re.compile(r"\b(?:not|non|no)[\s-]*(?:a\s+)?chemo\w*")
 # Hormonal anti-neoplastics by brand or generic name (their codes differ by strength).
 _HORMONAL_WORDS = re.compile(
     r"\b(?:lupron|leuprolide|eligard|zoladex|goserelin|faslodex|fulvestrant|firmagon|degarelix|"
@@ -63,7 +64,18 @@ _CONCURRENT = re.compile(
     r"\bthe whole time\b|\bpiggybacked\b|\bwhile\b|\bduring\b"
 )
 _PUMP = re.compile(r"\b(?:portable|ambulatory|home|elastomeric|cadd)\b[^.;]{0,20}\bpump\b")
-_AGAIN = re.compile(r"\bagain\b|\brepeat(?:ed)?\b|\bsame drug\b|\banother dose\b|\bsecond dose\b")
+# "Same drug as always" says what is usual, not that it was given twice.
+_AGAIN = re.compile(
+    r"\bagain\b|\brepeat(?:ed)?\b|\bsame drug\b(?! as (?:always|usual|before|last))|"
+    r"\banother dose\b|\bsecond dose\b|"
+    r"\banother\s+(?:\d[\d.]*\s*(?:mg|mcg|ml|units?)\s+)?(?:iv\s*)?(?:push|ivp|dose|injection)\b"
+)
+# A drug given ahead of chemotherapy at the same encounter (an antiemetic premedication):
+# the chemotherapy is the initial service, whatever the question asks to code.
+_BEFORE_CHEMO = re.compile(
+    r"\b(?:before|prior to|ahead of)\s+(?:the\s+|her\s+|his\s+|their\s+)?chemo|\bpre-?chemo\b|"
+    r"\bpre-?med(?:ication)?s?\b[^.?!]{0,30}\bchemo"
+)
 # Where one administration ends and the next begins: sentences and "then" for certain;
 # commas, "and" and "with" only when both sides name a drug or a route.
 _STRONG = re.compile(
@@ -87,6 +99,11 @@ _RANGE = re.compile(
 _MILITARY = re.compile(
     r"\b(?:from\s+)?([01]\d|2[0-3])([0-5]\d)\s*(?:to|-|–|until|till|through)\s*"
     r"([01]\d|2[0-3])([0-5]\d)\b"
+)
+# The same as a start and a stop ("start 0920 stop 1200").
+_MILITARY_WORDS = re.compile(
+    r"\b(?:start(?:ed)?|began|hung)\s*(?:at\s*)?([01]\d|2[0-3])([0-5]\d)\b[^.?!]{0,30}?"
+    r"\b(?:stop(?:ped)?|end(?:ed)?|finish(?:ed)?|off|done)\s*(?:at\s*)?([01]\d|2[0-3])([0-5]\d)\b"
 )
 _DOSE = re.compile(
     r"\b(\d[\d,]*(?:\.\d+)?)\s*(mg|mcg|micrograms?|g|gm|grams?|units?|iu|ml|cc|meq)\b(?!\s*/)"
@@ -156,6 +173,9 @@ class Sequence:
     # A refill of an implanted pump for spinal (intrathecal, epidural) or brain delivery:
     # "spinal", or "spinal by a physician" when a physician's or QHP's skill was needed.
     pump_refill: str = ""
+    # The initial service is one the question names but does not describe ("ondansetron
+    # push before chemo"): the purpose that outranks every drug described.
+    initial_elsewhere: str = ""
 
     @property
     def intravenous(self) -> tuple[Given, ...]:
@@ -212,8 +232,20 @@ def sequence(lowered: str) -> Sequence:
     named = tuple(
         dict.fromkeys(drug_names()[m.group(1)] for m in _name_pattern().finditer(lowered))
     )
+    if _ALL_CHEMO.search(lowered):
+        # "Doxorubicin then vincristine, both chemo": a drug our notes do not name is
+        # chemotherapy too.
+        given = [g if g.purpose == HYDRATION else replace(g, purpose=CHEMOTHERAPY) for g in given]
+    elsewhere = ""
+    if _BEFORE_CHEMO.search(lowered) and not any(g.purpose == CHEMOTHERAPY for g in given):
+        elsewhere = CHEMOTHERAPY
     return Sequence(
-        tuple(given), _facility(lowered), _containers(lowered), named, _pump_refill(lowered)
+        tuple(given),
+        _facility(lowered),
+        _containers(lowered),
+        named,
+        _pump_refill(lowered),
+        elsewhere if given else "",
     )
 
 
@@ -282,8 +314,15 @@ def _has_content(piece: str) -> bool:
     )
 
 
+_ALL_CHEMO = re.compile(r"\b(?:both|all)\s+(?:\w+\s+)?(?:are\s+|were\s+)?chemo(?:therapy)?\b")
+# "No infusions", "not pushed": a route the question says was not used.
+_NO_ROUTE = re.compile(r"\b(?:no|not|without)\s+(?:\w+\s+)?(?:infus\w*|push\w*|injections?)\b")
+
+
 def _read_clause(clause: str, order: int, before: list[Given]) -> list[Given]:
     names = [m.group(1) for m in _name_pattern().finditer(clause)]
+    if not names and _NO_ROUTE.search(clause):
+        return []
     names += [m.group(0) for m in _HORMONAL_WORDS.finditer(clause)]
     fluid = _FLUID_WORDS.search(clause)
     generic = _GENERIC.search(clause)
@@ -362,8 +401,9 @@ def _purpose(clause: str, code: str, names: list[str], fluid: bool) -> str:
         return HORMONAL
     if code.startswith("J9") or code in ANTINEOPLASTIC_Q:
         return CHEMOTHERAPY
-    # "ondansetron before chemo": the word names another drug than the one the code names.
-    if _CHEMO_WORDS.search(clause) and not code:
+    # "ondansetron before chemo": the word names another drug than the one the code names;
+    # "antibiotic infusion (not chemo)" names none.
+    if _CHEMO_WORDS.search(_NOT_CHEMO.sub(" ", clause)) and not code:
         return CHEMOTHERAPY
     if code in FLUID_CODES or (fluid and not named):
         return HYDRATION
@@ -373,10 +413,8 @@ def _purpose(clause: str, code: str, names: list[str], fluid: bool) -> str:
 def _duration(clause: str) -> int | None:
     for match in _DURATION.finditer(clause):
         tail = clause[match.end() : match.end() + 8]
-        lead = clause[max(0, match.start() - 5) : match.start()]
-        if re.match(r"\s+(?:later|after|before|ago)\b", tail) and not re.search(
-            r"\b(?:over|for)\s+$", lead
-        ):
+        lead = clause[max(0, match.start() - 20) : match.start()]
+        if re.match(r"\s+(?:later|after|before|ago)\b", tail) and not _LASTED.search(lead):
             continue  # "20 minutes later" is a gap, "over 90 minutes after it" how long
         if match.group(1):
             return int(match.group(1)) * 60 + int(match.group(2))
@@ -384,6 +422,13 @@ def _duration(clause: str) -> int | None:
             return round(float(match.group(3)) * 60)
         return int(match.group(4))
     return None
+
+
+# Words before a number of minutes that make it how long something ran, even when "before"
+# or "after" follows ("ran about 20 minutes before she left").
+_LASTED = re.compile(
+    r"\b(?:over|for|ran|run|running|lasted|infused|went)\s+(?:about\s+|approx\w*\s+|~\s*)?$"
+)
 
 
 def _later(clause: str) -> int | None:
@@ -395,7 +440,7 @@ def _later(clause: str) -> int | None:
 
 
 def _clock(clause: str) -> tuple[int | None, int | None]:
-    military = _MILITARY.search(clause)
+    military = _MILITARY.search(clause) or _MILITARY_WORDS.search(clause)
     if military:
         hours = [int(g) for g in military.groups()]
         return hours[0] * 60 + hours[1], hours[2] * 60 + hours[3]

@@ -176,6 +176,10 @@ class Analysis:
     count: int | None = None
     level: str = ""
     additional: bool = False
+    # What the asking sentences name: the codes in them, and whether they ask about the
+    # additional time or units ("how do we bill the additional hours?").
+    asked_codes: tuple[str, ...] = ()
+    asks_additional: bool = False
     patient_status: str = ""  # "new", "established" or unknown
     other_specialty: bool = False  # seen before only by a physician of another specialty
     separate_visit: bool = False  # a visit beside a procedure ("the doctor also saw him")
@@ -310,6 +314,7 @@ def analyse(text: str) -> Analysis:
         text=text,
     )
     kind = question_type(lowered, facts)
+    asking = _asking_sentences(text)
     named = tuple(_named_modifier_tokens(text)) if kind in NAMING_KINDS else ()
     subs = tuple(
         SubQuestion(part.strip(), question_type(f" {part.lower()} ", facts))
@@ -322,6 +327,8 @@ def analyse(text: str) -> Analysis:
         question_type=kind,
         named_modifiers=named,
         sub_questions=subs,
+        asked_codes=tuple(c for c in codes if any(c in a.upper() for a in asking)),
+        asks_additional=any(_ASKS_ADDITIONAL.search(a.lower()) for a in asking),
         conditions=found,
         asks_diagnosis_too=too,
     )
@@ -330,6 +337,29 @@ def analyse(text: str) -> Analysis:
 # Kinds of question in which bare two-letter modifiers ("GA or GZ?") are read as modifiers.
 NAMING_KINDS = ("modifier", "documentation", "same_day_pair")
 _SUB_QUESTION = re.compile(r"[^.?!\n]*\?")
+_SENTENCE = re.compile(r"[^.?!\n]*[.?!\n]?")
+# A question of a few words refers back to the sentence before it ("... G2211 can't go
+# with a 25 modifier. Still true?").
+_BACK_REFERENCE = 4
+_ASKS_ADDITIONAL = re.compile(
+    r"\b(?:additional|extra|each further|add-on)\s+(?:\w+\s+)?(?:hours?|time|minutes?|units?|"
+    r"drugs?|codes?)\b"
+)
+
+
+def _asking_sentences(text: str) -> list[str]:
+    """The sentences that ask (end in a question mark), each with the sentence it refers
+    back to when it is only a few words and names no code ("Still true?")."""
+    sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
+    out: list[str] = []
+    for i, sentence in enumerate(sentences):
+        if not sentence.rstrip().endswith("?"):
+            continue
+        short = len(sentence.split()) <= _BACK_REFERENCE
+        if short and i > 0 and not (_CPT.search(sentence) or _HCPCS.search(sentence)):
+            out.append(sentences[i - 1])
+        out.append(sentence)
+    return out
 
 
 def _payer(lowered: str, found: list[context.Scoped]) -> str:

@@ -224,6 +224,8 @@ def route(lowered: str) -> str:
 
 
 def chemo(lowered: str) -> bool:
+    """The question is about chemotherapy (not "antibiotic infusion, not chemo")."""
+    lowered = re.sub(r"\b(?:not|non|no)[\s-]*(?:a\s+)?chemo\w*", " ", lowered)
     return re.search(r"\bchemo|\bantineoplastic|\bmonoclonal|\bimmunotherap", lowered) is not None
 
 

@@ -158,13 +158,24 @@ def administration_codes(
     devices: Sequence[DeviceCare] = (),
     facility: bool = False,
     other_services_today: bool = False,
+    initial_elsewhere: str = "",
 ) -> AdministrationCodes:
-    """The administration codes for one encounter, the initial service first."""
+    """The administration codes for one encounter, the initial service first.
+    ``initial_elsewhere`` names a service of the encounter that outranks every one given
+    here (the chemotherapy an antiemetic is pushed before): then each of these is an add-on."""
     enc = _Encounter(facility)
     iv = [a for a in given if a.method() is not Method.INJECTION]
     iv = [a for a in iv if _reportable_hydration(a, enc)]
     ranked = sorted(iv, key=lambda a: (_rank(a), a.method(), a.start or 0))
-    if ranked:
+    if ranked and initial_elsewhere:
+        enc.worked.append(
+            f"the {initial_elsewhere} is the initial service (highest in the hierarchy), "
+            "reported with its own code; what is given beside it is sequential"
+        )
+        later = sorted(ranked, key=lambda a: a.start or 0)
+        for index, item in enumerate(later):
+            _subsequent(item, later[:index], later, enc)
+    elif ranked:
         first = ranked[0]
         _initial(first, enc)
         if not facility and first is not iv[0]:

@@ -290,9 +290,11 @@ def prolonged_units(
         line = f"{addon} ({payer.value}) needs {first} min with {top}; {minutes} min: none"
         return None, (line,)
     units = 1 + (minutes - first) // 15
+    steps = ", ".join(str(first + 15 * i) for i in range(units))
     line = (
-        f"{addon} ({payer.value}): first unit at {first} min, one per further full 15 min; "
-        f"{minutes} min -> {units} unit{'s' if units > 1 else ''}"
+        f"{addon} ({payer.value}): first unit at {first} min, one per further full 15 min "
+        f"(units at {steps} min, the next at {first + 15 * units}); {minutes} min -> {units} "
+        f"unit{'s' if units > 1 else ''}"
     )
     return Prolonged(addon, units), (line,)
 
@@ -405,3 +407,69 @@ def transitional_care(days_to_visit: int, mdm: Level) -> tuple[str | None, tuple
         f"{said}: TCM needs a visit within 14 days with at least moderate MDM; "
         "bill the visit as an office visit instead",
     )
+
+
+@dataclass(frozen=True)
+class CareManagement:
+    """A monthly care-management service: its first code and the minutes that code needs,
+    its add-on and the minutes each add-on unit needs."""
+
+    name: str
+    first: str
+    first_minutes: int
+    addon: str
+    addon_minutes: int
+    addon_limit: int | None = None  # add-on units a month, where CPT sets a limit
+
+
+# CPT care management (2022 onward): 99439 at most twice a calendar month.
+CARE_MANAGEMENT = {
+    "ccm_staff": CareManagement(
+        "chronic care management, clinical staff time", "99490", 20, "99439", 20, 2
+    ),
+    "ccm_physician": CareManagement(
+        "chronic care management, physician or other QHP time", "99491", 30, "99437", 30
+    ),
+    "ccm_complex": CareManagement("complex chronic care management", "99487", 60, "99489", 30),
+    "pcm_physician": CareManagement(
+        "principal care management, physician or other QHP time", "99424", 30, "99425", 30
+    ),
+    "pcm_staff": CareManagement(
+        "principal care management, clinical staff time", "99426", 30, "99427", 30
+    ),
+}
+CARE_MANAGEMENT_CODES = {
+    code: key for key, cm in CARE_MANAGEMENT.items() for code in (cm.first, cm.addon)
+}
+
+
+def care_management(
+    kind: CareManagement, minutes: int
+) -> tuple[list[tuple[str, int]], tuple[str, ...]]:
+    """The codes and units a month's care-management minutes reach: the first code at its
+    threshold, then one add-on unit per further full increment (a part increment is not
+    reported), up to the monthly limit where there is one."""
+    if minutes < kind.first_minutes:
+        return [], (
+            f"{minutes} min in the month: {kind.first} ({kind.name}) needs at least "
+            f"{kind.first_minutes} min, so nothing is reported",
+        )
+    units = (minutes - kind.first_minutes) // kind.addon_minutes
+    worked = [f"{minutes} min in the month: {kind.first} covers the first {kind.first_minutes} min"]
+    capped = kind.addon_limit is not None and units > kind.addon_limit
+    if capped and kind.addon_limit is not None:
+        units = kind.addon_limit
+    if units:
+        rest = minutes - kind.first_minutes
+        worked.append(
+            f"{kind.addon}: one unit per further full {kind.addon_minutes} min; {rest} min more "
+            f"-> {units} unit{'s' if units > 1 else ''}"
+            + (f" (at most {kind.addon_limit} a month)" if capped else "")
+        )
+    else:
+        worked.append(
+            f"{kind.addon} needs a further full {kind.addon_minutes} min "
+            f"({kind.first_minutes + kind.addon_minutes} in all): not reported"
+        )
+    codes = [(kind.first, 1)] + ([(kind.addon, units)] if units else [])
+    return codes, tuple(worked)

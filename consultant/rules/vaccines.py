@@ -38,6 +38,12 @@ def is_vaccine(code: str) -> bool:
     return code.isdigit() and int(code) in PRODUCTS
 
 
+def same_disease(first: str, second: str) -> bool:
+    """Two products against one disease, by Medicare's groups (influenza, pneumococcal,
+    hepatitis B): a visit gives one of them, so the other is a neighbour."""
+    return any(first in kind and second in kind for _, kind in MEDICARE_ADMINISTRATION)
+
+
 def administration_for(vaccines: Sequence[str], medicare: bool) -> list[VaccineAdministration]:
     """The administration lines for the vaccines given at one encounter, in order: Medicare's
     own code for each influenza, pneumococcal and hepatitis B vaccine, then 90471 (or 90473)

@@ -273,3 +273,17 @@ def test_transitional_care_by_days_and_mdm(days: int, mdm: Level, code: str | No
     """TCM: 99496 needs a visit within 7 days and high MDM; 99495 a visit within 14 days and
     at least moderate MDM; otherwise no TCM code."""
     assert transitional_care(days, mdm)[0] == code
+
+
+def test_care_management_minutes_in_the_month() -> None:
+    """CPT care management: 99490 for the first 20 minutes of clinical staff time, 99439 for
+    each further full 20 (at most twice a month); less than 20 minutes is not reported."""
+    from consultant.rules.em import CARE_MANAGEMENT, care_management
+
+    staff = CARE_MANAGEMENT["ccm_staff"]
+    assert care_management(staff, 45)[0] == [("99490", 1), ("99439", 1)]
+    assert care_management(staff, 39)[0] == [("99490", 1)]
+    assert care_management(staff, 90)[0] == [("99490", 1), ("99439", 2)]
+    assert care_management(staff, 15)[0] == []
+    physician = CARE_MANAGEMENT["ccm_physician"]
+    assert care_management(physician, 60)[0] == [("99491", 1), ("99437", 1)]

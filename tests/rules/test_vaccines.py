@@ -27,3 +27,11 @@ def test_administration_for_the_vaccines_given(
     vaccines: list[str], medicare: bool, lines: list[tuple[str, int]]
 ) -> None:
     assert [(line.code, line.units) for line in administration_for(vaccines, medicare)] == lines
+
+
+def test_two_vaccines_against_one_disease_are_neighbours() -> None:
+    from consultant.rules.vaccines import same_disease
+
+    assert same_disease("90662", "90686")  # two influenza vaccines
+    assert not same_disease("90662", "90677")  # influenza and pneumococcal
+    assert not same_disease("90715", "90651")  # Tdap and HPV: neither is in a Medicare group

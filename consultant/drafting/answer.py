@@ -62,7 +62,8 @@ def build_answer(session: Session, question: str) -> Answer:
         sentences = with_visit_correction(sentences, visit_correction, selection)
     tcm_correction = choose_transitional_care(analysis, selection)
     sentences[:0] = [tcm_correction] if tcm_correction else []
-    complexity_addon(selection)
+    addon = complexity_addon(selection)
+    sentences[:0] = [addon] if addon else []
     facility_visit(analysis, selection)
     sentences += apply_arithmetic(analysis, selection)
     place = place_statement(session, analysis)

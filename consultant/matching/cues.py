@@ -27,7 +27,8 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # "last seen ... in Sept 2022": the month (if given) and year of the last visit.
 _LAST_SEEN_ON = re.compile(
-    r"\blast (?:seen|visit(?:ed)?|saw)\b(?:[^.?!]|\.(?= ?[a-z(])){0,60}?\b(?:in|on)\s+"
+    r"\b(?:last (?:seen|visit(?:ed)?|saw)|(?:saw|seen (?:by|in|at)|visited)\b)"
+    r"(?:[^.?!]|\.(?= ?[a-z(])){0,60}?\b(?:in|on)\s+"
     rf"(?:({'|'.join(_MONTHS)})[a-z]*\.?\s+)?(20\d\d)\b"
 )
 
@@ -75,6 +76,10 @@ def patient_status(lowered: str, on: date | None = None) -> str:
         month = _MONTHS.index(seen_on.group(1)) + 1 if seen_on.group(1) else 12
         months = (on.year - int(seen_on.group(2))) * 12 + on.month - month
         return "new" if months > 36 or (months == 36 and on.day > 28) else "established"
+    if seen_on and int(seen_on.group(2)) >= date.today().year - 3:
+        # No date of service: a service in one of the last three calendar years is taken as
+        # within three years (the reply states the rule, for the reviewer to confirm).
+        return "established"
     if _ESTABLISHED.search(lowered):
         return "established"
     if _NEW.search(lowered):

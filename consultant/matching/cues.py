@@ -15,7 +15,8 @@ _NEW = re.compile(
 )
 _ESTABLISHED = re.compile(
     r"\best(?:ablished|\.)?\s+(?:patient|pt)\b|\b(?:existing|returning|current) (?:patient|pt)\b"
-    r"|\b(?:seen|saw (?:him|her|them)) (?:\w+ ){0,3}(?:before|previously|last (?:year|month|week))"
+    r"|\b(?:seen|saw (?:him|her|them|(?:the|this) (?:patient|pt)|pt)) (?:\w+ ){0,3}"
+    r"(?:before|previously|last (?:year|month|week))"
     r"|\bfollow[- ]?up (?:visit|appointment)\b|\bf/u\b"
     r"|\b(?:y/?o|yo|years? old) est\b"
 )
@@ -376,9 +377,19 @@ _PRIOR = re.compile(
 )
 
 
+# "did a total knee replacement 6 weeks ago", "had her hip replaced two months ago".
+_PRIOR_AGO = re.compile(
+    r"\b(?:did|done|performed|had|underwent)\s+(?:an? |the |his |her |their )?"
+    r"([a-z0-9/'-]+(?: [a-z0-9/'-]+){0,4}?)\s+(?:\d+|one|two|three|four|five|six|a few|several)"
+    r"\s+(?:weeks?|wks?|days?|months?|mos?) ago\b"
+)
+
+
 def prior_procedures(lowered: str) -> tuple[str, ...]:
     """The phrases naming a procedure done before this date of service."""
-    return tuple(m.group(1).strip() for m in _PRIOR.finditer(lowered))
+    found = [m.group(1).strip() for m in _PRIOR.finditer(lowered)]
+    found += [m.group(1).strip() for m in _PRIOR_AGO.finditer(lowered)]
+    return tuple(found)
 
 
 # Where a service was given, in the words people use, by place-of-service code (CMS POS

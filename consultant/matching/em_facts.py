@@ -145,7 +145,7 @@ RISK: list[tuple[int, str]] = [
         r"started (?:on|him on|her on)|\brx'?d\b|\be-?prescribed\b|adjusted (?:the )?(?:dose|medication|meds)|"
         r"decision (?:regarding|for) (?:elective )?(?:major|minor) surgery|social determinants|"
         # A prescription drug started, renewed, continued or its dose changed.
-        rf"\b(?:start|increas|decreas|adjust|chang|titrat|reduc|doubl|lower|rais|renew|refill|continu|restart|stopp|discontinu)\w*\b[^.;?!]{{0,30}}\b(?:dose|dosage|{_DRUGS})\b|"
+        rf"\b(?:start|add(?:ed|ing|s)?(?!\w)|increas|decreas|adjust|chang|titrat|reduc|doubl|lower|rais|renew|refill|continu|restart|stopp|discontinu)\w*\b[^.;?!]{{0,30}}\b(?:dose|dosage|{_DRUGS})\b|"
         rf"\b(?:iv|oral|po) (?:{_DRUGS})\b|\b(?:{_DRUGS}) (?:refill|renewal|adjustment|change)",
     ),
     (
@@ -252,11 +252,19 @@ NOT_AT_GOAL = (
 )
 
 
+_WORSE = (
+    r"worsen|\bworse\b|exacerbat|\bflar(?:e|ed|ing)\b|uncontrolled|not controlled|"
+    r"poorly controlled"
+)
+
+
 def _condition_kind(lowered: str, level: int | None) -> str:
     """The MDM table's name for moderate problems read from the conditions named."""
     if level != 3:
         return ""
     chronic = {m.group(0) for m in re.finditer(CHRONIC, lowered)}
+    if chronic and re.search(_WORSE, lowered):
+        return "a chronic illness with exacerbation or progression"
     if chronic and re.search(NOT_AT_GOAL, lowered):
         return "a chronic illness not at its treatment goal, so not stable (progression)"
     if len(chronic) >= 2:
@@ -269,9 +277,7 @@ def _problems_by_conditions(lowered: str) -> int | None:
     one with worsening or not at its treatment goal, are moderate; one stable chronic or an
     acute uncomplicated illness is low."""
     chronic = {m.group(0) for m in re.finditer(CHRONIC, lowered)}
-    if chronic and re.search(
-        r"worsen|exacerbat|uncontrolled|not controlled|poorly controlled", lowered
-    ):
+    if chronic and re.search(_WORSE, lowered):
         return 3
     if chronic and re.search(NOT_AT_GOAL, lowered):
         return 3

@@ -145,3 +145,12 @@ def test_a_surgery_done_weeks_ago_is_context_not_a_service() -> None:
     )
     assert "total knee replacement" in analysis.prior_procedures
     assert analysis.global_period == "unrelated"
+
+
+def test_the_time_since_an_earlier_surgery_and_its_global_days_are_read() -> None:
+    facts = em_facts("pt is 3 weeks s/p lap chole by our surgeon (90 day global).")
+    assert facts.days_since_surgery == 21 and facts.global_days_said == 90
+    assert em_facts("had 27130 done 5 weeks ago").days_since_surgery == 35
+    assert analyse("Pt is 3 weeks s/p lap chole, unrelated breast lump. 99213?").global_period == (
+        "unrelated"
+    )

@@ -395,3 +395,32 @@ def test_the_complexity_addon_is_for_office_visits_and_says_why(session: Session
     )
     assert [c.code for c in office.billed] == ["99214", "G2211"]
     assert "longitudinal" in office.corrections[0] and "modifier 25" in office.corrections[0]
+
+
+def test_an_unrelated_visit_in_a_global_period_takes_24_and_not_the_surgery(
+    session: Session,
+) -> None:
+    """Claims Processing Manual ch. 12 s. 40.2: an E/M for an unrelated problem in the
+    postoperative period is billed with modifier 24; the surgery the asker names was done
+    before this date and is not billed again; the global days are the fee schedule's."""
+    from consultant.drafting.visits import postoperative_visit
+    from consultant.matching.analyse import analyse
+
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Pt is 3 weeks s/p lap chole by our surgeon (90 day global). Came back to same "
+        "surgeon for a new breast lump, unrelated to gallbladder. Doc coded 99213. Which "
+        "modifier - 25 or 79?",
+    )
+    assert [c.code for c in answer.billed] == ["99213"]
+    first = answer.corrections[0]
+    assert first.startswith("Report 99213 with modifier 24:")
+    assert "90-day global period" in first and "Not 25" in first and "not 79" in first
+    # No global period said and none on the fee schedule: nothing to explain.
+    analysis = analyse("Pt 3 weeks s/p a procedure, unrelated rash today, 99213?")
+    from consultant.drafting.candidates import Selection
+
+    selection = Selection([], [("99213", 0.9)], [], {})
+    assert postoperative_visit(session, analysis, selection) is None

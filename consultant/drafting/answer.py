@@ -37,6 +37,7 @@ from consultant.drafting.visits import (
     choose_visit,
     complexity_addon,
     facility_visit,
+    postoperative_visit,
     with_visit_correction,
 )
 from consultant.matching.analyse import Analysis, analyse
@@ -62,6 +63,8 @@ def build_answer(session: Session, question: str) -> Answer:
         sentences = with_visit_correction(sentences, visit_correction, selection)
     tcm_correction = choose_transitional_care(analysis, selection)
     sentences[:0] = [tcm_correction] if tcm_correction else []
+    postoperative = postoperative_visit(session, analysis, selection)
+    sentences[:0] = [postoperative] if postoperative else []
     addon = complexity_addon(selection)
     sentences[:0] = [addon] if addon else []
     facility_visit(analysis, selection)

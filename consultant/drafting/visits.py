@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from sqlalchemy.orm import Session
+
+from consultant.codes import lookup
 from consultant.codes.sections import is_em
 from consultant.drafting.candidates import Selection
 from consultant.matching.analyse import Analysis
@@ -32,6 +35,7 @@ from consultant.rules.em import (
     same_date_stay,
     transitional_care,
 )
+from consultant.rules.global_period import VisitAndProcedure, global_modifier
 
 SETTING_VISITS = {
     "hospital_initial": Visit.HOSPITAL_INITIAL,
@@ -387,6 +391,43 @@ def complexity_addon(selection: Selection) -> str | None:
         return rule
     selection.advice.append(rule)
     return None
+
+
+def postoperative_visit(session: Session, analysis: Analysis, selection: Selection) -> str | None:
+    """A visit for a problem unrelated to an earlier surgery, in that surgery's global period
+    (Claims Processing Manual ch. 12 s. 30.6.6 and 40.2): the visit with modifier 24; the
+    surgery, done before this date, is not billed again. Global days from the fee schedule."""
+    earlier = analysis.prior_procedures or analysis.em.days_since_surgery is not None
+    if analysis.global_period != "unrelated" or not earlier:
+        return None
+    codes = [c for c, _ in selection.services]
+    visits = [c for c in codes if visit_of(c) in (*OFFICE, *HOME.values())]
+    surgeries = [c for c in codes if c.isdigit() and 10004 <= int(c) <= 69990]
+    if not visits or not (surgeries or analysis.em.global_days_said is not None):
+        return None
+    surgery = surgeries[0] if surgeries else "the earlier surgery"
+    found = lookup.rvus(session, surgery, analysis.date_of_service) if surgeries else None
+    days = int(found.global_days) if found and found.global_days.isdigit() else None
+    if days is None and not surgeries:
+        days = analysis.em.global_days_said  # the asker's own word for the period
+    if days is None:
+        return None  # no global period on the fee schedule (XXX, YYY, ZZZ): no 24 to explain
+    since = analysis.em.days_since_surgery
+    decision = global_modifier(
+        VisitAndProcedure(days, since if since is not None else 1, related_to_procedure=False)
+    )
+    selection.demote(*surgeries)
+    if decision.modifier != "24":
+        return f"Report {visits[0]} without a global-period modifier: {decision.worked[0]}."
+    where = f"about day {since}" if since is not None else "a day"
+    return (
+        f"Report {visits[0]} with modifier 24: the visit falls on {where} of the {days}-day "
+        f"global period of {surgery}{' (Medicare fee schedule)' if found else ''} and is for "
+        "an unrelated problem, so it is paid outside the surgical package; the surgery was "
+        "done before this date and is not billed again. Not 25 (a significant, separately "
+        "identifiable visit on the day of a procedure) and not 79 (an unrelated procedure, "
+        "not a visit)."
+    )
 
 
 def choose_transitional_care(analysis: Analysis, selection: Selection) -> str | None:

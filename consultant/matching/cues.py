@@ -347,6 +347,9 @@ _IN_GLOBAL = re.compile(
     r"\bglobal\b|\bpost-?op(?:erative)?\b"
     r"|\bafter (?:his|her|the|their)(?: \w+)? (?:surgery|operation|procedure)\b"
     r"|\b(?:return(?:ed|s)?|back|went back|go back) to (?:the )?(?:or|operating room)\b"
+    # Days or weeks after a surgery ("3 weeks s/p lap chole") fall in its global period.
+    r"|\b\d+\s*(?:days?|weeks?|wks?)\s*(?:s/p|status post|post)\b"
+    r"|\b(?:done|performed|did|underwent)\b[^.?!]{0,60}?\b\d+\s*(?:days?|weeks?|wks?) ago\b"
 )
 
 

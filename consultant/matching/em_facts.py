@@ -212,6 +212,8 @@ class EmFacts:
     stay_hours: float | None = None  # how long that stay lasted, when the question says
     discharge_day: bool = False  # the service asked about is discharge day management
     nursing_discharge: bool = False  # ... from a nursing facility (99315/99316)
+    days_since_surgery: int | None = None  # "3 weeks s/p lap chole": about 21
+    global_days_said: int | None = None  # "(90 day global)": the asker's own global period
 
     @property
     def elements(self) -> int:
@@ -304,6 +306,8 @@ def em_facts(lowered: str) -> EmFacts:
         stay_hours=_stay_hours(lowered),
         discharge_day=_DISCHARGE_DAY.search(lowered) is not None,
         nursing_discharge=_NURSING_DISCHARGE.search(lowered) is not None,
+        days_since_surgery=_days_since_surgery(lowered),
+        global_days_said=int(g[1] or g[2]) if (g := _GLOBAL_SAID.search(lowered)) else None,
         asks_level=re.search(_ASKS_LEVEL, lowered) is not None,
         setting=setting,
         total_minutes=minutes,
@@ -398,6 +402,27 @@ _DISCHARGE_DAY = re.compile(
 _NURSING_DISCHARGE = re.compile(
     rf"\bdischarg\w* (?:\w+ )?from (?:the |a )?{_NURSING}|\b{_NURSING} discharge\b"
 )
+
+
+# How long after an earlier surgery the visit is ("3 weeks s/p", "6 weeks ago", "10 days
+# post-op"); a month counted as 30 days.
+_SINCE = re.compile(
+    r"\b(\d{1,3}|one|two|three|four|five|six|seven|eight)\s*(days?|d|weeks?|wks?|months?|mos?)\b"
+    r"\s*(?:s/p|post|after|ago|out from|since|status post)"
+)
+_GLOBAL_SAID = re.compile(
+    r"\b(0|10|90)[- ]?days? global\b|\bglobal (?:period )?(?:of )?(0|10|90)\b"
+)
+_COUNT = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+
+
+def _days_since_surgery(lowered: str) -> int | None:
+    said = _SINCE.search(lowered)
+    if said is None:
+        return None
+    amount = _COUNT.get(said[1]) or int(said[1])
+    unit = said[2][0]
+    return amount * (1 if unit == "d" else 7 if unit == "w" else 30)
 
 
 def _minute_of_day(groups: tuple[str | None, ...]) -> int:

@@ -416,7 +416,7 @@ def test_an_unrelated_visit_in_a_global_period_takes_24_and_not_the_surgery(
     )
     assert [c.code for c in answer.billed] == ["99213"]
     first = answer.corrections[0]
-    assert first.startswith("Report 99213 with modifier 24:")
+    assert first.startswith("Put modifier 24 on 99213:")
     assert "90-day global period" in first and "Not 25" in first and "not 79" in first
     # No global period said and none on the fee schedule: nothing to explain.
     analysis = analyse("Pt 3 weeks s/p a procedure, unrelated rash today, 99213?")

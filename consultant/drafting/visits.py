@@ -421,7 +421,7 @@ def postoperative_visit(session: Session, analysis: Analysis, selection: Selecti
         return f"Report {visits[0]} without a global-period modifier: {decision.worked[0]}."
     where = f"about day {since}" if since is not None else "a day"
     return (
-        f"Report {visits[0]} with modifier 24: the visit falls on {where} of the {days}-day "
+        f"Put modifier 24 on {visits[0]}: the visit falls on {where} of the {days}-day "
         f"global period of {surgery}{' (Medicare fee schedule)' if found else ''} and is for "
         "an unrelated problem, so it is paid outside the surgical package; the surgery was "
         "done before this date and is not billed again. Not 25 (a significant, separately "

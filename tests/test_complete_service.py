@@ -97,3 +97,13 @@ def test_imaging_regions_are_sites_a_code_for_another_region_loses() -> None:
 
     assert sites_of("CT head without and then with contrast") == {"head"}
     assert sites_of("CT of the abdomen and pelvis") == {"abdomen", "pelvis"}
+
+
+def test_a_visit_is_never_a_part_of_a_procedures_code() -> None:
+    """NCCI pairs 11102 over 99214 (indicator 1) for the usual pre- and post-procedure work;
+    a significant, separately identifiable visit is billed beside the biopsy with modifier 25,
+    not folded into it."""
+    edits = [_edit("11102", "99214", "1", "CPT Manual or CMS manual coding instruction")]
+    best = Candidate("11102", "CPT", "Tangential biopsy of skin, single lesion", 120.0, True)
+    text = "Est pt diabetes f/u, A1c up, meds changed (99214); also a shave biopsy of a mole."
+    assert _complete_service(analyse(text), ["99214"], [best], lambda c: edits) is None

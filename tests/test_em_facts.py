@@ -4,6 +4,8 @@ names it, and a patient new to a physician of another specialty in the same grou
 
 from __future__ import annotations
 
+from datetime import date
+
 from consultant.matching.analyse import analyse
 from consultant.matching.em_facts import em_facts
 
@@ -74,3 +76,97 @@ def test_another_specialty_in_the_same_group_leaves_the_patient_new() -> None:
     )
     assert not same.other_specialty and same.patient_status == "established"
     assert analyse("45 y/o est, here for annual physical.").patient_status == "established"
+
+
+def test_a_same_date_stay_on_the_24_hour_clock() -> None:
+    """07:30 to 18:45 is 11.25 hours (Medicare's 8-hour rule needs the length), and placing
+    the patient in observation is an initial hospital or observation service."""
+    facts = em_facts(
+        "medicare pt placed in observation 07:30, discharged home 18:45 same calendar day. "
+        "hospitalist mdm moderate."
+    )
+    assert facts.same_date_stay and facts.stay_hours is not None
+    assert 11.2 <= facts.stay_hours <= 11.3
+    assert facts.setting == "hospital_initial"
+    assert em_facts("admitted 0800 and discharged 1500 same day").stay_hours == 7.0
+    assert em_facts("placed in obs at 10am, d/c'd 4:30pm same day").stay_hours == 6.5
+
+
+def test_a_chronic_illness_not_at_its_goal_is_not_stable() -> None:
+    """AMA MDM definitions: a patient not at treatment goal is not stable; an elevated
+    reading, a control measure going up or a dose raised make it moderate problems."""
+    for text in (
+        "52 yo est pt, bp was 168/98, known htn, doc increased lisinopril",
+        "diabetes f/u (a1c up, doc changed meds)",
+        "type 2 diabetes, a1c not at goal",
+        "asthma worse this winter, added a controller inhaler",
+    ):
+        facts = em_facts(text)
+        assert facts.problems == 3, text
+        assert facts.problem_kind, text
+    assert em_facts("htn stable, bp 128/78, refilled lisinopril").problems == 2
+
+
+def test_an_abbreviation_ending_in_ed_is_no_emergency_visit() -> None:
+    assert em_facts("medicare pt visit: neuro re-ed 97112 7 min").setting == ""
+    assert em_facts("seen in the ed for chest pain").setting == "emergency"
+
+
+def test_discharge_day_management_is_read_with_its_time() -> None:
+    facts = em_facts(
+        "hospitalist spent 45 min on day of discharge (exam, med rec, call to snf). 99238?"
+    )
+    assert facts.discharge_day and facts.total_minutes == 45
+    assert not facts.nursing_discharge
+    assert em_facts("discharged from the snf today, 35 min").nursing_discharge
+
+
+def test_a_service_by_the_same_group_and_specialty_makes_the_patient_established() -> None:
+    """CPT: a professional service by a physician of the same specialty in the same group
+    within three years makes an established patient, even with a different physician; a
+    patient seen last year is established."""
+    # No date of service: the visit is taken to be today.
+    year = date.today().year - 2
+    same_group = analyse(
+        f"Pt saw Dr. Patel (our group, FM) in March {year}. Today seeing Dr. Nguyen, same "
+        "group same specialty, first time w/ her. Can we bill new pt 99204?"
+    )
+    assert same_group.patient_status == "established"
+    long_ago = analyse(f"Pt saw Dr. Patel (our group, FM) in March {year - 3}. New pt 99204?")
+    assert long_ago.patient_status == "new"
+    last_year = analyse("Dr. Kim saw the patient last year. New pt 99203 for a new problem?")
+    assert last_year.patient_status == "established"
+
+
+def test_without_a_date_of_service_three_years_are_counted_in_months_to_today() -> None:
+    """The three-year rule counts 36 months back from the visit, not calendar years: a service
+    37 months before today makes a new patient, one 35 months before an established one."""
+    months = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")  # fmt: skip
+    today = date.today()
+
+    def months_ago(n: int) -> str:
+        index = today.year * 12 + today.month - 1 - n
+        return f"{months[index % 12]} {index // 12}"
+
+    for back, status in ((37, "new"), (35, "established")):
+        text = f"Pt saw Dr. Patel (our group, FM) in {months_ago(back)}. Same specialty. 99204?"
+        assert analyse(text).patient_status == status
+
+
+def test_a_surgery_done_weeks_ago_is_context_not_a_service() -> None:
+    analysis = analyse(
+        "Our orthopedist did a total knee replacement 6 weeks ago (90-day global). Patient "
+        "came back for an unrelated wrist sprain. 99213?"
+    )
+    assert "total knee replacement" in analysis.prior_procedures
+    assert analysis.global_period == "unrelated"
+
+
+def test_the_time_since_an_earlier_surgery_and_its_global_days_are_read() -> None:
+    facts = em_facts("pt is 3 weeks s/p lap chole by our surgeon (90 day global).")
+    assert facts.days_since_surgery == 21 and facts.global_days_said == 90
+    assert em_facts("had 27130 done 5 weeks ago").days_since_surgery == 35
+    assert analyse("Pt is 3 weeks s/p lap chole, unrelated breast lump. 99213?").global_period == (
+        "unrelated"
+    )

@@ -357,3 +357,82 @@ def test_care_management_minutes_are_the_first_code_and_its_add_on(session: Sess
     )
     units = {c.code: c.billing_units for c in answer.billed}
     assert units == {"99439": 1, "99490": 1}
+
+
+def test_discharge_day_management_is_chosen_by_its_time(session: Session) -> None:
+    """CPT 99238 is 30 minutes or less on the discharge date, 99239 more than 30: 45 minutes
+    corrects the asker's 99238, and the SNF the patient goes to is no nursing facility visit."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Hospitalist spent 45 min on day of discharge (exam, med rec, instructions, paperwork, "
+        "call to SNF). 99238?",
+    )
+    assert [c.code for c in answer.billed] == ["99239"]
+    assert answer.corrections[0].startswith("Report 99239, not 99238:")
+    assert "30 minutes" in answer.corrections[0]
+
+
+def test_a_same_date_stay_corrects_every_deleted_code_in_one_sentence(session: Session) -> None:
+    """Observation 07:30 to 18:45 on one date (Medicare, 8 hours or more) is 99235 for
+    moderate MDM; the deleted 99218 + 99217 are named once, with both reasons."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Medicare pt placed in observation 07:30, discharged home 18:45 same calendar day. "
+        "Hospitalist MDM moderate. What do we bill? We used to use 99218 + 99217",
+    )
+    assert [c.code for c in answer.billed] == ["99235"]
+    first = answer.corrections[0]
+    assert first.startswith("Report 99235, not 99218 + 99217:")
+    assert "99218 and 99217 (99217-99226) were deleted" in first and "8 hours" in first
+
+
+def test_the_complexity_addon_is_for_office_visits_and_says_why(session: Session) -> None:
+    """G2211 (CMS CY2024 PFS): an add-on to office or outpatient (and, from 2025, home)
+    visits for a longitudinal relationship; not with a hospital visit."""
+    load_bundled_knowledge(session)
+    session.flush()
+    hospital = build_answer(
+        session, "Can we add G2211 to a subsequent hospital visit 99232 for our longtime patient?"
+    )
+    assert [c.code for c in hospital.billed] == ["99232"]
+    assert "office or outpatient" in hospital.corrections[0]
+    office = build_answer(
+        session,
+        "Medicare pt, we're her PCP and manage her diabetes long term. Visit today 99214. Can "
+        "we add G2211?",
+    )
+    assert [c.code for c in office.billed] == ["99214", "G2211"]
+    assert "longitudinal" in office.corrections[0] and "modifier 25" in office.corrections[0]
+
+
+def test_an_unrelated_visit_in_a_global_period_takes_24_and_not_the_surgery(
+    session: Session,
+) -> None:
+    """Claims Processing Manual ch. 12 s. 40.2: an E/M for an unrelated problem in the
+    postoperative period is billed with modifier 24; the surgery the asker names was done
+    before this date and is not billed again; the global days are the fee schedule's."""
+    from consultant.drafting.visits import postoperative_visit
+    from consultant.matching.analyse import analyse
+
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Pt is 3 weeks s/p lap chole by our surgeon (90 day global). Came back to same "
+        "surgeon for a new breast lump, unrelated to gallbladder. Doc coded 99213. Which "
+        "modifier - 25 or 79?",
+    )
+    assert [c.code for c in answer.billed] == ["99213"]
+    first = answer.corrections[0]
+    assert first.startswith("Put modifier 24 on 99213:")
+    assert "90-day global period" in first and "Not 25" in first and "not 79" in first
+    # No global period said and none on the fee schedule: nothing to explain.
+    analysis = analyse("Pt 3 weeks s/p a procedure, unrelated rash today, 99213?")
+    from consultant.drafting.candidates import Selection
+
+    selection = Selection([], [("99213", 0.9)], [], {})
+    assert postoperative_visit(session, analysis, selection) is None

@@ -44,6 +44,7 @@ from consultant.drafting.visits import (
     choose_visit,
     complexity_addon,
     facility_visit,
+    postoperative_visit,
     with_visit_correction,
 )
 from consultant.matching.analyse import Analysis, analyse
@@ -69,6 +70,8 @@ def build_answer(session: Session, question: str) -> Answer:
         sentences = with_visit_correction(sentences, visit_correction, selection)
     tcm_correction = choose_transitional_care(analysis, selection)
     sentences[:0] = [tcm_correction] if tcm_correction else []
+    postoperative = postoperative_visit(session, analysis, selection)
+    sentences[:0] = [postoperative] if postoperative else []
     addon_said = complexity_addon(analysis, selection)
     sentences[:0] = [addon_said] if addon_said else []
     care_management_time(analysis, selection)

@@ -172,6 +172,11 @@ def _complete_service(
     it: column 2 of an NCCI edit under it whose rationale is that it contains the part."""
     if not proposed or not candidates:
         return None
+    if any(is_em(code) for code in proposed):
+        # A visit is no part of a procedure's code: the NCCI edits between them bundle only
+        # the usual pre- and post-procedure work, and a significant, separately identifiable
+        # visit is billed beside the procedure with modifier 25.
+        return None
     best = candidates[0]
     if best.code in proposed or not (best.phrase or best.cued):
         return None

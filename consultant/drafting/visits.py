@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from sqlalchemy.orm import Session
+
+from consultant.codes import lookup
 from consultant.codes.sections import is_em
 from consultant.drafting.candidates import Selection
 from consultant.matching.analyse import Analysis
@@ -16,6 +19,7 @@ from consultant.rules.em import (
     CARE_MANAGEMENT_CODES,
     CODE_BY_MDM,
     DISCHARGE_CODES,
+    NURSING_DISCHARGE_CODES,
     PROLONGED,
     CareManagement,
     Data,
@@ -27,12 +31,15 @@ from consultant.rules.em import (
     Risk,
     Visit,
     care_management,
+    deleted_visit,
+    discharge_by_time,
     level_by_mdm,
     level_by_time,
     preventive_visit,
     same_date_stay,
     transitional_care,
 )
+from consultant.rules.global_period import VisitAndProcedure, global_modifier
 
 SETTING_VISITS = {
     "hospital_initial": Visit.HOSPITAL_INITIAL,
@@ -58,6 +65,9 @@ def visit_of(code: str) -> Visit | None:
 def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
     """Set the visit's level in ``selection``; returns a correction sentence when the asker
     proposed another level."""
+    handled, discharge = _discharge(analysis, selection)
+    if handled:
+        return discharge
     current = next((c for c, _ in selection.services if is_em(c) and visit_of(c)), None)
     visit = _visit(analysis, current, current in selection.by_rule if current else False)
     stay = _same_date_stay(analysis, visit)
@@ -114,12 +124,64 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
         selection.advice.append(higher)
     if current is not None and current != code and current in analysis.codes:
         return f"Report {code}, not {current}: {_why(chosen)}."
+    if stay is not None:
+        # The asker's hospital, observation or discharge codes (deleted ones among them)
+        # give way to the one same-date code.
+        asked = [
+            c
+            for c in analysis.codes
+            if c != code
+            and (visit_of(c) in HOSPITAL_STAY or c in DISCHARGE_CODES or deleted_visit(c))
+        ]
+        if asked:
+            return f"Report {code}, not {' + '.join(asked)}: {_why(chosen)}."
     if not_prolonged:
         return f"Report {code} alone. {not_prolonged}"
     return None
 
 
 HOSPITAL_STAY = (Visit.HOSPITAL_INITIAL, Visit.HOSPITAL_SAME_DATE)
+ALL_DISCHARGE_CODES = (*DISCHARGE_CODES, *NURSING_DISCHARGE_CODES)
+
+
+def _discharge(analysis: Analysis, selection: Selection) -> tuple[bool, str | None]:
+    """Discharge day management chosen by the time on the discharge date (99238/99239,
+    99315/99316): (whether this stage decided the visit, a correction of the asker's code).
+    A stay begun and ended on one date, and transitional care, are other stages' questions."""
+    em = analysis.em
+    codes = [c for c, _ in selection.services]
+    present = [c for c in codes if c in ALL_DISCHARGE_CODES]
+    if (
+        em.same_date_stay
+        or not (present or em.discharge_day)
+        or any(c in TCM for c in codes)
+        or em.days_after_discharge is not None
+        or em.total_minutes is None
+    ):
+        return False, None
+    nursing = em.nursing_discharge or any(c in NURSING_DISCHARGE_CODES for c in present)
+    code, worked = discharge_by_time(em.total_minutes, nursing)
+    current = present[0] if present else None
+    if current is None:
+        selection.add_service(code, 0.9, list(worked))
+    else:
+        selection.replace_service(current, code, list(worked))
+    # The question is the discharge: other visits the search read into its words (a call to
+    # the SNF is no nursing facility visit) and the other discharge code are not billed.
+    searched = [
+        c
+        for c in codes
+        if c != code
+        and c not in selection.by_rule
+        and (c in ALL_DISCHARGE_CODES or c not in analysis.codes)
+    ]
+    selection.services = [(code, 0.9)] + [
+        (c, sc) for c, sc in selection.services if c != code and c not in searched
+    ]
+    selection.alternatives[:0] = [(c, 0.5) for c in searched]
+    if current is not None and current != code and current in analysis.codes:
+        return True, f"Report {code}, not {current}: {worked[0]}."
+    return True, None
 
 
 def _same_date_stay(
@@ -191,23 +253,49 @@ def _prolonged(selection: Selection, chosen: EmLevel) -> str | None:
     return sentence
 
 
-_CORRECTION = re.compile(r"Report (\w{5}), not (\w{5}): (.*)\.$")
+_CORRECTION = re.compile(r"Report (\w{5}), not (\w{5}(?: \+ \w{5})*): (.*)\.$")
 
 
 def with_visit_correction(sentences: list[str], visit: str, selection: Selection) -> list[str]:
-    """The visit stage's correction in place of an earlier one (verify's new or established
-    patient) whose code the level has since replaced: one sentence, the asker's code, both
-    reasons ("Report 99204, not 99213: the patient is new ...; MDM moderate -> 99204")."""
+    """The visit stage's correction in place of earlier ones (verify's new or established
+    patient, a deleted code) whose codes the level has since replaced: one sentence, the
+    asker's codes, every reason ("Report 99204, not 99213: the patient is new ...; MDM
+    moderate -> 99204")."""
     billed = {c for c, _ in selection.services}
     ours = _CORRECTION.match(visit)
     out: list[str] = []
+    asked: list[str] = []
+    replaced: list[str] = []
+    reasons: list[str] = []
     for sentence in sentences:
         earlier = _CORRECTION.match(sentence)
         if ours and earlier and is_em(earlier[1]) and earlier[1] not in billed:
-            visit = f"Report {ours[1]}, not {earlier[2]}: {earlier[3]}; {ours[3]}."
+            asked += earlier[2].split(" + ")
+            replaced.append(earlier[1])
+            reasons.append(earlier[3])
             continue
         out.append(sentence)
+    if ours and asked:
+        asked += [c for c in ours[2].split(" + ") if c not in replaced and c not in asked]
+        said = "; ".join([*_merged_reasons(reasons), ours[3]])
+        visit = f"Report {ours[1]}, not {' + '.join(asked)}: {said}."
     return [*out, visit]
+
+
+def _merged_reasons(reasons: list[str]) -> list[str]:
+    """One reason for codes that share it ("99218 and 99217 (99217-99226) were deleted ...")
+    instead of the same sentence once per code."""
+    by_tail: dict[str, list[str]] = {}
+    for reason in reasons:
+        head, _, tail = reason.partition(" ")
+        by_tail.setdefault(tail if re.fullmatch(r"\w{5}", head) else reason, []).append(head)
+    merged = []
+    for tail, heads in by_tail.items():
+        if len(heads) == 1 or tail in reasons:
+            merged.append(tail if tail in reasons else f"{heads[0]} {tail}")
+        else:
+            merged.append(f"{' and '.join(heads)} {tail.replace(' was ', ' were ', 1)}")
+    return merged
 
 
 def _why(chosen: EmLevel) -> str:
@@ -254,37 +342,96 @@ def facility_visit(analysis: Analysis, selection: Selection) -> None:
 
 
 def complexity_addon(analysis: Analysis, selection: Selection) -> str | None:
-    """G2211 is not paid when the office visit carries modifier 25 for a same-day procedure
-    (CMS; since 2025 the exceptions are an AWV, a vaccine administration or a Part B
-    preventive service, none of which is a procedure here): it is then not billed. When the
-    question asks about G2211, the sentence that decides it is returned to lead the reply."""
+    """G2211, the visit complexity add-on (CMS, from 2024): billed with an office or
+    outpatient visit (and, from 2025, a home or residence visit) when the practitioner is the
+    continuing focal point for the patient's care or gives ongoing care for a single serious
+    or complex condition. Not paid beside a visit of another setting, nor when the visit
+    carries modifier 25 for a same-day procedure (since 2025 an AWV, a vaccine administration
+    or a Part B preventive service are the exceptions). Returns the answer when the asker
+    named G2211."""
     codes = [c for c, _ in selection.services]
     if COMPLEXITY_ADDON not in codes:
         return None
-    asked = COMPLEXITY_ADDON in analysis.asked_codes
-    said: list[str] = []
+    asked = COMPLEXITY_ADDON in analysis.asked_codes or COMPLEXITY_ADDON in selection.named
+    visits = [c for c in codes if visit_of(c) in (*OFFICE, *HOME.values())]
+    if not visits and any(visit_of(c) is not None for c in codes):
+        selection.demote(COMPLEXITY_ADDON)
+        why = (
+            f"Do not add {COMPLEXITY_ADDON}: it is an add-on only to an office or outpatient "
+            "visit (99202-99215) and, since 2025, a home or residence visit (99341-99350), not "
+            "to hospital, emergency department or nursing facility visits."
+        )
+        selection.advice.append(why)
+        return why if asked else None
     preventive = preventive_visit(codes)
-    if preventive is not None and any(visit_of(c) in OFFICE for c in codes):
-        said.append(
+    if preventive is not None:
+        selection.advice.append(
             f"{COMPLEXITY_ADDON} can be billed: since 1 January 2025 (CY2025 PFS final rule) "
             "Medicare pays it when the office visit carries modifier 25 because it was billed "
             f"with an annual wellness visit, a vaccine administration or a Part B preventive "
             f"service ({preventive} here); beside a procedure it is still not paid."
         )
     procedures = [c for c in codes if _procedure_code(c)]
-    if procedures and any(visit_of(c) in OFFICE for c in codes):
+    if procedures:
         selection.demote(COMPLEXITY_ADDON)
-        said += [
+        why = (
             f"Do not add {COMPLEXITY_ADDON}: it is not paid when the office visit carries "
             f"modifier 25 for a same-day procedure ({', '.join(procedures)}); the exceptions "
             "are an annual wellness visit, a vaccine administration or a Part B preventive "
             "service."
-        ]
-    if asked and said:
-        selection.advice += said[:-1]
-        return said[-1]  # the sentence that decides it
-    selection.advice += said
+        )
+        selection.advice.append(why)
+        return why if asked else None
+    visit = visits[0] if visits else "the office visit"
+    rule = (
+        f"Add {COMPLEXITY_ADDON} to {visit} when the visit is part of a longitudinal "
+        "relationship: the practitioner is the continuing focal point for all the patient's "
+        "needed care, or gives ongoing care for a single serious or complex condition. "
+        f"It is not paid when {visit} carries modifier 25, except when the other service "
+        "that day is an annual wellness visit, a vaccine administration or a Medicare Part B "
+        "preventive service (since 2025)."
+    )
+    if asked:
+        return rule
+    selection.advice.append(rule)
     return None
+
+
+def postoperative_visit(session: Session, analysis: Analysis, selection: Selection) -> str | None:
+    """A visit for a problem unrelated to an earlier surgery, in that surgery's global period
+    (Claims Processing Manual ch. 12 s. 30.6.6 and 40.2): the visit with modifier 24; the
+    surgery, done before this date, is not billed again. Global days from the fee schedule."""
+    earlier = analysis.prior_procedures or analysis.em.days_since_surgery is not None
+    if analysis.global_period != "unrelated" or not earlier:
+        return None
+    codes = [c for c, _ in selection.services]
+    visits = [c for c in codes if visit_of(c) in (*OFFICE, *HOME.values())]
+    surgeries = [c for c in codes if c.isdigit() and 10004 <= int(c) <= 69990]
+    if not visits or not (surgeries or analysis.em.global_days_said is not None):
+        return None
+    surgery = surgeries[0] if surgeries else "the earlier surgery"
+    found = lookup.rvus(session, surgery, analysis.date_of_service) if surgeries else None
+    days = int(found.global_days) if found and found.global_days.isdigit() else None
+    if days is None and not surgeries:
+        days = analysis.em.global_days_said  # the asker's own word for the period
+    if days is None:
+        return None  # no global period on the fee schedule (XXX, YYY, ZZZ): no 24 to explain
+    since = analysis.em.days_since_surgery
+    decision = global_modifier(
+        VisitAndProcedure(days, since if since is not None else 1, related_to_procedure=False)
+    )
+    selection.demote(*surgeries)
+    if decision.modifier != "24":
+        return f"Report {visits[0]} without a global-period modifier: {decision.worked[0]}."
+    where = f"about day {since}" if since is not None else "a day"
+    return (
+        f"Put modifier 24 on {visits[0]}: the visit falls on {where} of the {days}-day "
+        f"global period of {surgery}{' (Medicare fee schedule)' if found else ''} and is for "
+        "an unrelated problem, so it is paid outside the surgical package; the surgery was "
+        "done before this date and is not billed again. Not 25 (a significant, separately "
+        "identifiable visit on the day of a procedure) and not 79 (an unrelated procedure, "
+        "not a visit)."
+    )
 
 
 def choose_transitional_care(analysis: Analysis, selection: Selection) -> str | None:

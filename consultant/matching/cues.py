@@ -15,7 +15,8 @@ _NEW = re.compile(
 )
 _ESTABLISHED = re.compile(
     r"\best(?:ablished|\.)?\s+(?:patient|pt)\b|\b(?:existing|returning|current) (?:patient|pt)\b"
-    r"|\b(?:seen|saw (?:him|her|them)) (?:\w+ ){0,3}(?:before|previously|last (?:year|month|week))"
+    r"|\b(?:seen|saw (?:him|her|them|(?:the|this) (?:patient|pt)|pt)) (?:\w+ ){0,3}"
+    r"(?:before|previously|last (?:year|month|week))"
     r"|\bfollow[- ]?up (?:visit|appointment)\b|\bf/u\b"
     r"|\b(?:y/?o|yo|years? old) est\b"
 )
@@ -27,7 +28,8 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # "last seen ... in Sept 2022": the month (if given) and year of the last visit.
 _LAST_SEEN_ON = re.compile(
-    r"\blast (?:seen|visit(?:ed)?|saw)\b(?:[^.?!]|\.(?= ?[a-z(])){0,60}?\b(?:in|on)\s+"
+    r"\b(?:last (?:seen|visit(?:ed)?|saw)|(?:saw|seen (?:by|in|at)|visited)\b)"
+    r"(?:[^.?!]|\.(?= ?[a-z(])){0,60}?\b(?:in|on)\s+"
     rf"(?:({'|'.join(_MONTHS)})[a-z]*\.?\s+)?(20\d\d)\b"
 )
 
@@ -70,8 +72,10 @@ def patient_status(lowered: str, on: date | None = None) -> str:
         years = amount if last.group(2).startswith("y") else amount / 12
         return "new" if years >= 3 else "established"
     seen_on = _LAST_SEEN_ON.search(lowered)
-    if seen_on and on is not None:
-        # Without the day, the last day of the month (or year) named: the latest it can be.
+    if seen_on:
+        # No date of service written: the question is about a visit now. Without the day, the
+        # last day of the month (or year) named: the latest the earlier service can be.
+        on = on or date.today()
         month = _MONTHS.index(seen_on.group(1)) + 1 if seen_on.group(1) else 12
         months = (on.year - int(seen_on.group(2))) * 12 + on.month - month
         return "new" if months > 36 or (months == 36 and on.day > 28) else "established"
@@ -343,6 +347,9 @@ _IN_GLOBAL = re.compile(
     r"\bglobal\b|\bpost-?op(?:erative)?\b"
     r"|\bafter (?:his|her|the|their)(?: \w+)? (?:surgery|operation|procedure)\b"
     r"|\b(?:return(?:ed|s)?|back|went back|go back) to (?:the )?(?:or|operating room)\b"
+    # Days or weeks after a surgery ("3 weeks s/p lap chole") fall in its global period.
+    r"|\b\d+\s*(?:days?|weeks?|wks?)\s*(?:s/p|status post|post)\b"
+    r"|\b(?:done|performed|did|underwent)\b[^.?!]{0,60}?\b\d+\s*(?:days?|weeks?|wks?) ago\b"
 )
 
 
@@ -373,9 +380,19 @@ _PRIOR = re.compile(
 )
 
 
+# "did a total knee replacement 6 weeks ago", "had her hip replaced two months ago".
+_PRIOR_AGO = re.compile(
+    r"\b(?:did|done|performed|had|underwent)\s+(?:an? |the |his |her |their )?"
+    r"([a-z0-9/'-]+(?: [a-z0-9/'-]+){0,4}?)\s+(?:\d+|one|two|three|four|five|six|a few|several)"
+    r"\s+(?:weeks?|wks?|days?|months?|mos?) ago\b"
+)
+
+
 def prior_procedures(lowered: str) -> tuple[str, ...]:
     """The phrases naming a procedure done before this date of service."""
-    return tuple(m.group(1).strip() for m in _PRIOR.finditer(lowered))
+    found = [m.group(1).strip() for m in _PRIOR.finditer(lowered)]
+    found += [m.group(1).strip() for m in _PRIOR_AGO.finditer(lowered)]
+    return tuple(found)
 
 
 # Where a service was given, in the words people use, by place-of-service code (CMS POS

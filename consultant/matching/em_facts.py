@@ -32,9 +32,11 @@ SETTINGS: list[tuple[str, str]] = [
     ),
     (
         "hospital_initial",
-        r"\b(?:admit(?:ted|ting)?|admission|h ?& ?p|initial (?:hospital|inpatient|observation)|observation (?:stay|care|status)|inpatient (?:consult|stay))\b",
+        r"\b(?:admit(?:ted|ting)?|admission|h ?& ?p|initial (?:hospital|inpatient|observation)|observation (?:stay|care|status)|inpatient (?:consult|stay)"
+        r"|placed (?:in|on|into) obs\w*|obs(?:ervation)? (?:admit|admission))\b",
     ),
-    ("emergency", r"\b(?:emergency (?:department|room)|\ber\b|\bed\b visit|\bed\b)\b"),
+    # "ED", not the "ed" of an abbreviation ("neuro re-ed", "pt ed").
+    ("emergency", r"\b(?:emergency (?:department|room)|(?<![-/])\b(?:er|ed)\b)"),
     ("office", r"\b(?:office|clinic|outpatient|practice)\b"),
 ]
 _MINUTES = [
@@ -143,7 +145,7 @@ RISK: list[tuple[int, str]] = [
         r"started (?:on|him on|her on)|\brx'?d\b|\be-?prescribed\b|adjusted (?:the )?(?:dose|medication|meds)|"
         r"decision (?:regarding|for) (?:elective )?(?:major|minor) surgery|social determinants|"
         # A prescription drug started, renewed, continued or its dose changed.
-        rf"\b(?:start|increas|decreas|adjust|chang|titrat|reduc|doubl|lower|rais|renew|refill|continu|restart|stopp|discontinu)\w*\b[^.;?!]{{0,30}}\b(?:dose|dosage|{_DRUGS})\b|"
+        rf"\b(?:start|add(?:ed|ing|s)?(?!\w)|increas|decreas|adjust|chang|titrat|reduc|doubl|lower|rais|renew|refill|continu|restart|stopp|discontinu)\w*\b[^.;?!]{{0,30}}\b(?:dose|dosage|{_DRUGS})\b|"
         rf"\b(?:iv|oral|po) (?:{_DRUGS})\b|\b(?:{_DRUGS}) (?:refill|renewal|adjustment|change)",
     ),
     (
@@ -208,6 +210,10 @@ class EmFacts:
     time_worked: tuple[str, ...] = ()  # how the total time was summed from its parts
     same_date_stay: bool = False  # admitted (or placed in observation) and discharged one date
     stay_hours: float | None = None  # how long that stay lasted, when the question says
+    discharge_day: bool = False  # the service asked about is discharge day management
+    nursing_discharge: bool = False  # ... from a nursing facility (99315/99316)
+    days_since_surgery: int | None = None  # "3 weeks s/p lap chole": about 21
+    global_days_said: int | None = None  # "(90 day global)": the asker's own global period
 
     @property
     def elements(self) -> int:
@@ -233,14 +239,49 @@ ACUTE = (
 )
 
 
+# A chronic illness not at its treatment goal is not stable (AMA MDM definitions: "a patient
+# who is not at their treatment goal is not stable, even if the condition has not changed"):
+# said outright, a control measure up or high, a blood pressure reading in the hypertensive
+# range, or the dose of a prescription drug for it raised.
+_MEASURE = r"(?:a1c|hba1c|bp|blood pressure|pressures?|sugars?|glucose|ldl|cholesterol|tsh|inr)"
+NOT_AT_GOAL = (
+    r"\bnot (?:at|to|meeting) (?:\w+ )?goal\b|\babove (?:\w+ )?goal\b|\bnot at target\b|"
+    r"\boff target\b|\bnot (?:well[- ])?controlled\b|\bsuboptimal(?:ly)? controlled\b|"
+    rf"\b{_MEASURE} (?:(?:is|was|still|now|remains?) )?(?:up|high|elevated|rising|climbing|worse|higher)\b|"
+    rf"\b(?:elevated|high|rising|uncontrolled) {_MEASURE}\b|"
+    r"\b(?:bp|blood pressure)\D{0,12}\b(?:1[4-9]\d|2\d\d)/\d{2,3}\b|"
+    rf"\b(?:increas|rais|doubl|up[- ]?titrat|titrat\w* up|bump)\w*\b[^.;?!]{{0,20}}\b(?:dose|dosage|{_DRUGS})\b"
+)
+
+
+_WORSE = (
+    r"worsen|\bworse\b|exacerbat|\bflar(?:e|ed|ing)\b|uncontrolled|not controlled|"
+    r"poorly controlled"
+)
+
+
+def _condition_kind(lowered: str, level: int | None) -> str:
+    """The MDM table's name for moderate problems read from the conditions named."""
+    if level != 3:
+        return ""
+    chronic = {m.group(0) for m in re.finditer(CHRONIC, lowered)}
+    if chronic and re.search(_WORSE, lowered):
+        return "a chronic illness with exacerbation or progression"
+    if chronic and re.search(NOT_AT_GOAL, lowered):
+        return "a chronic illness not at its treatment goal, so not stable (progression)"
+    if len(chronic) >= 2:
+        return "two or more chronic illnesses"
+    return ""
+
+
 def _problems_by_conditions(lowered: str) -> int | None:
     """The problems element from the conditions named: two or more chronic illnesses, or
-    one with worsening, are moderate; one stable chronic or an acute uncomplicated illness
-    is low."""
+    one with worsening or not at its treatment goal, are moderate; one stable chronic or an
+    acute uncomplicated illness is low."""
     chronic = {m.group(0) for m in re.finditer(CHRONIC, lowered)}
-    if chronic and re.search(
-        r"worsen|exacerbat|uncontrolled|not controlled|poorly controlled", lowered
-    ):
+    if chronic and re.search(_WORSE, lowered):
+        return 3
+    if chronic and re.search(NOT_AT_GOAL, lowered):
         return 3
     if len(chronic) >= 2:
         return 3
@@ -259,10 +300,14 @@ def em_facts(lowered: str) -> EmFacts:
         minutes = summed[0]
     problems = _highest(PROBLEMS, lowered) or _problems_by_conditions(lowered)
     return EmFacts(
-        problem_kind=_problem_kind(lowered, problems),
+        problem_kind=_problem_kind(lowered, problems) or _condition_kind(lowered, problems),
         time_worked=summed[1] if summed is not None else (),
         same_date_stay=_SAME_DATE_STAY.search(lowered) is not None,
         stay_hours=_stay_hours(lowered),
+        discharge_day=_DISCHARGE_DAY.search(lowered) is not None,
+        nursing_discharge=_NURSING_DISCHARGE.search(lowered) is not None,
+        days_since_surgery=_days_since_surgery(lowered),
+        global_days_said=int(g[1] or g[2]) if (g := _GLOBAL_SAID.search(lowered)) else None,
         asks_level=re.search(_ASKS_LEVEL, lowered) is not None,
         setting=setting,
         total_minutes=minutes,
@@ -331,9 +376,10 @@ def _time_on_the_date(lowered: str) -> tuple[int, tuple[str, ...]] | None:
 
 _IN = r"(?:placed in obs\w*|admit(?:ted)?|obs admit|in obs(?:ervation)?|to obs(?:ervation)?)"
 _OUT = r"(?:d/?c'?d|discharged?|sent home|went home)"
-_CLOCK = r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b"
+# A clock time: "10am", "4:30 pm", or on the 24-hour clock "07:30", "18:45", "1845h".
+_CLOCK = r"(?:(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b|\b([01]?\d|2[0-3]):?([0-5]\d)(?:\s*h(?:rs?)?)?\b)"
 _SAME_DATE_STAY = re.compile(
-    rf"\b{_IN}\b[^.?!]{{0,80}}?\b{_OUT}\b[^.?!]{{0,40}}?\bsame (?:day|date)\b"
+    rf"\b{_IN}\b[^.?!]{{0,80}}?\b{_OUT}\b[^.?!]{{0,40}}?\bsame (?:calendar )?(?:day|date)\b"
     rf"|\b(?:admit(?:ted)?|admission) and (?:discharged?|d/c)\b[^.?!]{{0,20}}\bsame (?:day|date)\b"
     r"|\bsame[- ](?:day|date) (?:admit|admission|obs\w*)\b"
 )
@@ -346,14 +392,54 @@ _STAY_SAID = re.compile(
 )
 
 
+# Discharge day management: the day's work named as such (not a discharge the question only
+# dates, as a transitional care question does).
+_DISCHARGE_DAY = re.compile(
+    r"\b(?:on )?(?:the )?day of (?:the )?(?:discharge|d/c)\b|\bdischarge (?:day|date)\b"
+    r"|\bdischarge (?:day )?management\b|\bdischarge (?:summary|paperwork|instructions|code)\b"
+    r"|\bdischarg(?:e|ed|ing) (?:the )?(?:patient|pt|him|her)\b"
+)
+_NURSING_DISCHARGE = re.compile(
+    rf"\bdischarg\w* (?:\w+ )?from (?:the |a )?{_NURSING}|\b{_NURSING} discharge\b"
+)
+
+
+# How long after an earlier surgery the visit is ("3 weeks s/p", "6 weeks ago", "10 days
+# post-op"); a month counted as 30 days.
+_SINCE = re.compile(
+    r"\b(\d{1,3}|one|two|three|four|five|six|seven|eight)\s*(days?|d|weeks?|wks?|months?|mos?)\b"
+    r"\s*(?:s/p|post|after|ago|out from|since|status post)"
+)
+_GLOBAL_SAID = re.compile(
+    r"\b(0|10|90)[- ]?days? global\b|\bglobal (?:period )?(?:of )?(0|10|90)\b"
+)
+_COUNT = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+
+
+def _days_since_surgery(lowered: str) -> int | None:
+    said = _SINCE.search(lowered)
+    if said is None:
+        return None
+    amount = _COUNT.get(said[1]) or int(said[1])
+    unit = said[2][0]
+    return amount * (1 if unit == "d" else 7 if unit == "w" else 30)
+
+
+def _minute_of_day(groups: tuple[str | None, ...]) -> int:
+    """Minutes after midnight of a clock time matched by _CLOCK (12- or 24-hour)."""
+    hour, minute, half, hour24, minute24 = groups
+    if hour is not None:
+        return int(hour) % 12 * 60 + int(minute or 0) + (720 if half == "pm" else 0)
+    return int(hour24 or 0) * 60 + int(minute24 or 0)
+
+
 def _stay_hours(lowered: str) -> float | None:
     """Hours from admission (or placement in observation) to discharge: from the two clock
     times ("placed in obs at 10am ... d/c'd 4:30pm") or as said ("a 6-hour obs stay")."""
     clocks = _STAY_CLOCKS.search(lowered)
     if clocks:
         g = clocks.groups()
-        start = int(g[0]) % 12 * 60 + int(g[1] or 0) + (720 if g[2] == "pm" else 0)
-        stop = int(g[3]) % 12 * 60 + int(g[4] or 0) + (720 if g[5] == "pm" else 0)
+        start, stop = _minute_of_day(g[:5]), _minute_of_day(g[5:])
         if stop > start:
             return round((stop - start) / 60, 1)
     said = _STAY_SAID.search(lowered)

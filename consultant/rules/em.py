@@ -290,11 +290,12 @@ def prolonged_units(
         line = f"{addon} ({payer.value}) needs {first} min with {top}; {minutes} min: none"
         return None, (line,)
     units = 1 + (minutes - first) // 15
-    steps = ", ".join(str(first + 15 * i) for i in range(units))
+    # Each unit's threshold, so the reader checks the count against the minutes.
+    steps = ", ".join(f"unit {n + 1} at {first + 15 * n} min" for n in range(units))
     line = (
         f"{addon} ({payer.value}): first unit at {first} min, one per further full 15 min "
-        f"(units at {steps} min, the next at {first + 15 * units}); {minutes} min -> {units} "
-        f"unit{'s' if units > 1 else ''}"
+        f"({steps}); {minutes} min -> {units} unit{'s' if units > 1 else ''}; the next unit "
+        f"would need {first + 15 * units} min"
     )
     return Prolonged(addon, units), (line,)
 
@@ -362,7 +363,28 @@ def preventive_visit(codes: list[str]) -> str | None:
 
 
 DISCHARGE_CODES = ("99238", "99239")
+NURSING_DISCHARGE_CODES = ("99315", "99316")
+DISCHARGE_THRESHOLD_MINUTES = 30
 MEDICARE_SAME_DATE_HOURS = 8
+
+
+def discharge_by_time(minutes: int, nursing: bool = False) -> tuple[str, tuple[str, ...]]:
+    """Discharge day management by the total time on the discharge date, whether or not it
+    was continuous (CPT; Claims Processing Manual ch. 12 s. 30.6.9.2): 30 minutes or less is
+    99238 (nursing facility 99315), more than 30 minutes 99239 (99316)."""
+    short, long = NURSING_DISCHARGE_CODES if nursing else DISCHARGE_CODES
+    place = "nursing facility" if nursing else "hospital"
+    if minutes > DISCHARGE_THRESHOLD_MINUTES:
+        line = (
+            f"{place} discharge day management, {minutes} min on the discharge date: more than "
+            f"30 minutes -> {long} ({short} is 30 minutes or less)"
+        )
+        return long, (line,)
+    line = (
+        f"{place} discharge day management, {minutes} min on the discharge date: 30 minutes "
+        f"or less -> {short} ({long} needs more than 30 minutes)"
+    )
+    return short, (line,)
 
 
 def same_date_stay(payer: Payer, hours: float | None) -> tuple[Visit, tuple[str, ...]]:

@@ -45,7 +45,7 @@ def medicare_timed_units(services: Sequence[TimedService]) -> TimedUnits:
     units = units_for_minutes(total)
     full = {s.code: s.minutes // UNIT for s in services}
     left = {s.code: s.minutes % UNIT for s in services}
-    worked = [f"total timed minutes {_sum(services)} = {total} -> {units} unit(s) (8-minute rule)"]
+    worked = [f"total timed minutes {_sum(services)} = {total} -> {_units(units)} (8-minute rule)"]
     assigned = dict(full)
     if any(full.values()):
         shown = ", ".join(f"{c} {n}" for c, n in full.items() if n)
@@ -60,7 +60,7 @@ def medicare_timed_units(services: Sequence[TimedService]) -> TimedUnits:
         tied = [s.code for s in ranked[remaining:] if left[s.code] == cut]
         shown = ", ".join(f"{s.code} {left[s.code]} min" for s in ranked if left[s.code])
         worked.append(
-            f"{remaining} more unit(s) to the most minutes left ({shown}): "
+            f"{_units(remaining, 'more ')} to the most minutes left ({shown}): "
             + ", ".join(s.code for s in chosen)
         )
         if tied:
@@ -76,7 +76,7 @@ def cpt_timed_units(services: Sequence[TimedService]) -> TimedUnits:
     services = merged(services)
     result = tuple((s.code, units_for_minutes(s.minutes)) for s in services)
     worked = [
-        f"{code}: {s.minutes} min -> {n} unit(s)"
+        f"{code}: {s.minutes} min -> {_units(n)}"
         for s, (code, n) in zip(services, result, strict=True)
     ]
     total = sum(s.minutes for s in services)
@@ -90,6 +90,11 @@ def merged(services: Sequence[TimedService]) -> list[TimedService]:
     for service in services:
         minutes[service.code] = minutes.get(service.code, 0) + service.minutes
     return [TimedService(code, m) for code, m in minutes.items()]
+
+
+def _units(n: int, word: str = "") -> str:
+    """ "3 units", "1 unit": the count as the reply says it."""
+    return f"{n} {word}unit{'' if n == 1 else 's'}"
 
 
 def _sum(services: Sequence[TimedService]) -> str:

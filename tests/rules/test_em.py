@@ -287,3 +287,27 @@ def test_care_management_minutes_in_the_month() -> None:
     assert care_management(staff, 15)[0] == []
     physician = CARE_MANAGEMENT["ccm_physician"]
     assert care_management(physician, 60)[0] == [("99491", 1), ("99437", 1)]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "nursing", "code"),
+    [(25, False, "99238"), (30, False, "99238"), (31, False, "99239"), (45, False, "99239"),
+     (30, True, "99315"), (40, True, "99316")],
+)  # fmt: skip
+def test_discharge_day_management_by_time(minutes: int, nursing: bool, code: str) -> None:
+    """CPT 99238/99239 (and 99315/99316): 30 minutes or less, or more than 30 minutes, of
+    total time on the discharge date."""
+    from consultant.rules.em import discharge_by_time
+
+    chosen, worked = discharge_by_time(minutes, nursing)
+    assert chosen == code
+    assert f"{minutes} min" in worked[0] and "30 minutes" in worked[0]
+
+
+def test_prolonged_units_name_each_units_threshold() -> None:
+    """CPT 99417 with 99205: the first unit at 75 minutes, the second at 90; 92 minutes is
+    two units and a third would need 105."""
+    prolonged, lines = prolonged_units(Visit.OFFICE_NEW, 92, Payer.CPT)
+    assert prolonged == Prolonged("99417", 2)
+    assert "unit 1 at 75 min, unit 2 at 90 min" in lines[0]
+    assert "would need 105 min" in lines[0]

@@ -53,7 +53,7 @@ def test_four_services_forty_nine_minutes() -> None:
     )
     assert result.units == (("97110", 1), ("97140", 1), ("97116", 1), ("97035", 0))
     assert (
-        result.worked[0] == "total timed minutes 18 + 13 + 10 + 8 = 49 -> 3 unit(s) (8-minute rule)"
+        result.worked[0] == "total timed minutes 18 + 13 + 10 + 8 = 49 -> 3 units (8-minute rule)"
     )
 
 

@@ -207,6 +207,22 @@ def calibration(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return table
 
 
+def confident_band(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The drafts sent without an expert (confidence at or over the expert line), how often
+    their top code is right, and how many right drafts were held below the line."""
+    from consultant.drafting.calibrate import EXPERT_BELOW
+
+    scored = [r for r in rows if r["top1"] is not None]
+    band = [r for r in scored if r["confidence"] >= EXPERT_BELOW]
+    right = sum(bool(r["top1"]) for r in band)
+    return {
+        "drafts": len(band),
+        "right": right,
+        "top1": _rate(right, len(band)),
+        "right_held_below": sum(bool(r["top1"]) for r in scored if r["confidence"] < EXPERT_BELOW),
+    }
+
+
 def _rate(hit: int, total: int) -> float | None:
     return round(hit / total, 3) if total else None
 
@@ -226,6 +242,11 @@ def print_report(name: str, result: dict[str, Any], verbose: bool) -> None:
             f"{b['band']}: {b['drafts']} drafts, top-1 {_fmt(b['top1'])}"
             for b in result["calibration"]
         )
+    )
+    band = result["confident"]
+    print(
+        f"0.9+ band: {band['drafts']} drafts, {band['right']} right ({_fmt(band['top1'])}); "
+        f"right drafts held below 0.9: {band['right_held_below']}"
     )
     if verbose:
         for r in result["rows"]:
@@ -266,6 +287,7 @@ def main(argv: list[str]) -> int:
                 "summary": summarise(rows),
                 "by_area": by_area(rows),
                 "calibration": calibration(rows),
+                "confident": confident_band(rows),
                 "rows": rows,
             }
             print_report(f"{name} ({mode})", result, verbose[name])

@@ -31,7 +31,7 @@ from consultant.drafting.drugs import dose_units, pair_drugs, superseded
 from consultant.drafting.facts import Answer, CodeFact
 from consultant.drafting.modifiers import bundled, modifier_facts, one_line_bilateral
 from consultant.drafting.places import place_statement
-from consultant.drafting.verify import Correction, Whole, verify_named
+from consultant.drafting.verify import Correction, Whole, chosen_by_words, verify_named
 from consultant.drafting.visits import (
     choose_transitional_care,
     choose_visit,
@@ -132,7 +132,14 @@ def build_answer(session: Session, question: str) -> Answer:
     )
     weak = not derived and calibrate.weak_match(selection.named, candidates, analysis)
     confidence = calibrate.confidence(
-        facts, weak, candidates, bool(sentences), analysis, selection.warnings, fit
+        facts,
+        weak,
+        candidates,
+        bool(sentences),
+        analysis,
+        selection.warnings,
+        fit,
+        chosen_by_words(corrections),
     )
     needs_expert = calibrate.needs_expert(confidence, facts, len(modifiers))
     known = [f for f in facts if f.description]

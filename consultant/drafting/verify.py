@@ -114,6 +114,8 @@ def _followed(session: Session, analysis: Analysis, correction: Correction) -> C
             break
         target, why = step
         reasons.append(why.rstrip("."))
+    if target == correction.replacement:
+        return correction  # nothing followed: a neighbour stays a neighbour (calibration)
     return Correction(correction.code, target, "; ".join(reasons))
 
 
@@ -202,6 +204,19 @@ def _apply_whole(selection: Selection, whole: Whole) -> None:
     selection.alternatives[:0] = [(c, 0.5) for c in whole.parts]
     selection.named = [c for c in selection.named if c not in parts]
     selection.named.append(whole.replacement or "")
+
+
+@dataclass(frozen=True)
+class Neighbour(Correction):
+    """The replacement is the neighbour the words match best: chosen by the search's ranking,
+    so its siblings are weighed as for any match (drafting.calibrate)."""
+
+
+def chosen_by_words(corrections: list[Correction]) -> set[str]:
+    """The replacements the question's words chose by their ranking (a neighbour), not a
+    rule reading a fact (status, minutes, a deleted code) nor NCCI edits that make the
+    asker's codes parts of one whole."""
+    return {c.replacement for c in corrections if isinstance(c, Neighbour) and c.replacement}
 
 
 _PRACTITIONER_LEVELS = ("99212", "99213", "99214", "99215")
@@ -343,4 +358,4 @@ def _neighbour(
     drawn = any(best.code in d for d in note.distinctions)
     if analysis.question_type != "compare" and not best.cued and not drawn:
         return None
-    return Correction(code, best.code, f"what you describe is {best.title.rstrip('.')}")
+    return Neighbour(code, best.code, f"what you describe is {best.title.rstrip('.')}")

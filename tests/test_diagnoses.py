@@ -275,6 +275,30 @@ def test_insulin_by_brand_and_the_chemotherapy_encounter(icd_session: Session) -
         # Confirmed COVID-19 is first, its pneumonia J12.82 (the note: code first U07.1).
         ("COVID-19 confirmed by PCR, with pneumonia. ICD-10 codes?", ["U07.1", "J12.82"]),
         ("Pt has pneumonia due to covid, positive PCR. dx codes?", ["U07.1", "J12.82"]),
+        # The part of the colon no title names: the organ's title, after the screening.
+        (
+            "Screening colonoscopy. Polyp found in sigmoid, snared. Path pending. dx order?",
+            ["Z12.11", "K63.5"],
+        ),
+        # I.B.13: bilateral stays bilateral when one side is treated today.
+        (
+            "Pt has primary OA of both knees but today only got the L knee injected. "
+            "Should dx be M17.12 left since that's the side we treated?",
+            ["M17.0"],
+        ),
+        # I.C.19.a: the ER reduced it; the orthopaedic follow-up is routine healing.
+        (
+            "Ortho f/u visit 2 wks after ER reduced & casted pt's L Colles fracture (closed). "
+            "Xray shows healing normally, cast maintained. S52.532A?",
+            ["S52.532D"],
+        ),
+        # A lower-limb ulcer not called a pressure ulcer is non-pressure (L97), linked to
+        # diabetes (E11.621); the severity clause completes it.
+        (
+            "Type 2 DM with diabetic foot ulcer of the left heel, limited to breakdown of "
+            "skin. dx codes?",
+            ["E11.621", "L97.421"],
+        ),
     ],
 )
 def test_site_side_sex_and_certainty_decide_the_code(
@@ -288,3 +312,17 @@ def test_a_screening_mammogram_is_not_a_confident_heart_diagnosis(icd_session: S
     answer = build_answer(icd_session, "Screening mammogram, bilateral, 2D with CAD. ICD-10?")
     assert "I25.10" not in [c.code for c in answer.codes]
     assert answer.confidence < 0.9
+
+
+def test_a_procedure_carries_the_condition_stated_for_it(icd_session: Session) -> None:
+    """The wart treated is coded beside its destruction, as precisely as the question says
+    it ("common warts": B07.8, not B07.9); a title that adds a site never said is not."""
+    answer = build_answer(
+        icd_session,
+        "Pt est, came in for warts on both hands, provider froze 6 common warts w/ liquid "
+        "nitrogen. Which destruction code and how many units?",
+    )
+    assert [c.code for c in answer.billed][:1] == ["17110"]
+    assert "B07.8" in [c.code for c in answer.billed]
+    answer = build_answer(icd_session, "Removed 12 skin tags from neck for skin tags. Codes?")
+    assert "K64.4" not in [c.code for c in answer.codes]  # skin tags of anus

@@ -53,6 +53,16 @@ class Diagnoses:
 
 
 def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
+    """The ICD-10-CM codes for the conditions the question describes (or, describing none,
+    for the codes it proposes), by the Official Guidelines, with the reasoning."""
+    return _coded_diagnoses(analysis)
+
+
+def _coded(analysis: Analysis) -> list[str]:
+    return _coded_diagnoses(analysis).codes
+
+
+def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
     findings: list[Finding] = []
     result = Diagnoses()
     # The asker's own codes are what they propose; the conditions they describe decide, and
@@ -91,6 +101,7 @@ def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
                 "setting it is not coded; code the signs and symptoms instead (ICD-10-CM "
                 "Official Guidelines IV.H)."
             )
+    findings = _bilateral_first(findings, result)
     proposed = [with_dot(c) for c in analysis.icd_codes]
     result.advice += [
         f"You propose {a} with {b}: {note} (I.A.12.a: an Excludes1 note means the two are "
@@ -110,6 +121,21 @@ def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
         for code in coding.incomplete
     ]
     return result
+
+
+def _bilateral_first(findings: list[Finding], result: Diagnoses) -> list[Finding]:
+    """A condition documented on both sides is coded bilateral even when one side is treated
+    today (I.B.13): a one-sided mention of it later ("only the L knee injected") is not a
+    second condition."""
+    both = {f.code[:3] for f in findings if f.side is Side.BILATERAL}
+    kept = [f for f in findings if f.side in (None, Side.BILATERAL) or f.code[:3] not in both]
+    if len(kept) < len(findings):
+        result.not_coded.append(
+            "The condition is documented as bilateral: the bilateral code is reported even "
+            "when only one side is treated at this encounter (ICD-10-CM Official Guidelines "
+            "I.B.13)."
+        )
+    return kept
 
 
 # "Repeat shot", "first injection": which occasion of a service this is, never a condition
@@ -136,10 +162,17 @@ def add_encounter_reasons(analysis: Analysis, selection: Selection) -> None:
     if reasons:
         # A diagnosis the search matched on a word ("repeat" shot: Repeated falls) yields to
         # the reason the guidelines give; one coded from a described condition stays.
+        described = (
+            set(_coded(analysis))
+            if analysis.question_type == "diagnosis" or analysis.asks_diagnosis_too
+            else set()
+        )
         matched = {
             c
             for c in services
-            if selection.system_of.get(c) == "ICD-10-CM" and not selection.worked.get(c)
+            if selection.system_of.get(c) == "ICD-10-CM"
+            and not selection.worked.get(c)
+            and c not in described  # "polyp found in sigmoid": K63.5 follows Z12.11
         }
         selection.services = [(c, s) for c, s in selection.services if c not in matched]
         services = [code for code, _ in selection.services]
@@ -298,9 +331,22 @@ def _sited(phrase: str, condition: Condition) -> list[Match]:
     not name: "polyp" is "Polyp of endometrium" as much as "Polyp of colon"), the organ the
     question's procedure looks at decides, when a title carries the phrase with it."""
     found = _matched(phrase, condition.parts, condition.side, condition.sex)
-    if len(found) != 1 or not found[0][2] or not condition.sites:
+    if not condition.sites or len(found) > 1:
         return found
     said = set(tokens(phrase))
+    if not found or found[0][0] < 1.0:
+        # "Polyp found in sigmoid" at a colonoscopy: no title says the part, the organ's
+        # does ("Polyp of colon"); only a title carrying every word of it exactly.
+        words = phrase.split()
+        for site in condition.sites:
+            for i in range(len(words) if len(words) > 1 else 0):
+                rest = " ".join(words[:i] + words[i + 1 :])
+                there = _match(f"{rest} {site}", condition.side, condition.sex)
+                if there is not None and there[0] == 1.0 and there[2] == 0:
+                    return [(0.8, there[1], 1)]  # a word of the phrase set aside: not exact
+        return found
+    if not found[0][2]:
+        return found
     for site in condition.sites:
         if set(tokens(site)) <= said:
             return found  # the phrase names its site: the title that carries it stands

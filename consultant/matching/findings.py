@@ -148,6 +148,8 @@ _NOT_CONDITION = re.compile(
     r"it as|as well|well|one|more|culture|cxr|x-?ray|ct|mri|(?:venous |arterial |carotid )?duplex|ultrasound|labs?|"
     r"stress test|ekg|ecg|urine|blood work|surgery|\w+ectomy|\w+otomy|\w+oscopy(?= for)|"
     r"part|specified|negative|positive|results?|picked|pick|quit|chose|chosen|selected|submit\w*|ok|okay|send|"
+    r"(?:hot |cold )?snared?|forceps|ortho|orthopedics|reduced|casted|shows|showed|maintained|mostly|mainly|usually|since|"
+    r"side(?! effects?)|after(?= (?:the )?(?:er|ed|surgery|reduction|cast))|er(?= reduced)|"
     r"provider|physician|np|pa|md|confirmed|pcr|rapid(?=\s+(?:antigen\s+)?tests?\b)|tests?(?=\s+(?:pending|ordered|sent|results?|came|was|is|"
     r"were)\b))\b"
 )

@@ -147,11 +147,12 @@ _RESPIRATORY = ("J0", "J10", "J11", "J12", "J13", "J14", "J15", "J16", "J18", "J
 INTEGRAL_SYMPTOMS: dict[str, tuple[str, ...]] = {
     "R51": ("G43", "G44"),  # headache: migraine, other headache syndromes
     "R10": ("K35", "K36", "K37", "K80", "K81", "K85", "N20", "N23"),  # abdominal pain
-    "R05": (*_RESPIRATORY, "J40", "J41", "J42", "J44", "J45"),  # cough
-    "R50": ("A", "B", *_RESPIRATORY, "N10", "N39.0"),  # fever: infections
+    # Confirmed COVID-19 includes its cough, fever and shortness of breath (I.C.1.g.1).
+    "R05": (*_RESPIRATORY, "J40", "J41", "J42", "J44", "J45", "U07.1"),  # cough
+    "R50": ("A", "B", *_RESPIRATORY, "N10", "N39.0", "U07.1"),  # fever: infections
     "R07": ("I20", "I21", "I22", "I24", "J02", "J03"),  # chest or throat pain
     "R30": ("N10", "N30", "N34", "N39.0"),  # painful micturition: urinary infection
-    "R06.0": ("J44", "J45", "I50"),  # dyspnea
+    "R06.0": ("J44", "J45", "I50", "U07.1"),  # dyspnea
     "R11": ("A08", "A09", "K29", "K52"),  # nausea and vomiting
     "R31": ("N20", "N21"),  # hematuria: urinary calculus
 }
@@ -308,8 +309,11 @@ def _covid(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
             f"{COVID} (I.C.1.g.1.a)"
         )
         out.append(_Entry(code, "I.C.1.g.1.a COVID-19", False))
-    if out[0] is not covid:
-        worked.append(f"{COVID} is sequenced first for confirmed COVID-19 (I.C.1.g.1.a)")
+    if len(out) > 1:
+        worked.append(
+            f"{COVID} is sequenced first for confirmed COVID-19, its manifestations after it "
+            "(I.C.1.g.1.a)"
+        )
         out = [covid] + [e for e in out if e is not covid]
     return _dedupe(out)
 

@@ -8,6 +8,9 @@ from sqlalchemy.orm import Session
 
 from consultant.codes.knowledge import ensure_icd10, load_bundled
 from consultant.drafting.answer import build_answer
+from consultant.drafting.candidates import Selection
+from consultant.drafting.diagnoses import add_indications
+from consultant.matching.analyse import analyse
 
 
 @pytest.fixture
@@ -314,15 +317,22 @@ def test_a_screening_mammogram_is_not_a_confident_heart_diagnosis(icd_session: S
     assert answer.confidence < 0.9
 
 
-def test_a_procedure_carries_the_condition_stated_for_it(icd_session: Session) -> None:
+def _indications(text: str, code: str, system: str) -> list[str]:
+    selection = Selection([], [(code, 0.9)], [], {code: system})
+    add_indications(analyse(text), selection)
+    return [c for c, _ in selection.services if selection.system_of[c] == "ICD-10-CM"]
+
+
+def test_a_procedure_carries_the_condition_stated_for_it() -> None:
     """The wart treated is coded beside its destruction, as precisely as the question says
-    it ("common warts": B07.8, not B07.9); a title that adds a site never said is not."""
-    answer = build_answer(
-        icd_session,
+    it ("common warts": B07.8, not B07.9); a title that adds a site never said is not, and
+    a service that treats nothing (a visit) carries none."""
+    text = (
         "Pt est, came in for warts on both hands, provider froze 6 common warts w/ liquid "
-        "nitrogen. Which destruction code and how many units?",
+        "nitrogen. Which destruction code and how many units?"
     )
-    assert [c.code for c in answer.billed][:1] == ["17110"]
-    assert "B07.8" in [c.code for c in answer.billed]
-    answer = build_answer(icd_session, "Removed 12 skin tags from neck for skin tags. Codes?")
-    assert "K64.4" not in [c.code for c in answer.codes]  # skin tags of anus
+    assert _indications(text, "17110", "CPT") == ["B07.8"]
+    assert _indications(text, "99213", "CPT") == []
+    assert (
+        _indications("Removed 12 skin tags from neck for skin tags. Codes?", "11200", "CPT") == []
+    )

@@ -178,6 +178,8 @@ def add_encounter_reasons(analysis: Analysis, selection: Selection) -> None:
         services = [code for code, _ in selection.services]
     for reason in reasons:
         if reason.code in services:
+            # Coded from the conditions described: the guideline that puts it first is said.
+            selection.worked[reason.code] = selection.worked.get(reason.code) or [reason.why]
             continue
         selection.services.append((reason.code, 1.0))
         selection.system_of[reason.code] = "ICD-10-CM"

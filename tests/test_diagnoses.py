@@ -8,6 +8,9 @@ from sqlalchemy.orm import Session
 
 from consultant.codes.knowledge import ensure_icd10, load_bundled
 from consultant.drafting.answer import build_answer
+from consultant.drafting.candidates import Selection
+from consultant.drafting.diagnoses import add_indications
+from consultant.matching.analyse import analyse
 
 
 @pytest.fixture
@@ -240,4 +243,96 @@ def test_insulin_by_brand_and_the_chemotherapy_encounter(icd_session: Session) -
     ]
     assert (
         _icd(icd_session, "Cycle 3 of adjuvant chemo for breast cancer, dx order?")[0] == "Z51.11"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The procedure names the organ: a polyp found at a colonoscopy is a polyp of the
+        # colon, not one of the uterus that shares the name (I.C.21.c.5: screening first).
+        (
+            "Avg risk screening colonoscopy, found a polyp and removed it. Which dx goes first?",
+            ["Z12.11", "K63.5"],
+        ),
+        ("Diagnostic colonoscopy, a polyp was found. ICD-10?", ["K63.5"]),
+        # I.B.13 with the tabular's split by sex: "R" is the right side, "female" picks C50.91-.
+        (
+            "Pt here for cycle 3 of adjuvant chemo, R breast CA (female), site within breast "
+            "not specified. Dx order?",
+            ["Z51.11", "C50.911"],
+        ),
+        (
+            "62 yo woman, chemo today for lt breast cancer, dx codes in order?",
+            ["Z51.11", "C50.912"],
+        ),
+        # The screening mammogram's title adds what it screens for; CAD is computer-aided
+        # detection there, not coronary artery disease.
+        ("Screening mammogram, bilateral, 2D with CAD. ICD-10?", ["Z12.31"]),
+        # The Index default for morbid obesity is E66.01; E66.2 needs the hypoventilation.
+        ("Morbid obesity, BMI 42. dx codes?", ["E66.01", "Z68.41"]),
+        ("Morbid obesity with alveolar hypoventilation. dx?", ["E66.2"]),
+        # I.C.1.g.1.a: probable COVID-19 is not coded outpatient; the pneumonia found is.
+        ("Outpatient visit: probable COVID with pneumonia, test pending. Dx?", ["J18.9"]),
+        ("Cough and fever, suspected COVID, rapid test pending. ICD-10?", ["R05.9", "R50.9"]),
+        # Confirmed COVID-19 is first, its pneumonia J12.82 (the note: code first U07.1).
+        ("COVID-19 confirmed by PCR, with pneumonia. ICD-10 codes?", ["U07.1", "J12.82"]),
+        ("Pt has pneumonia due to covid, positive PCR. dx codes?", ["U07.1", "J12.82"]),
+        # The part of the colon no title names: the organ's title, after the screening.
+        (
+            "Screening colonoscopy. Polyp found in sigmoid, snared. Path pending. dx order?",
+            ["Z12.11", "K63.5"],
+        ),
+        # I.B.13: bilateral stays bilateral when one side is treated today.
+        (
+            "Pt has primary OA of both knees but today only got the L knee injected. "
+            "Should dx be M17.12 left since that's the side we treated?",
+            ["M17.0"],
+        ),
+        # I.C.19.a: the ER reduced it; the orthopaedic follow-up is routine healing.
+        (
+            "Ortho f/u visit 2 wks after ER reduced & casted pt's L Colles fracture (closed). "
+            "Xray shows healing normally, cast maintained. S52.532A?",
+            ["S52.532D"],
+        ),
+        # A lower-limb ulcer not called a pressure ulcer is non-pressure (L97), linked to
+        # diabetes (E11.621); the severity clause completes it.
+        (
+            "Type 2 DM with diabetic foot ulcer of the left heel, limited to breakdown of "
+            "skin. dx codes?",
+            ["E11.621", "L97.421"],
+        ),
+    ],
+)
+def test_site_side_sex_and_certainty_decide_the_code(
+    icd_session: Session, text: str, expected: list[str]
+) -> None:
+    assert _icd(icd_session, text) == expected
+
+
+def test_a_screening_mammogram_is_not_a_confident_heart_diagnosis(icd_session: Session) -> None:
+    """An encounter title carried with words it adds is not an exact match: below 0.9."""
+    answer = build_answer(icd_session, "Screening mammogram, bilateral, 2D with CAD. ICD-10?")
+    assert "I25.10" not in [c.code for c in answer.codes]
+    assert answer.confidence < 0.9
+
+
+def _indications(text: str, code: str, system: str) -> list[str]:
+    selection = Selection([], [(code, 0.9)], [], {code: system})
+    add_indications(analyse(text), selection)
+    return [c for c, _ in selection.services if selection.system_of[c] == "ICD-10-CM"]
+
+
+def test_a_procedure_carries_the_condition_stated_for_it() -> None:
+    """The wart treated is coded beside its destruction, as precisely as the question says
+    it ("common warts": B07.8, not B07.9); a title that adds a site never said is not, and
+    a service that treats nothing (a visit) carries none."""
+    text = (
+        "Pt est, came in for warts on both hands, provider froze 6 common warts w/ liquid "
+        "nitrogen. Which destruction code and how many units?"
+    )
+    assert _indications(text, "17110", "CPT") == ["B07.8"]
+    assert _indications(text, "99213", "CPT") == []
+    assert (
+        _indications("Removed 12 skin tags from neck for skin tags. Codes?", "11200", "CPT") == []
     )

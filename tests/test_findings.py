@@ -132,3 +132,24 @@ def test_ruled_out_before_the_condition() -> None:
 )
 def test_phrase_read_from_the_question(text: str, phrase: str) -> None:
     assert [c.phrase for c in conditions(text)] == [phrase]
+
+
+def test_sex_sites_and_abbreviated_sides_are_read() -> None:
+    found = conditions("Pt here for chemo, R breast CA (female). Dx order?")
+    assert [c.phrase for c in found][:2] == [
+        "antineoplastic chemotherapy",
+        "breast malignant neoplasm",
+    ]
+    assert found[1].side == "right" and found[1].sex == "female"
+    assert conditions("bilat knee OA, dx?")[0].side == "bilateral"
+    polyp = conditions("Screening colonoscopy, found a polyp. Dx?")[-1]
+    assert polyp.phrase == "polyp" and polyp.sites == ("colon",)
+
+
+def test_a_pending_test_is_not_a_condition_and_doubt_stays_with_its_cause() -> None:
+    assert phrases("Outpatient visit: probable COVID with pneumonia, test pending. Dx?") == {
+        "covid-19": "uncertain",
+        "pneumonia": "confirmed",
+    }
+    assert "atherosclerotic heart disease" not in phrases("Screening mammogram with CAD. Dx?")
+    assert "atherosclerotic heart disease" in phrases("Pt with CAD and HTN. Dx?")

@@ -53,6 +53,16 @@ class Diagnoses:
 
 
 def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
+    """The ICD-10-CM codes for the conditions the question describes (or, describing none,
+    for the codes it proposes), by the Official Guidelines, with the reasoning."""
+    return _coded_diagnoses(analysis)
+
+
+def _coded(analysis: Analysis) -> list[str]:
+    return _coded_diagnoses(analysis).codes
+
+
+def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
     findings: list[Finding] = []
     result = Diagnoses()
     # The asker's own codes are what they propose; the conditions they describe decide, and
@@ -70,10 +80,10 @@ def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
             phrase = condition.phrase
         else:
             phrase = _OCCASION.sub(" ", condition.phrase).strip()
-            matched = _matches(phrase, condition.parts, condition.side) if phrase else []
+            matched = _matches(phrase, condition) if phrase else []
         if not matched:
             continue
-        result.fit = min(result.fit, _fit(phrase, condition.parts, condition.side))
+        result.fit = min(result.fit, _fit(phrase, condition))
         previous = (condition.phrase, condition.certainty, len(findings))
         findings += [
             Finding(
@@ -81,6 +91,7 @@ def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
                 _CERTAINTY[condition.certainty],
                 _SIDE.get(condition.side),
                 _ENCOUNTER.get(condition.encounter),
+                sex=condition.sex,
             )
             for code in matched
         ]
@@ -90,6 +101,7 @@ def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
                 "setting it is not coded; code the signs and symptoms instead (ICD-10-CM "
                 "Official Guidelines IV.H)."
             )
+    findings = _bilateral_first(findings, result)
     proposed = [with_dot(c) for c in analysis.icd_codes]
     result.advice += [
         f"You propose {a} with {b}: {note} (I.A.12.a: an Excludes1 note means the two are "
@@ -109,6 +121,21 @@ def code_diagnoses(session: Session, analysis: Analysis) -> Diagnoses:
         for code in coding.incomplete
     ]
     return result
+
+
+def _bilateral_first(findings: list[Finding], result: Diagnoses) -> list[Finding]:
+    """A condition documented on both sides is coded bilateral even when one side is treated
+    today (I.B.13): a one-sided mention of it later ("only the L knee injected") is not a
+    second condition."""
+    both = {f.code[:3] for f in findings if f.side is Side.BILATERAL}
+    kept = [f for f in findings if f.side in (None, Side.BILATERAL) or f.code[:3] not in both]
+    if len(kept) < len(findings):
+        result.not_coded.append(
+            "The condition is documented as bilateral: the bilateral code is reported even "
+            "when only one side is treated at this encounter (ICD-10-CM Official Guidelines "
+            "I.B.13)."
+        )
+    return kept
 
 
 # "Repeat shot", "first injection": which occasion of a service this is, never a condition
@@ -135,15 +162,24 @@ def add_encounter_reasons(analysis: Analysis, selection: Selection) -> None:
     if reasons:
         # A diagnosis the search matched on a word ("repeat" shot: Repeated falls) yields to
         # the reason the guidelines give; one coded from a described condition stays.
+        described = (
+            set(_coded(analysis))
+            if analysis.question_type == "diagnosis" or analysis.asks_diagnosis_too
+            else set()
+        )
         matched = {
             c
             for c in services
-            if selection.system_of.get(c) == "ICD-10-CM" and not selection.worked.get(c)
+            if selection.system_of.get(c) == "ICD-10-CM"
+            and not selection.worked.get(c)
+            and c not in described  # "polyp found in sigmoid": K63.5 follows Z12.11
         }
         selection.services = [(c, s) for c, s in selection.services if c not in matched]
         services = [code for code, _ in selection.services]
     for reason in reasons:
         if reason.code in services:
+            # Coded from the conditions described: the guideline that puts it first is said.
+            selection.worked[reason.code] = selection.worked.get(reason.code) or [reason.why]
             continue
         selection.services.append((reason.code, 1.0))
         selection.system_of[reason.code] = "ICD-10-CM"
@@ -164,33 +200,73 @@ _LONGEST_INDICATION = 4  # words
 
 
 def add_indications(analysis: Analysis, selection: Selection) -> None:
-    """The condition a drug was given for, when the question states it ("testosterone
-    cypionate 200 mg IM for hypogonadism": E29.1), after the services: the J code is paid
-    for a covered indication, so its diagnosis belongs beside it. Only a condition a title
-    carries whole is coded (never an encounter Z code, an injury or an external cause), and
-    only beside a drug."""
+    """The condition a drug or a procedure was given for, when the question states it
+    ("testosterone cypionate 200 mg IM for hypogonadism": E29.1; "came in for warts",
+    cryotherapy of "6 common warts": B07.8), after the services: a service is paid for a
+    covered indication, so its diagnosis belongs beside it. Only a condition a title carries
+    whole is coded (never an encounter Z code, an injury or an external cause), and only
+    beside a drug or a surgical procedure."""
     services = [code for code, _ in selection.services]
     if analysis.question_type == "diagnosis" or analysis.asks_diagnosis_too:
         return  # the conditions described are coded as the question asks
-    if not any(c[:1] == "J" and selection.system_of.get(c) == "HCPCS" for c in services):
+    treated = [c for c in services if _treats(c, selection.system_of.get(c))]
+    if not treated:
         return
+    what = "drug" if treated[0][:1] == "J" else "procedure"
     words = analysis.words
     for i, word in enumerate(words):
         if word not in _INDICATION_CUES:
             continue
-        code = _indication(words[i + 1 : i + 1 + _LONGEST_INDICATION])
-        if code is None or code in services:
+        found = _indication(words[i + 1 : i + 1 + _LONGEST_INDICATION])
+        if found is None:
+            continue
+        code, extra = _more_specific(found, words)
+        if code in services or (what == "procedure" and extra):
+            # Beside a procedure, only a title that says exactly the condition: "skin tags"
+            # is not "Skin tags of anus" (K64.4), whose site the question never gave.
             continue
         selection.services.append((code, 1.0))
         selection.system_of[code] = "ICD-10-CM"
         selection.worked[code] = [
-            f"{code}: the condition the drug was given for, as the question states it"
+            f"{code}: the condition the {what} was given for, as the question states it"
         ]
         services.append(code)
 
 
-def _indication(words: tuple[str, ...]) -> str | None:
-    """The code for the longest run of the words, from the first, that names a condition."""
+# Surgery (CPT 10021-69990): a procedure done to treat or diagnose a condition.
+_SURGERY = range(10021, 69991)
+
+
+def _treats(code: str, system: str | None) -> bool:
+    """A drug (J code) or a surgical procedure: the services a stated indication goes with."""
+    if system == "HCPCS":
+        return code[:1] == "J"
+    return system == "CPT" and code.isdigit() and int(code) in _SURGERY
+
+
+def _more_specific(found: tuple[str, str, int], words: tuple[str, ...]) -> tuple[str, int]:
+    """The code for the same condition said more precisely elsewhere in the question: "warts"
+    (B07.9) are "common warts" further on (B07.8), a title carried exactly, in the same
+    category. Returns the code and the words its title adds."""
+    code, head, extra = found
+    for j, word in enumerate(words[1:], start=1):
+        if word != head or words[j - 1] in _NOT_A_CONDITION or words[j - 1].isdigit():
+            continue
+        there = _match(f"{_SPELLED_OUT.get(words[j - 1], words[j - 1])} {head}", "")
+        if (
+            there is not None
+            and there[0] == 1.0
+            and there[2] == 0
+            and there[1][:3] == code[:3]
+            and is_billable(there[1])
+        ):
+            return there[1], 0
+    return code, extra
+
+
+def _indication(words: tuple[str, ...]) -> tuple[str, str, int] | None:
+    """The code for the longest run of the words, from the first, that names a condition,
+    the run's last word (what the condition is: "warts") and the words its title adds."""
     if not words or words[0] in _NOT_A_CONDITION:
         return None
     for n in range(len(words), 0, -1):
@@ -205,7 +281,8 @@ def _indication(words: tuple[str, ...]) -> str | None:
             return None  # an encounter, injury or external cause is not an indication
         # A category the words cannot complete ("knee pain": M25.56 wants a side) is left to
         # the reviewer rather than reported incomplete.
-        return found[1] if is_billable(found[1]) else None
+        head = next((w for w in reversed(run) if tokens(w)), run[-1])  # not "on", "of"
+        return (found[1], head, found[2]) if is_billable(found[1]) else None
     return None
 
 
@@ -224,32 +301,64 @@ def _joined(
     every word of both, with fewer other words than the clause's own code."""
     if previous is None or previous[1] != condition.certainty:
         return None
-    both = _match(f"{previous[0]} {condition.phrase}", condition.side)
+    both = _match(f"{previous[0]} {condition.phrase}", condition.side, condition.sex)
     if both is None or both[0] < 1.0:
         return None
-    own = _match(condition.phrase, condition.side)
+    own = _match(condition.phrase, condition.side, condition.sex)
     # "maxillary" alone is "Chronic maxillary sinusitis": a title adding words it never said.
     if own is not None and own[0] == 1.0 and own[2] <= both[2]:
         return None
     return both
 
 
-def _matches(phrase: str, parts: tuple[str, ...], side: str) -> list[str]:
+def _matches(phrase: str, condition: Condition) -> list[str]:
     """The code for the whole phrase when a title carries all of it ("migraine with aura"),
     otherwise one for each part ("type 2 diabetes" and "chronic kidney disease stage 3a",
     which the guidelines then combine)."""
-    return [code for _, code, _ in _matched(phrase, parts, side)]
+    return [code for _, code, _ in _sited(phrase, condition)]
 
 
-def _fit(phrase: str, parts: tuple[str, ...], side: str) -> float:
-    """How closely the codes for a phrase carry its words: the weakest of its matches."""
-    return min((_fit_of(m) for m in _matched(phrase, parts, side)), default=0.6)
+def _fit(phrase: str, condition: Condition) -> float:
+    """How closely the codes for a phrase carry its words: the weakest of its matches. A
+    site read from the procedure, not from the phrase, counts as a word the title adds."""
+    found = _matched(phrase, condition.parts, condition.side, condition.sex)
+    return min((_fit_of(m) for m in found), default=0.6)
 
 
 Match = tuple[float, str, int]  # words carried, code, extra words
 
 
-def _matched(phrase: str, parts: tuple[str, ...], side: str) -> list[Match]:
+def _sited(phrase: str, condition: Condition) -> list[Match]:
+    """The matches for a phrase; where the title found adds words (a site the phrase does
+    not name: "polyp" is "Polyp of endometrium" as much as "Polyp of colon"), the organ the
+    question's procedure looks at decides, when a title carries the phrase with it."""
+    found = _matched(phrase, condition.parts, condition.side, condition.sex)
+    if not condition.sites or len(found) > 1:
+        return found
+    said = set(tokens(phrase))
+    if not found or found[0][0] < 1.0:
+        # "Polyp found in sigmoid" at a colonoscopy: no title says the part, the organ's
+        # does ("Polyp of colon"); only a title carrying every word of it exactly.
+        words = phrase.split()
+        for site in condition.sites:
+            for i in range(len(words) if len(words) > 1 else 0):
+                rest = " ".join(words[:i] + words[i + 1 :])
+                there = _match(f"{rest} {site}", condition.side, condition.sex)
+                if there is not None and there[0] == 1.0 and there[2] == 0:
+                    return [(0.8, there[1], 1)]  # a word of the phrase set aside: not exact
+        return found
+    if not found[0][2]:
+        return found
+    for site in condition.sites:
+        if set(tokens(site)) <= said:
+            return found  # the phrase names its site: the title that carries it stands
+        there = _match(f"{phrase} {site}", condition.side, condition.sex)
+        if there is not None and there[0] == 1.0 and there[2] < found[0][2]:
+            return [there]
+    return found
+
+
+def _matched(phrase: str, parts: tuple[str, ...], side: str, sex: str = "") -> list[Match]:
     """The matches ``_matches`` codes from, each with how much of its words it carries."""
     bmi = _BMI.search(phrase)
     if bmi:
@@ -257,12 +366,12 @@ def _matched(phrase: str, parts: tuple[str, ...], side: str) -> list[Match]:
         code = bmi_code(float(bmi.group(1)))
         rest = re.sub(r"\badults?\b", " ", _BMI.sub(" ", phrase)).strip()
         others = [p for p in parts if not _BMI.search(p)]
-        more = _matched(rest, tuple(others) if len(others) > 1 else (), side) if rest else []
+        more = _matched(rest, tuple(others) if len(others) > 1 else (), side, sex) if rest else []
         return more + ([(1.0, code, 0)] if code else [])  # a value read against the ranges
-    whole = _match(phrase, side)
+    whole = _match(phrase, side, sex)
     if "history" in phrase and "malignant neoplasm" in phrase and (not whole or whole[0] < 1):
         # Z85 titles name few sites; the neoplasm's own code finds its history code.
-        site = _match(re.sub(r"\bpersonal history( of)?\b", " ", phrase), side)
+        site = _match(re.sub(r"\bpersonal history( of)?\b", " ", phrase), side, sex)
         history = history_of_neoplasm(site[1]) if site else None
         if site and history:
             return [(site[0], history, site[2])]
@@ -272,12 +381,12 @@ def _matched(phrase: str, parts: tuple[str, ...], side: str) -> list[Match]:
     i = 0
     while i < len(parts):
         # Two parts one title carries whole ("sepsis" due to "MRSA": A41.02) are one code.
-        pair = _match(f"{parts[i]} {parts[i + 1]}", side) if i + 1 < len(parts) else None
+        pair = _match(f"{parts[i]} {parts[i + 1]}", side, sex) if i + 1 < len(parts) else None
         if pair is not None and pair[0] == 1.0:
             found.append(pair)
             i += 2
             continue
-        if (m := _match(_as_cause(parts[i]), side)) is not None:
+        if (m := _match(_as_cause(parts[i]), side, sex)) is not None:
             found.append(m)
         i += 1
     return found or ([whole] if whole else [])
@@ -304,32 +413,73 @@ def _as_cause(part: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _match(phrase: str, side: str) -> tuple[float, str, int] | None:
+def _match(phrase: str, side: str, sex: str = "") -> tuple[float, str, int] | None:
     """The ICD-10-CM code whose title or inclusion term carries the phrase's words with the
-    fewest others; a code the side and encounter can complete before one they cannot."""
+    fewest others; a code the side, sex and encounter can complete before one they cannot."""
     phrase = _BONE_ENDS.sub(
         lambda m: f"{'lower' if m.group(1) == 'distal' else 'upper'} end {m.group(2)}", phrase
     )
-    best: tuple[float, int, int, int, int, int, str] | None = None
-    for hit in term_index().match(f"{phrase} {side}".strip(), limit=40):
+    sided = _search(phrase, f"{phrase} {side}".strip(), side, sex)
+    if side not in ("left", "right"):
+        return sided
+    # The side completes the code the condition's words find (I.B.13); a title found for
+    # its side word must not win over one for the condition ("breast cancer, left" is
+    # C50.912, not C50.A2, an inflammatory carcinoma of the left breast).
+    plain = _search(phrase, phrase, side, sex)
+    if plain and (not sided or (plain[0] >= sided[0] and plain[2] < sided[2])):
+        return plain
+    return sided
+
+
+def _search(phrase: str, wanted: str, side: str, sex: str) -> tuple[float, str, int] | None:
+    """The best title for ``wanted`` (the phrase, with its side or not) that the side and
+    sex can complete: words carried, code, extra words."""
+    best: tuple[float, int, int, int, int, int, int, str] | None = None
+    said = set(tokens(phrase))
+    for hit in term_index().match(wanted, limit=40):
         if hit.carried < MIN_COVERAGE:
             break  # ranked by words carried: the rest carry fewer
-        if best is not None and (hit.carried, -hit.extra) < best[:2]:
-            break  # ranked by words carried, then extra words: none of the rest can win
-        if hit.extra > len(set(tokens(phrase))):
-            continue  # a title mostly about something else ("venous" is not a puerperal code)
+        if best is not None and hit.carried < best[0]:
+            break  # ranked by words carried: none of the rest can win
+        cause = _DUE_TO.search(hit.text) or _PURPOSE.search(hit.text)
+        beyond = hit.extra - (len(set(tokens(cause.group(1))) - said) if cause else 0)
+        if beyond > len(said):
+            # A title mostly about something else ("venous" is not a puerperal code). An
+            # encounter's title adds what it is for ("screening mammogram for malignant
+            # neoplasm of breast"), a condition's its cause ("due to excess calories"):
+            # neither changes what the title is about.
+            continue
         code = hit.code
-        completable = is_billable(code) or bool(complete(code, _SIDE.get(side), A).codes)
+        completable = is_billable(code) or bool(complete(code, _SIDE.get(side), A, sex=sex).codes)
         if not completable and not hit.extra:
             # A category named plainly ("Heart failure") is its unspecified code (I50.9).
             code = _unspecified_child(code) or code
             completable = is_billable(code)
         # By convention .9 is the unspecified code and .8 "other": a plain phrase is the former.
         plain = int(bool(_UNSPECIFIED.search(hit.text))) - int(" other " in f" {hit.text.lower()} ")
-        key = (hit.carried, -hit.extra, int(completable), -hit.denials, plain, -len(code), code)
-        if best is None or key[:6] > best[:6]:
+        # A title that adds a condition "with" it ("Morbid obesity with alveolar
+        # hypoventilation") codes a complication the record never named: the plain
+        # condition's title comes first, whatever its own added words (the Index default).
+        added = _WITH_CLAUSE.search(hit.text)
+        asserts = int(bool(added and set(tokens(added.group(1))) - said - FREE))
+        key = (
+            hit.carried,
+            -asserts,
+            -hit.extra,
+            int(completable),
+            -hit.denials,
+            plain,
+            -len(code),
+            code,
+        )
+        if best is None or key[:7] > best[:7]:
             best = key
-    return (best[0], best[6], -best[1]) if best else None  # words carried, code, extra
+    return (best[0], best[7], -best[2]) if best else None  # words carried, code, extra
+
+
+_WITH_CLAUSE = re.compile(r"\bwith\b(.*)", re.I)
+_DUE_TO = re.compile(r"\bdue to\b(.*)", re.I)
+_PURPOSE = re.compile(r"^Encounter for .+? for (.*)")
 
 
 @lru_cache(maxsize=4096)

@@ -7,6 +7,7 @@ diabetes and CKD (confirmed), pneumonia (uncertain), cough, fever."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from consultant.matching.context import TRIGGERS, scopes
@@ -28,7 +29,11 @@ _SPLIT = re.compile(
 _QUALIFIER = re.compile(
     r"^(?:(?:intractable|not intractable|with status migrainosus|displaced|nondisplaced|"
     r"non-displaced|open|acute|chronic|recurrent|in remission|uncomplicated|severe|moderate|"
-    r"mild|intermittent|persistent|stage \w+|with exacerbation|with acute exacerbation)\s*)+$"
+    r"mild|intermittent|persistent|stage \w+|with exacerbation|with acute exacerbation|"
+    r"limited to breakdown of skin|with fat layer exposed|with (?:necrosis of )?(?:muscle|bone)"
+    r"(?: involvement)?(?: without evidence of necrosis)?|"
+    r"(?:site|part|quadrant)(?: (?:within|of)(?: the)? \w+)? (?:not specified|unspecified|"
+    r"not documented)|unspecified (?:site|part))\s*)+$"
 )
 # "Migraine with aura" is one title; "diabetes with CKD" is two conditions the guidelines
 # link. A clause keeps its "with" and is also offered in parts (consultant.drafting.diagnoses
@@ -57,8 +62,15 @@ _ENCOUNTER = [
         r"splint(?:ed)?\b|\breduc(?:ed|tion)\b|\borif\b",
     ),
 ]
+
+
+def _lower_limb_ulcer(found: re.Match[str]) -> str:
+    site = found.group(2) or found.group(1)
+    return f" non-pressure chronic ulcer of {site} " if site else found.group(0)
+
+
 # Phrases coders write for what the tabular list words otherwise: status and history.
-REWRITES = [
+REWRITES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     (r"\b(type [12]|t[12]) diabetic\b", r"\1 diabetes"),
     (
         r"\b(?:former|ex-?|previous|quit)\s*smok\w*|\bquit (?:smoking|tobacco)\b|"
@@ -92,6 +104,17 @@ REWRITES = [
         "encounter for antineoplastic chemotherapy with",  # "with": its cancer coded apart
     ),
     (r"\b(?:cancer|ca|carcinoma|malignancy)\b", "malignant neoplasm"),
+    (r"\bmammo(?:gram|graphy)?s?\b", "mammogram"),
+    # An ulcer of the lower limb not called a pressure ulcer is a non-pressure chronic ulcer
+    # (Index: Ulcer, lower limb L97.-); the most specific site written names it.
+    (
+        r"(?<!pressure )(?<!decubitus )(?<!stasis )(?<!venous )\b(?:(foot|heel|toe|ankle|calf|"
+        r"leg|thigh) )?ulcers?\b(?: (?:of|on) (?:the )?(?:(?:left|right|lt|rt|l|r) )?(heel|foot|"
+        r"toe|great toe|ankle|calf|lower leg|leg|thigh|midfoot)\b)?",
+        _lower_limb_ulcer,
+    ),
+    # The tabular list's name for the disease, whichever way the asker writes it.
+    (r"\b(?:covid(?:[- ]?19)?|sars[- ]?cov[- ]?2(?: infection)?)\b", "covid-19"),
     # The index: Shock, septic (due to severe sepsis) R65.21; not postprocedural T81.12.
     (r"\bseptic shock\b", "severe sepsis with septic shock"),
     (
@@ -122,10 +145,13 @@ _NOT_CONDITION = re.compile(
     r"same|still|ago|closed|cast|exam|today|normally|tx|treatment|current|complications?|"
     r"documented|charted|noted|both|only|controlled|new|old|acute care|inpatient|outpatient|"
     r"facility|claim|denials?|denied|keep|getting|better|put|send|bill|billing|code it as|"
-    r"it as|as well|well|one|more|culture|cxr|x-?ray|ct|mri|duplex|ultrasound|labs?|"
+    r"it as|as well|well|one|more|culture|cxr|x-?ray|ct|mri|(?:venous |arterial |carotid )?duplex|ultrasound|labs?|"
     r"stress test|ekg|ecg|urine|blood work|surgery|\w+ectomy|\w+otomy|\w+oscopy(?= for)|"
     r"part|specified|negative|positive|results?|picked|pick|quit|chose|chosen|selected|submit\w*|ok|okay|send|"
-    r"provider|physician|np|pa|md)\b"
+    r"(?:hot |cold )?snared?|forceps|ortho|orthopedics|reduced|casted|shows|showed|maintained|mostly|mainly|usually|since|"
+    r"side(?! effects?)|after(?= (?:the )?(?:er|ed|surgery|reduction|cast))|er(?= reduced)|"
+    r"provider|physician|np|pa|md|confirmed|pcr|rapid(?=\s+(?:antigen\s+)?tests?\b)|tests?(?=\s+(?:pending|ordered|sent|results?|came|was|is|"
+    r"were)\b))\b"
 )
 
 
@@ -188,6 +214,10 @@ class Condition:
     side: str  # "right", "left", "bilateral" or ""
     encounter: str  # "A", "D", "S" or ""
     parts: tuple[str, ...] = ()  # the phrase split at "with", when no title carries it whole
+    sex: str = ""  # "female" or "male" when the question says which (breast cancer: C50.91-)
+    # Organs the question's procedures name ("colonoscopy": colon), which decide among
+    # conditions of the same name at different sites ("polyp": of colon, not of uterus).
+    sites: tuple[str, ...] = ()
 
 
 # Organisms as coders write them, in the tabular list's words; before clauses are split, so
@@ -220,6 +250,10 @@ def conditions(text: str) -> tuple[Condition, ...]:
     """The conditions a diagnosis question describes, in the order written."""
     text = _UNSTATED_LINK.sub(" ", text.lower())
     lowered = _CODE_WORDS.sub(" ", text)
+    if _MAMMOGRAPHY.search(lowered):
+        lowered = _DETECTION.sub(" ", lowered)  # "2D with CAD": computer-aided detection
+    sex = _sex(lowered)
+    sites = tuple(dict.fromkeys(site for p, site in _PROCEDURE_SITES if re.search(p, lowered)))
     for pattern, tabular in ORGANISMS:
         lowered = re.sub(pattern, tabular, lowered)
     uncertain = [s.phrase for s in scopes(text) if s.category == "uncertain"]
@@ -242,24 +276,39 @@ def conditions(text: str) -> tuple[Condition, ...]:
         elif head and any(head in _scope_words(n) for n in negated):
             certainty = "ruled out"
         rewritten = part
-        for pattern, tabular in REWRITES:
-            rewritten = re.sub(pattern, f" {tabular} ", rewritten)
+        for pattern, words_for in REWRITES:
+            rewritten = re.sub(
+                pattern, words_for if callable(words_for) else f" {words_for} ", rewritten
+            )
         if history and "malignant neoplasm" in rewritten and "history" not in rewritten:
             rewritten = rewritten.replace(
                 "malignant neoplasm", "personal history of malignant neoplasm"
             )
         phrase = _phrase(rewritten)
-        if len(phrase) < 3:
+        if len(phrase) < 3 or phrase in _SEX_WORDS:
             continue
         parts = tuple(p for p in (_phrase(p) for p in _WITH.split(rewritten)) if len(p) >= 3)
+        if certainty == "uncertain" and len(parts) > 1 and _WITH_ONLY.search(rewritten):
+            # "Probable COVID with pneumonia": the doubt is about the cause, not about what
+            # was found with it; the pneumonia is coded, the uncertain cause is not (IV.H).
+            out.append(Condition(parts[0], certainty, side, encounter, (), sex, sites))
+            out += [Condition(p, "confirmed", side, encounter, (), sex, sites) for p in parts[1:]]
+            continue
         qualifier = _QUALIFIER.match(" ".join(re.findall(r"[a-z0-9-]+", part)))
         if qualifier and out and certainty == "confirmed":
             last = out[-1]  # "migraine without aura, intractable": one condition
-            out[-1] = replace(last, phrase=f"{last.phrase} {phrase}", parts=())
+            # A clause that qualifies a condition named with another ("diabetic ulcer of the
+            # heel, limited to breakdown of skin") qualifies the last of its parts.
+            parts = (*last.parts[:-1], f"{last.parts[-1]} {phrase}") if last.parts else ()
+            out[-1] = replace(last, phrase=f"{last.phrase} {phrase}", parts=parts)
             continue
         if qualifier:
             continue  # "not intractable": the default the title already carries
-        out.append(Condition(phrase, certainty, side, encounter, parts if len(parts) > 1 else ()))
+        out.append(
+            Condition(
+                phrase, certainty, side, encounter, parts if len(parts) > 1 else (), sex, sites
+            )
+        )
     if _FOLLOW_UP.search(lowered) and any(
         "history" in c.phrase and "malignant neoplasm" in c.phrase for c in out
     ):
@@ -274,6 +323,37 @@ def conditions(text: str) -> tuple[Condition, ...]:
             ),
         )
     return tuple(out)
+
+
+# "Screening mammogram, 2D with CAD": in mammography CAD is computer-aided detection.
+_MAMMOGRAPHY = re.compile(r"\bmammo\w*|\btomosynthesis\b")
+_DETECTION = re.compile(r"\b(?:with |w/ ?|and |\+ ?)?cad\b")
+_WITH_ONLY = re.compile(r"\bw/|\bwith\b")
+# The organ a procedure looks at: where a finding of that procedure is ("polyp" at a
+# colonoscopy is a polyp of the colon).
+_PROCEDURE_SITES = [
+    (r"\bcolonoscop\w*|\bsigmoidoscop\w*|\bcolon\b", "colon"),
+    (
+        r"\begd\b|\besophagogastroduodenoscop\w*|\bupper (?:gi )?endoscop\w*|\bgastroscop\w*",
+        "stomach",
+    ),
+    (r"\bmammo\w*|\bbreast\b", "breast"),
+    (r"\bcystoscop\w*", "bladder"),
+    (r"\bhysteroscop\w*", "uterus"),
+    (r"\bcolposcop\w*", "cervix"),
+    (r"\blaryngoscop\w*", "larynx"),
+    (r"\bbronchoscop\w*", "bronchus"),
+    (r"\bnasal endoscop\w*|\bsinus endoscop\w*", "nasal"),
+]
+_FEMALE = re.compile(r"\b(?:female|woman|lady|girl|she|her|mrs)\b|\b\d+\s?(?:yo|y/o|yr|year)? ?f\b")
+_MALE = re.compile(r"\b(?:male|man|gentleman|boy|he|his|him|mr)\b|\b\d+\s?(?:yo|y/o|yr|year)? ?m\b")
+_SEX_WORDS = {"female", "male", "woman", "man", "women", "men", "girl", "boy", "lady"}
+
+
+def _sex(lowered: str) -> str:
+    """The patient's sex when the question says it one way only."""
+    female, male = bool(_FEMALE.search(lowered)), bool(_MALE.search(lowered))
+    return "female" if female and not male else "male" if male and not female else ""
 
 
 # Negation and uncertainty words: not part of what they govern.
@@ -310,7 +390,7 @@ def _phrase(part: str) -> str:
     phrase = _LINK_WORDS.sub(" ", phrase)
     phrase = _NOISE.sub(" ", phrase)
     phrase = re.sub(
-        r"\b(?:left|right|bilateral|lt|rt|l|r|rule out|r/o|probable|possible|suspected|likely|"
+        r"\b(?:left|right|bilateral|bilat|b/l|lt|rt|l|r|rule out|r/o|probable|possible|suspected|likely|"
         r"ruled out|no|not|denies|initial|subsequent|encounter|sequela|routine healing|"
         r"healing|follow[- ]?up|f/u|recheck|visit|icd-10-cm|icd-10)\b",
         " ",
@@ -331,7 +411,7 @@ def _phrase(part: str) -> str:
 
 
 def _side(part: str) -> str:
-    if re.search(r"\bbilateral|both\b", part):
+    if re.search(r"\bbilateral|\bbilat\b|\bb/l\b|\bboth\b", part):
         return "bilateral"
     if re.search(r"\b(?:left|lt)\b|\bl (?=[a-z]{3,})", part):
         return "left"

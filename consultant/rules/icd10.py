@@ -19,12 +19,14 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from typing import NamedTuple
 
+from consultant.rules import icd10_table as icd
 from consultant.rules.icd10_codes import (
     Encounter,
     Side,
     complete,
     description,
     excludes1_conflict,
+    is_billable,
     is_code,
     with_dot,
 )
@@ -90,6 +92,7 @@ class Finding:
     open_fracture: bool = False
     symptoms: tuple[str, ...] = ()
     unrelated: bool = False  # the provider documents it as unrelated: no presumed link
+    sex: str = ""  # "female" or "male", where the tabular splits a code by it
 
 
 @dataclass(frozen=True)
@@ -144,11 +147,12 @@ _RESPIRATORY = ("J0", "J10", "J11", "J12", "J13", "J14", "J15", "J16", "J18", "J
 INTEGRAL_SYMPTOMS: dict[str, tuple[str, ...]] = {
     "R51": ("G43", "G44"),  # headache: migraine, other headache syndromes
     "R10": ("K35", "K36", "K37", "K80", "K81", "K85", "N20", "N23"),  # abdominal pain
-    "R05": (*_RESPIRATORY, "J40", "J41", "J42", "J44", "J45"),  # cough
-    "R50": ("A", "B", *_RESPIRATORY, "N10", "N39.0"),  # fever: infections
+    # Confirmed COVID-19 includes its cough, fever and shortness of breath (I.C.1.g.1).
+    "R05": (*_RESPIRATORY, "J40", "J41", "J42", "J44", "J45", "U07.1"),  # cough
+    "R50": ("A", "B", *_RESPIRATORY, "N10", "N39.0", "U07.1"),  # fever: infections
     "R07": ("I20", "I21", "I22", "I24", "J02", "J03"),  # chest or throat pain
     "R30": ("N10", "N30", "N34", "N39.0"),  # painful micturition: urinary infection
-    "R06.0": ("J44", "J45", "I50"),  # dyspnea
+    "R06.0": ("J44", "J45", "I50", "U07.1"),  # dyspnea
     "R11": ("A08", "A09", "K29", "K52"),  # nausea and vomiting
     "R31": ("N20", "N21"),  # hematuria: urinary calculus
 }
@@ -164,7 +168,9 @@ def code_findings(
     coded: list[_Entry] = []
     for finding in findings:
         for target, guideline in _certain(finding, setting, worked):
-            done = complete(target.code, target.side, target.encounter, target.open_fracture)
+            done = complete(
+                target.code, target.side, target.encounter, target.open_fracture, target.sex
+            )
             worked += done.worked
             coded += [_Entry(c, guideline, target.unrelated) for c in done.codes]
             if not done.codes:
@@ -172,6 +178,8 @@ def code_findings(
     coded = _dedupe(coded)
     coded = _diabetes(coded, worked)
     coded = _hypertension(coded, worked)
+    coded = _code_first(coded, worked)
+    coded = _covid(coded, worked)
     coded = _without_integral_symptoms(coded, worked)
     conflicts: list[str] = []
     coded = _history_or_current(coded, worked, conflicts)
@@ -239,6 +247,75 @@ def _reason_first(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
         return coded
     worked.append(f"{reasons[0].code} is the reason for the encounter: listed first (I.C.21.c)")
     return reasons + [e for e in coded if e not in reasons]
+
+
+_ONE_CODE = re.compile(r"^\s*[^():]*\(([A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)\)\s*$")
+
+
+def code_first_of(code: str) -> str | None:
+    """The one complete code a "code first" note names without choice ("code first COVID-19
+    (U07.1)" under J12.82); none where the note offers examples or applies only if present."""
+    note = icd.get_code_first(code)
+    if not note or "such as" in note or "if applicable" in note:
+        return None
+    found = _ONE_CODE.match(note)
+    return found.group(1) if found and is_billable(found.group(1)) else None
+
+
+def _code_first(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
+    """A manifestation whose "code first" note names one code brings that code, before it
+    (I.A.13: etiology/manifestation; "Pneumonia due to COVID-19" says the COVID-19)."""
+    out = list(coded)
+    for entry in coded:
+        first = code_first_of(entry.code) if entry.complete else None
+        if first is None or any(e.code == first for e in out):
+            continue
+        out.insert(out.index(entry), _Entry(first, "I.A.13 code first", False))
+        worked.append(f"{entry.code} says code first {first}: {first} is listed before it (I.A.13)")
+    return out
+
+
+COVID = "U07.1"
+# Manifestations of confirmed COVID-19 and the code each takes instead (I.C.1.g.1.a.i-iii):
+# pneumonia J12.82, acute bronchitis (or bronchitis NOS) J20.8.
+COVID_MANIFESTATIONS = (
+    (("J18",), "J12.82", "pneumonia"),
+    (("J20.9", "J40"), "J20.8", "acute bronchitis"),
+)
+
+
+def _covid(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
+    """Confirmed COVID-19 (U07.1) is coded first, its manifestations after it by the codes
+    the guidelines name (I.C.1.g.1.a): pneumonia due to COVID-19 is U07.1 with J12.82."""
+    covid = next((e for e in coded if e.code == COVID), None)
+    if covid is None:
+        return coded
+    out: list[_Entry] = []
+    for entry in coded:
+        found = next(
+            (
+                (code, what)
+                for prefixes, code, what in COVID_MANIFESTATIONS
+                if _starts(entry.code, prefixes)
+            ),
+            None,
+        )
+        if found is None or entry.unrelated:
+            out.append(entry)
+            continue
+        code, what = found
+        worked.append(
+            f"{what} with confirmed COVID-19 -> {code} in place of {entry.code}, after "
+            f"{COVID} (I.C.1.g.1.a)"
+        )
+        out.append(_Entry(code, "I.C.1.g.1.a COVID-19", False))
+    if len(out) > 1:
+        worked.append(
+            f"{COVID} is sequenced first for confirmed COVID-19, its manifestations after it "
+            "(I.C.1.g.1.a)"
+        )
+        out = [covid] + [e for e in out if e is not covid]
+    return _dedupe(out)
 
 
 # Codes of a systemic infection (sepsis) that R65.2x, severe sepsis, follows.

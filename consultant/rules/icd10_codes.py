@@ -66,8 +66,10 @@ def complete(
     side: Side | None = None,
     encounter: Encounter | None = None,
     open_fracture: bool = False,
+    sex: str = "",
 ) -> Completed:
-    """A billable code from a category or subcategory: the side's child, then the seventh
+    """A billable code from a category or subcategory: the patient's sex's child where the
+    tabular splits by it (C50.91 female, C50.92 male), the side's child, then the seventh
     character after X placeholders. Stops (no code) where the record must say more."""
     worked: list[str] = []
     todo, done = [code], []
@@ -91,7 +93,11 @@ def complete(
                 return Completed((), tuple(worked))
             done.append(_with_seventh(current, definitions, encounter, open_fracture, worked))
             continue
-        sided = _by_side(current, side, worked) or _unspecified_part(current, side, worked)
+        sided = (
+            _by_sex(current, sex, worked)
+            or _by_side(current, side, worked)
+            or _unspecified_part(current, side, worked)
+        )
         if not sided:
             children = ", ".join(icd.get_children(current)[:8])
             worked.append(f"{current} is not a complete code; the record must choose: {children}")
@@ -132,6 +138,22 @@ def _with_seventh(
     placeholder = " after placeholder X" if len(bare) < 6 else ""
     worked.append(f"{code} + 7th character {char} ({definitions[char]}){placeholder} -> {full}")
     return full
+
+
+def _by_sex(code: str, sex: str, worked: list[str]) -> list[str]:
+    """The child for the patient's sex, where the children are split by it and nothing else
+    ("..., female" and "..., male"); none when the record does not say."""
+    children = icd.get_children(code)
+    if not sex or len(children) != 2:
+        return []
+    named = {
+        s: [c for c in children if re.search(rf"\b{s}\b", icd.get_description(c).lower())]
+        for s in ("female", "male")
+    }
+    if len(named["female"]) != 1 or len(named["male"]) != 1 or sex not in named:
+        return []
+    worked.append(f"{code}: {sex} patient -> {named[sex][0]}")
+    return named[sex]
 
 
 def _by_side(code: str, side: Side | None, worked: list[str]) -> list[str]:

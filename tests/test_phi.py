@@ -84,3 +84,11 @@ def test_a_question_after_pt_is_not_a_name() -> None:
     """ "... low MDM est pt. How do we bill it?" once lost "How" to a [NAME] label."""
     text = "Came back for an unrelated problem, low MDM est pt. How do we bill it?"
     assert redact(text) == text
+
+
+def test_a_clinical_abbreviation_after_pt_is_not_a_name() -> None:
+    """ "female pt. Dx codes" once became "female pt. [NAME] codes": the question lost the
+    word that made it a diagnosis question."""
+    for text in ("54 y/o female pt. Dx codes for this?", "male pt. Rx given, Hx of CHF"):
+        assert redact(text) == text
+    assert "Jane" not in redact("pt. Jane Doe, 54 y/o, dx codes?")

@@ -87,6 +87,7 @@ _NOT_NAMES = {
     intake transport safety education information assistance support
     how what which where why can could would should do does did are we our you your
     i please thanks thank hi hello any anyone quick question so just doc provider nurse
+    dx rx hx sx tx fx bx px cc hpi ros pmh labs lab
     """)
 }
 

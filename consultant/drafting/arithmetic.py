@@ -27,6 +27,9 @@ from consultant.rules.timed_units import TimedService, cpt_timed_units, medicare
 # Words of a supply's title that say nothing of what it is.
 _GENERIC = frozenset(["per", "box", "each", "supply", "supplie", "unit"])
 
+# Untimed therapy evaluations (CPT 97161-97172: PT, OT, athletic training), one per visit.
+EVALUATIONS = frozenset(str(code) for code in range(97161, 97173))
+
 # Initial infusion codes and the add-on for each further hour (CPT 96360-96417).
 HOURLY_ADDON = {"96365": "96366", "96413": "96415", "96360": "96361"}
 
@@ -60,7 +63,24 @@ def apply_arithmetic(analysis: Analysis, selection: Selection) -> list[str]:
     _timed_therapy(analysis, selection)
     corrections += _infusion_hours(analysis, selection)
     _supply_units(analysis, selection)
+    corrections += _once_per_session(analysis, selection)
     return corrections
+
+
+def _once_per_session(analysis: Analysis, selection: Selection) -> list[str]:
+    """A code for "single or multiple" biopsies (or passes, sites) is one unit for the
+    session whatever the number: 43239 for biopsies of the antrum and the esophagus is 1."""
+    out: list[str] = []
+    for code, _ in selection.services:
+        if "single or multiple" not in selection.titles.get(code, "").lower():
+            continue
+        selection.units[code] = 1
+        line = f"{code} is for single or multiple in one session: 1 unit, whatever the number"
+        selection.worked.setdefault(code, []).append(line)
+        asked = analysis.units.get(code, 1)
+        if asked > 1:
+            out.append(f"Report {code} once, not x {asked}: {line}.")
+    return out
 
 
 # A supply's HCPCS unit, as its title says it: "per 50", "per box of 100", "per box".
@@ -315,7 +335,10 @@ def _timed_therapy(analysis: Analysis, selection: Selection) -> None:
     billed = [code for code, units in result.units if units]
     if billed:
         selection.worked.setdefault(billed[0], []).extend(result.worked)
-        selection.services.sort(key=lambda item: item[0] not in billed)
+        # The evaluation the question is about leads the treatment timed after it.
+        selection.services.sort(
+            key=lambda item: 0 if item[0] in EVALUATIONS else 1 if item[0] in billed else 2
+        )
 
 
 def _infusion_hours(analysis: Analysis, selection: Selection) -> list[str]:

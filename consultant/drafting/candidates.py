@@ -76,6 +76,10 @@ def select_codes(session: Session, analysis: Analysis, candidates: list[Candidat
     services, alternatives = _choose(named, _family_of(session, named), performed)
     selection = Selection(named, services, alternatives, system_of)
     selection.titles = {c.code: c.title for c in candidates}
+    for code in named:
+        note = lookup.note(session, code)
+        if note is not None:
+            selection.titles[code] = note.title
     if not named:
         # A specimen collected here is for tests done here, whatever the visit ordered.
         _tests_with_collection(selection, candidates, analysis)
@@ -129,7 +133,7 @@ def _choose(
     if not fresh:
         return services, []
     top = fresh[0].score or 1.0
-    chosen: list[Candidate] = [] if named else [fresh[0]]
+    chosen: list[Candidate] = [] if named else [_first(fresh)]
     for cand in fresh:
         if cand in chosen or not cand.phrase or not cand.family:
             continue
@@ -161,6 +165,26 @@ def _choose(
         and (c.family in lead if c.family else not lead)
     ]
     return services, alternatives[:ALTERNATIVES]
+
+
+def _first(candidates: list[Candidate]) -> Candidate:
+    """The service the words describe first. A visit matched only by the words of its level
+    ("decision making moderate") is not it when a lay term close behind names another service
+    that has levels of its own (a physical therapy evaluation of moderate complexity)."""
+    best = candidates[0]
+    if not is_em(best.code) or best.phrase:
+        return best
+    return next(
+        (
+            c
+            for c in candidates
+            if c.phrase
+            and not is_em(c.code)
+            and len(c.matched) >= 2
+            and c.score >= best.score * 0.6
+        ),
+        best,
+    )
 
 
 # A second service of the family already chosen, named by its own lay term, may trail the
@@ -328,6 +352,10 @@ def _more_extensive(
             None,
         )
         if wider is not None:
+            selection.advice.append(
+                f"{code} is included in {wider} (NCCI edit, column 1 {wider}): report {wider}, "
+                f"not both."
+            )
             selection.services[i] = (wider, score)
             selection.alternatives = [(c, s) for c, s in selection.alternatives if c != wider]
             selection.alternatives.insert(0, (code, score))

@@ -134,3 +134,44 @@ def test_both_eyes_is_bilateral() -> None:
     assert analyse("OCT of the macula, both eyes").bilateral
     assert analyse("does the OCT need a 50 since it was OU").bilateral
     assert not analyse("OCT of the right eye").bilateral
+
+
+def test_noncontrast_then_contrast_is_both() -> None:
+    from consultant.matching.services import contrast_of
+
+    assert (
+        contrast_of("ct abd/pelvis, noncontrast images first and then with iv contrast") == "both"
+    )
+    assert contrast_of("noncontrast ct head") == "without"
+
+
+def test_a_code_for_any_number_is_one_unit_a_session(session: Session) -> None:
+    """CPT 43239 is biopsy, single or multiple: three sites are still 1 unit, and the asker's
+    x3 is corrected."""
+    a = _answer(session, "EGD with biopsies x3 (antrum, body, GE junction). 43239 x3 or x1?")
+    assert [(c.code, c.billing_units) for c in a.billed][:1] == [("43239", 1)]
+    assert a.corrections and a.corrections[0].startswith("Report 43239 once, not x 3")
+
+
+def test_a_therapy_evaluation_leads_visits_matched_by_level_words(session: Session) -> None:
+    """A PT evaluation of moderate complexity (97162) is not an office visit of moderate MDM;
+    the timed exercise after it follows it."""
+    a = _answer(
+        session,
+        "PT clinic. Initial eval, 2 comorbidities, evolving presentation, decision making "
+        "moderate. Also did 15 min of ther ex after the eval. What eval code?",
+    )
+    assert [c.code for c in a.billed][:2] == ["97162", "97110"]
+
+
+def test_a_supply_never_corrects_the_askers_procedure() -> None:
+    from consultant.drafting.verify import _COUNTED_ON, _is_supply
+
+    assert _is_supply("Q4012") and _is_supply("A4253") and not _is_supply("29075")
+    assert "11200" in _COUNTED_ON and "17110" not in _COUNTED_ON
+
+
+def test_skin_tags_past_the_first_fifteen_add_on(session: Session) -> None:
+    """23 skin tags: 11200 for the first 15 and 11201 once for the next 8 (up to 10)."""
+    a = _answer(session, "Derm removed 23 skin tags by scissor excision. I know 11200 is first 15.")
+    assert [c.code for c in a.billed][:2] == ["11200", "11201"]

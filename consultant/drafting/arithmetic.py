@@ -67,15 +67,21 @@ def apply_arithmetic(analysis: Analysis, selection: Selection) -> list[str]:
     return corrections
 
 
+# A title that counts any number at once: "single or multiple", "three or more muscles".
+_ANY_NUMBER = re.compile(r"single or multiple|\b(?:one|two|three|1|2|3) or more\b")
+
+
 def _once_per_session(analysis: Analysis, selection: Selection) -> list[str]:
-    """A code for "single or multiple" biopsies (or passes, sites) is one unit for the
-    session whatever the number: 43239 for biopsies of the antrum and the esophagus is 1."""
+    """A code for "single or multiple" biopsies (or "three or more" muscles, "one or more"
+    polyps) is one unit for the session whatever the number: 43239 for biopsies of the
+    antrum and the esophagus is 1."""
     out: list[str] = []
     for code, _ in selection.services:
-        if "single or multiple" not in selection.titles.get(code, "").lower():
+        said = _ANY_NUMBER.search(selection.titles.get(code, "").lower())
+        if said is None or code in selection.units:
             continue
         selection.units[code] = 1
-        line = f"{code} is for single or multiple in one session: 1 unit, whatever the number"
+        line = f"{code} is for {said.group(0)} in one session: 1 unit, whatever the number"
         selection.worked.setdefault(code, []).append(line)
         asked = analysis.units.get(code, 1)
         if asked > 1:

@@ -259,7 +259,7 @@ _USING = re.compile(
 _BOTH = re.compile(
     r"with(?:out)? and with(?:out)?|w/ ?(?:and )?w/?o|w/wo|wo/w|\bwwo\b|before and after contrast"
     r"|without contrast(?: material)?,? (?:then|followed by|and then|and) with"
-    r"|without contrast[^.;]{0,40}?\b(?:then|followed by)\b[^.;]{0,20}?\bwith\b"
+    r"|(?:without contrast|non-?contrast)[^.;]{0,40}?\b(?:then|followed by)\b[^.;]{0,20}?\bwith\b"
     r"|without and (?:then )?with contrast|with and without contrast"
 )
 _WITHOUT = re.compile(

@@ -167,12 +167,31 @@ def _choose(
     return services, alternatives[:ALTERNATIVES]
 
 
+# How close a code named by a lay term must score to an unnamed leader to lead instead.
+NEAR_TIE = 0.95
+
+
 def _first(candidates: list[Candidate]) -> Candidate:
     """The service the words describe first. A visit matched only by the words of its level
     ("decision making moderate") is not it when a lay term close behind names another service
     that has levels of its own (a physical therapy evaluation of moderate complexity)."""
     best = candidates[0]
-    if not is_em(best.code) or best.phrase:
+    if best.phrase:
+        return best
+    # A near tie goes to the code a lay term of the question names, in the same family (the
+    # screening pelvic exam "pelvic and breast exam" over the Pap collection whose title
+    # shares those words).
+    named = next(
+        (
+            c
+            for c in candidates
+            if c.phrase and c.family == best.family and c.score >= best.score * NEAR_TIE
+        ),
+        None,
+    )
+    if named is not None:
+        return named
+    if not is_em(best.code):
         return best
     return next(
         (

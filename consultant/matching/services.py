@@ -282,8 +282,14 @@ def contrast_of(text: str) -> str:
 _SPINE = {"c": "cervical", "t": "thoracic", "l": "lumbar", "s": "sacral"}
 
 
+# "US-guided", "US guidance": ultrasound, not the pronoun (a stop word).
+_US_GUIDED = re.compile(r"\bUS(?=[\s-]*guid)", re.I)
+
+
 def _expanded(text: str) -> str:
-    """Spinal levels as words: "L4-5" is lumbar, "C5-6" cervical."""
+    """Spinal levels as words: "L4-5" is lumbar, "C5-6" cervical; "US-guided" is
+    ultrasound-guided."""
+    text = _US_GUIDED.sub("ultrasound", text)
     regions = {_SPINE[m.lower()] for m in re.findall(r"\b([CTLS])\d{1,2}\b", text)}
     return f"{text} {' '.join(sorted(regions))}" if regions else text
 

@@ -175,3 +175,14 @@ def test_skin_tags_past_the_first_fifteen_add_on(session: Session) -> None:
     """23 skin tags: 11200 for the first 15 and 11201 once for the next 8 (up to 10)."""
     a = _answer(session, "Derm removed 23 skin tags by scissor excision. I know 11200 is first 15.")
     assert [c.code for c in a.billed][:2] == ["11200", "11201"]
+
+
+def test_the_whole_billed_is_no_longer_an_alternative() -> None:
+    from consultant.drafting.candidates import Selection
+    from consultant.drafting.verify import Whole, _apply_whole
+
+    selection = Selection(["70450", "70460"], [("70450", 1.0), ("70460", 1.0)], [], {})
+    selection.alternatives = [("70470", 1.0), ("70546", 0.6)]
+    _apply_whole(selection, Whole("70450", "70470", "both", ("70450", "70460")))
+    assert [c for c, _ in selection.services] == ["70470"]
+    assert [c for c, _ in selection.alternatives] == ["70450", "70460", "70546"]

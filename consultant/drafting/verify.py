@@ -202,7 +202,9 @@ def _apply_whole(selection: Selection, whole: Whole) -> None:
     parts = set(whole.parts)
     services = [(c, s) for c, s in selection.services if c not in parts]
     selection.services = [(whole.replacement or "", 1.0), *services]
-    selection.alternatives[:0] = [(c, 0.5) for c in whole.parts]
+    # The whole is billed: it is no longer a neighbour to rule out.
+    others = [(c, s) for c, s in selection.alternatives if c != whole.replacement]
+    selection.alternatives = [(c, 0.5) for c in whole.parts] + others
     selection.named = [c for c in selection.named if c not in parts]
     selection.named.append(whole.replacement or "")
 

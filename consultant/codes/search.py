@@ -153,6 +153,9 @@ _NON = re.compile(r"\bnon[\s-]+(?=[a-z])")
 _ABBREVIATIONS = {
     "admin": "administration",
     "inj": "injection",
+    "eval": "evaluation",
+    "evals": "evaluation",
+    "reeval": "reevaluation",
     "vacc": "vaccine",
     "vax": "vaccine",
     "abx": "antibiotic",
@@ -169,9 +172,18 @@ _ABBREVIATIONS = {
 }
 
 
+# "PT" is the patient, except before the words of a therapy practice ("PT eval", "PT clinic").
+_THERAPY = re.compile(
+    r"\b(pt|ot)\b(?=[\s-]+(?:eval|evaluation|re-?eval|re-?evaluation|clinic|therapist|dept"
+    r"|department|practice)s?\b)"
+)
+_THERAPY_WORDS = {"pt": "physical therapy", "ot": "occupational therapy"}
+
+
 def tokens(text: str) -> list[str]:
     # "non-emergency" is one idea, not a second way to say "emergency".
     text = _NON.sub("non", text.lower())
+    text = _THERAPY.sub(lambda m: _THERAPY_WORDS[m.group(1)], text)
     words = (_ABBREVIATIONS.get(t, t) for t in _TOKEN.findall(text))
     return [stem(t) for t in words if t not in _STOP]
 

@@ -5,6 +5,9 @@ themselves are consultant.rules'."""
 
 from __future__ import annotations
 
+import re
+
+from consultant.codes.search import stem
 from consultant.drafting.candidates import Selection
 from consultant.matching.analyse import Analysis
 from consultant.rules.critical_care import critical_care
@@ -20,6 +23,12 @@ from consultant.rules.skin import (
     shave_code,
 )
 from consultant.rules.timed_units import TimedService, cpt_timed_units, medicare_timed_units
+
+# Words of a supply's title that say nothing of what it is.
+_GENERIC = frozenset(["per", "box", "each", "supply", "supplie", "unit"])
+
+# Untimed therapy evaluations (CPT 97161-97172: PT, OT, athletic training), one per visit.
+EVALUATIONS = frozenset(str(code) for code in range(97161, 97173))
 
 # Initial infusion codes and the add-on for each further hour (CPT 96360-96417).
 HOURLY_ADDON = {"96365": "96366", "96413": "96415", "96360": "96361"}
@@ -53,7 +62,80 @@ def apply_arithmetic(analysis: Analysis, selection: Selection) -> list[str]:
     _critical_care(analysis, selection)
     _timed_therapy(analysis, selection)
     corrections += _infusion_hours(analysis, selection)
+    _supply_units(analysis, selection)
+    corrections += _once_per_session(analysis, selection)
     return corrections
+
+
+# A title that counts any number at once: "single or multiple", "three or more muscles".
+_ANY_NUMBER = re.compile(r"single or multiple|\b(?:one|two|three|1|2|3) or more\b")
+
+
+def _once_per_session(analysis: Analysis, selection: Selection) -> list[str]:
+    """A code for "single or multiple" biopsies (or "three or more" muscles, "one or more"
+    polyps) is one unit for the session whatever the number: 43239 for biopsies of the
+    antrum and the esophagus is 1."""
+    out: list[str] = []
+    for code, _ in selection.services:
+        said = _ANY_NUMBER.search(selection.titles.get(code, "").lower())
+        if said is None or code in selection.units:
+            continue
+        selection.units[code] = 1
+        line = f"{code} is for {said.group(0)} in one session: 1 unit, whatever the number"
+        selection.worked.setdefault(code, []).append(line)
+        asked = analysis.units.get(code, 1)
+        if asked > 1:
+            out.append(f"Report {code} once, not x {asked}: {line}.")
+    return out
+
+
+# A supply's HCPCS unit, as its title says it: "per 50", "per box of 100", "per box".
+_PER = re.compile(r"\bper\s+(box|pack|package|bottle|kit)?(?:\s+of)?\s*(\d+)?")
+_COUNTED_WORDS = re.compile(r"[a-z]+")
+
+
+def _supply_units(analysis: Analysis, selection: Selection) -> None:
+    """Units of a supply from the number supplied and its HCPCS unit: 100 test strips of a
+    code billed per 50 are 2 units; 1 box of 100 lancets of a code billed per box of 100 is
+    1 unit. A partial unit counts as one. Supplies counted are listed in the asker's order."""
+    quantities = analysis.procedures.supplies
+    if not quantities:
+        return
+    placed: dict[str, int] = {}
+    for code, _ in selection.services:
+        title = selection.titles.get(code, "").lower()
+        per = _PER.search(title)
+        if code[:1] not in "AK" or per is None or not (per.group(1) or per.group(2)):
+            continue
+        named = {stem(w) for w in _COUNTED_WORDS.findall(title[: per.start()])}
+        quantity = next(
+            (q for q in quantities if {stem(w) for w in q.words} & named - _GENERIC), None
+        )
+        if quantity is None:
+            continue
+        size = int(per.group(2) or 1)  # "per box" with no size counts boxes
+        thing = " ".join(quantity.words)
+        if quantity.package and per.group(1):  # boxes counted, billed per box
+            units = quantity.number
+            package = per.group(1) + (
+                "" if units == 1 else "es" if per.group(1)[-1] == "x" else "s"
+            )
+            line = f"{units} {package} of {thing} ({code} is {per.group(0)})"
+        else:
+            items = quantity.number * (quantity.package or 1)
+            units = -(-items // size)
+            line = f"{items} {thing} / {size} per unit ({code} is {per.group(0)})"
+        line += f" = {units} unit{'s' if units != 1 else ''}"
+        selection.units[code] = units
+        selection.worked.setdefault(code, []).append(line)
+        placed[code] = quantity.at
+    if len(placed) > 1:
+        score = dict(selection.services)
+        slots = iter(sorted(placed, key=placed.__getitem__))
+        selection.services = [
+            ((code := next(slots)), score[code]) if c in placed else (c, s)
+            for c, s in selection.services
+        ]
 
 
 def _counted(analysis: Analysis, selection: Selection) -> list[str]:
@@ -259,7 +341,10 @@ def _timed_therapy(analysis: Analysis, selection: Selection) -> None:
     billed = [code for code, units in result.units if units]
     if billed:
         selection.worked.setdefault(billed[0], []).extend(result.worked)
-        selection.services.sort(key=lambda item: item[0] not in billed)
+        # The evaluation the question is about leads the treatment timed after it.
+        selection.services.sort(
+            key=lambda item: 0 if item[0] in EVALUATIONS else 1 if item[0] in billed else 2
+        )
 
 
 def _infusion_hours(analysis: Analysis, selection: Selection) -> list[str]:

@@ -34,6 +34,7 @@ class Selection:
     units: dict[str, int] = field(default_factory=dict)  # units a rule computed per code
     by_rule: set[str] = field(default_factory=set)  # codes a payer rule put in (Medicare's)
     worked: dict[str, list[str]] = field(default_factory=dict)  # the arithmetic, per code
+    titles: dict[str, str] = field(default_factory=dict)  # the found codes' titles
 
     def add_service(self, code: str, score: float, worked: list[str] | None = None) -> None:
         if code not in [c for c, _ in self.services]:
@@ -74,9 +75,19 @@ def select_codes(session: Session, analysis: Analysis, candidates: list[Candidat
     ]
     services, alternatives = _choose(named, _family_of(session, named), performed)
     selection = Selection(named, services, alternatives, system_of)
+    selection.titles = {c.code: c.title for c in candidates}
+    for code in named:
+        note = lookup.note(session, code)
+        if note is not None:
+            selection.titles[code] = note.title
+    if not named:
+        # A specimen collected here is for tests done here, whatever the visit ordered.
+        _tests_with_collection(selection, candidates, analysis)
     _more_extensive(session, selection, performed, analysis)
     _substitute(session, selection, analysis)
+    _companions(session, selection, analysis)
     _dedupe(selection)
+    _both_sides_once(session, selection, analysis)
     visit = _separate_visit(analysis, selection.services)
     if visit is not None:
         selection.services.append((visit, 0.8))
@@ -86,6 +97,21 @@ def select_codes(session: Session, analysis: Analysis, candidates: list[Candidat
                 f"decision making or total time; {visit} is shown so its edits can be checked."
             )
     return selection
+
+
+def _both_sides_once(session: Session, selection: Selection, analysis: Analysis) -> None:
+    """A service done on both sides whose code already covers one or both (the fee
+    schedule's bilateral indicator 2: an OCT of both eyes) is one unit, without modifier 50."""
+    if not analysis.bilateral:
+        return
+    for code, _ in selection.services:
+        rvus = lookup.rvus(session, code, analysis.date_of_service)
+        if rvus is not None and rvus.bilateral == "2" and code not in selection.units:
+            selection.units[code] = 1
+            selection.worked.setdefault(code, []).append(
+                f"both sides: {code} is priced for one or both (bilateral indicator 2), so 1 "
+                "unit, without modifier 50"
+            )
 
 
 def _dedupe(selection: Selection) -> None:
@@ -107,9 +133,9 @@ def _choose(
     if not fresh:
         return services, []
     top = fresh[0].score or 1.0
-    chosen: list[Candidate] = [] if named else [fresh[0]]
+    chosen: list[Candidate] = [] if named else [_first(fresh)]
     for cand in fresh:
-        if cand in chosen or not cand.phrase or not cand.family or cand.score < top * 0.5:
+        if cand in chosen or not cand.phrase or not cand.family:
             continue
         # Another service described in the same question: a family not yet covered, and
         # words of the question that the services chosen so far do not account for.
@@ -117,10 +143,14 @@ def _choose(
         # them in one family (triamcinolone beside the joint injection).
         covered = {(f, _is_drug(c)) for c, f in named_families.items()}
         covered |= {(c.family, _is_drug(c.code)) for c in chosen}
+        fresh_family = (cand.family, _is_drug(cand.code)) not in covered
+        distinct = not fresh_family and _distinct_service(cand, chosen)
+        if cand.score < top * (DISTINCT_SHARE if distinct else 0.5):
+            continue
         explained: set[str] = set()
         for done in chosen:
             explained |= set(tokens(done.title)) | done.matched
-        if (cand.family, _is_drug(cand.code)) not in covered and cand.matched - explained:
+        if (fresh_family or distinct) and cand.matched - explained:
             chosen.append(cand)
     services += [(c.code, c.score / top) for c in chosen]
     taken = {code for code, _ in services}
@@ -137,6 +167,67 @@ def _choose(
     return services, alternatives[:ALTERNATIVES]
 
 
+# How close a code named by a lay term must score to an unnamed leader to lead instead.
+NEAR_TIE = 0.95
+
+
+def _first(candidates: list[Candidate]) -> Candidate:
+    """The service the words describe first. A visit matched only by the words of its level
+    ("decision making moderate") is not it when a lay term close behind names another service
+    that has levels of its own (a physical therapy evaluation of moderate complexity)."""
+    best = candidates[0]
+    if best.phrase:
+        return best
+    # A near tie goes to the code a lay term of the question names, in the same family (the
+    # screening pelvic exam "pelvic and breast exam" over the Pap collection whose title
+    # shares those words).
+    named = next(
+        (
+            c
+            for c in candidates
+            if c.phrase and c.family == best.family and c.score >= best.score * NEAR_TIE
+        ),
+        None,
+    )
+    if named is not None:
+        return named
+    if not is_em(best.code):
+        return best
+    return next(
+        (
+            c
+            for c in candidates
+            if c.phrase
+            and not is_em(c.code)
+            and len(c.matched) >= 2
+            and c.score >= best.score * 0.6
+        ),
+        best,
+    )
+
+
+# A second service of the family already chosen, named by its own lay term, may trail the
+# first by more than a neighbour may (a bladder scan scores far above the cystoscopy beside it).
+DISTINCT_SHARE = 0.35
+
+
+def _distinct_service(cand: Candidate, chosen: list[Candidate]) -> bool:
+    """``cand`` is a service of its own beside those chosen, even in their family: its lay
+    term brings two words or one long word ("OCT macula", "cystourethroscopy", "collected a
+    pap") that the chosen services' titles and lay terms do not account for, and more of
+    them than it shares (OCT beside the eye exam, the Pap collection beside the screening
+    pelvic exam). Visits are chosen by the visit stage."""
+    if not chosen or is_em(cand.code):
+        return False
+    known: set[str] = set()
+    for done in chosen:
+        known |= done.matched | set(tokens(done.title))
+    new = cand.matched - known
+    if len(new) < 2 and not any(len(w) >= 8 for w in new):
+        return False
+    return len(new) > len(cand.matched & known)
+
+
 def procedure_first(selection: Selection, analysis: Analysis) -> None:
     """The procedure that gives a drug leads the drug it gives (a wrist injection with
     Kenalog: 20605, then J3301), however close the search scored them; a drug the asker
@@ -151,6 +242,42 @@ def procedure_first(selection: Selection, analysis: Analysis) -> None:
         c for c, _ in services if c[:1].isdigit() and not is_administration(c) and not is_em(c)
     ]
     procedure_leads(selection, analysis, procedures)
+
+
+# Collecting the specimen: a venipuncture, a capillary stick, a draw from a port or catheter.
+COLLECTION = frozenset(["36415", "36416", "36591", "36592"])
+# Words saying blood was collected for the tests ("drawn", "draw", "venipuncture").
+_COLLECTED = ("draw", "venipuncture", "phlebotomy", "blood collect")
+# The most lab tests one question is taken to describe as separate services.
+_MOST_TESTS = 3
+
+
+def _is_lab_test(cand: Candidate) -> bool:
+    """A pathology and laboratory test (CPT 80047-89398) the words name by a lay term."""
+    return cand.phrase and cand.code[:1] == "8" and cand.code.isdigit()
+
+
+def _tests_with_collection(
+    selection: Selection, candidates: list[Candidate], analysis: Analysis
+) -> None:
+    """Lab tests and the blood draw for them are companions, and the tests lead: the draw is
+    billed beside them (36415 once per encounter), never in their place, however the search
+    scored "same draw" against "CMP and BMP"."""
+    chosen = [code for code, _ in selection.services]
+    tests = [c for c in candidates if _is_lab_test(c)]
+    if not tests:
+        return
+    best = max(c.score for c in tests)
+    tests = [c for c in tests if c.score >= best * 0.5][:_MOST_TESTS]
+    if chosen and chosen[0] in COLLECTION:
+        lead = [(c.code, 1.0) for c in tests if c.code not in chosen]
+        selection.services[:0] = lead
+        taken = {code for code, _ in lead}
+        selection.alternatives = [(c, s) for c, s in selection.alternatives if c not in taken]
+    elif chosen and chosen[0] in {c.code for c in tests}:
+        collected = any(analysis.mentions(w) for w in _COLLECTED)
+        if collected and not COLLECTION & set(chosen):
+            selection.add_service("36415", 0.6)
 
 
 def _is_drug(code: str) -> bool:
@@ -192,6 +319,21 @@ _WIDER = {
     "CPT Separate procedure definition",
     "HCPCS/CPT procedure code definition",
 }  # not "Mutually exclusive procedures": neither of those includes the other
+# Under this rationale column 1 includes column 2 only when no modifier may separate them
+# (a comprehensive panel and the basic panel within it: 80053 over 80048).
+_INSTRUCTED = "CPT Manual or CMS manual coding instruction"
+
+
+def _instructed(edit: lookup.Edit, chosen: set[str]) -> bool:
+    """Both codes of an edit under a coding instruction are services the words describe,
+    and no modifier lets them be paid together: column 1 holds column 2 (80053 over 80048).
+    A code only found near the question (a PICC insertion beside a draw from the PICC) is not
+    a service that takes another in."""
+    return (
+        edit.rationale == _INSTRUCTED
+        and edit.modifier_indicator == "0"
+        and {edit.column1, edit.column2} <= chosen
+    )
 
 
 def _more_extensive(
@@ -206,9 +348,7 @@ def _more_extensive(
         own = described.get(code)
         if own is None or code in selection.named:
             continue
-        rivals = [
-            c.code for c in described.values() if c.family == own.family and c.code not in chosen
-        ]
+        rivals = [c.code for c in described.values() if c.family == own.family and c.code != code]
         edits = lookup.active_edits_between(session, [code, *rivals], analysis.date_of_service)
         # The wider service must be carried by words the chosen one does not explain
         # ("polypectomy"), not only by the words they share (an EKG read is not an EKG).
@@ -217,12 +357,19 @@ def _more_extensive(
                 e.column1
                 for e in edits
                 if e.column2 == code
-                and e.rationale in _WIDER
+                and (e.rationale in _WIDER or _instructed(e, chosen))
                 and described[e.column1].matched - own.matched
+                # A wider service already billed takes the narrower in only where no
+                # modifier may separate them (two polyps removed two ways stay two).
+                and (e.column1 not in chosen or e.modifier_indicator == "0")
             ),
             None,
         )
         if wider is not None:
+            selection.advice.append(
+                f"{code} is included in {wider} (NCCI edit, column 1 {wider}): report {wider}, "
+                f"not both."
+            )
             selection.services[i] = (wider, score)
             selection.alternatives = [(c, s) for c, s in selection.alternatives if c != wider]
             selection.alternatives.insert(0, (code, score))
@@ -251,6 +398,20 @@ def _substitute(session: Session, selection: Selection, analysis: Analysis) -> N
             code = target
         out.append((code, score))
     selection.services = out
+
+
+def _companions(session: Session, selection: Selection, analysis: Analysis) -> None:
+    """Codes our notes say go beside a service when the words name their part (Medicare's
+    screening pelvic exam G0101 and, when a Pap smear was collected, Q0091): billed after it."""
+    for code, score in list(selection.services):
+        note = lookup.note(session, code)
+        by_word = ((note.extra or {}) if note else {}).get("with_by_word", {})
+        for word, companion in by_word.items():
+            if _affirmed(analysis, word) and companion not in dict(selection.services):
+                selection.add_service(companion, score)
+                selection.alternatives = [
+                    (c, s) for c, s in selection.alternatives if c != companion
+                ]
 
 
 def replacement_for(session: Session, code: str, analysis: Analysis) -> tuple[str, str] | None:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from consultant.codes import lookup
 from consultant.codes.sections import is_em
+from consultant.drafting.arithmetic import COUNTED
 from consultant.drafting.candidates import Selection, _is_drug, replacement_for
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
@@ -54,6 +55,8 @@ _BOUNDS = (
     ("cm", "size_cm", "cm"),
     ("count", "count", ""),
 )
+# First codes whose add-on counts the lesions beyond them (drafting.arithmetic).
+_COUNTED_ON = frozenset(first for first, addon, per, _ in COUNTED if addon and per)
 _REPLACEMENT = re.compile(r"\breport ([A-Z]?\d{4}[0-9A-Z])\b")
 
 
@@ -206,7 +209,9 @@ def _apply_whole(selection: Selection, whole: Whole) -> None:
     parts = set(whole.parts)
     services = [(c, s) for c, s in selection.services if c not in parts]
     selection.services = [(whole.replacement or "", 1.0), *services]
-    selection.alternatives[:0] = [(c, 0.5) for c in whole.parts]
+    # The whole is billed: it is no longer a neighbour to rule out.
+    others = [(c, s) for c, s in selection.alternatives if c != whole.replacement]
+    selection.alternatives = [(c, 0.5) for c in whole.parts] + others
     selection.named = [c for c in selection.named if c not in parts]
     selection.named.append(whole.replacement or "")
 
@@ -279,6 +284,8 @@ def _out_of_bounds(
     for key, attribute, unit in _BOUNDS:
         if key == "cm" and (analysis.procedures.lesion or analysis.procedures.wounds):
             continue  # the excised diameter or summed length decides (drafting.arithmetic)
+        if key == "count" and code in _COUNTED_ON:
+            continue  # the first code of a count its add-on continues (23 skin tags: 11200 + 11201)
         bounds, value = extra.get(key), getattr(analysis, attribute)
         if not bounds or value is None or bounds[0] <= value <= bounds[1]:
             continue
@@ -335,6 +342,12 @@ def _family(session: Session, code: str) -> str:
     return note.family if note is not None else ""
 
 
+def _is_supply(code: str) -> bool:
+    """A HCPCS supply: casting and splinting materials (Q4001-Q4051), medical and surgical
+    supplies (A), durable medical equipment (E), orthotics and prosthetics (L), K codes."""
+    return code[:1] in "AEKL" or code[:3] == "Q40"
+
+
 def _neighbour(
     session: Session, analysis: Analysis, code: str, candidates: list[Candidate]
 ) -> Correction | None:
@@ -344,8 +357,16 @@ def _neighbour(
     if note is None or not note.family or not candidates:
         return None
     # A drug never stands in for a procedure, nor a procedure for a drug: our notes file the
-    # joint injection and the steroid injected in one family.
-    best = next((c for c in candidates if _is_drug(c.code) == _is_drug(code)), None)
+    # joint injection and the steroid injected in one family. Nor does a supply stand in for
+    # the service it goes with (the cast's materials for the cast's application).
+    best = next(
+        (
+            c
+            for c in candidates
+            if _is_drug(c.code) == _is_drug(code) and _is_supply(c.code) == _is_supply(code)
+        ),
+        None,
+    )
     if best is None or best.code == code or best.family != note.family or not best.phrase:
         return None
     described = analysis.em.elements >= 2 or analysis.em.total_minutes is not None

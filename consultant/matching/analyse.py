@@ -145,6 +145,14 @@ _STOP_MODIFIERS = {
 _AMBIGUOUS_MODIFIERS = {"PT", "AS", "GO", "GA"}
 
 
+# Both of a paired part: "bilateral", "both sides", "both knees", "both eyes", OU (oculus
+# uterque, both eyes).
+_BOTH_SIDES = re.compile(
+    r"\bbilateral|\bboth (?:sides|knees|eyes|ears|hips|shoulders|wrists|elbows|ankles|feet|hands)\b"
+    r"|\bou\b"
+)
+
+
 @dataclass(frozen=True)
 class SubQuestion:
     text: str
@@ -288,7 +296,7 @@ def analyse(text: str) -> Analysis:
         staff_only=cues.staff_only(lowered),
         distinct=cues.distinct_modifier(lowered),
         same_site=cues.same_site(lowered),
-        bilateral=" bilateral" in lowered or "both sides" in lowered or "both knees" in lowered,
+        bilateral=_BOTH_SIDES.search(lowered) is not None,
         side=cues.side(lowered),
         digits=tuple(cues.digit_modifiers(lowered)),
         procedure_only=cues.procedure_only(lowered),

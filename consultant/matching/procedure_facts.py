@@ -81,12 +81,24 @@ class Wound:
 
 
 @dataclass(frozen=True)
+class Quantity:
+    """A number of things supplied: "100 test strips" (100, 0), "2 boxes of 100 lancets"
+    (2, 100): ``package`` is how many each counted package holds, 0 for single items."""
+
+    number: int
+    package: int
+    words: tuple[str, ...]  # the things counted, as written ("glucose", "test", "strips")
+    at: int  # where the question says it
+
+
+@dataclass(frozen=True)
 class ProcedureFacts:
     lesion: Lesion | None = None
     wounds: tuple[Wound, ...] = ()
     timed: tuple[tuple[str, int], ...] = ()  # (code, minutes) of timed therapy services
     area_sq_cm: float | None = None  # a wound's surface area (debridement)
     shave: Lesion | None = None  # a lesion removed by shaving (not a shave biopsy)
+    supplies: tuple[Quantity, ...] = ()  # numbers of supplies ("100 strips", "1 box of 100")
 
 
 _AREA = re.compile(
@@ -98,7 +110,30 @@ _AREA = re.compile(
 def procedure_facts(lowered: str) -> ProcedureFacts:
     shave = _shave(lowered)
     lesion = None if shave is not None else _lesion(lowered)
-    return ProcedureFacts(lesion, _wounds(lowered), _timed(lowered), _area(lowered), shave)
+    return ProcedureFacts(
+        lesion, _wounds(lowered), _timed(lowered), _area(lowered), shave, _supplies(lowered)
+    )
+
+
+_PACKAGE = r"(?:box|boxes|pack|packs|packages?|bottles?|cases?|bags?|vials?|kits?)"
+# A count, perhaps of packages of a size, then the words of what is counted up to the end of
+# the phrase ("100 glucose test strips", "1 box of 100 lancets", "two boxes of 50 pads").
+_QUANTITY = re.compile(
+    rf"\b(\d{{1,5}})\s+(?:{_PACKAGE}\s+of\s+(\d{{1,5}})\s+)?"
+    r"((?:(?!and\b|per\b|of\b|a\b|each\b|for\b|with\b|in\b)[a-z][a-z-]*\s*){1,4})"
+)
+
+
+def _supplies(lowered: str) -> tuple[Quantity, ...]:
+    """Each number of things the question counts, with what they are."""
+    found = []
+    for m in _QUANTITY.finditer(lowered):
+        words = tuple(m.group(3).split())
+        if words and not re.fullmatch(
+            r"(?:min|mins|minutes?|hours?|days?|units?|mg|ml|cm|mm)", words[0]
+        ):
+            found.append(Quantity(int(m.group(1)), int(m.group(2) or 0), words, m.start()))
+    return tuple(found)
 
 
 _SHAVE = re.compile(r"\bshav(?:e|ed|ing)\b")

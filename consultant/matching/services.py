@@ -183,7 +183,10 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
     if re.search(r"\bonly\b", title) and " only" not in f" {query}":
         cand.score -= step * 0.5  # a component-only code needs the asker to say so
     # What the code excludes or includes, against what the asker says was or was not done.
-    left_out = {w[:5] for w in re.findall(_WITHOUT_WORD, query)}
+    # A word the question says was both left out and done ("without contrast and then with
+    # contrast") is neither: the contrast cue below chooses among those codes.
+    done = {w[:5] for w in re.findall(r"\bwith\s+(\w+)", query)}
+    left_out = {w[:5] for w in re.findall(_WITHOUT_WORD, query)} - done
     for negated in re.findall(_WITHOUT_WORD, title):
         if negated[:5] in left_out:
             cand.score += step * 0.5  # "without microscopy" asked and offered
@@ -193,6 +196,18 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
     for included in re.findall(r"\bwith\s+(\w+)", title):
         if included[:5] in left_out:
             cand.score -= step  # the code includes what the asker says was not done
+        elif (
+            in_lead
+            and len(included) >= 4
+            and included not in _CHOSEN_ELSEWHERE
+            and re.search(rf"\b{re.escape(included[:5])}", query)
+        ):
+            # The code includes what the asker says was done ("with ultrasound guidance",
+            # "with spectral and color Doppler"): the qualifier that separates it from the
+            # neighbour without it.
+            cand.score += step * 0.5
+            cand.cued = True
+            cand.reasons.append(f"with {included}")
     wanted_contrast = contrast_of(query)
     if wanted_contrast and (offered := contrast_of(title)):
         cand.score += step if offered == wanted_contrast else -step
@@ -233,6 +248,9 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
         cand.score -= step  # an ICD-10-CM header is never reported
 
 
+# Qualifiers another cue weighs (contrast) or that say nothing ("with or without").
+_CHOSEN_ELSEWHERE = frozenset(["contrast", "without"])
+
 _WITHOUT_WORD = r"\b(?:no|without|non|w/o)[\s-]+(\w+)"
 _USING = re.compile(
     r"\b(?:uses?|using|how to use|use of|wears?|wearing|technique|taught|teach(?:ing)?)\b"
@@ -241,7 +259,7 @@ _USING = re.compile(
 _BOTH = re.compile(
     r"with(?:out)? and with(?:out)?|w/ ?(?:and )?w/?o|w/wo|wo/w|\bwwo\b|before and after contrast"
     r"|without contrast(?: material)?,? (?:then|followed by|and then|and) with"
-    r"|without contrast[^.;]{0,40}?\b(?:then|followed by)\b[^.;]{0,20}?\bwith\b"
+    r"|(?:without contrast|non-?contrast)[^.;]{0,40}?\b(?:then|followed by)\b[^.;]{0,20}?\bwith\b"
     r"|without and (?:then )?with contrast|with and without contrast"
 )
 _WITHOUT = re.compile(
@@ -264,8 +282,14 @@ def contrast_of(text: str) -> str:
 _SPINE = {"c": "cervical", "t": "thoracic", "l": "lumbar", "s": "sacral"}
 
 
+# "US-guided", "US guidance": ultrasound, not the pronoun (a stop word).
+_US_GUIDED = re.compile(r"\bUS(?=[\s-]*guid)", re.I)
+
+
 def _expanded(text: str) -> str:
-    """Spinal levels as words: "L4-5" is lumbar, "C5-6" cervical."""
+    """Spinal levels as words: "L4-5" is lumbar, "C5-6" cervical; "US-guided" is
+    ultrasound-guided."""
+    text = _US_GUIDED.sub("ultrasound", text)
     regions = {_SPINE[m.lower()] for m in re.findall(r"\b([CTLS])\d{1,2}\b", text)}
     return f"{text} {' '.join(sorted(regions))}" if regions else text
 

@@ -92,3 +92,11 @@ def test_a_clinical_abbreviation_after_pt_is_not_a_name() -> None:
     for text in ("54 y/o female pt. Dx codes for this?", "male pt. Rx given, Hx of CHF"):
         assert redact(text) == text
     assert "Jane" not in redact("pt. Jane Doe, 54 y/o, dx codes?")
+
+
+def test_a_particle_is_a_whole_word() -> None:
+    """ "est pt. Comprehensive dilated eye exam" once became "est pt. [NAME]lated eye exam":
+    the name particle "di" was matched at the start of "dilated"."""
+    text = "Est pt. Comprehensive dilated eye exam, 92014?"
+    assert "dilated" in redact(text)
+    assert "Cruz" not in redact("pt Maria de la Cruz came in")

@@ -31,7 +31,7 @@ _DATE = (
 _WORD = r"(?:[A-Z][a-z]?['’]?[A-Z]?[a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?)"
 _INITIAL = r"(?:[A-Z]\.?(?![\w'’]))"
 # First [Middle|M.] Last, or "Last, First [M.]".
-_PARTICLE = r"(?:de(?:\s+la)?|del|van(?:\s+der)?|von|da|di|du|le|la|al|bin|ben)"
+_PARTICLE = r"(?:de(?:\s+la)?|del|van(?:\s+der)?|von|da|di|du|le|la|al|bin|ben)\b"
 _NAME = (
     rf"(?:{_WORD},\s+{_WORD}(?:\s+{_INITIAL}(?![\w]))?"
     rf"|{_WORD}(?:\s+(?:{_INITIAL}(?![\w])|{_WORD}))?(?:\s+{_PARTICLE})?(?:\s+{_WORD})?)"

@@ -1,0 +1,48 @@
+"""Words a question has already read in one sense, so that no code is found by another.
+
+Clinicians' abbreviations are short and reused: "IVP" after a drug's dose is the route (IV
+push), not urography; "CAD" beside a mammogram is computer-aided detection, not coronary
+artery disease. And some words qualify the patient or the encounter rather than name a
+condition: "(female)" is the patient's sex, "discharged" is where the patient went. Both
+kinds are read once, here, and the searches for services and conditions leave them out.
+"""
+
+from __future__ import annotations
+
+import re
+
+# An abbreviation, and the words around it that say it is read in its other sense.
+_OTHER_SENSE: dict[str, re.Pattern[str]] = {
+    # A route after a drug's dose or name: "ondansetron 4 mg IVP".
+    "ivp": re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|g|gm|units?|ml|meq)\b|\bpush\w*|\bdrugs?\b"),
+    # Computer-aided detection, a feature of breast imaging.
+    "cad": re.compile(r"\bmammo\w*|\btomosynth\w*|\bbreast imaging\b|\bdbt\b"),
+}
+# Words that qualify the patient (sex) or the encounter (disposition): never a condition on
+# their own, however many titles they appear in.
+_QUALIFIES_ONLY = frozenset(
+    {"female", "male", "woman", "man", "women", "men", "discharged", "admitted", "home"}
+)
+
+
+def read_elsewhere(lowered: str) -> frozenset[str]:
+    """The abbreviations of ``lowered`` whose context reads them in their other sense."""
+    words = set(re.findall(r"[a-z0-9]+", lowered))
+    return frozenset(
+        w for w, context in _OTHER_SENSE.items() if w in words and context.search(lowered)
+    )
+
+
+def without_other_senses(text: str) -> str:
+    """``text`` without the abbreviations it reads in their other sense (for a search)."""
+    gone = read_elsewhere(text.lower())
+    if not gone:
+        return text
+    pattern = re.compile(r"\b(?:" + "|".join(sorted(gone)) + r")\b", re.IGNORECASE)
+    return pattern.sub(" ", text)
+
+
+def qualifies_only(phrase: str) -> bool:
+    """A condition phrase made only of words that qualify the patient or the encounter."""
+    words = phrase.split()
+    return bool(words) and all(w in _QUALIFIES_ONLY for w in words)

@@ -19,6 +19,9 @@ def test_an_abbreviation_is_read_by_the_words_around_it() -> None:
     assert read_elsewhere("digital mammo with cad") == {"cad"}
     assert read_elsewhere("hx of cad and htn") == frozenset()
     assert "IVP" not in without_other_senses("Toradol 30 mg IVP x1")
+    # Detection is the mammogram's own word: a search for services keeps it.
+    assert "CAD" in without_other_senses("screening mammo w/ CAD", services=True)
+    assert "CAD" not in without_other_senses("screening mammo w/ CAD")
 
 
 def test_a_route_abbreviation_finds_no_imaging_service(session: Session) -> None:

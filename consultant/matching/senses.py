@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 
-# An abbreviation, and the words around it that say it is read in its other sense.
-_OTHER_SENSE: dict[str, re.Pattern[str]] = {
-    # A route after a drug's dose or name: "ondansetron 4 mg IVP".
-    "ivp": re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|g|gm|units?|ml|meq)\b|\bpush\w*|\bdrugs?\b"),
-    # Computer-aided detection, a feature of breast imaging.
-    "cad": re.compile(r"\bmammo\w*|\btomosynth\w*|\bbreast imaging\b|\bdbt\b"),
+# An abbreviation, the words around it that say it is read in its other sense, and whether
+# that sense is a service's own word (then a search for services keeps it).
+_OTHER_SENSE: dict[str, tuple[re.Pattern[str], bool]] = {
+    # A route after a drug's dose: "ondansetron 4 mg IVP". The route is read by the drug
+    # administration rules, and names no service of its own.
+    "ivp": (re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|g|gm|units?|meq)\b|\bpush\w*"), False),
+    # Computer-aided detection, a feature of breast imaging the mammography titles name.
+    "cad": (re.compile(r"\bmammo\w*|\btomosynth\w*|\bbreast imaging\b|\bdbt\b"), True),
 }
 # Words that qualify the patient (sex) or the encounter (disposition): never a condition on
 # their own, however many titles they appear in.
@@ -29,13 +31,15 @@ def read_elsewhere(lowered: str) -> frozenset[str]:
     """The abbreviations of ``lowered`` whose context reads them in their other sense."""
     words = set(re.findall(r"[a-z0-9]+", lowered))
     return frozenset(
-        w for w, context in _OTHER_SENSE.items() if w in words and context.search(lowered)
+        w for w, (context, _) in _OTHER_SENSE.items() if w in words and context.search(lowered)
     )
 
 
-def without_other_senses(text: str) -> str:
-    """``text`` without the abbreviations it reads in their other sense (for a search)."""
-    gone = read_elsewhere(text.lower())
+def without_other_senses(text: str, services: bool = False) -> str:
+    """``text`` without the abbreviations it reads in their other sense, for a search; for a
+    search of ``services``, those whose sense is a service's own word stay ("CAD" finds the
+    mammogram that includes it)."""
+    gone = {w for w in read_elsewhere(text.lower()) if not (services and _OTHER_SENSE[w][1])}
     if not gone:
         return text
     pattern = re.compile(r"\b(?:" + "|".join(sorted(gone)) + r")\b", re.IGNORECASE)

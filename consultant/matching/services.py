@@ -92,7 +92,7 @@ def described_candidates(
 ) -> list[Candidate]:
     """Candidates for what the question describes, best first, after the neighbour rules."""
     # An abbreviation read in another sense ("4 mg IVP" is the route) finds no service.
-    text = without_other_senses(analysis.text)
+    text = without_other_senses(analysis.text, services=True)
     query = _expanded(_without_negated(_without_codes(text), analysis.negated))
     hits = search(session, query, limit=SEARCHED, systems=systems)
     if not hits:

@@ -49,3 +49,11 @@ def test_the_patients_sex_and_disposition_are_not_conditions() -> None:
     assert not any(p in {"male", "discharged", "discharged home", "home"} for p in phrases)
     assert any("anemia" in p for p in phrases)
     assert not [c for c in conditions("ca of the R lung (male)") if c.phrase == "male"]
+
+
+def test_ed_as_the_tail_of_another_abbreviation_is_no_emergency_department() -> None:
+    text = "Office PT: gait training 15 min, neuro re-ed 10 min. Units?"
+    assert analyse(text).setting_place != "23"
+    assert " ed " not in f" {without_other_senses(text, services=True).lower()} "
+    # The emergency department named by its abbreviation is still one.
+    assert analyse("seen in the ED for chest pain, what level?").setting_place == "23"

@@ -34,7 +34,8 @@ SETTINGS: list[tuple[str, str]] = [
         "hospital_initial",
         r"\b(?:admit(?:ted|ting)?|admission|h ?& ?p|initial (?:hospital|inpatient|observation)|observation (?:stay|care|status)|inpatient (?:consult|stay))\b",
     ),
-    ("emergency", r"\b(?:emergency (?:department|room)|\ber\b|\bed\b visit|\bed\b)\b"),
+    # "ED" alone, not the end of another abbreviation ("neuro re-ed" is re-education).
+    ("emergency", r"\b(?:emergency (?:department|room)|(?<!-)\ber\b|(?<!-)\bed\b)\b"),
     ("office", r"\b(?:office|clinic|outpatient|practice)\b"),
 ]
 _MINUTES = [

@@ -20,6 +20,9 @@ _OTHER_SENSE: dict[str, tuple[re.Pattern[str], bool]] = {
     # Computer-aided detection, a feature of breast imaging the mammography titles name.
     "cad": (re.compile(r"\bmammo\w*|\btomosynth\w*|\bbreast imaging\b|\bdbt\b"), True),
 }
+# "ED" and "ER" as the tail of another abbreviation ("neuro re-ed" is re-education): not a
+# setting, and no emergency department visit is found by them.
+_TAIL = re.compile(r"(?<=\w-)(?:ed|er)\b", re.IGNORECASE)
 # Words that qualify the patient (sex) or the encounter (disposition): never a condition on
 # their own, however many titles they appear in.
 _QUALIFIES_ONLY = frozenset(
@@ -39,6 +42,7 @@ def without_other_senses(text: str, services: bool = False) -> str:
     """``text`` without the abbreviations it reads in their other sense, for a search; for a
     search of ``services``, those whose sense is a service's own word stay ("CAD" finds the
     mammogram that includes it)."""
+    text = _TAIL.sub(" ", text)
     gone = {w for w in read_elsewhere(text.lower()) if not (services and _OTHER_SENSE[w][1])}
     if not gone:
         return text

@@ -406,7 +406,8 @@ POS_WORDS: list[tuple[str, str]] = [
     ("02", r"telehealth|telemedicine|video visit|virtual visit"),
     ("19", r"off[- ]campus"),
     ("22", r"on[- ]campus|outpatient hospital|hospital outpatient|\bhopd\b|provider[- ]based"),
-    ("23", r"emergency (?:room|department)|\ber\b|\bed\b"),
+    # "ED" alone, not the end of another word's abbreviation ("neuro re-ed" is re-education).
+    ("23", r"emergency (?:room|department)|(?<!-)\ber\b|(?<!-)\bed\b"),
     ("21", r"\binpatient\b|admitted"),
     ("24", r"ambulatory surg|\basc\b|surgery center"),
     ("31", r"skilled nursing|\bsnf\b"),

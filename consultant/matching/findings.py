@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from consultant.matching.context import TRIGGERS, scopes
+from consultant.matching.senses import qualifies_only, without_other_senses
 
 # Words that ask the question or carry no condition; removed before a phrase is matched.
 _NOISE = re.compile(
@@ -248,7 +249,7 @@ _UNSTATED_LINK = re.compile(
 
 def conditions(text: str) -> tuple[Condition, ...]:
     """The conditions a diagnosis question describes, in the order written."""
-    text = _UNSTATED_LINK.sub(" ", text.lower())
+    text = _UNSTATED_LINK.sub(" ", without_other_senses(text).lower())
     lowered = _CODE_WORDS.sub(" ", text)
     if _MAMMOGRAPHY.search(lowered):
         lowered = _DETECTION.sub(" ", lowered)  # "2D with CAD": computer-aided detection
@@ -285,8 +286,8 @@ def conditions(text: str) -> tuple[Condition, ...]:
                 "malignant neoplasm", "personal history of malignant neoplasm"
             )
         phrase = _phrase(rewritten)
-        if len(phrase) < 3 or phrase in _SEX_WORDS:
-            continue
+        if len(phrase) < 3 or phrase in _SEX_WORDS or qualifies_only(phrase):
+            continue  # "(female)", "discharged": the patient or the encounter, not a condition
         parts = tuple(p for p in (_phrase(p) for p in _WITH.split(rewritten)) if len(p) >= 3)
         if certainty == "uncertain" and len(parts) > 1 and _WITH_ONLY.search(rewritten):
             # "Probable COVID with pneumonia": the doubt is about the cause, not about what
@@ -381,7 +382,7 @@ def _scope_words(scope: str) -> set[str]:
 
 def names_condition(lowered: str) -> bool:
     """The text names a disease, injury or symptom."""
-    return bool(_CONDITION_WORDS.search(lowered))
+    return bool(_CONDITION_WORDS.search(without_other_senses(lowered)))
 
 
 def _phrase(part: str) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from consultant.codes import lookup
 from consultant.codes.search import Hit, search, tokens
 from consultant.matching.analyse import Analysis
+from consultant.matching.senses import without_other_senses
 
 CANDIDATES = 12
 # Searched before the cues reorder them: a family of ties (fourteen preventive visits with
@@ -90,7 +91,9 @@ def described_candidates(
     session: Session, analysis: Analysis, systems: tuple[str, ...]
 ) -> list[Candidate]:
     """Candidates for what the question describes, best first, after the neighbour rules."""
-    query = _expanded(_without_negated(_without_codes(analysis.text), analysis.negated))
+    # An abbreviation read in another sense ("4 mg IVP" is the route) finds no service.
+    text = without_other_senses(analysis.text, services=True)
+    query = _expanded(_without_negated(_without_codes(text), analysis.negated))
     hits = search(session, query, limit=SEARCHED, systems=systems)
     if not hits:
         return []

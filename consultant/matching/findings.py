@@ -251,8 +251,6 @@ def conditions(text: str) -> tuple[Condition, ...]:
     """The conditions a diagnosis question describes, in the order written."""
     text = _UNSTATED_LINK.sub(" ", without_other_senses(text).lower())
     lowered = _CODE_WORDS.sub(" ", text)
-    if _MAMMOGRAPHY.search(lowered):
-        lowered = _DETECTION.sub(" ", lowered)  # "2D with CAD": computer-aided detection
     sex = _sex(lowered)
     sites = tuple(dict.fromkeys(site for p, site in _PROCEDURE_SITES if re.search(p, lowered)))
     for pattern, tabular in ORGANISMS:
@@ -327,8 +325,6 @@ def conditions(text: str) -> tuple[Condition, ...]:
 
 
 # "Screening mammogram, 2D with CAD": in mammography CAD is computer-aided detection.
-_MAMMOGRAPHY = re.compile(r"\bmammo\w*|\btomosynthesis\b")
-_DETECTION = re.compile(r"\b(?:with |w/ ?|and |\+ ?)?cad\b")
 _WITH_ONLY = re.compile(r"\bw/|\bwith\b")
 # The organ a procedure looks at: where a finding of that procedure is ("polyp" at a
 # colonoscopy is a polyp of the colon).

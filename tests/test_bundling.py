@@ -140,3 +140,14 @@ def test_a_question_about_modifiers_themselves() -> None:
 
     assert _asks_meaning(analyse("What does the JW modifier mean and when is JZ required?"))
     assert not _asks_meaning(analyse("Do we need modifier JZ on J1100 x 10?"))
+
+
+def test_a_nurse_visit_only_for_the_shot_is_not_billed_beside_its_administration() -> None:
+    """CMS: the staff work of giving a vaccine or injection is its administration code; 99211
+    (with 25) needs a separate problem. The PTP edit G0008/99211 has indicator 1, which alone
+    would offer 25."""
+    edit = _edit("G0008", "99211", "Misuse of column two code with column one code")
+    out = bundled(analyse("Medicare pt, nurse visit for a flu shot only. Codes?"), [edit])
+    assert "99211" in out and "administration code alone" in out["99211"]
+    seen = analyse("nurse gave the flu shot and the doctor also saw him for a new rash")
+    assert "99211" not in bundled(seen, [edit])

@@ -41,6 +41,7 @@ INTEGRAL_COLUMN2 = {
     "94760": "pulse oximetry is part of the visit or procedure",
     "99211": "a nurse visit on the day of an injection or procedure is part of it",
 }
+NURSE_VISIT = "99211"
 # When the first is recommended, the second is not (the more specific situation wins).
 # The modifiers that bypass an NCCI procedure-to-procedure edit: without an edit to bypass
 # there is nothing for them to say, and appending one anyway invites review.
@@ -183,6 +184,15 @@ def bundled(analysis: Analysis, edits: list[lookup.Edit]) -> dict[str, str]:
                 out[em] = (
                     f"The visit was for the procedure alone: the decision to do it and the usual "
                     f"pre- and post-procedure work are included, so {em} with 25 is not supported."
+                )
+            elif em == NURSE_VISIT and not analysis.separate_visit:
+                # A nurse visit whose service is the shot: the staff work of giving it is the
+                # administration code's; 99211 needs a separate problem the record shows.
+                out[em] = (
+                    f"{em} is not billed with {e.column1 if em == e.column2 else e.column2}: "
+                    f"{INTEGRAL_COLUMN2[em]}; a nurse visit only for the injection or vaccine is "
+                    "billed with the administration code alone (25 needs a separate problem "
+                    "evaluated and documented)."
                 )
             elif em is None and e.column2 in INTEGRAL_COLUMN2:
                 out[e.column2] = (

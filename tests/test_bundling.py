@@ -151,3 +151,11 @@ def test_a_nurse_visit_only_for_the_shot_is_not_billed_beside_its_administration
     assert "99211" in out and "administration code alone" in out["99211"]
     seen = analyse("nurse gave the flu shot and the doctor also saw him for a new rash")
     assert "99211" not in bundled(seen, [edit])
+
+
+def test_no_25_is_offered_for_a_nurse_visit_only_for_the_shot() -> None:
+    from consultant.drafting.modifiers import _from_edits
+
+    edit = _edit("G0009", "99211", "Misuse of column two code with column one code")
+    advice = _from_edits(analyse("Nurse visit only, Pneumovax today. 99211-25 too?"), [edit], [])
+    assert advice == []

@@ -185,9 +185,7 @@ def bundled(analysis: Analysis, edits: list[lookup.Edit]) -> dict[str, str]:
                     f"The visit was for the procedure alone: the decision to do it and the usual "
                     f"pre- and post-procedure work are included, so {em} with 25 is not supported."
                 )
-            elif em == NURSE_VISIT and not analysis.separate_visit:
-                # A nurse visit whose service is the shot: the staff work of giving it is the
-                # administration code's; 99211 needs a separate problem the record shows.
+            elif em is not None and _nurse_visit_for_the_shot(analysis, em):
                 out[em] = (
                     f"{em} is not billed with {e.column1 if em == e.column2 else e.column2}: "
                     f"{INTEGRAL_COLUMN2[em]}; a nurse visit only for the injection or vaccine is "
@@ -201,6 +199,12 @@ def bundled(analysis: Analysis, edits: list[lookup.Edit]) -> dict[str, str]:
             elif em is None and not _distinct(analysis, e) and _both_asked(analysis, e):
                 out[e.column2] = _included(analysis, e)
     return out
+
+
+def _nurse_visit_for_the_shot(analysis: Analysis, em: str) -> bool:
+    """A nurse visit whose service is the injection or vaccine: the staff work of giving it is
+    the administration code's; 99211 needs a separate problem the record shows."""
+    return em == NURSE_VISIT and not analysis.separate_visit
 
 
 # Injections by a route of their own (IM or SC) among the administration codes.
@@ -260,7 +264,7 @@ def _from_edits(
             continue
         em = next((c for c in (e.column1, e.column2) if is_em(c)), None)
         if em is not None:
-            if analysis.procedure_only:
+            if analysis.procedure_only or _nurse_visit_for_the_shot(analysis, em):
                 continue  # bundled() leaves the visit unbilled: no 25 to add to it
             other = e.column2 if em == e.column1 else e.column1
             out.append(_em_modifier(analysis, global_of.get(other, "")))

@@ -39,7 +39,14 @@ REQUIRED: dict[str, type] = {
     "denials": list,
 }
 RANGE_KINDS = ("minutes", "ages", "cm", "count")
-EXTRA_KEYS = {*RANGE_KINDS, "medicare", "medicare_note", "medicare_by_word", "instead_by_word"}
+EXTRA_KEYS = {
+    *RANGE_KINDS,
+    "medicare",
+    "medicare_note",
+    "medicare_by_word",
+    "instead_by_word",
+    "with_by_word",  # companions billed when the words name them (G0101 with Q0091)
+}
 CPT_SHAPE = re.compile(r"^\d{5}$|^\d{4}[FTU]$")
 HCPCS_SHAPE = re.compile(r"^[A-V]\d{4}$")
 # Words that only state a range; a title without them names the series a note belongs to.

@@ -22,6 +22,14 @@ def environment() -> Environment:
     )
     env.filters["money"] = lambda v: f"${v:,.2f}"
     env.filters["global_days"] = global_days
+    # The reply's sections show our notes through the one rule of what bears on a question.
+    from consultant.drafting import relevance
+
+    env.globals.update(
+        key_notes=relevance.key_notes,
+        documentation_lines=relevance.documentation,
+        denial_lines=relevance.denials,
+    )
     return env
 
 

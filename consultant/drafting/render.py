@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from consultant.codes.sections import is_em
-from consultant.drafting import relevance
 from consultant.drafting.facts import Answer, CodeFact
 from consultant.drafting.modifiers import BYPASS
 from consultant.rules.em import PREVENTIVE
-from consultant.templating import environment, render
+from consultant.templating import render
 
 QUESTION_LABELS = {
     "lookup": "Code lookup",
@@ -35,7 +34,6 @@ class RenderedReply:
 
 
 def render_reply(answer: Answer, subject: str, case_ref: str) -> RenderedReply:
-    _share_relevance()
     context = {
         "a": answer,
         "kind": answer.analysis.question_type,
@@ -54,17 +52,6 @@ def render_reply(answer: Answer, subject: str, case_ref: str) -> RenderedReply:
         text=re.sub(r"\n{3,}", "\n\n", text).strip() + "\n",
         html=render(f"reply/{kind}.html.j2", **context),
     )
-
-
-def _share_relevance() -> None:
-    """Give the section templates the one rule for which of our notes a reply shows."""
-    env = environment()
-    if "key_notes" not in env.globals:
-        env.globals.update(
-            key_notes=relevance.key_notes,
-            documentation_lines=relevance.documentation,
-            denial_lines=relevance.denials,
-        )
 
 
 def summary_line(answer: Answer) -> str:

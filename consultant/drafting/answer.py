@@ -29,6 +29,7 @@ from consultant.drafting.arithmetic import apply_arithmetic
 from consultant.drafting.candidates import Selection, procedure_first, select_codes
 from consultant.drafting.diagnoses import add_encounter_reasons, add_indications, code_diagnoses
 from consultant.drafting.drugs import declined_edits, dose_units, pair_drugs, superseded
+from consultant.drafting.endoscopy import endoscopy_by_technique
 from consultant.drafting.facts import Answer, CodeFact
 from consultant.drafting.modifiers import (
     bundled,
@@ -76,6 +77,8 @@ def build_answer(session: Session, question: str) -> Answer:
     sentences[:0] = [addon_said] if addon_said else []
     care_management_time(analysis, selection)
     facility_visit(analysis, selection)
+    endoscopy_said = endoscopy_by_technique(analysis, selection)
+    sentences[:0] = [endoscopy_said] if endoscopy_said else []
     sentences += apply_arithmetic(analysis, selection)
     place = place_statement(session, analysis)
     if place and (analysis.question_type == "place_of_service" or analysis.number_as_modifier):

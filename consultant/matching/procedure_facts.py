@@ -99,6 +99,9 @@ class ProcedureFacts:
     area_sq_cm: float | None = None  # a wound's surface area (debridement)
     shave: Lesion | None = None  # a lesion removed by shaving (not a shave biopsy)
     supplies: tuple[Quantity, ...] = ()  # numbers of supplies ("100 strips", "1 box of 100")
+    # How lesions were taken at an endoscopy, in the order said: "snare", "hot forceps",
+    # "biopsy" (cold forceps), "ablation", or "removed" (a polypectomy whose tool is unsaid).
+    endoscopic: tuple[str, ...] = ()
 
 
 _AREA = re.compile(
@@ -111,8 +114,51 @@ def procedure_facts(lowered: str) -> ProcedureFacts:
     shave = _shave(lowered)
     lesion = None if shave is not None else _lesion(lowered)
     return ProcedureFacts(
-        lesion, _wounds(lowered), _timed(lowered), _area(lowered), shave, _supplies(lowered)
+        lesion,
+        _wounds(lowered),
+        _timed(lowered),
+        _area(lowered),
+        shave,
+        _supplies(lowered),
+        _endoscopic(lowered),
     )
+
+
+_ENDOSCOPY = re.compile(r"\b(?:colonoscop|sigmoidoscop|flex(?:ible)? sig|egd\b|endoscop)")
+# Most specific first: a hot biopsy forceps is not a biopsy, a "snare polypectomy" is a snare.
+_TECHNIQUES = [
+    ("hot forceps", r"hot (?:biopsy )?forceps|hot bx"),
+    ("snare", r"\bsnar(?:e|ed|es|ing)\b"),
+    ("ablation", r"\bablat|argon plasma|\bapc\b"),
+    ("biopsy", r"\bbiops|\bbx\b|\bbx'?d\b|cold forceps|forceps"),
+    (
+        "removed",
+        r"polypectom|polyps?\b(?: \w+){0,4} (?:removed|excised)|remov(?:ed|al of) (?:\w+ )?polyps?",
+    ),
+]
+# "no polyps removed", "without biopsy", "no bx taken": the technique was not used.
+_NOT_DONE = re.compile(r"\b(?:no|not|without|nor|never|none)\b(?:\s+\w+){0,2}\s*$")
+
+
+def _endoscopic(lowered: str) -> tuple[str, ...]:
+    """The ways lesions were biopsied or removed at an endoscopy the question names."""
+    if not _ENDOSCOPY.search(lowered):
+        return ()
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for name, pattern in _TECHNIQUES:
+        for m in re.finditer(pattern, lowered):
+            if any(a <= m.start() < b for a, b in taken):
+                continue  # part of a more specific technique already read
+            if _NOT_DONE.search(lowered[max(0, m.start() - 40) : m.start()]):
+                continue
+            taken.append((m.start(), m.end()))
+            if name not in [n for _, n in found]:
+                found.append((m.start(), name))
+    names = [name for _, name in sorted(found)]
+    if len(names) > 1 and "removed" in names:
+        names.remove("removed")  # the removal's tool is said elsewhere
+    return tuple(names)
 
 
 _PACKAGE = r"(?:box|boxes|pack|packs|packages?|bottles?|cases?|bags?|vials?|kits?)"

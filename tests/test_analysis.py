@@ -132,3 +132,8 @@ def test_conditions_asked_for_codes_without_saying_dx_is_a_diagnosis_question() 
     ):
         assert analyse(text).question_type == "diagnosis", text
     assert analyse("Pt with knee pain had an injection, what codes?").question_type != "diagnosis"
+
+
+def test_two_codes_joined_by_a_slash_are_two_codes() -> None:
+    assert list(analyse("we billed 90471/90472 for the admin").codes[:2]) == ["90471", "90472"]
+    assert list(analyse("G0008/G0009 on 10/12/2025").codes[:2]) == ["G0008", "G0009"]

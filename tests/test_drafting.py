@@ -341,3 +341,53 @@ def test_a_negated_wellness_visit_does_not_replace_the_physical(session: Session
         "which modifier?",
     )
     assert a.billed[0].code == "99397"
+
+
+def test_a_screening_colonoscopy_with_a_polyp_snared_is_45385(session: Session) -> None:
+    a = _answer(
+        session,
+        "Medicare pt, average risk screening colonoscopy. Dr removed two polyps in the sigmoid "
+        "with a snare. We were going to bill G0121 - ok?",
+    )
+    assert a.billed[0].code == "45385"
+    assert "G0121" not in [c.code for c in a.billed]
+    assert any(m.modifier == "PT" and m.recommended for m in a.modifiers)
+    diagnoses = [c.code for c in a.codes if c.system == "ICD-10-CM"]
+    assert diagnoses[:1] == ["Z12.11"]
+
+
+def test_a_medicare_vaccine_named_without_its_product_keeps_its_g_code(session: Session) -> None:
+    a = _answer(
+        session,
+        "Medicare pt got Prevnar 20 (90677) and her flu shot at the same visit. "
+        "We billed 90471/90472 for the admin, is that right?",
+    )
+    billed = [c.code for c in a.billed]
+    assert {"G0008", "G0009"} <= set(billed)
+    assert not {"90471", "90472"} & set(billed)
+
+
+def test_an_administration_alone_is_billed_with_the_product_named(session: Session) -> None:
+    a = _answer(
+        session,
+        "Medicare patient, the RN gave Prevnar 20 today and nothing else. We billed G0009 - "
+        "is that all?",
+    )
+    assert [c.code for c in a.billed if c.system != "ICD-10-CM"] == ["G0009", "90677"]
+    # No product named: the reply says the product's own code is billed too.
+    a = _answer(session, "Medicare pt came in for a flu shot only. We billed G0008, anything else?")
+    assert any("own product code is billed too" in line for line in a.advice)
+
+
+def test_the_products_lead_when_the_askers_administration_is_replaced(session: Session) -> None:
+    a = _answer(
+        session,
+        "Medicare patient received Fluzone High-Dose and Prevnar 20 at the office today. "
+        "Which codes? For commercial plans we bill 90471 and 90472.",
+    )
+    assert [c.code for c in a.billed if c.system != "ICD-10-CM"] == [
+        "90662",
+        "90677",
+        "G0008",
+        "G0009",
+    ]

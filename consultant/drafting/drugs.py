@@ -171,6 +171,15 @@ def procedure_leads(selection: Selection, analysis: Analysis, procedures: list[s
         selection.services.sort(key=lambda item: item[0] not in procedures)
 
 
+# An administration is billed with the product given; the product's code is chosen by what
+# the note says of it.
+_PRODUCT_TOO = (
+    "The {kind} own product code is billed too: the note must say which product was given "
+    "(brand, dose, presentation), and that product's code goes on the claim beside its "
+    "administration."
+)
+
+
 def administer_vaccines(
     analysis: Analysis, selection: Selection, candidates: Sequence[Candidate] = ()
 ) -> list[str]:
@@ -180,9 +189,14 @@ def administer_vaccines(
     _other_vaccines(selection, candidates)
     services = [code for code, _ in selection.services]
     vaccines = [c for c in services if vaccines_rule.is_vaccine(c)]
+    unnamed = _unnamed_kinds(analysis, vaccines) if vaccines else []
+    if not vaccines and any(c in vaccines_rule.ADMINISTRATION for c in services):
+        selection.advice.append(_PRODUCT_TOO.format(kind="vaccine's"))
     if not vaccines or {"90460", "90461"} & set(services):
         return []
-    lines = vaccines_rule.administration_for(vaccines, analysis.payer == "Medicare")
+    lines = vaccines_rule.administration_for(vaccines, analysis.payer == "Medicare", unnamed)
+    for kind in unnamed:
+        selection.advice.append(_PRODUCT_TOO.format(kind=f"{kind} vaccine's"))
     wanted = [line.code for line in lines]
     old = [c for c in services if c in vaccines_rule.ADMINISTRATION and c not in wanted]
     selection.services = [(c, s) for c, s in selection.services if c not in old]
@@ -194,11 +208,35 @@ def administer_vaccines(
     if _asks_administration_only(analysis):
         # "What admin code does Medicare want?": the administration is the answer.
         selection.services.sort(key=lambda item: item[0] not in wanted)
-    proposed = [c for c in analysis.codes if c in old]
+    elif _asks_products(analysis):
+        selection.services = _products_then_administration(selection.services, wanted)
+    proposed = [c for c in analysis.codes if c in vaccines_rule.ADMINISTRATION and c not in wanted]
     if not proposed:
         return []
     why = "; ".join(line.why for line in lines)
     return [f"Report {', '.join(wanted)}, not {', '.join(proposed)}: {why}."]
+
+
+def _products_then_administration(
+    services: list[tuple[str, float]], administration: list[str]
+) -> list[tuple[str, float]]:
+    """The administration lines right after the last vaccine product, whatever put one of
+    them first (the asker's 90471 replaced in its place): the products lead the claim."""
+    rest = [item for item in services if item[0] not in administration]
+    given = [item for item in services if item[0] in administration]
+    last = max((i for i, (c, _) in enumerate(rest) if vaccines_rule.is_vaccine(c)), default=-1)
+    return rest[: last + 1] + given + rest[last + 1 :]
+
+
+def _unnamed_kinds(analysis: Analysis, vaccines: list[str]) -> list[str]:
+    """Kinds of vaccine the question names by words alone ("her flu shot") beside a product it
+    does name: none of the billed products is of that kind."""
+    billed = {vaccines_rule.kind_of(v) for v in vaccines}
+    return [
+        kind
+        for kind, words in vaccines_rule.KIND_WORDS.items()
+        if kind not in billed and any(analysis.mentions(w) for w in words)
+    ]
 
 
 def _asks_administration_only(analysis: Analysis) -> bool:
@@ -208,6 +246,14 @@ def _asks_administration_only(analysis: Analysis) -> bool:
     return any(re.search(r"\badmin", q) for q in asks) and not any(
         re.search(r"\bvaccines?\b|\bproduct", q) for q in asks
     )
+
+
+def _asks_products(analysis: Analysis) -> bool:
+    """A sentence that asks for the vaccine or for the codes at large ("which vaccine and
+    admin codes?", "which codes?"): the products lead. A question about the asker's own
+    administration code ("is 90471 right?") is answered first by its correction."""
+    asks = [q.text.lower() for q in analysis.sub_questions]
+    return any(re.search(r"\bvaccines?\b|\bproducts?\b|\bcodes\b", q) for q in asks)
 
 
 # Words that name no vaccine in particular: a product matched by these alone is a neighbour.
@@ -221,7 +267,15 @@ def _other_vaccines(selection: Selection, candidates: Sequence[Candidate]) -> No
     services = [code for code, _ in selection.services]
     billed = [c for c in candidates if c.code in services and vaccines_rule.is_vaccine(c.code)]
     if not billed:
-        return
+        # Only the administration is billed ("do we add 99211 to G0009?"): the product the
+        # words name by its own name is billed beside it, of the kind the code administers.
+        given = [c for c in services if c in vaccines_rule.ADMINISTRATION]
+        product = next((c for c in candidates if _names_product(c, given)), None)
+        if product is None:
+            return
+        selection.add_service(product.code, 1.0)
+        selection.alternatives = [(c, s) for c, s in selection.alternatives if c != product.code]
+        billed = [product]
     used = set().union(*(c.matched for c in billed))
     top = max(c.score for c in billed)
     for cand in candidates:
@@ -240,6 +294,17 @@ def _other_vaccines(selection: Selection, candidates: Sequence[Candidate]) -> No
         selection.alternatives = [(c, s) for c, s in selection.alternatives if c != cand.code]
         billed.append(cand)
         used |= cand.matched
+
+
+def _names_product(candidate: Candidate, given: list[str]) -> bool:
+    """A vaccine product matched by a name of its own (not "vaccine" or "shot"), of the kind
+    each Medicare administration code given administers."""
+    if not given or not vaccines_rule.is_vaccine(candidate.code) or not candidate.phrase:
+        return False
+    if not {w for w in candidate.matched - _VACCINE_WORDS if not w.isdigit()}:
+        return False
+    kind = vaccines_rule.kind_of(candidate.code)
+    return all(vaccines_rule.KIND_NAMES.get(code, kind) == kind for code in given)
 
 
 # A push is 15 minutes or less (CPT); longer is an infusion, and the other way round.

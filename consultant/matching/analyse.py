@@ -247,10 +247,16 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
+# Two codes joined by a slash ("90471/90472") are two codes; a slash beside shorter numbers
+# is a date or a fraction and stays one.
+_CODE_PAIR_SLASH = re.compile(r"(?<=\b[0-9A-V]\d{3}[0-9FTU])/(?=[0-9A-V]\d{3}[0-9FTU]\b)", re.I)
+
+
 def analyse(text: str) -> Analysis:
     """Read a redacted question into facts."""
+    paired = _CODE_PAIR_SLASH.sub(" ", text)  # same length: positions stay the text's
     spans = [
-        (m.start(), m.group(1).upper()) for m in [*_CPT.finditer(text), *_HCPCS.finditer(text)]
+        (m.start(), m.group(1).upper()) for m in [*_CPT.finditer(paired), *_HCPCS.finditer(paired)]
     ]
     codes = _unique([code for _, code in sorted(spans)])
     codes = _icd_shaped_as_hcpcs(text, codes)

@@ -22,6 +22,14 @@ INFLUENZA = {
 PNEUMOCOCCAL = {"90670", "90671", "90677", "90684", "90732"}
 HEPATITIS_B = {"90739", "90740", "90743", "90744", "90746", "90747", "90759"}
 MEDICARE_ADMINISTRATION = (("G0008", INFLUENZA), ("G0009", PNEUMOCOCCAL), ("G0010", HEPATITIS_B))
+# The same groups by name, and the words that name a vaccine of the group without its product
+# ("her flu shot"): the administration is still known; the product code waits for the note.
+KIND_NAMES = {"G0008": "influenza", "G0009": "pneumococcal", "G0010": "hepatitis B"}
+KIND_WORDS = {
+    "influenza": ("flu", "influenza"),
+    "pneumococcal": ("pneumonia shot", "pneumonia vaccine", "pneumococcal"),
+    "hepatitis B": ("hep b", "hepatitis b"),
+}
 # Given by mouth or nose: live attenuated influenza (nasal), rotavirus, cholera, typhoid oral.
 BY_MOUTH_OR_NOSE = {"90660", "90672", "90680", "90681", "90625", "90690"}
 ADMINISTRATION = {"90460", "90461", "90471", "90472", "90473", "90474", "G0008", "G0009", "G0010"}
@@ -44,15 +52,25 @@ def same_disease(first: str, second: str) -> bool:
     return any(first in kind and second in kind for _, kind in MEDICARE_ADMINISTRATION)
 
 
-def administration_for(vaccines: Sequence[str], medicare: bool) -> list[VaccineAdministration]:
+def kind_of(vaccine: str) -> str:
+    """ "influenza", "pneumococcal", "hepatitis B" or "" for a product code."""
+    return next((KIND_NAMES[code] for code, kind in MEDICARE_ADMINISTRATION if vaccine in kind), "")
+
+
+def administration_for(
+    vaccines: Sequence[str], medicare: bool, unnamed: Sequence[str] = ()
+) -> list[VaccineAdministration]:
     """The administration lines for the vaccines given at one encounter, in order: Medicare's
     own code for each influenza, pneumococcal and hepatitis B vaccine, then 90471 (or 90473)
-    for the first of the others and 90472 (or 90474) for each one after it."""
+    for the first of the others and 90472 (or 90474) for each one after it. ``unnamed`` are
+    kinds given whose product the question does not say (injected, as most are)."""
     lines: list[VaccineAdministration] = []
-    others = list(vaccines)
+    others = list(vaccines) + [f"the {name} vaccine" for name in unnamed]
     if medicare:
         for code, kind in MEDICARE_ADMINISTRATION:
             given = [v for v in vaccines if v in kind]
+            if KIND_NAMES[code] in unnamed:
+                given.append(f"the {KIND_NAMES[code]} vaccine")
             if given:
                 lines.append(
                     VaccineAdministration(

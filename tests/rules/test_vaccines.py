@@ -35,3 +35,12 @@ def test_two_vaccines_against_one_disease_are_neighbours() -> None:
     assert same_disease("90662", "90686")  # two influenza vaccines
     assert not same_disease("90662", "90677")  # influenza and pneumococcal
     assert not same_disease("90715", "90651")  # Tdap and HPV: neither is in a Medicare group
+
+
+def test_a_vaccine_named_by_words_alone_still_has_its_medicare_code() -> None:
+    # "her flu shot and Prevnar 20": the pneumococcal product is billed, the influenza one is
+    # named only by its kind, and its administration is still G0008.
+    lines = administration_for(["90677"], True, ["influenza"])
+    assert [(line.code, line.units) for line in lines] == [("G0008", 1), ("G0009", 1)]
+    lines = administration_for(["90677"], False, ["influenza"])
+    assert [(line.code, line.units) for line in lines] == [("90471", 1), ("90472", 1)]

@@ -3,6 +3,8 @@ status, sides, the route of a drug, and words that look like codes but are not."
 
 from __future__ import annotations
 
+import pytest
+
 from consultant.matching.analyse import analyse
 from consultant.matching.context import scopes
 
@@ -137,3 +139,27 @@ def test_conditions_asked_for_codes_without_saying_dx_is_a_diagnosis_question() 
 def test_two_codes_joined_by_a_slash_are_two_codes() -> None:
     assert list(analyse("we billed 90471/90472 for the admin").codes[:2]) == ["90471", "90472"]
     assert list(analyse("G0008/G0009 on 10/12/2025").codes[:2]) == ["G0008", "G0009"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "diagnosis_too"),
+    [
+        # A service asked about leads; the diagnosis asked too is given beside it.
+        ("We add 99211 to 96372 and J3420 for the B12 shots. Is that ok? what dx?", "lookup", True),
+        # A note that states its diagnosis under a request for codes and units.
+        (
+            "What codes and units for this? Dx: iron deficiency anemia. Iron sucrose 200 mg "
+            "slow IV push.",
+            "lookup",
+            True,
+        ),
+        # Only the diagnosis is asked: "what codes?" with no service is the diagnosis's.
+        ("Pt w/ type 2 DM and CKD stage 3a, HTN. What codes?", "diagnosis", False),
+        ("We billed 99213 for the UTI visit. What dx code?", "diagnosis", False),
+    ],
+)
+def test_a_service_asked_about_leads_a_diagnosis_asked_beside_it(
+    text: str, kind: str, diagnosis_too: bool
+) -> None:
+    found = analyse(text)
+    assert (found.question_type, found.asks_diagnosis_too) == (kind, diagnosis_too)

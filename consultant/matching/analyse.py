@@ -334,6 +334,16 @@ def analyse(text: str) -> Analysis:
         SubQuestion(part.strip(), question_type(f" {part.lower()} ", facts))
         for part in _SUB_QUESTION.findall(text)
     )
+    service_asked = [
+        q.kind
+        for q in subs
+        if q.kind != "diagnosis" and (codes or _SERVICE_WORDS.search(q.text.lower()))
+    ]
+    if kind == "diagnosis" and service_asked:
+        # "What codes/units for this?" over a note that states its diagnosis, or "is 99211
+        # with 96372 ok? ... what dx?": a service is asked about, and it leads; the
+        # diagnosis is given beside it.
+        kind = service_asked[0]
     too = kind != "diagnosis" and _asks_diagnosis(lowered, facts)
     found = conditions(text) if kind == "diagnosis" or too else ()
     return replace(

@@ -339,3 +339,10 @@ def test_what_the_words_say_of_times_purpose_and_routes_not_used(
     text: str, codes: list[tuple[str, int]]
 ) -> None:
     assert billed(text) == codes
+
+
+def test_a_test_run_is_no_infusion() -> None:
+    # "Ran a BMP": the lab ran a test; "ran over 2 hours": a drug ran in.
+    assert sequence("our office drew blood and ran a bmp in house.").given == ()
+    assert sequence("the lab ran labs and a ua").given == ()
+    assert [g.route for g in sequence("ns ran over 2 hours").given] == ["infusion"]

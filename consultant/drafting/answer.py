@@ -26,7 +26,12 @@ from consultant.codes.releases import data_gaps, release_diff, release_in_force,
 from consultant.drafting import calibrate, checks
 from consultant.drafting.addons import addon_first, is_addon
 from consultant.drafting.arithmetic import apply_arithmetic
-from consultant.drafting.candidates import Selection, procedure_first, select_codes
+from consultant.drafting.candidates import (
+    Selection,
+    collection_after_tests,
+    procedure_first,
+    select_codes,
+)
 from consultant.drafting.diagnoses import add_encounter_reasons, add_indications, code_diagnoses
 from consultant.drafting.drugs import declined_edits, dose_units, pair_drugs, superseded
 from consultant.drafting.endoscopy import endoscopy_by_technique
@@ -65,6 +70,7 @@ def build_answer(session: Session, question: str) -> Answer:
     sentences = [c.sentence for c in corrections]
     drug_lines = pair_drugs(session, analysis, selection, candidates)
     procedure_first(selection, analysis)
+    collection_after_tests(selection)
     sentences = [s for s in sentences if not superseded(s, selection)] + drug_lines
     visit_correction = choose_visit(analysis, selection)
     if visit_correction:

@@ -225,7 +225,20 @@ def _distinct_service(cand: Candidate, chosen: list[Candidate]) -> bool:
     new = cand.matched - known
     if len(new) < 2 and not any(len(w) >= 8 for w in new):
         return False
-    return len(new) > len(cand.matched & known)
+    return len(new) > len(cand.matched & known) or cand.phrase
+
+
+# Collecting the specimen (venipuncture, a draw from a port or catheter, a finger stick):
+# billed beside the test it is for, which leads unless the asker named the collection.
+SPECIMEN_COLLECTION = {"36415", "36416", "36591", "36592", "G0471"}
+
+
+def collection_after_tests(selection: Selection) -> None:
+    codes = [c for c, _ in selection.services]
+    if not codes or codes[0] not in SPECIMEN_COLLECTION or codes[0] in selection.named:
+        return
+    if any(c.isdigit() and "80000" <= c <= "89398" for c in codes):
+        selection.services.sort(key=lambda item: item[0] in SPECIMEN_COLLECTION)
 
 
 def procedure_first(selection: Selection, analysis: Analysis) -> None:

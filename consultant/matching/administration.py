@@ -51,7 +51,9 @@ _HORMONAL_WORDS = re.compile(
     r"trelstar|triptorelin|camcevi)\b"
 )
 _PUSH = re.compile(r"\biv ?p\b|\bivp\b|\bpush(?:ed)?\b|\bslow push\b|\bbolus(?:ed)? iv\b")
-_INFUSION = re.compile(r"\binfus|\bdrip\b|\bivpb\b|\bpiggyback\b|\bran\b|\brunning\b|\bover \d")
+# "Ran" with an object is a test run ("ran a BMP", "ran labs"), not a drug running in.
+_RAN = r"\b(?:ran|running)\b(?!\s+(?:a|an|the|some|labs?|tests?|panels?|cultures?|specimens?)\b)"
+_INFUSION = re.compile(rf"\binfus|\bdrip\b|\bivpb\b|\bpiggyback\b|{_RAN}|\bover \d")
 _INJECTION = re.compile(
     r"\b(?:im|sc|sq|subq|sub-q|subcut|subcutaneous(?:ly)?|intramuscular(?:ly)?|shot)\b"
 )

@@ -138,6 +138,10 @@ def _apply(selection: Selection, correction: Correction) -> None:
     # ahead of the same code found lower by the search (a drug beside it must not lead).
     first = {c: s for c, s in reversed(services)}  # each code's score where it first stands
     selection.services = [(c, first.pop(c)) for c, _ in services if c in first]
+    # A replacement billed is no longer a neighbour to rule out.
+    selection.alternatives = [
+        (c, s) for c, s in selection.alternatives if c != correction.replacement
+    ]
     selection.named = [c for c in selection.named if c != correction.code]
     if correction.replacement:
         selection.named.append(correction.replacement)
@@ -301,14 +305,26 @@ def _out_of_bounds(
             ),
             None,
         ) or _related_within(session, note, key, value)
+        if key == "count" and analysis.counted:
+            unit = analysis.counted
         said = f"{value:g} {unit}".strip()
         return Correction(
             code,
             fitting,
-            f"{code} is for {f'{bounds[0]:g}-{bounds[1]:g} {unit}'.strip()}, and the question "
-            f"says {said}",
+            f"{code} is for {_range(bounds, unit)}, and the question says {said}",
         )
     return None
+
+
+def _range(bounds: list[float], unit: str) -> str:
+    """ "1 view", "2 or more views", "3-4 regions": a code's range as a coder says it."""
+    low, high = bounds
+    if low == high == 1 and unit.endswith("s"):
+        unit = re.sub(r"(?<=ss)es$|(?<=[^s])s$", "", re.sub(r"ies$", "y", unit))
+    if low == high:
+        return f"{low:g} {unit}".strip()
+    said = f"{low:g} or more" if high >= 99 else f"{low:g}-{high:g}"
+    return f"{said} {unit}".strip()
 
 
 def _related_within(session: Session, note: CodeNote | None, key: str, value: float) -> str | None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from consultant.matching import context, cues
 from consultant.matching.administration import Sequence, sequence
+from consultant.matching.counts import count_of, counted
 from consultant.matching.em_facts import EmFacts, em_facts
 from consultant.matching.findings import Condition, conditions, names_condition
 from consultant.matching.procedure_facts import ProcedureFacts, procedure_facts
@@ -54,29 +55,6 @@ _AGE = re.compile(
     re.I,
 )
 _CM = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:cm|centimeters?)\b(?!\s*(?:sq|squared|2))", re.I)
-_COUNT = re.compile(
-    r"(?<![\d.])\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:\w+\s+){0,3}?"
-    r"(lesions?|warts?|(?:toe|finger)?nails?|muscles?|tags?|regions?|injections?|keratoses|aks?|calluses|corns|"
-    r"biops(?:y|ies)|bx|polyps?|sites?)\b",
-    re.I,
-)
-# The count written after the thing counted: "tangential bx x3", "warts x 20".
-_COUNT_AFTER = re.compile(
-    r"\b(?:lesions?|warts?|biops(?:y|ies)|bx|tags?|aks?|polyps?)\s*x\s*(\d{1,2})\b(?!\s*units?)",
-    re.I,
-)
-_WORD_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
 _LEVELS = {
     "straightforward": "straightforward",
     "low": "low",
@@ -182,6 +160,7 @@ class Analysis:
     age: int | None = None
     size_cm: float | None = None
     count: int | None = None
+    counted: str = ""  # what ``count`` counts, plural ("views"), when the question says
     level: str = ""
     additional: bool = False
     # What the asking sentences name: the codes in them, and whether they ask about the
@@ -269,7 +248,6 @@ def analyse(text: str) -> Analysis:
     )
     lowered = f" {text.lower()} "
     size = _CM.search(text)
-    count = _COUNT.search(text) or _COUNT_AFTER.search(text)
     age = _AGE.search(text)
     pos = _POS.search(text)
     found_scopes = context.scopes(text)
@@ -289,7 +267,8 @@ def analyse(text: str) -> Analysis:
         minutes=_minutes(text),
         age=int(next(g for g in age.groups() if g)) if age else None,
         size_cm=float(size.group(1)) if size else None,
-        count=(_WORD_NUMBERS.get(count.group(1).lower()) or int(count.group(1))) if count else None,
+        count=count_of(text),
+        counted=counted(text)[1],
         level=_level(lowered),
         additional=bool(
             re.search(

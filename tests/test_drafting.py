@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from consultant.codes.knowledge import load_bundled_knowledge
 from consultant.drafting.answer import build_answer
-from consultant.drafting.drugs import dose_units
+from consultant.drafting.candidates import Selection
+from consultant.drafting.drugs import dose_units, local_anesthetic_included
 from consultant.drafting.facts import CodeFact
 from consultant.drafting.render import render_reply
 from consultant.matching.analyse import analyse
@@ -391,3 +392,19 @@ def test_the_products_lead_when_the_askers_administration_is_replaced(session: S
         "G0008",
         "G0009",
     ]
+
+
+def test_a_local_anesthetic_for_a_procedure_is_not_billed(session: Session) -> None:
+    a = _answer(
+        session,
+        "Digital block with 1% lidocaine, then avulsion of the great toenail. "
+        "We billed 11730 and J2003 x 50.",
+    )
+    billed = [c.code for c in a.billed]
+    assert "11730" in billed
+    assert "J2003" not in billed
+    assert any("Do not bill J2003" in line for line in a.corrections)
+    # Given as a drug in its own right, with its administration, it is billed.
+    infused = Selection([], [("96365", 1.0), ("J2003", 0.9)], [], {})
+    assert local_anesthetic_included(analyse("lidocaine IV infusion, 30 min"), infused) == []
+    assert [c for c, _ in infused.services] == ["96365", "J2003"]

@@ -33,7 +33,13 @@ from consultant.drafting.candidates import (
     select_codes,
 )
 from consultant.drafting.diagnoses import add_encounter_reasons, add_indications, code_diagnoses
-from consultant.drafting.drugs import declined_edits, dose_units, pair_drugs, superseded
+from consultant.drafting.drugs import (
+    declined_edits,
+    dose_units,
+    local_anesthetic_included,
+    pair_drugs,
+    superseded,
+)
 from consultant.drafting.endoscopy import endoscopy_by_technique
 from consultant.drafting.facts import Answer, CodeFact
 from consultant.drafting.modifiers import (
@@ -69,6 +75,7 @@ def build_answer(session: Session, question: str) -> Answer:
     corrections = verify_named(session, analysis, selection, candidates)
     sentences = [c.sentence for c in corrections]
     drug_lines = pair_drugs(session, analysis, selection, candidates)
+    drug_lines += local_anesthetic_included(analysis, selection)
     procedure_first(selection, analysis)
     collection_after_tests(selection)
     sentences = [s for s in sentences if not superseded(s, selection)] + drug_lines

@@ -79,6 +79,39 @@ def is_drug(code: str, note: CodeNote | None) -> bool:
     return code[:1] in "JQ" or (note is not None and note.family in DRUG_FAMILIES)
 
 
+# Local anesthetics numbing the site of a procedure: a supply of the procedure, paid in its
+# practice expense (NCCI Policy Manual ch. I and ch. XI: anesthesia by the physician who
+# performs the procedure is included in it). Billed only when given as a drug in its own
+# right (an IV lidocaine infusion: an administration code is then billed beside it).
+LOCAL_ANESTHETICS = {"J2003", "J2004", "J0670", "J2795"}
+# Their neighbours by name (lidocaine in dextrose, for IV use): not choices once the local
+# anesthetic is known to be part of the procedure.
+_ANESTHETIC_NEIGHBOURS = LOCAL_ANESTHETICS | {"J2001", "J2002"}
+
+
+def local_anesthetic_included(analysis: Analysis, selection: Selection) -> list[str]:
+    """Drop a local anesthetic billed beside a procedure; a correction when the asker
+    proposed it, advice otherwise."""
+    services = [c for c, _ in selection.services]
+    numbing = [c for c in services if c in LOCAL_ANESTHETICS]
+    procedures = [c for c in services if c[:1] in "123456" and c.isdigit()]
+    if not numbing or not procedures or any(is_administration(c) for c in services):
+        return []
+    selection.services = [(c, s) for c, s in selection.services if c not in numbing]
+    selection.alternatives = [
+        (c, s) for c, s in selection.alternatives if c not in _ANESTHETIC_NEIGHBOURS
+    ]
+    why = (
+        f"a local anesthetic used for {procedures[0]} is part of the procedure (a supply in "
+        "its practice expense), not billed as a drug"
+    )
+    proposed = [c for c in numbing if c in analysis.codes]
+    if proposed:
+        return [f"Do not bill {', '.join(proposed)}: {why}."]
+    selection.advice.append(f"{why[0].upper()}{why[1:]}: no {', '.join(numbing)}.")
+    return []
+
+
 def is_administration(code: str) -> bool:
     """Drug and chemotherapy administration, inhalation treatment."""
     return code.isdigit() and (96360 <= int(code) <= 96549 or code == "94640")

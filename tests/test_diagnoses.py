@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from consultant.codes.knowledge import ensure_icd10, load_bundled
 from consultant.drafting.answer import build_answer
 from consultant.drafting.candidates import Selection
-from consultant.drafting.diagnoses import add_indications
+from consultant.drafting.diagnoses import add_indications, code_diagnoses
 from consultant.matching.analyse import analyse
 
 
@@ -340,3 +340,12 @@ def test_a_procedure_carries_the_condition_stated_for_it() -> None:
     assert (
         _indications("Removed 12 skin tags from neck for skin tags. Codes?", "11200", "CPT") == []
     )
+
+
+def test_a_past_stroke_with_a_deficit_is_its_sequela_not_the_askers_codes() -> None:
+    a = analyse(
+        "Pt had a stroke in 2021 and still has right sided hemiparesis; she is right handed. "
+        "Seen for follow up. Do we code I63.9 or Z86.73?"
+    )
+    coded = code_diagnoses(None, a)  # type: ignore[arg-type]
+    assert coded.codes == ["I69.351"]

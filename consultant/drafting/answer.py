@@ -242,7 +242,7 @@ def _diagnoses(
     bare = {c.replace(".", "") for c in coded.codes}
     wrong = [c for c in analysis.icd_codes if c not in bare]
     if wrong and coded.codes:
-        shown = display_code(wrong[0], "ICD-10-CM")
+        shown = ", ".join(display_code(c, "ICD-10-CM") for c in wrong)
         return [f"Report {', '.join(coded.codes)}, not {shown}: see the guideline below."], 1.0
     return [], coded.fit if coded.codes else 1.0
 

@@ -29,6 +29,7 @@ from consultant.rules.icd10_codes import (
 )
 from consultant.rules.icd10_encounters import encounter_reasons
 from consultant.rules.icd10_terms import FREE, denied_words, term_index
+from consultant.rules.stroke import past_stroke, stroke_words
 
 MIN_COVERAGE = 0.6  # share of a phrase's words the ICD-10-CM title must carry
 _CERTAINTY = {
@@ -69,8 +70,15 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
     # only a question that describes none is coded from its codes.
     if not analysis.conditions:
         findings += [Finding(code) for code in analysis.icd_codes]
+    # A stroke in the past: its deficits are sequelae, coded by their own rule; the stroke
+    # and the deficits it left are not conditions of today to code again.
+    stroke = past_stroke(analysis.text.lower())
+    if stroke is not None:
+        findings += [Finding(code) for code in stroke.codes]
     previous: tuple[str, str, int] | None = None  # phrase, certainty, findings before it
     for condition in analysis.conditions:
+        if stroke is not None and stroke_words(condition.phrase):
+            continue
         joined = _joined(previous, condition)
         if previous is not None and joined is not None:
             # "Acute sinusitis, maxillary": the clause only specifies the one before it.
@@ -115,7 +123,7 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
     inpatient = analysis.em.setting in ("hospital_initial", "hospital_subsequent")
     coding = code_findings(findings, CareSetting.INPATIENT if inpatient else CareSetting.OUTPATIENT)
     result.codes = [c.code for c in coding.codes]
-    result.worked = list(coding.worked)
+    result.worked = list(stroke.worked if stroke else ()) + list(coding.worked)
     result.advice = list(coding.conflicts) + [
         f"{code} needs more detail from the record (stage, site or type) before it can be coded."
         for code in coding.incomplete

@@ -151,6 +151,7 @@ _NOT_CONDITION = re.compile(
     r"part|specified|negative|positive|results?|picked|pick|quit|chose|chosen|selected|submit\w*|ok|okay|send|"
     r"(?:hot |cold )?snared?|forceps|ortho|orthopedics|reduced|casted|shows|showed|maintained|mostly|mainly|usually|since|"
     r"side(?! effects?)|after(?= (?:the )?(?:er|ed|surgery|reduction|cast))|er(?= reduced)|"
+    r"(?:right|left)?[- ]?handed|ambidextrous|dominant|"
     r"provider|physician|np|pa|md|confirmed|pcr|rapid(?=\s+(?:antigen\s+)?tests?\b)|tests?(?=\s+(?:pending|ordered|sent|results?|came|was|is|"
     r"were)\b))\b"
 )

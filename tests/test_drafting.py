@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from consultant.codes.knowledge import load_bundled_knowledge
 from consultant.drafting.answer import build_answer
 from consultant.drafting.candidates import Selection
-from consultant.drafting.drugs import dose_units, local_anesthetic_included
+from consultant.drafting.drugs import dose_units, supplies_included
 from consultant.drafting.facts import CodeFact
 from consultant.drafting.render import render_reply
 from consultant.matching.analyse import analyse
@@ -406,5 +406,29 @@ def test_a_local_anesthetic_for_a_procedure_is_not_billed(session: Session) -> N
     assert any("Do not bill J2003" in line for line in a.corrections)
     # Given as a drug in its own right, with its administration, it is billed.
     infused = Selection([], [("96365", 1.0), ("J2003", 0.9)], [], {})
-    assert local_anesthetic_included(analyse("lidocaine IV infusion, 30 min"), infused) == []
+    assert supplies_included(analyse("lidocaine IV infusion, 30 min"), infused) == []
     assert [c for c, _ in infused.services] == ["96365", "J2003"]
+
+
+def test_a_port_flush_is_96523_whichever_of_two_pump_codes_is_offered(session: Session) -> None:
+    a = _answer(
+        session,
+        "Patient came in only for a port flush with a heparin lock, the RN did it and "
+        "nothing else. Someone told me 96521 or 96522. Which one?",
+    )
+    assert a.analysis.question_type == "compare"
+    assert [c.code for c in a.billed if c.system != "ICD-10-CM"] == ["96523"]
+    assert any("not 96521" in line for line in a.corrections)
+    # The heparin that locks the port is part of the flush, never a drug line.
+    flushed = Selection([], [("96523", 1.0), ("J1642", 0.8)], [], {})
+    supplies_included(analyse("port flush with heparin lock"), flushed)
+    assert [c for c, _ in flushed.services] == ["96523"]
+
+
+def test_a_choice_of_two_visit_levels_is_not_answered_by_a_test_ordered(session: Session) -> None:
+    a = _answer(
+        session,
+        "Established pt with a new neck lump found on exam. Doctor ordered a thyroid "
+        "ultrasound and a TSH. Which level, 99213 or 99214?",
+    )
+    assert a.billed[0].code in ("99213", "99214")

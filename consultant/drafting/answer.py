@@ -36,9 +36,9 @@ from consultant.drafting.diagnoses import add_encounter_reasons, add_indications
 from consultant.drafting.drugs import (
     declined_edits,
     dose_units,
-    local_anesthetic_included,
     pair_drugs,
     superseded,
+    supplies_included,
 )
 from consultant.drafting.endoscopy import endoscopy_by_technique
 from consultant.drafting.facts import Answer, CodeFact
@@ -75,7 +75,7 @@ def build_answer(session: Session, question: str) -> Answer:
     corrections = verify_named(session, analysis, selection, candidates)
     sentences = [c.sentence for c in corrections]
     drug_lines = pair_drugs(session, analysis, selection, candidates)
-    drug_lines += local_anesthetic_included(analysis, selection)
+    drug_lines += supplies_included(analysis, selection)
     procedure_first(selection, analysis)
     collection_after_tests(selection)
     sentences = [s for s in sentences if not superseded(s, selection)] + drug_lines

@@ -89,14 +89,22 @@ LOCAL_ANESTHETICS = {"J2003", "J2004", "J0670", "J2795"}
 _ANESTHETIC_NEIGHBOURS = LOCAL_ANESTHETICS | {"J2001", "J2002"}
 
 
-def local_anesthetic_included(analysis: Analysis, selection: Selection) -> list[str]:
-    """Drop a local anesthetic billed beside a procedure; a correction when the asker
-    proposed it, advice otherwise."""
+# Heparin or saline that flushes or locks a port or catheter: a supply of the device care
+# (96523, 36591, 36592), not a drug given.
+FLUSH_SOLUTIONS = {"J1642", "J1644", "J7050", "J7040", "J7030"}
+DEVICE_CARE_CODES = {"96523", "36591", "36592"}
+
+
+def supplies_included(analysis: Analysis, selection: Selection) -> list[str]:
+    """Drop a local anesthetic billed beside a procedure, and a flush solution beside the
+    care of the device it flushed; a correction when the asker proposed it, advice
+    otherwise."""
+    out = _flush_included(analysis, selection)
     services = [c for c, _ in selection.services]
     numbing = [c for c in services if c in LOCAL_ANESTHETICS]
     procedures = [c for c in services if c[:1] in "123456" and c.isdigit()]
     if not numbing or not procedures or any(is_administration(c) for c in services):
-        return []
+        return out
     selection.services = [(c, s) for c, s in selection.services if c not in numbing]
     selection.alternatives = [
         (c, s) for c, s in selection.alternatives if c not in _ANESTHETIC_NEIGHBOURS
@@ -107,8 +115,24 @@ def local_anesthetic_included(analysis: Analysis, selection: Selection) -> list[
     )
     proposed = [c for c in numbing if c in analysis.codes]
     if proposed:
-        return [f"Do not bill {', '.join(proposed)}: {why}."]
+        return [*out, f"Do not bill {', '.join(proposed)}: {why}."]
     selection.advice.append(f"{why[0].upper()}{why[1:]}: no {', '.join(numbing)}.")
+    return out
+
+
+def _flush_included(analysis: Analysis, selection: Selection) -> list[str]:
+    services = [c for c, _ in selection.services]
+    care = next((c for c in services if c in DEVICE_CARE_CODES), None)
+    flushes = [c for c in services if c in FLUSH_SOLUTIONS]
+    if care is None or not flushes:
+        return []
+    selection.services = [(c, s) for c, s in selection.services if c not in flushes]
+    selection.alternatives = [(c, s) for c, s in selection.alternatives if c not in FLUSH_SOLUTIONS]
+    why = f"the heparin or saline that flushes or locks the device is part of {care}"
+    proposed = [c for c in flushes if c in analysis.codes]
+    if proposed:
+        return [f"Do not bill {', '.join(proposed)}: {why}."]
+    selection.advice.append(f"{why[0].upper()}{why[1:]}: no {', '.join(flushes)}.")
     return []
 
 

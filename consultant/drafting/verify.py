@@ -383,16 +383,28 @@ def _neighbour(
         ),
         None,
     )
-    if best is None or best.code == code or best.family != note.family or not best.phrase:
+    if best is None or best.code == code or not best.phrase:
+        return None
+    own = next((c for c in candidates if c.code == code), None)
+    # Offered a choice of two codes ("96521 or 96522?") that the words name neither of, a
+    # service they name in full is the answer, whatever family our notes file it in.
+    chosen_instead = (
+        analysis.question_type == "compare"
+        and not is_em(code)  # a visit's level is the visit stage's (drafting.visits)
+        and len(best.matched) >= 2
+        and (own is None or not own.phrase)
+    )
+    if best.family != note.family and not chosen_instead:
         return None
     described = analysis.em.elements >= 2 or analysis.em.total_minutes is not None
     if is_em(code) and is_em(best.code) and (described or analysis.level):
         return None  # the level is the visit stage's, from the MDM or time the question gives
     if best.code in analysis.codes:
         return None  # the asker names both: a question of billing them together
-    if any(c != code and _family(session, c) == note.family for c in analysis.codes):
+    if analysis.question_type != "compare" and any(
+        c != code and _family(session, c) == note.family for c in analysis.codes
+    ):
         return None  # two of the asker's codes from one family: the question is the pair
-    own = next((c for c in candidates if c.code == code), None)
     if own is not None and own.phrase and own.score >= best.score * 0.8:
         return None
     # Outside a "which is right" question, only a distinction our notes draw between the two

@@ -483,6 +483,12 @@ _SERVICE_WORDS = re.compile(
 )
 
 
+# Two codes offered as a choice ("96521 or 96522", "I63.9 vs Z86.73").
+_CODE_CHOICE = re.compile(
+    r"\b[0-9a-z]\d{2}\.?[0-9a-z]{1,4}\b,? (?:or|vs\.?|versus) [0-9a-z]\d{2}\.?[0-9a-z]{1,4}\b"
+)
+
+
 def question_type(lowered: str, found: Analysis) -> str:
     """The kind of question, from its cues; the first matching kind wins."""
     has = lambda *cues: any(c in lowered for c in cues)  # noqa: E731
@@ -535,6 +541,8 @@ def question_type(lowered: str, found: Analysis) -> str:
         found.modifiers and not has("can we bill", "billed together")
     ):
         return "modifier"
+    if len(found.codes) == 2 and _CODE_CHOICE.search(lowered):
+        return "compare"  # "96521 or 96522, which?": one of two, not the two together
     if len(found.codes) >= 2 and pair_cue:
         return "same_day_pair"
     if has(

@@ -55,3 +55,34 @@ def test_the_encounter_keeps_the_claims_order() -> None:
 def test_a_short_question_that_names_a_code_stands_alone() -> None:
     a = analyse("Established pt seen for ongoing HIV management, billed 99214. Can we add G2211?")
     assert a.asked_codes == ("G2211",)
+
+
+def test_an_add_on_alone_is_joined_by_the_primary_the_words_name() -> None:
+    from consultant.drafting.addons import primary_described
+    from consultant.drafting.candidates import Selection
+    from consultant.matching.services import Candidate
+
+    primaries = {"77063": ["77067"]}
+    candidates = [
+        Candidate("77063", "CPT", "", 109.0, True, frozenset({"3d", "mammogram"})),
+        Candidate("77067", "CPT", "", 85.0, True, frozenset({"screen", "mammogram"})),
+    ]
+    selection = Selection([], [("77063", 1.0)], [("77067", 0.8)], {})
+    primary_described(selection, candidates, lambda c: primaries.get(c, []))
+    assert [c for c, _ in selection.services] == ["77067", "77063"]
+    assert selection.alternatives == []
+    # A primary the words do not name is not added: the reply says the add-on needs one.
+    selection = Selection([], [("77063", 1.0)], [], {})
+    primary_described(selection, candidates[:1], lambda c: primaries.get(c, []))
+    assert [c for c, _ in selection.services] == ["77063"]
+
+
+def test_an_add_on_follows_its_primary_and_the_diagnosis_follows_both() -> None:
+    from consultant.drafting.answer import _order_by_edits
+
+    facts = [
+        CodeFact("77067", "CPT", "", "", 1.0, False),
+        CodeFact("Z12.31", "ICD-10-CM", "", "", 1.0, False),
+        CodeFact("77063", "CPT", "", "", 1.0, False, addon_primaries=["77067"]),
+    ]
+    assert [f.code for f in _order_by_edits(facts, [])] == ["77067", "77063", "Z12.31"]

@@ -14,9 +14,13 @@ G2212, G2211) follows the visit whatever is asked: the visit's level is part of 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
+from consultant.drafting.candidates import Selection
 from consultant.drafting.facts import CodeFact
 from consultant.drafting.visits import visit_of
 from consultant.matching.analyse import Analysis
+from consultant.matching.services import Candidate
 
 
 def is_addon(fact: CodeFact) -> bool:
@@ -53,3 +57,33 @@ def addon_first(analysis: Analysis, facts: list[CodeFact]) -> list[CodeFact]:
     if code is None:
         return facts
     return sorted(facts, key=lambda f: not (f.code == code and f.billed))
+
+
+def primary_described(
+    selection: Selection,
+    candidates: Sequence[Candidate],
+    primaries_of: Callable[[str], Sequence[str]],
+) -> None:
+    """An add-on billed without any of its primaries, when the words name a primary too
+    ("screening mammogram with 3D tomosynthesis": 77067 with the add-on 77063): the primary
+    joins the claim ahead of it. An add-on is never paid alone. ``primaries_of`` gives an
+    add-on's primaries (the NCCI add-on code edits in force)."""
+    from consultant.drafting.drugs import is_administration  # drugs imports our stage's peers
+
+    codes = [c for c, _ in selection.services]
+    for code in codes:
+        if is_administration(code):
+            continue  # drug administration's initial service is the sequence's (drugs)
+        primaries = set(primaries_of(code))
+        if not primaries or primaries & set(codes):
+            continue
+        named = next((c for c in candidates if c.code in primaries and c.phrase), None)
+        if named is None:
+            continue
+        at = codes.index(code)
+        selection.services.insert(at, (named.code, 1.0))
+        selection.alternatives = [(c, s) for c, s in selection.alternatives if c != named.code]
+        selection.worked.setdefault(named.code, []).append(
+            f"{named.code} is the primary service {code} adds to: an add-on is billed with it"
+        )
+        codes = [c for c, _ in selection.services]

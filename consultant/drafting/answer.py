@@ -24,7 +24,7 @@ from consultant.codes import lookup
 from consultant.codes.lookup import display_code
 from consultant.codes.releases import data_gaps, release_diff, release_in_force, release_label
 from consultant.drafting import calibrate, checks
-from consultant.drafting.addons import addon_first, is_addon
+from consultant.drafting.addons import addon_first, is_addon, primary_described
 from consultant.drafting.arithmetic import apply_arithmetic
 from consultant.drafting.candidates import (
     Selection,
@@ -91,6 +91,11 @@ def build_answer(session: Session, question: str) -> Answer:
     care_management_time(analysis, selection)
     facility_visit(analysis, selection)
     endoscopy_said = endoscopy_by_technique(analysis, selection)
+    primary_described(
+        selection,
+        candidates,
+        lambda c: lookup.addon_primaries(session, c, analysis.date_of_service),
+    )
     sentences[:0] = [endoscopy_said] if endoscopy_said else []
     sentences += apply_arithmetic(analysis, selection)
     place = place_statement(session, analysis)
@@ -317,5 +322,11 @@ def _order_by_edits(facts: list[CodeFact], edits: list[lookup.Edit]) -> list[Cod
         a, b = rank.get(edit.column1), rank.get(edit.column2)
         if a is not None and b is not None and a > b:
             rank[edit.column1], rank[edit.column2] = b, a
-    # An add-on code follows its primary (99205 then G2212).
-    return sorted(facts, key=lambda f: (not f.billed, is_addon(f), rank[f.code]))
+    ordered = sorted(facts, key=lambda f: (not f.billed, rank[f.code]))
+    billed = [f for f in ordered if f.billed]
+    # An add-on code follows its primary (99205 then G2212), with the other services: the
+    # diagnoses that follow the services stay after it.
+    addons = [f for f in billed if f.system != "ICD-10-CM" and is_addon(f)]
+    rest = [f for f in billed if all(f is not a for a in addons)]
+    last = max((i for i, f in enumerate(rest) if f.system != "ICD-10-CM"), default=-1)
+    return rest[: last + 1] + addons + rest[last + 1 :] + [f for f in ordered if not f.billed]

@@ -432,3 +432,32 @@ def test_a_choice_of_two_visit_levels_is_not_answered_by_a_test_ordered(session:
         "ultrasound and a TSH. Which level, 99213 or 99214?",
     )
     assert a.billed[0].code in ("99213", "99214")
+
+
+def test_a_shave_and_a_punch_biopsy_are_11104_and_11103(session: Session) -> None:
+    a = _answer(
+        session,
+        "Shave bx of a lesion on the R forearm and punch bx of another on the back, same "
+        "session. We billed 11102 + 11104-59. Right?",
+    )
+    assert [c.code for c in a.billed if c.system == "CPT"][:2] == ["11104", "11103"]
+    assert any("not 11102" in line for line in a.corrections)
+    # Offered as a choice of technique, it is no second lesion.
+    a = _answer(session, "Punch bx or shave bx for a suspected BCC, which is right?")
+    assert "11103" not in [c.code for c in a.billed]
+
+
+def test_the_edit_that_denied_the_askers_code_is_reported() -> None:
+    from consultant.codes.lookup import Edit
+    from consultant.drafting.answer import edits_that_deny
+
+    def edit(one: str, two: str, indicator: str) -> Edit:
+        return Edit(
+            one, two, indicator, "CPT Manual or CMS manual coding instruction", "", None, None
+        )
+
+    table = [edit("11104", "11102", "0"), edit("11104", "11300", "1")]
+    a = analyse("Billed 11102 + 11104-59 and 11300; 11102 got denied. How should it go?")
+    found = edits_that_deny(a, ["11104", "11103"], [], lambda codes: table)
+    # Only the edit no modifier bypasses: one with indicator 1 would read as advice to add 59.
+    assert found == [table[0]]

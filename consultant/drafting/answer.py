@@ -15,6 +15,7 @@ comes from an imported release or from the project's own notes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
@@ -124,6 +125,9 @@ def build_answer(session: Session, question: str) -> Answer:
     edits = lookup.active_edits_between(session, billed, on)
     edits += _whole_edits(corrections)
     edits += declined_edits(session, analysis, facts, on)
+    edits += edits_that_deny(
+        analysis, billed, edits, lambda codes: lookup.active_edits_between(session, codes, on)
+    )
     facts = addon_first(analysis, _order_by_edits(facts, edits))
     unbilled = bundled(analysis, edits)
     for fact in facts:
@@ -206,6 +210,28 @@ def build_answer(session: Session, question: str) -> Answer:
         sentences,
         {c: why for c, why in unbilled.items() if any(f.code == c for f in facts)},
     )
+
+
+def edits_that_deny(
+    analysis: Analysis,
+    billed: list[str],
+    found: list[lookup.Edit],
+    edits_between: Callable[[list[str]], list[lookup.Edit]],
+) -> list[lookup.Edit]:
+    """The edits with modifier indicator 0 that pair a billed code with one of the asker's
+    codes the draft does not bill (11104 over 11102): why that code was or would be denied.
+    Only indicator 0, which no modifier bypasses, so none reads as an invitation to add one."""
+    declined = [c for c in analysis.codes if c not in billed]
+    if not declined or not billed:
+        return []
+    return [
+        e
+        for e in edits_between(billed + declined)
+        if e.column1 in billed
+        and e.column2 in declined
+        and e.modifier_indicator == "0"
+        and e not in found
+    ]
 
 
 def _whole_edits(corrections: list[Correction]) -> list[lookup.Edit]:

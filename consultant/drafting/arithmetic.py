@@ -10,6 +10,7 @@ import re
 from consultant.codes.search import stem
 from consultant.drafting.candidates import Selection
 from consultant.matching.analyse import Analysis
+from consultant.rules import skin
 from consultant.rules.critical_care import critical_care
 from consultant.rules.drugs import extra_hours
 from consultant.rules.em import Payer
@@ -57,6 +58,7 @@ def apply_arithmetic(analysis: Analysis, selection: Selection) -> list[str]:
     corrections += _excision(analysis, selection)
     corrections += _shave(analysis, selection)
     corrections += _repairs(analysis, selection)
+    corrections += _biopsy_techniques(analysis, selection)
     corrections += _counted(analysis, selection)
     _debridement(analysis, selection)
     _critical_care(analysis, selection)
@@ -65,6 +67,58 @@ def apply_arithmetic(analysis: Analysis, selection: Selection) -> list[str]:
     _supply_units(analysis, selection)
     corrections += _once_per_session(analysis, selection)
     return corrections
+
+
+# The words that name each biopsy technique.
+_BIOPSY_WORDS = {
+    "11106": r"\bincisional\b",
+    "11104": r"\bpunch\b",
+    "11102": r"\bshave\b|\btangential\b",
+}
+
+
+_TECHNIQUE_CHOICE = re.compile(r"\b(?:punch|shave|tangential|incisional)\b(?: \w+)? (?:or|vs)\b")
+
+
+def _biopsy_techniques(analysis: Analysis, selection: Selection) -> list[str]:
+    """Biopsies by two or more techniques at one encounter: the highest technique's first
+    code, and the add-on of its own technique for each other lesion (rules.skin)."""
+    services = [c for c, _ in selection.services]
+    said = [
+        code
+        for code, words in _BIOPSY_WORDS.items()
+        if analysis.question_type != "compare" and re.search(words, analysis.text.lower())
+    ]
+    lowered = analysis.text.lower()
+    if not re.search(r"\bbiops|\bbx", lowered) or _TECHNIQUE_CHOICE.search(lowered):
+        said = []  # no biopsy, or "punch or shave?": a choice, not two lesions
+    named = [*services, *analysis.codes, *said]
+    firsts = [c for c in dict.fromkeys(named) if c in skin.BIOPSY_ADDON]
+    chosen = skin.biopsy_codes(firsts)
+    if chosen is None:
+        return []
+    primary, addons = chosen
+    others = [c for c in firsts if c != primary]
+    why = (
+        f"biopsies by different techniques at one encounter take one first code, the highest "
+        f"technique's ({primary}, {skin.BIOPSY_TECHNIQUE[primary]}), and each other lesion the "
+        f"add-on of its own technique ({', '.join(addons)}), not a second first code or 59"
+    )
+    kept = [(c, s) for c, s in selection.services if c not in others and c != primary]
+    selection.services = [(primary, 1.0), *[(a, 0.9) for a in addons], *kept]
+    for code in (primary, *addons):
+        selection.system_of[code] = "CPT"
+        selection.units.setdefault(code, 1)
+        selection.worked.setdefault(code, []).append(why)
+    selection.alternatives = [
+        (c, s) for c, s in selection.alternatives if c not in (primary, *addons, *others)
+    ]
+    proposed = [c for c in others if c in analysis.codes]
+    if not proposed:
+        return []
+    return [
+        f"Report {primary} + {' + '.join(addons)}, not {' + '.join(proposed)} as a first code: {why}."
+    ]
 
 
 # A title that counts any number at once: "single or multiple", "three or more muscles".

@@ -273,3 +273,20 @@ def _repair_band(
     units = int(extra)
     line = f"{base[1]} (to {base[0]} cm) + {group.addon} x {units} ({total - base[0]} cm more, per 5 cm or part)"
     return [CodeUnits(base[1]), CodeUnits(group.addon, units)], line
+
+
+# Skin biopsies by technique (CPT 2019 biopsy guidelines): one primary code per encounter,
+# the highest technique performed (incisional over punch over tangential); every other lesion
+# is reported with the add-on of its own technique, never a second primary or modifier 59.
+BIOPSY_RANK = ("11106", "11104", "11102")  # incisional, punch, tangential: first codes
+BIOPSY_ADDON = {"11106": "11107", "11104": "11105", "11102": "11103"}
+BIOPSY_TECHNIQUE = {"11106": "incisional", "11104": "punch", "11102": "tangential"}
+
+
+def biopsy_codes(first_codes: Sequence[str]) -> tuple[str, list[str]] | None:
+    """The primary and the add-ons for lesions biopsied by two or more techniques, or None
+    when one technique (or none) is named."""
+    techniques = [code for code in BIOPSY_RANK if code in first_codes]
+    if len(techniques) < 2:
+        return None
+    return techniques[0], [BIOPSY_ADDON[code] for code in techniques[1:]]

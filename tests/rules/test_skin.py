@@ -140,3 +140,11 @@ def test_shave_removal_by_site_group_and_diameter(site: Site, diameter: float, c
 
 def test_shave_removal_of_an_unnamed_group_is_left_to_the_coder() -> None:
     assert shave_code(Site.AXILLA, 0.4).code is None
+
+
+def test_biopsies_by_two_techniques_take_one_first_code() -> None:
+    from consultant.rules.skin import biopsy_codes
+
+    assert biopsy_codes(["11102", "11104"]) == ("11104", ["11103"])
+    assert biopsy_codes(["11104", "11106", "11102"]) == ("11106", ["11105", "11103"])
+    assert biopsy_codes(["11102"]) is None

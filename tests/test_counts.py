@@ -42,5 +42,8 @@ def test_the_views_listed_correct_the_askers_one_view_code(session: Session) -> 
         session, "We took AP, Y view and axillary of the right shoulder. Is this 73020?"
     )
     assert a.billed[0].code == "73030"
-    assert "73020 is for 1 view, and the question says 3 views" in a.corrections[0]
+    assert (
+        "73020 is for 1 view, 73030 for 2 or more views, and the question says 3 views"
+        in (a.corrections[0])
+    )
     assert "73030" not in [c.code for c in a.alternatives]

@@ -308,10 +308,14 @@ def _out_of_bounds(
         if key == "count" and analysis.counted:
             unit = analysis.counted
         said = f"{value:g} {unit}".strip()
+        other = lookup.note(session, fitting) if fitting else None
+        its = (other.extra or {}).get(key) if other is not None else None
+        # The replacement's own range beside the asker's: the reader sees where the line is.
+        theirs = f", {fitting} for {_range(its, unit)}" if its else ""
         return Correction(
             code,
             fitting,
-            f"{code} is for {_range(bounds, unit)}, and the question says {said}",
+            f"{code} is for {_range(bounds, unit)}{theirs}, and the question says {said}",
         )
     return None
 

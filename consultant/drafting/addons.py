@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from consultant.drafting.candidates import Selection
+from consultant.drafting.drugs import is_administration
 from consultant.drafting.facts import CodeFact
 from consultant.drafting.visits import visit_of
 from consultant.matching.analyse import Analysis
@@ -68,8 +69,6 @@ def primary_described(
     ("screening mammogram with 3D tomosynthesis": 77067 with the add-on 77063): the primary
     joins the claim ahead of it. An add-on is never paid alone. ``primaries_of`` gives an
     add-on's primaries (the NCCI add-on code edits in force)."""
-    from consultant.drafting.drugs import is_administration  # drugs imports our stage's peers
-
     codes = [c for c, _ in selection.services]
     for code in codes:
         if is_administration(code):

@@ -84,14 +84,16 @@ def _biopsy_techniques(analysis: Analysis, selection: Selection) -> list[str]:
     """Biopsies by two or more techniques at one encounter: the highest technique's first
     code, and the add-on of its own technique for each other lesion (rules.skin)."""
     services = [c for c, _ in selection.services]
-    said = [
-        code
-        for code, words in _BIOPSY_WORDS.items()
-        if analysis.question_type != "compare" and re.search(words, analysis.text.lower())
-    ]
     lowered = analysis.text.lower()
-    if not re.search(r"\bbiops|\bbx", lowered) or _TECHNIQUE_CHOICE.search(lowered):
-        said = []  # no biopsy, or "punch or shave?": a choice, not two lesions
+    said: list[str] = []
+    # Techniques said in words, unless no biopsy is said or they are offered as a choice
+    # ("punch or shave?"), not two lesions.
+    if (
+        analysis.question_type != "compare"
+        and re.search(r"\bbiops|\bbx", lowered)
+        and not _TECHNIQUE_CHOICE.search(lowered)
+    ):
+        said = [code for code, words in _BIOPSY_WORDS.items() if re.search(words, lowered)]
     named = [*services, *analysis.codes, *said]
     firsts = [c for c in dict.fromkeys(named) if c in skin.BIOPSY_ADDON]
     chosen = skin.biopsy_codes(firsts)

@@ -96,43 +96,37 @@ DEVICE_CARE_CODES = {"96523", "36591", "36592"}
 
 
 def supplies_included(analysis: Analysis, selection: Selection) -> list[str]:
-    """Drop a local anesthetic billed beside a procedure, and a flush solution beside the
-    care of the device it flushed; a correction when the asker proposed it, advice
-    otherwise."""
-    out = _flush_included(analysis, selection)
+    """Drop a flush solution beside the care of the device it flushed, and a local anesthetic
+    billed beside a procedure; a correction when the asker proposed one, advice otherwise."""
     services = [c for c, _ in selection.services]
-    numbing = [c for c in services if c in LOCAL_ANESTHETICS]
+    out: list[str] = []
+    care = next((c for c in services if c in DEVICE_CARE_CODES), None)
+    if care is not None:
+        why = f"the heparin or saline that flushes or locks the device is part of {care}"
+        out += _included(analysis, selection, FLUSH_SOLUTIONS, FLUSH_SOLUTIONS, why)
     procedures = [c for c in services if c[:1] in "123456" and c.isdigit()]
-    if not numbing or not procedures or any(is_administration(c) for c in services):
-        return out
-    selection.services = [(c, s) for c, s in selection.services if c not in numbing]
-    selection.alternatives = [
-        (c, s) for c, s in selection.alternatives if c not in _ANESTHETIC_NEIGHBOURS
-    ]
-    why = (
-        f"a local anesthetic used for {procedures[0]} is part of the procedure (a supply in "
-        "its practice expense), not billed as a drug"
-    )
-    proposed = [c for c in numbing if c in analysis.codes]
-    if proposed:
-        return [*out, f"Do not bill {', '.join(proposed)}: {why}."]
-    selection.advice.append(f"{why[0].upper()}{why[1:]}: no {', '.join(numbing)}.")
+    if procedures and not any(is_administration(c) for c in services):
+        why = (
+            f"a local anesthetic used for {procedures[0]} is part of the procedure (a supply in "
+            "its practice expense), not billed as a drug"
+        )
+        out += _included(analysis, selection, LOCAL_ANESTHETICS, _ANESTHETIC_NEIGHBOURS, why)
     return out
 
 
-def _flush_included(analysis: Analysis, selection: Selection) -> list[str]:
-    services = [c for c, _ in selection.services]
-    care = next((c for c in services if c in DEVICE_CARE_CODES), None)
-    flushes = [c for c in services if c in FLUSH_SOLUTIONS]
-    if care is None or not flushes:
+def _included(
+    analysis: Analysis, selection: Selection, supplies: set[str], neighbours: set[str], why: str
+) -> list[str]:
+    """Take ``supplies`` off the claim and ``neighbours`` off the choices, saying ``why``."""
+    dropped = [c for c, _ in selection.services if c in supplies]
+    if not dropped:
         return []
-    selection.services = [(c, s) for c, s in selection.services if c not in flushes]
-    selection.alternatives = [(c, s) for c, s in selection.alternatives if c not in FLUSH_SOLUTIONS]
-    why = f"the heparin or saline that flushes or locks the device is part of {care}"
-    proposed = [c for c in flushes if c in analysis.codes]
+    selection.services = [(c, s) for c, s in selection.services if c not in supplies]
+    selection.alternatives = [(c, s) for c, s in selection.alternatives if c not in neighbours]
+    proposed = [c for c in dropped if c in analysis.codes]
     if proposed:
         return [f"Do not bill {', '.join(proposed)}: {why}."]
-    selection.advice.append(f"{why[0].upper()}{why[1:]}: no {', '.join(flushes)}.")
+    selection.advice.append(f"{why[0].upper()}{why[1:]}: no {', '.join(dropped)}.")
     return []
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from consultant.matching import context, cues
 from consultant.matching.administration import Sequence, sequence
-from consultant.matching.counts import count_of, counted
+from consultant.matching.counts import counted
 from consultant.matching.em_facts import EmFacts, em_facts
 from consultant.matching.findings import Condition, conditions, names_condition
 from consultant.matching.procedure_facts import ProcedureFacts, procedure_facts
@@ -248,6 +248,7 @@ def analyse(text: str) -> Analysis:
     )
     lowered = f" {text.lower()} "
     size = _CM.search(text)
+    count, counted_noun = counted(text)
     age = _AGE.search(text)
     pos = _POS.search(text)
     found_scopes = context.scopes(text)
@@ -267,8 +268,8 @@ def analyse(text: str) -> Analysis:
         minutes=_minutes(text),
         age=int(next(g for g in age.groups() if g)) if age else None,
         size_cm=float(size.group(1)) if size else None,
-        count=count_of(text),
-        counted=counted(text)[1],
+        count=count,
+        counted=counted_noun,
         level=_level(lowered),
         additional=bool(
             re.search(

@@ -110,11 +110,6 @@ _MUSCLES = (
 )
 
 
-def count_of(text: str) -> int | None:
-    """The number of counted things the question describes, or None."""
-    return counted(text)[0]
-
-
 def counted(text: str) -> tuple[int | None, str]:
     """The number of counted things and what they are, plural ("views", "muscles"); the
     thing is "" when the number came without one."""

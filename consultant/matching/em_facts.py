@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from consultant.matching.counts import WORD_NUMBERS
 from consultant.rules.em import data_level
 
 # Setting words, most specific first.
@@ -413,14 +414,13 @@ _SINCE = re.compile(
 _GLOBAL_SAID = re.compile(
     r"\b(0|10|90)[- ]?days? global\b|\bglobal (?:period )?(?:of )?(0|10|90)\b"
 )
-_COUNT = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
 
 
 def _days_since_surgery(lowered: str) -> int | None:
     said = _SINCE.search(lowered)
     if said is None:
         return None
-    amount = _COUNT.get(said[1]) or int(said[1])
+    amount = WORD_NUMBERS.get(said[1]) or int(said[1])
     unit = said[2][0]
     return amount * (1 if unit == "d" else 7 if unit == "w" else 30)
 

@@ -163,3 +163,16 @@ def test_a_service_asked_about_leads_a_diagnosis_asked_beside_it(
 ) -> None:
     found = analyse(text)
     assert (found.question_type, found.asks_diagnosis_too) == (kind, diagnosis_too)
+
+
+def test_ultrasound_guidance_however_it_is_put() -> None:
+    for said in (
+        "US-guided knee injection",
+        "injected the knee using ultrasound to guide the needle",
+        "aspiration guided by ultrasound",
+        "sonographically guided aspiration of the shoulder",
+        "knee injection under u/s",
+    ):
+        assert analyse(said).ultrasound == "yes", said
+    assert analyse("knee injection without ultrasound").ultrasound == "no"
+    assert analyse("knee injection, ultrasound of the calf last week").ultrasound == ""

@@ -159,3 +159,17 @@ def test_no_25_is_offered_for_a_nurse_visit_only_for_the_shot() -> None:
     edit = _edit("G0009", "99211", "Misuse of column two code with column one code")
     advice = _from_edits(analyse("Nurse visit only, Pneumovax today. 99211-25 too?"), [edit], [])
     assert advice == []
+
+
+def test_an_edit_on_a_code_not_billed_invites_no_modifier() -> None:
+    """20611 reported for the asker's 20610 + 76942: the edit 20611/76942 says why 76942 is
+    not billed; advice to add XS or XU to it would invite the unbundling it explains."""
+    from consultant.drafting.modifiers import _from_edits
+
+    billed = [CodeFact("20611", "CPT", "", "", 1.0, False)]
+    analysis = analyse("US-guided knee injection, we billed 20610 + 76942")
+    assert _from_edits(analysis, [_edit("20611", "76942")], billed) == []
+    both = [*billed, CodeFact("76942", "CPT", "", "", 1.0, False)]
+    assert _from_edits(
+        analyse("knee injection and a guided biopsy"), [_edit("20611", "76942")], both
+    )

@@ -107,3 +107,62 @@ def test_a_visit_is_never_a_part_of_a_procedures_code() -> None:
     best = Candidate("11102", "CPT", "Tangential biopsy of skin, single lesion", 120.0, True)
     text = "Est pt diabetes f/u, A1c up, meds changed (99214); also a shave biopsy of a mole."
     assert _complete_service(analyse(text), ["99214"], [best], lambda c: edits) is None
+
+
+def test_a_rule_chooses_the_whole_the_search_missed() -> None:
+    """An aspiration and injection of the knee 'using ultrasound to guide the needle', billed
+    20610 + 76942: the joint's size and the guidance make it 20611, which contains both; the
+    edit between the asker's own two codes is evidence too."""
+    from consultant.drafting.verify import _joint_code_by_guidance
+
+    text = (
+        "PA aspirated the L knee and then injected it, using ultrasound to guide the needle. "
+        "We bill 20610 + 76942?"
+    )
+    analysis = analyse(text)
+    assert _joint_code_by_guidance(analysis, ["20610", "76942"]) == "20611"
+    edits = [
+        _edit("20611", "20610", "1"),
+        _edit("20611", "76942", "1", "CPT Manual or CMS manual coding instruction"),
+        _edit("20610", "76942", "1", "CPT Manual or CMS manual coding instruction"),
+    ]
+    ruled = ("20611", "Joint injection, major joint, with ultrasound guidance")
+    whole = _complete_service(analysis, ["20610", "76942"], [], lambda c: edits, ruled)
+    assert whole is not None and whole.replacement == "20611"
+    assert {(e.column1, e.column2) for e in whole.evidence} == {
+        ("20611", "20610"),
+        ("20611", "76942"),
+        ("20610", "76942"),
+    }
+
+
+def test_a_joint_code_against_what_the_words_say_of_guidance() -> None:
+    from consultant.drafting.verify import _joint_guidance
+
+    fixed = _joint_guidance(analyse("US-guided R knee injection, we billed 20610"), "20610")
+    assert fixed is not None and fixed.replacement == "20611"
+    back = _joint_guidance(analyse("shoulder injection, landmark guided, billed 20611"), "20611")
+    assert back is not None and back.replacement == "20610"
+    assert _joint_guidance(analyse("knee injection, billed 20610"), "20610") is None
+
+
+def test_a_drug_the_words_name_is_no_whole_of_procedures() -> None:
+    """A steroid named beside a transforaminal injection outranks it in the search; the
+    asker's imaging code is still a part of the injection's code, not of the drug's."""
+    edits = [_edit("64483", "77003", "0", "CPT Manual or CMS manual coding instruction")]
+    candidates = [
+        Candidate("J1010", "HCPCS", "Methylprednisolone acetate, 1 mg", 120.0, True),
+        Candidate("64483", "CPT", "Transforaminal epidural injection, lumbar", 110.0, True),
+    ]
+    text = "TFESI L4-5 with depo-medrol 80mg, fluoro guided. Do we add 77003?"
+    whole = _complete_service(analyse(text), ["77003"], candidates, lambda c: edits)
+    assert whole is not None and whole.replacement == "64483"
+
+
+def test_the_whole_is_listed_once_when_the_search_found_it_too() -> None:
+    from consultant.drafting.candidates import Selection
+    from consultant.drafting.verify import Whole, _apply_whole
+
+    selection = Selection([], [("64483", 0.9), ("77003", 0.8), ("J1010", 0.7)], [], {})
+    _apply_whole(selection, Whole("77003", "64483", "", ("77003",), ()))
+    assert [c for c, _ in selection.services] == ["64483", "J1010"]

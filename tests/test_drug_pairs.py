@@ -61,3 +61,22 @@ def test_an_administration_question_leads_with_the_administration(
     assert _billed(bundled_session, asked)[0] == "G0008"
     both = "Medicare pt got Fluzone High-Dose today. Which vaccine and admin codes?"
     assert _billed(bundled_session, both)[0] == "90662"
+
+
+def test_a_procedure_that_is_an_injection_gives_the_drug(bundled_session: Session) -> None:
+    """A transforaminal epidural with a steroid: the injection's code gives the drug, so the
+    drug is billed beside it with no administration code and no joint injection."""
+    billed = _billed(
+        bundled_session, "TFESI L4-5 single level, fluoro guided, depo-medrol 80mg. Codes?"
+    )
+    assert billed[:2] == ["64483", "J1010"]
+    assert not {"96372", "20610"} & set(billed)
+
+
+def test_the_askers_drug_code_alone_makes_the_drug_the_subject() -> None:
+    from consultant.drafting.drugs import asks_for_drug
+    from consultant.matching.analyse import analyse
+
+    assert asks_for_drug(analyse("kenalog 40 mg into the R knee, billing J3301 x4, rejected"))
+    assert not asks_for_drug(analyse("kenalog 40 mg into the R knee, J3301 x4: admin code?"))
+    assert not asks_for_drug(analyse("kenalog 40 mg into the R knee, 20610 + J3301 x4 ok?"))

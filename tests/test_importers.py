@@ -172,3 +172,16 @@ def test_a_bypass_modifier_without_an_edit_is_not_needed(ref: Session) -> None:
     )
     assert summary_line(answer).startswith("Modifier XU is not needed: no active NCCI edit")
     assert not any(m.recommended and m.modifier == "XU" for m in answer.modifiers)
+
+
+def test_a_deleted_drug_code_is_replaced_by_the_same_drug_in_force(ref: Session) -> None:
+    """J1020-J1040 (methylprednisolone acetate 20, 40, 80 mg) ended 2024-03-31; the drug is
+    J1010 (per 1 mg) since: read from the HCPCS descriptors, not from a note of ours."""
+    from consultant.drafting.answer import build_answer
+
+    assert lookup.same_drug_in_force(ref, "J1040", date(2025, 3, 1)) == ["J1010"]
+    assert lookup.same_drug_in_force(ref, "J2405", date(2025, 3, 1)) == []  # one code only
+    a = build_answer(ref, "Depo-medrol 80 mg IM, DOS 3/4/25. We billed J1040 and it rejected.")
+    assert a.corrections[0].startswith("Report J1010, not J1040: J1040 was deleted")
+    drug = next(c for c in a.billed if c.code == "J1010")
+    assert drug.billing_units == 80

@@ -60,3 +60,10 @@ def test_the_index_rebuilds_its_vocabulary_when_words_are_added() -> None:
     assert index.correct("pessaryy") is None
     index.add("57160", "CPT", "Fitting of a pessary", [("Fitting of a pessary", 3.0)])
     assert index.correct("pessaryy") == "pessary"
+
+
+def test_a_dose_written_without_its_space_is_a_number_and_a_unit() -> None:
+    """'depo-medrol 80mg' names the drug as 'depo-medrol 80 mg' does."""
+    assert tokens("depo-medrol 80mg") == tokens("depo-medrol 80 mg")
+    assert tokens("zofran 4mg, 500ml NS")[-3:] == tokens("zofran 4 mg, 500 ml NS")[-3:]
+    assert "b12" in tokens("b12 shot")  # letters before the number are no dose

@@ -152,6 +152,25 @@ def termination_date(session: Session, code: str) -> date | None:
     return snapshot.current(session).terminations.get(code)
 
 
+def same_drug_in_force(session: Session, code: str, on: date | None = None) -> list[str]:
+    """The HCPCS codes in force on ``on`` for the drug of ``code`` at another dose or unit:
+    where a deleted drug code's drug is reported now (J1040, 80 mg, -> J1010, per 1 mg)."""
+    snap = snapshot.current(session)
+    name = (
+        snapshot.drug_name(snap.records.get(code, {}).get("HCPCS", ""))
+        if code in snap.records
+        else ""
+    )
+    if not name:
+        return []
+    when = on or date.today()
+    return [
+        other
+        for other in snap.drugs_by_name.get(name, ())
+        if other != code and (snap.terminations.get(other) or date.max) >= when
+    ]
+
+
 def place_of_service(session: Session, code: str) -> PlaceOfService | None:
     """A place-of-service code (a detached, read-only row shared by the process)."""
     return snapshot.current(session).places.get(code)

@@ -180,9 +180,15 @@ _THERAPY = re.compile(
 _THERAPY_WORDS = {"pt": "physical therapy", "ot": "occupational therapy"}
 
 
+# A dose written without its space ("80mg", "4mg", "500ml") is a number and a unit, as
+# "80 mg" is: glued, it was one word no drug's name or lay term carries.
+_DOSE_GLUED = re.compile(r"\b(\d+(?:\.\d+)?)(mg|mcg|ml|cc|gm?|units?|iu|meq)\b")
+
+
 def tokens(text: str) -> list[str]:
     # "non-emergency" is one idea, not a second way to say "emergency".
     text = _NON.sub("non", text.lower())
+    text = _DOSE_GLUED.sub(r"\1 \2", text)
     text = _THERAPY.sub(lambda m: _THERAPY_WORDS[m.group(1)], text)
     words = (_ABBREVIATIONS.get(t, t) for t in _TOKEN.findall(text))
     return [stem(t) for t in words if t not in _STOP]

@@ -14,6 +14,7 @@ parallel arrays of dates, indicator and rationale, searched by bisection.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import threading
 from array import array
@@ -21,6 +22,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
@@ -176,6 +178,21 @@ class Descriptors(Mapping[str, dict[str, str]]):
         return len(self._flat)
 
 
+# The dose a HCPCS drug descriptor ends with: "Injection, methylprednisolone acetate, 80 mg".
+_DOSE = re.compile(
+    r",\s*(?:per\s+)?\d[\d.,]*\s*(?:mg|mcg|micrograms?|milligrams?|ml|cc|units?|gm?|grams?|iu|"
+    r"meq|million units)\b.*$",
+    re.I,
+)
+
+
+def drug_name(descriptor: str) -> str:
+    """The drug a HCPCS descriptor names, without the dose its code counts ("" when the
+    descriptor ends with no dose): the codes of one drug at other doses share it."""
+    found = _DOSE.search(descriptor)
+    return descriptor[: found.start()].strip().lower() if found else ""
+
+
 @dataclass(frozen=True)
 class Note:
     system: str
@@ -236,6 +253,18 @@ class Snapshot:
         self._mues: dict[int, dict[str, tuple[int, str, str]]] = {}
         self._addons: dict[int, dict[str, tuple[str, ...]]] = {}
         self._ptp: dict[int, PtpIndex] = {}
+
+    @cached_property
+    def drugs_by_name(self) -> dict[str, tuple[str, ...]]:
+        """A HCPCS drug's name without its dose -> its codes, deleted ones included
+        ("injection, methylprednisolone acetate": J1010, J1020, J1030, J1040). Built the
+        first time a deleted drug code is corrected: a few hundred entries."""
+        out: dict[str, list[str]] = {}
+        for code in self.records:
+            name = drug_name(self.records[code].get("HCPCS", ""))
+            if name:
+                out.setdefault(name, []).append(code)
+        return {name: tuple(codes) for name, codes in out.items()}
 
     def release_in_force(self, kind: str, on: date | None) -> Release | None:
         """The newest ``kind`` release effective on ``on`` (or the newest at all)."""

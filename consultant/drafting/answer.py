@@ -236,15 +236,10 @@ def edits_that_deny(
 
 def _whole_edits(corrections: list[Correction]) -> list[lookup.Edit]:
     """The edits that make the asker's codes parts of the one code reported for the whole
-    (93015 over 93018, indicator 0), found by the correction: its evidence. Only those no
-    modifier bypasses, so the reply cannot read as an invitation to bill the parts."""
-    return [
-        e
-        for whole in corrections
-        if isinstance(whole, Whole)
-        for e in whole.evidence
-        if e.modifier_indicator == "0"
-    ]
+    (93015 over 93018, 20611 over 20610 and 76942), found by the correction: its evidence.
+    The parts are not billed, so an edit a modifier could bypass invites none here
+    (``modifiers._from_edits`` and the reply's first line skip an unbilled column 2)."""
+    return [e for whole in corrections if isinstance(whole, Whole) for e in whole.evidence]
 
 
 def _diagnoses(

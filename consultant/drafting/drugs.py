@@ -144,8 +144,11 @@ def pair_drugs(
     services = [code for code, _ in selection.services]
     notes = {code: lookup.note(session, code) for code in services}
     drugs = [c for c in services if is_drug(c, notes[c])]
+    injecting = {c for c in services if drugs and _injects(session, c)}
     paired = any(
-        c for c in services if not is_administration(c) and _procedure_for_drug(c, drugs, notes)
+        c
+        for c in services
+        if not is_administration(c) and (_procedure_for_drug(c, drugs, notes) or c in injecting)
     )
     if _sequence_decides(analysis, paired):
         try:
@@ -164,7 +167,11 @@ def pair_drugs(
                     old, new, [f"{new}: a drug was infused, so this is not hydration ({old})."]
                 )
         services = [code for code, _ in selection.services]
-    given = [c for c in services if is_administration(c) or _procedure_for_drug(c, drugs, notes)]
+    given = [
+        c
+        for c in services
+        if is_administration(c) or _procedure_for_drug(c, drugs, notes) or c in injecting
+    ]
     if not drugs and not given:
         # A procedure that gives a drug the question names (chemodenervation with Botox).
         for code in analysis.administrations.named:
@@ -407,6 +414,18 @@ def administration_for(analysis: Analysis, related: list[str]) -> str | None:
     return by_route or (procedures[0] if procedures else None)
 
 
+# A procedure whose own descriptor is an injection or a block (an epidural, a transforaminal
+# or facet injection, a nerve block, a trigger point): the drug it delivers is billed beside
+# it with no administration code, whichever drug our notes pair it with.
+_INJECTS = re.compile(r"\binjections?\b|\bblocks?\b")
+
+
+def _injects(session: Session, code: str) -> bool:
+    if not code.isdigit() or is_administration(code) or is_em(code):
+        return False
+    return _INJECTS.search(lookup.describe(session, code)[1].lower()) is not None
+
+
 def _procedure_for_drug(code: str, drugs: list[str], notes: dict[str, CodeNote | None]) -> bool:
     """A procedure our notes pair with one of the drugs (a joint injection with its drug)."""
     return any(code in note.related for d in drugs if (note := notes[d]) is not None)
@@ -640,6 +659,12 @@ def asks_for_drug(analysis: Analysis) -> bool:
     admin codes and how many units of each drug?" with the administration)."""
     if _first(analysis, DRUG_ASKS) is not None:
         return True
+    if (
+        analysis.codes
+        and all(c[:1] == "J" for c in analysis.codes)
+        and not _first(analysis, ADMIN_ASKS)
+    ):
+        return True  # the asker's only codes are the drug's ("J1040 rejected"): it is the subject
     units, admin = _first(analysis, UNIT_ASKS), _first(analysis, ADMIN_ASKS)
     if units is not None:
         return admin is None or units < admin

@@ -263,6 +263,10 @@ def _from_edits(
         if e.modifier_indicator != "1":
             continue
         em = next((c for c in (e.column1, e.column2) if is_em(c)), None)
+        if em is None and e.column2 not in global_of:
+            # The edit says why a code is not billed (a part of the whole reported, an
+            # administration that became another): no modifier to bypass it is wanted.
+            continue
         if em is not None:
             if analysis.procedure_only or _nurse_visit_for_the_shot(analysis, em):
                 continue  # bundled() leaves the visit unbilled: no 25 to add to it

@@ -250,7 +250,9 @@ def _edit_line(answer: Answer) -> str:
             f"{e.column2} is bundled into {e.column1}: they are not paid together on the same "
             "day, and no modifier changes that (NCCI modifier indicator 0)."
         )
-    bypassable = [e for e in answer.edits if e.modifier_indicator == "1"]
+    # Only edits whose column 2 is billed: one on a code the draft does not bill explains why.
+    billed = {f.code for f in answer.billed}
+    bypassable = [e for e in answer.edits if e.modifier_indicator == "1" and e.column2 in billed]
     if not bypassable:
         return ""
     e = bypassable[0]

@@ -26,6 +26,7 @@ from consultant.codes import lookup
 from consultant.codes.sections import is_em
 from consultant.drafting.arithmetic import COUNTED
 from consultant.drafting.candidates import Selection, _is_drug, replacement_for
+from consultant.drafting.drugs import JOINT_CODES
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
 from consultant.models import CodeNote
@@ -79,11 +80,14 @@ def verify_named(
     """Corrections for the asker's CPT/HCPCS codes, applied to ``selection`` (the wrong code
     becomes an alternative, the replacement a service in its place)."""
     corrections: list[Correction] = []
+    proposed = [c for c in selection.named if c in analysis.codes]
+    guided = _joint_code_by_guidance(analysis, proposed)
     whole = _complete_service(
         analysis,
-        [c for c in selection.named if c in analysis.codes],
+        proposed,
         candidates,
         lambda codes: lookup.active_edits_between(session, codes, analysis.date_of_service),
+        (guided, lookup.describe(session, guided)[1]) if guided and len(proposed) > 1 else None,
     )
     if whole is not None:
         corrections.append(whole)
@@ -94,6 +98,7 @@ def verify_named(
     for code in [c for c in selection.named if c in analysis.codes] + mentioned:
         correction = (
             _staff_only(analysis, code)
+            or _joint_guidance(analysis, code)
             or _patient_status(analysis, code)
             or _out_of_bounds(session, analysis, code, candidates)
             or _deleted(session, analysis, code)
@@ -174,34 +179,44 @@ def _complete_service(
     proposed: list[str],
     candidates: list[Candidate],
     edits_between: Callable[[list[str]], list[lookup.Edit]],
+    ruled: tuple[str, str] | None = None,
 ) -> Whole | None:
     """The service the words describe whole, when every code the asker proposes is a part of
-    it: column 2 of an NCCI edit under it whose rationale is that it contains the part."""
-    if not proposed or not candidates:
+    it: column 2 of an NCCI edit under it whose rationale is that it contains the part. The
+    whole is the best match of the words, or the code a rule read from them (``ruled``,
+    code and title: a joint injection by size and ultrasound guidance)."""
+    if not proposed or not (candidates or ruled):
         return None
     if any(is_em(code) for code in proposed):
         # A visit is no part of a procedure's code: the NCCI edits between them bundle only
         # the usual pre- and post-procedure work, and a significant, separately identifiable
         # visit is billed beside the procedure with modifier 25.
         return None
-    best = candidates[0]
-    if best.code in proposed or not (best.phrase or best.cued):
+    # A drug the words name is no whole of procedures (a steroid beside the injection
+    # that gives it): the whole is the best match of the proposed codes' kind.
+    if ruled is not None:
+        code, title = ruled
+    else:
+        best = next((c for c in candidates if _is_drug(c.code) == _is_drug(proposed[0])), None)
+        if best is None or not (best.phrase or best.cued):
+            return None
+        own = {c.code: c.score for c in candidates}
+        if any(own.get(p, 0.0) * 1.2 > best.score for p in proposed):
+            return None  # the words fit a code the asker proposed about as well
+        code, title = best.code, best.title
+    if code in proposed:
         return None
-    own = {c.code: c.score for c in candidates}
-    if any(own.get(code, 0.0) * 1.2 > best.score for code in proposed):
-        return None  # the words fit a code the asker proposed about as well
-    evidence = tuple(
-        e
-        for e in edits_between([best.code, *proposed])
-        if e.column1 == best.code and e.column2 in proposed
-    )
+    found = edits_between([code, *proposed])
+    evidence = tuple(e for e in found if e.column1 == code and e.column2 in proposed)
     if not set(proposed) <= {e.column2 for e in evidence if e.rationale in _CONTAINS}:
         return None
+    # The edit between the asker's own parts is evidence too: it is what denies the second.
+    evidence += tuple(e for e in found if e.column1 in proposed and e.column2 in proposed)
     parts = tuple(proposed)
     return Whole(
         parts[0],
-        best.code,
-        f"what you describe is {best.title.rstrip('.')}, one code that includes "
+        code,
+        f"what you describe is {title.rstrip('.')}, one code that includes "
         f"{'each of ' if len(parts) > 1 else ''}{' and '.join(parts)} (an NCCI edit pairs them: "
         f"{'they are' if len(parts) > 1 else 'it is'} not billable separately)",
         parts,
@@ -209,9 +224,41 @@ def _complete_service(
     )
 
 
+def _joint_code_by_guidance(analysis: Analysis, proposed: list[str]) -> str | None:
+    """The joint aspiration or injection code of the proposed code's joint size (or the
+    joint the words name) with or without ultrasound guidance, as the question says the
+    needle was guided; None when it does not say, or no joint code is proposed."""
+    if analysis.ultrasound not in ("yes", "no"):
+        return None
+    size = next(
+        (s for s, pair in JOINT_CODES.items() for c in proposed if c in pair), analysis.joint
+    )
+    if not size or not any(c in pair for pair in JOINT_CODES.values() for c in proposed):
+        return None
+    without, guided = JOINT_CODES[size]
+    return guided if analysis.ultrasound == "yes" else without
+
+
+def _joint_guidance(analysis: Analysis, code: str) -> Correction | None:
+    """A joint code that says the opposite of the question about ultrasound guidance
+    (20610 for an ultrasound-guided knee injection: 20611)."""
+    right = _joint_code_by_guidance(analysis, [code])
+    if right is None or right == code:
+        return None
+    said = "was" if analysis.ultrasound == "yes" else "was not"
+    return Correction(
+        code,
+        right,
+        f"the needle {said} guided by ultrasound, and {right} is the code for this joint size "
+        f"{'with' if analysis.ultrasound == 'yes' else 'without'} ultrasound guidance "
+        "(a saved image and a report of the guidance go with it)",
+    )
+
+
 def _apply_whole(selection: Selection, whole: Whole) -> None:
     parts = set(whole.parts)
-    services = [(c, s) for c, s in selection.services if c not in parts]
+    # The whole leads, once: the search may have found it too.
+    services = [(c, s) for c, s in selection.services if c not in parts | {whole.replacement}]
     selection.services = [(whole.replacement or "", 1.0), *services]
     # The whole is billed: it is no longer a neighbour to rule out.
     others = [(c, s) for c, s in selection.alternatives if c != whole.replacement]
@@ -354,7 +401,20 @@ def _deleted(session: Session, analysis: Analysis, code: str) -> Correction | No
         (m.group(1) for d in (note.distinctions if note else []) if (m := _REPLACEMENT.search(d))),
         None,
     )
-    return Correction(code, replacement, f"{code} was deleted effective {ended.isoformat()}")
+    reason = f"{code} was deleted effective {ended.isoformat()}"
+    if replacement is None:
+        # A drug's code deleted for a code of the same drug at another dose: the descriptors
+        # say so, whatever our notes cover. Only one such code is a replacement; two (two
+        # routes, two products) need the reader's choice.
+        same = lookup.same_drug_in_force(session, code, analysis.date_of_service)
+        if len(same) == 1:
+            replacement = same[0]
+            reason += (
+                f"; the same drug is reported with {replacement} "
+                f"({lookup.describe(session, replacement, 'HCPCS')[1]}), its units counted "
+                "from the dose given"
+            )
+    return Correction(code, replacement, reason)
 
 
 def _family(session: Session, code: str) -> str:

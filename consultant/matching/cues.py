@@ -513,9 +513,16 @@ def ultrasound(lowered: str) -> str:
     """ "yes" when ultrasound guidance is said, "no" when it is ruled out, else ""."""
     if _NO_ULTRASOUND.search(lowered):
         return "no"
-    if re.search(
-        r"\bultrasound[- ]guid|\bus[- ]guid|\bunder (?:ultrasound|us)\b|\bwith (?:ultrasound|us)\b",
-        lowered,
-    ):
+    if _ULTRASOUND.search(lowered):
         return "yes"
     return ""
+
+
+# Ultrasound said to guide the needle, however it is put: "US-guided", "under ultrasound",
+# "using ultrasound to guide the needle", "guided by ultrasound", "sonographically guided".
+_ULTRASOUND = re.compile(
+    r"\bultrasound[- ]guid|\bus[- ]guid|\bu/s[- ]guid|\bunder (?:ultrasound|us|u/s)\b"
+    r"|\bwith (?:ultrasound|us)\b|\b(?:using|used|via) (?:the )?(?:ultrasound|us|u/s)\b"
+    r"|\bultrasound (?:to|for) guid|\bguided? (?:by|with|under) (?:ultrasound|us|u/s)\b"
+    r"|\bsonographic(?:ally)?[- ]guid"
+)

@@ -25,6 +25,7 @@ from consultant.codes.sections import is_em
 from consultant.drafting.drugs import is_administration
 from consultant.drafting.facts import CodeFact, ModifierFact
 from consultant.matching.analyse import Analysis
+from consultant.rules import components
 from consultant.rules.em import preventive_visit
 
 # Column 2 codes that NCCI policy treats as part of the column 1 service whenever both are
@@ -74,6 +75,7 @@ def modifier_facts(
         if note:
             advice.append(note)
     wanted += [(m, True) for m in _anatomic(analysis, billed)]
+    wanted += [(m, True) for m in _component(analysis, billed)]
     wanted += [(m, True) for m in analysis.digits]
     wanted += [(m, True) for m in _repeat_and_global(analysis, billed)]
     wanted += [(m, True) for m in _screening_became_treatment(analysis, billed)]
@@ -384,6 +386,15 @@ def _screening_became_treatment(analysis: Analysis, billed: list[CodeFact]) -> l
     if not treated:
         return []
     return ["PT"] if analysis.payer == "Medicare" else ["33"]
+
+
+def _component(analysis: Analysis, billed: list[CodeFact]) -> list[str]:
+    """TC or 26 on a code split by modifier (PC/TC indicator 1) when the practice did only
+    that part (rules.components); codes with their own part codes are corrected instead."""
+    if not analysis.part_done:
+        return []
+    split = any(f.rvus is not None and f.rvus.pctc == "1" for f in billed)
+    return [components.MODIFIER[analysis.part_done]] if split else []
 
 
 def _anatomic(analysis: Analysis, billed: list[CodeFact]) -> list[str]:

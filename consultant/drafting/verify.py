@@ -30,6 +30,7 @@ from consultant.drafting.drugs import JOINT_CODES
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
 from consultant.models import CodeNote
+from consultant.rules import components
 from consultant.rules.em import DELETED_2023, deleted_visit
 
 NEW_TO_ESTABLISHED = {
@@ -98,6 +99,7 @@ def verify_named(
     for code in [c for c in selection.named if c in analysis.codes] + mentioned:
         correction = (
             _staff_only(analysis, code)
+            or _part_done(analysis, code)
             or _joint_guidance(analysis, code)
             or _patient_status(analysis, code)
             or _out_of_bounds(session, analysis, code, candidates)
@@ -221,6 +223,26 @@ def _complete_service(
         f"{'they are' if len(parts) > 1 else 'it is'} not billable separately)",
         parts,
         evidence,
+    )
+
+
+def _part_done(analysis: Analysis, code: str) -> Correction | None:
+    """The complete service (or the other part) proposed when the practice did one part of
+    it and another party the other: the part's own code (93000 -> 93005 when an outside
+    cardiologist reads the tracing)."""
+    right = components.part_code(code, analysis.part_done)
+    if right is None or right == code:
+        return None
+    ours, theirs = (
+        ("the tracing (the technical part)", "the interpretation and report")
+        if analysis.part_done == components.TECHNICAL
+        else ("the interpretation and report", "the tracing (the technical part)")
+    )
+    return Correction(
+        code,
+        right,
+        f"your practice did only {ours}; {theirs} is billed by whoever did it, and {code} "
+        "would claim both",
     )
 
 

@@ -15,6 +15,7 @@ from consultant.matching.counts import counted
 from consultant.matching.em_facts import EmFacts, em_facts
 from consultant.matching.findings import Condition, conditions, names_condition
 from consultant.matching.procedure_facts import ProcedureFacts, procedure_facts
+from consultant.rules import components
 from consultant.rules.icd10_codes import is_code, with_dot
 
 # Five digits (CPT), four digits + F/T/U (Category II/III, PLA), a letter + four digits
@@ -183,6 +184,7 @@ class Analysis:
     route: str = ""  # push, infusion, injection (IM/SC), chemo ..., as said
     joint: str = ""  # the size of a joint injected: major, intermediate or small
     ultrasound: str = ""  # "yes" or "no" when the question says whether it guided the needle
+    part_done: str = ""  # "technical" or "professional" when the practice did only that part
     chemo: bool = False
     administrations: Sequence = field(default_factory=Sequence)  # drugs given, in order
     em: EmFacts = field(default_factory=EmFacts)
@@ -296,6 +298,7 @@ def analyse(text: str) -> Analysis:
         route=cues.route(lowered),
         joint=cues.joint_size(lowered),
         ultrasound=cues.ultrasound(lowered),
+        part_done=components.part_done(lowered),
         chemo=cues.chemo(lowered),
         administrations=sequence(lowered),
         em=em_facts(lowered),

@@ -176,3 +176,10 @@ def test_ultrasound_guidance_however_it_is_put() -> None:
         assert analyse(said).ultrasound == "yes", said
     assert analyse("knee injection without ultrasound").ultrasound == "no"
     assert analyse("knee injection, ultrasound of the calf last week").ultrasound == ""
+
+
+def test_an_urgent_care_run_as_a_physician_office_is_the_office() -> None:
+    """POS 20 is a location distinct from an office or a clinic (CMS POS code set)."""
+    assert analyse("Urgent care (physician office, POS 11), IV push").setting_place == "11"
+    assert analyse("urgent care visit in our office").setting_place == "11"
+    assert analyse("seen at our urgent care center").setting_place == "20"

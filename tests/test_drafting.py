@@ -461,3 +461,15 @@ def test_the_edit_that_denied_the_askers_code_is_reported() -> None:
     found = edits_that_deny(a, ["11104", "11103"], [], lambda codes: table)
     # Only the edit no modifier bypasses: one with indicator 1 would read as advice to add 59.
     assert found == [table[0]]
+
+
+def test_the_askers_code_a_rule_took_off_stays_listed(session: Session) -> None:
+    """Two pushes of the same drug in the office, billed 96374 + 96376: 96376 is not billed
+    (facility only), and it is still listed, unbilled, with its facts for the reader."""
+    a = _answer(
+        session,
+        "Morphine 4 mg IV push at 10:05 and another 4 mg IV push of morphine at 10:50 in the "
+        "office. Billing 96374 + 96376 + J2270 x2. 96376 denied, why?",
+    )
+    assert "96376" not in [c.code for c in a.billed]
+    assert "96376" in [c.code for c in a.alternatives]

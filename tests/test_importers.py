@@ -185,3 +185,13 @@ def test_a_deleted_drug_code_is_replaced_by_the_same_drug_in_force(ref: Session)
     assert a.corrections[0].startswith("Report J1010, not J1040: J1040 was deleted")
     drug = next(c for c in a.billed if c.code == "J1010")
     assert drug.billing_units == 80
+
+
+def test_a_proposed_code_with_a_practitioner_mue_of_0_is_said_so(ref: Session) -> None:
+    """96376 (a push of the same drug again) has a practitioner MUE of 0: why it is denied."""
+    from consultant.drafting.checks import never_paid_units
+    from consultant.matching.analyse import analyse
+
+    said = never_paid_units(ref, analyse("We billed 96374 + 96376, 96376 denied"), [], None)
+    assert said and said[0].startswith("96376 has a practitioner MUE of 0")
+    assert never_paid_units(ref, analyse("We billed 96374 + 96375"), [], None) == []

@@ -54,3 +54,22 @@ def test_a_preventive_visit_is_established_unless_the_question_says_new(session:
     assert ranked[0] == "99397"
     ranked = [c for c, _ in _ranked(session, "new patient, 70 y/o, routine annual physical")]
     assert ranked[0] == "99387"
+
+
+def test_a_shave_biopsy_is_no_shave_removal() -> None:
+    """'shave (tangential) bx' of a papule: the biopsy codes, not 11300-11313, whatever the
+    shave removal titles share with the note's words (CPT: a shave done to obtain tissue
+    for diagnosis is a tangential biopsy)."""
+    from consultant.matching.analyse import analyse
+    from consultant.matching.services import Candidate, _adjust
+
+    def adjusted(text: str) -> float:
+        cand = Candidate(
+            "11307", "CPT", "Shaving of an epidermal or dermal lesion, scalp", 140.0, True
+        )
+        _adjust(cand, analyse(text), text.lower(), True)
+        return cand.score
+
+    assert adjusted("shave (tangential) bx, scaly papule L temple") < 100
+    assert adjusted("biopsy by shave of a papule on the neck") < 100
+    assert adjusted("shave removal of a 1.5 cm nevus on the neck") >= 140

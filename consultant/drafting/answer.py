@@ -121,6 +121,14 @@ def build_answer(session: Session, question: str) -> Answer:
         _fact(session, code, score, False, False, on, selection.system_of.get(code))
         for code, score in selection.alternatives
     ]
+    # The asker's procedure codes a rule took off the claim stay listed, not billed, with
+    # their facts: the reader checks the correction against them (96376's MUE of 0).
+    listed = {f.code for f in facts}
+    facts += [
+        _fact(session, code, 0.0, True, False, on)
+        for code in analysis.codes
+        if code not in listed and lookup.is_known(session, code)
+    ]
     billed = [f.code for f in facts if f.billed and f.system in ("CPT", "HCPCS")]
     edits = lookup.active_edits_between(session, billed, on)
     edits += _whole_edits(corrections)
@@ -146,6 +154,7 @@ def build_answer(session: Session, question: str) -> Answer:
     advice = sentences[1:] + selection.advice
     advice += checks.addon_without_primary(facts, set(billed))
     advice += checks.units_over_mue(facts, units)
+    advice += checks.never_paid_units(session, analysis, facts, on)
     advice += checks.bilateral(analysis, services)
     advice += checks.global_period(analysis, services)
     advice += checks.terminated(session, [f for f in facts if f.named], on)

@@ -40,6 +40,23 @@ def units_over_mue(facts: list[CodeFact], units: dict[str, int]) -> list[str]:
     return out
 
 
+def never_paid_units(
+    session: Session, analysis: Analysis, facts: list[CodeFact], on: date | None
+) -> list[str]:
+    """The asker's codes the draft does not bill whose practitioner MUE is 0: why a claim
+    with them is denied whatever the units (96376 on a physician's claim)."""
+    billed = {f.code for f in facts if f.billed}
+    out = []
+    for code in analysis.codes:
+        mue = lookup.mue(session, code, on) if code not in billed else None
+        if mue is not None and mue.units == 0:
+            out.append(
+                f"{code} has a practitioner MUE of 0 (MAI {mue.mai}): Medicare denies every "
+                "unit of it on a physician's or practitioner's claim."
+            )
+    return out
+
+
 def bilateral(analysis: Analysis, facts: list[CodeFact]) -> list[str]:
     if "50" not in analysis.modifiers and not analysis.bilateral:
         return []

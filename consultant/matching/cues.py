@@ -413,7 +413,13 @@ POS_WORDS: list[tuple[str, str]] = [
     ("31", r"skilled nursing|\bsnf\b"),
     ("32", r"nursing (?:home|facility)"),
     ("13", r"assisted living"),
-    ("20", r"urgent care"),
+    # An urgent care run as a physician's office is that office (POS 11): POS 20 is a
+    # location distinct from an office or a clinic.
+    (
+        "20",
+        r"urgent care(?![^.?!]{0,40}\b(?:(?:physician|doctor|group|practice)'?s?'? office"
+        r"|office[- ]based|in (?:our|the|a) office))",
+    ),
     ("12", r"patient'?s home|home visit|\bat home\b"),
     ("11", r"\boffice\b|\bclinic\b"),
 ]

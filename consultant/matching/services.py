@@ -136,6 +136,12 @@ def _candidate(session: Session, hit: Hit) -> Candidate:
     return cand
 
 
+# A shave said to be a biopsy: "shave bx", "shave (tangential) biopsy", "biopsy by shave".
+_SHAVE_BIOPSY = re.compile(
+    r"\bshav\w*\W+(?:\(?tangential\)?\W+)?(?:biops|bx\b)|\b(?:biops\w*|bx)\W+(?:by|via) shav"
+)
+
+
 def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> None:
     """Move a candidate up or down by the cues that separate it from its neighbours.
 
@@ -183,6 +189,10 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
     elif add_on and analysis.additional:
         cand.score += step * 0.5
         cand.cued = True
+    if title.startswith("shaving") and _SHAVE_BIOPSY.search(query):
+        # A shave done to get tissue for diagnosis is a tangential biopsy (11102, 11103),
+        # not a shave removal (11300-11313), however many of its words the question shares.
+        cand.score -= step * 2
     if re.search(r"\bonly\b", title) and " only" not in f" {query}":
         cand.score -= step * 0.5  # a component-only code needs the asker to say so
     # What the code excludes or includes, against what the asker says was or was not done.

@@ -349,3 +349,13 @@ def test_a_past_stroke_with_a_deficit_is_its_sequela_not_the_askers_codes() -> N
     )
     coded = code_diagnoses(None, a)  # type: ignore[arg-type]
     assert coded.codes == ["I69.351"]
+
+
+def test_the_side_the_record_gives_replaces_an_unspecified_side() -> None:
+    """I.B.13: 'adenocarcinoma of the R upper lobe' is C34.11, not C34.10."""
+    from consultant.drafting.diagnoses import _side_named
+
+    assert _side_named("C34.10", "right") == "C34.11"
+    assert _side_named("C34.10", "left") == "C34.12"
+    assert _side_named("C34.11", "left") == "C34.11"  # a side already named stays
+    assert _side_named("I10", "right") == "I10"

@@ -24,3 +24,27 @@ def test_units_asked_beyond_a_policy_limit_are_answered_first() -> None:
     # A clinical MUE (MAI 3) can be exceeded on appeal: it does not decide the units.
     assert "not x 3" not in summary_line(_mue_answer("43239", 3, 1, "3"))
     assert "not x" not in summary_line(_mue_answer("43239", 1, 1, "2"))
+
+
+def test_diagnoses_are_given_in_their_sequence(session) -> None:  # type: ignore[no-untyped-def]
+    """'Which dx first?': the first line says which code goes first."""
+    from dataclasses import replace
+
+    from consultant.codes.knowledge import load_bundled_knowledge
+    from consultant.drafting.answer import build_answer
+    from consultant.drafting.render import summary_line
+
+    load_bundled_knowledge(session)
+    session.flush()
+    a = build_answer(
+        session,
+        "Pt here today for chemo for adenocarcinoma of the R upper lobe lung. Which dx first?",
+    )
+    # Bundled knowledge has no ICD-10-CM records, so the draft is held for review; the line
+    # is read as it would be with them loaded.
+    for code in a.codes:
+        code.billed = True
+    first = summary_line(
+        replace(a, analysis=replace(a.analysis, question_type="diagnosis"), confidence=0.9)
+    )
+    assert first.startswith("Report Z51.11") and "first, then C34.11" in first

@@ -434,9 +434,25 @@ def _match(phrase: str, side: str, sex: str = "") -> tuple[float, str, int] | No
     # its side word must not win over one for the condition ("breast cancer, left" is
     # C50.912, not C50.A2, an inflammatory carcinoma of the left breast).
     plain = _search(phrase, phrase, side, sex)
+    found = sided
     if plain and (not sided or (plain[0] >= sided[0] and plain[2] < sided[2])):
-        return plain
-    return sided
+        found = plain
+    if found is None:
+        return None
+    return (found[0], _side_named(found[1], side), found[2])
+
+
+def _side_named(code: str, side: str) -> str:
+    """The sibling of an unspecified-side code that names the side the record gives
+    (C34.10 "upper lobe, unspecified bronchus or lung", right: C34.11); the code itself when
+    its title leaves no side unspecified or no sibling names it (I.B.13)."""
+    title = description(code)
+    if "unspecified" not in title.lower():
+        return code
+    wanted = re.sub(r"\bunspecified\b", side, title.lower(), count=1)
+    parent = icd.get_parent(code)
+    siblings = icd.get_children(parent) if parent else []
+    return next((c for c in siblings if description(c).lower() == wanted), code)
 
 
 def _search(phrase: str, wanted: str, side: str, sex: str) -> tuple[float, str, int] | None:

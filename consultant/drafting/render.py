@@ -195,7 +195,11 @@ def _summary(answer: Answer) -> str:
         )
     if first is not None:
         verb = "Code" if first.named and len(billed) <= 1 else "Report"
-        line = f"{verb} " + "; with ".join(_code_phrase(c) for c in (billed or [first])[:3])
+        phrases = [_code_phrase(c) for c in (billed or [first])[:3]]
+        if kind == "diagnosis" and len(phrases) >= 2:
+            # Diagnoses are listed in the order the guidelines sequence them: say so.
+            return f"{verb} {phrases[0]} first, then " + ", then ".join(phrases[1:]) + "."
+        line = f"{verb} " + "; with ".join(phrases)
         return line + _modifiers_on(answer) + "."
     return "See the details below."
 

@@ -173,3 +173,14 @@ def test_an_edit_on_a_code_not_billed_invites_no_modifier() -> None:
     assert _from_edits(
         analyse("knee injection and a guided biopsy"), [_edit("20611", "76942")], both
     )
+
+
+def test_a_part_of_the_codes_own_definition_invites_no_modifier() -> None:
+    """93325 (color Doppler) under 93306, whose descriptor includes it: the same echo's
+    Doppler is never billed beside it, whatever modifier; the X modifiers are not offered."""
+    out = bundled(
+        analyse("complete TTE with spectral and color doppler. can we add 93325 to 93306?"),
+        [_edit("93306", "93325", "HCPCS/CPT procedure code definition")],
+    )
+    assert "by 93306's own definition" in out["93325"] and "no modifier applies" in out["93325"]
+    assert "XS" not in out["93325"]

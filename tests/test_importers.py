@@ -195,3 +195,18 @@ def test_a_proposed_code_with_a_practitioner_mue_of_0_is_said_so(ref: Session) -
     said = never_paid_units(ref, analyse("We billed 96374 + 96376, 96376 denied"), [], None)
     assert said and said[0].startswith("96376 has a practitioner MUE of 0")
     assert never_paid_units(ref, analyse("We billed 96374 + 96375"), [], None) == []
+
+
+def test_codes_an_edit_took_off_the_claim_are_not_sent_for_a_primary(ref: Session) -> None:
+    """93320 and 93325 asked beside 93306 are not billed (its definition includes them):
+    neither is then told to be reported with a primary it would go with."""
+    from consultant.drafting.answer import build_answer
+    from consultant.drafting.render import summary_line
+
+    a = build_answer(
+        ref, "complete TTE with spectral and color doppler. can we add 93320 and 93325 to 93306?"
+    )
+    assert [c.code for c in a.billed] == ["93306"]
+    assert not [line for line in a.advice if "is an add-on code" in line]
+    first = summary_line(a)
+    assert "93320" in first and "93325" in first

@@ -152,7 +152,8 @@ def build_answer(session: Session, question: str) -> Answer:
     }
     services = [f for f in facts if f.billed]
     advice = sentences[1:] + selection.advice
-    advice += checks.addon_without_primary(facts, set(billed))
+    # Billed now: a code an edit took off the claim needs no primary.
+    advice += checks.addon_without_primary(facts, {f.code for f in services})
     advice += checks.units_over_mue(facts, units)
     advice += checks.never_paid_units(session, analysis, facts, on)
     advice += checks.bilateral(analysis, services)

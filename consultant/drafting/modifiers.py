@@ -236,11 +236,22 @@ def _both_asked(analysis: Analysis, e: lookup.Edit) -> bool:
     return analysis.same_site or (e.column1 in named and e.column2 in named)
 
 
+# The PTP rationale under which column 1's descriptor itself includes column 2.
+BY_DEFINITION = "HCPCS/CPT procedure code definition"
+
+
 def _included(analysis: Analysis, e: lookup.Edit) -> str:
     """Why the column 2 code of a bypassable edit is not billed when nothing in the question
     makes the services distinct: NCCI pays it only for a separate site, encounter or
     practitioner, which the record must show; a modifier added without one is unbundling."""
     why = f" ({e.rationale.rstrip('.').lower()})" if e.rationale else ""
+    if e.rationale == BY_DEFINITION:
+        return (
+            f"{e.column2} is part of {e.column1} by {e.column1}'s own definition (NCCI edit, "
+            f"modifier indicator 1{why}): done within the same service it is never billed "
+            f"beside it, and no modifier applies; only a separate service at another "
+            f"encounter (XE) could be."
+        )
     if analysis.same_site:
         return (
             f"{e.column2} is included in {e.column1} when both are done on the same site: NCCI "

@@ -145,6 +145,11 @@ def _summary(answer: Answer) -> str:
         return line[:1].upper() + line[1:] + "."
     if answer.unbilled and kind in ("same_day_pair", "modifier", "lookup", "compare", "units"):
         why = next(iter(answer.unbilled.values()))
+        # Every code asked about is answered in the first line: the others left off too.
+        rest = list(answer.unbilled)[1:]
+        if rest:
+            verb = "is" if len(rest) == 1 else "are"
+            why += f" {' and '.join(rest)} {verb} not billed beside it either (see below)."
         paid = [c for c in billed if c.system in ("CPT", "HCPCS")]
         lead = f"Report {' and '.join(c.code for c in paid)}; " if paid else ""
         return lead + why[:1].lower() + why[1:] if lead else why
@@ -247,15 +252,28 @@ def _code_phrase(fact: CodeFact) -> str:
 
 
 def _edit_line(answer: Answer) -> str:
+    billed = {f.code for f in answer.billed}
     blocking = [e for e in answer.edits if e.modifier_indicator == "0"]
     if blocking:
         e = blocking[0]
-        return (
+        line = (
             f"{e.column2} is bundled into {e.column1}: they are not paid together on the same "
             "day, and no modifier changes that (NCCI modifier indicator 0)."
         )
+        # The asker's other codes under the same code, left off the claim too, said here
+        # with it: the first line answers for every code asked about.
+        others = [
+            x.column2
+            for x in answer.edits
+            if x.column1 == e.column1 and x.column2 != e.column2 and x.column2 not in billed
+        ]
+        if others:
+            line += (
+                f" {' and '.join(dict.fromkeys(others))} {'is' if len(others) == 1 else 'are'}"
+                f" included in {e.column1} too, and not billed beside it."
+            )
+        return line
     # Only edits whose column 2 is billed: one on a code the draft does not bill explains why.
-    billed = {f.code for f in answer.billed}
     bypassable = [e for e in answer.edits if e.modifier_indicator == "1" and e.column2 in billed]
     if not bypassable:
         return ""

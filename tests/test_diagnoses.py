@@ -359,3 +359,38 @@ def test_the_side_the_record_gives_replaces_an_unspecified_side() -> None:
     assert _side_named("C34.10", "left") == "C34.12"
     assert _side_named("C34.11", "left") == "C34.11"  # a side already named stays
     assert _side_named("I10", "right") == "I10"
+
+
+def test_the_askers_diagnosis_on_the_other_side_is_corrected() -> None:
+    """A cyst of the LEFT wrist billed 20612-LT with M67.431 (right wrist): M67.432."""
+    from consultant.drafting.candidates import Selection
+    from consultant.drafting.diagnoses import side_corrections
+
+    text = "Aspirated a ganglion cyst of the LEFT wrist. 20612-LT with dx M67.431 rejected. Why?"
+    selection = Selection(["20612", "M67.431"], [("20612", 1.0), ("M67.431", 1.0)], [], {})
+    said = side_corrections(analyse(text), selection)
+    assert said and said[0].startswith("Report M67.432, not M67.431")
+    assert [c for c, _ in selection.services] == ["20612", "M67.432"]
+    kept = Selection([], [("M67.432", 1.0)], [], {})
+    assert side_corrections(analyse("LEFT wrist ganglion, dx M67.432 ok?"), kept) == []
+
+
+def test_status_and_causes_follow_the_condition() -> None:
+    """An incidental pregnancy (Z33.1, I.C.15.a.1) and dialysis status (Z99.2) are listed
+    after the condition the visit was for; external causes are never first (I.C.20)."""
+    from consultant.rules.icd10 import _Entry, _status_after
+
+    coded = [_Entry("Z33.1", "", False), _Entry("S63.501A", "", False)]
+    assert [e.code for e in _status_after(coded, [])] == ["S63.501A", "Z33.1"]
+    coded = [_Entry("W01.0XXA", "", False), _Entry("Z99.2", "", False), _Entry("I12.0", "", False)]
+    assert [e.code for e in _status_after(coded, [])] == ["I12.0", "W01.0XXA", "Z99.2"]
+    alone = [_Entry("Z33.1", "", False)]
+    assert _status_after(alone, []) == alone
+
+
+def test_urgent_care_is_the_setting_and_an_initial_encounter() -> None:
+    """'UC visit' is urgent care: no ulcerative colitis, and an injury seen there is an
+    initial encounter (7th character A); 'ice' alone is no external cause."""
+    text = "UC visit: slipped on ice, R wrist sprain, xray neg for fx. Dx?"
+    coded = code_diagnoses(None, analyse(text))  # type: ignore[arg-type]
+    assert coded.codes == ["S63.501A"]

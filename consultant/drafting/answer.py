@@ -33,7 +33,12 @@ from consultant.drafting.candidates import (
     procedure_first,
     select_codes,
 )
-from consultant.drafting.diagnoses import add_encounter_reasons, add_indications, code_diagnoses
+from consultant.drafting.diagnoses import (
+    add_encounter_reasons,
+    add_indications,
+    code_diagnoses,
+    side_corrections,
+)
 from consultant.drafting.drugs import (
     declined_edits,
     dose_units,
@@ -74,7 +79,7 @@ def build_answer(session: Session, question: str) -> Answer:
     candidates = described_candidates(session, analysis, systems)
     selection = select_codes(session, analysis, candidates)
     corrections = verify_named(session, analysis, selection, candidates)
-    sentences = [c.sentence for c in corrections]
+    sentences = [c.sentence for c in corrections] + side_corrections(analysis, selection)
     drug_lines = pair_drugs(session, analysis, selection, candidates)
     drug_lines += supplies_included(analysis, selection)
     procedure_first(selection, analysis)

@@ -89,6 +89,10 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
         else:
             phrase = _OCCASION.sub(" ", condition.phrase).strip()
             matched = _matches(phrase, condition) if phrase else []
+            if len(phrase.split()) == 1:
+                # An external cause needs its mechanism said ("fell on ice"): one word ("ice")
+                # is not one (X37.2 is exposure to a blizzard).
+                matched = [c for c in matched if c[:1] not in "VWXY"]
         if not matched:
             continue
         result.fit = min(result.fit, _fit(phrase, condition))
@@ -440,6 +444,42 @@ def _match(phrase: str, side: str, sex: str = "") -> tuple[float, str, int] | No
     if found is None:
         return None
     return (found[0], _side_named(found[1], side), found[2])
+
+
+def side_corrections(analysis: Analysis, selection: Selection) -> list[str]:
+    """The asker's diagnosis code whose side contradicts the side the words give (M67.431,
+    right wrist, for a cyst of the LEFT wrist billed with LT): its sibling for that side, in
+    its place (I.B.13; payers deny a side that differs from the procedure's modifier)."""
+    side = {"LT": "left", "RT": "right"}.get(analysis.side, "")
+    if not side:
+        return []
+    other = "right" if side == "left" else "left"
+    out = []
+    for asked in analysis.icd_codes:
+        code = with_dot(asked)
+        title = description(code).lower()
+        if not re.search(rf"\b{other}\b", title):
+            continue
+        wanted = re.sub(rf"\b{other}\b", side, title, count=1)
+        parent = icd.get_parent(code)
+        right = next(
+            (c for c in icd.get_children(parent) if description(c).lower() == wanted), None
+        )
+        if right is None:
+            continue
+        # In the asker's code's place; listed last when nothing had billed it.
+        services = [c for c, _ in selection.services]
+        at = next((i for i, c in enumerate(services) if c in (asked, code)), len(services))
+        selection.services = [(c, sc) for c, sc in selection.services if c not in (asked, code)]
+        selection.services.insert(at, (right, 1.0))
+        selection.system_of[right] = "ICD-10-CM"
+        selection.alternatives.insert(0, (code, 0.5))
+        selection.named = [c for c in selection.named if c not in (asked, code)]
+        out.append(
+            f"Report {right}, not {code}: {code} is the {other} side, and the record says "
+            f"{side} ({description(right)}); the diagnosis's side must match the procedure's."
+        )
+    return out
 
 
 def _side_named(code: str, side: str) -> str:

@@ -60,6 +60,7 @@ _ENCOUNTER = [
     (
         "A",
         r"\binitial|active treatment|first visit|emergency|\b(?:ed|er)\b|fresh fracture|"
+        r"urgent care|\buc (?:visit|clinic|center)\b|"
         r"splint(?:ed)?\b|\breduc(?:ed|tion)\b|\borif\b",
     ),
 ]
@@ -250,6 +251,9 @@ _UNSTATED_LINK = re.compile(
 
 def conditions(text: str) -> tuple[Condition, ...]:
     """The conditions a diagnosis question describes, in the order written."""
+    # The setting is read before abbreviations in another sense leave the text ("UC visit":
+    # urgent care, an initial encounter, not ulcerative colitis).
+    encounter = next((e for e, p in _ENCOUNTER if re.search(p, text.lower())), "")
     text = _UNSTATED_LINK.sub(" ", without_other_senses(text).lower())
     lowered = _CODE_WORDS.sub(" ", text)
     sex = _sex(lowered)
@@ -258,7 +262,6 @@ def conditions(text: str) -> tuple[Condition, ...]:
         lowered = re.sub(pattern, tabular, lowered)
     uncertain = [s.phrase for s in scopes(text) if s.category == "uncertain"]
     negated = [s.phrase for s in scopes(text) if s.category == "negated"]
-    encounter = next((e for e, p in _ENCOUNTER if re.search(p, lowered)), "")
     history = bool(_CANCER_HISTORY.search(lowered))
     out: list[Condition] = []
     for part in _SPLIT.split(lowered):

@@ -19,6 +19,14 @@ _OTHER_SENSE: dict[str, tuple[re.Pattern[str], bool]] = {
     "ivp": (re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|g|gm|units?|meq)\b|\bpush\w*"), False),
     # Computer-aided detection, a feature of breast imaging the mammography titles name.
     "cad": (re.compile(r"\bmammo\w*|\btomosynth\w*|\bbreast imaging\b|\bdbt\b"), True),
+    # Urgent care, the setting ("UC visit", "seen in UC"), not ulcerative colitis.
+    "uc": (
+        re.compile(
+            r"\buc (?:visit|clinic|center|centre|setting|provider|doc|physician|np|pa)\b"
+            r"|\b(?:in|at|to) (?:the |our )?uc\b|\burgent care\b"
+        ),
+        False,
+    ),
 }
 # "ED" and "ER" as the tail of another abbreviation ("neuro re-ed" is re-education): not a
 # setting, and no emergency department visit is found by them.

@@ -183,6 +183,7 @@ def code_findings(
     coded = _without_integral_symptoms(coded, worked)
     conflicts: list[str] = []
     coded = _history_or_current(coded, worked, conflicts)
+    coded = _status_after(coded, worked)
     coded = _reason_first(coded, worked)
     coded = _sepsis(coded, worked)
     coded = _bmi(coded, worked, conflicts)
@@ -237,6 +238,25 @@ def _history_or_current(
                 worked.append(line)
                 conflicts.append(line)
     return out
+
+
+# Z codes that report a status, a history or a detail of another condition, never the reason
+# for the visit when a condition is coded beside them: an incidental pregnancy (Z33.1,
+# I.C.15.a.1), weeks of gestation, BMI, long-term drug use, dependence on a machine (Z99.2
+# dialysis), a device or organ present, personal and family history, allergy status.
+_STATUS = re.compile(r"^Z(?:33|3A|68|79|8[0-8]|9[1-9])")
+
+
+def _status_after(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
+    """Status and history Z codes, and external causes (V00-Y99, never first-listed,
+    I.C.20), follow the conditions coded beside them."""
+    later = [e for e in coded if _STATUS.match(e.code) or e.code[:1] in "VWXY"]
+    if not later or len(later) == len(coded) or coded[0] not in later:
+        return coded
+    worked.append(
+        f"{later[0].code} reports a status, a history or a cause: listed after the condition"
+    )
+    return [e for e in coded if e not in later] + later
 
 
 def _reason_first(coded: list[_Entry], worked: list[str]) -> list[_Entry]:

@@ -183,3 +183,8 @@ def test_an_urgent_care_run_as_a_physician_office_is_the_office() -> None:
     assert analyse("Urgent care (physician office, POS 11), IV push").setting_place == "11"
     assert analyse("urgent care visit in our office").setting_place == "11"
     assert analyse("seen at our urgent care center").setting_place == "20"
+
+
+def test_the_hallux_is_the_great_toe() -> None:
+    assert analyse("partial nail avulsion, medial border R hallux").digits == ("T5",)
+    assert analyse("ingrown nail, left hallux").digits == ("TA",)

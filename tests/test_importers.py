@@ -210,3 +210,21 @@ def test_codes_an_edit_took_off_the_claim_are_not_sent_for_a_primary(ref: Sessio
     assert not [line for line in a.advice if "is an add-on code" in line]
     first = summary_line(a)
     assert "93320" in first and "93325" in first
+
+
+def test_a_matrixectomy_is_reported_whole_not_as_the_avulsion(ref: Session) -> None:
+    """Partial avulsion with phenol to the matrix of the same nail is 11750, which includes
+    the avulsion (PTP 11750/11730, standards of medical/surgical practice)."""
+    from consultant.codes.knowledge import load_bundled_knowledge
+    from consultant.drafting.answer import build_answer
+
+    load_bundled_knowledge(ref)  # the lay terms that name 11750; rolled back below
+    ref.flush()
+    a = build_answer(
+        ref,
+        "Podiatry op note: 'partial nail avulsion, medial border R hallux, phenol applied x3 "
+        "to the nail matrix (chemical matrixectomy).' Billed 11730-T5. Right code?",
+    )
+    ref.rollback()
+    assert [c.code for c in a.billed][:1] == ["11750"]
+    assert a.corrections[0].startswith("Report 11750, not 11730")

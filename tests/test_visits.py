@@ -436,3 +436,31 @@ def test_an_unrelated_visit_in_a_global_period_takes_24_and_not_the_surgery(
 
     selection = Selection([], [("99213", 0.9)], [], {})
     assert postoperative_visit(session, analysis, selection) is None
+
+
+def test_an_office_code_proposed_for_a_nursing_facility_visit() -> None:
+    """99214 billed for a follow-up in a skilled nursing facility (POS 31), moderate MDM:
+    the subsequent nursing facility code of that level, 99309."""
+    from consultant.drafting.candidates import Selection
+    from consultant.drafting.visits import choose_visit
+    from consultant.matching.analyse import analyse
+
+    text = (
+        "NP rounding at a skilled nursing facility, billing 99214 with POS 31 for follow-ups: "
+        "CHF exacerbation resolving, adjusted the torsemide dose, moderate MDM. What code?"
+    )
+    selection = Selection(["99214"], [("99214", 1.0)], [], {})
+    said = choose_visit(analyse(text), selection)
+    assert [c for c, _ in selection.services][0] == "99309"
+    assert said is not None and said.startswith("Report 99309, not 99214: 99214 is an office")
+
+
+def test_a_telehealth_visit_to_a_patient_at_home_keeps_the_office_code() -> None:
+    from consultant.drafting.candidates import Selection
+    from consultant.drafting.visits import choose_visit
+    from consultant.matching.analyse import analyse
+
+    text = "Medicare video visit (audio+video), pt at home, est pt low MDM 99213. Modifier?"
+    selection = Selection(["99213"], [("99213", 1.0)], [], {})
+    choose_visit(analyse(text), selection)
+    assert [c for c, _ in selection.services][0] == "99213"

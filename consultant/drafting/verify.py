@@ -161,6 +161,9 @@ _CONTAINS = {
     "CPT Manual or CMS manual coding instruction",
     "More extensive procedure",
     "CPT Separate procedure definition",
+    # Column 2 is done as part of column 1 by standard practice (a nail avulsion within the
+    # matrixectomy of the same nail); the words must still describe column 1 whole.
+    "Standards of medical/surgical practice",
 }
 
 

@@ -123,6 +123,15 @@ def choose_visit(analysis: Analysis, selection: Selection) -> str | None:
     if higher:
         selection.advice.append(higher)
     if current is not None and current != code and current in analysis.codes:
+        if visit_of(current) in (Visit.OFFICE_NEW, Visit.OFFICE_ESTABLISHED) and visit not in (
+            Visit.OFFICE_NEW,
+            Visit.OFFICE_ESTABLISHED,
+        ):
+            return (
+                f"Report {code}, not {current}: {current} is an office or outpatient visit "
+                f"code, and a visit in this setting is reported with its own codes "
+                f"({_why(chosen)})."
+            )
         return f"Report {code}, not {current}: {_why(chosen)}."
     if stay is not None:
         # The asker's hospital, observation or discharge codes (deleted ones among them)
@@ -638,6 +647,21 @@ def _visit(analysis: Analysis, current: str | None, by_rule: bool) -> Visit | No
         and not by_rule
     ):
         return said  # the setting the question names, over a code the search offered
+    office = (Visit.OFFICE_NEW, Visit.OFFICE_ESTABLISHED)
+    # A telehealth visit to a patient at home is an office or outpatient visit by telehealth
+    # (POS 10 or 02), not a home visit.
+    telehealth = analysis.setting_place in ("02", "10")
+    if (
+        current is not None
+        and said is not None
+        and not in_office
+        and said not in office
+        and visit_of(current) in office
+        and not telehealth
+    ):
+        # An office code proposed for a visit in another setting (a nursing facility, the
+        # hospital, the patient's home): that setting's codes, whatever the asker used.
+        return said
     if current is not None:
         visit = visit_of(current)
         if visit in (Visit.OFFICE_NEW, Visit.OFFICE_ESTABLISHED) and (

@@ -271,6 +271,7 @@ def side(lowered: str) -> str:
 # Fingers, toes and eyelids have their own modifiers (HCPCS Level II F*, T*, E*).
 _DIGIT_NAMES = {
     "thumb": 0,
+    "hallux": 0,  # the great toe
     "index": 1,
     "second": 1,
     "2nd": 1,
@@ -294,7 +295,7 @@ _FINGERS = {"l": ["FA", "F1", "F2", "F3", "F4"], "r": ["F5", "F6", "F7", "F8", "
 _TOES = {"l": ["TA", "T1", "T2", "T3", "T4"], "r": ["T5", "T6", "T7", "T8", "T9"]}
 _DIGIT = re.compile(
     r"\b(left|right|lt|rt|l|r)\s+(thumb|index|second|2nd|middle|third|3rd|ring|fourth|4th|little|"
-    r"pinky|small|fifth|5th|great|big|first|1st)\s*(finger|toe)?\b"
+    r"pinky|small|fifth|5th|great|big|first|1st|hallux)\s*(finger|toe)?\b"
 )
 _EYELID = re.compile(r"\b(left|right|lt|rt|l|r)\s+(upper|lower)\s+(?:eye)?lid\b")
 _EYELIDS = {("l", "upper"): "E1", ("l", "lower"): "E2", ("r", "upper"): "E3", ("r", "lower"): "E4"}
@@ -305,8 +306,8 @@ def digit_modifiers(lowered: str) -> list[str]:
     out: list[str] = []
     for m in _DIGIT.finditer(lowered):
         side, name, kind = m.group(1)[0], m.group(2), m.group(3)
-        toe = kind == "toe" or name in ("great", "big")
-        if kind is None and name not in ("thumb", "great", "big", "index", "pinky"):
+        toe = kind == "toe" or name in ("great", "big", "hallux")
+        if kind is None and name not in ("thumb", "great", "big", "index", "pinky", "hallux"):
             continue  # "right second" alone names no digit
         out.append((_TOES if toe else _FINGERS)[side][_DIGIT_NAMES[name]])
     out += [_EYELIDS[(m.group(1)[0], m.group(2))] for m in _EYELID.finditer(lowered)]

@@ -451,7 +451,7 @@ def test_an_office_code_proposed_for_a_nursing_facility_visit() -> None:
     )
     selection = Selection(["99214"], [("99214", 1.0)], [], {})
     said = choose_visit(analyse(text), selection)
-    assert [c for c, _ in selection.services][0] == "99309"
+    assert next(c for c, _ in selection.services) == "99309"
     assert said is not None and said.startswith("Report 99309, not 99214: 99214 is an office")
 
 
@@ -463,4 +463,17 @@ def test_a_telehealth_visit_to_a_patient_at_home_keeps_the_office_code() -> None
     text = "Medicare video visit (audio+video), pt at home, est pt low MDM 99213. Modifier?"
     selection = Selection(["99213"], [("99213", 1.0)], [], {})
     choose_visit(analyse(text), selection)
-    assert [c for c, _ in selection.services][0] == "99213"
+    assert next(c for c, _ in selection.services) == "99213"
+
+
+def test_a_visit_the_words_send_elsewhere_stays_where_it_was() -> None:
+    """'sent her over for admission' names where the patient went, not where she was seen:
+    the asker's office code keeps its family (the level is the office ladder's)."""
+    from consultant.drafting.candidates import Selection
+    from consultant.drafting.visits import choose_visit
+    from consultant.matching.analyse import analyse
+
+    text = "Established pt with CHF in distress; sent her over for admission. We coded 99213?"
+    selection = Selection(["99213"], [("99213", 1.0)], [], {})
+    choose_visit(analyse(text), selection)
+    assert next(c for c, _ in selection.services).startswith("9921")

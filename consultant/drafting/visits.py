@@ -648,16 +648,12 @@ def _visit(analysis: Analysis, current: str | None, by_rule: bool) -> Visit | No
     ):
         return said  # the setting the question names, over a code the search offered
     office = (Visit.OFFICE_NEW, Visit.OFFICE_ESTABLISHED)
-    # A telehealth visit to a patient at home is an office or outpatient visit by telehealth
-    # (POS 10 or 02), not a home visit.
-    telehealth = analysis.setting_place in ("02", "10")
     if (
         current is not None
         and said is not None
         and not in_office
-        and said not in office
         and visit_of(current) in office
-        and not telehealth
+        and _seen_there(analysis, said)
     ):
         # An office code proposed for a visit in another setting (a nursing facility, the
         # hospital, the patient's home): that setting's codes, whatever the asker used.
@@ -679,6 +675,26 @@ def _visit(analysis: Analysis, current: str | None, by_rule: bool) -> Visit | No
     if setting == "office":
         return Visit.OFFICE_NEW if analysis.patient_status == "new" else Visit.OFFICE_ESTABLISHED
     return _setting_visit(setting, analysis.patient_status)
+
+
+# The places of service whose visits have codes of their own (CMS POS code set).
+_SEEN_AT = {
+    "31": (Visit.NURSING_INITIAL, Visit.NURSING_SUBSEQUENT),
+    "32": (Visit.NURSING_INITIAL, Visit.NURSING_SUBSEQUENT),
+    "21": (Visit.HOSPITAL_INITIAL, Visit.HOSPITAL_SUBSEQUENT, Visit.HOSPITAL_SAME_DATE),
+    "23": (Visit.EMERGENCY,),
+    "12": (Visit.HOME_NEW, Visit.HOME_ESTABLISHED),
+}
+
+
+def _seen_there(analysis: Analysis, visit: Visit) -> bool:
+    """The visit itself took place in the setting the words name: a nursing facility (its
+    words say where the practitioner rounds), or a setting the asker's place of service
+    confirms. Words alone do not move a visit to the hospital, the ED or the home: "sent her
+    over for admission" or a telehealth visit to a patient at home was an office visit."""
+    if visit in (Visit.NURSING_INITIAL, Visit.NURSING_SUBSEQUENT):
+        return analysis.setting_place not in ("02", "10")
+    return visit in _SEEN_AT.get(analysis.place_of_service, ())
 
 
 def _problem_at_preventive(analysis: Analysis) -> bool:

@@ -135,3 +135,22 @@ def test_an_excised_lesion_is_not_also_destroyed(session: Session) -> None:
     a = _answer(session, "BCC on the back 2.5 cm, excised with 5 mm margins. Code?")
     assert a.billed[0].code == "11604"
     assert not any(c.code.startswith("17") for c in a.billed)
+
+
+def test_a_code_billed_per_test_takes_a_unit_for_each_test() -> None:
+    """Prick testing with 40 allergen extracts billed 95004 x1: 95004 is per test, x 40."""
+    from consultant.drafting.arithmetic import _per_test
+    from consultant.drafting.candidates import Selection
+    from consultant.matching.analyse import analyse
+
+    text = "prick testing with 40 allergen extracts, read at 15 min. We billed 95004 x1. Wrong?"
+    selection = Selection(["95004"], [("95004", 1.0)], [], {})
+    selection.titles["95004"] = "Percutaneous allergy skin tests, immediate type, per test"
+    said = _per_test(analyse(text), selection)
+    assert selection.units["95004"] == 40
+    assert said == [
+        "Report 95004 x 40, not x 1: 95004 is billed per test: 40 allergen extracts = 40 units."
+    ]
+    visit = Selection([], [("99213", 1.0)], [], {})
+    visit.titles["99213"] = "Office visit, established patient, low MDM"
+    assert _per_test(analyse("reviewed 3 lab tests, 99213"), visit) == []

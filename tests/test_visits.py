@@ -477,3 +477,16 @@ def test_a_visit_the_words_send_elsewhere_stays_where_it_was() -> None:
     selection = Selection(["99213"], [("99213", 1.0)], [], {})
     choose_visit(analyse(text), selection)
     assert next(c for c, _ in selection.services).startswith("9921")
+
+
+def test_rounding_in_the_hospital_takes_the_hospital_codes() -> None:
+    """Words that say where the practitioner saw the patient ('rounding' on the floor) move
+    an office code to that setting's family; 'sent for admission' does not (above)."""
+    from consultant.drafting.candidates import Selection
+    from consultant.drafting.visits import choose_visit
+    from consultant.matching.analyse import analyse
+
+    text = "Hospitalist rounding, day 3 progress note, CHF improving, low MDM. We billed 99213?"
+    selection = Selection(["99213"], [("99213", 1.0)], [], {})
+    choose_visit(analyse(text), selection)
+    assert next(c for c, _ in selection.services) in ("99231", "99232", "99233")

@@ -66,7 +66,31 @@ def apply_arithmetic(analysis: Analysis, selection: Selection) -> list[str]:
     corrections += _infusion_hours(analysis, selection)
     _supply_units(analysis, selection)
     corrections += _once_per_session(analysis, selection)
+    corrections += _per_test(analysis, selection)
     return corrections
+
+
+# A code billed per test (allergy skin tests 95004, 95024, patch tests 95044): one unit for
+# each test, allergen or extract the question counts.
+_PER_TEST = re.compile(r"\b(?:per|each) test\b|\bnumber of tests\b")
+_TESTS = re.compile(r"tests?$|extracts?$|allergens?$")
+
+
+def _per_test(analysis: Analysis, selection: Selection) -> list[str]:
+    n = analysis.count
+    if n is None or not _TESTS.search(analysis.counted or ""):
+        return []
+    out: list[str] = []
+    for code, _ in selection.services:
+        if code in selection.units or not _PER_TEST.search(selection.titles.get(code, "").lower()):
+            continue
+        selection.units[code] = n
+        line = f"{code} is billed per test: {n} {analysis.counted} = {n} units"
+        selection.worked.setdefault(code, []).append(line)
+        asked = analysis.units.get(code)
+        if asked is not None and asked != n:
+            out.append(f"Report {code} x {n}, not x {asked}: {line}.")
+    return out
 
 
 # The words that name each biopsy technique.

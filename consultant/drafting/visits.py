@@ -687,12 +687,23 @@ _SEEN_AT = {
 }
 
 
+# Settings whose words say where the practitioner saw the patient (rounding in a nursing
+# facility or on the hospital floor, a visit at the patient's home); the words of an
+# admission or of the ED often say only where the patient was sent.
+_SEEN_BY_WORDS = (
+    Visit.NURSING_INITIAL,
+    Visit.NURSING_SUBSEQUENT,
+    Visit.HOSPITAL_SUBSEQUENT,
+    Visit.HOME_NEW,
+    Visit.HOME_ESTABLISHED,
+)
+
+
 def _seen_there(analysis: Analysis, visit: Visit) -> bool:
-    """The visit itself took place in the setting the words name: a nursing facility (its
-    words say where the practitioner rounds), or a setting the asker's place of service
-    confirms. Words alone do not move a visit to the hospital, the ED or the home: "sent her
-    over for admission" or a telehealth visit to a patient at home was an office visit."""
-    if visit in (Visit.NURSING_INITIAL, Visit.NURSING_SUBSEQUENT):
+    """The visit itself took place in the setting the words name, or in the one the asker's
+    place of service gives. "Sent her over for admission" was an office visit, and so is a
+    telehealth visit to a patient at home."""
+    if visit in _SEEN_BY_WORDS:
         return analysis.setting_place not in ("02", "10")
     return visit in _SEEN_AT.get(analysis.place_of_service, ())
 

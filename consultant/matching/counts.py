@@ -23,7 +23,8 @@ WORD_NUMBERS = {
 _NUMBER = r"\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
 _COUNTED = (
     r"lesions?|warts?|(?:toe|finger)?nails?|muscles?|tags?|regions?|injections?|keratoses|aks?|"
-    r"calluses|corns|biops(?:y|ies)|bx|polyps?|sites?|views?|abscess(?:es)?"
+    r"calluses|corns|biops(?:y|ies)|bx|polyps?|sites?|views?|abscess(?:es)?|"
+    r"(?:allergy |skin |prick |patch )?tests?|(?:allergen )?extracts?|allergens?"
 )
 _COUNT = re.compile(
     rf"(?<![\d.])\b({_NUMBER})(?:-|\s+)(?:\w+\s+){{0,3}}?({_COUNTED})\b",

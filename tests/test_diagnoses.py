@@ -394,3 +394,24 @@ def test_urgent_care_is_the_setting_and_an_initial_encounter() -> None:
     text = "UC visit: slipped on ice, R wrist sprain, xray neg for fx. Dx?"
     coded = code_diagnoses(None, analyse(text))  # type: ignore[arg-type]
     assert coded.codes == ["S63.501A"]
+
+
+def test_an_unspecified_code_beside_its_specific_one_is_not_coded() -> None:
+    """'obesity, class 2': E66.812 alone (with the BMI), not E66.9 as well (I.B.18)."""
+    from consultant.rules.icd10 import _Entry, _specific_over_unspecified
+
+    coded = [_Entry("E66.9", "", False), _Entry("E66.812", "", False), _Entry("Z68.37", "", False)]
+    assert [e.code for e in _specific_over_unspecified(coded, [])] == ["E66.812", "Z68.37"]
+    alone = [_Entry("E66.9", "", False), _Entry("Z68.37", "", False)]
+    assert _specific_over_unspecified(alone, []) == alone
+
+
+def test_a_correction_of_the_askers_diagnoses_says_why(session: Session) -> None:
+    """No "see the guideline below" without a guideline: the reason is in the sentence."""
+    a = build_answer(
+        session,
+        "Dx is primary osteoarthritis of both knees. Do I report M17.11 and M17.12 together?",
+    )
+    assert a.corrections[0].startswith(
+        "Report M17.0, not M17.11, M17.12: M17.0 is the condition on both sides"
+    )

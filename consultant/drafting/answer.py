@@ -15,6 +15,7 @@ comes from an imported release or from the project's own notes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -67,6 +68,7 @@ from consultant.drafting.visits import (
 )
 from consultant.matching.analyse import Analysis, analyse
 from consultant.matching.services import described_candidates
+from consultant.rules.icd10_codes import description
 
 NOTES_SOURCE = "Consultant coding notes (our own plain-language guidance)"
 
@@ -283,8 +285,23 @@ def _diagnoses(
     bare = {c.replace(".", "") for c in coded.codes}
     wrong = [c for c in analysis.icd_codes if c not in bare]
     if wrong and coded.codes:
-        shown = ", ".join(display_code(c, "ICD-10-CM") for c in wrong)
-        return [f"Report {', '.join(coded.codes)}, not {shown}: see the guideline below."], 1.0
+        dotted = [display_code(c, "ICD-10-CM") for c in wrong]
+        # The reasoning that set the asker's code aside, when a rule wrote one; else the
+        # codes' own lines below carry it.
+        bilateral = next((c for c in coded.codes if "bilateral" in description(c).lower()), None)
+        sided = all(re.search(r"\b(?:right|left)\b", description(d).lower()) for d in dotted)
+        fallback = (
+            f"{bilateral} is the condition on both sides; a right and a left code are not "
+            "reported together where a bilateral code exists (I.B.13)"
+            if bilateral and sided and len(dotted) > 1
+            else "the conditions described are coded this way (see each code below)"
+        )
+        why = next(
+            (w for w in [*coded.worked, *coded.advice] if any(d in w for d in dotted)), fallback
+        )
+        return [
+            f"Report {', '.join(coded.codes)}, not {', '.join(dotted)}: {why.rstrip('.')}."
+        ], 1.0
     return [], coded.fit if coded.codes else 1.0
 
 

@@ -176,6 +176,7 @@ def code_findings(
             if not done.codes:
                 coded.append(_Entry(target.code, guideline, target.unrelated, complete=False))
     coded = _dedupe(coded)
+    coded = _specific_over_unspecified(coded, worked)
     coded = _diabetes(coded, worked)
     coded = _hypertension(coded, worked)
     coded = _code_first(coded, worked)
@@ -450,6 +451,35 @@ def _dedupe(coded: list[_Entry]) -> list[_Entry]:
             seen.add(entry.code)
             out.append(entry)
     return out
+
+
+def _specific_over_unspecified(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
+    """An unspecified code beside a specific one of its own category is the same condition
+    said twice ("obesity, class 2": E66.812, not E66.9 as well): the specific code stands
+    (I.B.18: the unspecified code only when the record gives no more)."""
+    out = []
+    for entry in coded:
+        specific = next(
+            (
+                e.code
+                for e in coded
+                if e is not entry
+                and e.complete
+                and e.code[:3] == entry.code[:3]
+                and not _UNSPECIFIED_TITLE.search(description(e.code))
+            ),
+            None,
+        )
+        if entry.complete and specific and _UNSPECIFIED_TITLE.search(description(entry.code)):
+            worked.append(
+                f"{entry.code} is the unspecified code of {specific}'s condition: not coded"
+            )
+            continue
+        out.append(entry)
+    return out
+
+
+_UNSPECIFIED_TITLE = re.compile(r"\bunspecified\b", re.I)
 
 
 def _starts(code: str, prefixes: Sequence[str]) -> bool:

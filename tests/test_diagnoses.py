@@ -415,3 +415,19 @@ def test_a_correction_of_the_askers_diagnoses_says_why(session: Session) -> None
     assert a.corrections[0].startswith(
         "Report M17.0, not M17.11, M17.12: M17.0 is the condition on both sides"
     )
+
+
+def test_the_course_of_a_condition_is_not_a_condition() -> None:
+    """'Hypertension - stable' is hypertension (with CHF and CKD: I13.0, I.C.9.a.3); 'A/P
+    reads' is no reading disorder."""
+    text = (
+        "A/P reads: 1. Chronic diastolic CHF, euvolemic - cont torsemide 2. Hypertension - "
+        "stable on current regimen 3. CKD stage 4. What dx string?"
+    )
+    assert code_diagnoses(None, analyse(text)).codes == ["I13.0", "I50.32", "N18.4"]  # type: ignore[arg-type]
+
+
+def test_a_visit_code_asked_is_a_service_question() -> None:
+    """'Which subsequent hospital code?' over a note that names pneumonia asks for the visit."""
+    text = "hospital day 3 rounding: pneumonia improving on IV antibiotics. which subsequent hospital code?"
+    assert analyse(text).question_type != "diagnosis"

@@ -487,7 +487,8 @@ _SERVICE_WORDS = re.compile(
     r"telehealth|injection|infusion|push|biopsy|excision|removal|"
     r"removed|repair|x-?ray|mri|ct|ultrasound|echo|scan|scope|\w+(?:ectomy|otomy|ostomy|plasty|"
     r"scopy|centesis)|test|panel|lab|vaccine|shot|therapy|admin\w*|drug|supply|pump|catheter|"
-    r"drain\w*|sutur\w*|laceration repair|units?|modifier|cpt|hcpcs|rvus?|payment)\b"
+    r"drain\w*|sutur\w*|laceration repair|units?|modifier|cpt|hcpcs|rvus?|payment|"
+    r"subsequent|discharge|critical care|rounding|(?:hospital|er|ed|nursing) (?:code|visit|level))\b"
 )
 
 

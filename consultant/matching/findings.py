@@ -21,7 +21,9 @@ _NOISE = re.compile(
     r"patient|pt|pts|he|she|they|his|her|their|has|have|had|with|presents?|presented|came|"
     r"comes|seen|visit|today|doc|doctor|provider|wrote|documented|documents|note|notes|says|"
     r"said|assessment|plan|please|thanks|help|right|correct|also|got|gets|here|there|it|its|"
-    r"in the|office|clinic|hi|hello|team|question|quick|codes?\?)\b"
+    r"in the|office|clinic|hi|hello|team|question|quick|codes?\?|"
+    # The course of a condition, not a condition: "hypertension - stable", "A/P reads".
+    r"stable|improving|unchanged|well[- ]controlled|reads|cont|continue|regimen)\b"
 )
 _SPLIT = re.compile(
     r"[;:?!\n()]|\.(?!\d)|,|\band\b|\bplus\b|\balso\b|\bbut\b|(?<!acute )\bon\b(?! chronic)"

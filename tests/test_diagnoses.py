@@ -431,3 +431,16 @@ def test_a_visit_code_asked_is_a_service_question() -> None:
     """'Which subsequent hospital code?' over a note that names pneumonia asks for the visit."""
     text = "hospital day 3 rounding: pneumonia improving on IV antibiotics. which subsequent hospital code?"
     assert analyse(text).question_type != "diagnosis"
+
+
+def test_a_fracture_not_healing_takes_its_own_seventh_character() -> None:
+    """A displaced fracture of the L 5th metatarsal seen for delayed union: S92.352G (7th
+    character G, delayed healing), not D; 'L 5th' is the left side, '5th' the fifth; a bone
+    stimulator discussed is no complication of one (T84.310)."""
+    text = (
+        "Ortho f/u 10 wks after a displaced Jones fx L 5th metatarsal (closed, boot). Xray: "
+        "delayed union. Discussed bone stimulator. S92.352D?"
+    )
+    assert code_diagnoses(None, analyse(text)).codes == ["S92.352G"]  # type: ignore[arg-type]
+    nonunion = "Nonunion of displaced fx of the L 5th metatarsal, f/u visit. Dx?"
+    assert code_diagnoses(None, analyse(nonunion)).codes == ["S92.352K"]  # type: ignore[arg-type]

@@ -38,7 +38,7 @@ _CERTAINTY = {
     "ruled out": Certainty.RULED_OUT,
 }
 _SIDE = {"right": Side.RIGHT, "left": Side.LEFT, "bilateral": Side.BILATERAL}
-_ENCOUNTER = {"A": Encounter.INITIAL, "D": Encounter.SUBSEQUENT, "S": Encounter.SEQUELA}
+_ENCOUNTER = {e.value: e for e in Encounter}
 A = Encounter.INITIAL  # any encounter: whether a seventh character can complete a code
 
 
@@ -93,6 +93,9 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
                 # An external cause needs its mechanism said ("fell on ice"): one word ("ice")
                 # is not one (X37.2 is exposure to a blizzard).
                 matched = [c for c in matched if c[:1] not in "VWXY"]
+            if not _COMPLICATION.search(phrase):
+                # A device named ("discussed a bone stimulator") is no complication of it.
+                matched = [c for c in matched if not _DEVICE_COMPLICATION.match(c)]
         if not matched:
             continue
         result.fit = min(result.fit, _fit(phrase, condition))
@@ -405,6 +408,16 @@ def _matched(phrase: str, parts: tuple[str, ...], side: str, sex: str = "") -> l
 
 
 _BMI = re.compile(r"\b(?:bmi|body mass index)\s+(?:of\s+|is\s+)?(\d{2}(?:\.\d)?)\b")
+
+
+# Complications of devices, implants and grafts (T82-T85) need a complication said.
+_DEVICE_COMPLICATION = re.compile(r"^T8[2-5]")
+_COMPLICATION = re.compile(
+    r"\b(?:complicat\w*|breakdown|broken|malfunction\w*|fail\w*|displac\w*|dislodg\w*|"
+    r"leak\w*|infect\w*|erosion|perforat\w*|obstruct\w*|migrat\w*|loosen\w*|fractur\w*|"
+    r"stenosis|thrombos\w*|rejection|pain|hemorrhage|mechanical|occlu\w*|clot\w*|extru\w*|"
+    r"protru\w*|malposit\w*|embol\w*|expos\w*|blocked|torn|tear)\b"
+)
 
 
 def _fit_of(match: Match) -> float:

@@ -54,6 +54,10 @@ _DURATION = re.compile(
 )
 _ENCOUNTER = [
     ("S", r"\bsequela|late effect"),
+    # A fracture's subsequent care when it is not healing as expected (7th G, K, P).
+    ("G", r"\bdelayed (?:union|healing)\b"),
+    ("K", r"\bnon-?union\b"),
+    ("P", r"\bmal-?union\b"),
     (
         "D",
         r"\bsubsequent|follow[- ]?up|\bf/u\b|routine healing|healing|recheck|cast (?:check|change|"
@@ -75,6 +79,12 @@ def _lower_limb_ulcer(found: re.Match[str]) -> str:
 
 # Phrases coders write for what the tabular list words otherwise: status and history.
 REWRITES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
+    # The tabular list spells ordinals out: "fifth metatarsal", "second toe".
+    (r"\b1st\b", "first"),
+    (r"\b2nd\b", "second"),
+    (r"\b3rd\b", "third"),
+    (r"\b4th\b", "fourth"),
+    (r"\b5th\b", "fifth"),
     (r"\b(type [12]|t[12]) diabetic\b", r"\1 diabetes"),
     (
         r"\b(?:former|ex-?|previous|quit)\s*smok\w*|\bquit (?:smoking|tobacco)\b|"
@@ -416,10 +426,10 @@ def _phrase(part: str) -> str:
 def _side(part: str) -> str:
     if re.search(r"\bbilateral|\bbilat\b|\bb/l\b|\bboth\b", part):
         return "bilateral"
-    if re.search(r"\b(?:left|lt)\b|\bl (?=[a-z]{3,})", part):
+    if re.search(r"\b(?:left|lt)\b|\bl (?=[a-z]{3,}|[1-5](?:st|nd|rd|th)\b)", part):
         return "left"
-    if re.search(r"\b(?:right|rt)\b|\br (?=[a-z]{3,})", part) and not re.search(
-        r"\bright (?:code|dx|for)\b", part
-    ):
+    if re.search(
+        r"\b(?:right|rt)\b|\br (?=[a-z]{3,}|[1-5](?:st|nd|rd|th)\b)", part
+    ) and not re.search(r"\bright (?:code|dx|for)\b", part):
         return "right"
     return ""

@@ -29,11 +29,15 @@ class Encounter(Enum):
     INITIAL = "A"  # active treatment
     SUBSEQUENT = "D"  # routine care during healing or recovery
     SEQUELA = "S"
+    # Subsequent care of a fracture that is not healing as expected.
+    DELAYED_HEALING = "G"
+    NONUNION = "K"
+    MALUNION = "P"
 
 
 SIDE_WORDS = {Side.RIGHT: "right", Side.LEFT: "left", Side.BILATERAL: "bilateral"}
 # Open fractures: type I/II (and NOS) use B initially and E for routine healing afterwards.
-OPEN_FRACTURE_CHARACTER = {"A": "B", "D": "E"}
+OPEN_FRACTURE_CHARACTER = {"A": "B", "D": "E", "G": "H", "K": "M", "P": "Q"}
 
 
 def with_dot(code: str) -> str:

@@ -444,3 +444,8 @@ def test_a_fracture_not_healing_takes_its_own_seventh_character() -> None:
     assert code_diagnoses(None, analyse(text)).codes == ["S92.352G"]  # type: ignore[arg-type]
     nonunion = "Nonunion of displaced fx of the L 5th metatarsal, f/u visit. Dx?"
     assert code_diagnoses(None, analyse(nonunion)).codes == ["S92.352K"]  # type: ignore[arg-type]
+
+
+def test_the_preoperative_reason_leads_the_conditions() -> None:
+    text = "PCP did a pre-op H&P for a R TKA. Primary OA R knee, HTN on amlodipine. Dx order?"
+    assert code_diagnoses(None, analyse(text)).codes[:2] == ["Z01.818", "M17.11"]  # type: ignore[arg-type]

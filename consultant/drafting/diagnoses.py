@@ -27,7 +27,7 @@ from consultant.rules.icd10_codes import (
     is_billable,
     with_dot,
 )
-from consultant.rules.icd10_encounters import encounter_reasons
+from consultant.rules.icd10_encounters import encounter_reasons, preoperative_reason
 from consultant.rules.icd10_terms import FREE, denied_words, term_index
 from consultant.rules.stroke import past_stroke, stroke_words
 
@@ -75,6 +75,9 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
     stroke = past_stroke(analysis.text.lower())
     if stroke is not None:
         findings += [Finding(code) for code in stroke.codes]
+    preoperative = preoperative_reason(analysis.text.lower())
+    if preoperative is not None:
+        findings.append(Finding(preoperative))  # listed first by the encounter-reason rule
     previous: tuple[str, str, int] | None = None  # phrase, certainty, findings before it
     for condition in analysis.conditions:
         if stroke is not None and stroke_words(condition.phrase):

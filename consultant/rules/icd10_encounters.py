@@ -11,6 +11,7 @@ under surveillance of an injectable contraceptive, Z30.430 for an IUD insertion)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -84,3 +85,27 @@ def encounter_reasons(
                 f"{IUD_INSERTION} for the insertion of an IUD (Guidelines I.C.21.c.11)",
             )
     return [EncounterReason(code, why) for code, why in reasons.items()]
+
+
+# A preoperative or preprocedural evaluation (I.C.21.c.16): Z01.81- first, then the reason
+# for the surgery, then any findings; the kind of clearance chooses the code.
+_PREOPERATIVE = re.compile(
+    # Not an operative note's "pre-op diagnosis" line, which names the surgery's reason.
+    r"\bpre-?op(?:erative)?\b(?![\s:-]*(?:diagnosis|dx)\b)|\bsurgical clearance\b"
+    r"|\bpre-?procedur\w*\b(?![\s:-]*(?:diagnosis|dx)\b)|\bclearance for surgery\b"
+    r"|\bcleared for (?:surgery|the procedure)\b"
+)
+_CLEARANCE_KIND = (
+    ("Z01.810", re.compile(r"\bcardi(?:ac|ology|ovascular)\b[^.?!]{0,20}\bclearance\b")),
+    ("Z01.811", re.compile(r"\b(?:pulmonary|respiratory)\b[^.?!]{0,20}\bclearance\b")),
+    ("Z01.812", re.compile(r"\bpre-?op(?:erative)? labs?\b(?! and)")),
+)
+
+
+def preoperative_reason(lowered: str) -> str | None:
+    """The Z01.81- code of a preoperative evaluation the words describe, or None: Z01.810
+    for a cardiovascular clearance, Z01.811 a respiratory one, Z01.812 labs alone, else
+    Z01.818 (other preprocedural examination, the general pre-op H&P)."""
+    if _PREOPERATIVE.search(lowered) is None:
+        return None
+    return next((code for code, said in _CLEARANCE_KIND if said.search(lowered)), "Z01.818")

@@ -240,3 +240,14 @@ def test_a_seventh_character_outside_the_encounter_axis_asks_for_it() -> None:
 def test_history_code_of_a_neoplasm(neoplasm: str, history: str) -> None:
     """The Z85 code whose 'Conditions classifiable to' covers the neoplasm."""
     assert history_of_neoplasm(neoplasm) == history
+
+
+def test_a_preoperative_evaluation_is_its_own_reason() -> None:
+    """I.C.21.c.16: Z01.81- first for a pre-op evaluation; an op note's 'pre-op diagnosis'
+    line is no such evaluation."""
+    from consultant.rules.icd10_encounters import preoperative_reason
+
+    assert preoperative_reason("pcp did a pre-op h&p for a r tka next week") == "Z01.818"
+    assert preoperative_reason("cardiology clearance before surgery, pre-op eval") == "Z01.810"
+    assert preoperative_reason("pre-op diagnosis: cholelithiasis. lap chole") is None
+    assert preoperative_reason("follow-up for hypertension") is None

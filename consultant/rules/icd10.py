@@ -179,6 +179,7 @@ def code_findings(
     coded = _specific_over_unspecified(coded, worked)
     coded = _diabetes(coded, worked)
     coded = _hypertension(coded, worked)
+    coded = _copd_with_infection(coded, worked)
     coded = _code_first(coded, worked)
     coded = _covid(coded, worked)
     coded = _without_integral_symptoms(coded, worked)
@@ -518,6 +519,30 @@ def _diabetes(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
         out.remove(base)
         worked.append(f"{base.code} replaced by {', '.join(added)}")
     return out
+
+
+# Acute lower respiratory infections: pneumonia (J12-J18), acute bronchitis (J20),
+# bronchiolitis (J21), unspecified (J22).
+_LOWER_INFECTION = ("J12", "J13", "J14", "J15", "J16", "J17", "J18", "J20", "J21", "J22")
+
+
+def _copd_with_infection(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
+    """COPD with an acute lower respiratory infection is J44.0, with the infection coded
+    beside it (its "use additional code" note); an exacerbation documented too keeps J44.1
+    (tabular J44.0, J44.1); J44.9 gives way to both."""
+    copd = [e for e in coded if e.code.startswith("J44")]
+    infection = next(
+        (e for e in coded if _starts(e.code, _LOWER_INFECTION) and not e.unrelated), None
+    )
+    if not copd or infection is None or any(e.code == "J44.0" for e in coded):
+        return coded
+    worked.append(
+        f"COPD with an acute lower respiratory infection ({infection.code}): J44.0, the "
+        "infection coded beside it"
+    )
+    rest = [e for e in coded if e is not infection and not e.code.startswith("J44")]
+    kept = [e for e in copd if e.code == "J44.1"]
+    return [_Entry("J44.0", copd[0].guideline, False), infection, *kept, *rest]
 
 
 def _hypertension(coded: list[_Entry], worked: list[str]) -> list[_Entry]:

@@ -251,3 +251,16 @@ def test_a_preoperative_evaluation_is_its_own_reason() -> None:
     assert preoperative_reason("cardiology clearance before surgery, pre-op eval") == "Z01.810"
     assert preoperative_reason("pre-op diagnosis: cholelithiasis. lap chole") is None
     assert preoperative_reason("follow-up for hypertension") is None
+
+
+def test_copd_with_an_acute_lower_respiratory_infection() -> None:
+    """Tabular J44.0: COPD with acute lower respiratory infection, the infection beside it;
+    an exacerbation documented as well keeps J44.1."""
+    from consultant.rules.icd10 import _copd_with_infection, _Entry
+
+    coded = [_Entry("J44.1", "", False), _Entry("J20.9", "", False)]
+    assert [e.code for e in _copd_with_infection(coded, [])] == ["J44.0", "J20.9", "J44.1"]
+    plain = [_Entry("J44.9", "", False), _Entry("J18.9", "", False)]
+    assert [e.code for e in _copd_with_infection(plain, [])] == ["J44.0", "J18.9"]
+    alone = [_Entry("J44.1", "", False)]
+    assert _copd_with_infection(alone, []) == alone

@@ -55,6 +55,7 @@ from consultant.drafting.modifiers import (
     modifier_facts,
     one_line_bilateral,
 )
+from consultant.drafting.others import anesthesia_elsewhere
 from consultant.drafting.places import place_statement
 from consultant.drafting.verify import Correction, Whole, chosen_by_words, verify_named
 from consultant.drafting.visits import (
@@ -82,6 +83,7 @@ def build_answer(session: Session, question: str) -> Answer:
     selection = select_codes(session, analysis, candidates)
     corrections = verify_named(session, analysis, selection, candidates)
     sentences = [c.sentence for c in corrections] + side_corrections(analysis, selection)
+    anesthesia_elsewhere(analysis, selection)
     drug_lines = pair_drugs(session, analysis, selection, candidates)
     drug_lines += supplies_included(analysis, selection)
     procedure_first(selection, analysis)

@@ -238,6 +238,7 @@ def _both_asked(analysis: Analysis, e: lookup.Edit) -> bool:
 
 # The PTP rationale under which column 1's descriptor itself includes column 2.
 BY_DEFINITION = "HCPCS/CPT procedure code definition"
+MUTUALLY_EXCLUSIVE = "Mutually exclusive procedures"
 
 
 def _included(analysis: Analysis, e: lookup.Edit) -> str:
@@ -245,6 +246,13 @@ def _included(analysis: Analysis, e: lookup.Edit) -> str:
     makes the services distinct: NCCI pays it only for a separate site, encounter or
     practitioner, which the record must show; a modifier added without one is unbundling."""
     why = f" ({e.rationale.rstrip('.').lower()})" if e.rationale else ""
+    if e.rationale == MUTUALLY_EXCLUSIVE:
+        return (
+            f"{e.column2} and {e.column1} are mutually exclusive (NCCI edit, modifier indicator "
+            f"1): one service is reported with one of them, the one the record describes "
+            f"({e.column1} here); both only for two separate services at different sites or "
+            "encounters."
+        )
     if e.rationale == BY_DEFINITION:
         return (
             f"{e.column2} is part of {e.column1} by {e.column1}'s own definition (NCCI edit, "

@@ -185,6 +185,7 @@ ABBREVIATIONS = {
     "copd": "chronic obstructive pulmonary disease",
     "uti": "urinary tract infection",
     "afib": "atrial fibrillation",
+    "af": "atrial fibrillation",
     "a-fib": "atrial fibrillation",
     "cad": "atherosclerotic heart disease",
     "gerd": "gastro-esophageal reflux disease",

@@ -170,3 +170,18 @@ def test_the_time_since_an_earlier_surgery_and_its_global_days_are_read() -> Non
     assert analyse("Pt is 3 weeks s/p lap chole, unrelated breast lump. 99213?").global_period == (
         "unrelated"
     )
+
+
+def test_time_on_another_date_in_a_list_of_parts_is_left_out() -> None:
+    """'Total time 42 min: 27 face to face, 5 reviewing, 10 documentation (completed 3/5)'
+    for a visit on 3/4: 32 minutes on the date (CPT 2021: only time on the date counts), and
+    the asker's stated total is worked out again from its parts."""
+    from consultant.matching.em_facts import em_facts
+
+    text = (
+        "est pt visit 3/4, note says: 'total time 42 min: 27 min face to face, 5 min reviewing "
+        "outside records, 10 min documentation (completed 3/5).' she billed 99215. ok?"
+    )
+    facts = em_facts(text)
+    assert facts.total_minutes == 32
+    assert "10 min on another date does not count" in facts.time_worked[0]

@@ -327,10 +327,24 @@ _OTHER_DAY = re.compile(
     r"\b(?:the )?(?:evening|night|day|morning) (?:before|prior|after)\b|\b(?:previous|prior|next|"
     r"following) (?:day|evening|night|morning)\b|\byesterday\b|\btomorrow\b"
 )
-_DOS = re.compile(r"\b(?:dos|date of service)\b\W{0,3}(\d{1,2}/\d{1,2})")
+_DOS = re.compile(
+    r"\b(?:dos|date of service|visit(?: on| date)?|seen on|encounter(?: on| date)?)\b\W{0,3}"
+    r"(\d{1,2}/\d{1,2})"
+)
+
+
+def _elsewhere(clause: str, dos: str | None) -> bool:
+    """Time said to be on another date than the encounter's: the day after, or a date that
+    is not the date of service."""
+    days = set(_DAY.findall(clause))
+    return _OTHER_DAY.search(clause) is not None or (dos is not None and bool(days - {dos}))
+
+
 _DAY = re.compile(r"\b(\d{1,2}/\d{1,2})(?:/\d{2,4})?\b")
 _JOINED = re.compile(r"\s*(?:\+|\bplus\b|\band (?:another|an additional)\b)\s*")
-_CLAIMED = re.compile(r"^\s*(?:total|in total|altogether)\b|\btotal(?: of)?\s*$")
+_CLAIMED = re.compile(
+    r"^\s*(?:total|in total|altogether)\b|\btotal(?: time)?(?: of| was| is| spent)?\s*:?\s*$"
+)
 
 
 def _time_on_the_date(lowered: str) -> tuple[int, tuple[str, ...]] | None:
@@ -345,15 +359,18 @@ def _time_on_the_date(lowered: str) -> tuple[int, tuple[str, ...]] | None:
     last_end = 0
     for sentence in _SENTENCE.finditer(lowered):
         text = sentence.group(0)
-        days = {d for d in _DAY.findall(text)}
-        elsewhere = _OTHER_DAY.search(text) is not None or (
-            dos is not None and bool(days) and dos.group(1) not in days
-        )
-        for m in _MINUTE_PART.finditer(text):
+        parts = list(_MINUTE_PART.finditer(text))
+        for i, m in enumerate(parts):
             before, after = text[max(0, m.start() - 15) : m.start()], text[m.end() : m.end() + 12]
             if _CLAIMED.search(after) or _CLAIMED.search(before):
                 continue  # the asker's own total: worked out again from the parts
-            if elsewhere:
+            # A sentence of several parts says each part's date in its own clause ("10 min
+            # documentation (completed 3/5)"); a sentence of one says it anywhere.
+            own = (
+                text[m.start() : parts[i + 1].start()] if i + 1 < len(parts) else text[m.start() :]
+            )
+            clause = own if len(parts) > 1 else text
+            if _elsewhere(clause, dos.group(1) if dos else None):
                 other.append(f"{m.group(1)} min")
                 continue
             gap = text[last_end : m.start()] if counted else ""

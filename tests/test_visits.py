@@ -490,3 +490,25 @@ def test_rounding_in_the_hospital_takes_the_hospital_codes() -> None:
     selection = Selection(["99213"], [("99213", 1.0)], [], {})
     choose_visit(analyse(text), selection)
     assert next(c for c, _ in selection.services) in ("99231", "99232", "99233")
+
+
+def test_a_new_problem_in_the_global_period_dated_by_two_dates() -> None:
+    """A knee scope (29881, 90-day global) on 5/6; on 5/29 a visit for new shoulder pain with
+    a shoulder x-ray: day 23 of the global, modifier 24 on the visit; no 25, since an x-ray
+    is no procedure a visit needs 25 beside."""
+    from consultant.drafting.facts import CodeFact
+    from consultant.drafting.modifiers import _visit_with_procedure
+    from consultant.matching.analyse import analyse
+
+    text = (
+        "Pt had R knee scope w/ partial medial meniscectomy (29881) by Dr Lee on 5/6. On 5/29 "
+        "he came back to Dr Lee for new L shoulder pain after a fall. We billed 99213, denied "
+        "as included in the global. Which modifier?"
+    )
+    analysis = analyse(text)
+    assert analysis.global_period == "unrelated" and analysis.em.days_since_surgery == 23
+    billed = [
+        CodeFact("99213", "CPT", "", "", 1.0, True),
+        CodeFact("73030", "CPT", "", "", 1.0, False),
+    ]
+    assert _visit_with_procedure(analysis, billed) == ("", "")

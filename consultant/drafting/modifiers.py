@@ -351,12 +351,25 @@ def _visit_with_procedure(analysis: Analysis, billed: list[CodeFact]) -> tuple[s
         # CPT preventive medicine guidelines: a significant problem addressed at a preventive
         # visit is an office visit of its own, with 25 on it (not on the preventive code).
         return "25", ""
-    procedures = [f for f in billed if not is_em(f.code) and f.system == "CPT"]
+    # Imaging and lab tests are no procedure a visit needs 25 beside (an x-ray ordered at the
+    # visit is paid with it, no NCCI edit between them).
+    procedures = [
+        f
+        for f in billed
+        if not is_em(f.code) and f.system == "CPT" and not _diagnostic_test(f.code)
+    ]
+    if not procedures:
+        return "", ""
     if any(f.rvus is not None and f.rvus.global_days == "090" for f in procedures):
         return _em_modifier(analysis, "090")
     if any(f.rvus is None or f.rvus.global_days in ("000", "010", "XXX") for f in procedures):
         return "25", ""
     return "", ""
+
+
+def _diagnostic_test(code: str) -> bool:
+    """Radiology (CPT 70010-79999) and pathology and laboratory (80047-89398)."""
+    return code.isdigit() and 70010 <= int(code) <= 89398
 
 
 def _problem_visit(code: str) -> bool:

@@ -358,7 +358,12 @@ def global_period(lowered: str) -> str:
     """Why a service falls in another's global period: "unrelated", "staged" or "complication"."""
     if not _IN_GLOBAL.search(lowered):
         return ""
-    if re.search(r"\bunrelated\b|\bnot related\b|\bdifferent (?:problem|condition|issue)", lowered):
+    if re.search(
+        r"\bunrelated\b|\bnot related\b|\bdifferent (?:problem|condition|issue)"
+        # A new problem ("came back for new L shoulder pain after a fall") is not the surgery's.
+        r"|\bnew (?:\w+ ){0,3}(?:pain|problem|complaint|injury|issue|rash|illness)\b",
+        lowered,
+    ):
         return "unrelated"
     if re.search(r"\bstaged\b|\bplanned\b|\bmore extensive\b|\btherapeutic\b", lowered):
         return "staged"

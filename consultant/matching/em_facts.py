@@ -433,7 +433,26 @@ _GLOBAL_SAID = re.compile(
 )
 
 
+# A surgery on one date and the visit on a later one: "had a knee scope (29881) on 5/6. On
+# 5/29 he came back".
+_SURGERY_ON = re.compile(
+    r"\b(?:had|did|underwent|performed)\b[^.?!]{0,80}?\bon (\d{1,2})/(\d{1,2})\b"
+    r"[^?!]{0,40}?\bon (\d{1,2})/(\d{1,2})\b[^.?!]{0,40}?\b(?:came back|returned|returns|seen|"
+    r"presented|visit)"
+)
+
+
 def _days_since_surgery(lowered: str) -> int | None:
+    dated = _SURGERY_ON.search(lowered)
+    if dated is not None:
+        try:
+            m1, d1, m2, d2 = (int(g) for g in dated.groups())
+            year = date.today().year
+            days = (date(year, m2, d2) - date(year, m1, d1)).days
+        except ValueError:
+            days = -1
+        if days > 0:
+            return days
     said = _SINCE.search(lowered)
     if said is None:
         return None

@@ -476,11 +476,7 @@ def side_corrections(analysis: Analysis, selection: Selection) -> list[str]:
         title = description(code).lower()
         if not re.search(rf"\b{other}\b", title):
             continue
-        wanted = re.sub(rf"\b{other}\b", side, title, count=1)
-        parent = icd.get_parent(code)
-        right = next(
-            (c for c in icd.get_children(parent) if description(c).lower() == wanted), None
-        )
+        right = _sibling_titled(code, re.sub(rf"\b{other}\b", side, title, count=1))
         if right is None:
             continue
         # In the asker's code's place; listed last when nothing had billed it.
@@ -506,9 +502,15 @@ def _side_named(code: str, side: str) -> str:
     if "unspecified" not in title.lower():
         return code
     wanted = re.sub(r"\bunspecified\b", side, title.lower(), count=1)
+    return _sibling_titled(code, wanted) or code
+
+
+def _sibling_titled(code: str, title: str) -> str | None:
+    """The code beside ``code`` (same parent) whose title, lower-cased, is ``title``: the
+    same condition with another side named."""
     parent = icd.get_parent(code)
     siblings = icd.get_children(parent) if parent else []
-    return next((c for c in siblings if description(c).lower() == wanted), code)
+    return next((c for c in siblings if description(c).lower() == title), None)
 
 
 def _search(phrase: str, wanted: str, side: str, sex: str) -> tuple[float, str, int] | None:

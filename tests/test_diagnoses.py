@@ -449,3 +449,47 @@ def test_a_fracture_not_healing_takes_its_own_seventh_character() -> None:
 def test_the_preoperative_reason_leads_the_conditions() -> None:
     text = "PCP did a pre-op H&P for a R TKA. Primary OA R knee, HTN on amlodipine. Dx order?"
     assert code_diagnoses(None, analyse(text)).codes[:2] == ["Z01.818", "M17.11"]  # type: ignore[arg-type]
+
+
+def _dx(text: str) -> list[str]:
+    return code_diagnoses(None, analyse(text)).codes  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Metastases are the secondary neoplasm of the organ they are in (C77-C79).
+        ("Lung cancer with brain mets. ICD-10?", ["C34.90", "C79.31"]),
+        ("Metastatic prostate ca to the liver, dx codes?", ["C61", "C78.7"]),
+        ("Colon ca with mets to liver. ICD-10?", ["C18.9", "C78.7"]),
+        # "Not specified as primary or secondary" is not a secondary neoplasm.
+        ("Liver cancer, what ICD-10?", ["C22.9"]),
+        ("Liver metastases, what ICD-10?", ["C78.7"]),
+        # "Unspecified part of" is the default for an organ named without its part.
+        ("Stomach cancer dx code?", ["C16.9"]),
+    ],
+)
+def test_neoplasms_primary_and_secondary(text: str, expected: list[str]) -> None:
+    assert _dx(text) == expected
+
+
+def test_a_primary_excised_and_treated_is_history_beside_current_metastases() -> None:
+    """I.C.2.d: a primary excised, its treatment finished, no evidence of it: Z85, while the
+    metastases found now are current and first; chemotherapy finished or only planned is not
+    an encounter for chemotherapy (Z51.11), nor a follow-up after completed treatment (Z08)."""
+    text = (
+        "Pt had sigmoid colon adenocarcinoma, resected 2022, finished adjuvant chemo 2023, "
+        "surveillance scopes clear, no recurrence. Now biopsy-proven liver mets from the colon "
+        "primary, here to plan chemo. I was going to code C18.7 then C78.7. Right order?"
+    )
+    coded = code_diagnoses(None, analyse(text))  # type: ignore[arg-type]
+    assert coded.codes == ["C78.7", "Z85.038"]
+    assert any("I.C.2.d" in line for line in coded.worked)
+
+
+def test_a_pregnant_patients_hypertension_and_weeks() -> None:
+    text = (
+        "Routine OB visit, 30w2d, G2P1. Pt has chronic essential HTN from before the pregnancy, "
+        "on labetalol. Biller coded Z34.83, I10, Z3A.30. What's correct?"
+    )
+    assert _dx(text) == ["O10.013", "Z3A.30"]

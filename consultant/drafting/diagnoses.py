@@ -128,12 +128,23 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
         for b in proposed[i + 1 :]
         if (note := excludes1_conflict(a, b))
     ]
-    if not findings:
+    routine = analysis.pregnancy is not None and analysis.pregnancy.routine
+    if not findings and not routine:
         return result
     inpatient = analysis.em.setting in ("hospital_initial", "hospital_subsequent")
-    coding = code_findings(findings, CareSetting.INPATIENT if inpatient else CareSetting.OUTPATIENT)
+    coding = code_findings(
+        findings,
+        CareSetting.INPATIENT if inpatient else CareSetting.OUTPATIENT,
+        analysis.pregnancy,
+    )
     result.codes = [c.code for c in coding.codes]
     result.worked = list(stroke.worked if stroke else ()) + list(coding.worked)
+    history = [c for c in result.codes if c.startswith("Z85")]
+    if history and not re.search(r"\b(?:history|hx|h/o)\b", analysis.text.lower()):
+        result.worked.append(
+            f"{history[0]}: the cancer was excised or its treatment finished, with no "
+            "evidence of it now: it is personal history, not a current C code (I.C.2.d)"
+        )
     result.advice = list(coding.conflicts) + [
         f"{code} needs more detail from the record (stage, site or type) before it can be coded."
         for code in coding.incomplete
@@ -306,7 +317,8 @@ def _indication(words: tuple[str, ...]) -> tuple[str, str, int] | None:
 
 # Coders say "distal radius"; the tabular list says "lower end of radius".
 _UNSPECIFIED = re.compile(
-    r", unspecified\b|without complications|unspecified organism|\bunspecified$|\bwithout\b|\bNOS$",
+    r", unspecified\b|without complications|unspecified organism|\bunspecified$|\bwithout\b|\bNOS$|"
+    r"\bunspecified part\b",
     re.I,
 )
 _BONE_ENDS = re.compile(r"\b(distal|proximal)\s+(radius|ulna|humerus|femur|tibia|fibula)\b")

@@ -17,6 +17,7 @@ from consultant.matching.findings import Condition, conditions, names_condition
 from consultant.matching.procedure_facts import ProcedureFacts, procedure_facts
 from consultant.rules import components
 from consultant.rules.icd10_codes import is_code, with_dot
+from consultant.rules.icd10_pregnancy import Pregnancy, pregnancy
 
 # Five digits (CPT), four digits + F/T/U (Category II/III, PLA), a letter + four digits
 # (HCPCS Level II). A sentence-ending period may follow a code; a decimal may not.
@@ -186,6 +187,7 @@ class Analysis:
     ultrasound: str = ""  # "yes" or "no" when the question says whether it guided the needle
     part_done: str = ""  # "technical" or "professional" when the practice did only that part
     chemo: bool = False
+    pregnancy: Pregnancy | None = None  # a pregnant patient: weeks, incidental or not
     administrations: Sequence = field(default_factory=Sequence)  # drugs given, in order
     em: EmFacts = field(default_factory=EmFacts)
     procedures: ProcedureFacts = field(default_factory=ProcedureFacts)
@@ -300,6 +302,7 @@ def analyse(text: str) -> Analysis:
         ultrasound=cues.ultrasound(lowered),
         part_done=components.part_done(lowered),
         chemo=cues.chemo(lowered),
+        pregnancy=pregnancy(lowered),
         administrations=sequence(lowered),
         em=em_facts(lowered),
         procedures=procedure_facts(lowered),

@@ -17,13 +17,14 @@ from consultant.matching.senses import qualifies_only, without_other_senses
 _NOISE = re.compile(
     r"\b(?:what|which|whats|how|do|does|did|we|you|i|should|would|could|can|is|are|was|were|"
     r"the|a|an|this|that|these|for|to|of|in|on|at|by|be|use|used|code|codes|coded|coding|"
-    r"icd-?10(?:-cm)?|icd|dx|dxs|diagnos[ie]s|diagnosis codes?|primary|secondary|sequence|"
+    r"icd-?10(?:-cm)?|icd|dx|dxs|diagnos[ie]s|diagnosis codes?|primary|secondary(?! malignant)|sequence|"
     r"patient|pt|pts|he|she|they|his|her|their|has|have|had|with|presents?|presented|came|"
     r"comes|seen|visit|today|doc|doctor|provider|wrote|documented|documents|note|notes|says|"
     r"said|assessment|plan|please|thanks|help|right|correct|also|got|gets|here|there|it|its|"
     r"in the|office|clinic|hi|hello|team|question|quick|codes?\?|"
     # The course of a condition, not a condition: "hypertension - stable", "A/P reads".
-    r"stable|improving|unchanged|well[- ]controlled|reads|cont|continue|regimen)\b"
+    r"stable|improving|unchanged|well[- ]controlled|reads|cont|continue|regimen|now|"
+    r"(?:biopsy|path(?:ology)?)[- ]proven|proven)\b"
 )
 _SPLIT = re.compile(
     r"[;:?!\n()]|\.(?!\d)|,|\band\b|\bplus\b|\balso\b|\bbut\b|(?<!acute )\bon\b(?! chronic)"
@@ -111,13 +112,41 @@ REWRITES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
         r"trulicity|tirzepatide|mounjaro)\b",
         "long term current use of injectable non-insulin antidiabetic drugs",
     ),
+    # Chemotherapy finished, or only planned or discussed, is not this encounter's reason.
+    (
+        r"\b(?:finished|completed|complete|done with|s/p|status post|prior|previous|past|had|"
+        r"plan(?:ning|s)?(?: to start| for)?|discuss(?:ed|ing)?|consider(?:ing)?|candidate for)"
+        r"\s+(?:(?:adjuvant|neoadjuvant|maintenance|systemic|the|his|her|iv)\s+)*"
+        r"chemo(?:therapy)?\b",
+        " ",
+    ),
     # An encounter for chemotherapy is its own reason, listed first (I.C.2.e.2).
     (
         r"\b(?:(?:cycle|round|c) ?\d+ (?:of )?)?(?:adjuvant |neoadjuvant |maintenance )?"
         r"(?:chemo(?:therapy)?|antineoplastic (?:chemotherapy|infusion))\b(?! pump| port)(?: for\b)?",
         "encounter for antineoplastic chemotherapy with",  # "with": its cancer coded apart
     ),
-    (r"\b(?:cancer|ca|carcinoma|malignancy)\b", "malignant neoplasm"),
+    # Metastases are the secondary neoplasm of the organ they are in (C77-C79), current
+    # whatever became of the primary: "liver mets", "mets to bone", "metastatic to the liver".
+    # "Metastatic breast cancer to bone": the primary, with the secondary where it spread.
+    (
+        r"\bmetastatic ((?:[a-z]+ ){1,2})(?:adeno-?carcinoma|carcinoma|cancer|ca|malignancy)\s+"
+        r"(?:to|in)\s+(?:the\s+)?([a-z]+)\b",
+        r" \1 malignant neoplasm with secondary malignant neoplasm of \2 ",
+    ),
+    (
+        r"\b(?:mets|metastas[ie]s|metastatic(?: disease)?)\s+(?:to|in|of)\s+(?:the\s+)?([a-z]+)\b",
+        r" secondary malignant neoplasm of \1 ",
+    ),
+    (
+        r"\b([a-z]+)\s+(?:mets|metastas[ie]s|metastatic disease|metastatic lesions?)\b",
+        r" secondary malignant neoplasm of \1 ",
+    ),
+    (r"\bfrom (?:a |the |an? )?(?:[a-z]+ )?primary\b", " "),  # where the metastases came from
+    (
+        r"\b(?:adeno-?carcinoma|carcinoma|cancer|ca|malignancy|malignant tumou?r)\b",
+        "malignant neoplasm",
+    ),
     (r"\bmammo(?:gram|graphy)?s?\b", "mammogram"),
     # An ulcer of the lower limb not called a pressure ulcer is a non-pressure chronic ulcer
     # (Index: Ulcer, lower limb L97.-); the most specific site written names it.
@@ -152,6 +181,14 @@ _CANCER_HISTORY = re.compile(
     r"therapy)|no (?:evidence of )?(?:disease|recurrence)|in remission|survivor)\b"
 )
 _FOLLOW_UP = re.compile(r"\bsurveillance|follow[- ]?up|\bf/u\b")
+
+
+# A malignancy present now (metastases, or a cancer not called history): not a follow-up
+# after completed treatment (Z08 is for an examination that finds none).
+def _current_neoplasm(phrase: str) -> bool:
+    return "malignant neoplasm" in phrase and "history" not in phrase
+
+
 # Words of the encounter, not of a condition.
 _NOT_CONDITION = re.compile(
     r"\b(?:sent|ordered|found|removed|resected|performed|done|splinted|fell|listed|pending|"
@@ -161,7 +198,7 @@ _NOT_CONDITION = re.compile(
     r"facility|claim|denials?|denied|keep|getting|better|put|send|bill|billing|code it as|"
     r"it as|as well|well|one|more|culture|cxr|x-?ray|ct|mri|(?:venous |arterial |carotid )?duplex|ultrasound|labs?|"
     r"stress test|ekg|ecg|urine|blood work|surgery|\w+ectomy|\w+otomy|\w+oscopy(?= for)|"
-    r"part|specified|negative|positive|results?|picked|pick|quit|chose|chosen|selected|submit\w*|ok|okay|send|"
+    r"part|specified|negative|problems?|issues?|complaints?|concerns?|positive|results?|picked|pick|quit|chose|chosen|selected|submit\w*|ok|okay|send|"
     r"(?:hot |cold )?snared?|forceps|ortho|orthopedics|reduced|casted|shows|showed|maintained|mostly|mainly|usually|since|"
     r"side(?! effects?)|after(?= (?:the )?(?:er|ed|surgery|reduction|cast))|er(?= reduced)|"
     r"(?:right|left)?[- ]?handed|ambidextrous|dominant|"
@@ -296,7 +333,12 @@ def conditions(text: str) -> tuple[Condition, ...]:
             rewritten = re.sub(
                 pattern, words_for if callable(words_for) else f" {words_for} ", rewritten
             )
-        if history and "malignant neoplasm" in rewritten and "history" not in rewritten:
+        if (
+            history
+            and "malignant neoplasm" in rewritten
+            and "history" not in rewritten
+            and "secondary" not in rewritten  # metastases present now are current
+        ):
             rewritten = rewritten.replace(
                 "malignant neoplasm", "personal history of malignant neoplasm"
             )
@@ -325,8 +367,10 @@ def conditions(text: str) -> tuple[Condition, ...]:
                 phrase, certainty, side, encounter, parts if len(parts) > 1 else (), sex, sites
             )
         )
-    if _FOLLOW_UP.search(lowered) and any(
-        "history" in c.phrase and "malignant neoplasm" in c.phrase for c in out
+    if (
+        _FOLLOW_UP.search(lowered)
+        and any("history" in c.phrase and "malignant neoplasm" in c.phrase for c in out)
+        and not any(_current_neoplasm(c.phrase) for c in out if c.certainty == "confirmed")
     ):
         # Follow-up after completed cancer treatment: Z08 first, the Z85 history with it.
         out.insert(

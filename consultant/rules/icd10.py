@@ -30,6 +30,16 @@ from consultant.rules.icd10_codes import (
     is_code,
     with_dot,
 )
+from consultant.rules.icd10_pregnancy import (
+    Pregnancy,
+    by_trimester,
+    by_trimester_sibling,
+    in_pregnancy,
+    is_chapter_15,
+    supervision,
+    trimester,
+    weeks_code,
+)
 
 
 class Certainty(Enum):
@@ -161,7 +171,9 @@ LATE_CKD = ("N18.5", "N18.6")  # stage 5 and end-stage renal disease
 
 
 def code_findings(
-    findings: Sequence[Finding], setting: CareSetting = CareSetting.OUTPATIENT
+    findings: Sequence[Finding],
+    setting: CareSetting = CareSetting.OUTPATIENT,
+    pregnancy: Pregnancy | None = None,
 ) -> Icd10Coding:
     """The ICD-10-CM codes for the findings of one encounter, with the reasoning."""
     worked: list[str] = []
@@ -189,6 +201,8 @@ def code_findings(
     coded = _reason_first(coded, worked)
     coded = _sepsis(coded, worked)
     coded = _bmi(coded, worked, conflicts)
+    if pregnancy is not None:
+        coded = _in_pregnancy(coded, worked, pregnancy)
     codes = tuple(
         CodedDiagnosis(e.code, description(e.code), e.guideline) for e in coded if e.complete
     )
@@ -259,6 +273,65 @@ def _status_after(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
         f"{later[0].code} reports a status, a history or a cause: listed after the condition"
     )
     return [e for e in coded if e not in later] + later
+
+
+def _in_pregnancy(coded: list[_Entry], worked: list[str], pregnancy: Pregnancy) -> list[_Entry]:
+    """A pregnant patient's conditions (consultant.rules.icd10_pregnancy): each that has a
+    chapter 15 code takes it, for the trimester, before its own code where the category asks
+    for it; chapter 15 first; Z34 gives way to a complication; Z3A for the weeks."""
+    which = trimester(pregnancy.weeks) if pregnancy.weeks is not None else None
+    when = f"week {pregnancy.weeks}, " if pregnancy.weeks is not None else ""
+    named = f"{when}{'trimester ' + str(which) if which else 'trimester not documented'}"
+    chapter: list[_Entry] = []
+    others: list[_Entry] = []
+    for entry in coded:
+        if entry.code == "Z33.1" and not pregnancy.incidental:
+            continue  # "pregnant" is the pregnancy the rules below code
+        if is_chapter_15(entry.code) or entry.code.startswith("Z34"):
+            child = (
+                by_trimester(entry.code, which)
+                if not entry.complete
+                else by_trimester_sibling(entry.code, which)
+                if which
+                else None
+            )
+            if child:
+                worked.append(f"{entry.code}: {named} -> {child} (I.C.15.a.3)")
+                entry = entry._replace(code=child, complete=is_billable(child))
+            (chapter if is_chapter_15(entry.code) else others).append(entry)
+            continue
+        rule = None if pregnancy.incidental else in_pregnancy(entry.code)
+        child = by_trimester(rule.category, which) if rule else None
+        if rule is None or child is None:
+            others.append(entry)
+            continue
+        worked.append(
+            f"{entry.code} in a pregnant patient complicates the pregnancy: {child} "
+            f"({description(child)}) is listed first"
+            + (f", {entry.code} after it" if rule.keep else f", in place of {entry.code}")
+            + " (I.C.15.a.1)"
+        )
+        chapter.append(_Entry(child, "I.C.15.a.1", False))
+        if rule.keep:
+            others.append(entry)
+    if pregnancy.routine and not chapter and not any(e.code.startswith("Z34") for e in others):
+        routine = by_trimester(supervision(pregnancy), which)
+        if routine:
+            worked.append(
+                f"A routine prenatal visit with no complication: {routine} "
+                f"({description(routine)}) first (I.C.15.b.1)"
+            )
+            others.insert(0, _Entry(routine, "I.C.15.b.1", False))
+    if chapter and any(e.code.startswith("Z34") for e in others):
+        worked.append(
+            "Z34 (supervision of a normal pregnancy) is not reported with a chapter 15 code (I.C.15.b.1)"
+        )
+        others = [e for e in others if not e.code.startswith("Z34")]
+    if pregnancy.weeks is not None and not any(e.code.startswith("Z3A") for e in others):
+        others.append(_Entry(weeks_code(pregnancy.weeks), "Z3A weeks of gestation", False))
+    if pregnancy.incidental and not chapter:
+        others.append(_Entry("Z33.1", "I.C.15.a.1 incidental pregnancy", False))
+    return _dedupe(chapter) + others
 
 
 def _reason_first(coded: list[_Entry], worked: list[str]) -> list[_Entry]:

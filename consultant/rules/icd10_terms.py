@@ -25,7 +25,7 @@ from consultant.rules import icd10_table as icd
 FREE = frozenset(
     tokens(
         "unspecified mellitus organism site nos without complications essential primary "
-        "encounter unilateral uncomplicated current specified"
+        "encounter unilateral uncomplicated current specified part"
     )
 )
 # Words so common in titles that they only rank documents found by rarer words.
@@ -97,9 +97,16 @@ class TermIndex:
         return len(self.postings.get(word, ()))
 
 
+# "Malignant neoplasm of liver, not specified as primary or secondary": the title leaves
+# both open, so a phrase that says either one is not what it carries.
+_NOT_SPECIFIED_AS = re.compile(r"\bnot specified as ((?:\w+ or )*\w+)", re.I)
+
+
 def denied_words(text: str) -> frozenset[str]:
-    """The words a title denies: "without status migrainosus", "not intractable"."""
-    return frozenset(tokens(" ".join(_WITHOUT_IN_TITLE.findall(text)))) - FREE
+    """The words a title denies: "without status migrainosus", "not intractable", "not
+    specified as primary or secondary"."""
+    denied = _WITHOUT_IN_TITLE.findall(text) + _NOT_SPECIFIED_AS.findall(text)
+    return frozenset(tokens(" ".join(denied))) - FREE
 
 
 # The index holds about 90,000 terms, built before the worker's pool forks: their words are

@@ -11,6 +11,7 @@ from consultant.drafting.answer import build_answer
 from consultant.drafting.candidates import Selection
 from consultant.drafting.diagnoses import add_indications, code_diagnoses
 from consultant.matching.analyse import analyse
+from consultant.rules.icd10_codes import excludes1_conflict
 
 
 @pytest.fixture
@@ -493,3 +494,22 @@ def test_a_pregnant_patients_hypertension_and_weeks() -> None:
         "on labetalol. Biller coded Z34.83, I10, Z3A.30. What's correct?"
     )
     assert _dx(text) == ["O10.013", "Z3A.30"]
+
+
+def test_a_category_in_the_plural_is_no_code_and_drafting_goes_on(icd_session: Session) -> None:
+    """ "Which Z79s?" once became the code Z79.S, which the tabular list does not hold, and
+    the Excludes1 check between the asker's codes raised instead of drafting."""
+    text = "Pt on Ozempic and metformin for type 2 diabetes. Which Z79s? Just Z79.4?"
+    assert "Z79S" not in analyse(text).icd_codes
+    assert excludes1_conflict("Z79.S", "Z79.4") is None
+    assert build_answer(icd_session, text).codes
+
+
+def test_an_icd_code_that_does_not_exist_is_said_to_be_unknown(icd_session: Session) -> None:
+    """An asker's mistyped code (E11.99) once raised out of drafting; it is corrected, and
+    the reply says it is no ICD-10-CM code."""
+    answer = build_answer(
+        icd_session, "Can I bill E11.99 and I10.1 for a type 2 diabetic with hypertension?"
+    )
+    assert [c.code for c in answer.billed] == ["E11.9", "I10"]
+    assert "E11.99, I10.1 are not in ICD-10-CM" in answer.corrections[0]

@@ -298,6 +298,13 @@ def _diagnoses(
             if bilateral and sided and len(dotted) > 1
             else "the conditions described are coded this way (see each code below)"
         )
+        unknown = [d for d in dotted if not description(d)]
+        if unknown:
+            # A code the tabular list does not hold: say so, before any other reason.
+            fallback = (
+                f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not "
+                "in ICD-10-CM; the conditions described are coded this way"
+            )
         why = next(
             (w for w in [*coded.worked, *coded.advice] if any(d in w for d in dotted)), fallback
         )

@@ -136,6 +136,8 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
         findings,
         CareSetting.INPATIENT if inpatient else CareSetting.OUTPATIENT,
         analysis.pregnancy,
+        analysis.drug_effect,
+        next((c.encounter for c in analysis.conditions if c.encounter), "A"),
     )
     result.codes = [c.code for c in coding.codes]
     result.worked = list(stroke.worked if stroke else ()) + list(coding.worked)
@@ -331,10 +333,12 @@ def _joined(
     every word of both, with fewer other words than the clause's own code."""
     if previous is None or previous[1] != condition.certainty:
         return None
-    both = _match(f"{previous[0]} {condition.phrase}", condition.side, condition.sex)
+    both = _match(
+        f"{previous[0]} {condition.phrase}", condition.side, condition.sex, condition.chapters
+    )
     if both is None or both[0] < 1.0:
         return None
-    own = _match(condition.phrase, condition.side, condition.sex)
+    own = _match(condition.phrase, condition.side, condition.sex, condition.chapters)
     # "maxillary" alone is "Chronic maxillary sinusitis": a title adding words it never said.
     if own is not None and own[0] == 1.0 and own[2] <= both[2]:
         return None
@@ -351,7 +355,7 @@ def _matches(phrase: str, condition: Condition) -> list[str]:
 def _fit(phrase: str, condition: Condition) -> float:
     """How closely the codes for a phrase carry its words: the weakest of its matches. A
     site read from the procedure, not from the phrase, counts as a word the title adds."""
-    found = _matched(phrase, condition.parts, condition.side, condition.sex)
+    found = _matched(phrase, condition.parts, condition.side, condition.sex, condition.chapters)
     return min((_fit_of(m) for m in found), default=0.6)
 
 
@@ -362,7 +366,7 @@ def _sited(phrase: str, condition: Condition) -> list[Match]:
     """The matches for a phrase; where the title found adds words (a site the phrase does
     not name: "polyp" is "Polyp of endometrium" as much as "Polyp of colon"), the organ the
     question's procedure looks at decides, when a title carries the phrase with it."""
-    found = _matched(phrase, condition.parts, condition.side, condition.sex)
+    found = _matched(phrase, condition.parts, condition.side, condition.sex, condition.chapters)
     if not condition.sites or len(found) > 1:
         return found
     said = set(tokens(phrase))
@@ -373,7 +377,7 @@ def _sited(phrase: str, condition: Condition) -> list[Match]:
         for site in condition.sites:
             for i in range(len(words) if len(words) > 1 else 0):
                 rest = " ".join(words[:i] + words[i + 1 :])
-                there = _match(f"{rest} {site}", condition.side, condition.sex)
+                there = _match(f"{rest} {site}", condition.side, condition.sex, condition.chapters)
                 if there is not None and there[0] == 1.0 and there[2] == 0:
                     return [(0.8, there[1], 1)]  # a word of the phrase set aside: not exact
         return found
@@ -382,13 +386,15 @@ def _sited(phrase: str, condition: Condition) -> list[Match]:
     for site in condition.sites:
         if set(tokens(site)) <= said:
             return found  # the phrase names its site: the title that carries it stands
-        there = _match(f"{phrase} {site}", condition.side, condition.sex)
+        there = _match(f"{phrase} {site}", condition.side, condition.sex, condition.chapters)
         if there is not None and there[0] == 1.0 and there[2] < found[0][2]:
             return [there]
     return found
 
 
-def _matched(phrase: str, parts: tuple[str, ...], side: str, sex: str = "") -> list[Match]:
+def _matched(
+    phrase: str, parts: tuple[str, ...], side: str, sex: str = "", chapters: str = ""
+) -> list[Match]:
     """The matches ``_matches`` codes from, each with how much of its words it carries."""
     bmi = _BMI.search(phrase)
     if bmi:
@@ -396,12 +402,16 @@ def _matched(phrase: str, parts: tuple[str, ...], side: str, sex: str = "") -> l
         code = bmi_code(float(bmi.group(1)))
         rest = re.sub(r"\badults?\b", " ", _BMI.sub(" ", phrase)).strip()
         others = [p for p in parts if not _BMI.search(p)]
-        more = _matched(rest, tuple(others) if len(others) > 1 else (), side, sex) if rest else []
+        more = (
+            _matched(rest, tuple(others) if len(others) > 1 else (), side, sex, chapters)
+            if rest
+            else []
+        )
         return more + ([(1.0, code, 0)] if code else [])  # a value read against the ranges
-    whole = _match(phrase, side, sex)
+    whole = _match(phrase, side, sex, chapters)
     if "history" in phrase and "malignant neoplasm" in phrase and (not whole or whole[0] < 1):
         # Z85 titles name few sites; the neoplasm's own code finds its history code.
-        site = _match(re.sub(r"\bpersonal history( of)?\b", " ", phrase), side, sex)
+        site = _match(re.sub(r"\bpersonal history( of)?\b", " ", phrase), side, sex, chapters)
         history = history_of_neoplasm(site[1]) if site else None
         if site and history:
             return [(site[0], history, site[2])]
@@ -411,12 +421,16 @@ def _matched(phrase: str, parts: tuple[str, ...], side: str, sex: str = "") -> l
     i = 0
     while i < len(parts):
         # Two parts one title carries whole ("sepsis" due to "MRSA": A41.02) are one code.
-        pair = _match(f"{parts[i]} {parts[i + 1]}", side, sex) if i + 1 < len(parts) else None
+        pair = (
+            _match(f"{parts[i]} {parts[i + 1]}", side, sex, chapters)
+            if i + 1 < len(parts)
+            else None
+        )
         if pair is not None and pair[0] == 1.0:
             found.append(pair)
             i += 2
             continue
-        if (m := _match(_as_cause(parts[i]), side, sex)) is not None:
+        if (m := _match(_as_cause(parts[i]), side, sex, chapters)) is not None:
             found.append(m)
         i += 1
     return found or ([whole] if whole else [])
@@ -453,19 +467,21 @@ def _as_cause(part: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _match(phrase: str, side: str, sex: str = "") -> tuple[float, str, int] | None:
+def _match(
+    phrase: str, side: str, sex: str = "", chapters: str = ""
+) -> tuple[float, str, int] | None:
     """The ICD-10-CM code whose title or inclusion term carries the phrase's words with the
     fewest others; a code the side, sex and encounter can complete before one they cannot."""
     phrase = _BONE_ENDS.sub(
         lambda m: f"{'lower' if m.group(1) == 'distal' else 'upper'} end {m.group(2)}", phrase
     )
-    sided = _search(phrase, f"{phrase} {side}".strip(), side, sex)
+    sided = _search(phrase, f"{phrase} {side}".strip(), side, sex, chapters)
     if side not in ("left", "right"):
         return sided
     # The side completes the code the condition's words find (I.B.13); a title found for
     # its side word must not win over one for the condition ("breast cancer, left" is
     # C50.912, not C50.A2, an inflammatory carcinoma of the left breast).
-    plain = _search(phrase, phrase, side, sex)
+    plain = _search(phrase, phrase, side, sex, chapters)
     found = sided
     if plain and (not sided or (plain[0] >= sided[0] and plain[2] < sided[2])):
         found = plain
@@ -525,19 +541,25 @@ def _sibling_titled(code: str, title: str) -> str | None:
     return next((c for c in siblings if description(c).lower() == title), None)
 
 
-def _search(phrase: str, wanted: str, side: str, sex: str) -> tuple[float, str, int] | None:
+def _search(
+    phrase: str, wanted: str, side: str, sex: str, chapters: str = ""
+) -> tuple[float, str, int] | None:
     """The best title for ``wanted`` (the phrase, with its side or not) that the side and
     sex can complete: words carried, code, extra words."""
-    best: tuple[float, int, int, int, int, int, int, str] | None = None
+    best: tuple[float, float, int, int, int, int, int, int, str] | None = None
     said = set(tokens(phrase))
     for hit in term_index().match(wanted, limit=40):
         if hit.carried < MIN_COVERAGE:
             break  # ranked by words carried: the rest carry fewer
         if best is not None and hit.carried < best[0]:
             break  # ranked by words carried: none of the rest can win
+        if hit.code[:1] in "OP" and hit.code[:1] not in chapters:
+            # Pregnancy codes are the pregnant patient's (I.C.15.a), perinatal ones the
+            # infant's (I.C.16.a): "venous" is not a puerperal complication.
+            continue
         cause = _DUE_TO.search(hit.text) or _PURPOSE.search(hit.text)
         beyond = hit.extra - (len(set(tokens(cause.group(1))) - said) if cause else 0)
-        if beyond > len(said):
+        if beyond > len(said) and not _one_conjunct(hit.text, said):
             # A title mostly about something else ("venous" is not a puerperal code). An
             # encounter's title adds what it is for ("screening mammogram for malignant
             # neoplasm of breast"), a condition's its cause ("due to excess calories"):
@@ -558,6 +580,7 @@ def _search(phrase: str, wanted: str, side: str, sex: str) -> tuple[float, str, 
         asserts = int(bool(added and set(tokens(added.group(1))) - said - FREE))
         key = (
             hit.carried,
+            round(hit.rarity, 6) if hit.carried < 1.0 else 0.0,
             -asserts,
             -hit.extra,
             int(completable),
@@ -566,9 +589,25 @@ def _search(phrase: str, wanted: str, side: str, sex: str) -> tuple[float, str, 
             -len(code),
             code,
         )
-        if best is None or key[:7] > best[:7]:
+        if best is None or key[:8] > best[:8]:
             best = key
-    return (best[0], best[7], -best[2]) if best else None  # words carried, code, extra
+    return (best[0], best[8], -best[3]) if best else None  # words carried, code, extra
+
+
+def _one_conjunct(title: str, said: set[str]) -> bool:
+    """A title naming two conditions ("Hypo-osmolality and hyponatremia") one of which is
+    exactly what was said: the title is about it, however many words the other adds."""
+    halves = title.split(" and ")
+    return (
+        len(halves) == 2
+        and "," not in title
+        # Two conditions, not one whose object is a pair ("Allergy status to serum and vaccine").
+        and not _LINKED.search(title)
+        and any(set(tokens(h)) == said for h in halves)
+    )
+
+
+_LINKED = re.compile(r"\b(?:to|of|with|in|for|due|by|from|on|at)\b", re.I)
 
 
 _WITH_CLAUSE = re.compile(r"\bwith\b(.*)", re.I)

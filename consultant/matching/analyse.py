@@ -17,6 +17,7 @@ from consultant.matching.findings import Condition, conditions, names_condition
 from consultant.matching.procedure_facts import ProcedureFacts, procedure_facts
 from consultant.rules import components
 from consultant.rules.icd10_codes import is_code, with_dot
+from consultant.rules.icd10_drug_effects import DrugEffect, drug_effect
 from consultant.rules.icd10_pregnancy import Pregnancy, pregnancy
 
 # Five digits (CPT), four digits + F/T/U (Category II/III, PLA), a letter + four digits
@@ -188,6 +189,7 @@ class Analysis:
     part_done: str = ""  # "technical" or "professional" when the practice did only that part
     chemo: bool = False
     pregnancy: Pregnancy | None = None  # a pregnant patient: weeks, incidental or not
+    drug_effect: DrugEffect | None = None  # a drug's harm: adverse effect, poisoning ...
     administrations: Sequence = field(default_factory=Sequence)  # drugs given, in order
     em: EmFacts = field(default_factory=EmFacts)
     procedures: ProcedureFacts = field(default_factory=ProcedureFacts)
@@ -303,6 +305,7 @@ def analyse(text: str) -> Analysis:
         part_done=components.part_done(lowered),
         chemo=cues.chemo(lowered),
         pregnancy=pregnancy(lowered),
+        drug_effect=drug_effect(lowered),
         administrations=sequence(lowered),
         em=em_facts(lowered),
         procedures=procedure_facts(lowered),
@@ -588,7 +591,9 @@ def _icd_shaped_as_hcpcs(text: str, codes: list[str]) -> list[str]:
 
 def _plausible_icd(raw: str) -> bool:
     # "B12" (the vitamin) looks like a category; without a dot, demand four or more characters.
-    return "." in raw or len(raw) >= 4
+    # "Which Z79s?" is the plural of a category, not a code.
+    plural = len(raw) == 4 and raw[-1] == "s"
+    return ("." in raw or len(raw) >= 4) and not plural
 
 
 def _modifiers(text: str) -> list[str]:

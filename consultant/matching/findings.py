@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from consultant.matching.context import TRIGGERS, scopes
 from consultant.matching.senses import qualifies_only, without_other_senses
+from consultant.rules.icd10_drug_effects import DRUG_NAMES, INDUCED, drug_effect
 
 # Words that ask the question or carry no condition; removed before a phrase is matched.
 _NOISE = re.compile(
@@ -80,6 +81,12 @@ def _lower_limb_ulcer(found: re.Match[str]) -> str:
 
 # Phrases coders write for what the tabular list words otherwise: status and history.
 REWRITES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
+    # Which occasion this is ("2nd visit", "third dose") is no condition's word.
+    (
+        r"\b(?:\d(?:st|nd|rd|th)|first|second|third|fourth|fifth|another|next)\s+(?:visit|time|"
+        r"dose|appointment|appt|encounter|opinion|round|cycle|f/u|follow[- ]?up)s?\b",
+        " ",
+    ),
     # The tabular list spells ordinals out: "fifth metatarsal", "second toe".
     (r"\b1st\b", "first"),
     (r"\b2nd\b", "second"),
@@ -198,7 +205,7 @@ _NOT_CONDITION = re.compile(
     r"facility|claim|denials?|denied|keep|getting|better|put|send|bill|billing|code it as|"
     r"it as|as well|well|one|more|culture|cxr|x-?ray|ct|mri|(?:venous |arterial |carotid )?duplex|ultrasound|labs?|"
     r"stress test|ekg|ecg|urine|blood work|surgery|\w+ectomy|\w+otomy|\w+oscopy(?= for)|"
-    r"part|specified|negative|problems?|issues?|complaints?|concerns?|positive|results?|picked|pick|quit|chose|chosen|selected|submit\w*|ok|okay|send|"
+    r"part|specified|negative|ed|ran out|out of|stop(?:ped)?|switch(?:ed)?|hold|held|d/c|discontinued?|problems?|issues?|complaints?|concerns?|positive|results?|picked|pick|quit|chose|chosen|selected|submit\w*|ok|okay|send|"
     r"(?:hot |cold )?snared?|forceps|ortho|orthopedics|reduced|casted|shows|showed|maintained|mostly|mainly|usually|since|"
     r"side(?! effects?)|after(?= (?:the )?(?:er|ed|surgery|reduction|cast))|er(?= reduced)|"
     r"(?:right|left)?[- ]?handed|ambidextrous|dominant|"
@@ -257,7 +264,10 @@ ABBREVIATIONS = {
 }
 # Words that link a condition to another rather than name one ("diabetic CKD": the link to
 # diabetes is presumed by the guidelines when diabetes is documented).
-_LINK_WORDS = re.compile(r"\b(?:diabetic|hypertensive|due to|secondary to|associated)\b")
+_LINK_WORDS = re.compile(
+    r"\b(?:diabetic|hypertensive(?! (?:urgency|emergency|crisis|encephalopathy|retinopathy))|"
+    r"due to|secondary to|associated)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -271,6 +281,9 @@ class Condition:
     # Organs the question's procedures name ("colonoscopy": colon), which decide among
     # conditions of the same name at different sites ("polyp": of colon, not of uterus).
     sites: tuple[str, ...] = ()
+    # The chapters only some patients' conditions come from: "O" pregnancy and the
+    # puerperium, "P" the perinatal period, when the question describes such a patient.
+    chapters: str = ""
 
 
 # Organisms as coders write them, in the tabular list's words; before clauses are split, so
@@ -313,8 +326,12 @@ def conditions(text: str) -> tuple[Condition, ...]:
     uncertain = [s.phrase for s in scopes(text) if s.category == "uncertain"]
     negated = [s.phrase for s in scopes(text) if s.category == "negated"]
     history = bool(_CANCER_HISTORY.search(lowered))
+    harmful = drug_effect(lowered) is not None
     out: list[Condition] = []
     for part in _SPLIT.split(lowered):
+        if harmful:
+            # The drug that did harm is coded by its T code, not as a condition's words.
+            part = DRUG_NAMES.sub(" ", INDUCED.sub(" drug-induced ", part))
         side = _side(part)
         certainty = "confirmed"
         if _RULED_OUT_FIRST.match(part):
@@ -367,6 +384,11 @@ def conditions(text: str) -> tuple[Condition, ...]:
                 phrase, certainty, side, encounter, parts if len(parts) > 1 else (), sex, sites
             )
         )
+    chapters = ("O" if _OBSTETRIC.search(lowered) else "") + (
+        "P" if _NEWBORN.search(lowered) else ""
+    )
+    if chapters:
+        out = [replace(c, chapters=chapters) for c in out]
     if (
         _FOLLOW_UP.search(lowered)
         and any("history" in c.phrase and "malignant neoplasm" in c.phrase for c in out)
@@ -385,6 +407,18 @@ def conditions(text: str) -> tuple[Condition, ...]:
     return tuple(out)
 
 
+# A pregnant or postpartum patient, whose conditions may be obstetric (O00-O9A, I.C.15).
+_OBSTETRIC = re.compile(
+    r"\bpregnan\w*|\bprenatal|\bantepartum|\bantenatal|\bpostpartum|\bpost-partum|\bpuerper\w*|"
+    r"\bgravida|\bg\d{1,2}\s?p\d|\bob\b|\bobstetric\w*|\bgestation\w*|\btrimester|\bdelivery|"
+    r"\bdelivered|\blabor\b|\blabour\b|\bmiscarriage|\babortion|\bectopic|\biup\b|\bpreeclampsia|"
+    r"\beclampsia|\b\d{1,2}\s?w\s?\d\s?d\b|\b\d{1,2}\s?(?:wks?|weeks?) (?:gestation|pregnant|ga)\b"
+)
+# A newborn patient, whose conditions may be perinatal (P00-P96, I.C.16).
+_NEWBORN = re.compile(
+    r"\bnew-?borns?\b|\bneonat\w*|\bnicu\b|\b\d+\s*(?:days?|d|hours?|hrs?|h)[- ]old\b|\bdol\s?\d|"
+    r"\bday of life\b|\bperinatal\b|\bpreemie\b|\bpremature infant\b|\bbaby\b"
+)
 # "Screening mammogram, 2D with CAD": in mammography CAD is computer-aided detection.
 _WITH_ONLY = re.compile(r"\bw/|\bwith\b")
 # The organ a procedure looks at: where a finding of that procedure is ("polyp" at a
@@ -442,9 +476,17 @@ def names_condition(lowered: str) -> bool:
     return bool(_CONDITION_WORDS.search(without_other_senses(lowered)))
 
 
+# A measurement is a finding's value, not a condition's words: "BP 190/110", "Na 127".
+_READING = re.compile(
+    r"\b(?:bp|hr|pulse|temp|spo2|o2 sat|sats?|rr|a1c|hba1c|na|sodium|k|potassium|inr|glucose|"
+    r"bg|fsbs|cbg|egfr|gfr|creatinine|cr|hgb|hb|wbc|plt|tsh|ldl|psa)\s*(?:of|was|is|=|:)?\s*"
+    r"[<>]?\s*\d+(?:[./]\d+)?\s*%?"
+)
+
+
 def _phrase(part: str) -> str:
     """A clause's words with question words, qualifiers and encounter words removed."""
-    phrase = _ACTIVITY.sub(" ", _DURATION.sub(" ", part))
+    phrase = _ACTIVITY.sub(" ", _DURATION.sub(" ", _READING.sub(" ", part)))
     phrase = _LINK_WORDS.sub(" ", phrase)
     phrase = _NOISE.sub(" ", phrase)
     phrase = re.sub(

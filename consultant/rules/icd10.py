@@ -30,6 +30,7 @@ from consultant.rules.icd10_codes import (
     is_code,
     with_dot,
 )
+from consultant.rules.icd10_drug_effects import ADVERSE, POISONING, DrugEffect
 from consultant.rules.icd10_pregnancy import (
     Pregnancy,
     by_trimester,
@@ -174,6 +175,8 @@ def code_findings(
     findings: Sequence[Finding],
     setting: CareSetting = CareSetting.OUTPATIENT,
     pregnancy: Pregnancy | None = None,
+    drug: DrugEffect | None = None,
+    encounter: str = "A",
 ) -> Icd10Coding:
     """The ICD-10-CM codes for the findings of one encounter, with the reasoning."""
     worked: list[str] = []
@@ -201,6 +204,8 @@ def code_findings(
     coded = _reason_first(coded, worked)
     coded = _sepsis(coded, worked)
     coded = _bmi(coded, worked, conflicts)
+    if drug is not None:
+        coded = _drug_effect(coded, worked, drug, encounter)
     if pregnancy is not None:
         coded = _in_pregnancy(coded, worked, pregnancy)
     codes = tuple(
@@ -273,6 +278,44 @@ def _status_after(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
         f"{later[0].code} reports a status, a history or a cause: listed after the condition"
     )
     return [e for e in coded if e not in later] + later
+
+
+def _drug_effect(
+    coded: list[_Entry], worked: list[str], drug: DrugEffect, encounter: str
+) -> list[_Entry]:
+    """The drug's T36-T50 code beside what it did (consultant.rules.icd10_drug_effects): a
+    poisoning first, an adverse effect or an underdosing after the condition it caused."""
+    code = drug.code(encounter if encounter in ("A", "D", "S") else "A")
+    if not is_billable(code):
+        return coded
+    # Other drug codes the words found give way to this one; a suicide attempt by poisoning
+    # is the poisoning's intent, not T14.91 (its Excludes1).
+    rest = [
+        e
+        for e in coded
+        if not e.code.startswith(("T36", "T37", "T38", "T39", "T4", "T50"))
+        and not (drug.kind == POISONING and e.code.startswith("T14.91"))
+    ]
+    entry = _Entry(code, "I.C.19.e.5", False)
+    if drug.kind == POISONING:
+        worked.append(
+            f"{drug.drug}: a poisoning ({drug.intent}) is coded first, {code}, its "
+            "manifestations after it (I.C.19.e.5.b)"
+        )
+        return [entry, *rest]
+    conditions = [e for e in rest if e.code[:1] not in "VWXYZ"]
+    at = rest.index(conditions[0]) + 1 if conditions else len(rest)
+    if drug.kind == ADVERSE:
+        worked.append(
+            f"{drug.drug} taken as prescribed: an adverse effect, not a poisoning; the effect "
+            f"is coded first, then {code} (I.C.19.e.5.a)"
+        )
+    else:
+        worked.append(
+            f"{drug.drug} taken less than prescribed: an underdosing; the condition is coded "
+            f"first, then {code} (I.C.19.e.5.c)"
+        )
+    return [*rest[:at], entry, *rest[at:]]
 
 
 def _in_pregnancy(coded: list[_Entry], worked: list[str], pregnancy: Pregnancy) -> list[_Entry]:

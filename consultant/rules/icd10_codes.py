@@ -56,7 +56,9 @@ def is_billable(code: str) -> bool:
 
 
 def description(code: str) -> str:
-    return icd.get_description(code)
+    """The code's title; empty for a code the tabular list does not hold (an asker's typo),
+    which callers then treat as unknown rather than fail on."""
+    return icd.get_description(code) if icd.is_valid_item(code) else ""
 
 
 @dataclass(frozen=True)
@@ -268,7 +270,10 @@ def _within(code: str, first: str, last: str) -> bool:
 
 
 def excludes1_conflict(a: str, b: str) -> str | None:
-    """The Excludes1 note that forbids reporting a with b (either way round), if any."""
+    """The Excludes1 note that forbids reporting a with b (either way round), if any; none
+    for a code the tabular list does not hold (the asker's mistyped code)."""
+    if not (is_code(a) and is_code(b)):
+        return None
     for first, second in ((a, b), (b, a)):
         for note, lo, hi in excludes1_references(first):
             if _within(second, lo, hi):

@@ -54,6 +54,9 @@ class TermMatch:
     carried: float  # share of the phrase's words the term carries
     extra: int  # words the term adds that the phrase does not say
     denials: int  # what the term denies ("without aura"): a plainer term denies nothing
+    # How rare the phrase's words it carries are: between terms that carry as many of them,
+    # the one carrying "Colles" says more than the one carrying "wrist".
+    rarity: float = 0.0
 
 
 class TermIndex:
@@ -85,12 +88,13 @@ class TermIndex:
             if (wanted - denied) & term.excluded or denied & (term.required - term.excluded):
                 continue  # "migraine with aura" is not "Migraine without aura", nor the reverse
             denials = len(term.excluded - wanted)
+            rarity = sum(1 / self._df(w) for w in wanted & term.words)
             scored.append(
-                (-carried, extra, denials, not term.inclusion, len(term.code), term.code, i)
+                (-carried, extra, denials, not term.inclusion, len(term.code), term.code, i, rarity)
             )
         return tuple(
-            TermMatch(self.terms[i].code, self.terms[i].text, -c, e, d)
-            for c, e, d, _, _, _, i in heapq.nsmallest(limit, scored)
+            TermMatch(self.terms[i].code, self.terms[i].text, -c, e, d, r)
+            for c, e, d, _, _, _, i, r in heapq.nsmallest(limit, scored)
         )
 
     def _df(self, word: str) -> int:
@@ -119,8 +123,15 @@ def _words(words: frozenset[str]) -> frozenset[str]:
     return frozenset(map(sys.intern, words)) if words else _EMPTY
 
 
+# "Rash and other nonspecific skin eruption": what follows "and other" widens the code's
+# scope; a phrase that says only the first condition is not missing those words.
+_AND_OTHER = re.compile(r"\b(and other\b.*)$", re.I)
+
+
 def _term(code: str, text: str, inclusion: bool) -> Term:
-    optional = _words(frozenset(tokens(" ".join(_PAREN.findall(text)))))
+    widened = _AND_OTHER.search(text)
+    optional_text = " ".join(_PAREN.findall(text)) + (f" {widened.group(1)}" if widened else "")
+    optional = _words(frozenset(tokens(optional_text)))
     required = _words(frozenset(tokens(_PAREN.sub(" ", text))) - optional)
     excluded = _words(denied_words(text))
     words = required | optional if optional else required

@@ -120,3 +120,30 @@ def test_a_small_tabular_list() -> None:
     assert t.get_descendants("S52") == ["S52.5", "S52.5XXA", "S52.5XXD"]
     with pytest.raises(UnknownCode):
         t.get_children("S52.6")
+
+
+def test_words_after_and_other_widen_a_title_and_are_not_extra() -> None:
+    """ "Rash and other nonspecific skin eruption" is the code for a rash, not "Diaper rash"."""
+    from consultant.drafting.diagnoses import _search
+
+    assert _search("rash", "rash", "", "") == (1.0, "R21", 0)
+
+
+def test_the_rarer_word_decides_between_partial_matches() -> None:
+    """ "Colles" says more than "wrist": S52.53 over S62.10 (Fracture of wrist NOS)."""
+    from consultant.drafting.diagnoses import _search
+
+    found = _search("wrist colles fracture", "wrist colles fracture right", "right", "")
+    assert found is not None and found[1].startswith("S52.53")
+
+
+def test_pregnancy_and_perinatal_codes_need_such_a_patient() -> None:
+    """I.C.15.a and I.C.16.a: "venous" is not a puerperal complication (O87.9); a title
+    naming two conditions is about either ("Hypo-osmolality and hyponatremia")."""
+    from consultant.drafting.diagnoses import _search
+
+    assert _search("venous", "venous", "", "") != (1.0, "O87.9", 2)
+    assert _search("hyponatremia", "hyponatremia", "", "")[1] == "E87.1"  # type: ignore[index]
+    assert (
+        _search("vaccine", "vaccine", "", "") is None
+    )  # not "Allergy status to serum and vaccine"

@@ -185,3 +185,21 @@ def test_time_on_another_date_in_a_list_of_parts_is_left_out() -> None:
     facts = em_facts(text)
     assert facts.total_minutes == 32
     assert "10 min on another date does not count" in facts.time_worked[0]
+
+
+def test_prescriptions_continued_or_refilled_are_drug_management() -> None:
+    """ "Cont metformin", "Refilled x90d": prescription drug management, moderate risk."""
+    note = "A/P: DM2 stable. Cont metformin 1000 BID. HTN stable on amlodipine. Refilled x90d."
+    assert em_facts(note.lower()).risk == 3
+    assert em_facts("pump refilled, no changes".lower()).risk is None  # a pump is no Rx
+
+
+def test_a_patient_seen_two_and_a_half_years_ago_is_established() -> None:
+    """The three-year rule with a fraction of a year ("2.5 years ago")."""
+    assert analyse("Pt saw our PA about 2.5 years ago, same group").patient_status == "established"
+    assert analyse("pt last seen 3.5 years ago").patient_status == "new"
+
+
+def test_the_surgeon_decides_is_the_decision_for_surgery() -> None:
+    text = "Est pt seen Mon for RUQ pain, gallstones. Surgeon decides on lap chole for Tues."
+    assert "57" in analyse(text).modifier_cues

@@ -48,3 +48,23 @@ def test_diagnoses_are_given_in_their_sequence(session) -> None:  # type: ignore
         replace(a, analysis=replace(a.analysis, question_type="diagnosis"), confidence=0.9)
     )
     assert first.startswith("Report Z51.11") and "first, then C34.11" in first
+
+
+def test_a_decision_for_major_surgery_takes_57_in_the_first_line() -> None:
+    """An E/M paid beside a 90-day surgery is the decision to operate: the first line says
+    57, not 25 (it once said 25 whatever modifier the draft recommended)."""
+    from consultant.codes.lookup import Edit
+    from consultant.drafting.facts import Answer, CodeFact, ModifierFact
+    from consultant.drafting.render import summary_line
+    from consultant.matching.analyse import Analysis
+
+    surgery = CodeFact("47562", "CPT", "Laparoscopic cholecystectomy", "", 1.0, True)
+    visit = CodeFact("99214", "CPT", "Office visit, established, moderate", "", 1.0, True)
+    edit = Edit("47562", "99214", "1", "", "2024-07-01", None, None)
+    chosen = ModifierFact("57", "Decision for surgery", "", True)
+    answer = Answer(
+        Analysis(codes=("99214",), question_type="modifier"),
+        [surgery, visit], [edit], [chosen], [], 0.9, False, [],
+    )  # fmt: skip
+    line = summary_line(answer)
+    assert "append modifier 57 to 99214, not 25" in line

@@ -57,3 +57,9 @@ def test_ed_as_the_tail_of_another_abbreviation_is_no_emergency_department() -> 
     assert " ed " not in f" {without_other_senses(text, services=True).lower()} "
     # The emergency department named by its abbreviation is still one.
     assert analyse("seen in the ED for chest pain, what level?").setting_place == "23"
+
+
+def test_fees_billed_are_money_not_the_swallowing_study() -> None:
+    """ "We bill pro fees" once found FEES (92612), a flexible endoscopic swallowing study."""
+    assert "fees" not in without_other_senses("We bill pro fees for an ED group.").lower()
+    assert "FEES" in without_other_senses("FEES done by SLP, 92612?")

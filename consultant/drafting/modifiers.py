@@ -18,6 +18,8 @@ use of modifiers 59, XE, XP, XS, XU"; Medicare Claims Processing Manual ch. 12 s
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from sqlalchemy.orm import Session
 
 from consultant.codes import lookup
@@ -166,7 +168,15 @@ def one_line_bilateral(modifiers: list[ModifierFact], services: list[CodeFact]) 
     for fact in services:
         if fact.rvus is not None and fact.rvus.bilateral == "1" and not fact.dose_units:
             fact.units = 1
-            fact.worked.append("both sides with modifier 50: one line, 1 unit, paid at 150%")
+            r = fact.rvus
+            nf, f = (
+                (p * Decimal("1.5")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+                for p in (r.nf_payment, r.f_payment)
+            )
+            fact.worked.append(
+                "both sides with modifier 50: one line, 1 unit, paid at 150% "
+                f"(${nf:,.2f} non-facility, ${f:,.2f} facility, national)"
+            )
 
 
 def bundled(analysis: Analysis, edits: list[lookup.Edit]) -> dict[str, str]:

@@ -279,6 +279,12 @@ def _edit_line(answer: Answer) -> str:
         return ""
     e = bypassable[0]
     em = next((c for c in (e.column1, e.column2) if is_em(c)), None)
+    if em and any(m.modifier == "57" and m.recommended for m in answer.modifiers):
+        # A 90-day surgery: the visit paid beside it is the decision to operate, not 25's.
+        return (
+            f"{e.column1} and {e.column2} can both be paid when {em} is the visit at which "
+            f"the decision for the major surgery was made: append modifier 57 to {em}, not 25."
+        )
     if em:
         return (
             f"{e.column1} and {e.column2} can both be paid when the visit is significant and "

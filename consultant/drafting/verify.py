@@ -23,8 +23,10 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from consultant.codes import lookup
+from consultant.codes.search import tokens
 from consultant.codes.sections import is_em
 from consultant.drafting.arithmetic import COUNTED
+from consultant.drafting.calibrate import same_stem
 from consultant.drafting.candidates import Selection, _is_drug, replacement_for
 from consultant.drafting.drugs import JOINT_CODES
 from consultant.matching.analyse import Analysis
@@ -453,6 +455,34 @@ def _is_supply(code: str) -> bool:
     return code[:1] in "AEKL" or code[:3] == "Q40"
 
 
+# Words two sibling titles may differ by that say nothing of how the service was done.
+_NOT_A_METHOD = frozenset(tokens("unilateral bilateral each first additional single code or and"))
+
+
+def title_decides(own: str, other: str, words: tuple[str, ...]) -> bool:
+    """Two titles of one service ("Removal of impacted cerumen ...") that differ by how it
+    was done ("by irrigation or lavage" / "requiring instruments"): the question's words say
+    the other's way and not the asker's code's."""
+    if not same_stem(own, other) or _LEVELS.search(own):
+        return False
+    mine, theirs = set(tokens(own)) - _NOT_A_METHOD, set(tokens(other)) - _NOT_A_METHOD
+    said = set(tokens(" ".join(words)))
+    return _says(theirs - mine, said) and not _says(mine - theirs, said)
+
+
+def _says(title_words: set[str], said: set[str]) -> bool:
+    """A word of the title is said, as written or in another form of it ("irrigated",
+    "irrigation": one stem the stemmer leaves apart)."""
+    return any(
+        t == w or (min(len(t), len(w)) >= 7 and t[:7] == w[:7]) for t in title_words for w in said
+    )
+
+
+# Visit levels differ by their decision making or time, which the visit stage derives
+# (drafting.visits): a word such as "moderate" in the question is not the level.
+_LEVELS = re.compile(r"\bmedical decision making\b|\bminutes\b", re.I)
+
+
 def _neighbour(
     session: Session, analysis: Analysis, code: str, candidates: list[Candidate]
 ) -> Correction | None:
@@ -472,7 +502,10 @@ def _neighbour(
         ),
         None,
     )
-    if best is None or best.code == code or not best.phrase:
+    if best is None or best.code == code:
+        return None
+    decided = title_decides(note.title, best.title, analysis.words)
+    if not best.phrase and not decided:
         return None
     own = next((c for c in candidates if c.code == code), None)
     # Offered a choice of two codes ("96521 or 96522?") that the words name neither of, a
@@ -498,7 +531,7 @@ def _neighbour(
         return None
     # Outside a "which is right" question, only a distinction our notes draw between the two
     # codes (or a cue that fits the neighbour) is evidence enough to correct the asker.
-    drawn = any(best.code in d for d in note.distinctions)
+    drawn = decided or any(best.code in d for d in note.distinctions)
     if analysis.question_type != "compare" and not best.cued and not drawn:
         return None
     return Neighbour(code, best.code, f"what you describe is {best.title.rstrip('.')}")

@@ -22,7 +22,8 @@ _ESTABLISHED = re.compile(
 )
 _LAST_SEEN = re.compile(
     r"\b(?:last (?:seen|visit(?:ed)?|saw)|(?:saw|seen|visited|treated)\b)(?:[^.?!]|\.(?= ?[a-z])){0,40}?"
-    r"\b(\d+|one|two|three|four|five|six)\s*(?:\+\s*)?(years?|yrs?|months?)(?: ago| back| prior)?\b"
+    r"\b(\d+(?:\.\d+)?|one|two|three|four|five|six)\s*(?:\+\s*)?(years?|yrs?|months?)"
+    r"(?: ago| back| prior)?\b"
 )
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -68,7 +69,7 @@ def patient_status(lowered: str, on: date | None = None) -> str:
         return "new"
     last = _LAST_SEEN.search(lowered)
     if last:
-        amount = _NUMBER_WORDS.get(last.group(1)) or int(last.group(1))
+        amount = _NUMBER_WORDS.get(last.group(1)) or float(last.group(1))  # "2.5 years"
         years = amount if last.group(2).startswith("y") else amount / 12
         return "new" if years >= 3 else "established"
     seen_on = _LAST_SEEN_ON.search(lowered)

@@ -147,7 +147,9 @@ RISK: list[tuple[int, str]] = [
         r"decision (?:regarding|for) (?:elective )?(?:major|minor) surgery|social determinants|"
         # A prescription drug started, renewed, continued or its dose changed.
         rf"\b(?:start|add(?:ed|ing|s)?(?!\w)|increas|decreas|adjust|chang|titrat|reduc|doubl|lower|rais|renew|refill|continu|restart|stopp|discontinu)\w*\b[^.;?!]{{0,30}}\b(?:dose|dosage|{_DRUGS})\b|"
-        rf"\b(?:iv|oral|po) (?:{_DRUGS})\b|\b(?:{_DRUGS}) (?:refill|renewal|adjustment|change)",
+        rf"\b(?:iv|oral|po) (?:{_DRUGS})\b|\b(?:{_DRUGS}) (?:refill|renewal|adjustment|change)|"
+        # "Cont metformin", "Refilled x90d": a prescription continued or renewed.
+        rf"\bcont\.?\s+(?:{_DRUGS})\b|\brefill(?:ed|s)?\s+(?:x\s?\d+|for \d+|\d+\s?(?:d|days?|mo|months?)\b)",
     ),
     (
         2,

@@ -27,6 +27,14 @@ _OTHER_SENSE: dict[str, tuple[re.Pattern[str], bool]] = {
         ),
         False,
     ),
+    # Money billed ("pro fees", "facility fees"), not the swallowing study FEES.
+    "fees": (
+        re.compile(
+            r"\b(?:pro|professional|facility|technical|global|our|the|late|copay|billing|"
+            r"charge|physician|surgeon'?s?|doctor'?s?)\s+fees\b|\bfees? (?:for|paid|schedule)\b"
+        ),
+        False,
+    ),
 }
 # "ED" and "ER" as the tail of another abbreviation ("neuro re-ed" is re-education): not a
 # setting, and no emergency department visit is found by them.

@@ -38,8 +38,11 @@ _PROFESSIONAL_ONLY = re.compile(
     r"\b(?:interpretation|read|reading|professional(?: component)?) only\b"
     r"|\b(?:only|just) (?:do(?:es)? |provides? |performs? )?(?:the )?"
     r"(?:read|reading|interpretation|interpret|professional)"
-    r"|\b(?:tracing|test|study|images?|scan)\b[^.?!]{0,30}\b(?:done|performed|taken|obtained) "
-    r"(?:by|at) " + _OTHERS
+    r"|\b(?:tracing|test|study|images?|scan|ekgs?|ecgs?)\b[^.?!]{0,30}\b(?:done|performed|taken|"
+    r"obtained) (?:by|at|in) "
+    + _OTHERS
+    # A hospital-based group billing its professional fees: the hospital bills the rest.
+    + r"|\b(?:we|group|practice) (?:only )?bill (?:only )?(?:the )?pro(?:fessional)? fees?\b"
 )
 
 

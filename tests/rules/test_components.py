@@ -23,6 +23,9 @@ from consultant.rules.components import PROFESSIONAL, TECHNICAL, part_code, part
         ("our doc does the interpretation only", PROFESSIONAL),
         ("we only read the EKG; the tracing was done at the hospital", PROFESSIONAL),
         ("EKG 93000 with interpretation and report, same day as 99214", ""),
+        # A hospital ED's ECGs read by the physicians' group, which bills its pro fees.
+        ("Docs interpret the 12-lead EKGs done in the hospital ED", PROFESSIONAL),
+        ("We bill pro fees for an ED group; the docs read the EKGs", PROFESSIONAL),
     ],
 )  # fmt: skip
 def test_the_part_the_practice_did(text: str, part: str) -> None:

@@ -1,0 +1,28 @@
+"""The asker's code against its sibling when the words say how the service was done."""
+
+from __future__ import annotations
+
+from consultant.drafting.verify import title_decides
+from consultant.matching.analyse import analyse
+
+IRRIGATION = "Removal of impacted cerumen by irrigation or lavage, unilateral"
+INSTRUMENTS = "Removal of impacted cerumen requiring instruments, unilateral"
+
+
+def test_the_method_said_chooses_the_sibling() -> None:
+    """ "Irrigated both ears" is 69209's way (irrigation), not 69210's (instruments)."""
+    words = analyse("MA irrigated both ears for impacted cerumen. We billed 69210 x2.").words
+    assert title_decides(INSTRUMENTS, IRRIGATION, words)
+    assert not title_decides(IRRIGATION, INSTRUMENTS, words)
+
+
+def test_both_ways_said_decide_nothing() -> None:
+    words = analyse("Irrigation failed, then removed with a curette and other instruments").words
+    assert not title_decides(INSTRUMENTS, IRRIGATION, words)
+
+
+def test_visit_levels_are_not_decided_by_a_word() -> None:
+    """ "Moderate pain" is no moderate decision making: the visit stage derives the level."""
+    low = "Office or outpatient visit, established patient, low medical decision making"
+    moderate = "Office or outpatient visit, established patient, moderate medical decision making"
+    assert not title_decides(low, moderate, analyse("moderate pain in the knee, 99213?").words)

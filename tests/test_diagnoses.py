@@ -513,3 +513,25 @@ def test_an_icd_code_that_does_not_exist_is_said_to_be_unknown(icd_session: Sess
     )
     assert [c.code for c in answer.billed] == ["E11.9", "I10"]
     assert "E11.99, I10.1 are not in ICD-10-CM" in answer.corrections[0]
+
+
+def test_a_cancer_excised_with_no_treatment_since_is_surveillance_of_history() -> None:
+    """I.C.2.d and I.C.21.c.4: prostatectomy in 2019, nothing since, PSA undetectable: the
+    surveillance visit is Z08 with Z85.46, not C61, whatever the problem list says."""
+    text = (
+        "Urology: radical prostatectomy 2019 for prostate adenoca, no further treatment since, "
+        "PSA undetectable. Seen today for annual surveillance. Dr's dx says 'prostate cancer'. "
+        "I'm coding C61. ok?"
+    )
+    assert _dx(text) == ["Z08", "Z85.46"]
+
+
+def test_a_seventh_character_code_on_the_wrong_side_is_corrected(icd_session: Session) -> None:
+    """S83.241A is the right knee; the record says LEFT: S83.242A, the side sits in the sixth
+    character and the seventh is kept."""
+    answer = build_answer(
+        icd_session,
+        "MRI: oblique tear of posterior horn of medial meniscus, LEFT knee, twisted it playing "
+        "soccer 2 wks ago. Superbill has S83.241A - fine right?",
+    )
+    assert any(c.startswith("Report S83.242A, not S83.241A") for c in answer.corrections)

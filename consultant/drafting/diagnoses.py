@@ -505,6 +505,14 @@ def side_corrections(analysis: Analysis, selection: Selection) -> list[str]:
         if not re.search(rf"\b{other}\b", title):
             continue
         right = _sibling_titled(code, re.sub(rf"\b{other}\b", side, title, count=1))
+        if right is None and len(code.replace(".", "")) == 7:
+            # A seventh character's code: its side is the six-character code's.
+            base = with_dot(code.replace(".", "")[:6].rstrip("X"))
+            base_title = description(base).lower()
+            sibling = _sibling_titled(base, re.sub(rf"\b{other}\b", side, base_title, count=1))
+            if sibling is not None:
+                seventh = with_dot(sibling.replace(".", "").ljust(6, "X") + code[-1])
+                right = seventh if is_billable(seventh) else None
         if right is None:
             continue
         # In the asker's code's place; listed last when nothing had billed it.

@@ -184,8 +184,9 @@ REWRITES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
 # A cancer no longer under treatment is history (OCG I.C.2.d): excised or eradicated, no
 # treatment directed to it, no evidence of it.
 _CANCER_HISTORY = re.compile(
-    r"\b(?:ago|resected|excised|removed|s/p|status post|completed|no current (?:tx|treatment|"
-    r"therapy)|no (?:evidence of )?(?:disease|recurrence)|in remission|survivor)\b"
+    r"\b(?:ago|resected|excised|removed|s/p|status post|completed|no (?:current|further) (?:tx|"
+    r"treatment|therapy)|no (?:evidence of )?(?:disease|recurrence)|in remission|survivor|"
+    r"undetectable|\w+ectomy (?:in |on )?(?:19|20)\d\d)\b"
 )
 _FOLLOW_UP = re.compile(r"\bsurveillance|follow[- ]?up|\bf/u\b")
 

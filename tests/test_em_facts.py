@@ -203,3 +203,12 @@ def test_a_patient_seen_two_and_a_half_years_ago_is_established() -> None:
 def test_the_surgeon_decides_is_the_decision_for_surgery() -> None:
     text = "Est pt seen Mon for RUQ pain, gallstones. Surgeon decides on lap chole for Tues."
     assert "57" in analyse(text).modifier_cues
+
+
+def test_time_spent_on_a_service_with_its_own_timed_code_is_not_the_visits() -> None:
+    """ "Spent 15 minutes on smoking cessation counseling" is 99407's time: counted as the
+    visit's total it once turned a 99214 into a 99212."""
+    text = "99214 for COPD and also spent 15 minutes on smoking cessation counseling."
+    assert em_facts(text.lower()).total_minutes is None
+    assert analyse(text).minutes == 15
+    assert em_facts("spent 35 minutes with the patient".lower()).total_minutes == 35

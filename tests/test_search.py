@@ -67,3 +67,11 @@ def test_a_dose_written_without_its_space_is_a_number_and_a_unit() -> None:
     assert tokens("depo-medrol 80mg") == tokens("depo-medrol 80 mg")
     assert tokens("zofran 4mg, 500ml NS")[-3:] == tokens("zofran 4 mg, 500 ml NS")[-3:]
     assert "b12" in tokens("b12 shot")  # letters before the number are no dose
+
+
+def test_f_slash_u_is_a_follow_up_not_fluorouracil() -> None:
+    """ "COPD f/u": its letters joined once read as 5-FU and found a chemotherapy pump."""
+    from consultant.codes.search import _pairs, tokens
+
+    assert "fu" not in tokens("COPD f/u") and "fu" not in _pairs("COPD f/u")
+    assert "fu" in tokens("5-FU infusion")

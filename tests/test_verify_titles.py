@@ -26,3 +26,19 @@ def test_visit_levels_are_not_decided_by_a_word() -> None:
     low = "Office or outpatient visit, established patient, low medical decision making"
     moderate = "Office or outpatient visit, established patient, moderate medical decision making"
     assert not title_decides(low, moderate, analyse("moderate pain in the knee, 99213?").words)
+
+
+def test_counselling_minutes_choose_the_counselling_code(session) -> None:  # type: ignore[no-untyped-def]
+    """99406 is 3-10 minutes, 99407 over 10: 15 minutes said corrects the asker's 99406 (the
+    E/M range's own minute bands were once left to the visit stage, which never sees them)."""
+    from consultant.codes.knowledge import load_bundled_knowledge
+    from consultant.drafting.answer import build_answer
+
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Dr did a 99214 for COPD f/u and also spent 15 minutes on smoking cessation "
+        "counseling. We billed 99214-25 + 99406. Correct?",
+    )
+    assert any(c.startswith("Report 99407, not 99406") for c in answer.corrections)

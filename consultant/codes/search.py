@@ -185,9 +185,13 @@ _THERAPY_WORDS = {"pt": "physical therapy", "ot": "occupational therapy"}
 _DOSE_GLUED = re.compile(r"\b(\d+(?:\.\d+)?)(mg|mcg|ml|cc|gm?|units?|iu|meq)\b")
 
 
+# "f/u" is a follow-up, not "fu" (5-FU, fluorouracil) when its letters are joined.
+_FOLLOW_UP = re.compile(r"\bf/u\b")
+
+
 def tokens(text: str) -> list[str]:
     # "non-emergency" is one idea, not a second way to say "emergency".
-    text = _NON.sub("non", text.lower())
+    text = _NON.sub("non", _FOLLOW_UP.sub(" followup ", text.lower()))
     text = _DOSE_GLUED.sub(r"\1 \2", text)
     text = _THERAPY.sub(lambda m: _THERAPY_WORDS[m.group(1)], text)
     words = (_ABBREVIATIONS.get(t, t) for t in _TOKEN.findall(text))
@@ -196,7 +200,7 @@ def tokens(text: str) -> list[str]:
 
 def _pairs(text: str) -> list[str]:
     """Adjacent words written apart that may be one word elsewhere ("ear wax", "earwax")."""
-    words = [w for w in _TOKEN.findall(text.lower()) if w.isalpha()]
+    words = [w for w in _TOKEN.findall(_FOLLOW_UP.sub(" followup ", text.lower())) if w.isalpha()]
     return [stem(a + b) for a, b in itertools.pairwise(words) if a not in _STOP]
 
 

@@ -60,6 +60,9 @@ _BOUNDS = (
     ("count", "count", ""),
 )
 # First codes whose add-on counts the lesions beyond them (drafting.arithmetic).
+# Counselling codes in the E/M range with minute bands of their own (smoking cessation
+# 99406/99407, alcohol and substance 99408/99409, risk reduction 99401-99404, 99411/99412).
+_COUNSELLING = re.compile(r"^994(?:0[1-9]|1[12])$")
 _COUNTED_ON = frozenset(first for first, addon, per, _ in COUNTED if addon and per)
 _REPLACEMENT = re.compile(r"\breport ([A-Z]?\d{4}[0-9A-Z])\b")
 
@@ -355,7 +358,7 @@ def _patient_status(analysis: Analysis, code: str) -> Correction | None:
 def _out_of_bounds(
     session: Session, analysis: Analysis, code: str, candidates: list[Candidate]
 ) -> Correction | None:
-    if is_em(code):
+    if is_em(code) and not _COUNSELLING.match(code):
         return None  # E/M time is chosen by the visit stage, with prolonged services past the top
     note = lookup.note(session, code)
     extra = (note.extra or {}) if note else {}

@@ -44,6 +44,11 @@ _MINUTES = [
     r"(?:total(?: time)?|spent|spending|time (?:spent|was|of)|documented)\D{0,40}?(\d{1,3})\s*(?:min|minutes|mins)\b",
     r"(\d{1,3})\s*(?:min|minutes|mins)\b[^.?!]{0,30}?\b(?:total|face[- ]to[- ]face|counsel|with (?:the )?(?:patient|pt)|on the (?:date|day)|that day)",
 ]
+_OWN_TIMED_SERVICE = re.compile(
+    r"[^.?!]{0,15}?\b(?:on|of|for|doing|in)\s+(?:\w+\s+)?(?:smoking|tobacco|cessation|advance care|"
+    r"acp\b|alcohol|substance|sbirt|care management|ccm\b|psychotherapy|obesity counsel\w*|"
+    r"interpret\w*|critical care|prolonged)"
+)
 # Level 1-4 of each MDM element, by phrase; the highest level found wins.
 PROBLEMS: list[tuple[int, str]] = [
     (
@@ -295,7 +300,14 @@ def _problems_by_conditions(lowered: str) -> int | None:
 
 def em_facts(lowered: str) -> EmFacts:
     setting = next((name for name, pattern in SETTINGS if re.search(pattern, lowered)), "")
-    minutes = next((int(m.group(1)) for p in _MINUTES if (m := re.search(p, lowered))), None)
+    found = next((m for p in _MINUTES if (m := re.search(p, lowered))), None)
+    # "Spent 15 minutes on smoking cessation counseling": the time of a service billed by its
+    # own timed code (99406/99407, 99497, G0442...), which the visit's time must not count.
+    minutes = (
+        int(found.group(1))
+        if found and not _OWN_TIMED_SERVICE.match(lowered[found.end() : found.end() + 60])
+        else None
+    )
     # What was reviewed or ordered, each test once ("ordered a CMP and A1c" is two).
     items, reviewed = _data_items(lowered)
     summed = _time_on_the_date(lowered)

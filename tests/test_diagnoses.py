@@ -535,3 +535,13 @@ def test_a_seventh_character_code_on_the_wrong_side_is_corrected(icd_session: Se
         "soccer 2 wks ago. Superbill has S83.241A - fine right?",
     )
     assert any(c.startswith("Report S83.242A, not S83.241A") for c in answer.corrections)
+
+
+def test_a_healed_injurys_residual_first_then_the_injury_as_sequela() -> None:
+    """I.B.10 and I.C.19.a: a keloid from a laceration two years ago is treated: the keloid
+    first, the laceration with 7th character S (not A) after it."""
+    text = (
+        "Keloid on L forearm from a laceration about 2 yrs ago, pt here for intralesional "
+        "kenalog. What dx codes and what order? Is it S51.812A since the lac is the cause?"
+    )
+    assert _dx(text) == ["L91.0", "S51.812S"]

@@ -54,8 +54,17 @@ _DURATION = re.compile(
     r"\b(?:x|for|since|over)?\s*\d+\s*(?:\+\s*)?(?:days?|d|weeks?|wks?|months?|mos?|years?|yrs?|"
     r"hours?|hrs?)\b(?:\s+ago)?|\bx\s?\d+\b|\b\d+\s*ppd\b"
 )
+# The residual of an injury that has healed (a scar, a keloid, a contracture) is treated: the
+# injury is coded with 7th character S, after the residual (I.C.19.a, I.B.10).
+_RESIDUAL = r"(?:hypertrophic scar|scar(?:ring)?|keloid|contracture)"
+_HEALED_INJURY = r"(?:burn|laceration|lac|cut|wound|injury|dog bite|bite|fracture|fx)"
 _ENCOUNTER = [
-    ("S", r"\bsequela|late effect"),
+    (
+        "S",
+        r"\bsequela|late effect|"
+        rf"\b{_RESIDUAL}\b[^.?!]{{0,40}}\b(?:from|after|due to|following|secondary to)\b[^.?!]{{0,30}}"
+        rf"\b{_HEALED_INJURY}\b|\b{_HEALED_INJURY}\b[^.?!]{{0,40}}\b(?:long |fully |well )?healed\b",
+    ),
     # A fracture's subsequent care when it is not healing as expected (7th G, K, P).
     ("G", r"\bdelayed (?:union|healing)\b"),
     ("K", r"\bnon-?union\b"),

@@ -200,6 +200,7 @@ def code_findings(
     coded = _without_integral_symptoms(coded, worked)
     conflicts: list[str] = []
     coded = _history_or_current(coded, worked, conflicts)
+    coded = _sequela_after(coded, worked)
     coded = _status_after(coded, worked)
     coded = _reason_first(coded, worked)
     coded = _sepsis(coded, worked)
@@ -375,6 +376,28 @@ def _in_pregnancy(coded: list[_Entry], worked: list[str], pregnancy: Pregnancy) 
     if pregnancy.incidental and not chapter:
         others.append(_Entry("Z33.1", "I.C.15.a.1 incidental pregnancy", False))
     return _dedupe(chapter) + others
+
+
+def _sequela_after(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
+    """An injury coded as a sequela (7th character S) follows the residual condition it left,
+    the scar or contracture treated (I.B.10: the residual first, the sequela code second)."""
+    sequelae = [
+        e
+        for e in coded
+        if e.code[:1] in "ST" and len(e.code.replace(".", "")) == 7 and e.code[-1] == "S"
+    ]
+    residual = [e for e in coded if e not in sequelae and e.code[:1] not in "VWXYZ"]
+    if not sequelae or not residual or coded.index(residual[0]) < coded.index(sequelae[0]):
+        return coded
+    worked.append(
+        f"{residual[0].code} is the residual condition treated: listed before the sequela "
+        f"{sequelae[0].code} (I.B.10)"
+    )
+    return (
+        [e for e in coded if e not in sequelae and e in residual]
+        + sequelae
+        + [e for e in coded if e not in sequelae and e not in residual]
+    )
 
 
 def _reason_first(coded: list[_Entry], worked: list[str]) -> list[_Entry]:

@@ -3,6 +3,7 @@ only when the question says why the services are distinct (NCCI Policy Manual ch
 
 from __future__ import annotations
 
+from decimal import Decimal
 from types import SimpleNamespace
 
 from consultant.codes.lookup import Edit
@@ -88,7 +89,8 @@ def test_fifty_goes_on_one_line_of_one_unit() -> None:
     from consultant.drafting.facts import ModifierFact
     from consultant.drafting.modifiers import one_line_bilateral
 
-    knee = CodeFact("20610", "CPT", "", "", 1.0, True, rvus=SimpleNamespace(bilateral="1"))  # type: ignore[arg-type]
+    priced = SimpleNamespace(bilateral="1", nf_payment=Decimal("89.60"), f_payment=Decimal("51.13"))
+    knee = CodeFact("20610", "CPT", "", "", 1.0, True, rvus=priced)  # type: ignore[arg-type]
     one_line_bilateral([ModifierFact("50", "Bilateral", "", True)], [knee])
     assert knee.billing_units == 1
     shoulder = CodeFact("20610", "CPT", "", "", 1.0, True, rvus=SimpleNamespace(bilateral="1"))  # type: ignore[arg-type]

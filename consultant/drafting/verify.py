@@ -459,7 +459,12 @@ def _is_supply(code: str) -> bool:
 
 
 # Words two sibling titles may differ by that say nothing of how the service was done.
-_NOT_A_METHOD = frozenset(tokens("unilateral bilateral each first additional single code or and"))
+_NOT_A_METHOD = frozenset(
+    tokens(
+        "unilateral bilateral each first additional single code less more than over under "
+        "minutes hours views lesions centimeters square inches"
+    )
+)
 
 
 def title_decides(own: str, other: str, words: tuple[str, ...]) -> bool:
@@ -468,9 +473,15 @@ def title_decides(own: str, other: str, words: tuple[str, ...]) -> bool:
     the other's way and not the asker's code's."""
     if not same_stem(own, other) or _LEVELS.search(own):
         return False
-    mine, theirs = set(tokens(own)) - _NOT_A_METHOD, set(tokens(other)) - _NOT_A_METHOD
+    mine, theirs = _method_words(own), _method_words(other)
     said = set(tokens(" ".join(words)))
     return _says(theirs - mine, said) and not _says(mine - theirs, said)
+
+
+def _method_words(title: str) -> set[str]:
+    """A title's words that can say how a service was done: not its sizes, counts and
+    minutes, which the arithmetic and the bounds decide (drafting.arithmetic, _out_of_bounds)."""
+    return {t for t in tokens(title) if t.isalpha() and len(t) >= 4 and t not in _NOT_A_METHOD}
 
 
 def _says(title_words: set[str], said: set[str]) -> bool:

@@ -545,3 +545,29 @@ def test_a_healed_injurys_residual_first_then_the_injury_as_sequela() -> None:
         "kenalog. What dx codes and what order? Is it S51.812A since the lac is the cause?"
     )
     assert _dx(text) == ["L91.0", "S51.812S"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The Index: diabetes poorly controlled is diabetes with hyperglycemia.
+        (
+            "T2DM pt, A1c 9.4, doc says 'DM2, poorly controlled'. Meds: Lantus 30u qhs, "
+            "metformin 1000 bid, Ozempic 1 mg weekly. ICD-10 codes, which Z79s?",
+            ["E11.65", "Z79.4", "Z79.84", "Z79.85"],
+        ),
+        # I.C.15.g: gestational diabetes on insulin and diet is the insulin code, no Z79.4.
+        (
+            "OB pt 30w2d, gestational diabetes. Was diet controlled, started insulin at last "
+            "visit, still on the diet too. Biller put O24.410, O24.414, Z79.4, Z3A.30. Too many?",
+            ["O24.414", "Z3A.30"],
+        ),
+        # A temperature written beside its symptom is the symptom's value, not its words.
+        (
+            "A/P: acute cough x5d, fever 101.4 in clinic. Probable CAP, CXR pending. Dx codes?",
+            ["R05.1", "R50.9"],
+        ),
+    ],
+)
+def test_index_and_chapter_rules_for_control_and_values(text: str, expected: list[str]) -> None:
+    assert _dx(text) == expected

@@ -322,12 +322,26 @@ _UNSTATED_LINK = re.compile(
 )
 
 
+_POORLY_CONTROLLED = re.compile(
+    r"\b(diabetes|diabetes mellitus|dm ?[12]?|t[12]dm|dm type [12]|type [12] (?:dm|diabetes))"
+    r"\b['\"]?\s*(?:,|-|is|was)?\s*(?:poorly|inadequately|not well|sub-?optimally) controlled|"
+    r"\b(?:poorly|inadequately) controlled (diabetes|dm ?[12]?|t[12]dm|type [12] (?:dm|diabetes))\b"
+)
+
+
+def _hyperglycemia(found: re.Match[str]) -> str:
+    return f"{found.group(1) or found.group(2)} with hyperglycemia"
+
+
 def conditions(text: str) -> tuple[Condition, ...]:
     """The conditions a diagnosis question describes, in the order written."""
     # The setting is read before abbreviations in another sense leave the text ("UC visit":
     # urgent care, an initial encounter, not ulcerative colitis).
     encounter = next((e for e, p in _ENCOUNTER if re.search(p, text.lower())), "")
     text = _UNSTATED_LINK.sub(" ", without_other_senses(text).lower())
+    # The Index: diabetes "poorly controlled", "inadequately controlled" or "out of control"
+    # is diabetes with hyperglycemia (E08-E13 .65).
+    text = _POORLY_CONTROLLED.sub(_hyperglycemia, text)
     lowered = _CODE_WORDS.sub(" ", text)
     sex = _sex(lowered)
     sites = tuple(dict.fromkeys(site for p, site in _PROCEDURE_SITES if re.search(p, lowered)))
@@ -490,7 +504,9 @@ def names_condition(lowered: str) -> bool:
 _READING = re.compile(
     r"\b(?:bp|hr|pulse|temp|spo2|o2 sat|sats?|rr|a1c|hba1c|na|sodium|k|potassium|inr|glucose|"
     r"bg|fsbs|cbg|egfr|gfr|creatinine|cr|hgb|hb|wbc|plt|tsh|ldl|psa)\s*(?:of|was|is|=|:)?\s*"
-    r"[<>]?\s*\d+(?:[./]\d+)?\s*%?"
+    r"[<>]?\s*\d+(?:[./]\d+)?\s*%?|"
+    # A temperature written bare beside its symptom ("fever 101.4").
+    r"(?<!bmi )(?<!bmi of )\b\d{2,3}\.\d\b\s*(?:°\s*)?(?:f\b|c\b)?"
 )
 
 

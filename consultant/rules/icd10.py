@@ -319,6 +319,29 @@ def _drug_effect(
     return [*rest[:at], entry, *rest[at:]]
 
 
+# Gestational diabetes by its control (I.C.15.g): the drug's code, not the diet's, when both;
+# the long-term drug Z code is not reported with O24.4-.
+_GESTATIONAL_BY_DRUG = {"Z79.4": "O24.414", "Z79.84": "O24.415"}
+
+
+def _gestational_diabetes(
+    chapter: list[_Entry], others: list[_Entry], worked: list[str]
+) -> tuple[list[_Entry], list[_Entry]]:
+    gestational = [e for e in chapter if e.code.startswith("O24.41")]
+    drug = next((e for e in others if e.code in _GESTATIONAL_BY_DRUG), None)
+    if not gestational or drug is None:
+        return chapter, others
+    code = _GESTATIONAL_BY_DRUG[drug.code]
+    worked.append(
+        f"Gestational diabetes controlled by {'insulin' if code == 'O24.414' else 'oral drugs'}: "
+        f"{code} (also when diet continues), without {drug.code} (I.C.15.g)"
+    )
+    first = chapter.index(gestational[0])
+    kept = [e for e in chapter if e not in gestational]
+    kept.insert(first, _Entry(code, "I.C.15.g", False))
+    return kept, [e for e in others if e is not drug]
+
+
 def _in_pregnancy(coded: list[_Entry], worked: list[str], pregnancy: Pregnancy) -> list[_Entry]:
     """A pregnant patient's conditions (consultant.rules.icd10_pregnancy): each that has a
     chapter 15 code takes it, for the trimester, before its own code where the category asks
@@ -366,6 +389,7 @@ def _in_pregnancy(coded: list[_Entry], worked: list[str], pregnancy: Pregnancy) 
                 f"({description(routine)}) first (I.C.15.b.1)"
             )
             others.insert(0, _Entry(routine, "I.C.15.b.1", False))
+    chapter, others = _gestational_diabetes(chapter, others, worked)
     if chapter and any(e.code.startswith("Z34") for e in others):
         worked.append(
             "Z34 (supervision of a normal pregnancy) is not reported with a chapter 15 code (I.C.15.b.1)"

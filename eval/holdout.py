@@ -63,7 +63,7 @@ def _item(number: int, spec: dict, emails: Path) -> EvalItem:
         modifiers=list(spec.get("modifiers", [])),
         not_modifiers=list(spec.get("not_modifiers", [])),
         units={k: int(v) for k, v in spec.get("units", {}).items()},
-        edits=[tuple(e) for e in spec.get("edits", [])],
+        edits=[tuple(str(x) for x in e) for e in spec.get("edits", [])],  # "1" or 1
         mue={k: int(v) for k, v in spec.get("mue", {}).items()},
         must_say=[list(alts) for alts in spec.get("must_say", [])],
         expert=bool(spec.get("expert", False)),

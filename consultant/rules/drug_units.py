@@ -81,7 +81,8 @@ def hcpcs_unit(descriptor: str) -> HcpcsUnit | None:
     # Notes in parentheses ("(for esrd on dialysis)", "(code may be used for medicare ...,
     # ...)") carry commas of their own and never the unit.
     text = _PARENTHESES.sub("", descriptor.lower())
-    parts = [p.strip() for p in text.split(",")]
+    # Not a thousands separator ("100,000 units"), which read as a part gave 0 per unit.
+    parts = [p.strip() for p in re.split(r",(?!\d{3}\b)", text)]
     for part in reversed(parts):
         match = _DOSE_PART.match(part)
         if match:
@@ -110,6 +111,8 @@ def convert(value: Quantity, unit: str) -> Decimal:
 
 def whole_units(amount: Quantity, per: Quantity) -> int:
     """Billing units for an amount: divided by the unit's dose and rounded up."""
+    if not per.amount:
+        raise ValueError(f"a billing unit of {per} cannot be counted")
     return int((convert(amount, per.unit) / per.amount).to_integral_value(rounding=ROUND_CEILING))
 
 

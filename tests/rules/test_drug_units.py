@@ -33,6 +33,11 @@ from tests.rules.hcpcs_file import descriptor
         ("J9312", "10 mg", False),
         ("J0129", "10 mg", False),  # unit before a parenthesis that holds commas
         ("J9356", "10 mg", False),  # "10 mg and hyaluronidase-oysk"
+        # Bug: the thousands separator split the unit ("100" and "000 units": 0 per unit,
+        # and a division by zero out of drafting).
+        ("J0561", "100000 units", False),
+        ("J2510", "600000 units", True),
+        ("J2995", "250000 iu", False),
     ],
 )
 def test_unit_read_from_the_hcpcs_descriptor(code: str, per: str, up_to: bool) -> None:
@@ -67,6 +72,7 @@ def test_descriptors_without_one_unit_give_none() -> None:
         ("J1030", "40 mg", 1),
         ("J2405", "8 mg", 8),
         ("J9190", "2400 mg", 5),  # 500 mg a unit: 4.8 rounded up
+        ("J0561", "2,400,000 units", 24),  # 100,000 units a unit
     ],
 )
 def test_units_from_a_dose(code: str, dose: str, units: int) -> None:

@@ -391,10 +391,11 @@ def test_status_and_causes_follow_the_condition() -> None:
 
 def test_urgent_care_is_the_setting_and_an_initial_encounter() -> None:
     """'UC visit' is urgent care: no ulcerative colitis, and an injury seen there is an
-    initial encounter (7th character A); 'ice' alone is no external cause."""
+    initial encounter (7th character A); slipping on ice is a fall due to ice (W00.0), not
+    the term index's exposure to a blizzard for the word "ice"."""
     text = "UC visit: slipped on ice, R wrist sprain, xray neg for fx. Dx?"
     coded = code_diagnoses(None, analyse(text))  # type: ignore[arg-type]
-    assert coded.codes == ["S63.501A"]
+    assert coded.codes == ["S63.501A", "W00.0XXA"]
 
 
 def test_an_unspecified_code_beside_its_specific_one_is_not_coded() -> None:

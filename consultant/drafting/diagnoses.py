@@ -91,7 +91,11 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
             phrase = condition.phrase
         else:
             phrase = _OCCASION.sub(" ", condition.phrase).strip()
-            matched = _matches(phrase, condition) if phrase else []
+            # A body part alone ("landed on his R foot") is where, not what: no condition
+            # (the term index would find "foot" in Madura foot, a mycetoma).
+            matched = (
+                _matches(phrase, condition) if phrase and not _SITE_ONLY.fullmatch(phrase) else []
+            )
             if len(phrase.split()) == 1:
                 # An external cause needs its mechanism said ("fell on ice"): one word ("ice")
                 # is not one (X37.2 is exposure to a blizzard).
@@ -138,6 +142,7 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
         analysis.pregnancy,
         analysis.drug_effect,
         next((c.encounter for c in analysis.conditions if c.encounter), "A"),
+        analysis.external_cause,
     )
     result.codes = [c.code for c in coding.codes]
     result.worked = list(stroke.worked if stroke else ()) + list(coding.worked)
@@ -169,6 +174,12 @@ def _bilateral_first(findings: list[Finding], result: Diagnoses) -> list[Finding
     return kept
 
 
+_SITE_ONLY = re.compile(
+    r"(?:(?:left|right|both|bilateral|upper|lower|inner|outer|front|back of|his|her|the)\s+)*"
+    r"(?:head|scalp|face|forehead|cheek|nose|chin|neck|chest|abdomen|back|flank|arm|forearm|"
+    r"elbow|wrist|hand|palm|finger|thumb|leg|thigh|calf|shin|knee|ankle|foot|feet|heel|toe|"
+    r"hip|shoulder)s?"
+)
 # "Repeat shot", "first injection": which occasion of a service this is, never a condition
 # ("repeat" alone would find Repeated falls).
 _OCCASION = re.compile(
@@ -415,6 +426,8 @@ def _matched(
         history = history_of_neoplasm(site[1]) if site else None
         if site and history:
             return [(site[0], history, site[2])]
+    if whole is None and not parts:
+        whole = _head_match(phrase, side, sex, chapters)
     if whole is not None and (whole[0] == 1.0 or not parts):
         return [whole]
     found: list[Match] = []
@@ -434,6 +447,25 @@ def _matched(
             found.append(m)
         i += 1
     return found or ([whole] if whole else [])
+
+
+def _head_match(phrase: str, side: str, sex: str, chapters: str) -> Match | None:
+    """A phrase no title carries, coded by its head: the words it ends with that a title
+    carries whole ("plastics consult, thick raised hypertrophic scar" is a hypertrophic
+    scar). English names the condition last; the words before it describe or surround it.
+    Marked inexact (words set aside), so that confidence says so. Never an external cause,
+    which has its own reading (consultant.rules.icd10_external_causes)."""
+    words = phrase.split()
+    for i in range(1, len(words) - 1):
+        rest = " ".join(words[i:])
+        if len(set(tokens(rest)) - FREE) < 2:
+            break  # one word is no condition's name out of context ("treating as pneumonia")
+        found = _search(rest, rest, side, sex, chapters)
+        if found is None or found[0] < 1.0 or found[2] > 1 or found[1][:1] in "VWXY":
+            continue
+        code = _side_named(found[1], side) if side in ("left", "right") else found[1]
+        return (0.8, code, found[2] + 1)
+    return None
 
 
 _BMI = re.compile(r"\b(?:bmi|body mass index)\s+(?:of\s+|is\s+)?(\d{2}(?:\.\d)?)\b")

@@ -18,6 +18,7 @@ from consultant.matching.procedure_facts import ProcedureFacts, procedure_facts
 from consultant.rules import components
 from consultant.rules.icd10_codes import is_code, with_dot
 from consultant.rules.icd10_drug_effects import DrugEffect, drug_effect
+from consultant.rules.icd10_external_causes import ExternalCause, external_cause
 from consultant.rules.icd10_pregnancy import Pregnancy, pregnancy
 
 # Five digits (CPT), four digits + F/T/U (Category II/III, PLA), a letter + four digits
@@ -190,6 +191,7 @@ class Analysis:
     chemo: bool = False
     pregnancy: Pregnancy | None = None  # a pregnant patient: weeks, incidental or not
     drug_effect: DrugEffect | None = None  # a drug's harm: adverse effect, poisoning ...
+    external_cause: ExternalCause | None = None  # how, where and doing what an injury happened
     administrations: Sequence = field(default_factory=Sequence)  # drugs given, in order
     em: EmFacts = field(default_factory=EmFacts)
     procedures: ProcedureFacts = field(default_factory=ProcedureFacts)
@@ -306,6 +308,7 @@ def analyse(text: str) -> Analysis:
         chemo=cues.chemo(lowered),
         pregnancy=pregnancy(lowered),
         drug_effect=drug_effect(lowered),
+        external_cause=external_cause(lowered),
         administrations=sequence(lowered),
         em=em_facts(lowered),
         procedures=procedure_facts(lowered),

@@ -83,6 +83,19 @@ _ENCOUNTER = [
 ]
 
 
+def _encounter(lowered: str) -> str:
+    """The encounter's seventh character the words describe. What the asker states of this
+    visit decides before what they ask about others ("ED visit ... do the codes go on the
+    follow-up visits too?" is the initial encounter)."""
+    sentences = re.split(r"(?<=[.?!])\s+", lowered)
+    stated = " ".join(s for s in sentences if not s.rstrip().endswith("?"))
+    for words in (stated, lowered):
+        found = next((e for e, p in _ENCOUNTER if re.search(p, words)), "")
+        if found:
+            return found
+    return ""
+
+
 def _lower_limb_ulcer(found: re.Match[str]) -> str:
     site = found.group(2) or found.group(1)
     return f" non-pressure chronic ulcer of {site} " if site else found.group(0)
@@ -337,7 +350,7 @@ def conditions(text: str) -> tuple[Condition, ...]:
     """The conditions a diagnosis question describes, in the order written."""
     # The setting is read before abbreviations in another sense leave the text ("UC visit":
     # urgent care, an initial encounter, not ulcerative colitis).
-    encounter = next((e for e, p in _ENCOUNTER if re.search(p, text.lower())), "")
+    encounter = _encounter(text.lower())
     text = _UNSTATED_LINK.sub(" ", without_other_senses(text).lower())
     # The Index: diabetes "poorly controlled", "inadequately controlled" or "out of control"
     # is diabetes with hyperglycemia (E08-E13 .65).

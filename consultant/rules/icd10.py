@@ -31,6 +31,7 @@ from consultant.rules.icd10_codes import (
     with_dot,
 )
 from consultant.rules.icd10_drug_effects import ADVERSE, POISONING, DrugEffect
+from consultant.rules.icd10_external_causes import ExternalCause
 from consultant.rules.icd10_pregnancy import (
     Pregnancy,
     by_trimester,
@@ -177,6 +178,7 @@ def code_findings(
     pregnancy: Pregnancy | None = None,
     drug: DrugEffect | None = None,
     encounter: str = "A",
+    cause: ExternalCause | None = None,
 ) -> Icd10Coding:
     """The ICD-10-CM codes for the findings of one encounter, with the reasoning."""
     worked: list[str] = []
@@ -207,6 +209,8 @@ def code_findings(
     coded = _bmi(coded, worked, conflicts)
     if drug is not None:
         coded = _drug_effect(coded, worked, drug, encounter)
+    if cause is not None:
+        coded = _external_causes(coded, worked, cause, encounter)
     if pregnancy is not None:
         coded = _in_pregnancy(coded, worked, pregnancy)
     codes = tuple(
@@ -279,6 +283,38 @@ def _status_after(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
         f"{later[0].code} reports a status, a history or a cause: listed after the condition"
     )
     return [e for e in coded if e not in later] + later
+
+
+# Chapter 19's injuries, burns, frostbite and effects of external causes that an external
+# cause code accompanies (not poisonings and toxic effects, T36-T65, whose codes hold the
+# intent, nor complications of care, T80-T88).
+_INJURY = re.compile(r"^(?:S|T0|T1|T2|T3[0-4]|T6[6-9]|T7[0-8])")
+
+
+def _external_causes(
+    coded: list[_Entry], worked: list[str], cause: ExternalCause, encounter: str
+) -> list[_Entry]:
+    """How the injury happened, after it (I.C.20): the cause at every encounter of its
+    treatment, place, activity and status once, at the first. What the words found of
+    chapter 20 on their own gives way to what the cause's reading found."""
+    if not any(_INJURY.match(e.code) and e.complete for e in coded):
+        return coded
+    codes = [c for c in cause.codes(encounter) if is_billable(c)]
+    if not codes:
+        return coded
+    rest = [e for e in coded if e.code[:1] not in "VWXY"]
+    later = ", ".join(codes[1:])
+    worked.append(
+        f"{codes[0]} says how the injury happened ({cause.said}): an external cause, never "
+        "first-listed, reported with the injury's seventh character at each encounter"
+        + (
+            f"; {later}: place, activity and status, reported once, at the initial encounter"
+            if later
+            else ""
+        )
+        + ". No national requirement: reported where a state or payer asks for them (I.C.20)"
+    )
+    return rest + [_Entry(c, "I.C.20", False) for c in codes]
 
 
 def _drug_effect(

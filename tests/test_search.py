@@ -75,3 +75,26 @@ def test_f_slash_u_is_a_follow_up_not_fluorouracil() -> None:
 
     assert "fu" not in tokens("COPD f/u") and "fu" not in _pairs("COPD f/u")
     assert "fu" in tokens("5-FU infusion")
+
+
+def test_the_process_keeps_a_few_indexes_and_shares_one_for_the_same_data(tmp_path) -> None:
+    # Bug: every database a process had opened kept its own index for good; a test run
+    # opens hundreds of databases and grew by gigabytes, building the same index each time.
+    from consultant.codes import search
+    from consultant.codes.knowledge import load_bundled_knowledge
+    from consultant.db import engine_for, session_factory
+    from consultant.migrate import upgrade
+
+    indexes = []
+    for n in range(search._KEEP + 2):
+        url = f"sqlite:///{tmp_path / f'db{n}.sqlite'}"
+        upgrade(url)
+        with session_factory(engine_for(url))() as s:
+            if n:  # the first database holds no notes: other data, another index
+                load_bundled_knowledge(s)
+                s.commit()
+            indexes.append(search.index_for(s))
+        engine_for(url).dispose()
+    assert len(search._cache) <= search._KEEP
+    assert indexes[1] is indexes[2] is indexes[3]
+    assert indexes[0] is not indexes[1]

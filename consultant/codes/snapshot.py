@@ -215,6 +215,12 @@ class Snapshot:
             session.expunge(note)
         # Detached rows, shared read-only by every session of the process.
         self.note_rows = {note.code: note for note in notes}
+        # What the data is, wherever it lives: the files each release was loaded from and
+        # the notes (our bundle is a release too; a note added by hand changes the count).
+        self.content: tuple[object, ...] = (
+            *sorted((r.kind, r.checksum or "", r.name) for r in releases),
+            len(notes),
+        )
         self.notes = {n.code: Note(n.system, n.title, n.plain) for n in notes}
         # code -> {system: descriptor}: "J1100" is a HCPCS drug and ICD-10-CM J11.00.
         records: dict[str, dict[str, str]] = {}

@@ -13,6 +13,8 @@ from consultant.drafting.diagnoses import add_indications, code_diagnoses
 from consultant.matching.analyse import analyse
 from consultant.rules.icd10_codes import excludes1_conflict
 
+pytestmark = pytest.mark.icd10  # each database starts with ICD-10-CM loaded
+
 
 @pytest.fixture
 def icd_session(session: Session) -> Session:

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 from consultant.codes.knowledge import load_bundled
 from consultant.drafting.answer import build_answer
 
+pytestmark = pytest.mark.icd10  # each database starts with ICD-10-CM loaded
+
 
 @pytest.fixture
 def bundled_session(session: Session) -> Session:

@@ -450,6 +450,17 @@ def test_a_fracture_not_healing_takes_its_own_seventh_character() -> None:
     assert code_diagnoses(None, analyse(nonunion)).codes == ["S92.352K"]  # type: ignore[arg-type]
 
 
+def test_a_graft_planned_is_no_complication_of_one() -> None:
+    """A bone graft the surgeon plans is no complication of transplanted tissue (T86.8-); a
+    fall while skateboarding is the skateboard's code, D at a nonunion's visit."""
+    text = (
+        "Pt fell skateboarding 6 months ago, displaced fx of the L 5th metatarsal, now a "
+        "nonunion on CT; surgeon discussing ORIF with bone graft. Dx?"
+    )
+    codes = code_diagnoses(None, analyse(text)).codes  # type: ignore[arg-type]
+    assert codes == ["S92.352K", "V00.131D"]
+
+
 def test_the_preoperative_reason_leads_the_conditions() -> None:
     text = "PCP did a pre-op H&P for a R TKA. Primary OA R knee, HTN on amlodipine. Dx order?"
     assert code_diagnoses(None, analyse(text)).codes[:2] == ["Z01.818", "M17.11"]  # type: ignore[arg-type]

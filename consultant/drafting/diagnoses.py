@@ -471,8 +471,9 @@ def _head_match(phrase: str, side: str, sex: str, chapters: str) -> Match | None
 _BMI = re.compile(r"\b(?:bmi|body mass index)\s+(?:of\s+|is\s+)?(\d{2}(?:\.\d)?)\b")
 
 
-# Complications of devices, implants and grafts (T82-T85) need a complication said.
-_DEVICE_COMPLICATION = re.compile(r"^T8[2-5]")
+# Complications of devices, implants and grafts (T82-T85) and of transplanted organs and
+# tissue (T86: a bone graft planned is no complication of one) need a complication said.
+_DEVICE_COMPLICATION = re.compile(r"^T8[2-6]")
 _COMPLICATION = re.compile(
     r"\b(?:complicat\w*|breakdown|broken|malfunction\w*|fail\w*|displac\w*|dislodg\w*|"
     r"leak\w*|infect\w*|erosion|perforat\w*|obstruct\w*|migrat\w*|loosen\w*|fractur\w*|"

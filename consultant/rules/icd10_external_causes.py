@@ -32,6 +32,7 @@ MECHANISMS: tuple[tuple[str, str], ...] = (
     (rf"\b{_FALL}\b[^.;?!]{{0,20}}\b(?:out of|from|off|through)\s+{_A}window\b", "W13.4XX"),
     (rf"\b{_FALL}\b[^.;?!]{{0,20}}\b(?:off|from|through)\s+{_A}roof\b", "W13.2XX"),
     (rf"\b(?:slipped|{_FALL})\b[^.;?!]{{0,20}}\bon\s+{_A}(?:ice|snow)\b|\bicy\b", "W00.0XX"),
+    (rf"\b{_FALL}\b[^.;?!]{{0,20}}\b(?:off\s+{_A}skateboard|skateboarding)\b", "V00.131"),
     (r"\b(?:tripped|slipped|stumbled)\b", "W01.0XX"),
     (
         r"\bground[- ]level fall|\bfell from standing|\bmechanical fall|\bfall on (?:the )?same level",

@@ -24,6 +24,9 @@ from consultant.matching.counts import counted
         # Muscles named at a trigger point session; "bilateral" counts two.
         ("TPIs to the L trapezius, rhomboid and infraspinatus", 3, "muscles"),
         ("trigger point injection, bilateral trapezius", 2, "muscles"),
+        # Views abbreviated beside the film.
+        ("2V CXR at 10am, repeated at 3pm", 2, "views"),
+        ("ankle xr 3v, no fracture", 3, "views"),
         # An ordinal says at least that many.
         ("I&D of an abscess on the axilla and a 2nd separate abscess on the thigh", 2, ""),
         # Nothing counted: a single view named, muscles named with no injection.

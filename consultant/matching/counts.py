@@ -36,6 +36,12 @@ _COUNT_AFTER = re.compile(
     r"(?!\s*units?)",
     re.I,
 )
+# Views abbreviated beside the film: "2V CXR", "3v xray of the ankle", "CXR 2 vw".
+_VIEWS_SHORT = re.compile(
+    r"\b([1-9])\s?(?:v|vw|vws)\b(?=\s*(?:\w+\s+)?(?:cxr|x-?rays?|xr|films?|radiographs?|"
+    r"chest|series)\b)|\b(?:cxr|x-?rays?|xr)\s*,?\s*([1-9])\s?(?:v|vw|vws)\b",
+    re.I,
+)
 # "A 2nd separate abscess", "a third lesion": at least that many.
 _ORDINAL = re.compile(
     r"\b(2nd|second|3rd|third|4th|fourth)\s+(?:\w+\s+){0,2}?(?:abscess|lesion|cyst|wart|site)\b",
@@ -121,6 +127,9 @@ def counted(text: str) -> tuple[int | None, str]:
     after = _COUNT_AFTER.search(text)
     if after:
         return int(after.group(1)), ""
+    short = _VIEWS_SHORT.search(text)
+    if short:
+        return int(short.group(1) or short.group(2)), "views"
     lowered = text.lower()
     for count, noun in (
         (_views(lowered), "views"),

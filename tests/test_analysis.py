@@ -55,6 +55,9 @@ def test_a_diagnosis_stated_beside_a_service_code_is_not_a_diagnosis_question() 
     assert both.question_type != "diagnosis"
     assert both.asks_diagnosis_too
     assert analyse("What dx for strep throat?").question_type == "diagnosis"
+    # A diagnosis stated in the record, and the question is what can be billed.
+    billing = analyse("Pt back for his wound check; doc examined, dx cellulitis. Can we bill?")
+    assert billing.question_type != "diagnosis"
 
 
 def test_times_and_states_are_not_modifiers() -> None:

@@ -452,7 +452,9 @@ _ASKS_SERVICE = re.compile(
 def _asks_diagnosis(lowered: str, found: Analysis) -> bool:
     """The question asks for a diagnosis code; with a service code of its own named, a
     diagnosis it only states does not count."""
-    if found.codes:
+    if found.codes or _ASKS_BILLING.search(lowered):
+        # "Doc examined, dx impingement ... can we bill anything?": the diagnosis is the
+        # record's, the question is what to bill.
         lowered = _STATED_DIAGNOSIS.sub(" ", lowered)
     has = lambda *cues: any(c in lowered for c in cues)  # noqa: E731
     return bool(
@@ -479,6 +481,11 @@ def _asks_diagnosis(lowered: str, found: Analysis) -> bool:
     )
 
 
+# A question about what can be billed, not about the diagnosis code.
+_ASKS_BILLING = re.compile(
+    r"\b(?:can|could|should|do) (?:we|i|they|he|she) (?:still )?bill\b|\bbill anything\b|"
+    r"\bwhat (?:can|should|do) (?:we|i) bill\b|\bbillable\b"
+)
 # Words only a diagnosis question uses ("sequencing", "combination code", "encounter for").
 _ICD_CUES = re.compile(
     r"\bsequenc\w*|\bcombination codes?\b|\bfirst[- ]listed\b|\bprincipal\b|"

@@ -175,6 +175,9 @@ def test_a_dose_per_kilogram() -> None:
 
 def test_no_sequence_when_nothing_is_given() -> None:
     assert read("Is 96522 right for refilling a Synchromed intrathecal pain pump?").given == ()
+    # A request for a code is no drug given, with its question mark or without. Bug: "and
+    # the push code" was read as a second drug pushed (96375).
+    assert len(read("units for zofran 4 mg ivp? J2405. and the push code").given) == 1
     assert read("Kenalog-40, 40 mg into the L knee (no US). Codes?").given == ()
 
 
@@ -194,6 +197,14 @@ def test_no_sequence_when_nothing_is_given() -> None:
             [("95990", 1)],
         ),
         ("The physician refilled the intrathecal baclofen pump.", [("95991", 1)]),
+        # 96522: an implanted pump delivering into a vein or an artery; the pump's name
+        # ("infusion pump") is no infusion given. Bug: it was drafted as 96365.
+        (
+            "RN refilled the implanted hepatic arterial infusion pump (FUDR) in clinic today.",
+            [("96522", 1)],
+        ),
+        # "Implanted" alone does not say where the pump delivers: no device code assumed.
+        ("Nurse refilled his implanted pump today.", []),
     ],
 )
 def test_spinal_pump_refill_by_who_refilled_it(text: str, codes: list[tuple[str, int]]) -> None:

@@ -62,6 +62,7 @@ ROUTES = {
     "sc": Route.SC,
 }
 PUMP_REFILLS = {
+    "systemic": DeviceCare.IMPLANTED_PUMP_SYSTEMIC_REFILL,
     "spinal": DeviceCare.IMPLANTED_PUMP_SPINAL_REFILL,
     "spinal by a physician": DeviceCare.IMPLANTED_PUMP_SPINAL_REFILL_PHYSICIAN,
 }

@@ -173,7 +173,8 @@ class Sequence:
     containers: Containers = Containers()
     named: tuple[str, ...] = ()  # HCPCS codes of the drugs named anywhere, route or not
     # A refill of an implanted pump for spinal (intrathecal, epidural) or brain delivery:
-    # "spinal", or "spinal by a physician" when a physician's or QHP's skill was needed.
+    # "spinal", or "spinal by a physician" when a physician's or QHP's skill was needed;
+    # "systemic" for one delivering into a vein or an artery.
     pump_refill: str = ""
     # The initial service is one the question names but does not describe ("ondansetron
     # push before chemo"): the purpose that outranks every drug described.
@@ -225,11 +226,18 @@ _INFUSION_PLACE = re.compile(
     r"nurse|nursing|service)s?\b"
 )
 
+_INFUSION_DEVICE = re.compile(r"\s*\binfusion\s+(?:\([^)]*\)\s+)?pumps?\b")
+
 
 def sequence(lowered: str) -> Sequence:
     """The administrations the text describes, in order (empty when it describes none)."""
     given: list[Given] = []
-    for clause in _clauses(_INFUSION_PLACE.sub(" ", lowered)):
+    refill = _pump_refill(lowered)
+    text = _INFUSION_PLACE.sub(" ", lowered)
+    if refill:
+        # A refilled pump's name ("hepatic arterial infusion pump") is no infusion given.
+        text = _INFUSION_DEVICE.sub(" pump", text)
+    for clause in _clauses(text):
         given += _read_clause(clause, len(given), given)
     named = tuple(
         dict.fromkeys(drug_names()[m.group(1)] for m in _name_pattern().finditer(lowered))
@@ -246,7 +254,7 @@ def sequence(lowered: str) -> Sequence:
         _facility(lowered),
         _containers(lowered),
         named,
-        _pump_refill(lowered),
+        refill,
         elsewhere if given else "",
     )
 
@@ -270,9 +278,20 @@ _NO_CLINICIAN = re.compile(
 )
 
 
+# An implanted pump for systemic delivery: into a vein or an artery (a hepatic arterial
+# infusion pump), 96522; never assumed from "implanted" alone, which most often is spinal.
+_SYSTEMIC_PUMP = re.compile(
+    r"\b(?:intra-?arterial|hepatic arter\w*|hai|intravenous|systemic|venous)\b"
+)
+_IMPLANTED = re.compile(r"\b(?:implant\w*|subcutaneous pump|internal pump)\b")
+
+
 def _pump_refill(lowered: str) -> str:
-    if not (_REFILL.search(lowered) and "pump" in lowered and _SPINAL_PUMP.search(lowered)):
+    if not (_REFILL.search(lowered) and "pump" in lowered):
         return ""
+    if not _SPINAL_PUMP.search(lowered):
+        implanted = _IMPLANTED.search(lowered) and _SYSTEMIC_PUMP.search(lowered)
+        return "systemic" if implanted else ""
     by_clinician = _CLINICIAN.search(lowered) and not _NO_CLINICIAN.search(lowered)
     return "spinal by a physician" if by_clinician else "spinal"
 
@@ -292,10 +311,15 @@ def _clauses(lowered: str) -> list[str]:
     return clauses
 
 
+_ASKS_FOR_CODE = re.compile(r"\b(?:the|which|what|a|its)\s+(?:\w+\s+){0,2}codes?\b")
+
+
 def _asks_only(part: str) -> bool:
     """A question ("push or infusion code?") describes nothing given unless it names a drug
     or carries times or doses ("what do we code for an IV push of ondansetron?")."""
-    return part.strip().endswith("?") and not (
+    # "And the push code": a request without its question mark asks as much.
+    asks = part.strip().endswith("?") or _ASKS_FOR_CODE.search(part) is not None
+    return asks and not (
         _DURATION.search(part)
         or _CLOCK.search(part)
         or _DOSE.search(part)

@@ -191,3 +191,26 @@ def test_an_urgent_care_run_as_a_physician_office_is_the_office() -> None:
 def test_the_hallux_is_the_great_toe() -> None:
     assert analyse("partial nail avulsion, medial border R hallux").digits == ("T5",)
     assert analyse("ingrown nail, left hallux").digits == ("TA",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Op note isn't signed yet, surgeon's charge slip says knee scope. CPTs?", True),
+        ("All I have is the superbill: lap chole. What do I code?", True),
+        ("The operative report is still pending; doc says he did a TKA.", True),
+        ("Op note says lap chole with cholangiogram. CPTs?", False),
+        ("Per the signed op note: carpal tunnel release, open. Code?", False),
+    ],
+)
+def test_a_record_not_final_is_read(text: str, expected: bool) -> None:
+    """Surgery is coded from the signed operative report, not a charge slip or a draft."""
+    assert analyse(text).record_not_final is expected
+
+
+def test_a_record_not_final_is_said_in_the_reply() -> None:
+    from consultant.drafting.checks import record_not_final
+
+    advice = record_not_final(analyse("Op note not signed yet; charge slip says knee scope."))
+    assert advice and "signed operative note" in advice[0]
+    assert record_not_final(analyse("Signed op note: knee scope with meniscectomy.")) == []

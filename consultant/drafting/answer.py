@@ -170,6 +170,7 @@ def build_answer(session: Session, question: str) -> Answer:
     advice += checks.terminated(session, [f for f in facts if f.named], on)
     advice += checks.place_of_service(session, analysis)
     advice += checks.payer_caveat(analysis)
+    advice += checks.record_not_final(analysis)
     modifiers, modifier_advice = modifier_facts(session, analysis, edits, facts)
     advice += modifier_advice
     meaning = meaning_line(analysis, modifiers)
@@ -203,6 +204,9 @@ def build_answer(session: Session, question: str) -> Answer:
         fit,
         chosen_by_words(corrections),
     )
+    if analysis.record_not_final:
+        # The record may still change: whatever matched is a reviewer's starting point.
+        confidence = min(confidence, calibrate.EXPERT_BELOW - 0.3)
     needs_expert = calibrate.needs_expert(confidence, facts, len(modifiers))
     known = [f for f in facts if f.description]
     described = analysis.level or analysis.em.elements >= 2 or analysis.em.total_minutes

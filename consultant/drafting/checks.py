@@ -128,6 +128,19 @@ def place_of_service(session: Session, analysis: Analysis) -> list[str]:
     return [line]
 
 
+def record_not_final(analysis: Analysis) -> list[str]:
+    """Surgery is coded from the signed operative report; a charge slip or an unsigned note
+    may change (the approach, the extent, what was done on which side)."""
+    if not analysis.record_not_final:
+        return []
+    return [
+        "Code the surgery from the signed operative note, not from the charge slip or an "
+        "unsigned draft: the extent of each procedure, the side and what was done only there "
+        "decide the codes. Hold the claim until the note is signed, then send it to us if a "
+        "code is still in doubt."
+    ]
+
+
 def payer_caveat(analysis: Analysis) -> list[str]:
     if analysis.payer and analysis.payer not in ("Medicare",):
         return [

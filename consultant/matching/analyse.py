@@ -154,6 +154,7 @@ class Analysis:
     doses: tuple[tuple[float, str], ...] = ()
     date_of_service: date | None = None
     payer: str = ""
+    record_not_final: bool = False  # the operative note is unsigned or missing
     place_of_service: str = ""
     asks_place_of_service: bool = False
     setting_place: str = ""  # the POS code the setting words name
@@ -298,6 +299,7 @@ def analyse(text: str) -> Analysis:
         side=cues.side(lowered),
         digits=tuple(cues.digit_modifiers(lowered)),
         procedure_only=cues.procedure_only(lowered),
+        record_not_final=cues.record_not_final(lowered),
         repeated=cues.repeated(lowered),
         global_period=cues.global_period(lowered),
         prior_procedures=cues.prior_procedures(lowered),

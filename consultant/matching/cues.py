@@ -321,6 +321,24 @@ _ONLY_PROCEDURE = re.compile(
 )
 
 
+# The record a surgery is coded from is not there yet: an unsigned or missing operative
+# note, only the surgeon's charge slip or superbill.
+_RECORD_NOT_FINAL = re.compile(
+    r"\b(?:op(?:erative)? (?:note|report)|dictation)\b[^.?!]{0,30}\b(?:is\s*n[o']?t|isnt|not|"
+    r"hasn[o']?t been|has not been|not yet|still not|pending|unsigned|missing)\b[^.?!]{0,15}"
+    r"\b(?:signed|done|dictated|available|in|back|ready|transcribed)?|"
+    r"\b(?:unsigned|no|without (?:an?|the)) op(?:erative)? (?:note|report)\b|"
+    r"\b(?:all|only thing) (?:i|we) have\b[^.?!]{0,40}\b(?:charge slip|superbill|charge ticket)\b|"
+    r"\b(?:charge slip|superbill|charge ticket)\b[^.?!]{0,40}\b(?:all (?:i|we) have|only)\b"
+)
+
+
+def record_not_final(lowered: str) -> bool:
+    """The question says the operative note is unsigned or missing, or that only a charge
+    slip is at hand: surgery is coded from the signed operative report."""
+    return _RECORD_NOT_FINAL.search(lowered) is not None
+
+
 def procedure_only(lowered: str) -> bool:
     """The visit was for the procedure alone: no separately identifiable E/M."""
     return _ONLY_PROCEDURE.search(lowered) is not None

@@ -585,3 +585,9 @@ def test_a_healed_injurys_residual_first_then_the_injury_as_sequela() -> None:
 )
 def test_index_and_chapter_rules_for_control_and_values(text: str, expected: list[str]) -> None:
     assert _dx(text) == expected
+
+
+def test_an_acute_kidney_injury_is_acute_kidney_failure_not_an_injury_of_the_kidney() -> None:
+    """The Index: Injury, kidney, acute (nontraumatic) -> N17.9; S37.0- is trauma."""
+    assert _dx("Admitted w/ AKI, creat 2.9 from baseline 1.0. ICD-10?") == ["N17.9"]
+    assert _dx("acute kidney injury after the CT contrast? dx code")[:1] == ["N17.9"]

@@ -320,6 +320,12 @@ ORGANISMS = [
     (r"\bh\.?\s?pylori\b", "helicobacter pylori"),
     (r"\bpseudomonas\b(?! aeruginosa)", "pseudomonas aeruginosa"),
 ]
+# Clinicians' names the Index files under another word: an acute kidney injury is acute
+# kidney failure (N17.-, "Injury, kidney, acute, nontraumatic"), not an injury of the kidney
+# (S37.-).
+INDEX_TERMS = [
+    (r"\bacute kidney injury\b|\baki\b", "acute kidney failure"),
+]
 ORGANISM_NAMES = re.compile(
     "|".join(re.escape(t) for _, t in ORGANISMS) + r"|\bstaphylococc\w*|\bstreptococc\w*|"
     r"\bklebsiella\b|\bproteus\b|\benterococc\w*|\bhelicobacter\b"
@@ -358,7 +364,7 @@ def conditions(text: str) -> tuple[Condition, ...]:
     lowered = _CODE_WORDS.sub(" ", text)
     sex = _sex(lowered)
     sites = tuple(dict.fromkeys(site for p, site in _PROCEDURE_SITES if re.search(p, lowered)))
-    for pattern, tabular in ORGANISMS:
+    for pattern, tabular in ORGANISMS + INDEX_TERMS:
         lowered = re.sub(pattern, tabular, lowered)
     uncertain = [s.phrase for s in scopes(text) if s.category == "uncertain"]
     negated = [s.phrase for s in scopes(text) if s.category == "negated"]

@@ -591,3 +591,22 @@ def test_an_acute_kidney_injury_is_acute_kidney_failure_not_an_injury_of_the_kid
     """The Index: Injury, kidney, acute (nontraumatic) -> N17.9; S37.0- is trauma."""
     assert _dx("Admitted w/ AKI, creat 2.9 from baseline 1.0. ICD-10?") == ["N17.9"]
     assert _dx("acute kidney injury after the CT contrast? dx code")[:1] == ["N17.9"]
+
+
+def test_sepsis_due_to_an_organisms_local_infection_codes_the_organism_twice() -> None:
+    """ "Sepsis due to E. coli pyelo/UTI": the organism's sepsis first (A41.51), severe sepsis
+    after it (R65.20), then the local infection; a culture growing the organism is no
+    intestinal infection of its own (A04.4)."""
+    codes = _dx(
+        "ED impression: severe sepsis due to E. coli UTI, urine cx growing E coli. "
+        "AKI, lactate 3.4. ICD-10 codes and order?"
+    )
+    assert codes[:3] == ["A41.51", "R65.20", "N39.0"]
+    assert "N17.9" in codes and not [c for c in codes if c.startswith(("A04", "S37"))]
+
+
+def test_urosepsis_has_no_code_and_is_queried() -> None:
+    """I.C.1.d.1.a.ii: a nonspecific term without a default code."""
+    coded = code_diagnoses(None, analyse("Triage wrote urosepsis. What dx code?"))  # type: ignore[arg-type]
+    assert coded.codes == []
+    assert any("Urosepsis is not coded" in n for n in coded.not_coded)

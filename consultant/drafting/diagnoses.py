@@ -14,7 +14,12 @@ from sqlalchemy.orm import Session
 from consultant.codes.search import tokens
 from consultant.drafting.candidates import Selection
 from consultant.matching.analyse import Analysis
-from consultant.matching.findings import ABBREVIATIONS, ORGANISM_NAMES, Condition
+from consultant.matching.findings import (
+    ABBREVIATIONS,
+    ORGANISM_NAMES,
+    Condition,
+    names_condition,
+)
 from consultant.rules import icd10_table as icd
 from consultant.rules.icd10 import CareSetting, Certainty, Finding, bmi_code, code_findings
 from consultant.rules.icd10_codes import (
@@ -82,6 +87,16 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
     for condition in analysis.conditions:
         if stroke is not None and stroke_words(condition.phrase):
             continue
+        if re.search(r"\burosepsis\b", condition.phrase):
+            # I.C.1.d.1.a.ii: no default code; the provider says sepsis or a UTI.
+            why = (
+                "Urosepsis is not coded: the term has no default code in ICD-10-CM; the "
+                "provider must say whether it is sepsis or a urinary tract infection "
+                "(query if the record does not) (ICD-10-CM Official Guidelines I.C.1.d.1.a.ii)."
+            )
+            if why not in result.not_coded:
+                result.not_coded.append(why)
+            continue
         joined = _joined(previous, condition)
         if previous is not None and joined is not None:
             # "Acute sinusitis, maxillary": the clause only specifies the one before it.
@@ -94,7 +109,9 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
             # A body part alone ("landed on his R foot") is where, not what: no condition
             # (the term index would find "foot" in Madura foot, a mycetoma).
             matched = (
-                _matches(phrase, condition) if phrase and not _SITE_ONLY.fullmatch(phrase) else []
+                _matches(phrase, condition)
+                if phrase and not _SITE_ONLY.fullmatch(phrase) and not _organism_only(phrase)
+                else []
             )
             if len(phrase.split()) == 1:
                 # An external cause needs its mechanism said ("fell on ice"): one word ("ice")
@@ -172,6 +189,16 @@ def _bilateral_first(findings: list[Finding], result: Diagnoses) -> list[Finding
             "I.B.13)."
         )
     return kept
+
+
+def _organism_only(phrase: str) -> bool:
+    """An organism named with no condition ("urine cx prelim E. coli"): it is coded with the
+    infection it causes, never on its own as an intestinal infection (A04.4)."""
+    found = ORGANISM_NAMES.search(phrase)
+    if found is None:
+        return False
+    rest = (phrase[: found.start()] + " " + phrase[found.end() :]).strip()
+    return not names_condition(rest)
 
 
 _SITE_ONLY = re.compile(
@@ -443,6 +470,24 @@ def _matched(
             found.append(pair)
             i += 2
             continue
+        organism = (
+            ORGANISM_NAMES.match(parts[i + 1])
+            if i + 1 < len(parts) and "sepsis" in parts[i]
+            else None
+        )
+        if organism is not None:
+            # "Sepsis due to E. coli UTI": the organism is the sepsis's as well as the
+            # local infection's (A41.51, then N39.0).
+            # "Severe" is R65.2-'s, which the sepsis rule adds after the systemic infection.
+            septic = _match(f"sepsis {organism.group(0)}", side, sex, chapters)
+            rest = parts[i + 1][organism.end() :].strip()
+            local = _match(rest, side, sex, chapters) if rest else None
+            severe = _match(parts[i], side, sex, chapters) if "severe" in parts[i] else None
+            if septic is not None and septic[0] == 1.0:
+                found += [septic] + ([severe] if severe and severe[1].startswith("R65") else [])
+                found += [local] if local else []
+                i += 2
+                continue
         if (m := _match(_as_cause(parts[i]), side, sex, chapters)) is not None:
             found.append(m)
         i += 1

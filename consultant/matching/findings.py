@@ -522,7 +522,7 @@ def names_condition(lowered: str) -> bool:
 # A measurement is a finding's value, not a condition's words: "BP 190/110", "Na 127".
 _READING = re.compile(
     r"\b(?:bp|hr|pulse|temp|spo2|o2 sat|sats?|rr|a1c|hba1c|na|sodium|k|potassium|inr|glucose|"
-    r"bg|fsbs|cbg|egfr|gfr|creatinine|cr|hgb|hb|wbc|plt|tsh|ldl|psa)\s*(?:of|was|is|=|:)?\s*"
+    r"bg|fsbs|cbg|egfr|gfr|creatinine|creat|cr|lactate|lactic acid|hgb|hb|wbc|plt|tsh|ldl|psa)\s*(?:of|was|is|=|:)?\s*"
     r"[<>]?\s*\d+(?:[./]\d+)?\s*%?|"
     # A temperature written bare beside its symptom ("fever 101.4").
     r"(?<!bmi )(?<!bmi of )\b\d{2,3}\.\d\b\s*(?:°\s*)?(?:f\b|c\b)?"

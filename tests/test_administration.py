@@ -357,3 +357,24 @@ def test_a_test_run_is_no_infusion() -> None:
     assert sequence("our office drew blood and ran a bmp in house.").given == ()
     assert sequence("the lab ran labs and a ua").given == ()
     assert [g.route for g in sequence("ns ran over 2 hours").given] == ["infusion"]
+
+
+def test_times_in_a_clause_of_their_own_are_the_drug_befores() -> None:
+    """ "Toradol 15 mg IV. Nurse hung it in a 100 mL bag, started 09:10, done 09:20": ten
+    minutes of the drug named before, a push (15 minutes or less), not an infusion; "charted
+    as an infusion" names no second drug."""
+    text = (
+        "Toradol 15 mg IV. Nurse hung it in a 100 mL bag, started 09:10, done 09:20. "
+        "The chart calls it an infusion."
+    )
+    assert len(read(text).given) == 1
+    assert billed(text) == [("96374", 1)]
+
+
+def test_a_practices_specialty_and_a_timed_bolus() -> None:
+    """ "Family med office w/ IV" names no drug; "NS 500 mL bolus 10:00-10:20" is a timed
+    hydration (20 minutes, too short to report), the push after it the initial service."""
+    text = "Family med office w/ IV. NS 500 mL bolus 10:00-10:20, then Zofran 4 mg IVP at 10:25."
+    given = read(text).given
+    assert [g.drug for g in given][-1] == "zofran" and len(given) == 2
+    assert billed(text) == [("96374", 1)]

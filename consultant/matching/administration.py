@@ -226,6 +226,51 @@ _INFUSION_PLACE = re.compile(
     r"nurse|nursing|service)s?\b"
 )
 
+# A practice's specialty ("family med office w/ IV") names no medication.
+_SPECIALTY = re.compile(
+    r"\b(?:family|internal|emergency|sports|integrative|urgent care|occupational) med(?:icine)?\b"
+)
+
+
+def _unnamed(clause: str) -> bool:
+    """No drug, fluid or dose of one: a bag's volume ("a 50 mL minibag") is no dose."""
+    dose = _dose(clause)
+    return not (
+        _name_pattern().search(clause)
+        or _HORMONAL_WORDS.search(clause)
+        or _FLUID_WORDS.search(clause)
+        or _GENERIC.search(clause)
+        or (dose is not None and dose[1] != "ml")
+    )
+
+
+def _times_of_the_one_before(clause: str, before: list[Given]) -> Given | None:
+    """A clause that names no drug but times one ("RN mixed it in a minibag, start 14:02
+    stop 14:12"): the times of the drug before it, when that one has none of its own."""
+    if not before or not _unnamed(clause) or _AGAIN.search(clause):
+        return None
+    at, until = _clock(clause)
+    minutes = _duration(clause)
+    if at is None and minutes is None:
+        return None
+    last = before[-1]
+    if last.at is not None or last.minutes is not None:
+        return None
+    if at is not None and until is not None and minutes is None:
+        minutes = until - at
+    return replace(last, at=at, until=until, minutes=minutes)
+
+
+def _mentions_route_only(clause: str) -> bool:
+    """A route said of no drug, with no time and no dose ("charted as an infusion")."""
+    return (
+        _unnamed(clause)
+        and not _AGAIN.search(clause)
+        and _clock(clause)[0] is None
+        and _duration(clause) is None
+    )
+
+
 _INFUSION_DEVICE = re.compile(r"\s*\binfusion\s+(?:\([^)]*\)\s+)?pumps?\b")
 
 
@@ -233,11 +278,17 @@ def sequence(lowered: str) -> Sequence:
     """The administrations the text describes, in order (empty when it describes none)."""
     given: list[Given] = []
     refill = _pump_refill(lowered)
-    text = _INFUSION_PLACE.sub(" ", lowered)
+    text = _SPECIALTY.sub(" ", _INFUSION_PLACE.sub(" ", lowered))
     if refill:
         # A refilled pump's name ("hepatic arterial infusion pump") is no infusion given.
         text = _INFUSION_DEVICE.sub(" pump", text)
     for clause in _clauses(text):
+        timed = _times_of_the_one_before(clause, given)
+        if timed is not None:
+            given[-1] = timed
+            continue
+        if given and _mentions_route_only(clause):
+            continue  # "it was charted as an infusion": the drug before, not a new one
         given += _read_clause(clause, len(given), given)
     named = tuple(
         dict.fromkeys(drug_names()[m.group(1)] for m in _name_pattern().finditer(lowered))
@@ -360,7 +411,8 @@ def _read_clause(clause: str, order: int, before: list[Given]) -> list[Given]:
     if not route and again and not names:
         route = before[-1].route  # "and again at 14:20"
     if not route:
-        if not named or (minutes is None and not _IV.search(clause)):
+        timed = minutes is not None or _clock(clause)[1] is not None  # "13:30-13:50"
+        if not named or (not timed and not _IV.search(clause)):
             return []
         route = "iv"
     elif not (named or dose) and route in ("im", "sc"):

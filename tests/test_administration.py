@@ -378,3 +378,13 @@ def test_a_practices_specialty_and_a_timed_bolus() -> None:
     given = read(text).given
     assert [g.drug for g in given][-1] == "zofran" and len(given) == 2
     assert billed(text) == [("96374", 1)]
+
+
+def test_a_complex_biologic_named_before_its_infusion_times() -> None:
+    """Infliximab is a complex biologic: chemotherapy and complex drug administration
+    (96413, 96415 after more than 30 minutes of a further hour), not 96365; the drug is the
+    one named before the clause that times the infusion."""
+    text = "Remicade 400 mg for her Crohn's today. Infusion ran 13:00 to 15:05 in our suite."
+    given = read(text).given
+    assert [(g.drug, g.code, g.purpose) for g in given] == [("remicade", "J1745", "chemotherapy")]
+    assert billed(text) == [("96413", 1), ("96415", 1)]

@@ -31,6 +31,13 @@ HORMONAL_CODES = {"J1950", "J9202", "J9217", "J9218", "J9219", "J9395", "J9155",
 # Biosimilars of anti-neoplastic monoclonal antibodies (bevacizumab, trastuzumab, rituximab).
 ANTINEOPLASTIC_Q = {"Q5107", "Q5118", "Q5112", "Q5113", "Q5114", "Q5116", "Q5117", "Q5115"}
 ANTINEOPLASTIC_Q |= {"Q5119", "Q5123"}
+# Complex biologics given by IV infusion (monoclonal antibodies and other biologic response
+# modifiers for Crohn's, RA, MS ...): CPT and CMS report them with the chemotherapy and
+# complex drug administration codes (96401-96549), not the therapeutic ones: infliximab and
+# its biosimilars, ocrelizumab, natalizumab, tocilizumab, vedolizumab, IV ustekinumab,
+# belimumab, abatacept, IV golimumab, ravulizumab.
+COMPLEX_BIOLOGICS = {"J1745", "Q5103", "Q5104", "Q5121", "J2350", "J2323", "J3262", "J3380"}
+COMPLEX_BIOLOGICS |= {"J3358", "J0490", "J0129", "J1602", "J1303"}
 # Normal saline, dextrose and lactated Ringer's: fluids alone make an infusion hydration.
 FLUID_CODES = {"J7030", "J7040", "J7042", "J7050", "J7060", "J7070", "J7120", "J7131"}
 
@@ -277,6 +284,7 @@ _INFUSION_DEVICE = re.compile(r"\s*\binfusion\s+(?:\([^)]*\)\s+)?pumps?\b")
 def sequence(lowered: str) -> Sequence:
     """The administrations the text describes, in order (empty when it describes none)."""
     given: list[Given] = []
+    waiting = ""  # a drug named in a clause that gave no route or time
     refill = _pump_refill(lowered)
     text = _SPECIALTY.sub(" ", _INFUSION_PLACE.sub(" ", lowered))
     if refill:
@@ -289,7 +297,18 @@ def sequence(lowered: str) -> Sequence:
             continue
         if given and _mentions_route_only(clause):
             continue  # "it was charted as an infusion": the drug before, not a new one
-        given += _read_clause(clause, len(given), given)
+        read = _read_clause(clause, len(given), given)
+        mentioned = _name_pattern().search(clause)
+        if not read and mentioned:
+            waiting = mentioned.group(1)  # "infliximab 5 mg/kg = 340 mg", given later
+        elif read and waiting and read[0].drug.startswith("drug ") and not read[0].code:
+            # "... Infusion 10:00 to 12:10": the drug named before, without its route.
+            code = drug_names()[waiting]
+            read[0] = replace(
+                read[0], drug=waiting, code=code, purpose=_purpose(clause, code, [waiting], False)
+            )
+            waiting = ""
+        given += read
     named = tuple(
         dict.fromkeys(drug_names()[m.group(1)] for m in _name_pattern().finditer(lowered))
     )
@@ -477,7 +496,7 @@ def _purpose(clause: str, code: str, names: list[str], fluid: bool) -> str:
     named = bool(names)
     if code in HORMONAL_CODES or any(_HORMONAL_WORDS.fullmatch(n) for n in names):
         return HORMONAL
-    if code.startswith("J9") or code in ANTINEOPLASTIC_Q:
+    if code.startswith("J9") or code in ANTINEOPLASTIC_Q or code in COMPLEX_BIOLOGICS:
         return CHEMOTHERAPY
     # "ondansetron before chemo": the word names another drug than the one the code names;
     # "antibiotic infusion (not chemo)" names none.

@@ -386,5 +386,7 @@ def test_a_complex_biologic_named_before_its_infusion_times() -> None:
     one named before the clause that times the infusion."""
     text = "Remicade 400 mg for her Crohn's today. Infusion ran 13:00 to 15:05 in our suite."
     given = read(text).given
-    assert [(g.drug, g.code, g.purpose) for g in given] == [("remicade", "J1745", "chemotherapy")]
+    assert [(g.drug, g.code, g.purpose, g.dose) for g in given] == [
+        ("remicade", "J1745", "chemotherapy", (400.0, "mg"))
+    ]
     assert billed(text) == [("96413", 1), ("96415", 1)]

@@ -284,7 +284,8 @@ _INFUSION_DEVICE = re.compile(r"\s*\binfusion\s+(?:\([^)]*\)\s+)?pumps?\b")
 def sequence(lowered: str) -> Sequence:
     """The administrations the text describes, in order (empty when it describes none)."""
     given: list[Given] = []
-    waiting = ""  # a drug named in a clause that gave no route or time
+    waiting = ""  # a drug named in a clause that gave no route or time, and its dose
+    waiting_dose: tuple[float, str] | None = None
     refill = _pump_refill(lowered)
     text = _SPECIALTY.sub(" ", _INFUSION_PLACE.sub(" ", lowered))
     if refill:
@@ -300,12 +301,19 @@ def sequence(lowered: str) -> Sequence:
         read = _read_clause(clause, len(given), given)
         mentioned = _name_pattern().search(clause)
         if not read and mentioned:
-            waiting = mentioned.group(1)  # "infliximab 5 mg/kg = 340 mg", given later
+            waiting, waiting_dose = (
+                mentioned.group(1),
+                _dose(clause),
+            )  # "infliximab 5 mg/kg = 340 mg", given later
         elif read and waiting and read[0].drug.startswith("drug ") and not read[0].code:
             # "... Infusion 10:00 to 12:10": the drug named before, without its route.
             code = drug_names()[waiting]
             read[0] = replace(
-                read[0], drug=waiting, code=code, purpose=_purpose(clause, code, [waiting], False)
+                read[0],
+                drug=waiting,
+                code=code,
+                purpose=_purpose(clause, code, [waiting], False),
+                dose=read[0].dose or waiting_dose,
             )
             waiting = ""
         given += read

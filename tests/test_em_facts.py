@@ -212,3 +212,14 @@ def test_time_spent_on_a_service_with_its_own_timed_code_is_not_the_visits() -> 
     assert em_facts(text.lower()).total_minutes is None
     assert analyse(text).minutes == 15
     assert em_facts("spent 35 minutes with the patient".lower()).total_minutes == 35
+
+
+def test_a_total_the_note_gives_for_the_date_of_service_is_the_days_time() -> None:
+    """ "DOS 3/9 ... 3/9: 22 min total" is the date's total time; 20 min charting on 3/10 is
+    another date's, and the asker's "for the 42 min" adds them both."""
+    facts = em_facts(
+        "established pt, dos 3/9, time-based. note: '3/9: 22 min total incl exam and orders. "
+        "charting finished 3/10, 20 min.' can we bill 99214 for the 42 min?"
+    )
+    assert facts.total_minutes == 22
+    assert "20 min on another date" in facts.time_worked[0]

@@ -371,12 +371,16 @@ def _time_on_the_date(lowered: str) -> tuple[int, tuple[str, ...]] | None:
     other: list[str] = []
     joined = False
     last_end = 0
+    dated_total: int | None = None
     for sentence in _SENTENCE.finditer(lowered):
         text = sentence.group(0)
         parts = list(_MINUTE_PART.finditer(text))
         for i, m in enumerate(parts):
             before, after = text[max(0, m.start() - 15) : m.start()], text[m.end() : m.end() + 12]
             if _CLAIMED.search(after) or _CLAIMED.search(before):
+                if dos is not None and dos.group(1) in _DAY.findall(before):
+                    # "5/13: 25 min total": the note's total for the date of service.
+                    dated_total = dated_total if dated_total is not None else int(m.group(1))
                 continue  # the asker's own total: worked out again from the parts
             # A sentence of several parts says each part's date in its own clause ("10 min
             # documentation (completed 3/5)"); a sentence of one says it anywhere.
@@ -392,6 +396,8 @@ def _time_on_the_date(lowered: str) -> tuple[int, tuple[str, ...]] | None:
             counted.append(int(m.group(1)))
             last_end = m.end()
         last_end = 0
+    if dated_total is not None and other:
+        counted = [dated_total]  # what else is said ("for the 40 min") is the asker's sum
     if not counted or not (other or (joined and len(counted) > 1)):
         return None
     total = sum(counted)

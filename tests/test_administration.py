@@ -390,3 +390,10 @@ def test_a_complex_biologic_named_before_its_infusion_times() -> None:
         ("remicade", "J1745", "chemotherapy", (400.0, "mg"))
     ]
     assert billed(text) == [("96413", 1), ("96415", 1)]
+
+
+def test_a_visits_total_time_is_no_drugs_time() -> None:
+    """ "Doc documented total time 55 min" after an IV push is the visit's time (E/M), not
+    the push's minutes."""
+    given = read("Zofran 4 mg IV push given. Doc documented total time 55 min.").given
+    assert [(g.route, g.minutes) for g in given] == [("push", None)]

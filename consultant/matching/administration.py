@@ -251,10 +251,14 @@ def _unnamed(clause: str) -> bool:
     )
 
 
+# A visit's time, not a drug's: "total time 55 min", "spent 40 minutes face to face".
+_VISIT_TIME = re.compile(r"\btotal\b|\bspent\b|\bface[- ]to[- ]face\b|\bcritical care\b")
+
+
 def _times_of_the_one_before(clause: str, before: list[Given]) -> Given | None:
     """A clause that names no drug but times one ("RN mixed it in a minibag, start 14:02
     stop 14:12"): the times of the drug before it, when that one has none of its own."""
-    if not before or not _unnamed(clause) or _AGAIN.search(clause):
+    if not before or not _unnamed(clause) or _AGAIN.search(clause) or _VISIT_TIME.search(clause):
         return None
     at, until = _clock(clause)
     minutes = _duration(clause)

@@ -58,6 +58,17 @@ def test_without_and_then_with_contrast_in_a_title_is_both() -> None:
     assert contrast_of(title.lower()) == "both"
     assert contrast_of("ct a/p first without contrast and then with iv contrast") == "both"
     assert contrast_of("ct of the abdomen and pelvis without contrast") == "without"
+    # CPT's contrast is intravenous: oral contrast alone is without.
+    assert contrast_of("ct a/p with oral contrast only, no iv contrast (ckd)") == "without"
+
+
+def test_an_askers_code_with_the_other_contrast_is_corrected() -> None:
+    from consultant.drafting.verify import _contrast_decides
+
+    with_, without = "CT of the chest with contrast", "CT of the chest without contrast"
+    assert _contrast_decides(with_, without, "CT chest, no IV contrast given. 71260 ok?")
+    assert not _contrast_decides(with_, without, "CT chest with IV contrast. 71260 ok?")
+    assert not _contrast_decides(with_, without, "CT chest. 71260 ok?")
 
 
 def test_the_procedure_leads_the_drug_it_gives() -> None:

@@ -221,7 +221,9 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
             cand.score += step * 0.5
             cand.cued = True
             cand.reasons.append(f"with {included}")
-    wanted_contrast = contrast_of(query)
+    # From the words as written: the negated words left the query ("no IV contrast" took
+    # every "contrast" with it), and a negated contrast is what says "without".
+    wanted_contrast = contrast_of(analysis.text.lower())
     if wanted_contrast and (offered := contrast_of(title)):
         cand.score += step if offered == wanted_contrast else -step
         cand.cued = cand.cued or offered == wanted_contrast
@@ -275,8 +277,11 @@ _BOTH = re.compile(
     r"|(?:without contrast|non-?contrast)[^.;]{0,40}?\b(?:then|followed by)\b[^.;]{0,20}?\bwith\b"
     r"|without and (?:then )?with contrast|with and without contrast"
 )
+# Contrast in CPT's imaging codes is given intravenously (or intrathecally): oral contrast
+# alone is "without contrast".
 _WITHOUT = re.compile(
-    r"without contrast|w/o contrast|\bwo contrast|non-?contrast|no contrast|plain ct"
+    r"without contrast|w/o contrast|\bwo contrast|non-?contrast|no contrast|plain ct|"
+    r"\boral contrast (?:only|alone)\b|\bonly oral contrast\b|\b(?:no|without|w/o) iv contrast\b"
 )
 _WITH = re.compile(r"with contrast|w/ ?contrast|contrast[- ]enhanced|\bwith iv contrast")
 

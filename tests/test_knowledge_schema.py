@@ -196,3 +196,11 @@ def test_titles_are_not_the_fee_schedule_descriptors() -> None:
         short = pfs.get(note["code"], "").strip().lower()
         title = note["title"].strip().lower()
         assert len(title.split()) <= 3 or title != short, note["code"]
+
+
+def test_a_notes_distinctions_are_about_its_own_service() -> None:
+    """Bug: the perianal abscess note (46050) carried the hernia repair notes' distinctions
+    and documentation, so nothing told an abscess at the anus from one of the skin."""
+    note = next(n for _, n in NOTES if n["code"] == "46050")
+    text = " ".join(note["distinctions"] + note["documentation"]).lower()
+    assert "abscess" in text and "hernia" not in text

@@ -69,6 +69,17 @@ _ENCOUNTER = [
     ("G", r"\bdelayed (?:union|healing)\b"),
     ("K", r"\bnon-?union\b"),
     ("P", r"\bmal-?union\b"),
+    # Active treatment today, whatever follow-up is planned: the definitive cast placed by
+    # the physician who now takes over (I.C.19.a: evaluation and continuing treatment by a
+    # different physician are still active treatment).
+    (
+        "A",
+        # Not at a cast change (routine healing: D), where a new cast is placed too.
+        r"^(?![\s\S]*\b(?:cast (?:change|check|removal|removed)|recast\w*|"
+        r"chang\w* (?:the |her |his )?cast)\b)[\s\S]*?"
+        r"(?:\b(?:placed|applied|put (?:on|in))\s+(?:a |an |the )?(?:\w+\s+){0,3}cast\b|"
+        r"\bcast (?:was )?(?:placed|applied)\b)",
+    ),
     (
         "D",
         r"\bsubsequent|follow[- ]?up|\bf/u\b|routine healing|healing|recheck|cast (?:check|change|"

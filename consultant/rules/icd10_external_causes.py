@@ -33,6 +33,9 @@ MECHANISMS: tuple[tuple[str, str], ...] = (
     (rf"\b{_FALL}\b[^.;?!]{{0,20}}\b(?:off|from|through)\s+{_A}roof\b", "W13.2XX"),
     (rf"\b(?:slipped|{_FALL})\b[^.;?!]{{0,20}}\bon\s+{_A}(?:ice|snow)\b|\bicy\b", "W00.0XX"),
     (rf"\b{_FALL}\b[^.;?!]{{0,20}}\b(?:off\s+{_A}skateboard|skateboarding)\b", "V00.131"),
+    (rf"\b{_FALL}\b[^.;?!]{{0,25}}\b(?:monkey bars|jungle gym)\b", "W09.2XX"),
+    (rf"\b{_FALL}\b[^.;?!]{{0,25}}\bswing\b", "W09.1XX"),
+    (rf"\b{_FALL}\b[^.;?!]{{0,25}}\b(?:playground )?slide\b", "W09.0XX"),
     (r"\b(?:tripped|slipped|stumbled)\b", "W01.0XX"),
     (
         r"\bground[- ]level fall|\bfell from standing|\bmechanical fall|\bfall on (?:the )?same level",

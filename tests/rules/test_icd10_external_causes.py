@@ -98,3 +98,23 @@ def test_a_condition_named_after_describing_words_is_coded_by_its_head() -> None
     """ "Thick raised hypertrophic scar": the words before the condition's name describe it;
     the name a title carries whole is coded."""
     assert _dx("Derm consult, thick raised hypertrophic scar on the chest. ICD-10?") == ["L91.0"]
+
+
+def test_a_cast_placed_today_is_active_treatment_and_a_cast_change_is_not() -> None:
+    """I.C.19.a: the ortho who takes over and places the definitive cast gives active
+    treatment (A) even with follow-up planned; a cast change is routine healing (D). A fall
+    from the monkey bars is a fall from a jungle gym (W09.2)."""
+    taken_over = (
+        "Ortho clinic: 8 yo fell off the monkey bars 2 days ago, ED splinted a torus fx of the "
+        "L distal radius. Today our doc placed a short arm cast, f/u 3 wks. ICD-10?"
+    )
+    assert _dx(taken_over) == ["S52.522A", "W09.2XXA"]
+    changed = (
+        "Cast change today for her torus fx of the L distal radius, new short arm cast placed. Dx?"
+    )
+    assert _dx(changed)[0] == "S52.522D"
+    checked = (
+        "Closed reduction and cast of a L distal radius torus fx 3 wks ago; today cast check and "
+        "films, healing. Dx?"
+    )
+    assert _dx(checked)[0] == "S52.522D"

@@ -610,3 +610,11 @@ def test_urosepsis_has_no_code_and_is_queried() -> None:
     coded = code_diagnoses(None, analyse("Triage wrote urosepsis. What dx code?"))  # type: ignore[arg-type]
     assert coded.codes == []
     assert any("Urosepsis is not coded" in n for n in coded.not_coded)
+
+
+def test_urinary_symptoms_are_part_of_the_urinary_infection() -> None:
+    """I.B.5: dysuria, frequency and urgency are routine with a UTI; "urgency" among them is
+    urinary (R39.15), never a hypertensive urgency (I16.0)."""
+    codes = _dx("Pt w/ frequency, urgency, dysuria. Dx UTI due to E coli. ICD-10 codes?")
+    assert codes == ["N39.0", "B96.20"]
+    assert _dx("BP 210/118, hypertensive urgency, no end organ damage. ICD-10?") == ["I16.0"]

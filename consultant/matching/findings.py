@@ -336,6 +336,9 @@ ORGANISMS = [
 # (S37.-).
 INDEX_TERMS = [
     (r"\bacute kidney injury\b|\baki\b", "acute kidney failure"),
+    # "Dysuria, frequency, urgency": urgency of urination (R39.15); a hypertensive urgency
+    # says so.
+    (r"(?<!hypertensive )\burgency\b(?! of)", "urgency of urination"),
 ]
 ORGANISM_NAMES = re.compile(
     "|".join(re.escape(t) for _, t in ORGANISMS) + r"|\bstaphylococc\w*|\bstreptococc\w*|"

@@ -164,6 +164,8 @@ INTEGRAL_SYMPTOMS: dict[str, tuple[str, ...]] = {
     "R50": ("A", "B", *_RESPIRATORY, "N10", "N39.0", "U07.1"),  # fever: infections
     "R07": ("I20", "I21", "I22", "I24", "J02", "J03"),  # chest or throat pain
     "R30": ("N10", "N30", "N34", "N39.0"),  # painful micturition: urinary infection
+    "R35": ("N10", "N30", "N39.0"),  # frequency of micturition: urinary infection
+    "R39.1": ("N10", "N30", "N39.0"),  # urgency and other voiding symptoms: the same
     "R06.0": ("J44", "J45", "I50", "U07.1"),  # dyspnea
     "R11": ("A08", "A09", "K29", "K52"),  # nausea and vomiting
     "R31": ("N20", "N21"),  # hematuria: urinary calculus

@@ -618,3 +618,11 @@ def test_urinary_symptoms_are_part_of_the_urinary_infection() -> None:
     codes = _dx("Pt w/ frequency, urgency, dysuria. Dx UTI due to E coli. ICD-10 codes?")
     assert codes == ["N39.0", "B96.20"]
     assert _dx("BP 210/118, hypertensive urgency, no end organ damage. ICD-10?") == ["I16.0"]
+
+
+def test_an_inr_check_is_drug_level_monitoring_with_the_long_term_drug() -> None:
+    """Z51.81 first for an INR check of a patient on warfarin, with Z79.01 (its "use
+    additional code" note) and the condition treated; "a-fib" is atrial fibrillation."""
+    codes = _dx("Coumadin clinic: INR 3.1 today for his chronic a-fib, dose held x1. Dx codes?")
+    assert codes[0] == "Z51.81" and set(codes[1:]) == {"Z79.01", "I48.20"}
+    assert _dx("Pt w/ persistent a fib, ICD-10?") == ["I48.19"]

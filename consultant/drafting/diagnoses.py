@@ -32,7 +32,11 @@ from consultant.rules.icd10_codes import (
     is_billable,
     with_dot,
 )
-from consultant.rules.icd10_encounters import encounter_reasons, preoperative_reason
+from consultant.rules.icd10_encounters import (
+    drug_monitoring_reason,
+    encounter_reasons,
+    preoperative_reason,
+)
 from consultant.rules.icd10_terms import FREE, denied_words, term_index
 from consultant.rules.stroke import past_stroke, stroke_words
 
@@ -83,6 +87,7 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
     preoperative = preoperative_reason(analysis.text.lower())
     if preoperative is not None:
         findings.append(Finding(preoperative))  # listed first by the encounter-reason rule
+    findings += [Finding(code) for code in drug_monitoring_reason(analysis.text.lower())]
     previous: tuple[str, str, int] | None = None  # phrase, certainty, findings before it
     for condition in analysis.conditions:
         if stroke is not None and stroke_words(condition.phrase):

@@ -336,6 +336,8 @@ ORGANISMS = [
 # (S37.-).
 INDEX_TERMS = [
     (r"\bacute kidney injury\b|\baki\b", "acute kidney failure"),
+    (r"\ba[- .]?fib\b", "atrial fibrillation"),
+    (r"\ba[- .]?flutter\b", "atrial flutter"),
     # "Dysuria, frequency, urgency": urgency of urination (R39.15); a hypertensive urgency
     # says so.
     (r"(?<!hypertensive )\burgency\b(?! of)", "urgency of urination"),

@@ -109,3 +109,20 @@ def preoperative_reason(lowered: str) -> str | None:
     if _PREOPERATIVE.search(lowered) is None:
         return None
     return next((code for code, said in _CLEARANCE_KIND if said.search(lowered)), "Z01.818")
+
+
+# Anticoagulation monitoring (an INR check of a patient on warfarin): the encounter is for
+# therapeutic drug level monitoring, Z51.81, with the long-term drug, Z79.01 (its "use
+# additional code" note), then the condition treated.
+_DRUG_MONITORING = re.compile(
+    r"\b(?:inr|pt/inr|protime|anticoag(?:ulation)? (?:clinic|check|visit|monitoring)|"
+    r"coumadin clinic)\b"
+)
+_WARFARIN = re.compile(r"\b(?:warfarin|coumadin|jantoven)\b")
+
+
+def drug_monitoring_reason(lowered: str) -> list[str]:
+    """Z51.81 and Z79.01 for an anticoagulation check of a patient on warfarin, else []."""
+    if _DRUG_MONITORING.search(lowered) and _WARFARIN.search(lowered):
+        return ["Z51.81", "Z79.01"]
+    return []

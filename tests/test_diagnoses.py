@@ -11,7 +11,7 @@ from consultant.drafting.answer import build_answer
 from consultant.drafting.candidates import Selection
 from consultant.drafting.diagnoses import add_indications, code_diagnoses
 from consultant.matching.analyse import analyse
-from consultant.rules.icd10_codes import excludes1_conflict
+from consultant.rules.icd10_codes import description, excludes1_conflict
 
 pytestmark = pytest.mark.icd10  # each database starts with ICD-10-CM loaded
 
@@ -626,3 +626,16 @@ def test_an_inr_check_is_drug_level_monitoring_with_the_long_term_drug() -> None
     codes = _dx("Coumadin clinic: INR 3.1 today for his chronic a-fib, dose held x1. Dx codes?")
     assert codes[0] == "Z51.81" and set(codes[1:]) == {"Z79.01", "I48.20"}
     assert _dx("Pt w/ persistent a fib, ICD-10?") == ["I48.19"]
+
+
+def test_an_animal_bite_is_an_open_bite_and_uc_is_urgent_care() -> None:
+    """A dog's bite is an open bite of the site (S61.45-), not a second puncture code; "UC:"
+    heading a note is urgent care (an initial encounter), not ulcerative colitis; "left
+    open" is no side."""
+    codes = _dx(
+        "UC: cat bit her L index finger, two puncture wounds, irrigated and left open. Dx codes?"
+    )
+    assert codes[0].startswith("S61.2") and codes[0].endswith("A")
+    assert "Open bite" in description(codes[0])
+    assert not [c for c in codes if c.startswith(("K51", "S61.23"))]
+    assert "W55.01XA" in codes

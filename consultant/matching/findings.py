@@ -88,7 +88,7 @@ _ENCOUNTER = [
     (
         "A",
         r"\binitial|active treatment|first visit|emergency|\b(?:ed|er)\b|fresh fracture|"
-        r"urgent care|\buc (?:visit|clinic|center)\b|"
+        r"urgent care|\buc (?:visit|clinic|center)\b|^\W*uc\s*[:\-]|"
         r"splint(?:ed)?\b|\breduc(?:ed|tion)\b|\borif\b",
     ),
 ]
@@ -337,6 +337,13 @@ ORGANISMS = [
 INDEX_TERMS = [
     (r"\bacute kidney injury\b|\baki\b", "acute kidney failure"),
     (r"\ba[- .]?fib\b", "atrial fibrillation"),
+    # An animal's or a person's bite is an open bite of the site (the Index: Bite, see
+    # Wound, open, by site, bite), whatever punctures it made.
+    (
+        r"\b(?:dog|cat|animal|human|horse|raccoon|bat)\s+(?:bite|bit)\s+(?:(?:his|her|the|their|"
+        r"pt'?s)\s+)?(?=(?:r|l|right|left|rt|lt)?\s*\w)",
+        "open bite of ",
+    ),
     (r"\ba[- .]?flutter\b", "atrial flutter"),
     # "Dysuria, frequency, urgency": urgency of urination (R39.15); a hypertensive urgency
     # says so.
@@ -574,7 +581,9 @@ def _phrase(part: str) -> str:
 def _side(part: str) -> str:
     if re.search(r"\bbilateral|\bbilat\b|\bb/l\b|\bboth\b", part):
         return "bilateral"
-    if re.search(r"\b(?:left|lt)\b|\bl (?=[a-z]{3,}|[1-5](?:st|nd|rd|th)\b)", part):
+    # "Left open", "left in place": the verb, not the side.
+    verb = r"(?! (?:open|alone|in place|unsutured|to heal|undone|as is|for|with|the)\b)"
+    if re.search(rf"\b(?:left{verb}|lt)\b|\bl (?=[a-z]{{3,}}|[1-5](?:st|nd|rd|th)\b)", part):
         return "left"
     if re.search(
         r"\b(?:right|rt)\b|\br (?=[a-z]{3,}|[1-5](?:st|nd|rd|th)\b)", part

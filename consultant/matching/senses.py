@@ -24,6 +24,8 @@ _OTHER_SENSE: dict[str, tuple[re.Pattern[str], bool]] = {
         re.compile(
             r"\buc (?:visit|clinic|center|centre|setting|provider|doc|physician|np|pa)\b"
             r"|\b(?:in|at|to) (?:the |our )?uc\b|\burgent care\b"
+            # A note's setting label at its head: "UC: pt walking ...".
+            r"|^\W*uc\s*[:\-]"
         ),
         False,
     ),

@@ -202,6 +202,7 @@ def code_findings(
     coded = _code_first(coded, worked)
     coded = _covid(coded, worked)
     coded = _without_integral_symptoms(coded, worked)
+    coded = _bite_over_wound(coded, worked)
     conflicts: list[str] = []
     coded = _history_or_current(coded, worked, conflicts)
     coded = _sequela_after(coded, worked)
@@ -226,6 +227,31 @@ def code_findings(
         if (note := excludes1_conflict(a.code, b.code))
     ]
     return Icd10Coding(codes, incomplete, tuple(conflicts), tuple(worked))
+
+
+def _bite_over_wound(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
+    """A bite's punctures or cuts are the bite: the open bite of a site stands, not a second
+    code for a puncture wound or laceration of the same site and side (the Index: Bite, see
+    Wound, open, by site, bite)."""
+    bites = [e for e in coded if description(e.code).startswith("Open bite")]
+    out = []
+    for entry in coded:
+        bite = next(
+            (
+                b
+                for b in bites
+                if b is not entry
+                and b.code[:5] == entry.code[:5]
+                and b.code[6:7] == entry.code[6:7]
+                and description(entry.code).startswith(("Puncture wound", "Laceration"))
+            ),
+            None,
+        )
+        if bite is None:
+            out.append(entry)
+        else:
+            worked.append(f"{entry.code} is not coded: the wound is the bite, {bite.code}")
+    return out
 
 
 def _without_integral_symptoms(coded: list[_Entry], worked: list[str]) -> list[_Entry]:

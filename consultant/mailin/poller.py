@@ -152,7 +152,7 @@ class Poller:
         self._renewed = time.monotonic()
 
     def _watch(self, client: IMAPClient) -> None:
-        self.catch_up(client)
+        self._catch_up_all(client)
         can_idle = client.has_capability("IDLE")
         while not self.stop.is_set():
             self._renew()
@@ -174,7 +174,28 @@ class Poller:
             finally:
                 client.idle_done()
             if changed or not self.stop.is_set():
-                self.catch_up(client)
+                self._catch_up_all(client)
+
+    def _catch_up_all(self, client: IMAPClient) -> None:
+        """Catch up, and again while mail arrived during it: the server announces a new
+        message once, in the response to whatever command is running, and a message
+        announced to our SEARCH or STORE is not announced again to the IDLE that follows
+        (it waited there until the IDLE was reissued)."""
+        for _ in range(MAX_CATCH_UP_ROUNDS):
+            self.catch_up(client)
+            if not arrived_meanwhile(client):
+                return
+
+
+# Rounds of catching up before IDLE while mail keeps arriving (each round stores what came).
+MAX_CATCH_UP_ROUNDS = 5
+
+
+def arrived_meanwhile(client: IMAPClient) -> bool:
+    """The server announced a new message (EXISTS) during our commands after the SELECT.
+    imaplib keeps the untagged responses since the SELECT, which flushed them; the first
+    EXISTS is the SELECT's own count."""
+    return len(client._imap.untagged_responses.get("EXISTS", [])) > 1
 
 
 def _logout_quietly(client: IMAPClient) -> None:

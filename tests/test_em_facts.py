@@ -223,3 +223,15 @@ def test_a_total_the_note_gives_for_the_date_of_service_is_the_days_time() -> No
     )
     assert facts.total_minutes == 22
     assert "20 min on another date" in facts.time_worked[0]
+
+
+def test_tests_listed_before_their_verb_a_parenteral_opioid_and_a_prescription() -> None:
+    """ "CBC, BMP, troponin, CXR ordered": four tests whatever the word order; IV morphine is
+    a parenteral controlled substance (high risk in the AMA's table); "home w/ Norco rx"
+    writes a prescription (moderate)."""
+    facts = em_facts("ed: cbc, bmp, troponin, cxr ordered. iv morphine x1. home w/ norco rx.")
+    assert facts.data is not None and facts.data >= 3
+    assert facts.risk == 4
+    assert em_facts("d/c home w/ keflex rx, f/u pcp.").risk == 3
+    # Tests drawn today are services billed, not data reviewed or ordered.
+    assert em_facts("lipid panel and a1c drawn today").data_terms == frozenset()

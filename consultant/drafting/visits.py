@@ -573,7 +573,7 @@ _READ = {
         1: "minimal risk of the management",
         2: "low risk (over-the-counter drugs)",
         3: "moderate risk (prescription drug management)",
-        4: "high risk (a decision regarding hospitalization or escalation of care)",
+        4: "high risk (such as a decision regarding hospitalization or escalation of care, or parenteral controlled substances)",
     },
 }
 

@@ -143,7 +143,10 @@ RISK: list[tuple[int, str]] = [
         # Sending the patient on to be admitted is the decision regarding hospitalization.
         r"\bsent (?:\w+ )?(?:to (?:the )?(?:ed|er|emergency|hospital)|(?:in|over) for admission)|"
         r"\bfor (?:hospital )?admission\b|called the hospitalist|"
-        r"\btransfer(?:red)? (?:\w+ )?to (?:the )?(?:icu|hospital)\b",
+        r"\btransfer(?:red)? (?:\w+ )?to (?:the )?(?:icu|hospital)\b|"
+        # Parenteral controlled substances (the AMA's example of high risk).
+        r"\b(?:iv|im|intravenous|intramuscular) (?:morphine|dilaudid|hydromorphone|fentanyl|"
+        r"ketamine|lorazepam|ativan|midazolam|versed|diazepam)\b",
     ),
     (
         3,
@@ -154,7 +157,9 @@ RISK: list[tuple[int, str]] = [
         rf"\b(?:start|add(?:ed|ing|s)?(?!\w)|increas|decreas|adjust|chang|titrat|reduc|doubl|lower|rais|renew|refill|continu|restart|stopp|discontinu)\w*\b[^.;?!]{{0,30}}\b(?:dose|dosage|{_DRUGS})\b|"
         rf"\b(?:iv|oral|po) (?:{_DRUGS})\b|\b(?:{_DRUGS}) (?:refill|renewal|adjustment|change)|"
         # "Cont metformin", "Refilled x90d": a prescription continued or renewed.
-        rf"\bcont\.?\s+(?:{_DRUGS})\b|\brefill(?:ed|s)?\s+(?:x\s?\d+|for \d+|\d+\s?(?:d|days?|mo|months?)\b)",
+        rf"\bcont\.?\s+(?:{_DRUGS})\b|\brefill(?:ed|s)?\s+(?:x\s?\d+|for \d+|\d+\s?(?:d|days?|mo|months?)\b)|"
+        # "Home w/ Zofran ODT rx", "plus rx for home": a prescription written.
+        r"\b(?:w/|with|plus|and|gave|given|sent)\s+(?:an? )?(?:\w+ ){0,2}rx\b",
     ),
     (
         2,
@@ -170,6 +175,9 @@ _TESTS = (
 )
 # From a verb of reviewing or ordering to the end of its sentence: the things listed there.
 _DATA_SPAN = re.compile(r"\b(?:review(?:ed|s)?|order(?:ed|s)?)\b([^.;?!]*)")
+# The list written before its verb: "CBC, CMP, lipase, CT A/P w/ contrast ordered".
+# Only ordered or reviewed: a test "drawn" or "done" today is a service billed, not data.
+_DATA_BEFORE = re.compile(r"([^.;?!:]*)\b(?:ordered|reviewed)\b")
 # Each listed thing ("a CMP, A1c and lipids", "a diagnostic mammogram + breast ultrasound")
 # is one unique test or document, however many words it takes.
 _LIST_SEPARATOR = re.compile(r"\s*(?:,|\+|&|\band\b|\bplus\b)\s*")
@@ -183,8 +191,10 @@ def _data_items(lowered: str) -> tuple[int, frozenset[str]]:
     their words (what was reviewed or ordered is data for the level, not a service billed)."""
     items: set[str] = set()
     words: set[str] = set()
-    for span in _DATA_SPAN.finditer(lowered):
-        for piece in _LIST_SEPARATOR.split(span.group(1)):
+    spans = [m.group(1) for m in _DATA_SPAN.finditer(lowered)]
+    spans += [m.group(1) for m in _DATA_BEFORE.finditer(lowered)]
+    for span in spans:
+        for piece in _LIST_SEPARATOR.split(span):
             found = _TEST_WORD.findall(piece)
             if found:
                 items.add(" ".join(found))

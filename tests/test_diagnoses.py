@@ -639,3 +639,13 @@ def test_an_animal_bite_is_an_open_bite_and_uc_is_urgent_care() -> None:
     assert "Open bite" in description(codes[0])
     assert not [c for c in codes if c.startswith(("K51", "S61.23"))]
     assert "W55.01XA" in codes
+
+
+def test_a_condition_treated_as_but_not_established_is_not_coded_outpatient() -> None:
+    """IV.H: "likely GERD vs gastritis", "treating it as GERD" are not established; the
+    symptom is coded (R10.13)."""
+    text = (
+        "Office: 'epigastric pain; probable GERD vs gastritis, trial of PPI.' Doc says he is "
+        "treating it as GERD, so K21.9? ICD-10?"
+    )
+    assert _dx(text) == ["R10.13"]

@@ -50,6 +50,12 @@ TRIGGERS: list[tuple[str, str, str]] = [
     ("compatible with", "uncertain", "forward"),
     ("concern for", "uncertain", "forward"),
     ("working diagnosis", "uncertain", "forward"),
+    # Treated as a condition not established: a working diagnosis (IV.H in the outpatient
+    # setting: the symptoms are coded).
+    ("treating as", "uncertain", "forward"),
+    ("treating it as", "uncertain", "forward"),
+    ("treated as", "uncertain", "forward"),
+    ("treat as", "uncertain", "forward"),
     ("versus", "uncertain", "forward"),
     ("vs", "uncertain", "forward"),
 ]

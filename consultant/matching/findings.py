@@ -400,6 +400,10 @@ def conditions(text: str) -> tuple[Condition, ...]:
             part = DRUG_NAMES.sub(" ", INDUCED.sub(" drug-induced ", part))
         side = _side(part)
         certainty = "confirmed"
+        treated = _TREATED_AS.search(part)
+        if treated:
+            # "Since he's treating it as GERD": what it is treated as, not yet established.
+            part, certainty = part[treated.end() :], "uncertain"
         if _RULED_OUT_FIRST.match(part):
             certainty = "ruled out"  # "ruled out MI": the trigger before what it rules out
         words = re.findall(r"[a-z0-9]+(?:[/'-][a-z0-9]+)*", _NOISE.sub(" ", part))
@@ -407,7 +411,7 @@ def conditions(text: str) -> tuple[Condition, ...]:
         # The clause's condition is its first word: "no esophagitis" is negated, "GERD
         # without esophagitis" is not.
         head = bare.split()[0] if bare else ""
-        if head and any(head in _scope_words(u) for u in uncertain):
+        if treated or (head and any(head in _scope_words(u) for u in uncertain)):
             certainty = "uncertain"
         elif head and any(head in _scope_words(n) for n in negated):
             certainty = "ruled out"
@@ -517,6 +521,7 @@ def _sex(lowered: str) -> str:
 # Negation and uncertainty words: not part of what they govern.
 _TRIGGER_WORDS = {w for t, _, _ in TRIGGERS for w in t.split()}
 _BEFORE_A_LETTER = {"vitamin", "hepatitis", "type", "group", "factor"}
+_TREATED_AS = re.compile(r"\b(?:treating|treated|treat)(?: (?:it|him|her|this|them))? as\b")
 _RULED_OUT_FIRST = re.compile(r"\s*(?:was |were |has been )?(?:ruled out|excluded)\b")
 # An activity or place of an injury is not the injury ("sprained ankle playing soccer").
 _ACTIVITY = re.compile(

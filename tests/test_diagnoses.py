@@ -649,3 +649,14 @@ def test_a_condition_treated_as_but_not_established_is_not_coded_outpatient() ->
         "treating it as GERD, so K21.9? ICD-10?"
     )
     assert _dx(text) == ["R10.13"]
+
+
+def test_one_code_per_substance_and_family_history_is_not_the_patients() -> None:
+    """I.C.5.b.1: abuse and dependence of one substance documented, dependence alone. A
+    family history (FHx) is never the patient's current cancer, and the patient's own
+    history is no family history (Z80-Z84)."""
+    assert _dx("H&P: alcohol abuse and alcohol dependence. ICD-10?") == ["F10.20"]
+    assert _dx("ETOH abuse, cannabis use. Dx codes?") == ["F10.10", "F12.90"]
+    codes = _dx("FHx colon cancer, screening colonoscopy today. ICD-10?")
+    assert codes[0] == "Z12.11" and not [c for c in codes if c.startswith("C")]
+    assert not [c for c in _dx("Hx of alcohol abuse, sober 5 yrs. Dx?") if c.startswith("Z81")]

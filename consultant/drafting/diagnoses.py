@@ -644,6 +644,8 @@ def _search(
             break  # ranked by words carried: the rest carry fewer
         if best is not None and hit.carried < best[0]:
             break  # ranked by words carried: none of the rest can win
+        if hit.text.lower().startswith("family history") and not said & {"family", "fhx", "fh"}:
+            continue  # the patient's own history is no family history (Z80-Z84)
         if hit.code[:1] in "OP" and hit.code[:1] not in chapters:
             # Pregnancy codes are the pregnant patient's (I.C.15.a), perinatal ones the
             # infant's (I.C.16.a): "venous" is not a puerperal complication.

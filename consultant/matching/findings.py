@@ -279,6 +279,8 @@ ABBREVIATIONS = {
     "sob": "shortness of breath",
     "lbp": "low back pain",
     "fx": "fracture",
+    "etoh": "alcohol",
+    "fhx": "family history",
     "abd": "abdominal",
     "rlq": "right lower quadrant",
     "llq": "left lower quadrant",

@@ -203,6 +203,7 @@ def code_findings(
     coded = _covid(coded, worked)
     coded = _without_integral_symptoms(coded, worked)
     coded = _bite_over_wound(coded, worked)
+    coded = _substance_hierarchy(coded, worked)
     conflicts: list[str] = []
     coded = _history_or_current(coded, worked, conflicts)
     coded = _sequela_after(coded, worked)
@@ -227,6 +228,29 @@ def code_findings(
         if (note := excludes1_conflict(a.code, b.code))
     ]
     return Icd10Coding(codes, incomplete, tuple(conflicts), tuple(worked))
+
+
+def _substance_hierarchy(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
+    """One code per psychoactive substance (I.C.5.b.1): dependence over abuse and use, abuse
+    over use (F1x.2- over F1x.1- and F1x.9-; F1x.1- over F1x.9-)."""
+    rank = {"2": 3, "1": 2, "9": 1}  # dependence, abuse, use
+    best: dict[str, str] = {}
+    for e in coded:
+        if re.match(r"^F1[0-9]\.[129]", e.code):
+            kind = e.code[4]
+            if rank[kind] > rank.get(best.get(e.code[:3], ""), 0):
+                best[e.code[:3]] = kind
+    out = []
+    for e in coded:
+        kept = best.get(e.code[:3])
+        if re.match(r"^F1[0-9]\.[129]", e.code) and kept and e.code[4] != kept:
+            worked.append(
+                f"{e.code} is not coded: with {'dependence' if kept == '2' else 'abuse'} of "
+                "the same substance documented, only that is (I.C.5.b.1)"
+            )
+            continue
+        out.append(e)
+    return out
 
 
 def _bite_over_wound(coded: list[_Entry], worked: list[str]) -> list[_Entry]:

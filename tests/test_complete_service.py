@@ -66,9 +66,10 @@ def test_an_askers_code_with_the_other_contrast_is_corrected() -> None:
     from consultant.drafting.verify import _contrast_decides
 
     with_, without = "CT of the chest with contrast", "CT of the chest without contrast"
-    assert _contrast_decides(with_, without, "CT chest, no IV contrast given. 71260 ok?")
-    assert not _contrast_decides(with_, without, "CT chest with IV contrast. 71260 ok?")
-    assert not _contrast_decides(with_, without, "CT chest. 71260 ok?")
+    said = lambda text: analyse(text).contrast  # noqa: E731
+    assert _contrast_decides(with_, without, said("CT chest, no IV contrast given. 71260 ok?"))
+    assert not _contrast_decides(with_, without, said("CT chest with IV contrast. 71260 ok?"))
+    assert not _contrast_decides(with_, without, said("CT chest. 71260 ok?"))
 
 
 def test_the_procedure_leads_the_drug_it_gives() -> None:

@@ -30,7 +30,8 @@ from consultant.drafting.calibrate import same_stem
 from consultant.drafting.candidates import Selection, _is_drug, replacement_for
 from consultant.drafting.drugs import JOINT_CODES
 from consultant.matching.analyse import Analysis
-from consultant.matching.services import Candidate, contrast_of
+from consultant.matching.contrast import contrast_of
+from consultant.matching.services import Candidate
 from consultant.models import CodeNote
 from consultant.rules import components
 from consultant.rules.em import DELETED_2023, deleted_visit
@@ -478,10 +479,9 @@ def title_decides(own: str, other: str, words: tuple[str, ...]) -> bool:
     return _says(theirs - mine, said) and not _says(mine - theirs, said)
 
 
-def _contrast_decides(own: str, other: str, text: str) -> bool:
+def _contrast_decides(own: str, other: str, wanted: str) -> bool:
     """Siblings that differ by contrast ("with" / "without"), and the question says the
-    other's ("oral contrast only, no IV contrast": without)."""
-    wanted = contrast_of(text.lower())
+    other's (``wanted``: "oral contrast only, no IV contrast" is without)."""
     mine, theirs = contrast_of(own.lower()), contrast_of(other.lower())
     return bool(wanted) and theirs == wanted and mine not in ("", wanted) and same_stem(own, other)
 
@@ -527,7 +527,7 @@ def _neighbour(
     if best is None or best.code == code:
         return None
     decided = title_decides(note.title, best.title, analysis.words) or _contrast_decides(
-        note.title, best.title, analysis.text
+        note.title, best.title, analysis.contrast
     )
     if not best.phrase and not decided:
         return None

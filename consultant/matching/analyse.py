@@ -11,6 +11,7 @@ from typing import Any
 
 from consultant.matching import context, cues
 from consultant.matching.administration import Sequence, sequence
+from consultant.matching.contrast import contrast_of
 from consultant.matching.counts import counted
 from consultant.matching.em_facts import EmFacts, em_facts
 from consultant.matching.findings import Condition, conditions, names_condition
@@ -155,6 +156,7 @@ class Analysis:
     date_of_service: date | None = None
     payer: str = ""
     record_not_final: bool = False  # the operative note is unsigned or missing
+    contrast: str = ""  # "with", "without" or "both", as the words say an imaging study
     place_of_service: str = ""
     asks_place_of_service: bool = False
     setting_place: str = ""  # the POS code the setting words name
@@ -300,6 +302,7 @@ def analyse(text: str) -> Analysis:
         digits=tuple(cues.digit_modifiers(lowered)),
         procedure_only=cues.procedure_only(lowered),
         record_not_final=cues.record_not_final(lowered),
+        contrast=contrast_of(lowered),
         repeated=cues.repeated(lowered),
         global_period=cues.global_period(lowered),
         prior_procedures=cues.prior_procedures(lowered),

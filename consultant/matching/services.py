@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from consultant.codes import lookup
 from consultant.codes.search import Hit, search, tokens
 from consultant.matching.analyse import Analysis
+from consultant.matching.contrast import contrast_of
 from consultant.matching.senses import without_other_senses
 
 CANDIDATES = 12
@@ -221,9 +222,9 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
             cand.score += step * 0.5
             cand.cued = True
             cand.reasons.append(f"with {included}")
-    # From the words as written: the negated words left the query ("no IV contrast" took
-    # every "contrast" with it), and a negated contrast is what says "without".
-    wanted_contrast = contrast_of(analysis.text.lower())
+    # Read once by the analysis from the words as written (the query lost its negated
+    # words: "no IV contrast" took every "contrast" with it).
+    wanted_contrast = analysis.contrast
     if wanted_contrast and (offered := contrast_of(title)):
         cand.score += step if offered == wanted_contrast else -step
         cand.cued = cand.cued or offered == wanted_contrast
@@ -270,32 +271,6 @@ _WITHOUT_WORD = r"\b(?:no|without|non|w/o)[\s-]+(\w+)"
 _USING = re.compile(
     r"\b(?:uses?|using|how to use|use of|wears?|wearing|technique|taught|teach(?:ing)?)\b"
 )
-
-_BOTH = re.compile(
-    r"with(?:out)? and with(?:out)?|w/ ?(?:and )?w/?o|w/wo|wo/w|\bwwo\b|before and after contrast"
-    r"|without contrast(?: material)?,? (?:then|followed by|and then|and) with"
-    r"|(?:without contrast|non-?contrast)[^.;]{0,40}?\b(?:then|followed by)\b[^.;]{0,20}?\bwith\b"
-    r"|without and (?:then )?with contrast|with and without contrast"
-)
-# Contrast in CPT's imaging codes is given intravenously (or intrathecally): oral contrast
-# alone is "without contrast".
-_WITHOUT = re.compile(
-    r"without contrast|w/o contrast|\bwo contrast|non-?contrast|no contrast|plain ct|"
-    r"\boral contrast (?:only|alone)\b|\bonly oral contrast\b|\b(?:no|without|w/o) iv contrast\b"
-)
-_WITH = re.compile(r"with contrast|w/ ?contrast|contrast[- ]enhanced|\bwith iv contrast")
-
-
-def contrast_of(text: str) -> str:
-    """ "both", "without" or "with" contrast, as an imaging question or title says it."""
-    if _BOTH.search(text):
-        return "both"
-    if _WITHOUT.search(text):
-        return "without"
-    if _WITH.search(text):
-        return "with"
-    return ""
-
 
 _SPINE = {"c": "cervical", "t": "thoracic", "l": "lumbar", "s": "sacral"}
 

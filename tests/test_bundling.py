@@ -186,3 +186,13 @@ def test_a_part_of_the_codes_own_definition_invites_no_modifier() -> None:
     )
     assert "by 93306's own definition" in out["93325"] and "no modifier applies" in out["93325"]
     assert "XS" not in out["93325"]
+
+
+def test_the_code_that_corrects_the_askers_stands_for_it_in_the_edit() -> None:
+    """The asker billed 32554 + 76942; the draft corrects 32554 to 32555 (with imaging
+    guidance). 32555/76942 is then the asker's pair: the guidance is not billed beside the
+    code that includes it, as it was not beside the code it replaced."""
+    a = analyse("thoracentesis w/ US guidance, we billed 32554 + 76942, 76942 denied. right code?")
+    edit = _edit("32555", "76942", "CPT Manual or CMS manual coding instruction")
+    assert "76942" not in bundled(a, [edit])  # drafting's own pair: explained, not dropped
+    assert "76942" in bundled(a, [edit], ["32555"])

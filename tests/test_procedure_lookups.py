@@ -186,3 +186,56 @@ def test_the_whole_billed_is_no_longer_an_alternative() -> None:
     _apply_whole(selection, Whole("70450", "70470", "both", ("70450", "70460")))
     assert [c for c, _ in selection.services] == ["70470"]
     assert [c for c, _ in selection.alternatives] == ["70450", "70460", "70546"]
+
+
+def test_imaging_guidance_said_corrects_the_askers_code_without_it(session: Session) -> None:
+    """Thoracentesis has a code without imaging guidance (32554) and one with it (32555);
+    a question that says the needle was ultrasound-guided is the second, whatever the asker
+    billed, and the guidance code billed beside it is the included part."""
+    a = _answer(
+        session,
+        "pulm did a R thoracentesis at bedside w/ US guidance, 1.2 L off, no catheter left. "
+        "we billed 32554 + 76942 and 76942 got denied. what should it have been?",
+    )
+    assert [c.code for c in a.billed][:1] == ["32555"]
+    assert a.corrections and a.corrections[0].startswith("Report 32555, not 32554")
+    # Said the other way, the code without guidance stands.
+    a = _answer(session, "bedside thoracentesis by landmarks, no imaging. we billed 32554, ok?")
+    assert [c.code for c in a.billed][:1] == ["32554"] and not a.corrections
+
+
+def test_guidance_is_read_from_the_words_and_the_titles() -> None:
+    from consultant.matching.guidance import question_guidance, title_guidance
+
+    assert question_guidance("lp under fluoro") == "with"
+    assert question_guidance("ct-guided biopsy of the lung") == "with"
+    assert question_guidance("done at bedside without imaging") == "without"
+    assert question_guidance("thoracentesis, 1.2 l removed") == ""
+    assert title_guidance("Thoracentesis, needle or catheter, without imaging guidance") == (
+        "without"
+    )
+    assert title_guidance("Sacroiliac joint injection with imaging guidance") == "with"
+    assert title_guidance("Ultrasound guidance for needle placement") == ""
+
+
+def test_a_glucometer_reading_is_not_the_lab_glucose(session: Session) -> None:
+    """82962 is a glucose read on a meter cleared for home use (a fingerstick in the office);
+    82947 is the laboratory's quantitative glucose; E0607 is the monitor a supplier gives
+    the patient, not the test."""
+    a = _answer(
+        session,
+        "MA does a fingerstick blood sugar on our glucometer for diabetic pts at visits. We've "
+        "been billing 82947. Right code?",
+    )
+    assert [c.code for c in a.billed] == ["82962"]
+    assert a.corrections and a.corrections[0].startswith("Report 82962, not 82947")
+
+
+def test_a_diagnosis_question_bills_no_visit_from_the_notes_mdm(session: Session) -> None:
+    """Asked only for the diagnoses, the draft does not derive a visit level from the note."""
+    a = _answer(
+        session,
+        "Office f/u, established pt: HTN stable, T2DM with A1c 8.2, increased metformin. "
+        "What ICD-10 codes do we use?",
+    )
+    assert not [c for c in a.billed if c.system == "CPT"]

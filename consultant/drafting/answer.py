@@ -141,12 +141,13 @@ def build_answer(session: Session, question: str) -> Answer:
     billed = [f.code for f in facts if f.billed and f.system in ("CPT", "HCPCS")]
     edits = lookup.active_edits_between(session, billed, on)
     edits += _whole_edits(corrections)
+    edits += _replaced_edits(session, corrections, edits, on)
     edits += declined_edits(session, analysis, facts, on)
     edits += edits_that_deny(
         analysis, billed, edits, lambda codes: lookup.active_edits_between(session, codes, on)
     )
     facts = addon_first(analysis, _order_by_edits(facts, edits))
-    unbilled = bundled(analysis, edits)
+    unbilled = bundled(analysis, edits, [f.code for f in facts if f.named])
     for fact in facts:
         if fact.code in unbilled and fact.billed:
             fact.billed = False
@@ -263,6 +264,24 @@ def _whole_edits(corrections: list[Correction]) -> list[lookup.Edit]:
     The parts are not billed, so an edit a modifier could bypass invites none here
     (``modifiers._from_edits`` and the reply's first line skip an unbilled column 2)."""
     return [e for whole in corrections if isinstance(whole, Whole) for e in whole.evidence]
+
+
+def _replaced_edits(
+    session: Session, corrections: list[Correction], known: list[lookup.Edit], on: date | None
+) -> list[lookup.Edit]:
+    """The edit between a replacement and the asker's code it replaces, column 1 the
+    replacement (82962 over 82947): the reply shows that the two are not billed together.
+    The asker's code is not billed, so the edit invites no modifier."""
+    seen = {(e.column1, e.column2) for e in known}
+    out = []
+    for c in corrections:
+        if not c.replacement or isinstance(c, Whole):
+            continue
+        for e in lookup.active_edits_between(session, [c.replacement, c.code], on):
+            if e.column1 == c.replacement and (e.column1, e.column2) not in seen:
+                out.append(e)
+                seen.add((e.column1, e.column2))
+    return out
 
 
 def _diagnoses(

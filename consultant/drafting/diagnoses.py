@@ -21,6 +21,7 @@ from consultant.matching.findings import (
     names_condition,
 )
 from consultant.rules import icd10_table as icd
+from consultant.rules.diabetic_eye import diabetic_retinopathy, retinopathy_words
 from consultant.rules.icd10 import CareSetting, Certainty, Finding, bmi_code, code_findings
 from consultant.rules.icd10_codes import (
     Encounter,
@@ -38,6 +39,7 @@ from consultant.rules.icd10_encounters import (
     preoperative_reason,
 )
 from consultant.rules.icd10_terms import FREE, denied_words, term_index
+from consultant.rules.infarction import by_age, infarction_age_days
 from consultant.rules.stroke import past_stroke, stroke_words
 
 MIN_COVERAGE = 0.6  # share of a phrase's words the ICD-10-CM title must carry
@@ -84,6 +86,11 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
     stroke = past_stroke(analysis.text.lower())
     if stroke is not None:
         findings += [Finding(code) for code in stroke.codes]
+    # Diabetic retinopathy by severity, macular edema and eye: the note's words for each eye
+    # are read together, by their own rule.
+    eye = diabetic_retinopathy(analysis.text.lower())
+    if eye is not None:
+        findings += [Finding(code) for code in eye.codes]
     preoperative = preoperative_reason(analysis.text.lower())
     if preoperative is not None:
         findings.append(Finding(preoperative))  # listed first by the encounter-reason rule
@@ -91,6 +98,8 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
     previous: tuple[str, str, int] | None = None  # phrase, certainty, findings before it
     for condition in analysis.conditions:
         if stroke is not None and stroke_words(condition.phrase):
+            continue
+        if eye is not None and retinopathy_words(condition.phrase):
             continue
         if re.search(r"\burosepsis\b", condition.phrase):
             # I.C.1.d.1.a.ii: no default code; the provider says sepsis or a UTI.
@@ -113,6 +122,15 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
             phrase = _OCCASION.sub(" ", condition.phrase).strip()
             # A body part alone ("landed on his R foot") is where, not what: no condition
             # (the term index would find "foot" in Madura foot, a mycetoma).
+            if (
+                _organism_only(phrase)
+                and _CULTURED.search(condition.phrase)
+                and _INFECTION.search(analysis.text.lower())
+            ):
+                # The organism a culture grew, beside the infection it causes: the B95-B97
+                # code that names it (the tabular's "use additional code to identify the
+                # infectious agent").
+                phrase = f"{ORGANISM_NAMES.search(phrase).group(0)} {_AS_CAUSE}"  # type: ignore[union-attr]
             matched = (
                 _matches(phrase, condition)
                 if phrase and not _SITE_ONLY.fullmatch(phrase) and not _organism_only(phrase)
@@ -122,6 +140,9 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
                 # An external cause needs its mechanism said ("fell on ice"): one word ("ice")
                 # is not one (X37.2 is exposure to a blizzard).
                 matched = [c for c in matched if c[:1] not in "VWXY"]
+            # An injury's code names its site: a phrase that names none ("puncture w/o FB",
+            # the asker's gloss on a code) is no injury of the scalp.
+            matched = [c for c in matched if not _site_unsaid(c, phrase)]
             if not _COMPLICATION.search(phrase):
                 # A device named ("discussed a bone stimulator") is no complication of it.
                 matched = [c for c in matched if not _DEVICE_COMPLICATION.match(c)]
@@ -166,8 +187,15 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
         next((c.encounter for c in analysis.conditions if c.encounter), "A"),
         analysis.external_cause,
     )
-    result.codes = [c.code for c in coding.codes]
-    result.worked = list(stroke.worked if stroke else ()) + list(coding.worked)
+    result.codes, aged = by_age(
+        [c.code for c in coding.codes], infarction_age_days(analysis.text.lower())
+    )
+    result.worked = (
+        list(stroke.worked if stroke else ())
+        + list(eye.worked if eye else ())
+        + list(coding.worked)
+        + aged
+    )
     history = [c for c in result.codes if c.startswith("Z85")]
     if history and not re.search(r"\b(?:history|hx|h/o)\b", analysis.text.lower()):
         result.worked.append(
@@ -196,6 +224,31 @@ def _bilateral_first(findings: list[Finding], result: Diagnoses) -> list[Finding
     return kept
 
 
+_AS_CAUSE = "as the cause of diseases classified elsewhere"
+
+
+def _site_unsaid(code: str, phrase: str) -> bool:
+    """An injury code (S00-S99) for a phrase that says only what kind of injury, no part of
+    the body at all: every injury code names a site the phrase does not."""
+    if not code.startswith("S"):
+        return False
+    return not [t for t in tokens(phrase) if t not in _INJURY_KIND and not t.isdigit()]
+
+
+# Words of an injury's kind, not of its site.
+_INJURY_KIND = frozenset(
+    tokens(
+        "puncture punctures wound wounds laceration lac cut open bite without with foreign body "
+        "fb abrasion contusion bruise fracture fx sprain strain multiple superficial deep "
+        "small large simple complex displaced nondisplaced closed"
+    )
+)
+_CULTURED = re.compile(r"\b(?:cx|cultures?|grew|growing|isolated)\b")
+_INFECTION = re.compile(
+    r"\b(?:\w+itis|uti|infection|pneumonia|cellulitis|abscess|pyelo\w*|bacteremia|wound)\b"
+)
+
+
 def _organism_only(phrase: str) -> bool:
     """An organism named with no condition ("urine cx prelim E. coli"): it is coded with the
     infection it causes, never on its own as an intestinal infection (A04.4)."""
@@ -203,14 +256,15 @@ def _organism_only(phrase: str) -> bool:
     if found is None:
         return False
     rest = (phrase[: found.start()] + " " + phrase[found.end() :]).strip()
-    return not names_condition(rest)
+    return _AS_CAUSE not in rest and not names_condition(rest)
 
 
 _SITE_ONLY = re.compile(
     r"(?:(?:left|right|both|bilateral|upper|lower|inner|outer|front|back of|his|her|the)\s+)*"
     r"(?:head|scalp|face|forehead|cheek|nose|chin|neck|chest|abdomen|back|flank|arm|forearm|"
     r"elbow|wrist|hand|palm|finger|thumb|leg|thigh|calf|shin|knee|ankle|foot|feet|heel|toe|"
-    r"hip|shoulder)s?"
+    r"hip|shoulder|eye|retina|cornea|ear|mouth|throat|lung|heart|liver|kidney|bladder|skin|"
+    r"colon|stomach|breast|spine)s?"
 )
 # "Repeat shot", "first injection": which occasion of a service this is, never a condition
 # ("repeat" alone would find Repeated falls).

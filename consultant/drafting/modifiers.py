@@ -18,6 +18,7 @@ use of modifiers 59, XE, XP, XS, XU"; Medicare Claims Processing Manual ch. 12 s
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.orm import Session
@@ -179,10 +180,14 @@ def one_line_bilateral(modifiers: list[ModifierFact], services: list[CodeFact]) 
             )
 
 
-def bundled(analysis: Analysis, edits: list[lookup.Edit]) -> dict[str, str]:
+def bundled(
+    analysis: Analysis, edits: list[lookup.Edit], named: Iterable[str] = ()
+) -> dict[str, str]:
     """Codes an edit keeps from being paid in this situation, with the reason: the column 2
     code of an indicator 0 edit, a service NCCI treats as integral to another, and a visit
-    for the procedure alone (no separately identifiable E/M for 25)."""
+    for the procedure alone (no separately identifiable E/M for 25). ``named``: the codes
+    that stand for the asker's (a correction's replacement among them)."""
+    named = set(named)
     out: dict[str, str] = {}
     for e in edits:
         if e.modifier_indicator == "0":
@@ -208,7 +213,7 @@ def bundled(analysis: Analysis, edits: list[lookup.Edit]) -> dict[str, str]:
                 out[e.column2] = (
                     f"{e.column2} is not billed with {e.column1}: {INTEGRAL_COLUMN2[e.column2]}."
                 )
-            elif em is None and not _distinct(analysis, e) and _both_asked(analysis, e):
+            elif em is None and not _distinct(analysis, e) and _both_asked(analysis, e, named):
                 out[e.column2] = _included(analysis, e)
     return out
 
@@ -238,11 +243,12 @@ def _distinct(analysis: Analysis, e: lookup.Edit) -> str:
     return "XU" if injected and intravenous and not injected & intravenous else ""
 
 
-def _both_asked(analysis: Analysis, e: lookup.Edit) -> bool:
-    """The asker proposes both codes (or says they share a site): the edit is then the answer
-    to their question. Between codes drafting found itself, one of them may be the wrong
-    match, so both stay listed with the edit explained."""
-    named = set(analysis.codes)
+def _both_asked(analysis: Analysis, e: lookup.Edit, named: set[str]) -> bool:
+    """The asker proposes both codes, or one and the code that corrects the other (or says
+    they share a site): the edit is then the answer to their question. Between codes
+    drafting found itself, one of them may be the wrong match, so both stay listed with the
+    edit explained."""
+    named = named | set(analysis.codes)
     return analysis.same_site or (e.column1 in named and e.column2 in named)
 
 
@@ -324,7 +330,7 @@ def _from_edits(
                 )
             )
             continue
-        if _both_asked(analysis, e):
+        if _both_asked(analysis, e, {f.code for f in billed if f.named}):
             continue  # bundled() leaves the column 2 code unbilled and says when it would not be
         out.append(
             (

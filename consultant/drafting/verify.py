@@ -31,6 +31,7 @@ from consultant.drafting.candidates import Selection, _is_drug, replacement_for
 from consultant.drafting.drugs import JOINT_CODES
 from consultant.matching.analyse import Analysis
 from consultant.matching.contrast import contrast_of
+from consultant.matching.guidance import title_guidance, without_guidance
 from consultant.matching.services import Candidate
 from consultant.models import CodeNote
 from consultant.rules import components
@@ -486,6 +487,19 @@ def _contrast_decides(own: str, other: str, wanted: str) -> bool:
     return bool(wanted) and theirs == wanted and mine not in ("", wanted) and same_stem(own, other)
 
 
+def _guidance_decides(own: str, other: str, wanted: str) -> bool:
+    """Siblings that differ by imaging guidance (thoracentesis without it, with it), and the
+    question says the other's."""
+    mine, theirs = title_guidance(own), title_guidance(other)
+    if not wanted or theirs != wanted or mine in ("", wanted):
+        return False
+    # One service: apart from the guidance, one title's words are all in the other's
+    # ("Thoracentesis, needle or catheter" and "Thoracentesis"), which keeps a cervical
+    # epidural from standing in for a lumbar one.
+    a, b = (set(tokens(without_guidance(t))) for t in (own, other))
+    return bool(a and b) and (a <= b or b <= a) and tokens(own)[0] == tokens(other)[0]
+
+
 def _method_words(title: str) -> set[str]:
     """A title's words that can say how a service was done: not its sizes, counts and
     minutes, which the arithmetic and the bounds decide (drafting.arithmetic, _out_of_bounds)."""
@@ -526,9 +540,11 @@ def _neighbour(
     )
     if best is None or best.code == code:
         return None
-    decided = title_decides(note.title, best.title, analysis.words) or _contrast_decides(
-        note.title, best.title, analysis.contrast
+    # Contrast and guidance are facts the analysis read: the asker's code says the opposite.
+    by_fact = _contrast_decides(note.title, best.title, analysis.contrast) or _guidance_decides(
+        note.title, best.title, analysis.guidance
     )
+    decided = by_fact or title_decides(note.title, best.title, analysis.words)
     if not best.phrase and not decided:
         return None
     own = next((c for c in candidates if c.code == code), None)
@@ -551,7 +567,7 @@ def _neighbour(
         c != code and _family(session, c) == note.family for c in analysis.codes
     ):
         return None  # two of the asker's codes from one family: the question is the pair
-    if own is not None and own.phrase and own.score >= best.score * 0.8:
+    if own is not None and own.phrase and own.score >= best.score * 0.8 and not by_fact:
         return None
     # Outside a "which is right" question, only a distinction our notes draw between the two
     # codes (or a cue that fits the neighbour) is evidence enough to correct the asker.

@@ -668,6 +668,8 @@ def _visit(analysis: Analysis, current: str | None, by_rule: bool) -> Visit | No
             return Visit.OFFICE_NEW if new else Visit.OFFICE_ESTABLISHED
         return visit
     has_level = em.total_minutes is not None or em.elements >= 2 or bool(analysis.level)
+    if analysis.question_type == "diagnosis" and not (em.asks_level or analysis.level):
+        return None  # asked only for the diagnoses: the note's MDM is no visit to bill
     # A patient called new or established with no other setting is seen in the office.
     setting = em.setting or ("office" if analysis.patient_status else "")
     if not has_level or not setting:

@@ -15,6 +15,7 @@ from consultant.matching.contrast import contrast_of
 from consultant.matching.counts import counted
 from consultant.matching.em_facts import EmFacts, em_facts
 from consultant.matching.findings import Condition, conditions, names_condition
+from consultant.matching.guidance import question_guidance
 from consultant.matching.procedure_facts import ProcedureFacts, procedure_facts
 from consultant.rules import components
 from consultant.rules.icd10_codes import is_code, with_dot
@@ -190,6 +191,7 @@ class Analysis:
     route: str = ""  # push, infusion, injection (IM/SC), chemo ..., as said
     joint: str = ""  # the size of a joint injected: major, intermediate or small
     ultrasound: str = ""  # "yes" or "no" when the question says whether it guided the needle
+    guidance: str = ""  # "with" or "without" when it says whether any imaging guided it
     part_done: str = ""  # "technical" or "professional" when the practice did only that part
     chemo: bool = False
     pregnancy: Pregnancy | None = None  # a pregnant patient: weeks, incidental or not
@@ -309,6 +311,7 @@ def analyse(text: str) -> Analysis:
         route=cues.route(lowered),
         joint=cues.joint_size(lowered),
         ultrasound=cues.ultrasound(lowered),
+        guidance=question_guidance(lowered),
         part_done=components.part_done(lowered),
         chemo=cues.chemo(lowered),
         pregnancy=pregnancy(lowered),

@@ -32,6 +32,13 @@ TRIGGERS: list[tuple[str, str, str]] = [
     ("weren't", "negated", "forward"),
     ("were not", "negated", "forward"),
     ("no longer", "negated", "forward"),
+    # An uncertainty term denied is a negation: "no concern for abuse" rules abuse out.
+    ("no concern for", "negated", "forward"),
+    ("no suspicion of", "negated", "forward"),
+    ("no suspicion for", "negated", "forward"),
+    ("no evidence of", "negated", "forward"),
+    ("no signs of", "negated", "forward"),
+    ("no sign of", "negated", "forward"),
     ("ruled out", "negated", "backward"),
     ("was ruled out", "negated", "backward"),
     ("rule out", "uncertain", "forward"),

@@ -28,13 +28,22 @@ _NOISE = re.compile(
     r"(?:biopsy|path(?:ology)?)[- ]proven|proven)\b"
 )
 _SPLIT = re.compile(
-    r"[;:?!\n()]|\.(?!\d)|,|\band\b|\bplus\b|\balso\b|\bbut\b|(?<!acute )\bon\b(?! chronic)"
+    r"[;:?!\n()+]|\.(?!\d)|,|\band\b|\bplus\b|\balso\b|\bbut\b|(?<!acute )\bon\b(?! chronic)"
+)
+# A dash in a problem list that turns from the condition to the plan ("ADHD - start
+# methylphenidate") or to a condition only being ruled out ("poor eye contact - r/o autism"):
+# the words after it are a clause of their own.
+_TURN = re.compile(
+    r"\s[-\u2013\u2014]+\s+(?=(?:r/o|rule out|probable|possible|suspected|likely|questionable|"
+    r"start(?:ed)?|cont(?:inue)?|rx|refer(?:red)?|order(?:ed)?|increase|decrease|stop|check|"
+    r"plan)\b)"
 )
 # Clauses that only qualify the condition before them ("..., intractable", "..., stage 3").
 _QUALIFIER = re.compile(
     r"^(?:(?:intractable|not intractable|with status migrainosus|displaced|nondisplaced|"
     r"non-displaced|open|acute|chronic|recurrent|in remission|uncomplicated|severe|moderate|"
     r"mild|intermittent|persistent|stage \w+|with exacerbation|with acute exacerbation|"
+    r"combined type|predominantly (?:inattentive|hyperactive) type|"
     r"limited to breakdown of skin|with fat layer exposed|with (?:necrosis of )?(?:muscle|bone)"
     r"(?: involvement)?(?: without evidence of necrosis)?|"
     r"(?:site|part|quadrant)(?: (?:within|of)(?: the)? \w+)? (?:not specified|unspecified|"
@@ -122,6 +131,7 @@ REWRITES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     ),
     # The tabular list spells ordinals out: "fifth metatarsal", "second toe".
     (r"\b1st\b", "first"),
+    (r"\bw/o\b", "without"),
     (r"\b2nd\b", "second"),
     (r"\b3rd\b", "third"),
     (r"\b4th\b", "fourth"),
@@ -221,6 +231,15 @@ _CANCER_HISTORY = re.compile(
     r"treatment|therapy)|no (?:evidence of )?(?:disease|recurrence)|in remission|survivor|"
     r"undetectable|\w+ectomy (?:in |on )?(?:19|20)\d\d)\b"
 )
+# A cancer still under treatment is current, however long ago a dose was (I.C.2.d: history
+# only once it is excised or eradicated and no treatment is directed at it).
+_IN_TREATMENT = re.compile(
+    r"\bcurrently (?:on|receiving|getting|undergoing|in)\b|\b(?:on|receiving|undergoing) (?:active )?"
+    r"(?:chemo\w*|treatment|radiation|immunotherapy|ac-?t|folfox|r-?chop)\b|\bcycle \d|"
+    r"\blast (?:chemo|cycle|infusion|dose)\b|\bmid[- ]treatment\b|\bactive (?:treatment|disease)\b"
+)
+# Conditions whose tabular title names the drug class that caused them (D64.81).
+_DRUG_IN_TITLE = re.compile(r"\bdue to antineoplastic chemotherapy\b")
 _FOLLOW_UP = re.compile(r"\bsurveillance|follow[- ]?up|\bf/u\b")
 
 
@@ -234,6 +253,7 @@ def _current_neoplasm(phrase: str) -> bool:
 _NOT_CONDITION = re.compile(
     r"\b(?:sent|ordered|found|removed|resected|performed|done|splinted|fell|listed|pending|"
     r"treated|given|placed|started|scheduled|referred|avg|average|risk|normal|first|well|"
+    r"admission|admitted|recovering|cardiology|retina clinic|"
     r"same|still|ago|closed|cast|exam|today|normally|tx|treatment|current|complications?|"
     r"documented|charted|noted|both|only|controlled|new|old|acute care|inpatient|outpatient|"
     r"facility|claim|denials?|denied|keep|getting|better|put|send|bill|billing|code it as|"
@@ -292,6 +312,7 @@ ABBREVIATIONS = {
     "cp": "chest pain",
     "uc": "ulcerative colitis",
     "ptsd": "post-traumatic stress disorder",
+    "adhd": "attention-deficit hyperactivity disorder",
     "osa": "obstructive sleep apnea",
     "obese": "obesity",
     # Heart failure by ejection fraction: preserved is diastolic, reduced is systolic.
@@ -347,6 +368,43 @@ INDEX_TERMS = [
         "open bite of ",
     ),
     (r"\ba[- .]?flutter\b", "atrial flutter"),
+    # Myocardial infarction by type, as cardiology notes abbreviate it.
+    (r"\bnstemi\b", "non-st elevation myocardial infarction"),
+    (r"\bstemi\b", "st elevation myocardial infarction"),
+    # A coronary stent in place (drug-eluting or bare-metal, placed at a PCI) is the presence
+    # of a coronary angioplasty implant (Z95.5).
+    (
+        r"\b(?:s/p |status post |h/o |hx of )?(?:des|bms|drug[- ]eluting stent|coronary stent|"
+        r"stents?) (?:to|in|x ?\d) (?:the )?(?:lad|rca|lcx|circ|cx|om\d?|diag\w*|left main)\b",
+        "; presence of coronary angioplasty implant and graft;",
+    ),
+    # Diabetic eye disease as retina notes write it: the tabular words the retinopathy by
+    # severity ("moderate nonproliferative diabetic retinopathy") and its macular edema.
+    # DSM-5's "presentation" of ADHD is the tabular list's "type".
+    (
+        r"\b(combined|predominantly inattentive|predominantly hyperactive(?:[- ]impulsive)?) "
+        r"presentation\b",
+        r"\1 type",
+    ),
+    # Anemia the oncologist ties to the chemotherapy, not to the cancer (D64.81, not D63.0).
+    (
+        r"\banemia (?:is )?(?:secondary to|due to|from|caused by|d/t|2/2|related to) (?:the |her |his )?"
+        r"(?:chemo(?:therapy)?|antineoplastic\w*)\b|\bchemo(?:therapy)?[- ]induced anemia\b",
+        "anemia due to antineoplastic chemotherapy",
+    ),
+    # Breast quadrants and receptor status as oncology notes write them.
+    (r"\buoq\b", "upper-outer quadrant"),
+    (r"\buiq\b", "upper-inner quadrant"),
+    (r"\bloq\b", "lower-outer quadrant"),
+    (r"\bliq\b", "lower-inner quadrant"),
+    (r"\ber\s?\+|\ber[- ]pos(?:itive)?\b", "; estrogen receptor positive status;"),
+    (r"\bnpdr\b", "nonproliferative diabetic retinopathy"),
+    (r"\bpdr\b", "proliferative diabetic retinopathy"),
+    (
+        r"\b(?:center[- ]involving |ci-?)?dme\b(?=[^.;\n]{0,20}\b(?:ou|od|os|eyes?|both)\b)"
+        r"|\bdiabetic macular edema\b",
+        "diabetic macular edema",
+    ),
     # "Dysuria, frequency, urgency": urgency of urination (R39.15); a hypertensive urgency
     # says so.
     (r"(?<!hypertensive )\burgency\b(?! of)", "urgency of urination"),
@@ -373,6 +431,9 @@ _POORLY_CONTROLLED = re.compile(
 )
 
 
+_DRUG_FOR = re.compile(r"\b[a-z]+ \d+(?:\.\d+)?\s*(?:mg|mcg|u|units?)?\s+(?:for|to treat)\b")
+
+
 def _hyperglycemia(found: re.Match[str]) -> str:
     return f"{found.group(1) or found.group(2)} with hyperglycemia"
 
@@ -391,13 +452,16 @@ def conditions(text: str) -> tuple[Condition, ...]:
     sites = tuple(dict.fromkeys(site for p, site in _PROCEDURE_SITES if re.search(p, lowered)))
     for pattern, tabular in ORGANISMS + INDEX_TERMS:
         lowered = re.sub(pattern, tabular, lowered)
+    # "Atorva 80 for HLD": a drug and its dose given for a condition; the condition is what
+    # follows.
+    lowered = _DRUG_FOR.sub("; ", lowered)
     uncertain = [s.phrase for s in scopes(text) if s.category == "uncertain"]
     negated = [s.phrase for s in scopes(text) if s.category == "negated"]
-    history = bool(_CANCER_HISTORY.search(lowered))
+    history = bool(_CANCER_HISTORY.search(lowered)) and not _IN_TREATMENT.search(lowered)
     harmful = drug_effect(lowered) is not None
     out: list[Condition] = []
-    for part in _SPLIT.split(lowered):
-        if harmful:
+    for part in (p for clause in _SPLIT.split(lowered) for p in _TURN.split(clause)):
+        if harmful and not _DRUG_IN_TITLE.search(part):
             # The drug that did harm is coded by its T code, not as a condition's words.
             part = DRUG_NAMES.sub(" ", INDUCED.sub(" drug-induced ", part))
         side = _side(part)
@@ -586,8 +650,13 @@ def _phrase(part: str) -> str:
 
 
 def _side(part: str) -> str:
-    if re.search(r"\bbilateral|\bbilat\b|\bb/l\b|\bboth\b", part):
+    # The eyes as eye notes write them: OU both, OD right, OS left.
+    if re.search(r"\bbilateral|\bbilat\b|\bb/l\b|\bboth\b|\bou\b", part):
         return "bilateral"
+    if re.search(r"\bod\b", part) and not re.search(r"\bos\b", part):
+        return "right"
+    if re.search(r"\bos\b", part):
+        return "left"
     # "Left open", "left in place": the verb, not the side.
     verb = r"(?! (?:open|alone|in place|unsutured|to heal|undone|as is|for|with|the)\b)"
     if re.search(rf"\b(?:left{verb}|lt)\b|\bl (?=[a-z]{{3,}}|[1-5](?:st|nd|rd|th)\b)", part):

@@ -210,6 +210,7 @@ def code_findings(
     coded = _status_after(coded, worked)
     coded = _reason_first(coded, worked)
     coded = _sepsis(coded, worked)
+    coded = _organism_after(coded, worked)
     coded = _bmi(coded, worked, conflicts)
     if drug is not None:
         coded = _drug_effect(coded, worked, drug, encounter)
@@ -369,6 +370,11 @@ def _external_causes(
     return rest + [_Entry(c, "I.C.20", False) for c in codes]
 
 
+_BY_A_DRUG = re.compile(
+    r"\bdue to (?:antineoplastic chemotherapy|drugs?)\b|\bdrug[- ]induced\b", re.I
+)
+
+
 def _drug_effect(
     coded: list[_Entry], worked: list[str], drug: DrugEffect, encounter: str
 ) -> list[_Entry]:
@@ -392,7 +398,13 @@ def _drug_effect(
             "manifestations after it (I.C.19.e.5.b)"
         )
         return [entry, *rest]
-    conditions = [e for e in rest if e.code[:1] not in "VWXYZ"]
+    conditions = [e for e in rest if e.code[:1] not in "VWXYZ" and e.complete]
+    # A condition whose title says a drug caused it (D64.81, anemia due to antineoplastic
+    # chemotherapy) is the effect: it leads, with the T code after it.
+    caused = next((e for e in conditions if _BY_A_DRUG.search(description(e.code))), None)
+    if caused is not None and drug.kind == ADVERSE:
+        rest = [caused, *(e for e in rest if e is not caused)]
+        conditions = [caused]
     at = rest.index(conditions[0]) + 1 if conditions else len(rest)
     if drug.kind == ADVERSE:
         worked.append(
@@ -595,6 +607,26 @@ def _covid(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
 _SYSTEMIC_INFECTION = ("A40", "A41", "A02.1", "A22.7", "A26.7", "A32.7", "A42.7", "A54.86", "B37.7")
 
 
+_AGENT = ("B95", "B96", "B97")
+# Codes that name their organism themselves: sepsis by organism (A40, A41.0-A41.5).
+_NAMES_ITS_ORGANISM = ("A40", "A41.0", "A41.1", "A41.2", "A41.3", "A41.4", "A41.5", "A41.8")
+
+
+def _organism_after(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
+    """The infectious agent's B95-B97 code follows the infection it identifies ("use
+    additional code"), and is not added where a code already names the organism (A41.51)."""
+    agents = [e for e in coded if e.code.startswith(_AGENT)]
+    if not agents:
+        return coded
+    rest = [e for e in coded if e not in agents]
+    if any(e.code.startswith(_NAMES_ITS_ORGANISM) for e in rest):
+        worked.append(f"{agents[0].code} is not added: the sepsis code already names the organism")
+        return rest
+    if not rest:
+        return coded
+    return [rest[0], *agents, *rest[1:]]
+
+
 def _sepsis(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
     """Severe sepsis (R65.2x) is never first-listed: the systemic infection is coded first,
     A41.9 when its organism is not documented (I.C.1.d.1.a and I.C.1.d.4)."""
@@ -759,12 +791,14 @@ def _diabetes(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
             worked.append(f"diabetes with {link.name} is presumed linked -> {combined}; {kept}")
             if not link.keep:
                 out.remove(entry)
-    # "Without complications" (or the bare category) gives way to the combination codes.
-    others = [c.code for c in out if c.code[:3] == family and c is not base]
-    if base.code == family + ".9" and others and not added and base in out:
-        out.remove(base)
+    # "Without complications" (or the bare category) gives way to the combination codes,
+    # wherever it stands among them.
+    plain = next((c for c in out if c.code == family + ".9"), None)
+    others = [c.code for c in out if c.code[:3] == family and c is not plain]
+    if plain is not None and others and not added:
+        out.remove(plain)
         worked.append(
-            f"{base.code} (without complications) is not reported with {', '.join(others)}"
+            f"{plain.code} (without complications) is not reported with {', '.join(others)}"
         )
     if added and (base.code == family + ".9" or not base.complete) and base in out:
         out.remove(base)

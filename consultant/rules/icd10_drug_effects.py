@@ -86,7 +86,10 @@ _POISONING = re.compile(
     r"someone else's|the wrong)|\bwrong (?:medication|med|drug|pill|dose|patient)\b|"
     r"\bdouble (?:dose|dosed)\b|\bby mistake\b|\bmistakenly\b|\baccidental(?:ly)? (?:took|ingest\w*|"
     r"swallow\w*)|\bingest(?:ed|ion)\b|\bsuicid\w*|\bself[- ]harm\b|\bintentional(?:ly)?\b|"
-    r"\bwith alcohol\b|\bmixed \w+ with\b"
+    r"\bwith alcohol\b|\bmixed \w+ with\b|"
+    # A child who got into the pills: the drug taken by the wrong person.
+    r"\bgot into\b|\bswallowed\b|\b(?:ate|chewed)\b[^.;]{0,40}\b(?:pills?|tabs?|tablets?|"
+    r"capsules?|gumm(?:y|ies))\b|\bunknown (?:#|number|amount|quantity) of\b"
 )
 _SELF_HARM = re.compile(
     r"\bsuicid\w*|\bself[- ]harm\b|\bintentional(?:ly)? (?:overdos|took|ingest)"
@@ -102,6 +105,22 @@ _UNDERDOSING = re.compile(
 # "statin-induced myopathy", "amiodarone toxicity", "side effect of lisinopril".
 _CAUSE_BEFORE = r"(?:secondary to|due to|caused by|from|reaction to|side[- ]effects? of|adverse (?:effect|reaction)s? (?:of|to)|allergic to)\s+(?:(?:the|his|her|a|an|new|iv|oral|po|\w+ mg)\s+)*"
 _EFFECT_AFTER = r"\s*(?:-|\s)(?:induced|related|associated|toxicity|side[- ]effects?|reaction|allergy|intolerance)\b"
+
+
+# OD is the right eye in an eye note (OD, OS, OU), not an overdose.
+_EYE_NOTE = re.compile(
+    r"\b(?:os|ou)\b|\beyes?\b|\bretin\w*|\bophthalm\w*|\bintravitreal\b|\bvitre\w*|\bmacul\w*|"
+    r"\bcataract\b|\bglaucoma\b|\bnpdr\b|\bpdr\b|\beylea\b|\blucentis\b|\bavastin\b|\biop\b"
+)
+
+
+def _poisoning(lowered: str) -> bool:
+    if re.search(r"\bnot (?:an? )?overdose\b", lowered):
+        return False
+    found = [m.group(0) for m in _POISONING.finditer(lowered)]
+    if _EYE_NOTE.search(lowered):
+        found = [f for f in found if f not in ("od", "o.d.")]
+    return bool(found)
 
 
 @dataclass(frozen=True)
@@ -128,7 +147,7 @@ def drug_effect(lowered: str) -> DrugEffect | None:
     drug = found.group(0)
     if _UNDERDOSING.search(lowered):
         return DrugEffect(drug, stem, UNDERDOSING)
-    if _POISONING.search(lowered) and not re.search(r"\bnot (?:an? )?overdose\b", lowered):
+    if _poisoning(lowered):
         intent = (
             "intentional self-harm"
             if _SELF_HARM.search(lowered)

@@ -57,13 +57,27 @@ _INCIDENTAL = re.compile(
 )
 
 
+# "Never said the pregnancy was incidental", "didn't document it as incidental".
+_DENIED = re.compile(
+    r"\b(?:never|not|didn'?t|did not|doesn'?t|does not|nobody|no one)\b[^.;!?]{0,40}$"
+)
+
+
+def _incidental(lowered: str) -> bool:
+    """The provider calls the pregnancy incidental, and the words do not deny it."""
+    return any(
+        not _DENIED.search(lowered[max(0, m.start() - 60) : m.start()])
+        for m in _INCIDENTAL.finditer(lowered)
+    )
+
+
 def pregnancy(lowered: str) -> Pregnancy | None:
     """The pregnancy the question describes, or None when it describes none."""
     if not _PREGNANT.search(lowered) or _NOT_PREGNANT.search(lowered):
         return None
     found = _WEEKS.search(lowered)
     weeks = int(next(g for g in found.groups() if g)) if found else _bare_weeks(lowered)
-    incidental = bool(_INCIDENTAL.search(lowered))
+    incidental = _incidental(lowered)
     gravida = _GRAVIDA.search(lowered)
     times = None
     if gravida:
@@ -132,6 +146,10 @@ IN_PREGNANCY = (
     InPregnancy(("J45", "J44"), "O99.51", True),
     InPregnancy(("K21", "K58", "K59"), "O99.61", True),
     InPregnancy(("N39.0",), "O23.4", False),  # O23.4- is the urinary infection itself
+    # Infections of the kidney, bladder and urethra in pregnancy: O23.0-, O23.1-, O23.2-.
+    InPregnancy(("N10",), "O23.0", False),
+    InPregnancy(("N30",), "O23.1", False),
+    InPregnancy(("N34",), "O23.2", False),
 )
 
 

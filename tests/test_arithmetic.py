@@ -154,3 +154,18 @@ def test_a_code_billed_per_test_takes_a_unit_for_each_test() -> None:
     visit = Selection([], [("99213", 1.0)], [], {})
     visit.titles["99213"] = "Office visit, established patient, low MDM"
     assert _per_test(analyse("reviewed 3 lab tests, 99213"), visit) == []
+
+
+def test_critical_care_time_excludes_the_procedures_billed_on_their_own() -> None:
+    """CPT: time on separately reported procedures (intubation, 31500) is not critical care
+    time: 50 minutes "inclusive of" a 10-minute intubation are 40, one 99291 and no 99292."""
+    from consultant.matching.cues import critical_care_time
+
+    text = (
+        "ed doc intubated (separate procedure note, ~10 min). critical care time 50 minutes, "
+        "inclusive of intubation."
+    )
+    assert critical_care_time(text) == (50, 10)
+    assert critical_care_time("critical care 50 min, exclusive of intubation (10 min)") == (50, 0)
+    assert critical_care_time("80 minutes of critical care") == (80, 0)
+    assert critical_care_time("er visit 45 min") is None

@@ -6,6 +6,7 @@ themselves are consultant.rules'."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from consultant.codes.search import stem
 from consultant.drafting.candidates import Selection
@@ -294,6 +295,17 @@ def _debridement(analysis: Analysis, selection: Selection) -> None:
 def _critical_care(analysis: Analysis, selection: Selection) -> None:
     codes = [c for c, _ in selection.services]
     minutes = analysis.em.total_minutes or analysis.minutes
+    procedures = ""
+    if analysis.critical_care is not None:
+        total, inside = analysis.critical_care
+        minutes = total - inside
+        if inside:
+            # CPT: time spent on separately reported procedures is not critical care time.
+            procedures = (
+                f"{total} min of critical care less {inside} min of the separately billed "
+                f"procedure it includes = {minutes} min (time on procedures reported on their "
+                "own does not count toward critical care)"
+            )
     adult = analysis.mentions("critical care") and not any(
         analysis.mentions(w) for w in ("transport", "neonat", "pediatric", "infant", "child")
     )
@@ -306,6 +318,8 @@ def _critical_care(analysis: Analysis, selection: Selection) -> None:
         ]
     payer = Payer.MEDICARE if analysis.payer == "Medicare" else Payer.CPT
     result = critical_care(minutes, payer)
+    if procedures:
+        result = replace(result, worked=(procedures, *result.worked))
     selection.services = [(c, s) for c, s in selection.services if c not in CRITICAL_CARE]
     for code, units in result.lines:
         selection.add_service(code, 1.0)

@@ -192,6 +192,8 @@ class Analysis:
     joint: str = ""  # the size of a joint injected: major, intermediate or small
     ultrasound: str = ""  # "yes" or "no" when the question says whether it guided the needle
     guidance: str = ""  # "with" or "without" when it says whether any imaging guided it
+    # Critical care minutes said, and those of separately billed procedures within them.
+    critical_care: tuple[int, int] | None = None
     part_done: str = ""  # "technical" or "professional" when the practice did only that part
     chemo: bool = False
     pregnancy: Pregnancy | None = None  # a pregnant patient: weeks, incidental or not
@@ -312,6 +314,7 @@ def analyse(text: str) -> Analysis:
         joint=cues.joint_size(lowered),
         ultrasound=cues.ultrasound(lowered),
         guidance=question_guidance(lowered),
+        critical_care=cues.critical_care_time(lowered),
         part_done=components.part_done(lowered),
         chemo=cues.chemo(lowered),
         pregnancy=pregnancy(lowered),

@@ -557,3 +557,35 @@ _ULTRASOUND = re.compile(
     r"|\bultrasound (?:to|for) guid|\bguided? (?:by|with|under) (?:ultrasound|us|u/s)\b"
     r"|\bsonographic(?:ally)?[- ]guid"
 )
+
+
+# Critical care time as an attestation gives it, and the minutes of a separately billed
+# procedure it says it includes ("50 minutes, inclusive of intubation"): CPT counts only the
+# time not spent on procedures reported on their own.
+_CC_TIME = re.compile(
+    r"\bcritical care(?: time)?(?: (?:of|was|is|total(?:ed)?|documented as|attested as))?\s*[:=]?\s*"
+    r"~?(\d+)\s*(?:min|mins|minutes)\b|\b(\d+)\s*(?:min|mins|minutes)\s+(?:of\s+)?critical care\b"
+    r"|\bcc time\s*[:=]?\s*(\d+)"
+)
+_CC_INCLUSIVE = re.compile(
+    r"\b(?:inclusive of|including|includes|incl\.?)\b[^.;]{0,40}?\b(?:intubat\w*|procedures?|cpr|"
+    r"lines?|chest tube|cardioversion|ett)\b"
+)
+_CC_EXCLUSIVE = re.compile(r"\b(?:exclusive of|excluding|excludes|not including|apart from)\b")
+_PROCEDURE_MINUTES = re.compile(
+    r"\b(?:intubat\w*|cpr|central line|chest tube|cardioversion|procedure note)\b[^.;]{0,40}?"
+    r"~?\s*(\d+)\s*(?:min|mins|minutes)\b"
+)
+
+
+def critical_care_time(lowered: str) -> tuple[int, int] | None:
+    """(minutes of critical care said, minutes of separately billed procedures the words say
+    those minutes include), or None when no critical care time is given."""
+    found = _CC_TIME.search(lowered)
+    if found is None:
+        return None
+    total = int(next(g for g in found.groups() if g))
+    inside = 0
+    if _CC_INCLUSIVE.search(lowered) and not _CC_EXCLUSIVE.search(lowered):
+        inside = sum(int(m) for m in _PROCEDURE_MINUTES.findall(lowered) if int(m) < total)
+    return total, inside

@@ -101,3 +101,14 @@ def test_an_injury_named_without_a_site_gets_no_site_code() -> None:
     """The asker's gloss on their code ("puncture w/o FB") names no site: no scalp code."""
     codes = _codes("dog bit his R hand, 2 puncture wounds R hand. I used the puncture w/o FB code?")
     assert not any(c.startswith("S01") for c in codes)
+
+
+def test_colitis_with_rectal_bleeding_is_one_combination_code() -> None:
+    """K51.0- ulcerative pancolitis: with rectal bleeding K51.011, the bleeding not coded
+    again; rectal bleeding alone is K62.5, no colitis; a "flare" is no gout."""
+    codes = _codes(
+        "GI f/u: known ulcerative pancolitis, now flaring, bloody stools x 1 wk. Started pred. "
+        "Coder sent K51.90 + K62.5. Better code?"
+    )
+    assert codes == ["K51.011"]
+    assert _codes("rectal bleeding x2 days, dx code?") == ["K62.5"]

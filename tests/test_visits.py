@@ -512,3 +512,38 @@ def test_a_new_problem_in_the_global_period_dated_by_two_dates() -> None:
         CodeFact("73030", "CPT", "", "", 1.0, False),
     ]
     assert _visit_with_procedure(analysis, billed) == ("", "")
+
+
+def test_psychotherapy_minutes_do_not_count_toward_the_visits_time(session: Session) -> None:
+    """With the psychotherapy add-on (90833), its 30 minutes leave 25 of the 55 for the E/M
+    (99213 by time); the MDM (two chronic illnesses not at goal, prescription management)
+    is moderate, and the higher counts: 99214, not the 99215 the 55 minutes suggested. No
+    infusion is read from "55 min is over 40"."""
+    codes = _codes(
+        session,
+        "Outpt psychiatry, est pt. Dx MDD recurrent moderate + GAD, both not well controlled. "
+        "Doc increased sertraline, added buspirone. Then supportive psychotherapy, start/stop "
+        "documented (30 min). Total time for the visit incl therapy documented as 55 min. She "
+        "wants to bill 99215 (55 min is over 40) + 90833.",
+    )
+    assert codes[:2] == ["99214", "90833"]
+    assert not any(c.startswith("963") for c in codes)
+
+
+def test_a_consultation_requested_by_another_practitioner(session: Session) -> None:
+    """A commercial payer that pays consultations: 99244 for 42 minutes (40 to 54); the
+    Medicare patient named only in a what-if is not this one. For Medicare, which pays no
+    consultation codes, the office visit of the patient's status (new here)."""
+    text = (
+        "ENT. Commercial pt (Aetna PPO, they still pay consult codes). PCP sent a letter asking "
+        "our doc's opinion on chronic sinusitis. Doc saw the pt, sent a written report back. "
+        "Total time on the date 42 min. 99243 or 99244? If this were a Medicare pt what then?"
+    )
+    assert _codes(session, text)[:1] == ["99244"]
+    medicare = text.replace(
+        "Commercial pt (Aetna PPO, they still pay consult codes)", "Medicare pt"
+    )
+    # 42 minutes of a new patient's office visit: 99203 (30 to 44).
+    assert _codes(session, medicare.replace(" If this were a Medicare pt what then?", ""))[:1] == [
+        "99203"
+    ]

@@ -18,6 +18,7 @@ from consultant.rules.em import (
     CARE_MANAGEMENT,
     CARE_MANAGEMENT_CODES,
     CODE_BY_MDM,
+    CONSULTS,
     DISCHARGE_CODES,
     NURSING_DISCHARGE_CODES,
     PROLONGED,
@@ -627,6 +628,28 @@ def _same_setting(code: str, visit: Visit) -> bool:
 
 def _visit(analysis: Analysis, current: str | None, by_rule: bool) -> Visit | None:
     em = analysis.em
+    family = visit_of(current) if current else None
+    if family in CONSULTS and analysis.payer == "Medicare":
+        # Medicare pays no consultation codes: the visit of the setting is billed instead.
+        hospital = em.setting.startswith("hospital") or family is Visit.INPATIENT_CONSULT
+        if hospital:
+            return (
+                Visit.HOSPITAL_INITIAL
+                if em.setting != "hospital_subsequent"
+                else (Visit.HOSPITAL_SUBSEQUENT)
+            )
+        return (
+            Visit.OFFICE_NEW
+            if analysis.patient_status != "established"
+            else (Visit.OFFICE_ESTABLISHED)
+        )
+    consult = _consultation(analysis)
+    if (
+        consult is not None
+        and (family is None or family in (*CONSULTS, Visit.OFFICE_NEW, Visit.OFFICE_ESTABLISHED))
+        and (current is None or current not in analysis.codes or family in CONSULTS)
+    ):
+        return consult
     said = _setting_visit(em.setting, analysis.patient_status)
     preventive = preventive_visit(list(analysis.codes) + ([current] if current else []))
     if _problem_at_preventive(analysis) and (current is None or current not in analysis.codes):
@@ -716,6 +739,21 @@ def _problem_at_preventive(analysis: Analysis) -> bool:
     words = ("physical", "preventive", "wellness", "awv", "well visit", "well child")
     preventive = preventive_visit(list(analysis.codes)) or any(analysis.mentions(w) for w in words)
     return bool(preventive) and analysis.em.elements >= 2
+
+
+# Another practitioner asks for an opinion (the CPT consultation's request).
+_REQUEST = ("asking", "asked", "requested", "request", "opinion", "referred", "sent a letter")
+
+
+def _consultation(analysis: Analysis) -> Visit | None:
+    """The consultation family when the question says another practitioner asked for this
+    one's opinion and the payer pays consultations (not Medicare); None otherwise."""
+    if analysis.payer == "Medicare" or not (
+        analysis.mentions("consult") and any(analysis.mentions(w) for w in _REQUEST)
+    ):
+        return None
+    hospital = analysis.em.setting in ("hospital_initial", "hospital_subsequent")
+    return Visit.INPATIENT_CONSULT if hospital else Visit.OFFICE_CONSULT
 
 
 def _setting_visit(setting: str, status: str) -> Visit | None:

@@ -60,7 +60,9 @@ _HORMONAL_WORDS = re.compile(
 _PUSH = re.compile(r"\biv ?p\b|\bivp\b|\bpush(?:ed)?\b|\bslow push\b|\bbolus(?:ed)? iv\b")
 # "Ran" with an object is a test run ("ran a BMP", "ran labs"), not a drug running in.
 _RAN = r"\b(?:ran|running)\b(?!\s+(?:a|an|the|some|labs?|tests?|panels?|cultures?|specimens?)\b)"
-_INFUSION = re.compile(rf"\binfus|\bdrip\b|\bivpb\b|\bpiggyback\b|{_RAN}|\bover \d")
+_INFUSION = re.compile(
+    rf"\binfus|\bdrip\b|\bivpb\b|\bpiggyback\b|{_RAN}|\bover \d+(?:\.\d+)?\s*(?:-\s*\d+\s*)?(?:min|mins|minutes|m\b|hours?|hrs?|h\b)"
+)
 _INJECTION = re.compile(
     r"\b(?:im|sc|sq|subq|sub-q|subcut|subcutaneous(?:ly)?|intramuscular(?:ly)?|shot)\b"
 )

@@ -393,14 +393,23 @@ def _asking_sentences(text: str) -> list[str]:
     return out
 
 
+_WHAT_IF = re.compile(
+    r"\b(?:if (?:this|it|the pt|the patient|he|she|they) (?:were|was|had been)|what if)"
+    r"[\w\s]*$"
+)
+
+
 def _payer(lowered: str, found: list[context.Scoped]) -> str:
     """The payer named, not one the question rules out ("commercial, not Medicare")."""
     denied = {w for s in found if s.category == "negated" for w in s.words}
+    # In the table's order (Medicare's rules first when two patients' payers are named); one
+    # named in a what-if ("if this were a Medicare pt") is not this patient's.
     return next(
         (
             name
             for cue, name in PAYERS.items()
-            if re.search(rf"\b{re.escape(cue)}\b", lowered) and cue.split()[0] not in denied
+            for m in re.finditer(rf"\b{re.escape(cue)}\b", lowered)
+            if cue.split()[0] not in denied and not _WHAT_IF.search(lowered[: m.start()][-30:])
         ),
         "",
     )

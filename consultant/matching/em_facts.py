@@ -245,7 +245,8 @@ CHRONIC = (
     r"high cholesterol|\bckd\b|chronic kidney|heart failure|\bchf\b|atrial fibrillation|"
     r"\bafib\b|hypothyroid|depression|anxiety|\bgerd\b|osteoarthritis|\boa\b|"
     r"rheumatoid|osteoporosis|\bcad\b|coronary|obesity|migraine|epilepsy|seizure disorder|"
-    r"parkinson|dementia|gout|psoriasis|bph|glaucoma|chronic pain"
+    r"parkinson|dementia|gout|psoriasis|bph|glaucoma|chronic pain|\bmdd\b|major depressive|"
+    r"\bgad\b|generalized anxiety|bipolar|schizophren\w*|\badhd\b|\bptsd\b"
 )
 ACUTE = (
     r"sore throat|pharyngitis|\buri\b|cold|cough|\buti\b|cystitis|rash|sprain|strain|"
@@ -308,6 +309,24 @@ def _problems_by_conditions(lowered: str) -> int | None:
     return None
 
 
+_PSYCHOTHERAPY_TIME = re.compile(
+    r"\bpsychotherapy\b[^.\n]{0,80}?(?:\(|\b)(\d+)\s*(?:min|mins|minutes)\b"
+    r"|\b(\d+)\s*(?:min|mins|minutes)\s+(?:of\s+)?(?:supportive\s+)?psychotherapy\b"
+)
+_THERAPY_APART = re.compile(
+    r"\b(?:excluding|exclusive of|not including|separate from|apart from)\s+(?:the\s+)?"
+    r"(?:psycho)?therapy\b"
+)
+
+
+def _psychotherapy_minutes(lowered: str) -> int | None:
+    """Minutes of psychotherapy the note gives, when the visit's total includes them."""
+    found = _PSYCHOTHERAPY_TIME.search(lowered)
+    if found is None or _THERAPY_APART.search(lowered):
+        return None
+    return int(found.group(1) or found.group(2))
+
+
 def em_facts(lowered: str) -> EmFacts:
     setting = next((name for name, pattern in SETTINGS if re.search(pattern, lowered)), "")
     found = next((m for p in _MINUTES if (m := re.search(p, lowered))), None)
@@ -323,10 +342,21 @@ def em_facts(lowered: str) -> EmFacts:
     summed = _time_on_the_date(lowered)
     if summed is not None:
         minutes = summed[0]
+    worked = summed[1] if summed is not None else ()
+    therapy = _psychotherapy_minutes(lowered)
+    if minutes is not None and therapy is not None and therapy < minutes:
+        # CPT: with an E/M and the psychotherapy add-on (90833-90838), the time of the
+        # psychotherapy does not count toward the E/M's time.
+        worked = (
+            *worked,
+            f"{minutes} min in all less {therapy} min of psychotherapy (billed with its own "
+            f"add-on, not counted toward the visit's time) = {minutes - therapy} min",
+        )
+        minutes -= therapy
     problems = _highest(PROBLEMS, lowered) or _problems_by_conditions(lowered)
     return EmFacts(
         problem_kind=_problem_kind(lowered, problems) or _condition_kind(lowered, problems),
-        time_worked=summed[1] if summed is not None else (),
+        time_worked=worked,
         same_date_stay=_SAME_DATE_STAY.search(lowered) is not None,
         stay_hours=_stay_hours(lowered),
         discharge_day=_DISCHARGE_DAY.search(lowered) is not None,

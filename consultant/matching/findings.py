@@ -253,7 +253,7 @@ def _current_neoplasm(phrase: str) -> bool:
 _NOT_CONDITION = re.compile(
     r"\b(?:sent|ordered|found|removed|resected|performed|done|splinted|fell|listed|pending|"
     r"treated|given|placed|started|scheduled|referred|avg|average|risk|normal|first|well|"
-    r"admission|admitted|recovering|cardiology|retina clinic|"
+    r"admission|admitted|recovering|cardiology|retina clinic|flaring|flare-?ups?|flares?|"
     r"same|still|ago|closed|cast|exam|today|normally|tx|treatment|current|complications?|"
     r"documented|charted|noted|both|only|controlled|new|old|acute care|inpatient|outpatient|"
     r"facility|claim|denials?|denied|keep|getting|better|put|send|bill|billing|code it as|"
@@ -380,6 +380,13 @@ INDEX_TERMS = [
     ),
     # Diabetic eye disease as retina notes write it: the tabular words the retinopathy by
     # severity ("moderate nonproliferative diabetic retinopathy") and its macular edema.
+    # Blood from below as notes write it is the rectal hemorrhage (K62.5); with ulcerative
+    # colitis or Crohn's disease the combination code takes it (rules.icd10).
+    (
+        r"\b(?:rectal bleeding|bleeding per rectum|bloody stools?|blood in (?:the |her |his )?"
+        r"stools?|hematochezia|brbpr|bright red blood per rectum)\b",
+        "hemorrhage of anus and rectum",
+    ),
     # DSM-5's "presentation" of ADHD is the tabular list's "type".
     (
         r"\b(combined|predominantly inattentive|predominantly hyperactive(?:[- ]impulsive)?) "

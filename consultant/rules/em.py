@@ -67,6 +67,13 @@ class Visit(Enum):
     NURSING_SUBSEQUENT = "subsequent nursing facility care"
     HOME_NEW = "home or residence visit, new patient"
     HOME_ESTABLISHED = "home or residence visit, established patient"
+    # Consultations: another practitioner's request for an opinion, answered in writing.
+    # Medicare has paid none since 2010 (the office or hospital codes are billed instead).
+    OFFICE_CONSULT = "office or other outpatient consultation"
+    INPATIENT_CONSULT = "inpatient or observation consultation"
+
+
+CONSULTS = (Visit.OFFICE_CONSULT, Visit.INPATIENT_CONSULT)
 
 
 class Payer(Enum):
@@ -90,6 +97,9 @@ CODE_BY_MDM: dict[Visit, dict[Level, str]] = {
     # 2023 merged the domiciliary codes into home or residence visits and deleted 99343.
     Visit.HOME_NEW: {S: "99341", L: "99342", M: "99344", H: "99345"},
     Visit.HOME_ESTABLISHED: {S: "99347", L: "99348", M: "99349", H: "99350"},
+    # 2023 deleted 99241 and 99251: straightforward is the lowest level of each.
+    Visit.OFFICE_CONSULT: {S: "99242", L: "99243", M: "99244", H: "99245"},
+    Visit.INPATIENT_CONSULT: {S: "99252", L: "99253", M: "99254", H: "99255"},
 }
 
 # Total practitioner time on the date that must be met or exceeded (CPT 2024 office times;
@@ -104,6 +114,8 @@ MINUTES_BY_CODE: dict[Visit, tuple[tuple[str, int], ...]] = {
     Visit.NURSING_SUBSEQUENT: (("99307", 10), ("99308", 15), ("99309", 30), ("99310", 45)),
     Visit.HOME_NEW: (("99341", 15), ("99342", 30), ("99344", 60), ("99345", 75)),
     Visit.HOME_ESTABLISHED: (("99347", 20), ("99348", 30), ("99349", 40), ("99350", 60)),
+    Visit.OFFICE_CONSULT: (("99242", 20), ("99243", 30), ("99244", 40), ("99245", 55)),
+    Visit.INPATIENT_CONSULT: (("99252", 35), ("99253", 45), ("99254", 60), ("99255", 80)),
 }
 
 # Prolonged service: (add-on code, total minutes at which its first unit is reached); each
@@ -120,6 +132,8 @@ PROLONGED: dict[Payer, dict[Visit, tuple[str, int]]] = {
         Visit.NURSING_SUBSEQUENT: ("99418", 60),
         Visit.HOME_NEW: ("99417", 90),
         Visit.HOME_ESTABLISHED: ("99417", 75),
+        Visit.OFFICE_CONSULT: ("99417", 70),
+        Visit.INPATIENT_CONSULT: ("99418", 95),
     },
     Payer.MEDICARE: {
         Visit.OFFICE_NEW: ("G2212", 89),
@@ -284,8 +298,10 @@ def prolonged_units(
 ) -> tuple[Prolonged | None, tuple[str, ...]]:
     """Prolonged-service units for a top-level visit chosen by time: the first unit at the
     payer's threshold, one more for each further full 15 minutes (no partial units)."""
-    addon, first = PROLONGED[payer][visit]
     top = MINUTES_BY_CODE[visit][-1][0]
+    if visit not in PROLONGED[payer]:
+        return None, (f"{payer.value} has no prolonged-service code with {top}",)
+    addon, first = PROLONGED[payer][visit]
     if minutes < first:
         line = f"{addon} ({payer.value}) needs {first} min with {top}; {minutes} min: none"
         return None, (line,)

@@ -199,6 +199,7 @@ def code_findings(
     coded = _diabetes(coded, worked)
     coded = _hypertension(coded, worked)
     coded = _copd_with_infection(coded, worked)
+    coded = _ibd_with_bleeding(coded, worked)
     coded = _code_first(coded, worked)
     coded = _covid(coded, worked)
     coded = _without_integral_symptoms(coded, worked)
@@ -809,6 +810,32 @@ def _diabetes(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
 # Acute lower respiratory infections: pneumonia (J12-J18), acute bronchitis (J20),
 # bronchiolitis (J21), unspecified (J22).
 _LOWER_INFECTION = ("J12", "J13", "J14", "J15", "J16", "J17", "J18", "J20", "J21", "J22")
+
+
+# Ulcerative colitis (K51) and Crohn's disease (K50) "without complications" (the fifth
+# character 0) and the complication their combination codes carry (sixth character).
+_IBD_PLAIN = re.compile(r"^K5[01]\.\d0$")
+_IBD_COMPLICATIONS = (("K62.5", "11", "rectal bleeding"), ("K56.6", "12", "intestinal obstruction"))
+
+
+def _ibd_with_bleeding(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
+    """Crohn's disease or ulcerative colitis with rectal bleeding or an obstruction is one
+    combination code (K51.011 ulcerative pancolitis with rectal bleeding), the complication
+    not coded again (I.A.15 "with"; the tabular's K50-K51 sixth characters)."""
+    plain = next((e for e in coded if _IBD_PLAIN.match(e.code)), None)
+    if plain is None:
+        return coded
+    for prefix, sixth, name in _IBD_COMPLICATIONS:
+        found = next((e for e in coded if e.code.startswith(prefix)), None)
+        combined = plain.code[:5] + sixth
+        if found is None or not is_billable(combined):
+            continue
+        worked.append(
+            f"{plain.code} with {name}: the combination code {combined}; {found.code} is "
+            "included in it"
+        )
+        return [plain._replace(code=combined) if e is plain else e for e in coded if e is not found]
+    return coded
 
 
 def _copd_with_infection(coded: list[_Entry], worked: list[str]) -> list[_Entry]:

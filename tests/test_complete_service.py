@@ -178,3 +178,31 @@ def test_the_whole_is_listed_once_when_the_search_found_it_too() -> None:
     selection = Selection([], [("64483", 0.9), ("77003", 0.8), ("J1010", 0.7)], [], {})
     _apply_whole(selection, Whole("77003", "64483", "", ("77003",), ()))
     assert [c for c, _ in selection.services] == ["64483", "J1010"]
+
+
+def test_parts_an_edit_denies_between_them_name_their_whole_without_its_words() -> None:
+    """93350 + 93015 billed, 93015 denied: both are column 2 under 93351 (the stress echo
+    with the supervised, monitored stress test), and the edit between them is the denial.
+    The words need not name 93351 then; a lone code still needs them to."""
+    text = "stress echo read by our cardiologist, treadmill supervised. Billed 93350 + 93015"
+    edits = [
+        _edit("93351", "93350", "0", "CPT Manual or CMS manual coding instruction"),
+        _edit("93351", "93015", "0", "CPT Manual or CMS manual coding instruction"),
+        _edit("93350", "93015", "0", "CPT Manual or CMS manual coding instruction"),
+    ]
+    cardiology = "Cardiology tests"
+    unnamed = Candidate("93351", "CPT", "Stress echo with ECG monitoring", 80.0, False)
+    unnamed.family = cardiology
+    echo = Candidate("93350", "CPT", "Stress echocardiogram", 55.0, True)
+    echo.family = cardiology
+    candidates = [unnamed, echo]
+    pair = ["93350", "93015"]
+    whole = _complete_service(analyse(text), pair, candidates, lambda c: edits)
+    assert whole is not None and whole.replacement == "93351"
+    assert _complete_service(analyse(text), ["93350"], candidates, lambda c: edits) is None
+    # Without the edit between the asker's codes, the words must name the whole.
+    apart = edits[:2]
+    assert _complete_service(analyse(text), pair, candidates, lambda c: apart) is None
+    # Nor does a whole of another family stand in for them (an EGD for a thyroid FNA).
+    unnamed.family = "Endoscopy"
+    assert _complete_service(analyse(text), pair, candidates, lambda c: edits) is None

@@ -82,3 +82,20 @@ def test_the_askers_drug_code_alone_makes_the_drug_the_subject() -> None:
     assert asks_for_drug(analyse("kenalog 40 mg into the R knee, billing J3301 x4, rejected"))
     assert not asks_for_drug(analyse("kenalog 40 mg into the R knee, J3301 x4: admin code?"))
     assert not asks_for_drug(analyse("kenalog 40 mg into the R knee, 20610 + J3301 x4 ok?"))
+
+
+def test_hydration_after_a_push_is_sequential_with_no_first_hour_of_its_own(
+    bundled_session: Session,
+) -> None:
+    """Facility: the push outranks the hydration (hierarchy), so 96374 is initial and 100
+    minutes of hydration are 96361 x 2; no 96360 is added back for the add-on, and "how
+    many hydration units" asks for the administration's units, not the drug's."""
+    text = (
+        "Hospital ED facility side. Gastroenteritis w/ dehydration:\n"
+        "- NS 1L started 13:00, stopped 14:40\n- ondansetron 4 mg IVP at 13:05\n"
+        "Coder put 96360 + 96375 + J2405 x1. What's right for the facility and how many "
+        "hydration units?"
+    )
+    billed = _billed(bundled_session, text)
+    assert billed[0] == "96374" and "96361" in billed and "96360" not in billed
+    assert "96375" not in billed

@@ -450,7 +450,9 @@ def _infusion_hours(analysis: Analysis, selection: Selection) -> list[str]:
         # Only the add-on named: the first hour is always its initial code.
         base = {v: k for k, v in HOURLY_ADDON.items()}
         addon_only = next((c for c, _ in selection.services if c in base), None)
-        if addon_only is None:
+        if addon_only is None or addon_only in selection.units:
+            # The administration rules placed the add-on after another initial service (a
+            # hydration after an IV push is sequential): no first hour of its own.
             return []
         initial = base[addon_only]
         selection.add_service(initial, 1.0)

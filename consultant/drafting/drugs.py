@@ -650,7 +650,11 @@ DRUG_ASKS = (
     "code the drug",
 )  # fmt: skip
 UNIT_ASKS = ("units", "unit")
-ADMIN_ASKS = ("admin", "administration", "push or infusion", "infusion code", "injection code")
+ADMIN_ASKS = (
+    "admin", "administration", "push or infusion", "infusion code", "injection code",
+    # Units of an administration ("how many hydration units"), not of a drug.
+    "hydration units", "hydration unit", "infusion units", "infusion hours", "initial code",
+)  # fmt: skip
 
 
 def asks_for_drug(analysis: Analysis) -> bool:

@@ -206,11 +206,18 @@ def _complete_service(
         return None
     # A drug the words name is no whole of procedures (a steroid beside the injection
     # that gives it): the whole is the best match of the proposed codes' kind.
+    weak = False
     if ruled is not None:
         code, title = ruled
     else:
         best = next((c for c in candidates if _is_drug(c.code) == _is_drug(proposed[0])), None)
-        if best is None or not (best.phrase or best.cued):
+        # The words must name the whole, unless the asker's several codes are its parts and
+        # an edit between them denies one (93350 + 93015 under 93351): the edits are the
+        # evidence then.
+        weak = best is not None and not (best.phrase or best.cued)
+        # ... and then only within their family (an EGD is no whole of a thyroid FNA).
+        families = {c.family for c in candidates if c.code in proposed and c.family}
+        if best is None or (weak and (len(proposed) < 2 or best.family not in families)):
             return None
         own = {c.code: c.score for c in candidates}
         if any(own.get(p, 0.0) * 1.2 > best.score for p in proposed):
@@ -223,7 +230,10 @@ def _complete_service(
     if not set(proposed) <= {e.column2 for e in evidence if e.rationale in _CONTAINS}:
         return None
     # The edit between the asker's own parts is evidence too: it is what denies the second.
-    evidence += tuple(e for e in found if e.column1 in proposed and e.column2 in proposed)
+    between = tuple(e for e in found if e.column1 in proposed and e.column2 in proposed)
+    if ruled is None and weak and not between:
+        return None
+    evidence += between
     parts = tuple(proposed)
     return Whole(
         parts[0],

@@ -271,6 +271,15 @@ def analyse(text: str) -> Analysis:
     age = _AGE.search(text)
     pos = _POS.search(text)
     found_scopes = context.scopes(text)
+    # "We don't bill 93010 (cards reads them)": a code the practice says it does not bill is
+    # no proposal of theirs.
+    unbilled = {
+        w.upper()
+        for s in found_scopes
+        if s.category == "negated" and s.words[:1] in (("bill",), ("billed",), ("charge",))
+        for w in s.words[1:3]
+    }
+    codes = [c for c in codes if c not in unbilled]
     facts = Analysis(
         codes=tuple(codes),
         icd_codes=tuple(icd_codes),

@@ -40,6 +40,12 @@ SETTINGS: list[tuple[str, str]] = [
     ("emergency", r"\b(?:emergency (?:department|room)|(?<![-/])\b(?:er|ed)\b)"),
     ("office", r"\b(?:office|clinic|outpatient|practice)\b"),
 ]
+_EMERGENCY = dict(SETTINGS)["emergency"]
+# The admitting practitioner's own work, not an ED disposition.
+_ADMITTING_WORK = (
+    r"\bh ?& ?p\b|\binitial (?:hospital|inpatient|observation)|\badmission (?:h&p|note|orders)|"
+    r"\bobservation (?:stay|care|status)|\bhospitalist\b|\binpatient consult"
+)
 _MINUTES = [
     r"(?:total(?: time)?|spent|spending|time (?:spent|was|of)|documented)\D{0,40}?(\d{1,3})\s*(?:min|minutes|mins)\b",
     r"(\d{1,3})\s*(?:min|minutes|mins)\b[^.?!]{0,30}?\b(?:total|face[- ]to[- ]face|counsel|with (?:the )?(?:patient|pt)|on the (?:date|day)|that day)",
@@ -58,6 +64,10 @@ PROBLEMS: list[tuple[int, str]] = [
         r"accessory muscles?|respiratory distress|"
         # Care that cannot wait: an emergent treatment, sepsis, a transfer to intensive care.
         r"\bemergent(?:ly)?\b|\bsepsis\b|\bseptic\b|\bto (?:the )?icu\b|"
+        # A possible heart attack, stroke or clot: chest pain with a troponin that rose.
+        r"\b(?:acs|acute coronary syndrome|n?stemi|stroke alert|code stroke)\b|"
+        r"\btrop(?:onin)?s?\b[^.;]{0,15}\b(?:up|rising|rose|elevated|positive|bump\w*)\b|"
+        r"\bpulmonary embol\w*|"
         r"\b(?:sats?|spo2|o2 sat\w*|saturation)\D{0,12}\b[5-8]\d ?%",
     ),
     (
@@ -329,6 +339,12 @@ def _psychotherapy_minutes(lowered: str) -> int | None:
 
 def em_facts(lowered: str) -> EmFacts:
     setting = next((name for name, pattern in SETTINGS if re.search(pattern, lowered)), "")
+    if (
+        setting == "hospital_initial"
+        and re.search(_EMERGENCY, lowered)
+        and not re.search(_ADMITTING_WORK, lowered)
+    ):
+        setting = "emergency"  # "admitted to tele" is where the ED visit sent the patient
     found = next((m for p in _MINUTES if (m := re.search(p, lowered))), None)
     # "Spent 15 minutes on smoking cessation counseling": the time of a service billed by its
     # own timed code (99406/99407, 99497, G0442...), which the visit's time must not count.
@@ -594,7 +610,10 @@ def _data_level(lowered: str, items: int) -> int | None:
     interpretation = (
         re.search(
             r"independent(?:ly)? interpret|personally (?:reviewed|read|interpreted) (?:the )?"
-            r"(?:\w+ )?(?:x-?rays?|films?|images|ekg|ecg|tracings?|ct|mri)",
+            r"(?:\w+ )?(?:x-?rays?|films?|images|ekg|ecg|tracings?|ct|mri)|"
+            # A read of a test billed by someone else ("documented his own read; cards
+            # bills the 93010").
+            r"\b(?:his|her|their|own) (?:own )?(?:read|reading|interpretation)\b",
             lowered,
         )
         is not None
@@ -603,7 +622,11 @@ def _data_level(lowered: str, items: int) -> int | None:
         re.search(
             r"(?:discuss(?:ed|ion)|talked|spoke|conferred)[^.]{0,40}(?:with|w/) (?:the )?"
             r"(?:cardiologist|surgeon|specialist|external|consultant|radiologist|oncologist|"
-            r"hospitalist|intensivist|dr\b)",
+            r"hospitalist|intensivist|dr\b)|"
+            # "Called cardiology on the phone and discussed": the service by its name.
+            r"\b(?:called|phoned|paged|curbsided|discussed (?:with|w/)) (?:the )?(?:on-?call )?"
+            r"(?:cardiology|cards|surgery|general surgery|neurology|neurosurgery|gi|nephrology|"
+            r"urology|ortho\w*|oncology|pulm\w*|icu|intensivist|hospitalist)\b",
             lowered,
         )
         is not None

@@ -239,3 +239,16 @@ def test_a_diagnosis_question_bills_no_visit_from_the_notes_mdm(session: Session
         "What ICD-10 codes do we use?",
     )
     assert not [c for c in a.billed if c.system == "CPT"]
+
+
+def test_a_drug_instilled_into_the_bladder_is_the_instillation_not_the_catheter(
+    session: Session,
+) -> None:
+    """51720 includes passing the catheter (51701/51702 bundled); the BCG is billed beside it."""
+    a = _answer(
+        session,
+        "Urology office. Induction BCG wk 3. RN placed straight cath, instilled TICE BCG (1 "
+        "vial, 50 mg) and removed the catheter. Codes?",
+    )
+    billed = [c.code for c in a.billed]
+    assert billed[0] == "51720" and "J9030" in billed and "51701" not in billed

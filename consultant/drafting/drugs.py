@@ -96,6 +96,11 @@ FLUSH_SOLUTIONS = {"J1642", "J1644", "J7050", "J7040", "J7030"}
 DEVICE_CARE_CODES = {"96523", "36591", "36592"}
 
 
+# Bladder procedures done through a catheter, and the catheters a supplier bills.
+BLADDER_PROCEDURES = {"51700", "51701", "51702", "51703", "51705", "51720"}
+CATHETER_SUPPLIES = {"A4338", "A4340", "A4344", "A4346", "A4351", "A4352", "A4353"}
+
+
 def supplies_included(analysis: Analysis, selection: Selection) -> list[str]:
     """Drop a flush solution beside the care of the device it flushed, and a local anesthetic
     billed beside a procedure; a correction when the asker proposed one, advice otherwise."""
@@ -105,6 +110,13 @@ def supplies_included(analysis: Analysis, selection: Selection) -> list[str]:
     if care is not None:
         why = f"the heparin or saline that flushes or locks the device is part of {care}"
         out += _included(analysis, selection, FLUSH_SOLUTIONS, FLUSH_SOLUTIONS, why)
+    bladder = next((c for c in services if c in BLADDER_PROCEDURES), None)
+    if bladder is not None:
+        why = (
+            f"the catheter used in the office for {bladder} is part of the procedure's practice "
+            "expense; the catheter supply codes are billed by a supplier for use at home"
+        )
+        out += _included(analysis, selection, CATHETER_SUPPLIES, CATHETER_SUPPLIES, why)
     procedures = [c for c in services if c[:1] in "123456" and c.isdigit()]
     if procedures and not any(is_administration(c) for c in services):
         why = (

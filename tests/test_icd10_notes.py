@@ -112,3 +112,14 @@ def test_colitis_with_rectal_bleeding_is_one_combination_code() -> None:
     )
     assert codes == ["K51.011"]
     assert _codes("rectal bleeding x2 days, dx code?") == ["K62.5"]
+
+
+def test_rehab_after_a_joint_replacement_is_aftercare_with_the_artificial_joint() -> None:
+    """Z47.1 first, Z96.651 for the right knee; the OA the knee was replaced for is gone."""
+    codes = _codes(
+        "Outpt PT. 67M, R TKA 3 wks ago for primary OA, referred for post-op rehab. Script "
+        "says M17.11. What goes on the claim?"
+    )
+    assert codes == ["Z47.1", "Z96.651"]
+    planned = _codes("pt scheduled for R TKA next month for primary OA, pre-op clearance. dx?")
+    assert not any(c.startswith(("Z47", "Z96")) for c in planned)

@@ -248,7 +248,9 @@ def test_a_drug_instilled_into_the_bladder_is_the_instillation_not_the_catheter(
     a = _answer(
         session,
         "Urology office. Induction BCG wk 3. RN placed straight cath, instilled TICE BCG (1 "
-        "vial, 50 mg) and removed the catheter. Codes?",
+        "vial, 50 mg) and removed the catheter, pt retains 2 hrs. Codes?",
     )
     billed = [c.code for c in a.billed]
     assert billed[0] == "51720" and "J9030" in billed and "51701" not in billed
+    # Instilled, not infused: no chemotherapy administration code for the two hours it stays.
+    assert not any(c.startswith("964") for c in billed)

@@ -429,7 +429,14 @@ _ALL_CHEMO = re.compile(r"\b(?:both|all)\s+(?:\w+\s+)?(?:are\s+|were\s+)?chemo(?
 _NO_ROUTE = re.compile(r"\b(?:no|not|without)\s+(?:\w+\s+)?(?:infus\w*|push\w*|injections?)\b")
 
 
+# A drug put into the bladder (BCG, mitomycin): the instillation procedure (51720) gives
+# it, not an injection or infusion code.
+_INSTILLED = re.compile(r"\binstill\w*|\bintravesical\w*|\binto the bladder\b")
+
+
 def _read_clause(clause: str, order: int, before: list[Given]) -> list[Given]:
+    if _INSTILLED.search(clause):
+        return []
     names = [m.group(1) for m in _name_pattern().finditer(clause)]
     if not names and _NO_ROUTE.search(clause):
         return []

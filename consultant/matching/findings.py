@@ -438,6 +438,26 @@ _POORLY_CONTROLLED = re.compile(
 )
 
 
+_KNEE = r"(?:tka|tkr|total knee (?:arthroplasty|replacement)|knee replacement)"
+_HIP = r"(?:tha|thr|total hip (?:arthroplasty|replacement)|hip replacement)"
+_JOINT_REPLACED = re.compile(rf"\b(?:{_KNEE}|{_HIP})\b")
+_JOINT_DONE = re.compile(r"\b(?:s/p|status post|post[- ]?op\w*|ago|had)\b")
+_JOINT_PLANNED = re.compile(
+    rf"\b(?:scheduled|planned|upcoming|pre[- ]?op\w*|candidate|considering|will have)\b"
+    rf"[^.;]{{0,30}}\b(?:{_KNEE}|{_HIP})\b"
+)
+_REPLACED_FOR = re.compile(
+    rf"\b({_KNEE}|{_HIP})\b([^.;]{{0,30}}?)\s+for (?:primary |end[- ]stage |severe |bone[- ]on[- ]bone )?"
+    r"(?:oa|osteoarthritis|djd|degenerative joint disease)\b"
+)
+_REHAB = re.compile(
+    r"\bpost[- ]?op(?:erative)? (?:rehab\w*|therapy|pt|physical therapy)\b|\brehab(?:ilitation)? "
+    r"(?:after|following|s/p)\b"
+)
+_ARTIFICIAL_JOINTS = (
+    (rf"\b(r|l|rt|lt|right|left)?\s*{_KNEE}\b", r"; \1 presence of artificial knee joint;"),
+    (rf"\b(r|l|rt|lt|right|left)?\s*{_HIP}\b", r"; \1 presence of artificial hip joint;"),
+)
 _DRUG_FOR = re.compile(r"\b[a-z]+ \d+(?:\.\d+)?\s*(?:mg|mcg|u|units?)?\s+(?:for|to treat)\b")
 
 
@@ -457,6 +477,17 @@ def conditions(text: str) -> tuple[Condition, ...]:
     lowered = _CODE_WORDS.sub(" ", text)
     sex = _sex(lowered)
     sites = tuple(dict.fromkeys(site for p, site in _PROCEDURE_SITES if re.search(p, lowered)))
+    if (
+        _JOINT_REPLACED.search(lowered)
+        and _JOINT_DONE.search(lowered)
+        and not _JOINT_PLANNED.search(lowered)
+    ):
+        # Rehab after a joint replacement is aftercare (Z47.1) with the artificial joint
+        # (Z96.6-); the arthritis the joint was replaced for is gone with it.
+        lowered = _REPLACED_FOR.sub(r"\1", lowered)
+        lowered = _REHAB.sub("; aftercare following joint replacement surgery;", lowered)
+        for pattern, tabular in _ARTIFICIAL_JOINTS:
+            lowered = re.sub(pattern, tabular, lowered)
     for pattern, tabular in ORGANISMS + INDEX_TERMS:
         lowered = re.sub(pattern, tabular, lowered)
     # "Atorva 80 for HLD": a drug and its dose given for a condition; the condition is what

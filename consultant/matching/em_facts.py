@@ -44,7 +44,9 @@ _EMERGENCY = dict(SETTINGS)["emergency"]
 # The admitting practitioner's own work, not an ED disposition.
 _ADMITTING_WORK = (
     r"\bh ?& ?p\b|\binitial (?:hospital|inpatient|observation)|\badmission (?:h&p|note|orders)|"
-    r"\bobservation (?:stay|care|status)|\bhospitalist\b|\binpatient consult"
+    r"\bobservation (?:stay|care|status)|\bhospitalist\b|\binpatient consult|"
+    # Admitted from the ED: the ED is where the patient came from, the visit is the admission.
+    r"\bfrom (?:the )?(?:ed|er|emergency (?:department|room))\b"
 )
 _MINUTES = [
     r"(?:total(?: time)?|spent|spending|time (?:spent|was|of)|documented)\D{0,40}?(\d{1,3})\s*(?:min|minutes|mins)\b",

@@ -83,18 +83,19 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
         findings += [Finding(code) for code in analysis.icd_codes]
     # A stroke in the past: its deficits are sequelae, coded by their own rule; the stroke
     # and the deficits it left are not conditions of today to code again.
-    stroke = past_stroke(analysis.text.lower())
+    lowered = analysis.text.lower()
+    stroke = past_stroke(lowered)
     if stroke is not None:
         findings += [Finding(code) for code in stroke.codes]
     # Diabetic retinopathy by severity, macular edema and eye: the note's words for each eye
     # are read together, by their own rule.
-    eye = diabetic_retinopathy(analysis.text.lower())
+    eye = diabetic_retinopathy(lowered)
     if eye is not None:
         findings += [Finding(code) for code in eye.codes]
-    preoperative = preoperative_reason(analysis.text.lower())
+    preoperative = preoperative_reason(lowered)
     if preoperative is not None:
         findings.append(Finding(preoperative))  # listed first by the encounter-reason rule
-    findings += [Finding(code) for code in drug_monitoring_reason(analysis.text.lower())]
+    findings += [Finding(code) for code in drug_monitoring_reason(lowered)]
     previous: tuple[str, str, int] | None = None  # phrase, certainty, findings before it
     for condition in analysis.conditions:
         if stroke is not None and stroke_words(condition.phrase):
@@ -125,7 +126,7 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
             if (
                 _organism_only(phrase)
                 and _CULTURED.search(condition.phrase)
-                and _INFECTION.search(analysis.text.lower())
+                and _INFECTION.search(lowered)
             ):
                 # The organism a culture grew, beside the infection it causes: the B95-B97
                 # code that names it (the tabular's "use additional code to identify the
@@ -187,9 +188,7 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
         next((c.encounter for c in analysis.conditions if c.encounter), "A"),
         analysis.external_cause,
     )
-    result.codes, aged = by_age(
-        [c.code for c in coding.codes], infarction_age_days(analysis.text.lower())
-    )
+    result.codes, aged = by_age([c.code for c in coding.codes], infarction_age_days(lowered))
     result.worked = (
         list(stroke.worked if stroke else ())
         + list(eye.worked if eye else ())
@@ -197,7 +196,7 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
         + aged
     )
     history = [c for c in result.codes if c.startswith("Z85")]
-    if history and not re.search(r"\b(?:history|hx|h/o)\b", analysis.text.lower()):
+    if history and not re.search(r"\b(?:history|hx|h/o)\b", lowered):
         result.worked.append(
             f"{history[0]}: the cancer was excised or its treatment finished, with no "
             "evidence of it now: it is personal history, not a current C code (I.C.2.d)"

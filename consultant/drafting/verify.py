@@ -490,22 +490,18 @@ def title_decides(own: str, other: str, words: tuple[str, ...]) -> bool:
     return _says(theirs - mine, said) and not _says(mine - theirs, said)
 
 
-def _contrast_decides(own: str, other: str, wanted: str) -> bool:
-    """Siblings that differ by contrast ("with" / "without"), and the question says the
-    other's (``wanted``: "oral contrast only, no IV contrast" is without)."""
-    mine, theirs = contrast_of(own.lower()), contrast_of(other.lower())
-    return bool(wanted) and theirs == wanted and mine not in ("", wanted) and same_stem(own, other)
+def _fact_decides(own: str, other: str, wanted: str, said_by: Callable[[str], str]) -> bool:
+    """Sibling titles that differ by a fact the analysis read ("with" / "without" contrast or
+    imaging guidance, ``said_by`` reading it from a title), and the question says the other's
+    (``wanted``: "oral contrast only, no IV contrast" is without)."""
+    mine, theirs = said_by(own.lower()), said_by(other.lower())
+    return bool(wanted) and theirs == wanted and mine not in ("", wanted)
 
 
-def _guidance_decides(own: str, other: str, wanted: str) -> bool:
-    """Siblings that differ by imaging guidance (thoracentesis without it, with it), and the
-    question says the other's."""
-    mine, theirs = title_guidance(own), title_guidance(other)
-    if not wanted or theirs != wanted or mine in ("", wanted):
-        return False
-    # One service: apart from the guidance, one title's words are all in the other's
-    # ("Thoracentesis, needle or catheter" and "Thoracentesis"), which keeps a cervical
-    # epidural from standing in for a lumbar one.
+def _one_service(own: str, other: str) -> bool:
+    """Two titles of one service apart from their guidance: one title's other words are all
+    in the other's ("Thoracentesis, needle or catheter" and "Thoracentesis"), which keeps a
+    cervical epidural from standing in for a lumbar one."""
     a, b = (set(tokens(without_guidance(t))) for t in (own, other))
     return bool(a and b) and (a <= b or b <= a) and tokens(own)[0] == tokens(other)[0]
 
@@ -551,8 +547,12 @@ def _neighbour(
     if best is None or best.code == code:
         return None
     # Contrast and guidance are facts the analysis read: the asker's code says the opposite.
-    by_fact = _contrast_decides(note.title, best.title, analysis.contrast) or _guidance_decides(
-        note.title, best.title, analysis.guidance
+    by_fact = (
+        _fact_decides(note.title, best.title, analysis.contrast, contrast_of)
+        and same_stem(note.title, best.title)
+    ) or (
+        _fact_decides(note.title, best.title, analysis.guidance, title_guidance)
+        and _one_service(note.title, best.title)
     )
     decided = by_fact or title_decides(note.title, best.title, analysis.words)
     if not best.phrase and not decided:

@@ -631,18 +631,7 @@ def _visit(analysis: Analysis, current: str | None, by_rule: bool) -> Visit | No
     family = visit_of(current) if current else None
     if family in CONSULTS and analysis.payer == "Medicare":
         # Medicare pays no consultation codes: the visit of the setting is billed instead.
-        hospital = em.setting.startswith("hospital") or family is Visit.INPATIENT_CONSULT
-        if hospital:
-            return (
-                Visit.HOSPITAL_INITIAL
-                if em.setting != "hospital_subsequent"
-                else (Visit.HOSPITAL_SUBSEQUENT)
-            )
-        return (
-            Visit.OFFICE_NEW
-            if analysis.patient_status != "established"
-            else (Visit.OFFICE_ESTABLISHED)
-        )
+        return _instead_of_consult(analysis, family)
     consult = _consultation(analysis)
     if (
         consult is not None
@@ -754,6 +743,18 @@ def _consultation(analysis: Analysis) -> Visit | None:
         return None
     hospital = analysis.em.setting in ("hospital_initial", "hospital_subsequent")
     return Visit.INPATIENT_CONSULT if hospital else Visit.OFFICE_CONSULT
+
+
+def _instead_of_consult(analysis: Analysis, family: Visit) -> Visit:
+    """The visit Medicare pays for a consultation: hospital care where the patient is in
+    the hospital, else an office visit, new unless the question says established."""
+    if analysis.em.setting == "hospital_subsequent":
+        return Visit.HOSPITAL_SUBSEQUENT
+    if analysis.em.setting.startswith("hospital") or family is Visit.INPATIENT_CONSULT:
+        return Visit.HOSPITAL_INITIAL
+    if analysis.patient_status == "established":
+        return Visit.OFFICE_ESTABLISHED
+    return Visit.OFFICE_NEW
 
 
 def _setting_visit(setting: str, status: str) -> Visit | None:

@@ -24,10 +24,11 @@ _GUIDED = re.compile(
     r"|\b(?:fluoro(?:scop\w*)?|ct|imaging|ultrasound|us|u/s) guidance\b"
     r"|\bguided? (?:by|with|under) (?:fluoro(?:scopy)?|ct|imaging)\b"
 )
+# Imaging other than ultrasound ruled out (ultrasound, landmarks and palpation are
+# cues.ultrasound's).
 _NOT_GUIDED = re.compile(
     r"\b(?:no|without|w/o|not under|didn'?t use|did not use)\b[^.;]{0,15}?"
-    r"\b(?:imaging|image|fluoro(?:scopy)?|ct|ultrasound|us|u/s)\b"
-    r"|\blandmark[- ]guided\b|\bby landmarks?\b|\bpalpation\b|\bblind(?:ly)?\b"
+    r"\b(?:imaging|image|fluoro(?:scopy)?|ct)\b|\bby landmarks?\b|\bblind(?:ly)?\b"
 )
 
 
@@ -50,8 +51,9 @@ def without_guidance(title: str) -> str:
 def question_guidance(lowered: str) -> str:
     """ "with" when the question says imaging guided the needle or catheter, "without" when
     it rules imaging out, else ""."""
-    if _NOT_GUIDED.search(lowered):
+    ultrasound = cues.ultrasound(lowered)
+    if ultrasound == "no" or _NOT_GUIDED.search(lowered):
         return "without"
-    if cues.ultrasound(lowered) == "yes" or _GUIDED.search(lowered):
+    if ultrasound == "yes" or _GUIDED.search(lowered):
         return "with"
     return ""

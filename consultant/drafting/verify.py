@@ -498,6 +498,17 @@ def _fact_decides(own: str, other: str, wanted: str, said_by: Callable[[str], st
     return bool(wanted) and theirs == wanted and mine not in ("", wanted)
 
 
+def _contrast_decides(own: str, other: str, wanted: str) -> bool:
+    """Imaging siblings of one stem that differ by contrast, the question saying the other's."""
+    return _fact_decides(own, other, wanted, contrast_of) and same_stem(own, other)
+
+
+def _guidance_decides(own: str, other: str, wanted: str) -> bool:
+    """Siblings of one service that differ by imaging guidance, the question saying the
+    other's (thoracentesis without it, with it)."""
+    return _fact_decides(own, other, wanted, title_guidance) and _one_service(own, other)
+
+
 def _one_service(own: str, other: str) -> bool:
     """Two titles of one service apart from their guidance: one title's other words are all
     in the other's ("Thoracentesis, needle or catheter" and "Thoracentesis"), which keeps a
@@ -547,12 +558,8 @@ def _neighbour(
     if best is None or best.code == code:
         return None
     # Contrast and guidance are facts the analysis read: the asker's code says the opposite.
-    by_fact = (
-        _fact_decides(note.title, best.title, analysis.contrast, contrast_of)
-        and same_stem(note.title, best.title)
-    ) or (
-        _fact_decides(note.title, best.title, analysis.guidance, title_guidance)
-        and _one_service(note.title, best.title)
+    by_fact = _contrast_decides(note.title, best.title, analysis.contrast) or _guidance_decides(
+        note.title, best.title, analysis.guidance
     )
     decided = by_fact or title_decides(note.title, best.title, analysis.words)
     if not best.phrase and not decided:

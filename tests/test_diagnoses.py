@@ -660,3 +660,45 @@ def test_one_code_per_substance_and_family_history_is_not_the_patients() -> None
     codes = _dx("FHx colon cancer, screening colonoscopy today. ICD-10?")
     assert codes[0] == "Z12.11" and not [c for c in codes if c.startswith("C")]
     assert not [c for c in _dx("Hx of alcohol abuse, sober 5 yrs. Dx?") if c.startswith("Z81")]
+
+
+def test_hypertension_with_a_reading_and_staged_ckd_is_the_combination() -> None:
+    """I.C.9.a.2: hypertension with CKD is presumed linked (I12.-), with the stage coded from
+    N18; a reading written beside either does not hide it."""
+    codes = _dx("Assessment: HTN - 138/84 today. CKD stage 3b - eGFR 38. ICD-10?")
+    assert codes[:2] == ["I12.9", "N18.32"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Acute calculous cholecystitis, US shows multiple gallstones. ICD-10?", ["K80.00"]),
+        ("Chronic cholecystitis; gallstones seen on ultrasound. Dx?", ["K80.10"]),
+        ("Gallstones with cholecystitis. Dx code?", ["K80.10"]),
+        ("Acute on chronic cholecystitis, cholelithiasis with obstruction. Dx?", ["K80.13"]),
+        ("Symptomatic cholelithiasis with obstruction, no cholecystitis. Dx?", ["K80.21"]),
+        ("Gallstone ileus. ICD-10?", ["K56.3"]),
+    ],
+)
+def test_gallstones_with_cholecystitis_are_one_combination_code(
+    text: str, expected: list[str]
+) -> None:
+    """Index: Cholelithiasis, see Calculus, gallbladder (K80.2-); with cholecystitis the
+    combination K80.0- (acute), K80.1- (chronic, acute on chronic, unspecified); neither
+    K81.- nor K80.2- beside it (I.B.9). "Without cholecystitis without obstruction" denies
+    the obstruction as well."""
+    assert _dx(text) == expected
+
+
+def test_withdrawal_joins_the_dependence_of_its_substance() -> None:
+    """I.C.5.b.1: one code per substance, dependence over abuse; the withdrawal the note
+    documents is the dependence's complication (F10.23-), uncomplicated when delirium and
+    hallucinations are ruled out; tremor and anxiety are the withdrawal's own signs (I.B.5).
+    A history of abuse is abuse in remission, never a child's abuse (Z62.81-)."""
+    text = (
+        "H&P: Hx EtOH abuse. Drinks daily, meets criteria for alcohol dependence. Now w/ "
+        "withdrawal sx - tremor, anxiety. No hallucinations, no DTs. ICD-10?"
+    )
+    assert _dx(text) == ["F10.230"]
+    assert _dx("Alcohol dependence, now in withdrawal. Dx?") == ["F10.239"]
+    assert _dx("Hx of alcohol abuse, sober 5 yrs. Dx?") == ["F10.11"]

@@ -24,6 +24,13 @@ def test_a_qualifying_clause_joins_the_condition_before_it() -> None:
     assert [c.phrase for c in found] == ["chronic migraine without aura intractable"]
 
 
+def test_a_reading_beside_a_condition_or_its_qualifier_is_not_more_words() -> None:
+    """A bare blood pressure ("HTN - 138/84") and a lab value ("stage 3b - eGFR 38") are the
+    condition's readings: the stage still joins its CKD."""
+    found = conditions("Assessment: HTN - 138/84 today. CKD stage 3b - eGFR 38. ICD-10?")
+    assert [c.phrase for c in found] == ["hypertension", "chronic kidney disease stage 3b"]
+
+
 def test_abbreviations_that_look_like_codes_stay_conditions() -> None:
     """'T2DM' is not an ICD-10-CM code; 'F17.210' is, and is the asker's proposal."""
     assert "type 2 diabetes" in phrases("T2DM, no complications documented. Dx code?")

@@ -368,6 +368,28 @@ INDEX_TERMS = [
         "open bite of ",
     ),
     (r"\ba[- .]?flutter\b", "atrial flutter"),
+    # A substance's abuse or dependence written as history is the condition in remission
+    # (Index: Abuse, alcohol, in remission F10.11; Dependence, ..., in remission F1x.21): no Z
+    # code names it, and "history of abuse" alone is a child's abuse (Z62.81-).
+    (
+        r"\b(?:hx|history|h/o|past history)(?: of)? (etoh|alcohol|opioids?|opiates?|cocaine|"
+        r"cannabis|marijuana|stimulants?|methamphetamine|meth|benzodiazepines?|sedatives?|"
+        r"tobacco|nicotine|drug|substance|polysubstance) (abuse|dependence|addiction|use "
+        r"disorder)\b",
+        r"\1 \2 in remission",
+    ),
+    # Withdrawal is the condition; the symptoms listed after it are part of it (I.B.5).
+    (r"\bwithdrawal (?:sx|symptoms?|signs?|syndrome)\b", "withdrawal;"),
+    # Gallstones are calculi of the gallbladder (Index: Cholelithiasis, see Calculus,
+    # gallbladder; K80.2-), however many; a gallstone ileus or pancreatitis keeps its own
+    # entry (K56.3, K85.1-). "Calculous cholecystitis" is the two together (K80.0-, K80.1-).
+    (r"\bcalculous cholecystitis\b", "cholecystitis; calculus of gallbladder;"),
+    (
+        r"\b(?:(?:symptomatic|multiple|several|numerous|many|small|large|tiny|a few) )?(?:gall ?"
+        r"stones?|cholelithiasis|gallbladder (?:stones?|calculi)|stones? in (?:the )?gallbladder)"
+        r"\b(?! (?:ileus|pancreatitis))( with (?:biliary )?obstruction)?",
+        r"; calculus of gallbladder\1;",
+    ),
     # Myocardial infarction by type, as cardiology notes abbreviate it.
     (r"\bnstemi\b", "non-st elevation myocardial infarction"),
     (r"\bstemi\b", "st elevation myocardial infarction"),
@@ -543,7 +565,10 @@ def conditions(text: str) -> tuple[Condition, ...]:
             out.append(Condition(parts[0], certainty, side, encounter, (), sex, sites))
             out += [Condition(p, "confirmed", side, encounter, (), sex, sites) for p in parts[1:]]
             continue
-        qualifier = _QUALIFIER.match(" ".join(re.findall(r"[a-z0-9-]+", part)))
+        # A reading beside the qualifier ("stage 3b - eGFR 38") is its value, not more words.
+        qualifier = _QUALIFIER.match(
+            " ".join(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", _READING.sub(" ", part)))
+        )
         if qualifier and out and certainty == "confirmed":
             last = out[-1]  # "migraine without aura, intractable": one condition
             # A clause that qualifies a condition named with another ("diabetic ulcer of the
@@ -563,6 +588,7 @@ def conditions(text: str) -> tuple[Condition, ...]:
     )
     if chapters:
         out = [replace(c, chapters=chapters) for c in out]
+    out = _withdrawal_of_its_substance(out)
     if (
         _FOLLOW_UP.search(lowered)
         and any("history" in c.phrase and "malignant neoplasm" in c.phrase for c in out)
@@ -579,6 +605,40 @@ def conditions(text: str) -> tuple[Condition, ...]:
             ),
         )
     return tuple(out)
+
+
+_SUBSTANCE = re.compile(
+    r"\b(?:alcohol|opioids?|cannabis|cocaine|sedatives?|hypnotics?|anxiolytics?|stimulants?|"
+    r"amphetamines?|nicotine|benzodiazepines?)\b"
+)
+# What makes a withdrawal complicated (F1x.x31 delirium, .x32 perceptual disturbance).
+_WITHDRAWAL_COMPLICATION = re.compile(r"\b(?:delirium|dts?|hallucinat\w*|perceptual)\b")
+
+
+def _withdrawal_of_its_substance(found: list[Condition]) -> list[Condition]:
+    """A withdrawal that names no substance is the withdrawal from the substance the note
+    documents, of the kind documented ("alcohol dependence ... now in withdrawal": alcohol
+    dependence with withdrawal, F10.23-), uncomplicated when the note rules out its delirium
+    and perceptual disturbances and confirms neither."""
+    current = [
+        (m.group(0), c.phrase)
+        for c in found
+        if c.certainty == "confirmed"
+        and "remission" not in c.phrase
+        and (m := _SUBSTANCE.search(c.phrase))
+    ]
+    if not current:
+        return found
+    substance = current[0][0]
+    said = " ".join(phrase for name, phrase in current if name == substance)
+    kind = next((k for k in ("dependence", "abuse") if k in said), "use")
+    complications = [c for c in found if _WITHDRAWAL_COMPLICATION.search(c.phrase)]
+    plain = complications and all(c.certainty == "ruled out" for c in complications)
+    phrase = f"{substance} {kind} withdrawal" + (" uncomplicated" if plain else "")
+    return [
+        replace(c, phrase=phrase) if c.phrase == "withdrawal" and c.certainty == "confirmed" else c
+        for c in found
+    ]
 
 
 # A pregnant or postpartum patient, whose conditions may be obstetric (O00-O9A, I.C.15).
@@ -656,6 +716,8 @@ _READING = re.compile(
     r"\b(?:bp|hr|pulse|temp|spo2|o2 sat|sats?|rr|a1c|hba1c|na|sodium|k|potassium|inr|glucose|"
     r"bg|fsbs|cbg|egfr|gfr|creatinine|creat|cr|lactate|lactic acid|hgb|hb|wbc|plt|tsh|ldl|psa)\s*(?:of|was|is|=|:)?\s*"
     r"[<>]?\s*\d+(?:[./]\d+)?\s*%?|"
+    # A blood pressure written bare beside its condition ("HTN - 138/84").
+    r"(?<![\d/])\b\d{2,3}/\d{2,3}\b(?![\d/])|"
     # A temperature written bare beside its symptom ("fever 101.4").
     r"(?<!bmi )(?<!bmi of )\b\d{2,3}\.\d\b\s*(?:°\s*)?(?:f\b|c\b)?"
 )

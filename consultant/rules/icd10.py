@@ -154,6 +154,8 @@ DIABETES_LINKS = (
 )
 # Acute respiratory infections (J00-J22): cough and fever belong to them.
 _RESPIRATORY = ("J0", "J10", "J11", "J12", "J13", "J14", "J15", "J16", "J18", "J20", "J21", "J22")
+# Withdrawal from a psychoactive substance, whichever its use, abuse or dependence.
+WITHDRAWAL = tuple(f"F1{s}.{k}3" for s in "0123456789" for k in "129")
 # Symptoms routinely part of a disease are not coded beside it (I.B.5): symptom prefix ->
 # the definitive diagnoses that include it.
 INTEGRAL_SYMPTOMS: dict[str, tuple[str, ...]] = {
@@ -169,6 +171,10 @@ INTEGRAL_SYMPTOMS: dict[str, tuple[str, ...]] = {
     "R06.0": ("J44", "J45", "I50", "U07.1"),  # dyspnea
     "R11": ("A08", "A09", "K29", "K52"),  # nausea and vomiting
     "R31": ("N20", "N21"),  # hematuria: urinary calculus
+    # Tremor, sweating and anxiety are the withdrawal's own signs (F1x.x3-, F1x.x23 ...).
+    "R25.1": WITHDRAWAL,
+    "R61": WITHDRAWAL,
+    "F41.9": WITHDRAWAL,
 }
 HEART = ("I50", "I51.4", "I51.5", "I51.6", "I51.7", "I51.89", "I51.9")
 LATE_CKD = ("N18.5", "N18.6")  # stage 5 and end-stage renal disease
@@ -200,6 +206,7 @@ def code_findings(
     coded = _hypertension(coded, worked)
     coded = _copd_with_infection(coded, worked)
     coded = _ibd_with_bleeding(coded, worked)
+    coded = _gallstones_with_cholecystitis(coded, worked)
     coded = _code_first(coded, worked)
     coded = _covid(coded, worked)
     coded = _without_integral_symptoms(coded, worked)
@@ -234,7 +241,9 @@ def code_findings(
 
 def _substance_hierarchy(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
     """One code per psychoactive substance (I.C.5.b.1): dependence over abuse and use, abuse
-    over use (F1x.2- over F1x.1- and F1x.9-; F1x.1- over F1x.9-)."""
+    over use (F1x.2- over F1x.1- and F1x.9-; F1x.1- over F1x.9-). A complication a dropped
+    code carried (withdrawal, intoxication: the sixth character on) moves to the code kept
+    ("alcohol dependence" and "alcohol withdrawal": F10.23-, dependence with withdrawal)."""
     rank = {"2": 3, "1": 2, "9": 1}  # dependence, abuse, use
     best: dict[str, str] = {}
     for e in coded:
@@ -243,15 +252,35 @@ def _substance_hierarchy(coded: list[_Entry], worked: list[str]) -> list[_Entry]
             if rank[kind] > rank.get(best.get(e.code[:3], ""), 0):
                 best[e.code[:3]] = kind
     out = []
+    carried: dict[str, str] = {}  # substance -> the complicated code of the kind kept
     for e in coded:
         kept = best.get(e.code[:3])
         if re.match(r"^F1[0-9]\.[129]", e.code) and kept and e.code[4] != kept:
+            moved = e.code[:4] + kept + e.code[5:]
+            if e.code[5:6] not in ("", "0", "1") and is_billable(moved):
+                carried[e.code[:3]] = moved  # "0" uncomplicated and "1" in remission stay
             worked.append(
                 f"{e.code} is not coded: with {'dependence' if kept == '2' else 'abuse'} of "
                 "the same substance documented, only that is (I.C.5.b.1)"
             )
             continue
         out.append(e)
+    for e in coded:  # a complication coded with its kind already: the plain code goes
+        if re.match(r"^F1[0-9]\.[129][2-9]", e.code) and e in out:
+            carried.setdefault(e.code[:3], e.code)
+    for substance, moved in carried.items():
+        plain = next((e for e in out if e.code[:3] == substance and e.code[5:6] == "0"), None)
+        if plain is None or plain.code[4] != moved[4]:
+            continue
+        if any(e.code == moved for e in out):
+            out.remove(plain)
+            worked.append(f"{plain.code} is not coded: {moved} says the same with its complication")
+            continue
+        worked.append(
+            f"{plain.code} with the complication documented is one code, {moved} (I.C.5.b.1: "
+            "one code per substance, the dependence over abuse and use)"
+        )
+        out = [plain._replace(code=moved) if e is plain else e for e in out]
     return out
 
 
@@ -755,7 +784,14 @@ def _specific_over_unspecified(coded: list[_Entry], worked: list[str]) -> list[_
             ),
             None,
         )
-        if entry.complete and specific and _UNSPECIFIED_TITLE.search(description(entry.code)):
+        # "Use, unspecified" (F1x.9-) is a kind of use, weighed by the substance hierarchy.
+        psychoactive = re.match(r"^F1[0-9]\.", entry.code)
+        if (
+            entry.complete
+            and specific
+            and not psychoactive
+            and _UNSPECIFIED_TITLE.search(description(entry.code))
+        ):
             worked.append(
                 f"{entry.code} is the unspecified code of {specific}'s condition: not coded"
             )
@@ -836,6 +872,37 @@ def _ibd_with_bleeding(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
         )
         return [plain._replace(code=combined) if e is plain else e for e in coded if e is not found]
     return coded
+
+
+# Cholecystitis (K81) by kind -> the fifth character of calculus of the gallbladder with it
+# (K80.0- acute, K80.1- chronic, acute on chronic, or not said: the Index's "Calculus,
+# gallbladder, with cholecystitis (chronic)").
+_CHOLECYSTITIS = {"K81.0": "K80.0", "K81.1": "K80.1", "K81.2": "K80.1", "K81.9": "K80.1"}
+_CHOLECYSTITIS_FIFTH = {"K81.0": "0", "K81.1": "0", "K81.2": "2", "K81.9": "0"}
+
+
+def _gallstones_with_cholecystitis(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
+    """Calculus of the gallbladder with cholecystitis is one combination code (K80.00 with
+    acute cholecystitis), neither K80.2- nor K81.- beside it (I.B.9 combination codes);
+    the obstruction the calculus code carries (sixth character 1) stays."""
+    stones = [e for e in coded if e.code.startswith("K80.2") and not e.unrelated]
+    combined = [e for e in coded if e.code.startswith(("K80.0", "K80.1"))]
+    inflamed = next((e for e in coded if e.code in _CHOLECYSTITIS and not e.unrelated), None)
+    if stones and combined:
+        worked.append(f"{combined[0].code} includes the calculus ({stones[0].code} not coded)")
+        return [e for e in coded if e not in stones]
+    if not stones or inflamed is None:
+        return coded
+    obstruction = "1" if any(e.code.endswith("1") for e in stones) else "0"
+    fifth = _CHOLECYSTITIS_FIFTH[inflamed.code]
+    code = _CHOLECYSTITIS[inflamed.code] + str(int(fifth) + int(obstruction))
+    if not is_billable(code):
+        return coded
+    worked.append(
+        f"calculus of the gallbladder ({stones[0].code}) with cholecystitis ({inflamed.code}):"
+        f" the combination code {code}"
+    )
+    return [inflamed._replace(code=code) if e is inflamed else e for e in coded if e not in stones]
 
 
 def _copd_with_infection(coded: list[_Entry], worked: list[str]) -> list[_Entry]:

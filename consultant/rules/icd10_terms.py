@@ -33,7 +33,11 @@ _COMMON_DOCS = 4000
 _PAREN = re.compile(r"\(([^()]*)\)")
 # "without aura", "not intractable": words a title (or a phrase) denies.
 _WITHOUT = re.compile(r"\b(?:without|not) (?:\(\w+\) )?(\w+)", re.I)
-_WITHOUT_IN_TITLE = re.compile(r"\b(?:without|not) (?:\(\w+\) )?(\w+(?: \w+)?)", re.I)
+# Two words ("without status migrainosus"), but never into the next denial or "with":
+# "without cholecystitis without obstruction" denies both.
+_WITHOUT_IN_TITLE = re.compile(
+    r"\b(?:without|not) (?:\(\w+\) )?(\w+(?: (?!(?:with|without|not)\b)\w+)?)", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -702,3 +702,9 @@ def test_withdrawal_joins_the_dependence_of_its_substance() -> None:
     assert _dx(text) == ["F10.230"]
     assert _dx("Alcohol dependence, now in withdrawal. Dx?") == ["F10.239"]
     assert _dx("Hx of alcohol abuse, sober 5 yrs. Dx?") == ["F10.11"]
+
+
+def test_glaucoma_with_a_stage_for_each_eye_is_a_code_for_each_eye() -> None:
+    """I.C.7.a.3: not the bilateral code the asker proposes."""
+    text = "POAG both eyes, mild stage OD, moderate stage OS. Bilateral code H40.1132 or each eye?"
+    assert _dx(text) == ["H40.1111", "H40.1122"]

@@ -22,6 +22,7 @@ from consultant.matching.findings import (
 )
 from consultant.rules import icd10_table as icd
 from consultant.rules.diabetic_eye import diabetic_retinopathy, retinopathy_words
+from consultant.rules.glaucoma import glaucoma, glaucoma_words
 from consultant.rules.icd10 import CareSetting, Certainty, Finding, bmi_code, code_findings
 from consultant.rules.icd10_codes import (
     Encounter,
@@ -92,6 +93,10 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
     eye = diabetic_retinopathy(lowered)
     if eye is not None:
         findings += [Finding(code) for code in eye.codes]
+    # Glaucoma by type, eye and stage: each eye's stage is read by its own rule.
+    staged = glaucoma(lowered)
+    if staged is not None:
+        findings += [Finding(code) for code in staged.codes]
     preoperative = preoperative_reason(lowered)
     if preoperative is not None:
         findings.append(Finding(preoperative))  # listed first by the encounter-reason rule
@@ -101,6 +106,8 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
         if stroke is not None and stroke_words(condition.phrase):
             continue
         if eye is not None and retinopathy_words(condition.phrase):
+            continue
+        if staged is not None and glaucoma_words(condition.phrase):
             continue
         if re.search(r"\burosepsis\b", condition.phrase):
             # I.C.1.d.1.a.ii: no default code; the provider says sepsis or a UTI.
@@ -192,6 +199,7 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
     result.worked = (
         list(stroke.worked if stroke else ())
         + list(eye.worked if eye else ())
+        + list(staged.worked if staged else ())
         + list(coding.worked)
         + aged
     )

@@ -729,7 +729,8 @@ def _phrase(part: str) -> str:
     phrase = _LINK_WORDS.sub(" ", phrase)
     phrase = _NOISE.sub(" ", phrase)
     phrase = re.sub(
-        r"\b(?:left|right|bilateral|bilat|b/l|lt|rt|l|r|rule out|r/o|probable|possible|suspected|likely|"
+        r"\b(?:left|right|bilateral|bilat|b/l|lt|rt|l|r|each|every|rule out|r/o|probable|possible|"
+        r"suspected|likely|"
         r"ruled out|no|not|denies|initial|subsequent|encounter|sequela|routine healing|"
         r"healing|follow[- ]?up|f/u|recheck|visit|icd-10-cm|icd-10)\b",
         " ",
@@ -740,6 +741,8 @@ def _phrase(part: str) -> str:
     phrase = re.sub(r"[^a-z0-9 ./-]", " ", phrase)
     phrase = " ".join(ABBREVIATIONS.get(w, w) for w in phrase.split())
     phrase = re.sub(r"(?<![a-z0-9])[./-]+|[./-]+(?![a-z0-9])", " ", phrase)
+    # "Or each eye?": a conjunction opening the clause joins it to the last; it names nothing.
+    phrase = re.sub(r"^\s*(?:or|and|but|then|also)\b", " ", phrase)
     # One letter is a word after "vitamin", "hepatitis" or "type" (vitamin D, hepatitis C).
     words = phrase.split()
     return " ".join(

@@ -708,3 +708,25 @@ def test_glaucoma_with_a_stage_for_each_eye_is_a_code_for_each_eye() -> None:
     """I.C.7.a.3: not the bilateral code the asker proposes."""
     text = "POAG both eyes, mild stage OD, moderate stage OS. Bilateral code H40.1132 or each eye?"
     assert _dx(text) == ["H40.1111", "H40.1122"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "HTN, uncontrolled - pt taking lisinopril QOD d/t cost, can't afford refills. Dx?",
+            ["I10", "T46.4X6A", "Z91.120"],
+        ),
+        (
+            "Pt with dementia forgot to take his metoprolol for a week; AFib with RVR. Dx?",
+            ["I48.91", "T44.7X6A", "Z91.130"],
+        ),
+    ],
+)
+def test_an_underdosing_says_why_with_the_noncompliance_code(
+    text: str, expected: list[str]
+) -> None:
+    """I.C.19.e.5.c: the condition first, the underdosing code (sixth character 6), then the
+    noncompliance code for the intent when the record gives it (Z91.12-, Z91.13-)."""
+    codes = _dx(text)
+    assert [c for c in codes if c in expected] == expected

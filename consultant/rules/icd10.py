@@ -446,6 +446,13 @@ def _drug_effect(
             f"{drug.drug} taken less than prescribed: an underdosing; the condition is coded "
             f"first, then {code} (I.C.19.e.5.c)"
         )
+        if drug.noncompliance and is_billable(drug.noncompliance):
+            # The noncompliance code says why, after the underdosing (I.C.19.e.5.c).
+            why = _Entry(drug.noncompliance, "I.C.19.e.5.c", False)
+            rest = [e for e in rest if not e.code.startswith(("Z91.12", "Z91.13", "Z91.14"))]
+            at = rest.index(conditions[0]) + 1 if conditions else len(rest)
+            worked.append(f"{drug.noncompliance}: {description(drug.noncompliance)}")
+            return [*rest[:at], entry, why, *rest[at:]]
     return [*rest[:at], entry, *rest[at:]]
 
 

@@ -99,7 +99,25 @@ _UNDETERMINED = re.compile(r"\bundetermined\b|\bunknown intent\b|\bintent (?:unk
 _UNDERDOSING = re.compile(
     r"\bunderdos\w*|\btook (?:less|half|only)\b|\b(?:stopped|quit) taking\b|\bran out of\b|"
     r"\b(?:skipp\w*|miss\w*) (?:\w+ )?(?:doses?|pills?|meds?|medications?)\b|"
-    r"\bnot taking (?:his|her|the)\b|\bcould ?n[o']?t afford\b"
+    r"\bnot taking (?:his|her|the)\b|\bforg[eo]t(?:ten)? to take\b|"
+    r"\bforg[eo]t(?:ten)? (?:his|her|the) (?:meds?|medications?|pills?|doses?)\b|\bcould ?n[o']?t afford\b|\bca(?:n'?t|nnot|n not) afford\b|"
+    r"\b(?:stretch|ration)\w* (?:out )?(?:his |her |the )?(?:meds?|pills?|medications?|insulin)\b|"
+    r"\bevery other day\b[^.;]{0,60}\b(?:afford|cost|instead|rather than|supposed)\b|"
+    r"\b(?:qod|every other day)\b[^.;]{0,20}\b(?:d/t|due to|because of) (?:the )?cost\b"
+)
+# Why the patient took less (I.C.19.e.5.c: the noncompliance code says the intent, if known).
+_FINANCIAL = re.compile(
+    r"\bafford\w*|\bcost\b|\bexpensive\b|\binsurance (?:lapse|denied)\b|\bfinancial\w*"
+)
+_ON_PURPOSE = re.compile(
+    r"\bon purpose\b|\bintentional\w*|\b(?:chose|decided|refus\w*|didn'?t want|did not want)\b|"
+    r"\bto (?:avoid|make (?:it|them) last)\b"
+)
+_UNINTENTIONAL = re.compile(
+    r"\bforg[eo]t\w*|\bconfus\w*|\bmisunderst\w*|\bmisread\b|\bby mistake\b"
+)
+_AGE_DEBILITY = re.compile(
+    r"\bdementia\b|\bmemory (?:loss|problems?|impairment)\b|\bage[- ]related\b|\bfrail\w*"
 )
 # An effect tied to the drug in the words: "secondary to thiazide", "rash from amoxicillin",
 # "statin-induced myopathy", "amiodarone toxicity", "side effect of lisinopril".
@@ -132,6 +150,7 @@ class DrugEffect:
     stem: str  # the Table of Drugs' code to the fifth character
     kind: str  # adverse effect, poisoning, underdosing
     intent: str = ""  # of a poisoning
+    noncompliance: str = ""  # of an underdosing: the Z91.12-/Z91.13- code, when said why
 
     def code(self, encounter: str = "A") -> str:
         return f"{self.stem}{_SIXTH[(self.kind, self.intent)]}{encounter}"
@@ -146,7 +165,7 @@ def drug_effect(lowered: str) -> DrugEffect | None:
     stem = DRUG_CLASSES[int(found.lastgroup[1:])][1]
     drug = found.group(0)
     if _UNDERDOSING.search(lowered):
-        return DrugEffect(drug, stem, UNDERDOSING)
+        return DrugEffect(drug, stem, UNDERDOSING, noncompliance=_noncompliance(lowered))
     if _poisoning(lowered):
         intent = (
             "intentional self-harm"
@@ -166,3 +185,16 @@ def drug_effect(lowered: str) -> DrugEffect | None:
             number = int((found.lastgroup or "c0")[1:])
             return DrugEffect(found.group(0), DRUG_CLASSES[number][1], ADVERSE)
     return None
+
+
+def _noncompliance(lowered: str) -> str:
+    """The Z91.12-/Z91.13- code for why the patient took less: intentionally for the cost
+    (Z91.120) or another reason (Z91.128), unintentionally from age-related debility (Z91.130)
+    or another reason (Z91.138); "" when the record does not say."""
+    if _UNINTENTIONAL.search(lowered):
+        return "Z91.130" if _AGE_DEBILITY.search(lowered) else "Z91.138"
+    if _FINANCIAL.search(lowered):
+        return "Z91.120"
+    if _ON_PURPOSE.search(lowered):
+        return "Z91.128"
+    return ""

@@ -730,3 +730,13 @@ def test_an_underdosing_says_why_with_the_noncompliance_code(
     noncompliance code for the intent when the record gives it (Z91.12-, Z91.13-)."""
     codes = _dx(text)
     assert [c for c in codes if c in expected] == expected
+
+
+def test_pressure_ulcers_staged_by_description_at_a_wound_clinic() -> None:
+    """I.C.12.a: a stage described is that stage, eschar is unstageable; the wound clinic is
+    where, not a wound."""
+    text = (
+        "Outpatient wound clinic. MD note: 'sacral pressure ulcer, full thickness, subQ fat "
+        "visible, no bone exposed' and 'L heel ulcer covered w/ eschar, unable to stage'. Codes?"
+    )
+    assert _dx(text) == ["L89.153", "L89.620"]

@@ -41,6 +41,7 @@ from consultant.rules.icd10_encounters import (
 )
 from consultant.rules.icd10_terms import FREE, denied_words, term_index
 from consultant.rules.infarction import by_age, infarction_age_days
+from consultant.rules.pressure_ulcer import pressure_ulcers, stage_from_other_clinicians
 from consultant.rules.stroke import past_stroke, stroke_words
 
 MIN_COVERAGE = 0.6  # share of a phrase's words the ICD-10-CM title must carry
@@ -97,6 +98,12 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
     staged = glaucoma(lowered)
     if staged is not None:
         findings += [Finding(code) for code in staged.codes]
+    # Pressure ulcers by site, side and stage, written or described.
+    ulcers = pressure_ulcers(lowered)
+    if ulcers is not None:
+        findings += [Finding(code) for code in ulcers.codes]
+        if other_notes := stage_from_other_clinicians(lowered):
+            result.advice.append(other_notes)
     preoperative = preoperative_reason(lowered)
     if preoperative is not None:
         findings.append(Finding(preoperative))  # listed first by the encounter-reason rule
@@ -108,6 +115,8 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
         if eye is not None and retinopathy_words(condition.phrase):
             continue
         if staged is not None and glaucoma_words(condition.phrase):
+            continue
+        if ulcers is not None and ulcers.covers(condition.phrase):
             continue
         if re.search(r"\burosepsis\b", condition.phrase):
             # I.C.1.d.1.a.ii: no default code; the provider says sepsis or a UTI.
@@ -200,6 +209,7 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
         list(stroke.worked if stroke else ())
         + list(eye.worked if eye else ())
         + list(staged.worked if staged else ())
+        + list(ulcers.worked if ulcers else ())
         + list(coding.worked)
         + aged
     )
@@ -209,7 +219,7 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
             f"{history[0]}: the cancer was excised or its treatment finished, with no "
             "evidence of it now: it is personal history, not a current C code (I.C.2.d)"
         )
-    result.advice = list(coding.conflicts) + [
+    result.advice += list(coding.conflicts) + [
         f"{code} needs more detail from the record (stage, site or type) before it can be coded."
         for code in coding.incomplete
     ]

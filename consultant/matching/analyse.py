@@ -505,9 +505,15 @@ def _asks_diagnosis(lowered: str, found: Analysis) -> bool:
             not found.codes
             and names_condition(lowered)
             and _ASKS_CODE.search(lowered)
-            and not _SERVICE_WORDS.search(lowered)
+            and not _SERVICE_WORDS.search(_VISIT_AS_TIME.sub(" ", lowered))
         )
     )
+
+
+# "The RN's note for the same visit": when, not a visit asked about.
+_VISIT_AS_TIME = re.compile(
+    r"\b(?:for|at|on|during|from) (?:the |that |this )?(?:same|that|this) (?:visit|encounter|dos|day)\b"
+)
 
 
 # A question about what can be billed, not about the diagnosis code.

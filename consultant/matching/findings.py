@@ -698,7 +698,10 @@ _CONDITION_WORDS = re.compile(
     + "|".join(re.escape(k) for k in ABBREVIATIONS if len(k) > 2)
     + r"|diabet\w*|hypertension|fracture|cancer|carcinoma|neoplasm|disease|disorder|syndrome|"
     r"infection|pneumonia|asthma|pain|failure|injury|sprain|strain|arthritis|osteoarthritis|"
-    r"migraine|headache|obesity|depression|anxiety|dementia|anemia|smoker|sepsis)\b"
+    r"migraine|headache|obesity|depression|anxiety|dementia|anemia|smoker|sepsis|ulcers?|"
+    r"wounds?|burns?|stroke|infarction|embolism|thrombosis|hernia|cysts?|abscess|rash|cough|"
+    r"fever|nausea|vomiting|dizziness|bleeding|hemorrhage|dislocation|contusion|concussion|"
+    r"poisoning|overdose|withdrawal|dependence|glaucoma|cataract|\w+itis|\w+emia|\w+pathy)\b"
 )
 
 
@@ -723,8 +726,15 @@ _READING = re.compile(
 )
 
 
+# Where care is given, named after what it treats ("wound clinic"): no condition of its own.
+_CARE_PLACE = re.compile(
+    r"\b(?:wound|burn|ostomy|diabetes|pain) (?:clinic|care|center|nurse|team)\b"
+)
+
+
 def _phrase(part: str) -> str:
     """A clause's words with question words, qualifiers and encounter words removed."""
+    part = _CARE_PLACE.sub(" ", part)
     phrase = _ACTIVITY.sub(" ", _DURATION.sub(" ", _READING.sub(" ", part)))
     phrase = _LINK_WORDS.sub(" ", phrase)
     phrase = _NOISE.sub(" ", phrase)

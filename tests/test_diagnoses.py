@@ -740,3 +740,37 @@ def test_pressure_ulcers_staged_by_description_at_a_wound_clinic() -> None:
         "visible, no bone exposed' and 'L heel ulcer covered w/ eschar, unable to stage'. Codes?"
     )
     assert _dx(text) == ["L89.153", "L89.620"]
+
+
+def test_the_scaphoid_unqualified_is_the_wrists() -> None:
+    """Index: Fracture, carpal, navicular [scaphoid]; its waist is the middle third (S62.02-);
+    the foot's navicular is said so (S92.25-)."""
+    text = "Displaced fx R scaphoid waist 5 months ago, CT today shows nonunion. Dx?"
+    assert _dx(text) == ["S62.021K"]
+    assert _dx("Scaphoid fracture of the right foot, initial. Dx?") == ["S92.251A"]
+
+
+def test_a_symptom_makes_an_ordered_screening_diagnostic_on_the_side_written() -> None:
+    """I.C.21.c.5: a screening is for a patient with no sign or symptom. The lump's quadrant,
+    in a clause of its own, qualifies it; the side written completes the code even when the
+    clause carries other words (N63.22 left, not N63.12 right)."""
+    text = (
+        "Order says screening mammogram bilat but the intake sheet says pt felt a lump in L "
+        "breast, upper inner quadrant. Radiologist did it as diagnostic. Z12.31?"
+    )
+    analysis = analyse(text)
+    coded = code_diagnoses(None, analysis)  # type: ignore[arg-type]
+    assert coded.codes == ["N63.22"]
+    assert any("I.C.21.c.5" in w for w in coded.worked)
+
+
+def test_a_screening_done_as_diagnostic_is_coded_by_the_sign_once() -> None:
+    """I.C.21.c.5: ordered as a screening, converted to a diagnostic exam for the lump the
+    patient came with: the lump, no Z12.31; "the lump second" in the question is the same
+    lump, not another."""
+    text = (
+        "Order was for a screening mammo, but at check-in the pt said she's been feeling a "
+        "lump in her R breast, upper outer area, for 2 wks. Radiologist converted to "
+        "diagnostic mammo. Do we use Z12.31 first and the lump second?"
+    )
+    assert _dx(text) == ["N63.11"]

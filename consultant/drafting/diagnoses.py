@@ -109,6 +109,7 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
         findings.append(Finding(preoperative))  # listed first by the encounter-reason rule
     findings += [Finding(code) for code in drug_monitoring_reason(lowered)]
     previous: tuple[str, str, int] | None = None  # phrase, certainty, findings before it
+    coded_words: list[set[str]] = []  # the words of each confirmed condition coded so far
     for condition in analysis.conditions:
         if stroke is not None and stroke_words(condition.phrase):
             continue
@@ -127,6 +128,10 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
             )
             if why not in result.not_coded:
                 result.not_coded.append(why)
+            continue
+        words = set(condition.phrase.split()) - _ORDINALS
+        if condition.certainty == "confirmed" and any(words <= said for said in coded_words):
+            # "Do we code Z12.31 first and the lump second?": the lump already coded, again.
             continue
         joined = _joined(previous, condition)
         if previous is not None and joined is not None:
@@ -167,6 +172,8 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
             continue
         result.fit = min(result.fit, _fit(phrase, condition))
         previous = (condition.phrase, condition.certainty, len(findings))
+        if condition.certainty == "confirmed":
+            coded_words.append(set(condition.phrase.split()))
         findings += [
             Finding(
                 code,
@@ -219,11 +226,42 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
             f"{history[0]}: the cancer was excised or its treatment finished, with no "
             "evidence of it now: it is personal history, not a current C code (I.C.2.d)"
         )
+    found_codes = [c for c in result.codes if not c.startswith("Z")]
+    screened = [c for c in result.codes if c.startswith(("Z12", "Z13"))]
+    if screened and found_codes and _MADE_DIAGNOSTIC.search(lowered):
+        # The exam ordered as a screening was done as a diagnostic one, for a sign the
+        # patient came with: the sign is the reason, no screening code (I.C.21.c.5).
+        result.codes = [c for c in result.codes if c not in screened]
+        result.worked.insert(
+            0,
+            f"{', '.join(screened)} not coded: the exam was done as a diagnostic one for "
+            f"{found_codes[0]}, the sign the patient presented with; a screening code is for a "
+            "patient with no sign or symptom (ICD-10-CM Official Guidelines I.C.21.c.5)",
+        )
+    screening = [c for c in proposed if c.startswith(("Z12", "Z13")) and c not in screened]
+    if screening and found_codes:
+        # I.C.21.c.5: screening is testing a patient with no sign or symptom; one the record
+        # documents makes the exam diagnostic, coded by the sign (the order's word aside).
+        result.worked.insert(
+            0,
+            f"{screening[0]} is for a screening, a test of a patient with no sign or symptom; "
+            f"with {found_codes[0]} documented the exam is diagnostic, coded by what was found "
+            "or felt (ICD-10-CM Official Guidelines I.C.21.c.5)",
+        )
     result.advice += list(coding.conflicts) + [
         f"{code} needs more detail from the record (stage, site or type) before it can be coded."
         for code in coding.incomplete
     ]
     return result
+
+
+# A condition named again in the question ("the lump second") is the one already coded.
+_ORDINALS = frozenset({"first", "second", "third", "last", "primary", "secondary", "again"})
+# An exam ordered as a screening and done as a diagnostic one.
+_MADE_DIAGNOSTIC = re.compile(
+    r"\b(?:converted|changed|switched|upgraded|turned)(?: it)? (?:in)?to (?:a )?diagnostic\b|"
+    r"\b(?:did|done|performed|read|billed)(?: it)? as (?:a )?diagnostic\b"
+)
 
 
 def _bilateral_first(findings: list[Finding], result: Diagnoses) -> list[Finding]:
@@ -581,11 +619,12 @@ def _head_match(phrase: str, side: str, sex: str, chapters: str) -> Match | None
         rest = " ".join(words[i:])
         if len(set(tokens(rest)) - FREE) < 2:
             break  # one word is no condition's name out of context ("treating as pneumonia")
-        found = _search(rest, rest, side, sex, chapters)
+        # The side completes the code as for a whole phrase ("lump ... L breast, upper inner
+        # quadrant": the left breast's code, not the first title found).
+        found = _match(rest, side, sex, chapters)
         if found is None or found[0] < 1.0 or found[2] > 1 or found[1][:1] in "VWXY":
             continue
-        code = _side_named(found[1], side) if side in ("left", "right") else found[1]
-        return (0.8, code, found[2] + 1)
+        return (0.8, found[1], found[2] + 1)
     return None
 
 

@@ -44,6 +44,8 @@ _QUALIFIER = re.compile(
     r"non-displaced|open|acute|chronic|recurrent|in remission|uncomplicated|severe|moderate|"
     r"mild|intermittent|persistent|stage \w+|with exacerbation|with acute exacerbation|"
     r"combined type|predominantly (?:inattentive|hyperactive) type|"
+    r"(?:upper|lower)[- ](?:inner|outer) quadrant|central portion|axillary tail|"
+    r"(?:upper|lower)[- ](?:inner|outer)[- ]quadrant|"
     r"limited to breakdown of skin|with fat layer exposed|with (?:necrosis of )?(?:muscle|bone)"
     r"(?: involvement)?(?: without evidence of necrosis)?|"
     r"(?:site|part|quadrant)(?: (?:within|of)(?: the)? \w+)? (?:not specified|unspecified|"
@@ -368,6 +370,25 @@ INDEX_TERMS = [
         "open bite of ",
     ),
     (r"\ba[- .]?flutter\b", "atrial flutter"),
+    # The scaphoid unqualified is the wrist's (the Index: Fracture, carpal, navicular
+    # [scaphoid]); the foot's is the navicular of the foot, said so. Its waist is the middle
+    # third, its poles the proximal third and the distal pole (S62.01-S62.03).
+    (
+        r"\bscaphoid (?:bone )?waist\b|\bwaist of (?:the )?scaphoid\b",
+        "middle third of navicular bone of wrist",
+    ),
+    (
+        r"\bproximal pole of (?:the )?scaphoid\b|\bscaphoid proximal pole\b",
+        "proximal third of navicular bone of wrist",
+    ),
+    (
+        r"\bdistal pole of (?:the )?scaphoid\b|\bscaphoid distal pole\b",
+        "distal pole of navicular bone of wrist",
+    ),
+    (
+        r"\bscaphoid\b(?! (?:bone )?of (?:the )?(?:right |left )?foot)(?![^.;,]{0,30}\b(?:foot|tarsal)\b)",
+        "navicular bone of wrist",
+    ),
     # A substance's abuse or dependence written as history is the condition in remission
     # (Index: Abuse, alcohol, in remission F10.11; Dependence, ..., in remission F1x.21): no Z
     # code names it, and "history of abuse" alone is a child's abuse (Z62.81-).
@@ -422,6 +443,7 @@ INDEX_TERMS = [
         "anemia due to antineoplastic chemotherapy",
     ),
     # Breast quadrants and receptor status as oncology notes write them.
+    (r"\b(upper|lower)[- ](inner|outer) (?:area|region|part|aspect)\b", r"\1-\2 quadrant"),
     (r"\buoq\b", "upper-outer quadrant"),
     (r"\buiq\b", "upper-inner quadrant"),
     (r"\bloq\b", "lower-outer quadrant"),

@@ -774,3 +774,14 @@ def test_a_screening_done_as_diagnostic_is_coded_by_the_sign_once() -> None:
         "diagnostic mammo. Do we use Z12.31 first and the lump second?"
     )
     assert _dx(text) == ["N63.11"]
+
+
+def test_concerns_and_observed_behaviour_are_not_diagnoses() -> None:
+    """IV.H: "social communication concerns ... r/o autism" is uncertain; poor eye contact is
+    a behaviour, not an eye disease; "behavioral health" is the specialty, not a screening."""
+    text = (
+        "Peds behavioral health question. A/P: 1) ADHD, combined presentation - start "
+        "methylphenidate. 2) social communication concerns, poor eye contact - r/o autism "
+        "spectrum disorder. Is F84.0 ok?"
+    )
+    assert _dx(text) == ["F90.2"]

@@ -45,6 +45,8 @@ TRIGGERS: list[tuple[str, str, str]] = [
     ("no sign of", "negated", "forward"),
     ("ruled out", "negated", "backward"),
     ("was ruled out", "negated", "backward"),
+    # "Social communication concerns": a worry named, not a diagnosis made.
+    ("concerns", "uncertain", "backward"),
     ("rule out", "uncertain", "forward"),
     ("r/o", "uncertain", "forward"),
     ("probable", "uncertain", "forward"),

@@ -370,6 +370,8 @@ INDEX_TERMS = [
         "open bite of ",
     ),
     (r"\ba[- .]?flutter\b", "atrial flutter"),
+    # A behaviour observed, not an eye condition (H10.53- is contact blepharoconjunctivitis).
+    (r"\b(?:poor|limited|decreased|reduced|fleeting|avoids|avoidant|no) eye contact\b", " "),
     # The scaphoid unqualified is the wrist's (the Index: Fracture, carpal, navicular
     # [scaphoid]); the foot's is the navicular of the foot, said so. Its waist is the middle
     # third, its poles the proximal third and the distal pole (S62.01-S62.03).
@@ -750,7 +752,8 @@ _READING = re.compile(
 
 # Where care is given, named after what it treats ("wound clinic"): no condition of its own.
 _CARE_PLACE = re.compile(
-    r"\b(?:wound|burn|ostomy|diabetes|pain) (?:clinic|care|center|nurse|team)\b"
+    r"\b(?:wound|burn|ostomy|diabetes|pain) (?:clinic|care|center|nurse|team)\b|"
+    r"\b(?:peds |pediatric )?(?:behavioral|mental) health\b(?! (?:screen|exam|evaluation))"
 )
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from consultant.matching.analyse import analyse
 from consultant.matching.em_facts import em_facts
 
@@ -235,3 +237,28 @@ def test_tests_listed_before_their_verb_a_parenteral_opioid_and_a_prescription()
     assert em_facts("d/c home w/ keflex rx, f/u pcp.").risk == 3
     # Tests drawn today are services billed, not data reviewed or ordered.
     assert em_facts("lipid panel and a1c drawn today").data_terms == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Last time she was seen (same doc) was Feb 2022, today is 5/20/2025. 99213?", "new"),
+        ("Last seen 03/2022. DOS 05/20/2025. Est or new?", "new"),
+        ("Last visit was on 6/14/2022. DOS 5/20/2025. New pt?", "established"),
+    ],
+)
+def test_the_last_visit_written_as_a_date_counts_for_the_three_year_rule(
+    text: str, status: str
+) -> None:
+    assert analyse(text).patient_status == status
+
+
+def test_time_on_the_next_day_is_left_out_when_its_date_opens_the_sentence() -> None:
+    """CPT 2021: total time on the date of the encounter. The visit's date written after it
+    ("visit yesterday (4/8)"), the next day's call dated at the start of its sentence."""
+    facts = em_facts(
+        "new pt visit yesterday (4/8). doc documented: 35 min face to face, 15 min that evening "
+        "reviewing outside records. this morning (4/9) she spent another 20 min on the phone, "
+        "then changed the time statement to 'total time 70 min'. 99205?"
+    )
+    assert facts.total_minutes == 50

@@ -29,9 +29,9 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # "last seen ... in Sept 2022": the month (if given) and year of the last visit.
 _LAST_SEEN_ON = re.compile(
-    r"\b(?:last (?:seen|visit(?:ed)?|saw)|(?:saw|seen (?:by|in|at)|visited)\b)"
-    r"(?:[^.?!]|\.(?= ?[a-z(])){0,60}?\b(?:in|on)\s+"
-    rf"(?:({'|'.join(_MONTHS)})[a-z]*\.?\s+)?(20\d\d)\b"
+    r"\b(?:last (?:seen|visit(?:ed)?|saw|time)|(?:saw|seen (?:by|in|at)|visited)\b)"
+    r"(?:[^.?!]|\.(?= ?[a-z(])){0,60}?(?:\b(?:in|on|was)\s+|:\s*|\s)"
+    rf"(?:({'|'.join(_MONTHS)})[a-z]*\.?,?\s+|(\d{{1,2}})/(?:\d{{1,2}}/)?)?(20\d\d)\b"
 )
 
 
@@ -77,8 +77,9 @@ def patient_status(lowered: str, on: date | None = None) -> str:
         # No date of service written: the question is about a visit now. Without the day, the
         # last day of the month (or year) named: the latest the earlier service can be.
         on = on or date.today()
-        month = _MONTHS.index(seen_on.group(1)) + 1 if seen_on.group(1) else 12
-        months = (on.year - int(seen_on.group(2))) * 12 + on.month - month
+        named, numbered, year = seen_on.groups()
+        month = _MONTHS.index(named) + 1 if named else int(numbered) if numbered else 12
+        months = (on.year - int(year)) * 12 + on.month - month
         return "new" if months > 36 or (months == 36 and on.day > 28) else "established"
     if _ESTABLISHED.search(lowered):
         return "established"

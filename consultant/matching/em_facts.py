@@ -401,7 +401,9 @@ _OTHER_DAY = re.compile(
 )
 _DOS = re.compile(
     r"\b(?:dos|date of service|visit(?: on| date)?|seen on|encounter(?: on| date)?)\b\W{0,3}"
-    r"(\d{1,2}/\d{1,2})"
+    r"(\d{1,2}/\d{1,2})|"
+    # "New pt visit yesterday (4/8)": the visit's date a word or two after it.
+    r"\b(?:visit|encounter|seen)\b(?: (?:was|on|yesterday|today|last \w+))*\W{1,3}(\d{1,2}/\d{1,2})"
 )
 
 
@@ -425,6 +427,7 @@ def _time_on_the_date(lowered: str) -> tuple[int, tuple[str, ...]] | None:
     and parts joined ("24 min face to face + 13 min documenting") are added. A total the asker
     states that includes another date's time is not used. None when there are no parts."""
     dos = _DOS.search(lowered)
+    day = (dos.group(1) or dos.group(2)) if dos else None
     counted: list[int] = []
     other: list[str] = []
     joined = False
@@ -436,17 +439,18 @@ def _time_on_the_date(lowered: str) -> tuple[int, tuple[str, ...]] | None:
         for i, m in enumerate(parts):
             before, after = text[max(0, m.start() - 15) : m.start()], text[m.end() : m.end() + 12]
             if _CLAIMED.search(after) or _CLAIMED.search(before):
-                if dos is not None and dos.group(1) in _DAY.findall(before):
+                if day is not None and day in _DAY.findall(before):
                     # "5/13: 25 min total": the note's total for the date of service.
                     dated_total = dated_total if dated_total is not None else int(m.group(1))
                 continue  # the asker's own total: worked out again from the parts
             # A sentence of several parts says each part's date in its own clause ("10 min
             # documentation (completed 3/5)"); a sentence of one says it anywhere.
-            own = (
-                text[m.start() : parts[i + 1].start()] if i + 1 < len(parts) else text[m.start() :]
-            )
+            # The first part's clause starts with the sentence ("This morning (4/9) she spent
+            # another 20 min ...": the date before the minutes is theirs).
+            start = 0 if i == 0 else m.start()
+            own = text[start : parts[i + 1].start()] if i + 1 < len(parts) else text[start:]
             clause = own if len(parts) > 1 else text
-            if _elsewhere(clause, dos.group(1) if dos else None):
+            if _elsewhere(clause, day):
                 other.append(f"{m.group(1)} min")
                 continue
             gap = text[last_end : m.start()] if counted else ""

@@ -262,3 +262,12 @@ def test_time_on_the_next_day_is_left_out_when_its_date_opens_the_sentence() -> 
         "then changed the time statement to 'total time 70 min'. 99205?"
     )
     assert facts.total_minutes == 50
+
+
+def test_travel_is_not_part_of_the_total_time() -> None:
+    """CPT: the visit's total time does not include travel (home visits, 99341-99350)."""
+    facts = em_facts(
+        "home visit 3/18: 45 minutes in the home with the patient, documented as total time. "
+        "plus about 25 minutes of driving each way. 99350?"
+    )
+    assert facts.total_minutes == 45 and "travel" in " ".join(facts.time_worked)

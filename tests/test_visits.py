@@ -316,6 +316,21 @@ def test_a_deleted_visit_code_only_mentioned_is_corrected_too(session: Session) 
     assert answer.corrections[0].startswith("Report 99232, not 99225")
 
 
+def test_a_deleted_prolonged_service_code_is_corrected(session: Session) -> None:
+    """CPT 2023 deleted 99354-99357: inpatient time past 99223's is 99418 (first unit at 90
+    minutes), never the deleted code the asker used to bill."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Initial inpatient visit, high MDM, total time 95 min on the admission date, commercial "
+        "plan following CPT. We used to bill 99356 for the extra time, is that gone?",
+    )
+    billed = [c.code for c in answer.billed]
+    assert "99356" not in billed and set(billed[:2]) == {"99223", "99418"}
+    assert "99356" in answer.corrections[0] and "deleted" in answer.corrections[0]
+
+
 def test_one_correction_names_the_status_and_the_level(session: Session) -> None:
     """A new patient (another specialty in the group) whose level the MDM then decides: one
     first line, from the asker's code to the final one, with both reasons."""

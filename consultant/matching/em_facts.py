@@ -430,6 +430,7 @@ def _time_on_the_date(lowered: str) -> tuple[int, tuple[str, ...]] | None:
     day = (dos.group(1) or dos.group(2)) if dos else None
     counted: list[int] = []
     other: list[str] = []
+    travel: list[str] = []
     joined = False
     last_end = 0
     dated_total: int | None = None
@@ -453,6 +454,9 @@ def _time_on_the_date(lowered: str) -> tuple[int, tuple[str, ...]] | None:
             if _elsewhere(clause, day):
                 other.append(f"{m.group(1)} min")
                 continue
+            if _TRAVEL.search(own if len(parts) > 1 else text[m.start() :]):
+                travel.append(f"{m.group(1)} min")
+                continue
             gap = text[last_end : m.start()] if counted else ""
             joined = joined or (len(gap) < 45 and _JOINED.search(gap) is not None)
             counted.append(int(m.group(1)))
@@ -460,7 +464,7 @@ def _time_on_the_date(lowered: str) -> tuple[int, tuple[str, ...]] | None:
         last_end = 0
     if dated_total is not None and other:
         counted = [dated_total]  # what else is said ("for the 40 min") is the asker's sum
-    if not counted or not (other or (joined and len(counted) > 1)):
+    if not counted or not (other or travel or (joined and len(counted) > 1)):
         return None
     total = sum(counted)
     worked = f"{' + '.join(str(n) for n in counted)} = {total} min on the date of the encounter"
@@ -471,7 +475,16 @@ def _time_on_the_date(lowered: str) -> tuple[int, tuple[str, ...]] | None:
             f"; {' and '.join(other)} on another date do{'es' if len(other) == 1 else ''} not "
             "count (only time on the date of the encounter does)"
         )
+    if travel:
+        worked += (
+            f"; {' and '.join(travel)} of travel not counted (CPT: total time excludes travel)"
+        )
     return total, (worked,)
+
+
+# Travel to and from the patient, which the visit's total time never includes (CPT E/M
+# guidelines: time does not include travel).
+_TRAVEL = re.compile(r"^[^.;]{0,40}?\b(?:driv\w*|travel\w*|commut\w*|transit)\b")
 
 
 _IN = r"(?:placed in obs\w*|admit(?:ted)?|obs admit|in obs(?:ervation)?|to obs(?:ervation)?)"

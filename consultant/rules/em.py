@@ -181,6 +181,22 @@ DELETED_VISITS: dict[str, tuple[str | None, str]] = {
             ("99343", "99344"),
         )
     },
+    # CPT 2023 deleted the prolonged services with direct contact: office time beyond the
+    # level 5 visit is 99417 (Medicare G2212), inpatient and observation time 99418 (G0316).
+    **{
+        old: (
+            "99417",
+            "prolonged office time is reported with 99417 (Medicare: G2212) added to a visit chosen by time",
+        )
+        for old in ("99354", "99355")
+    },
+    **{
+        old: (
+            "99418",
+            "prolonged inpatient or observation time is reported with 99418 (Medicare: G0316) added to a visit chosen by time",
+        )
+        for old in ("99356", "99357")
+    },
     "99241": (None, "choose an office visit or 99242-99245 by MDM or time"),
     "99251": (None, "choose a hospital visit or 99252-99255 by MDM or time"),
     "99318": (None, "report subsequent nursing facility care, 99307-99310"),

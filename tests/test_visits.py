@@ -331,6 +331,24 @@ def test_a_deleted_prolonged_service_code_is_corrected(session: Session) -> None
     assert "99356" in answer.corrections[0] and "deleted" in answer.corrections[0]
 
 
+def test_medicare_takes_the_office_visit_for_the_2025_telemedicine_codes(
+    session: Session,
+) -> None:
+    """98000-98015 are status I for Medicare: the office visit by the same MDM, with the
+    telehealth modifier, and the reason said."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Medicare pt, established, audio+video visit from her home, doc in our office. F/u HTN "
+        "and hypothyroidism, both stable, refilled lisinopril and levothyroxine. Should this "
+        "be 98006 now?",
+    )
+    assert [c.code for c in answer.billed][:1] == ["99214"]
+    assert "98006" not in [c.code for c in answer.billed]
+    assert any("98000-98015" in a for a in answer.advice)
+
+
 def test_one_correction_names_the_status_and_the_level(session: Session) -> None:
     """A new patient (another specialty in the group) whose level the MDM then decides: one
     first line, from the asker's code to the final one, with both reasons."""

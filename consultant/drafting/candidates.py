@@ -444,7 +444,12 @@ def replacement_for(session: Session, code: str, analysis: Analysis) -> tuple[st
     medicare_words = extra.get("medicare_by_word", {})
     word = next((w for w in medicare_words if _affirmed(analysis, w)), None)
     target = medicare_words[word] if word is not None else extra.get("medicare")
-    return _medicare_step(code, target) if target else None
+    if not target:
+        return None
+    # Our note's reason, where it names the code Medicare takes instead.
+    why = next((d for d in (note.distinctions if note else []) if target in d), "")
+    step, reason = _medicare_step(code, target)
+    return step, f"{reason} {why}" if why else reason
 
 
 def _affirmed(analysis: Analysis, phrase: str) -> bool:

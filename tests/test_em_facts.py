@@ -271,3 +271,13 @@ def test_travel_is_not_part_of_the_total_time() -> None:
         "plus about 25 minutes of driving each way. 99350?"
     )
     assert facts.total_minutes == 45 and "travel" in " ".join(facts.time_worked)
+
+
+def test_the_total_written_beside_its_number_is_the_total() -> None:
+    """ "35 minutes total on the date: about 15 min with the patient, ...": 35, not the first
+    part after the word total."""
+    facts = em_facts(
+        "snf subsequent visit, she documents 35 minutes total on the date: about 15 min with "
+        "the patient, 10 min reviewing labs, 10 min on the phone with the daughter."
+    )
+    assert facts.total_minutes == 35

@@ -49,6 +49,10 @@ _ADMITTING_WORK = (
     r"\bfrom (?:the )?(?:ed|er|emergency (?:department|room))\b"
 )
 _MINUTES = [
+    # The total written beside its number ("35 minutes total", "total time: 35 min") before
+    # any looser reading ("total on the date: about 15 min with the patient" is a part).
+    r"\b(\d{1,3})\s*(?:min|minutes|mins)\.?\s+(?:of\s+)?total\b|"
+    r"\btotal(?: time)?\s*(?:of|was|is|=|:)?\s*(\d{1,3})\s*(?:min|minutes|mins)\b",
     r"(?:total(?: time)?|spent|spending|time (?:spent|was|of)|documented)\D{0,40}?(\d{1,3})\s*(?:min|minutes|mins)\b",
     r"(\d{1,3})\s*(?:min|minutes|mins)\b[^.?!]{0,30}?\b(?:total|face[- ]to[- ]face|counsel|with (?:the )?(?:patient|pt)|on the (?:date|day)|that day)",
 ]
@@ -351,7 +355,7 @@ def em_facts(lowered: str) -> EmFacts:
     # "Spent 15 minutes on smoking cessation counseling": the time of a service billed by its
     # own timed code (99406/99407, 99497, G0442...), which the visit's time must not count.
     minutes = (
-        int(found.group(1))
+        int(next(g for g in found.groups() if g))
         if found and not _OWN_TIMED_SERVICE.match(lowered[found.end() : found.end() + 60])
         else None
     )

@@ -281,3 +281,24 @@ def test_the_total_written_beside_its_number_is_the_total() -> None:
         "the patient, 10 min reviewing labs, 10 min on the phone with the daughter."
     )
     assert facts.total_minutes == 35
+
+
+def test_return_precautions_are_no_return_to_the_operating_room() -> None:
+    """A modifier's cue is a word or the start of one, and 78 needs the operating room named:
+    "return precautions ... no abscess or perforation" at an ED visit is no 78."""
+    facts = analyse(
+        "ED chart: sigmoid diverticulitis, no abscess or perforation. D/c home on amox-clav, "
+        "return precautions given. Is 99285 supportable?"
+    )
+    assert "78" not in facts.modifier_cues
+    assert "78" in analyse("Unplanned return to the OR for a bleed, day 3 post-op.").modifier_cues
+
+
+def test_an_ed_diverticulitis_sent_home_on_an_antibiotic_is_moderate() -> None:
+    """AMA MDM table: an acute illness with systemic symptoms (diverticulitis) is moderate;
+    discharged home on a prescription drug is prescription drug management."""
+    facts = em_facts(
+        "cc llq pain x3d, low grade fever. ct: sigmoid diverticulitis, no abscess. d/c home on "
+        "amox-clav, return precautions."
+    )
+    assert facts.problems == 3 and facts.risk == 3

@@ -245,8 +245,14 @@ def modifier_situations(lowered: str) -> list[str]:
     return [
         modifier
         for modifier, cue_sets in _situations().items()
-        if any(all(cue in lowered for cue in cue_set) for cue_set in cue_sets)
+        if any(all(_starts_a_word(cue, lowered) for cue in cue_set) for cue_set in cue_sets)
     ]
+
+
+def _starts_a_word(cue: str, lowered: str) -> bool:
+    """The cue where a word starts ("pa " is not the end of "spa ", "assist" may end in
+    "ant"): a cue is a word or the start of one."""
+    return re.search(r"(?<![a-z0-9])" + re.escape(cue), lowered) is not None
 
 
 _PAIRED = (

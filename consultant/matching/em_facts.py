@@ -82,7 +82,8 @@ PROBLEMS: list[tuple[int, str]] = [
         r"(?:two|2|three|3|multiple) (?:or more )?(?:stable )?chronic|undiagnosed new problem|"
         r"uncertain prognosis|acute illness with systemic|acute complicated injury|poorly controlled|"
         # Acute illnesses that carry systemic symptoms by their nature.
-        r"pneumonia|pyelonephritis|cellulitis with (?:fever|systemic)|"
+        r"pneumonia|pyelonephritis|cellulitis with (?:fever|systemic)|diverticulitis|"
+        r"pancreatitis|cholecystitis|appendicitis|colitis|"
         # A lump, mass or nodule not yet diagnosed: the MDM table's example of an undiagnosed
         # new problem with uncertain prognosis.
         r"\blumps?\b|(?<!body )(?<!muscle )\bmass\b|\bnodules?\b",
@@ -126,7 +127,8 @@ PROBLEM_KINDS: list[tuple[int, str, str]] = [
         3,
         "an acute illness with systemic symptoms",
         r"acute illness with systemic|pneumonia|"
-        r"pyelonephritis|cellulitis with (?:fever|systemic)",
+        r"pyelonephritis|cellulitis with (?:fever|systemic)|diverticulitis|pancreatitis|"
+        r"cholecystitis|appendicitis|colitis",
     ),
 ]
 
@@ -175,7 +177,11 @@ RISK: list[tuple[int, str]] = [
         # "Cont metformin", "Refilled x90d": a prescription continued or renewed.
         rf"\bcont\.?\s+(?:{_DRUGS})\b|\brefill(?:ed|s)?\s+(?:x\s?\d+|for \d+|\d+\s?(?:d|days?|mo|months?)\b)|"
         # "Home w/ Zofran ODT rx", "plus rx for home": a prescription written.
-        r"\b(?:w/|with|plus|and|gave|given|sent)\s+(?:an? )?(?:\w+ ){0,2}rx\b",
+        r"\b(?:w/|with|plus|and|gave|given|sent)\s+(?:an? )?(?:\w+ ){0,2}rx\b|"
+        # Discharged home on a drug: one prescribed at the visit (not fluids, rest or OTC).
+        r"\b(?:d/c'?d?|discharged?|sent|send|going) home (?:on|with|w/) (?!(?:fluids|rest|otc|"
+        r"tylenol|ibuprofen|acetaminophen|advil|motrin|supportive|return|instructions|"
+        r"precautions|family|spouse|wife|husband)\b)[a-z]",
     ),
     (
         2,

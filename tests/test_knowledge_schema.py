@@ -46,6 +46,8 @@ EXTRA_KEYS = {
     "medicare_by_word",
     "instead_by_word",
     "with_by_word",  # companions billed when the words name them (G0101 with Q0091)
+    "needs_words",  # a delivery the question must name (telemedicine codes)
+    "not_with_words",  # words that rule the code out (a video visit "from home")
 }
 CPT_SHAPE = re.compile(r"^\d{5}$|^\d{4}[FTU]$")
 HCPCS_SHAPE = re.compile(r"^[A-V]\d{4}$")

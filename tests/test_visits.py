@@ -349,6 +349,24 @@ def test_medicare_takes_the_office_visit_for_the_2025_telemedicine_codes(
     assert any("98000-98015" in a for a in answer.advice)
 
 
+def test_a_delivery_the_question_names_or_not_chooses_the_family(session: Session) -> None:
+    """A telemedicine code needs the question to say telemedicine; a video visit "from home"
+    is no home visit (the patient is at home, the practitioner is not)."""
+    load_bundled_knowledge(session)
+    session.flush()
+    by_time = build_answer(
+        session, "Our NP documented 42 minutes total time for an established patient today."
+    )
+    assert [c.code for c in by_time.billed][:1] == ["99215"]
+    video = build_answer(
+        session,
+        "Commercial pt, established, video visit from home, 2 stable chronic illnesses, "
+        "refilled meds. Code?",
+    )
+    codes = [c.code for c in video.billed]
+    assert codes[:1] == ["99214"] and not [c for c in codes if c.startswith("9934")]
+
+
 def test_one_correction_names_the_status_and_the_level(session: Session) -> None:
     """A new patient (another specialty in the group) whose level the MDM then decides: one
     first line, from the asker's code to the final one, with both reasons."""

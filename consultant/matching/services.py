@@ -194,6 +194,15 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
         # A shave done to get tissue for diagnosis is a tangential biopsy (11102, 11103),
         # not a shave removal (11300-11313), however many of its words the question shares.
         cand.score -= step * 2
+    needs = cand.extra.get("needs_words")
+    if needs and not any(re.search(rf"\b{re.escape(w)}", query) for w in needs):
+        # A code for a way of delivering the service the question never names (a telemedicine
+        # visit for "42 minutes with an established patient") falls behind the usual one.
+        cand.score -= step * 1.5
+    against = cand.extra.get("not_with_words")
+    if against and any(re.search(rf"\b{re.escape(w)}", query) for w in against):
+        # A home visit for a video visit "from home": the patient is at home, the doctor not.
+        cand.score -= step * 1.5
     if re.search(r"\bonly\b", title) and " only" not in f" {query}":
         cand.score -= step * 0.5  # a component-only code needs the asker to say so
     # What the code excludes or includes, against what the asker says was or was not done.

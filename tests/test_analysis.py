@@ -214,3 +214,11 @@ def test_a_record_not_final_is_said_in_the_reply() -> None:
     advice = record_not_final(analyse("Op note not signed yet; charge slip says knee scope."))
     assert advice and "signed operative note" in advice[0]
     assert record_not_final(analyse("Signed op note: knee scope with meniscectomy.")) == []
+
+
+def test_a_procedure_on_a_condition_is_a_procedure_question() -> None:
+    """ "Lancing an abscess" asks for the incision and drainage, not the abscess's code; a
+    condition with no procedure named is a diagnosis question."""
+    lanced = analyse("what's the code for lancing a single abscess on the upper back? thx")
+    assert lanced.question_type != "diagnosis"
+    assert analyse("What code for a sacral pressure ulcer, stage 3?").question_type == "diagnosis"

@@ -60,6 +60,9 @@ def test_without_and_then_with_contrast_in_a_title_is_both() -> None:
     assert contrast_of("ct of the abdomen and pelvis without contrast") == "without"
     # CPT's contrast is intravenous: oral contrast alone is without.
     assert contrast_of("ct a/p with oral contrast only, no iv contrast (ckd)") == "without"
+    # A plain phase denied is contrast given; a contrast agent named after "then" is both.
+    assert contrast_of("ct a/p with iv contrast only (no non-contrast phase)") == "with"
+    assert contrast_of("mri brain without contrast first, then repeat after gadolinium") == "both"
 
 
 def test_an_askers_code_with_the_other_contrast_is_corrected() -> None:

@@ -538,7 +538,8 @@ _SERVICE_WORDS = re.compile(
     r"telehealth|injection|infusion|push|biopsy|excision|removal|"
     r"removed|repair|x-?ray|mri|ct|ultrasound|echo|scan|scope|\w+(?:ectomy|otomy|ostomy|plasty|"
     r"scopy|centesis)|test|panel|lab|vaccine|shot|therapy|admin\w*|drug|supply|pump|catheter|"
-    r"drain\w*|sutur\w*|laceration repair|units?|modifier|cpt|hcpcs|rvus?|payment|"
+    r"drain\w*|sutur\w*|laceration repair|units?|modifier|cpt|hcpcs|rvus?|payment|lanc\w*|"
+    r"incis\w*|i ?& ?d|debrid\w*|inject\w*|aspirat\w*|excis\w*|biops\w*|"
     r"subsequent|discharge|critical care|rounding|(?:hospital|er|ed|nursing) (?:code|visit|level))\b"
 )
 

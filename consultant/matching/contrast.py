@@ -10,7 +10,12 @@ _BOTH = re.compile(
     r"|without contrast(?: material)?,? (?:then|followed by|and then|and) with"
     r"|(?:without contrast|non-?contrast)[^.;]{0,40}?\b(?:then|followed by)\b[^.;]{0,20}?\bwith\b"
     r"|without and (?:then )?with contrast|with and without contrast"
+    # "Without contrast first, then repeat sequences after gadolinium."
+    r"|(?:without contrast|non-?contrast|pre-?contrast)[^.;]{0,40}?\b(?:then|followed by)\b"
+    r"[^.;]{0,40}?\b(?:after|post|with)[- ](?:iv )?(?:contrast|gad\w*|dye|gd)\b"
 )
+# "No non-contrast phase": contrast given, nothing without it.
+_NO_PLAIN_PHASE = re.compile(r"\b(?:no|without|w/o)\s+(?:a\s+)?non-?contrast\b")
 # Contrast in CPT's imaging codes is given intravenously (or intrathecally): oral contrast
 # alone is "without contrast".
 _WITHOUT = re.compile(
@@ -22,6 +27,7 @@ _WITH = re.compile(r"with contrast|w/ ?contrast|contrast[- ]enhanced|\bwith iv c
 
 def contrast_of(text: str) -> str:
     """ "both", "without" or "with" contrast, as an imaging question or title says it."""
+    text = _NO_PLAIN_PHASE.sub(" with contrast ", text)
     if _BOTH.search(text):
         return "both"
     if _WITHOUT.search(text):

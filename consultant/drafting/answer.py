@@ -31,6 +31,7 @@ from consultant.drafting.arithmetic import apply_arithmetic
 from consultant.drafting.candidates import (
     Selection,
     collection_after_tests,
+    lab_panels,
     procedure_first,
     select_codes,
 )
@@ -87,6 +88,7 @@ def build_answer(session: Session, question: str) -> Answer:
     drug_lines = pair_drugs(session, analysis, selection, candidates)
     drug_lines += supplies_included(analysis, selection)
     procedure_first(selection, analysis)
+    sentences += lab_panels(selection)
     collection_after_tests(selection)
     sentences = [s for s in sentences if not superseded(s, selection)] + drug_lines
     visit_correction = choose_visit(analysis, selection)

@@ -15,6 +15,7 @@ from consultant.codes.search import tokens
 from consultant.codes.sections import is_em
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
+from consultant.rules.lab_panels import panels_in
 
 ALTERNATIVES = 2
 
@@ -239,6 +240,21 @@ def collection_after_tests(selection: Selection) -> None:
         return
     if any(c.isdigit() and "80000" <= c <= "89398" for c in codes):
         selection.services.sort(key=lambda item: item[0] in SPECIMEN_COLLECTION)
+
+
+def lab_panels(selection: Selection) -> list[str]:
+    """Tests that make up a whole panel are billed as the panel (rules.lab_panels), in the
+    first test's place; the sentence that says so for each."""
+    said = []
+    for panel in panels_in([c for c, _ in selection.services]):
+        codes = [c for c, _ in selection.services]
+        at = codes.index(panel.parts[0])
+        selection.services = [(c, s) for c, s in selection.services if c not in panel.parts]
+        selection.services.insert(at, (panel.code, 1.0))
+        selection.alternatives = [(c, s) for c, s in selection.alternatives if c != panel.code]
+        selection.named = [c for c in selection.named if c not in panel.parts]
+        said.append(f"Report {panel.code}, not {', '.join(panel.parts)}: {panel.reason}.")
+    return said
 
 
 def procedure_first(selection: Selection, analysis: Analysis) -> None:

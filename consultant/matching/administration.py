@@ -59,7 +59,12 @@ _HORMONAL_WORDS = re.compile(
 )
 _PUSH = re.compile(r"\biv ?p\b|\bivp\b|\bpush(?:ed)?\b|\bslow push\b|\bbolus(?:ed)? iv\b")
 # "Ran" with an object is a test run ("ran a BMP", "ran labs"), not a drug running in.
-_RAN = r"\b(?:ran|running)\b(?!\s+(?:a|an|the|some|labs?|tests?|panels?|cultures?|specimens?)\b)"
+# A lab that "ran" is testing whatever follows ("in-house lab ran total cholesterol").
+_RAN = (
+    r"(?<!lab )(?<!labs )(?<!analyzer )\b(?:ran|running)\b(?!\s+(?:a|an|the|some|labs?|tests?|"
+    r"panels?|cultures?|specimens?|total|cholesterol|lipids?|hdl|ldl|triglycerides?|cbc|cmp|bmp|"
+    r"a1c|ua|urinalysis|inr|tsh|psa|it|them|both|each)\b)"
+)
 _INFUSION = re.compile(
     rf"\binfus|\bdrip\b|\bivpb\b|\bpiggyback\b|{_RAN}|\bover \d+(?:\.\d+)?\s*(?:-\s*\d+\s*)?(?:min|mins|minutes|m\b|hours?|hrs?|h\b)"
 )

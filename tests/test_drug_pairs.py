@@ -82,6 +82,10 @@ def test_the_askers_drug_code_alone_makes_the_drug_the_subject() -> None:
     assert asks_for_drug(analyse("kenalog 40 mg into the R knee, billing J3301 x4, rejected"))
     assert not asks_for_drug(analyse("kenalog 40 mg into the R knee, J3301 x4: admin code?"))
     assert not asks_for_drug(analyse("kenalog 40 mg into the R knee, 20610 + J3301 x4 ok?"))
+    # The procedure's code asked for first, the drug's code beside it: the procedure leads.
+    assert not asks_for_drug(
+        analyse("Depo-Medrol 80 mg into the L shoulder bursa. CPT for the injection, and J1040 x1?")
+    )
 
 
 def test_hydration_after_a_push_is_sequential_with_no_first_hour_of_its_own(

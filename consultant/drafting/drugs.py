@@ -666,6 +666,8 @@ ADMIN_ASKS = (
     "admin", "administration", "push or infusion", "infusion code", "injection code",
     # Units of an administration ("how many hydration units"), not of a drug.
     "hydration units", "hydration unit", "infusion units", "infusion hours", "initial code",
+    # The procedure that gives the drug asked for by name ("the CPT for the injection").
+    "cpt for the", "cpt code for the", "procedure code", "code for the injection",
 )  # fmt: skip
 
 

@@ -598,3 +598,26 @@ def test_a_consultation_requested_by_another_practitioner(session: Session) -> N
     assert _codes(session, medicare.replace(" If this were a Medicare pt what then?", ""))[:1] == [
         "99203"
     ]
+
+
+def test_a_physical_therapy_evaluation_is_no_office_visit(session: Session) -> None:
+    """PT evaluations have their own complexity levels (97161-97163): "moderate complexity"
+    is no office visit's MDM; therapy services carry GP under a PT plan of care."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Outpatient PT, initial evaluation documented as moderate complexity, then 20 minutes "
+        "of therapeutic exercise the same visit. Codes and units? Medicare.",
+    )
+    billed = [c.code for c in answer.billed]
+    assert billed[:2] == ["97162", "97110"] and not [c for c in billed if c.startswith("992")]
+
+
+def test_therapy_services_carry_the_plan_of_cares_modifier(session: Session) -> None:
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session, "Physical therapy visit: 25 minutes of therapeutic exercise. Code and modifier?"
+    )
+    assert "GP" in [m.modifier for m in answer.modifiers if m.recommended]

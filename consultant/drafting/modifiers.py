@@ -18,6 +18,7 @@ use of modifiers 59, XE, XP, XS, XU"; Medicare Claims Processing Manual ch. 12 s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -82,6 +83,7 @@ def modifier_facts(
     wanted += [(m, True) for m in analysis.digits]
     wanted += [(m, True) for m in _repeat_and_global(analysis, billed)]
     wanted += [(m, True) for m in _screening_became_treatment(analysis, billed)]
+    wanted += [(m, True) for m in _therapy_discipline(analysis, billed)]
     wanted += [
         (m, True)
         for m in analysis.modifier_cues
@@ -434,6 +436,40 @@ def _screening_became_treatment(analysis: Analysis, billed: list[CodeFact]) -> l
     if not treated:
         return []
     return ["PT"] if analysis.payer == "Medicare" else ["33"]
+
+
+# The therapy plan of care a service is under (CMS Claims Processing Manual ch. 5 s. 20.1:
+# GP physical therapy, GO occupational therapy, GN speech-language pathology), by the
+# evaluation billed or the words.
+_DISCIPLINE_BY_CODE = {
+    **dict.fromkeys(("97161", "97162", "97163", "97164"), "GP"),
+    **dict.fromkeys(("97165", "97166", "97167", "97168"), "GO"),
+    **dict.fromkeys(("92521", "92522", "92523", "92524"), "GN"),
+}
+_DISCIPLINE_WORDS = (
+    (
+        "GP",
+        r"\bphysical therap\w*|\b(?:pt) (?:eval\w*|plan of care|visit|session|clinic)\b|"
+        r"\boutpatient pt\b",
+    ),
+    ("GO", r"\boccupational therap\w*|\b(?:ot) (?:eval\w*|plan of care|visit|session)\b"),
+    ("GN", r"\bspeech(?:[- ]language)? (?:therap\w*|patholog\w*)|\bslp\b"),
+)
+
+
+def _therapy_discipline(analysis: Analysis, billed: list[CodeFact]) -> list[str]:
+    """GP, GO or GN on therapy services (97010-97799, the evaluations), by the plan of care
+    the evaluation billed or the words name."""
+    therapy = [f for f in billed if f.code.isdigit() and "97010" <= f.code <= "97799"]
+    therapy += [f for f in billed if f.code in _DISCIPLINE_BY_CODE]
+    if not therapy:
+        return []
+    by_code = {_DISCIPLINE_BY_CODE[f.code] for f in billed if f.code in _DISCIPLINE_BY_CODE}
+    if len(by_code) == 1:
+        return list(by_code)
+    lowered = analysis.text.lower()
+    said = [m for m, words in _DISCIPLINE_WORDS if re.search(words, lowered)]
+    return said if len(said) == 1 else []
 
 
 def _component(analysis: Analysis, billed: list[CodeFact]) -> list[str]:

@@ -680,6 +680,8 @@ def _visit(analysis: Analysis, current: str | None, by_rule: bool) -> Visit | No
             return Visit.OFFICE_NEW if new else Visit.OFFICE_ESTABLISHED
         return visit
     has_level = em.total_minutes is not None or em.elements >= 2 or bool(analysis.level)
+    if _THERAPY_SERVICE.search(analysis.text.lower()):
+        return None  # a therapist's evaluation by complexity (97161-97168) is no E/M visit
     if analysis.question_type == "diagnosis" and not (em.asks_level or analysis.level):
         return None  # asked only for the diagnoses: the note's MDM is no visit to bill
     # A patient called new or established with no other setting is seen in the office.
@@ -689,6 +691,14 @@ def _visit(analysis: Analysis, current: str | None, by_rule: bool) -> Visit | No
     if setting == "office":
         return Visit.OFFICE_NEW if analysis.patient_status == "new" else Visit.OFFICE_ESTABLISHED
     return _setting_visit(setting, analysis.patient_status)
+
+
+# A physical, occupational or speech therapist's service, whose evaluations have their own
+# complexity levels (97161-97168, 92521-92524).
+_THERAPY_SERVICE = re.compile(
+    r"\b(?:physical|occupational|speech)[- ]therap\w*|\b(?:pt|ot|slp) (?:initial )?(?:eval|re-?eval)\w*|"
+    r"\boutpatient (?:pt|ot)\b|\binitial (?:pt|ot) eval\w*"
+)
 
 
 # The places of service whose visits have codes of their own (CMS POS code set).

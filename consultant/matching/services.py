@@ -201,8 +201,9 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
         cand.score -= step * 1.5
     against = cand.extra.get("not_with_words")
     if against and any(re.search(rf"\b{re.escape(w)}", query) for w in against):
-        # A home visit for a video visit "from home": the patient is at home, the doctor not.
-        cand.score -= step * 1.5
+        # A home visit for a video visit "from home": the patient is at home, the doctor not;
+        # an office visit for a physical therapist's evaluation. Out of the running.
+        cand.score *= 0.1
     if re.search(r"\bonly\b", title) and " only" not in f" {query}":
         cand.score -= step * 0.5  # a component-only code needs the asker to say so
     # What the code excludes or includes, against what the asker says was or was not done.

@@ -785,3 +785,18 @@ def test_concerns_and_observed_behaviour_are_not_diagnoses() -> None:
         "spectrum disorder. Is F84.0 ok?"
     )
     assert _dx(text) == ["F90.2"]
+
+
+def test_a_service_question_carries_the_diagnosis_it_states(icd_session: Session) -> None:
+    """A visit's question that states the diagnosis ("Dx acute cystitis w/o hematuria") gets
+    it coded beside the visit; narrative words elsewhere ("burning on urination") are not
+    read as more diagnoses."""
+    load_bundled(icd_session)
+    icd_session.flush()
+    answer = build_answer(
+        icd_session,
+        "Est pt w/ burning on urination x2 days. Doc sent a UA and urine culture, prescribed "
+        "nitrofurantoin. Dx acute cystitis w/o hematuria. 99213 right?",
+    )
+    dx = [c.code for c in answer.billed if c.system == "ICD-10-CM"]
+    assert dx == ["N30.00"]

@@ -228,3 +228,21 @@ def test_a_matrixectomy_is_reported_whole_not_as_the_avulsion(ref: Session) -> N
     ref.rollback()
     assert [c.code for c in a.billed][:1] == ["11750"]
     assert a.corrections[0].startswith("Report 11750, not 11730")
+
+
+def test_a_first_code_and_its_add_on_are_one_service_to_correct(ref: Session) -> None:
+    """17000 + 17003 is one destruction and its add-on, not a pair question: skin tags
+    removed with scissors are 11200, whatever the superbill said. Our notes loaded in this
+    session's transaction only (rolled back with it)."""
+    from consultant.codes.knowledge import load_bundled_knowledge
+    from consultant.drafting.answer import build_answer
+
+    load_bundled_knowledge(ref)
+    ref.flush()
+    a = build_answer(
+        ref,
+        "removed 12 skin tags from neck and axillae with scissors. doc marked 17000 + 17003 x11.",
+    )
+    assert [c.code for c in a.billed] == ["11200"]
+    assert a.corrections[0].startswith("Report 11200, not 17000")
+    ref.rollback()

@@ -38,6 +38,7 @@ from consultant.drafting.candidates import (
 from consultant.drafting.diagnoses import (
     add_encounter_reasons,
     add_indications,
+    add_stated_diagnoses,
     code_diagnoses,
     side_corrections,
 )
@@ -121,6 +122,7 @@ def build_answer(session: Session, question: str) -> Answer:
         sentences += said
     add_encounter_reasons(analysis, selection)
     add_indications(analysis, selection)
+    add_stated_diagnoses(analysis, selection)
 
     facts = [
         _fact(

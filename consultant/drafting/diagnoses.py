@@ -18,6 +18,7 @@ from consultant.matching.findings import (
     ABBREVIATIONS,
     ORGANISM_NAMES,
     Condition,
+    conditions,
     names_condition,
 )
 from consultant.rules import icd10_table as icd
@@ -414,6 +415,40 @@ def add_indications(analysis: Analysis, selection: Selection) -> None:
             f"{code}: the condition the {what} was given for, as the question states it"
         ]
         services.append(code)
+
+
+def add_stated_diagnoses(analysis: Analysis, selection: Selection) -> None:
+    """The diagnosis a service question states ("Dx acute cystitis", "CT: sigmoid
+    diverticulitis"), coded after the services when no indication was: the claim needs it
+    beside the service. Only when every condition it names is coded by a title that says
+    exactly what was written (the fit), and at most three: a guess is worse than none."""
+    if analysis.question_type == "diagnosis" or analysis.asks_diagnosis_too:
+        return
+    services = [c for c, _ in selection.services]
+    if not services or any(selection.system_of.get(c) == "ICD-10-CM" for c in services):
+        return
+    stated = ". ".join(m.group(1) for m in _STATED_DX.finditer(analysis.text))
+    found = conditions(stated) if stated else ()
+    if not any(c.certainty == "confirmed" for c in found):
+        return
+    coded = _coded_diagnoses(replace(analysis, conditions=found))
+    codes = [c for c in coded.codes if c[:1] not in "VWXY"]
+    if not codes or len(codes) > 3 or coded.fit < _EXACT:
+        return
+    for code in codes:
+        selection.services.append((code, 1.0))
+        selection.system_of[code] = "ICD-10-CM"
+        selection.worked[code] = [f"{code}: the diagnosis the question states, for the claim"]
+
+
+_EXACT = 0.93  # a title that carries every word, adding at most one
+# The diagnosis as the record states it: "Dx acute cystitis", "Diagnosis: ...", "diagnosed
+# with ...", "Impression: ...", to the end of its sentence.
+_STATED_DX = re.compile(
+    r"\b(?:dx|diagnosis|diagnosed with|impression|final diagnosis)\b\s*(?:is|was|of|:|-)?\s*"
+    r"([^.;?!\n]{3,80})",
+    re.I,
+)
 
 
 # Surgery (CPT 10021-69990): a procedure done to treat or diagnose a condition.

@@ -580,8 +580,14 @@ def _neighbour(
         return None  # the level is the visit stage's, from the MDM or time the question gives
     if best.code in analysis.codes:
         return None  # the asker names both: a question of billing them together
+    primaries = lambda c: lookup.addon_primaries(session, c, analysis.date_of_service)  # noqa: E731
     if analysis.question_type != "compare" and any(
-        c != code and _family(session, c) == note.family for c in analysis.codes
+        c != code
+        and _family(session, c) == note.family
+        # A first code and its add-on ("17000 + 17003 x11") are one service, not a pair.
+        and code not in primaries(c)
+        and c not in primaries(code)
+        for c in analysis.codes
     ):
         return None  # two of the asker's codes from one family: the question is the pair
     if own is not None and own.phrase and own.score >= best.score * 0.8 and not by_fact:

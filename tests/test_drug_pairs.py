@@ -103,3 +103,18 @@ def test_hydration_after_a_push_is_sequential_with_no_first_hour_of_its_own(
     billed = _billed(bundled_session, text)
     assert billed[0] == "96374" and "96361" in billed and "96360" not in billed
     assert "96375" not in billed
+
+
+def test_a_hydration_headed_office_infusion_bills_its_fluid_by_the_litre(
+    bundled_session: Session,
+) -> None:
+    """ "Office infusion:" heads the note, it is no infusion of its own; the normal saline
+    written "NS 2 liters" is J7030 (per 1000 cc) x 2 beside 96360 and 96361 x 2."""
+    answer = build_answer(
+        bundled_session,
+        "Office infusion: pt dehydrated, IV NS 2 liters. Start 09:05, stop 11:45, nothing else "
+        "given. What do I bill for the admin and how many add-on units?",
+    )
+    units = {c.code: c.billing_units for c in answer.billed}
+    assert units.get("96360") == 1 and units.get("96361") == 2 and units.get("J7030") == 2
+    assert "96365" not in units

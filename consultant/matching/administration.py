@@ -45,6 +45,14 @@ _FLUID_WORDS = re.compile(
     r"\b(?:hydration|ivf|iv fluids?|fluids?|normal saline|saline|ns|lr|lactated ringer'?s?|"
     r"d5w|d5ns|d5 ?1/2 ?ns|bolus)\b"
 )
+# The fluid's HCPCS code by its name and bag (J7030 normal saline 1000 cc, J7040 500 ml,
+# J7050 250 cc, J7120 Ringer's lactate up to 1000 cc).
+_FLUIDS_BY_NAME = (
+    (r"\b(?:lr|lactated ringer'?s?|ringer'?s lactate)\b", "J7120"),
+    (r"\b(?:ns|normal saline|saline)\b[^.;]{0,20}\b250 ?(?:ml|cc)\b", "J7050"),
+    (r"\b(?:ns|normal saline|saline)\b[^.;]{0,20}\b500 ?(?:ml|cc)\b", "J7040"),
+    (r"\b(?:ns|normal saline|saline)\b", "J7030"),
+)
 # Words for a drug the question does not name ("an antibiotic", "a med").
 _GENERIC = re.compile(
     r"\b(?:antibiotics?|abx|vanco(?:mycin)?|magnesium|potassium|iron|steroid|antiemetic|"
@@ -237,7 +245,9 @@ def _name_pattern() -> re.Pattern[str]:
 # "Infusion suite", "infusion dept": where the patient was, not an infusion given.
 _INFUSION_PLACE = re.compile(
     r"\binfusion (?:dept|department|suite|center|centre|clinic|room|unit|chair|area|bay|"
-    r"nurse|nursing|service)s?\b"
+    r"nurse|nursing|service)s?\b|"
+    # A heading that names the setting ("Office infusion: ..."), not an infusion of its own.
+    r"^\s*(?:office|outpatient|hospital|hopd|home|clinic|facility) infusions?\s*[:.\-]"
 )
 
 # A practice's specialty ("family med office w/ IV") names no medication.
@@ -331,6 +341,9 @@ def sequence(lowered: str) -> Sequence:
     named = tuple(
         dict.fromkeys(drug_names()[m.group(1)] for m in _name_pattern().finditer(lowered))
     )
+    if any(g.purpose == HYDRATION for g in given) and not set(named) & FLUID_CODES:
+        # The hydration's fluid as notes abbreviate it ("IV NS 2 liters", "LR bolus").
+        named += tuple(code for words, code in _FLUIDS_BY_NAME if re.search(words, lowered))[:1]
     if _ALL_CHEMO.search(lowered):
         # "Doxorubicin then vincristine, both chemo": a drug our notes do not name is
         # chemotherapy too.

@@ -726,7 +726,15 @@ def _doses(text: str) -> tuple[tuple[float, str], ...]:
     if volume:
         amount = float(volume.group(1)) * float(volume.group(2).replace(",", ""))
         return ((amount, _unit_name(volume.group(3))),)
-    return tuple((float(v), _unit_name(u)) for v, u in _DOSE.findall(text))
+    # Litres of a fluid ("NS 2 liters", "1 L bolus") in millilitres, as the fluids' HCPCS
+    # codes count them (J7030 per 1000 cc), before the amounts written in millilitres.
+    litres = [(float(v) * 1000, "ml") for v in _LITRES.findall(text)]
+    return tuple(litres) + tuple((float(v), _unit_name(u)) for v, u in _DOSE.findall(text))
+
+
+_LITRES = re.compile(
+    r"\b(\d+(?:\.\d+)?)\s*(?:l|liters?|litres?)\b(?!\s*(?:/|nc\b|nasal|o2|oxygen|per min))", re.I
+)
 
 
 def _unit_name(unit: str) -> str:

@@ -473,3 +473,13 @@ def test_the_askers_code_a_rule_took_off_stays_listed(session: Session) -> None:
     )
     assert "96376" not in [c.code for c in a.billed]
     assert "96376" in [c.code for c in a.alternatives]
+
+
+def test_a_sentence_carried_on_keeps_a_codes_capital() -> None:
+    from consultant.drafting.render import continued
+
+    assert (
+        continued("The visit was for the procedure alone.")
+        == "the visit was for the procedure alone."
+    )
+    assert continued("G0439 is bundled into G0438.") == "G0439 is bundled into G0438."

@@ -621,3 +621,18 @@ def test_therapy_services_carry_the_plan_of_cares_modifier(session: Session) -> 
         session, "Physical therapy visit: 25 minutes of therapeutic exercise. Code and modifier?"
     )
     assert "GP" in [m.modifier for m in answer.modifiers if m.recommended]
+
+
+def test_a_first_ever_wellness_visit_is_the_initial_awv(session: Session) -> None:
+    """G0438 is the first AWV of a lifetime (after the IPPE's year has passed): "never had a
+    wellness visit" denies the earlier one the subsequent code needs; the phrase is the
+    denial, so its negated words still count."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Pt has had Medicare Part B since March 2023, never had a Welcome to Medicare visit or "
+        "any wellness visit. Came in for her AWV June 2025, we billed G0439 and it denied. Why?",
+    )
+    assert [c.code for c in answer.billed][:1] == ["G0438"]
+    assert any("first AWV of a patient's lifetime" in a for a in answer.advice)

@@ -451,7 +451,8 @@ def replacement_for(session: Session, code: str, analysis: Analysis) -> tuple[st
     word = next((w for w in by_word if _affirmed(analysis, w)), None)
     if word is not None:
         target = by_word[word]
-        reason = next((d for d in (note.distinctions if note else []) if target in d), "")
+        about = [d for d in (note.distinctions if note else []) if target in d]
+        reason = min(about, key=lambda d: d.index(target), default="")
         return target, f"{code} is not the code for this ({word}): report {target}." + (
             f" {reason}" if reason else ""
         )
@@ -463,13 +464,17 @@ def replacement_for(session: Session, code: str, analysis: Analysis) -> tuple[st
     if not target:
         return None
     # Our note's reason, where it names the code Medicare takes instead.
-    why = next((d for d in (note.distinctions if note else []) if target in d), "")
+    # The distinction that is about the target, the one naming it earliest.
+    about = [d for d in (note.distinctions if note else []) if target in d]
+    why = min(about, key=lambda d: d.index(target), default="")
     step, reason = _medicare_step(code, target)
     return step, f"{reason} {why}" if why else reason
 
 
 def _affirmed(analysis: Analysis, phrase: str) -> bool:
     """The question uses the phrase, and not in a negated scope ("not the AWV")."""
+    if phrase.split()[0] in ("never", "no", "not", "without"):
+        return analysis.mentions(phrase)  # the phrase is itself the denial ("never had")
     negated = set(analysis.negated)
     return analysis.mentions(phrase) and not any(w in negated for w in phrase.split())
 

@@ -152,7 +152,7 @@ def _summary(answer: Answer) -> str:
             why += f" {' and '.join(rest)} {verb} not billed beside it either (see below)."
         paid = [c for c in billed if c.system in ("CPT", "HCPCS")]
         lead = f"Report {' and '.join(c.code for c in paid)}; " if paid else ""
-        return lead + why[:1].lower() + why[1:] if lead else why
+        return lead + continued(why) if lead else why
     edit_line = _edit_line(answer)
     if edit_line and kind in ("same_day_pair", "modifier", "lookup", "compare"):
         return edit_line
@@ -323,3 +323,9 @@ def _claim_lines(fact: CodeFact) -> str:
         f"{line.code}{'-' + line.modifier if line.modifier else ''} x {line.units}"
         for line in fact.dose_units.lines
     )
+
+
+def continued(sentence: str) -> str:
+    """A sentence carried on after a semicolon: "The visit ..." in lower case, a code
+    ("G0439 is bundled ...") or an acronym as written."""
+    return sentence[:1].lower() + sentence[1:] if sentence[1:2].islower() else sentence

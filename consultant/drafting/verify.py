@@ -584,9 +584,9 @@ def _neighbour(
     if analysis.question_type != "compare" and any(
         c != code
         and _family(session, c) == note.family
-        # A first code and its add-on ("17000 + 17003 x11") are one service, not a pair.
-        and code not in primaries(c)
-        and c not in primaries(code)
+        # A first code and its add-on ("17000 + 17003 x11") are one service, not a pair,
+        # when the words describe neither of them but another service.
+        and not (own is None and (code in primaries(c) or c in primaries(code)))
         for c in analysis.codes
     ):
         return None  # two of the asker's codes from one family: the question is the pair

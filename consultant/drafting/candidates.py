@@ -15,6 +15,7 @@ from consultant.codes.search import tokens
 from consultant.codes.sections import is_em
 from consultant.matching.analyse import Analysis
 from consultant.matching.services import Candidate
+from consultant.models import CodeNote
 from consultant.rules.lab_panels import panels_in
 
 ALTERNATIVES = 2
@@ -451,8 +452,7 @@ def replacement_for(session: Session, code: str, analysis: Analysis) -> tuple[st
     word = next((w for w in by_word if _affirmed(analysis, w)), None)
     if word is not None:
         target = by_word[word]
-        about = [d for d in (note.distinctions if note else []) if target in d]
-        reason = min(about, key=lambda d: d.index(target), default="")
+        reason = _reason_about(note, target)
         return target, f"{code} is not the code for this ({word}): report {target}." + (
             f" {reason}" if reason else ""
         )
@@ -463,12 +463,16 @@ def replacement_for(session: Session, code: str, analysis: Analysis) -> tuple[st
     target = medicare_words[word] if word is not None else extra.get("medicare")
     if not target:
         return None
-    # Our note's reason, where it names the code Medicare takes instead.
-    # The distinction that is about the target, the one naming it earliest.
-    about = [d for d in (note.distinctions if note else []) if target in d]
-    why = min(about, key=lambda d: d.index(target), default="")
+    why = _reason_about(note, target)  # our note's reason, where it names the code
     step, reason = _medicare_step(code, target)
     return step, f"{reason} {why}" if why else reason
+
+
+def _reason_about(note: CodeNote | None, target: str) -> str:
+    """The distinction of our note that is about ``target``: of those naming it, the one
+    naming it earliest; "" when none does."""
+    about = [d for d in (note.distinctions if note else []) if target in d]
+    return min(about, key=lambda d: d.index(target), default="")
 
 
 def _affirmed(analysis: Analysis, phrase: str) -> bool:

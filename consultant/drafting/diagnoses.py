@@ -6,8 +6,10 @@ seventh characters, Excludes1)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -22,8 +24,8 @@ from consultant.matching.findings import (
     names_condition,
 )
 from consultant.rules import icd10_table as icd
-from consultant.rules.diabetic_eye import diabetic_retinopathy, retinopathy_words
-from consultant.rules.glaucoma import glaucoma, glaucoma_words
+from consultant.rules.diabetic_eye import diabetic_retinopathy
+from consultant.rules.glaucoma import glaucoma
 from consultant.rules.icd10 import CareSetting, Certainty, Finding, bmi_code, code_findings
 from consultant.rules.icd10_codes import (
     Encounter,
@@ -42,8 +44,12 @@ from consultant.rules.icd10_encounters import (
 )
 from consultant.rules.icd10_terms import FREE, denied_words, term_index
 from consultant.rules.infarction import by_age, infarction_age_days
-from consultant.rules.pressure_ulcer import pressure_ulcers, stage_from_other_clinicians
-from consultant.rules.stroke import past_stroke, stroke_words
+from consultant.rules.pressure_ulcer import (
+    UlcerCoding,
+    pressure_ulcers,
+    stage_from_other_clinicians,
+)
+from consultant.rules.stroke import past_stroke
 
 MIN_COVERAGE = 0.6  # share of a phrase's words the ICD-10-CM title must carry
 _CERTAINTY = {
@@ -77,6 +83,28 @@ def _coded(analysis: Analysis) -> list[str]:
     return _coded_diagnoses(analysis).codes
 
 
+class _WholeNoteCoding(Protocol):
+    @property
+    def codes(self) -> tuple[str, ...]: ...
+
+    @property
+    def worked(self) -> tuple[str, ...]: ...
+
+    def covers(self, phrase: str) -> bool: ...
+
+
+# Conditions a rule reads from the whole note, not phrase by phrase: a stroke in the past
+# (its deficits are sequelae), diabetic retinopathy and glaucoma by eye and stage, pressure
+# ulcers by site and stage. Each coding says which condition phrases it holds, so that the
+# term index does not code them again.
+_WHOLE_NOTE_RULES: tuple[Callable[[str], _WholeNoteCoding | None], ...] = (
+    past_stroke,
+    diabetic_retinopathy,
+    glaucoma,
+    pressure_ulcers,
+)
+
+
 def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
     findings: list[Finding] = []
     result = Diagnoses()
@@ -84,27 +112,13 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
     # only a question that describes none is coded from its codes.
     if not analysis.conditions:
         findings += [Finding(code) for code in analysis.icd_codes]
-    # A stroke in the past: its deficits are sequelae, coded by their own rule; the stroke
-    # and the deficits it left are not conditions of today to code again.
     lowered = analysis.text.lower()
-    stroke = past_stroke(lowered)
-    if stroke is not None:
-        findings += [Finding(code) for code in stroke.codes]
-    # Diabetic retinopathy by severity, macular edema and eye: the note's words for each eye
-    # are read together, by their own rule.
-    eye = diabetic_retinopathy(lowered)
-    if eye is not None:
-        findings += [Finding(code) for code in eye.codes]
-    # Glaucoma by type, eye and stage: each eye's stage is read by its own rule.
-    staged = glaucoma(lowered)
-    if staged is not None:
-        findings += [Finding(code) for code in staged.codes]
-    # Pressure ulcers by site, side and stage, written or described.
-    ulcers = pressure_ulcers(lowered)
-    if ulcers is not None:
-        findings += [Finding(code) for code in ulcers.codes]
-        if other_notes := stage_from_other_clinicians(lowered):
-            result.advice.append(other_notes)
+    whole = [found for read in _WHOLE_NOTE_RULES if (found := read(lowered)) is not None]
+    for found in whole:
+        findings += [Finding(code) for code in found.codes]
+    ulcers = any(isinstance(found, UlcerCoding) for found in whole)
+    if ulcers and (other_notes := stage_from_other_clinicians(lowered)):
+        result.advice.append(other_notes)
     preoperative = preoperative_reason(lowered)
     if preoperative is not None:
         findings.append(Finding(preoperative))  # listed first by the encounter-reason rule
@@ -112,14 +126,8 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
     previous: tuple[str, str, int] | None = None  # phrase, certainty, findings before it
     coded_words: list[set[str]] = []  # the words of each confirmed condition coded so far
     for condition in analysis.conditions:
-        if stroke is not None and stroke_words(condition.phrase):
-            continue
-        if eye is not None and retinopathy_words(condition.phrase):
-            continue
-        if staged is not None and glaucoma_words(condition.phrase):
-            continue
-        if ulcers is not None and ulcers.covers(condition.phrase):
-            continue
+        if any(found.covers(condition.phrase) for found in whole):
+            continue  # a whole-note rule coded it
         if re.search(r"\burosepsis\b", condition.phrase):
             # I.C.1.d.1.a.ii: no default code; the provider says sepsis or a UTI.
             why = (
@@ -213,14 +221,7 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
         analysis.external_cause,
     )
     result.codes, aged = by_age([c.code for c in coding.codes], infarction_age_days(lowered))
-    result.worked = (
-        list(stroke.worked if stroke else ())
-        + list(eye.worked if eye else ())
-        + list(staged.worked if staged else ())
-        + list(ulcers.worked if ulcers else ())
-        + list(coding.worked)
-        + aged
-    )
+    result.worked = [w for found in whole for w in found.worked] + list(coding.worked) + aged
     history = [c for c in result.codes if c.startswith("Z85")]
     if history and not re.search(r"\b(?:history|hx|h/o)\b", lowered):
         result.worked.append(
@@ -418,8 +419,8 @@ def add_indications(analysis: Analysis, selection: Selection) -> None:
 
 
 def add_stated_diagnoses(analysis: Analysis, selection: Selection) -> None:
-    """The diagnosis a service question states ("Dx acute cystitis", "CT: sigmoid
-    diverticulitis"), coded after the services when no indication was: the claim needs it
+    """The diagnosis a service question states ("Dx acute cystitis", "Impression: ..."),
+    coded after the services when no indication was: the claim needs it
     beside the service. Only when every condition it names is coded by a title that says
     exactly what was written (the fit), and at most three: a guess is worse than none."""
     if analysis.question_type == "diagnosis" or analysis.asks_diagnosis_too:

@@ -457,12 +457,15 @@ _DISCIPLINE_WORDS = (
 )
 
 
+def _is_therapy(code: str) -> bool:
+    """Physical medicine and rehabilitation (97010-97799)."""
+    return code.isdigit() and "97010" <= code <= "97799"
+
+
 def _therapy_discipline(analysis: Analysis, billed: list[CodeFact]) -> list[str]:
     """GP, GO or GN on therapy services (97010-97799, the evaluations), by the plan of care
     the evaluation billed or the words name."""
-    therapy = [f for f in billed if f.code.isdigit() and "97010" <= f.code <= "97799"]
-    therapy += [f for f in billed if f.code in _DISCIPLINE_BY_CODE]
-    if not therapy:
+    if not any(_is_therapy(f.code) or f.code in _DISCIPLINE_BY_CODE for f in billed):
         return []
     by_code = {_DISCIPLINE_BY_CODE[f.code] for f in billed if f.code in _DISCIPLINE_BY_CODE}
     if len(by_code) == 1:

@@ -47,11 +47,12 @@ _FLUID_WORDS = re.compile(
 )
 # The fluid's HCPCS code by its name and bag (J7030 normal saline 1000 cc, J7040 500 ml,
 # J7050 250 cc, J7120 Ringer's lactate up to 1000 cc).
+_SALINE = r"\b(?:ns|normal saline|saline)\b"
 _FLUIDS_BY_NAME = (
     (r"\b(?:lr|lactated ringer'?s?|ringer'?s lactate)\b", "J7120"),
-    (r"\b(?:ns|normal saline|saline)\b[^.;]{0,20}\b250 ?(?:ml|cc)\b", "J7050"),
-    (r"\b(?:ns|normal saline|saline)\b[^.;]{0,20}\b500 ?(?:ml|cc)\b", "J7040"),
-    (r"\b(?:ns|normal saline|saline)\b", "J7030"),
+    (_SALINE + r"[^.;]{0,20}\b250 ?(?:ml|cc)\b", "J7050"),
+    (_SALINE + r"[^.;]{0,20}\b500 ?(?:ml|cc)\b", "J7040"),
+    (_SALINE, "J7030"),
 )
 # Words for a drug the question does not name ("an antibiotic", "a med").
 _GENERIC = re.compile(

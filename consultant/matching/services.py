@@ -209,10 +209,8 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
     # What the code excludes or includes, against what the asker says was or was not done.
     # A word the question says was both left out and done ("without contrast and then with
     # contrast") is neither: the contrast cue below chooses among those codes.
-    # "No non-contrast phase" is contrast given: a double negative says "with".
-    said = _DOUBLE_NEGATIVE.sub(r"with \1", query)
-    done = {w[:5] for w in re.findall(r"\bwith\s+(\w+)", said)}
-    left_out = {w[:5] for w in re.findall(_WITHOUT_WORD, said)} - done
+    done = {w[:5] for w in re.findall(r"\bwith\s+(\w+)", query)}
+    left_out = {w[:5] for w in re.findall(_WITHOUT_WORD, query)} - done
     for negated in re.findall(_WITHOUT_WORD, title):
         if negated[:5] in left_out:
             cand.score += step * 0.5  # "without microscopy" asked and offered
@@ -280,7 +278,6 @@ def _adjust(cand: Candidate, analysis: Analysis, query: str, in_lead: bool) -> N
 _CHOSEN_ELSEWHERE = frozenset(["contrast", "without"])
 
 _WITHOUT_WORD = r"\b(?:no|without|non|w/o)[\s-]+(\w+)"
-_DOUBLE_NEGATIVE = re.compile(r"\b(?:no|without|w/o)\s+non[\s-]?(\w+)")
 _USING = re.compile(
     r"\b(?:uses?|using|how to use|use of|wears?|wearing|technique|taught|teach(?:ing)?)\b"
 )

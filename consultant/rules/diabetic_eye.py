@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from consultant.rules.eyes import eyes_named, one_eye
 from consultant.rules.icd10_codes import is_billable
 
 _RETINOPATHY = re.compile(r"\b(?:npdr|pdr|(?:non-?)?proliferative|retinopathy)\b")
@@ -28,11 +29,6 @@ _EDEMA = re.compile(r"\b(?:dme|csme|ci-?dme|macular edema|macular oedema)\b")
 _NO_EDEMA = re.compile(
     r"\b(?:no|without|w/o|neg(?:ative)? for|denies)\s+(?:\w+\s+){0,2}?"
     r"(?:dme|csme|ci-?dme|macular edema)\b"
-)
-_EYES = (
-    (re.compile(r"\bou\b|\bboth eyes\b|\bbilateral\w*\b|\bbilat\b|\bb/l\b"), "3"),
-    (re.compile(r"\bod\b|\bright eye\b|\bright\b"), "1"),
-    (re.compile(r"\bos\b|\bleft eye\b|\bleft\b"), "2"),
 )
 _NOT_DIABETIC = re.compile(r"\b(?:no|not|without|denies|non)[- ]?$|\bno hx of $|\bno h/o $")
 # Retinopathy of another cause is not diabetic.
@@ -51,6 +47,10 @@ _CLAUSE = re.compile(r"[.;\n]|,\s*(?=(?:and )?(?:mild|moderate|severe|pdr|npdr)\
 class EyeCoding:
     codes: tuple[str, ...]
     worked: tuple[str, ...]
+
+    def covers(self, phrase: str) -> bool:
+        """A condition phrase this coding holds (the term index would code it again)."""
+        return retinopathy_words(phrase)
 
 
 def diabetic_retinopathy(lowered: str) -> EyeCoding | None:
@@ -92,10 +92,7 @@ def _stage(clause: str) -> tuple[str, str]:
 
 
 def _eye(text: str) -> str:
-    found = {digit for pattern, digit in _EYES if pattern.search(text)}
-    if "3" in found or {"1", "2"} <= found:
-        return "3"
-    return found.pop() if len(found) == 1 else ""
+    return one_eye(eyes_named(text))
 
 
 def _code(family: str, stage: str, edema: bool, clause: str, eye: str) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from consultant.rules.eyes import eyes_named, one_eye
 from consultant.rules.icd10_codes import description, is_billable
 
 # Type -> the category whose sixth character is the eye, or None with "X" for none.
@@ -41,11 +42,6 @@ _STAGES = (
     (r"\bmoderate\b", "2", "moderate"),
     (r"\b(?:mild|early)\b", "1", "mild"),
 )
-_EYES = (
-    (re.compile(r"\bou\b|\bboth eyes\b|\bbilateral\w*\b|\bbilat\b|\bb/l\b"), "3"),
-    (re.compile(r"\bod\b|\bright eye\b|\bright\b"), "1"),
-    (re.compile(r"\bos\b|\bleft eye\b|\bleft\b"), "2"),
-)
 _EYE_NAMES = {"1": "right eye", "2": "left eye", "3": "both eyes", "9": "eye not said"}
 # One eye's findings per clause: "mild stage OD, moderate stage OS"; "OD: mild; OS: severe".
 _CLAUSE = re.compile(r"[.;\n]|,|\band\b")
@@ -56,18 +52,20 @@ class GlaucomaCoding:
     codes: tuple[str, ...]
     worked: tuple[str, ...]
 
+    def covers(self, phrase: str) -> bool:
+        """A condition phrase this coding holds (the term index would code it again)."""
+        return glaucoma_words(phrase)
+
 
 def glaucoma(lowered: str) -> GlaucomaCoding | None:
     """The H40 codes for the glaucoma the text documents, by type, eye and stage; None when
     it names no glaucoma of a staged type (a suspect is H40.0-, coded by its words)."""
     if _SUSPECT.search(lowered):
         return None
-    found = next(
-        ((m, stem, sided) for p, stem, sided in _TYPES if (m := re.search(p, lowered))), None
-    )
+    found = next(((stem, sided) for p, stem, sided in _TYPES if re.search(p, lowered)), None)
     if found is None:
         return None
-    _, stem, sided = found
+    stem, sided = found
     stages = _stage_by_eye(lowered)
     codes: list[str] = []
     worked: list[str] = []
@@ -117,7 +115,7 @@ def _stage_by_eye(lowered: str) -> dict[str, str]:
         digit = next((d for p, d, _ in _STAGES if re.search(p, clause)), None)
         if digit is None:
             continue
-        eyes = {d for pattern, d in _EYES if pattern.search(clause)}
+        eyes = eyes_named(clause)
         for eye in ("3",) if "3" in eyes else tuple(eyes) or ("",):
             out[eye] = max(out.get(eye, "0"), digit, key=_severity)
     if "3" in out:  # both eyes at one stage, unless an eye is staged on its own
@@ -127,10 +125,7 @@ def _stage_by_eye(lowered: str) -> dict[str, str]:
 
 
 def _eye(lowered: str, stages: dict[str, str]) -> str:
-    found = {d for pattern, d in _EYES if pattern.search(lowered)} | {e for e in stages if e}
-    if "3" in found or {"1", "2"} <= found:
-        return "3"
-    return found.pop() if len(found) == 1 else "9"
+    return one_eye(eyes_named(lowered) | {e for e in stages if e}) or "9"
 
 
 def _severity(digit: str) -> int:

@@ -881,11 +881,10 @@ def _ibd_with_bleeding(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
     return coded
 
 
-# Cholecystitis (K81) by kind -> the fifth character of calculus of the gallbladder with it
-# (K80.0- acute, K80.1- chronic, acute on chronic, or not said: the Index's "Calculus,
-# gallbladder, with cholecystitis (chronic)").
-_CHOLECYSTITIS = {"K81.0": "K80.0", "K81.1": "K80.1", "K81.2": "K80.1", "K81.9": "K80.1"}
-_CHOLECYSTITIS_FIFTH = {"K81.0": "0", "K81.1": "0", "K81.2": "2", "K81.9": "0"}
+# Cholecystitis (K81) by kind -> calculus of the gallbladder with it, without obstruction
+# (K80.00 acute, K80.10 chronic, K80.12 acute on chronic; not said: the Index's "Calculus,
+# gallbladder, with cholecystitis (chronic)"); with obstruction the sixth character is one more.
+_WITH_CALCULUS = {"K81.0": "K80.00", "K81.1": "K80.10", "K81.2": "K80.12", "K81.9": "K80.10"}
 
 
 def _gallstones_with_cholecystitis(coded: list[_Entry], worked: list[str]) -> list[_Entry]:
@@ -894,15 +893,15 @@ def _gallstones_with_cholecystitis(coded: list[_Entry], worked: list[str]) -> li
     the obstruction the calculus code carries (sixth character 1) stays."""
     stones = [e for e in coded if e.code.startswith("K80.2") and not e.unrelated]
     combined = [e for e in coded if e.code.startswith(("K80.0", "K80.1"))]
-    inflamed = next((e for e in coded if e.code in _CHOLECYSTITIS and not e.unrelated), None)
+    inflamed = next((e for e in coded if e.code in _WITH_CALCULUS and not e.unrelated), None)
     if stones and combined:
         worked.append(f"{combined[0].code} includes the calculus ({stones[0].code} not coded)")
         return [e for e in coded if e not in stones]
     if not stones or inflamed is None:
         return coded
-    obstruction = "1" if any(e.code.endswith("1") for e in stones) else "0"
-    fifth = _CHOLECYSTITIS_FIFTH[inflamed.code]
-    code = _CHOLECYSTITIS[inflamed.code] + str(int(fifth) + int(obstruction))
+    base = _WITH_CALCULUS[inflamed.code]
+    obstructed = any(e.code.endswith("1") for e in stones)
+    code = base[:-1] + str(int(base[-1]) + obstructed)
     if not is_billable(code):
         return coded
     worked.append(

@@ -66,7 +66,6 @@ _SEGMENT = re.compile(
 )
 # An ulcer of another kind is coded by its own words (L97.-, I83.0-, E11.62-).
 _OTHER_KIND = re.compile(r"\b(?:diabetic|venous|stasis|arterial|neuropathic|ischemic)\b")
-_STAGE_NAMES = {"0": "unstageable", "6": "deep tissue damage", "9": "stage not documented"}
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,10 @@ class StrokeCoding:
     codes: tuple[str, ...]  # I69.3- codes for the deficits, or Z86.73
     worked: tuple[str, ...]
 
+    def covers(self, phrase: str) -> bool:
+        """A condition phrase this coding holds: the stroke or a deficit it left."""
+        return stroke_words(phrase)
+
 
 def past_stroke(lowered: str) -> StrokeCoding | None:
     """The codes for a stroke the question places in the past, or None when it names none

@@ -254,3 +254,17 @@ def test_a_drug_instilled_into_the_bladder_is_the_instillation_not_the_catheter(
     assert billed[0] == "51720" and "J9030" in billed and "51701" not in billed
     # Instilled, not infused: no chemotherapy administration code for the two hours it stays.
     assert not any(c.startswith("964") for c in billed)
+
+
+def test_spirometry_repeated_after_a_bronchodilator_is_the_pre_and_post_code(
+    session: Session,
+) -> None:
+    """94060 is spirometry before and after a bronchodilator: 94010 twice (or with 76) is
+    not how a repeat after the neb is billed, however the repeat is worded."""
+    for text in (
+        "Pulm office did spirometry, gave an albuterol neb, then repeated the spirometry. We "
+        "bill 94010 x 2. Correct?",
+        "Spirometry with a post-bronchodilator study today; coder put 94010. Right?",
+    ):
+        billed = [c.code for c in _answer(session, text).billed]
+        assert billed[:1] == ["94060"] and "94010" not in billed

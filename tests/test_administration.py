@@ -397,3 +397,13 @@ def test_a_visits_total_time_is_no_drugs_time() -> None:
     the push's minutes."""
     given = read("Zofran 4 mg IV push given. Doc documented total time 55 min.").given
     assert [(g.route, g.minutes) for g in given] == [("push", None)]
+
+
+def test_a_visit_about_medications_gives_none() -> None:
+    """ "Med management and 45 min of psychotherapy": a psychiatrist's visit about the
+    patient's medications, not a drug given for 45 minutes (it was once an infusion)."""
+    assert (
+        billed("Psychiatrist did med management (moderate MDM) and 45 min of psychotherapy") == []
+    )
+    assert read("Medication review and 30 minutes counseling, then B12 1000 mcg IM").given
+    assert billed("Medication review and 30 minutes counseling. Nothing given.") == []

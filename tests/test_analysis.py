@@ -222,3 +222,20 @@ def test_a_procedure_on_a_condition_is_a_procedure_question() -> None:
     lanced = analyse("what's the code for lancing a single abscess on the upper back? thx")
     assert lanced.question_type != "diagnosis"
     assert analyse("What code for a sacral pressure ulcer, stage 3?").question_type == "diagnosis"
+
+
+@pytest.mark.parametrize(
+    ("text", "modifiers"),
+    [
+        ("Does 97140 still need a 59 when billed w/ 97530?", ("59",)),
+        ("can we add the XS to the second lesion?", ("XS",)),
+        ("do we need a 25?", ("25",)),
+        # A count after the same verbs is no modifier.
+        ("did the visit need a 25 minute visit time?", ()),
+        ("we need a 59 mg dose", ()),
+    ],
+)
+def test_a_modifier_by_its_number_after_a_verb_that_appends_one(
+    text: str, modifiers: tuple[str, ...]
+) -> None:
+    assert analyse(text).modifiers == modifiers

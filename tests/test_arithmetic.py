@@ -169,3 +169,25 @@ def test_critical_care_time_excludes_the_procedures_billed_on_their_own() -> Non
     assert critical_care_time("critical care 50 min, exclusive of intubation (10 min)") == (50, 0)
     assert critical_care_time("80 minutes of critical care") == (80, 0)
     assert critical_care_time("er visit 45 min") is None
+
+
+def test_the_excised_diameter_decides_before_a_neighbour_our_words_match(session: Session) -> None:
+    """ "Closed with simple interrupted sutures. Provider picked 11601": the asker's excision
+    code is checked by the excised diameter (0.8 + 2 x 0.3 = 1.4 cm: 11602), not replaced by
+    the simple repair the closure words match, and that simple closure is not billed."""
+    a = _answer(
+        session,
+        "Excised a biopsy-proven BCC on the upper back. Lesion 0.8 cm, 3 mm margins all "
+        "around. Closed with simple interrupted sutures. Provider picked 11601. Right?",
+    )
+    assert a.corrections[0].startswith("Report 11602, not 11601: lesion 0.8 cm + 2 x 0.3 cm")
+    assert [c for c, _ in _billed(a) if c.startswith("1")] == ["11602"]
+
+
+def test_a_layered_closure_in_a_clause_of_its_own_is_at_the_excision_site() -> None:
+    """ "Excision ... of the arm ..., layered closure 3 cm": the repair closes the excision's
+    own wound, so it is measured at the arm (intermediate repair, 12032 with the excision)."""
+    wounds = analyse(
+        "Excision of benign lesion of the arm 1.0 cm with 2 mm margins, layered closure 3 cm."
+    ).procedures.wounds
+    assert [(w.repair, w.site, w.length_cm) for w in wounds] == [("intermediate", "arm", 3.0)]

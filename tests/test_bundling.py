@@ -155,6 +155,18 @@ def test_a_nurse_visit_only_for_the_shot_is_not_billed_beside_its_administration
     assert "99211" not in bundled(seen, [edit])
 
 
+def test_a_staff_visit_for_a_procedure_listed_under_99211_bills_the_procedure() -> None:
+    """CMS lists 99211 as column 1 over 96523 (indicator 0): for a visit that is only the
+    flush, the flush is the service and the visit goes, not the other way round."""
+    edit = Edit(
+        "99211", "96523", "0", "CPT Manual or CMS manual coding instruction", "", None, None
+    )
+    out = bundled(analyse("port flush w/ heparin, nurse visit only, doc not seen"), [edit])
+    assert set(out) == {"99211"} and "96523 is the service" in out["99211"]
+    seen = analyse("nurse flushed the port and the doctor also saw him for a new rash")
+    assert set(bundled(seen, [edit])) == {"96523"}
+
+
 def test_no_25_is_offered_for_a_nurse_visit_only_for_the_shot() -> None:
     from consultant.drafting.modifiers import _from_edits
 

@@ -800,3 +800,14 @@ def test_a_service_question_carries_the_diagnosis_it_states(icd_session: Session
     )
     dx = [c.code for c in answer.billed if c.system == "ICD-10-CM"]
     assert dx == ["N30.00"]
+
+
+def test_a_site_with_nothing_that_hurt_it_is_no_injury() -> None:
+    """ "A 9 mm polyp in the transverse colon": the site matched S36.501 (injury of the
+    transverse colon) when no injury is described anywhere in the question."""
+    text = "Screening colonoscopy: the GI found a 9 mm polyp in the transverse colon. Dx?"
+    coded = code_diagnoses(None, analyse(text))  # type: ignore[arg-type]
+    assert not [c for c in coded.codes if c.startswith("S")]
+    assert not [a for a in coded.advice if "S36" in a]  # nor asked to be completed
+    fall = "ER visit: left wrist fracture after a fall, initial. Dx code?"
+    assert any(c.startswith("S62") for c in _dx(fall))

@@ -461,6 +461,21 @@ def test_the_edit_that_denied_the_askers_code_is_reported() -> None:
     found = edits_that_deny(a, ["11104", "11103"], [], lambda codes: table)
     # Only the edit no modifier bypasses: one with indicator 1 would read as advice to add 59.
     assert found == [table[0]]
+    # The asker's denied code as column 1 over a billed one: the denial is explained too.
+    table = [edit("90834", "99214", "0")]
+    a = analyse("Billed 99214 + 90834 and the 90834 denied. What did we do wrong?")
+    assert edits_that_deny(a, ["99214", "90836"], [], lambda codes: table) == table
+
+
+def test_an_edit_under_the_askers_unbilled_code_keeps_the_visit_billed(session: Session) -> None:
+    """90834 over 99214 (indicator 0) explains why 90834 denied; with 90834 corrected to its
+    add-on the visit stays billed (it once went off the claim with the edit)."""
+    a = _answer(
+        session,
+        "Med check with moderate MDM plus 40 min psychotherapy, billed 99214 and 90834, "
+        "90834 denied. Why?",
+    )
+    assert [c.code for c in a.billed if c.system == "CPT"] == ["99214", "90836"]
 
 
 def test_the_askers_code_a_rule_took_off_stays_listed(session: Session) -> None:
@@ -483,3 +498,19 @@ def test_a_sentence_carried_on_keeps_a_codes_capital() -> None:
         == "the visit was for the procedure alone."
     )
     assert continued("G0439 is bundled into G0438.") == "G0439 is bundled into G0438."
+
+
+def test_an_edit_under_an_unbilled_code_does_not_reorder_the_claim() -> None:
+    """45378 (the asker's, corrected to G0121) over G0121: the edit explains the denial; it
+    once swapped ranks with G0121 and put the diagnosis Z12.11 first on the claim."""
+    from consultant.codes.lookup import Edit
+    from consultant.drafting.answer import _order_by_edits
+    from consultant.drafting.facts import CodeFact
+
+    facts = [
+        CodeFact("G0121", "HCPCS", "Screening colonoscopy", "", 1.0, False),
+        CodeFact("Z12.11", "ICD-10-CM", "Screening for colon cancer", "", 1.0, False),
+        CodeFact("45378", "CPT", "Diagnostic colonoscopy", "", 0.0, True, billed=False),
+    ]
+    edit = Edit("45378", "G0121", "0", "", "", None, None)
+    assert [f.code for f in _order_by_edits(facts, [edit])] == ["G0121", "Z12.11", "45378"]

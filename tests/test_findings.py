@@ -160,3 +160,11 @@ def test_a_pending_test_is_not_a_condition_and_doubt_stays_with_its_cause() -> N
     }
     assert "atherosclerotic heart disease" not in phrases("Screening mammogram with CAD. Dx?")
     assert "atherosclerotic heart disease" in phrases("Pt with CAD and HTN. Dx?")
+
+
+def test_a_denial_of_any_complaint_rules_nothing_out() -> None:
+    """ "Average risk, no symptoms": nothing is named, so no condition is documented as ruled
+    out (the reply once warned that "symptoms" was ruled out and not coded)."""
+    found = phrases("Screening colonoscopy, average risk, no symptoms. Polyp removed.")
+    assert "symptoms" not in found
+    assert phrases("No chest pain. Cough x3 days.")["chest pain"] == "ruled out"

@@ -22,6 +22,9 @@ from consultant.rules.icd10_encounters import encounter_reasons
         (["J1050", "96372"], False, True, ["Z30.013"]),
         (["58300", "J7298"], False, False, ["Z30.430"]),
         (["96372", "J1071"], False, False, []),
+        # A port flush alone is device management; beside an infusion the infusion's reason.
+        (["99211", "96523"], False, False, ["Z45.2"]),
+        (["96413", "96523", "J9035"], False, False, []),
     ],
 )
 def test_the_reason_a_service_implies(

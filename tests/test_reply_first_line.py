@@ -68,3 +68,40 @@ def test_a_decision_for_major_surgery_takes_57_in_the_first_line() -> None:
     )  # fmt: skip
     line = summary_line(answer)
     assert "append modifier 57 to 99214, not 25" in line
+
+
+def test_a_modifier_on_one_code_is_said_with_the_code_and_the_first_diagnosis() -> None:
+    """ "How do we code the CPT, modifier, and what dx goes first?": the first line once said
+    only "Modifier PT applies", leaving the code and the diagnosis to the body."""
+    from consultant.drafting.facts import Answer, CodeFact, ModifierFact
+    from consultant.drafting.render import summary_line
+    from consultant.matching.analyse import Analysis
+
+    snare = CodeFact("45385", "CPT", "Colonoscopy with snare removal", "", 1.0, True)
+    screening = CodeFact("Z12.11", "ICD-10-CM", "Screening for colon cancer", "", 1.0, True)
+    pt = ModifierFact("PT", "Screening converted to diagnostic", "", True)
+    analysis = Analysis(question_type="modifier", asks_diagnosis_too=True)
+    line = summary_line(Answer(analysis, [snare, screening], [], [pt], [], 0.9, False, []))
+    assert line.startswith("Report 45385-PT (screening converted to diagnostic)")
+    assert "Z12.11 (Screening for colon cancer) first as the diagnosis" in line
+    alone = Analysis(question_type="modifier")
+    line = summary_line(Answer(alone, [snare, screening], [], [pt], [], 0.9, False, []))
+    assert line.startswith("Report 45385-PT") and "Z12.11" not in line
+
+
+def test_a_bypass_modifier_asked_beside_units_is_answered_too() -> None:
+    """ "How many units, and does 97140 still need a 59?": with no active edit between the
+    codes the first line says 59 is not needed after the units."""
+    from consultant.drafting.facts import Answer, CodeFact
+    from consultant.drafting.render import summary_line
+    from consultant.matching.analyse import Analysis
+
+    facts = [
+        CodeFact("97530", "CPT", "Therapeutic activities", "", 1.0, True),
+        CodeFact("97140", "CPT", "Manual therapy", "", 1.0, True),
+    ]
+    analysis = Analysis(question_type="units", modifiers=("59",))
+    line = summary_line(Answer(analysis, facts, [], [], [], 0.9, False, [], "2024-07-01"))
+    assert "Modifier 59 is not needed: no active NCCI edit pairs 97530 and 97140" in line
+    unchecked = Answer(analysis, facts, [], [], [], 0.9, False, [])  # no edits loaded
+    assert "not needed" not in summary_line(unchecked)

@@ -42,3 +42,23 @@ def test_counselling_minutes_choose_the_counselling_code(session) -> None:  # ty
         "counseling. We billed 99214-25 + 99406. Correct?",
     )
     assert any(c.startswith("Report 99407, not 99406") for c in answer.corrections)
+
+
+def test_psychotherapy_beside_a_visit_is_its_add_on(session) -> None:  # type: ignore[no-untyped-def]
+    """90834 proposed with an E/M of the same day is corrected to 90836 (the same minutes,
+    the add-on billed with the visit); psychotherapy alone keeps 90834."""
+    from consultant.codes.knowledge import load_bundled_knowledge
+    from consultant.drafting.answer import build_answer
+
+    load_bundled_knowledge(session)
+    session.flush()
+    with_visit = build_answer(
+        session,
+        "Psychiatrist did med management (moderate MDM) and 45 min of psychotherapy. Claim "
+        "went out 99214 + 90834 and the 90834 denied. Why?",
+    )
+    assert any(c.startswith("Report 90836, not 90834") for c in with_visit.corrections)
+    other_words = build_answer(session, "E/M 99213 plus 20 minutes therapy, we used 90832. ok?")
+    assert any(c.startswith("Report 90833, not 90832") for c in other_words.corrections)
+    alone = build_answer(session, "Therapist did 45 minutes of psychotherapy, billed 90834. ok?")
+    assert not alone.corrections

@@ -151,7 +151,13 @@ def build_answer(session: Session, question: str) -> Answer:
         analysis, billed, edits, lambda codes: lookup.active_edits_between(session, codes, on)
     )
     facts = addon_first(analysis, _order_by_edits(facts, edits))
-    unbilled = bundled(analysis, edits, [f.code for f in facts if f.named])
+    # An edit whose column 1 is the asker's code the draft does not bill explains a denial;
+    # it takes nothing billed off the claim.
+    unbilled = bundled(
+        analysis,
+        [e for e in edits if e.column1 in billed or e.column2 not in billed],
+        [f.code for f in facts if f.named],
+    )
     for fact in facts:
         if fact.code in unbilled and fact.billed:
             fact.billed = False
@@ -247,16 +253,17 @@ def edits_that_deny(
     edits_between: Callable[[list[str]], list[lookup.Edit]],
 ) -> list[lookup.Edit]:
     """The edits with modifier indicator 0 that pair a billed code with one of the asker's
-    codes the draft does not bill (11104 over 11102): why that code was or would be denied.
-    Only indicator 0, which no modifier bypasses, so none reads as an invitation to add one."""
+    codes the draft does not bill, either way round (11104 over 11102; 90834 over the 99214
+    billed beside it): why that code was or would be denied. Only indicator 0, which no
+    modifier bypasses, so none reads as an invitation to add one."""
     declined = [c for c in analysis.codes if c not in billed]
     if not declined or not billed:
         return []
     return [
         e
         for e in edits_between(billed + declined)
-        if e.column1 in billed
-        and e.column2 in declined
+        if {e.column1, e.column2} & set(billed)
+        and {e.column1, e.column2} & set(declined)
         and e.modifier_indicator == "0"
         and e not in found
     ]
@@ -407,7 +414,10 @@ def _order_by_edits(facts: list[CodeFact], edits: list[lookup.Edit]) -> list[Cod
     rank: dict[str, int] = {}
     for i, f in enumerate(facts):
         rank.setdefault(f.code, i)
+    billed_codes = {f.code for f in facts if f.billed}
     for edit in edits:
+        if edit.column1 not in billed_codes:
+            continue  # the asker's code that explains a denial (90834 over 99214) ranks nothing
         a, b = rank.get(edit.column1), rank.get(edit.column2)
         if a is not None and b is not None and a > b:
             rank[edit.column1], rank[edit.column2] = b, a

@@ -348,12 +348,19 @@ def _excision(analysis: Analysis, selection: Selection) -> list[str]:
     # as mutually exclusive, so a destruction code the search found beside it goes, unless the
     # question names a destruction of its own.
     destroyed = any(analysis.mentions(w) for w in _DESTRUCTION_WORDS)
+    # The simple closure of the excision is part of it: a simple repair code the search found
+    # for "closed with simple sutures" goes too, unless a wound of its own is measured.
+    separate_wound = bool(analysis.procedures.wounds)
     return _place(
         selection,
         analysis,
         result.code,
         list(result.worked),
-        lambda c: _in_range(c, 11400, 11646) or (not destroyed and _in_range(c, 17000, 17286)),
+        lambda c: (
+            _in_range(c, 11400, 11646)
+            or (not destroyed and _in_range(c, 17000, 17286))
+            or (not separate_wound and _in_range(c, 12001, 12021))
+        ),
     )
 
 

@@ -174,6 +174,10 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
             # An injury's code names its site: a phrase that names none ("puncture w/o FB",
             # the asker's gloss on a code) is no injury of the scalp.
             matched = [c for c in matched if not _site_unsaid(c, phrase)]
+            if not _INJURY_WORDS.search(lowered):
+                # A site named with nothing that hurt it ("a polyp in the transverse colon")
+                # is no injury of that site (S36.501).
+                matched = [c for c in matched if not c.startswith("S")]
             if not _COMPLICATION.search(phrase):
                 # A device named ("discussed a bone stimulator") is no complication of it.
                 matched = [c for c in matched if not _DEVICE_COMPLICATION.match(c)]
@@ -290,6 +294,19 @@ def _site_unsaid(code: str, phrase: str) -> bool:
     if not code.startswith("S"):
         return False
     return not [t for t in tokens(phrase) if t not in _INJURY_KIND and not t.isdigit()]
+
+
+# Words that say something hurt the body: without one anywhere in the question, no injury
+# code (S00-S99) is matched from a site's name.
+_INJURY_WORDS = re.compile(
+    r"\b(?:injur\w*|trauma\w*|fell|falls?|falling|fractur\w*|fx|sprain\w*|strain\w*|"
+    r"lacerat\w*|lacs?|cuts?|contusion\w*|bruis\w*|abrasion\w*|burn\w*|bit(?:e|es|ten)|"
+    r"stings?|stung|crush\w*|dislocat\w*|subluxat\w*|tears?|torn|ruptur\w*|wounds?|hit|"
+    r"struck|accident\w*|mva|mvc|collision|concussion|whiplash|broke|broken|twist\w*|"
+    r"rolled|puncture\w*|stab\w*|gsw|gunshot|foreign body|fb|assault\w*|tripped|slipped|"
+    r"jammed|avulsion|amputat\w*|kicked|punched|splinter|blunt|penetrating|hematoma|"
+    r"whacked|caught|landed|hurt|impact\w*|sport\w*|ski\w*|bike|bicycle|trip)\b"
+)
 
 
 # Words of an injury's kind, not of its site.

@@ -192,7 +192,16 @@ def bundled(
     named = set(named)
     out: dict[str, str] = {}
     for e in edits:
-        if e.modifier_indicator == "0":
+        if e.modifier_indicator == "0" and _nurse_visit_for_the_shot(analysis, e.column1):
+            # CMS lists 99211 as column 1 of some procedures done by staff (96523): a visit
+            # whose whole purpose is that procedure is billed as the procedure alone.
+            out[e.column1] = (
+                f"{e.column1} is not billed: the staff visit was for {e.column2} alone, and "
+                f"NCCI never pays the two together (modifier indicator 0); {e.column2} is the "
+                "service. A separate problem the practitioner evaluated would be an E/M of "
+                "its own."
+            )
+        elif e.modifier_indicator == "0":
             out[e.column2] = (
                 f"{e.column2} is bundled into {e.column1} (NCCI modifier indicator 0): it is not "
                 "billed with it, and no modifier changes that."

@@ -56,10 +56,30 @@ def render_reply(answer: Answer, subject: str, case_ref: str) -> RenderedReply:
 
 def summary_line(answer: Answer) -> str:
     """The one-line answer that opens the reply, shaped by the kind of question; units the
-    asker proposes beyond a policy limit are answered first, as they were asked."""
+    asker proposes beyond a policy limit are answered first, as they were asked, and a
+    bypass modifier asked about beside another question ("how many units, and does it still
+    need a 59?") is answered after it."""
     limit = _units_beyond_policy(answer)
     line = _summary(answer)
+    bypass = _bypass_not_needed(answer)
+    if bypass and bypass not in line:
+        line = f"{line} {bypass}"
     return f"{limit} {line}" if limit else line
+
+
+def _bypass_not_needed(answer: Answer) -> str:
+    """The bypass modifier asked about, when no active edit pairs the billed procedures: it
+    has nothing to bypass."""
+    procedures = [c for c in answer.billed if c.system in ("CPT", "HCPCS")]
+    asked = [m for m in answer.analysis.modifiers if m in BYPASS]
+    if not asked or len(procedures) < 2 or answer.edits or not answer.ptp_release:
+        return ""
+    return (
+        f"Modifier {asked[0]} is not needed: no active NCCI edit pairs "
+        f"{' and '.join(c.code for c in procedures)}, so each is reported on its own "
+        f"documentation; {asked[0]} only bypasses an edit, and appended without "
+        "one it invites review."
+    )
 
 
 def _units_beyond_policy(answer: Answer) -> str:
@@ -157,22 +177,9 @@ def _summary(answer: Answer) -> str:
     if edit_line and kind in ("same_day_pair", "modifier", "lookup", "compare"):
         return edit_line
     procedures = [c for c in billed if c.system in ("CPT", "HCPCS")]
-    asked_bypass = [m for m in answer.analysis.modifiers if m in BYPASS]
-    if (
-        kind in ("modifier", "same_day_pair", "lookup", "compare")
-        and asked_bypass
-        and len(procedures) >= 2
-        and not answer.edits
-        and answer.ptp_release
-    ):
-        # No edit between the codes (an edit would have set the line above): the bypass
-        # modifier asked about has nothing to bypass.
-        return (
-            f"Modifier {asked_bypass[0]} is not needed: no active NCCI edit pairs "
-            f"{' and '.join(c.code for c in procedures)}, so each is reported on its own "
-            f"documentation; {asked_bypass[0]} only bypasses an edit, and appended without "
-            "one it invites review."
-        )
+    bypass = _bypass_not_needed(answer)
+    if kind in ("modifier", "same_day_pair", "lookup", "compare") and bypass:
+        return bypass
     recommended = [m for m in answer.modifiers if m.recommended]
     if kind == "modifier" and recommended:
         m = recommended[0]
@@ -183,12 +190,14 @@ def _summary(answer: Answer) -> str:
             others = [c for c in codes if c != wasted.code]
             beside = f", with {' and '.join(others)}" if others else ""
             return f"Bill {wasted.dose_units.explain()}{beside}."
+        meaning = m.description[:1].lower() + m.description[1:].rstrip(".")
         if len(codes) >= 2:
             target = _target(m.modifier, codes) or codes[-1]
-            return (
-                f"Report {' and '.join(codes)}, with modifier {m.modifier} on {target} "
-                f"({m.description[:1].lower() + m.description[1:]})."
-            )
+            line = f"Report {' and '.join(codes)}, with modifier {m.modifier} on {target}"
+            return f"{line} ({meaning}){_first_diagnosis(answer)}."
+        if codes:
+            # "How do we code the CPT, modifier and dx?": the code the modifier goes on.
+            return f"Report {codes[0]}-{m.modifier} ({meaning}){_first_diagnosis(answer)}."
         return f"Modifier {m.modifier} applies: {m.description}."
     if kind == "modifier" and answer.modifiers:
         m = answer.modifiers[0]
@@ -207,6 +216,15 @@ def _summary(answer: Answer) -> str:
         line = f"{verb} " + "; with ".join(phrases)
         return line + _modifiers_on(answer) + "."
     return "See the details below."
+
+
+def _first_diagnosis(answer: Answer) -> str:
+    """ "; Z12.11 first as the diagnosis": when the question asks the diagnosis as well as
+    the procedure, the first line names the first-listed one too."""
+    if not answer.analysis.asks_diagnosis_too:
+        return ""
+    dx = next((c for c in answer.billed if c.system == "ICD-10-CM"), None)
+    return f"; {_code_phrase(dx)} first as the diagnosis" if dx else ""
 
 
 # Where a recommended modifier goes: visit modifiers on the visit, drug-amount modifiers on

@@ -8,6 +8,8 @@ A correction needs evidence from the question, never only a better search score:
 - a code deleted before the date of service, with the replacement our notes name;
 - the words match a neighbour in the same family through one of our lay terms (an
   intrathecal pump refill described, 96522 proposed) while nothing matches the asker's code;
+- a stand-alone code whose add-on counterpart is the one billed beside an E/M of the same
+  day (psychotherapy 90834 with a medication-management visit: 90836);
 - the asker lists the parts of a service the words describe whole, and NCCI makes each part
   column 2 under the whole's code by its definition (93016 + 93017 + 93018 for a stress test
   the practice did in full: 93015).
@@ -106,18 +108,37 @@ def verify_named(
     for code in [c for c in selection.named if c in analysis.codes] + mentioned:
         correction = (
             _staff_only(analysis, code)
+            or _with_visit(analysis, code)
             or _part_done(analysis, code)
             or _joint_guidance(analysis, code)
             or _patient_status(analysis, code)
             or _out_of_bounds(session, analysis, code, candidates)
             or _deleted(session, analysis, code)
-            or _neighbour(session, analysis, code, candidates)
+            or (
+                None
+                if _rule_computes(analysis, code)
+                else _neighbour(session, analysis, code, candidates)
+            )
         )
         if correction is not None:
             correction = _followed(session, analysis, correction)
             corrections.append(correction)
             _apply(selection, correction)
     return corrections
+
+
+def _rule_computes(analysis: Analysis, code: str) -> bool:
+    """The asker's code is of a kind a rule computes from the numbers the question gives (an
+    excision from the lesion and its margins, a repair from the wounds' lengths, a shave from
+    its size): the rule checks it (drafting.arithmetic), not a neighbour our words match."""
+    if not code.isdigit():
+        return False
+    n, procedures = int(code), analysis.procedures
+    return bool(
+        (procedures.lesion and 11400 <= n <= 11646)
+        or (procedures.wounds and 12001 <= n <= 13160)
+        or (procedures.shave and 11300 <= n <= 11313)
+    )
 
 
 def _followed(session: Session, analysis: Analysis, correction: Correction) -> Correction:
@@ -336,6 +357,30 @@ def _staff_only(analysis: Analysis, code: str) -> Correction | None:
         "the patient was seen by clinical staff alone; 99212-99215 need the physician or "
         "another qualified practitioner to see the patient, and 99211 (established patient, "
         "the practitioner supervising in the office suite) is the staff visit",
+    )
+
+
+# Psychotherapy alone and its add-on with an E/M the same day, by the same time bands
+# (16-37, 38-52, 53 or more minutes): CPT's psychotherapy guidelines; NCCI pairs the
+# stand-alone codes with every E/M at modifier indicator 0.
+PSYCHOTHERAPY_WITH_VISIT = {"90832": "90833", "90834": "90836", "90837": "90838"}
+
+
+def _with_visit(analysis: Analysis, code: str) -> Correction | None:
+    """The stand-alone psychotherapy code proposed beside an E/M of the same day: the add-on
+    for the same minutes is billed with the visit, whose level stands on its own MDM."""
+    addon = PSYCHOTHERAPY_WITH_VISIT.get(code)
+    if addon is None:
+        return None
+    if not (analysis.em_named or any(is_em(c) for c in analysis.codes)):
+        return None
+    return Correction(
+        code,
+        addon,
+        f"with an E/M the same day psychotherapy is the add-on {addon} (same minutes), "
+        f"billed with the visit; {code} is for psychotherapy alone, and NCCI never pays it "
+        "beside an E/M (modifier indicator 0). The psychotherapy minutes do not count toward "
+        "the visit, whose level stands on its decision making",
     )
 
 

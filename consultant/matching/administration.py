@@ -251,9 +251,11 @@ _INFUSION_PLACE = re.compile(
     r"^\s*(?:office|outpatient|hospital|hopd|home|clinic|facility) infusions?\s*[:.\-]"
 )
 
-# A practice's specialty ("family med office w/ IV") names no medication.
+# A practice's specialty ("family med office w/ IV") names no medication, and neither does a
+# visit about medications ("med management", "medication review", "med check"): nothing given.
 _SPECIALTY = re.compile(
     r"\b(?:family|internal|emergency|sports|integrative|urgent care|occupational) med(?:icine)?\b"
+    r"|\bmed(?:ication)?s?\s+(?:management|mgmt|check|review|reconciliation|rec|refills?)\b"
 )
 
 

@@ -41,6 +41,14 @@ _MODIFIER_PATTERNS = [
     re.compile(r"\b([0-9]{2}|X[ESPU]|[A-Z][A-Z0-9])\s*[-]?\s*modifi?ers?\b"),
     re.compile(r"(?<=\d{4}[0-9A-Z])-([0-9A-Z]{2})\b", re.I),
     re.compile(r"(?<![\w/-])-([0-9][0-9]|X[ESPU]|[A-Z][A-Z0-9])\b"),
+    # "Does it still need a 59?", "add the XS": a modifier by its number alone, after a verb
+    # that appends one, not a count ("need a 25 minute visit").
+    re.compile(
+        r"\b(?:need|needs|use|add|append|appended|take|takes|put|bill(?:ed)? with|without)\s+"
+        r"(?:a|an|the)\s+(59|X[ESPU]|2[45]|5[078]|7[6-9]|91)\b"
+        r"(?!\s*(?:-|min|mins|minutes?|mg|mcg|ml|units?|%|y/?o|years?|hours?|hrs?|days?)\b)",
+        re.I,
+    ),
 ]
 _UNITS = [
     re.compile(r"\b(\d{1,4})\s*units?\b", re.I),
@@ -178,6 +186,7 @@ class Analysis:
     patient_status: str = ""  # "new", "established" or unknown
     other_specialty: bool = False  # seen before only by a physician of another specialty
     separate_visit: bool = False  # a visit beside a procedure ("the doctor also saw him")
+    em_named: bool = False  # an E/M named in words ("med management", "moderate MDM")
     staff_only: bool = False  # clinical staff alone saw the patient, no practitioner
     distinct: str = ""  # XS, XE or XP when the words say why two services are distinct
     same_site: bool = False  # the words say two services share a site, lesion or sample
@@ -307,6 +316,7 @@ def analyse(text: str) -> Analysis:
         patient_status=cues.patient_status(lowered, _date_of_service(text)),
         other_specialty=cues.other_specialty(lowered),
         separate_visit=cues.separate_visit(text),
+        em_named=cues.em_named(lowered),
         staff_only=cues.staff_only(lowered),
         distinct=cues.distinct_modifier(lowered),
         same_site=cues.same_site(lowered),

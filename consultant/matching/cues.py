@@ -116,6 +116,18 @@ def separate_visit(text: str) -> bool:
     return _VISIT.search(text) is not None
 
 
+# An E/M the words name beside another service: a psychiatrist's medication management, an
+# "E/M", a level of decision making.
+_EM_NAMED = re.compile(
+    r"\bmed(?:ication)?s?\s+(?:management|mgmt|check)\b|\be/?m\b|"
+    r"\bevaluation and management\b|\bmdm\b|\bmedical decision making\b"
+)
+
+
+def em_named(lowered: str) -> bool:
+    return _EM_NAMED.search(lowered) is not None
+
+
 # Why two services are distinct, in the words coders use, by the X modifier that says it.
 _DISTINCT = {
     "XS": (

@@ -581,6 +581,8 @@ def conditions(text: str) -> tuple[Condition, ...]:
         phrase = _phrase(rewritten)
         if len(phrase) < 3 or phrase in _SEX_WORDS or qualifies_only(phrase):
             continue  # "(female)", "discharged": the patient or the encounter, not a condition
+        if certainty == "ruled out" and phrase in _ANY_COMPLAINT:
+            continue  # "no symptoms", "no complaints": nothing named, so nothing ruled out
         parts = tuple(p for p in (_phrase(p) for p in _WITH.split(rewritten)) if len(p) >= 3)
         if certainty == "uncertain" and len(parts) > 1 and _WITH_ONLY.search(rewritten):
             # "Probable COVID with pneumonia": the doubt is about the cause, not about what
@@ -697,6 +699,18 @@ _PROCEDURE_SITES = [
 _FEMALE = re.compile(r"\b(?:female|woman|lady|girl|she|her|mrs)\b|\b\d+\s?(?:yo|y/o|yr|year)? ?f\b")
 _MALE = re.compile(r"\b(?:male|man|gentleman|boy|he|his|him|mr)\b|\b\d+\s?(?:yo|y/o|yr|year)? ?m\b")
 _SEX_WORDS = {"female", "male", "woman", "man", "women", "men", "girl", "boy", "lady"}
+# Words that deny any complaint without naming one ("average risk, no symptoms").
+_ANY_COMPLAINT = {
+    "symptoms",
+    "symptom",
+    "complaints",
+    "complaint",
+    "concerns",
+    "issues",
+    "problems",
+    "acute distress",
+    "distress",
+}
 
 
 def _sex(lowered: str) -> str:

@@ -251,9 +251,12 @@ def _wounds(lowered: str) -> tuple[Wound, ...]:
     classes = _REPAIR_CLASS.findall(lowered)
     overall = _class(classes[0]) if len(set(map(_class, classes))) == 1 and classes else ""
     wounds: list[Wound] = []
+    # The repair of an excision closes the excision's own wound: "layered closure 3 cm" in a
+    # clause of its own is at the site the excision names.
+    excised_at = _site(lowered) if _EXCISION.search(lowered) else ""
     for clause in re.split(r"[;\n]|,|\band\b|\bplus\b", lowered):
         size = _WOUND.search(clause)
-        site = _site(clause)
+        site = _site(clause) or (excised_at if _REPAIR_CLASS.search(clause) else "")
         if size is None or not site or "margin" in clause:
             continue
         own = _REPAIR_CLASS.search(clause)

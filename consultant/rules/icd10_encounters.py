@@ -1,7 +1,8 @@
 """The ICD-10-CM code a preventive service carries as the reason for the encounter, when the
 service itself says what that reason is: a vaccine is an encounter for immunization, a
 screening colonoscopy one for colon cancer screening, a contraceptive injection or IUD one
-for contraceptive management.
+for contraceptive management, a flush of an implanted port alone one for the management of
+a vascular access device (Z45.2).
 
 Sources: ICD-10-CM Official Guidelines I.C.21.c.2 (Z23 for an encounter for immunization,
 the vaccine's procedure code identifying which), I.C.21.c.5 (screening: a screening that
@@ -21,6 +22,7 @@ MAMMOGRAM_SCREENING = "Z12.31"
 INJECTABLE_FIRST = "Z30.013"
 INJECTABLE_REPEAT = "Z30.42"
 IUD_INSERTION = "Z30.430"
+VASCULAR_ACCESS = "Z45.2"
 
 # Medicare's administration codes for the influenza, pneumococcal and hepatitis B vaccines,
 # and CPT's vaccine administration codes (90460-90461 under 19, 90471-90474 others).
@@ -36,6 +38,7 @@ ENDOSCOPY = {str(c) for c in range(45330, 45351)} | {str(c) for c in range(45378
 MAMMOGRAPHY_SCREENING = {"77067"}
 INJECTABLE_CONTRACEPTIVES = {"J1050"}  # medroxyprogesterone acetate
 IUD_INSERTION_CODES = {"58300"}
+DEVICE_FLUSH = "96523"  # irrigation of an implanted venous access device
 
 
 @dataclass(frozen=True)
@@ -79,12 +82,27 @@ def encounter_reasons(
                 f"contraceptive); {first} for the first one, when it is prescribed "
                 "(Guidelines I.C.21.c.11)",
             )
+        elif code == DEVICE_FLUSH and not any(_given_through_device(c) for c in services):
+            # The flush alone is the visit's purpose: keeping the device working. With an
+            # infusion the reason is the infusion's (chemotherapy Z51.11, the condition).
+            reasons.setdefault(
+                VASCULAR_ACCESS,
+                f"{VASCULAR_ACCESS} for a visit to flush an implanted port or catheter alone: "
+                "an encounter for the management of a vascular access device; the condition "
+                "the device serves may follow when it is still treated",
+            )
         elif code in IUD_INSERTION_CODES:
             reasons.setdefault(
                 IUD_INSERTION,
                 f"{IUD_INSERTION} for the insertion of an IUD (Guidelines I.C.21.c.11)",
             )
     return [EncounterReason(code, why) for code, why in reasons.items()]
+
+
+def _given_through_device(code: str) -> bool:
+    """An infusion, injection or chemotherapy administration (96360-96549): a service the
+    port carries, which gives the encounter its own reason."""
+    return code.isdigit() and 96360 <= int(code) <= 96549 and code != DEVICE_FLUSH
 
 
 # A preoperative or preprocedural evaluation (I.C.21.c.16): Z01.81- first, then the reason

@@ -239,3 +239,16 @@ def test_a_modifier_by_its_number_after_a_verb_that_appends_one(
     text: str, modifiers: tuple[str, ...]
 ) -> None:
     assert analyse(text).modifiers == modifiers
+
+
+def test_a_question_for_the_codes_and_the_add_on_units_asks_for_the_claim() -> None:
+    """ "What do I bill for the admin and how many add-on units?" wants the whole claim
+    (primary first); "how do we bill the additional hours?" asks about the add-on alone."""
+    both = "IV NS 09:05 to 11:45. What do I bill for the admin and how many add-on units?"
+    assert not analyse(both).asks_additional
+    assert analyse("Infusion 09:05 to 11:45. How do we bill the additional hours?").asks_additional
+    extra = "IV antibiotic 2 hrs 40 min. What do we bill for the extra time beyond the first hour?"
+    assert analyse(extra).asks_additional
+    assert not analyse(
+        "Ran 3 hours. Which admin codes and how many additional units?"
+    ).asks_additional

@@ -191,3 +191,30 @@ def test_a_layered_closure_in_a_clause_of_its_own_is_at_the_excision_site() -> N
         "Excision of benign lesion of the arm 1.0 cm with 2 mm margins, layered closure 3 cm."
     ).procedures.wounds
     assert [(w.repair, w.site, w.length_cm) for w in wounds] == [("intermediate", "arm", 3.0)]
+
+
+def test_a_closure_and_its_length_in_separate_clauses_after_an_excision() -> None:
+    """ "Nevus on the L cheek: lesion 5 mm, 2 mm margins. Layered closure, 1.5 cm. Path came
+    back benign": one intermediate repair of 1.5 cm on the cheek; the lesion's size is no
+    wound, and "came back" in the next sentence is no site on the back."""
+    text = (
+        "Excision of a nevus on the L cheek: lesion 5 mm, 2 mm margins. Layered closure, "
+        "1.5 cm. Path came back benign intradermal nevus. What codes?"
+    )
+    wounds = analyse(text).procedures.wounds
+    assert [(w.repair, w.site, w.length_cm) for w in wounds] == [("intermediate", "cheek", 1.5)]
+
+
+def test_a_closure_class_after_its_length_belongs_to_that_wound() -> None:
+    """ "- L thigh 4 cm, layered closure / - chin 1 cm, simple": each class after its own
+    length (once the thigh went unread and each class went to the wound after it)."""
+    text = (
+        "Lacerations after a fall:\n- L thigh 4.0 cm, layered closure\n- L hand 2.0 cm, "
+        "layered closure\n- chin 1.0 cm, simple single layer\nCodes?"
+    )
+    wounds = analyse(text).procedures.wounds
+    assert [(w.repair, w.site, w.length_cm) for w in wounds] == [
+        ("intermediate", "leg", 4.0),
+        ("intermediate", "hand", 2.0),
+        ("simple", "chin", 1.0),
+    ]

@@ -811,3 +811,32 @@ def test_a_site_with_nothing_that_hurt_it_is_no_injury() -> None:
     assert not [a for a in coded.advice if "S36" in a]  # nor asked to be completed
     fall = "ER visit: left wrist fracture after a fall, initial. Dx code?"
     assert any(c.startswith("S62") for c in _dx(fall))
+
+
+def test_an_organ_named_for_a_drug_is_no_condition_of_it() -> None:
+    """ "Lupron ... for prostate ca": the cancer, C61; the organ alone once matched benign
+    prostatic hyperplasia (N40.0), and "ca" first is calcium, not a cancer."""
+    lupron = "Lupron Depot 22.5 mg IM every 3 months for prostate ca. Billing 96402 + J9217."
+    assert _indications(lupron, "J9217", "HCPCS") == ["C61"]
+    assert _indications("Injection for the knee today, kenalog 40 mg.", "J3301", "HCPCS") == []
+    assert _indications("Given for Ca supplementation: calcium gluconate", "J0610", "HCPCS") == []
+
+
+def _stated(text: str, code: str, system: str) -> list[str]:
+    from consultant.drafting.diagnoses import add_stated_diagnoses
+
+    selection = Selection([], [(code, 0.9)], [], {code: system})
+    add_stated_diagnoses(analyse(text), selection)
+    return [c for c, _ in selection.services if selection.system_of[c] == "ICD-10-CM"]
+
+
+def test_a_service_question_codes_a_condition_a_sentence_names_outright() -> None:
+    """No "Dx" line: the condition a sentence names whole is coded for the claim ("pt w/
+    prostate ca on ADT": C61; renal colic: N23), never a sign, an injury, a code without a
+    site, nor an abbreviation read in its other sense ("UC w/ IV capability": urgent care)."""
+    urology = "Urology office. Pt w/ prostate ca on ADT gets Lupron Depot 22.5 mg IM q3 months."
+    assert _stated(urology, "96402", "CPT") == ["C61"]
+    colic = "UC w/ IV capability. pt w/ renal colic, ketorolac 30 mg IV push. Codes?"
+    assert _stated(colic, "96374", "CPT") == ["N23"]
+    assert _stated("Pt with knee pain, injected the joint. Code?", "20610", "CPT") == []
+    assert _stated("Sports med injected the knee (OA) with steroid.", "20610", "CPT") == []

@@ -514,3 +514,15 @@ def test_an_edit_under_an_unbilled_code_does_not_reorder_the_claim() -> None:
     ]
     edit = Edit("45378", "G0121", "0", "", "", None, None)
     assert [f.code for f in _order_by_edits(facts, [edit])] == ["G0121", "Z12.11", "45378"]
+
+
+def test_a_drug_the_question_never_names_is_not_billed(session: Session) -> None:
+    """An infusion of a product our notes do not name: no drug code the route's words found
+    (acetaminophen IV once stood for an immune globulin), the administration still billed."""
+    a = _answer(
+        session,
+        "Zorvalimab 300 mg IV, infused 12:10 to 13:40 in our office. Drug code and admin codes?",
+    )
+    billed = [c.code for c in a.billed]
+    assert billed[0] == "96365"
+    assert not [c for c in billed if c.startswith("J")]

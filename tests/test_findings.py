@@ -168,3 +168,12 @@ def test_a_denial_of_any_complaint_rules_nothing_out() -> None:
     found = phrases("Screening colonoscopy, average risk, no symptoms. Polyp removed.")
     assert "symptoms" not in found
     assert phrases("No chest pain. Cough x3 days.")["chest pain"] == "ruled out"
+
+
+def test_a_doubt_governs_an_abbreviation_the_index_spells_out() -> None:
+    """ "r/o NSTEMI": the clause reads "non-st elevation myocardial infarction" in the
+    index's words while the scope said "nstemi"; the doubt was lost and the infarction coded."""
+    found = phrases("A/P: unstable angina, r/o NSTEMI. Sent to the ED.")
+    assert found["non-st elevation myocardial infarction"] == "uncertain"
+    assert found["unstable angina"] == "confirmed"
+    assert phrases("No DVT on the duplex.")["deep vein thrombosis"] == "ruled out"

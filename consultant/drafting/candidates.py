@@ -177,6 +177,10 @@ def _first(candidates: list[Candidate]) -> Candidate:
     """The service the words describe first. A visit matched only by the words of its level
     ("decision making moderate") is not it when a lay term close behind names another service
     that has levels of its own (a physical therapy evaluation of moderate complexity)."""
+    # A drug is billed by its name: one whose words the question never says ("Privigen 30
+    # grams IV" found acetaminophen IV by the route) is not the service described.
+    unnamed_drug = lambda c: _is_drug(c.code) and not c.matched  # noqa: E731
+    candidates = [c for c in candidates if not unnamed_drug(c)] or candidates
     best = candidates[0]
     if best.phrase:
         return best

@@ -338,7 +338,8 @@ _SITE_ONLY = re.compile(
     r"(?:head|scalp|face|forehead|cheek|nose|chin|neck|chest|abdomen|back|flank|arm|forearm|"
     r"elbow|wrist|hand|palm|finger|thumb|leg|thigh|calf|shin|knee|ankle|foot|feet|heel|toe|"
     r"hip|shoulder|eye|retina|cornea|ear|mouth|throat|lung|heart|liver|kidney|bladder|skin|"
-    r"colon|stomach|breast|spine)s?"
+    r"colon|stomach|breast|spine|prostate|uterus|ovary|ovaries|cervix|thyroid|pancreas|"
+    r"rectum|anus|esophagus|bone|brain|jaw|groin|buttock|pelvis)s?"
 )
 # "Repeat shot", "first injection": which occasion of a service this is, never a condition
 # ("repeat" alone would find Repeated falls).
@@ -396,8 +397,17 @@ def add_encounter_reasons(analysis: Analysis, selection: Selection) -> None:
 # Words that introduce what a drug was given for ("for hypogonadism", "pt has iron def
 # anemia", "dx B12 deficiency"), and words that never begin a condition.
 _INDICATION_CUES = {"for", "has", "dx", "diagnosis", "diagnosed", "indication"}
-_NOT_A_CONDITION = {"a", "an", "the", "her", "his", "their", "our", "this", "that", "of", "with"}
-_SPELLED_OUT = {**ABBREVIATIONS, "def": "deficiency", "defic": "deficiency"}
+# Words a condition never starts with; "ca" first is calcium ("for Ca supplementation"), a
+# cancer being named by its site first ("prostate ca").
+_NOT_A_CONDITION = {
+    "a", "an", "the", "her", "his", "their", "our", "this", "that", "of", "with", "ca",
+}  # fmt: skip
+_SPELLED_OUT = {
+    **ABBREVIATIONS,
+    "def": "deficiency",
+    "defic": "deficiency",
+    "ca": "malignant neoplasm",  # after a site: "prostate ca"
+}
 _LONGEST_INDICATION = 4  # words
 
 
@@ -446,17 +456,52 @@ def add_stated_diagnoses(analysis: Analysis, selection: Selection) -> None:
     if not services or any(selection.system_of.get(c) == "ICD-10-CM" for c in services):
         return
     stated = ". ".join(m.group(1) for m in _STATED_DX.finditer(analysis.text))
-    found = conditions(stated) if stated else ()
-    if not any(c.certainty == "confirmed" for c in found):
-        return
-    coded = _coded_diagnoses(replace(analysis, conditions=found))
-    codes = [c for c in coded.codes if c[:1] not in "VWXY"]
-    if not codes or len(codes) > 3 or coded.fit < _EXACT:
+    if stated:
+        codes = _exactly_coded(analysis, stated, "VWXY")
+        why = "the diagnosis the question states, for the claim"
+    else:
+        # No diagnosis line: a condition a sentence names outright ("pt w/ prostate ca on
+        # ADT gets Lupron"), sentence by sentence, each coded exactly or not at all. Signs,
+        # encounters, injuries and codes without a site are the record's to decide.
+        codes = []
+        for sentence in _SENTENCE.split(analysis.text):
+            found = _exactly_coded(analysis, sentence, "RSTVWXYZ")
+            codes += [c for c in found if c not in codes and not _unspecified_site(c)]
+        why = "the condition the question names, for the claim: confirm it in the record"
+    if not codes or len(codes) > 3:
         return
     for code in codes:
         selection.services.append((code, 1.0))
         selection.system_of[code] = "ICD-10-CM"
-        selection.worked[code] = [f"{code}: the diagnosis the question states, for the claim"]
+        selection.worked[code] = [f"{code}: {why}"]
+
+
+_SENTENCE = re.compile(r"(?<=[.?!;\n])\s+")
+
+
+def _exactly_coded(analysis: Analysis, text: str, left_out: str) -> list[str]:
+    """The codes of the confirmed conditions ``text`` names, when each is coded by a title
+    that says exactly what was written (the fit) and there are at most three; else none."""
+    found = conditions(text)
+    if not any(c.certainty == "confirmed" for c in found):
+        return []
+    coded = _coded_diagnoses(replace(analysis, conditions=found, text=text))
+    codes = [c for c in coded.codes if c[:1] not in left_out]
+    if len(codes) > 3 or coded.fit < _EXACT:
+        return []
+    return codes
+
+
+def _unspecified_site(code: str) -> bool:
+    """A code whose title leaves the site or side open ("osteoarthritis, unspecified site",
+    "pain in unspecified knee"): the question named one, or the record must."""
+    return _OPEN_SITE.search(description(code).lower()) is not None
+
+
+_OPEN_SITE = re.compile(
+    r"\bunspecified (?:site|side|sites|upper|lower|[a-z]+ (?:arm|leg|limb|extremity)|"
+    r"knee|hip|shoulder|elbow|wrist|hand|ankle|foot|eye|ear|kidney|lung|breast|finger|toe)"
+)
 
 
 _EXACT = 0.93  # a title that carries every word, adding at most one
@@ -510,6 +555,8 @@ def _indication(words: tuple[str, ...]) -> tuple[str, str, int] | None:
         if any(w.isdigit() for w in run):
             continue
         phrase = " ".join(_SPELLED_OUT.get(w, w) for w in run)
+        if _SITE_ONLY.fullmatch(phrase):
+            continue  # "for prostate ca": the organ alone is no condition (N40.0)
         found = _match(phrase, "")
         if found is None or found[0] < 1.0 or found[2] > 1:
             continue

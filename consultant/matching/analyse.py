@@ -378,7 +378,9 @@ def analyse(text: str) -> Analysis:
         named_modifiers=named,
         sub_questions=subs,
         asked_codes=tuple(c for c in codes if any(c in a.upper() for a in asking)),
-        asks_additional=any(_ASKS_ADDITIONAL.search(a.lower()) for a in asking),
+        asks_additional=any(
+            _ASKS_ADDITIONAL.search(a.lower()) and not _ASKS_WHOLE.search(a.lower()) for a in asking
+        ),
         conditions=found,
         asks_diagnosis_too=too,
     )
@@ -394,6 +396,16 @@ _BACK_REFERENCE = 4
 _ASKS_ADDITIONAL = re.compile(
     r"\b(?:additional|extra|each further|add-on)\s+(?:\w+\s+)?(?:hours?|time|minutes?|units?|"
     r"drugs?|codes?)\b"
+)
+
+
+# The asking sentence wants the encounter's codes too ("what do I bill for the admin and how
+# many add-on units?"): the answer is the claim, primary first.
+_ASKS_WHOLE = re.compile(
+    r"\b(?:(?:what|which)\s+(?:do|should|would|can|to)\s+(?:i|we|you)?\s*(?:bill|code|charge|"
+    r"report)|(?:what|which)\s+(?:\w+\s+)?codes)\b"
+    # ... unless what it bills is the extra time itself ("what do we bill for the extra time").
+    r"(?!(?:(?!\band\b)[^.?!,])*\b(?:additional|extra|add-on|each further)\b)"
 )
 
 

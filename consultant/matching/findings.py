@@ -533,13 +533,14 @@ def conditions(text: str) -> tuple[Condition, ...]:
         lowered = _REHAB.sub("; aftercare following joint replacement surgery;", lowered)
         for pattern, tabular in _ARTIFICIAL_JOINTS:
             lowered = re.sub(pattern, tabular, lowered)
-    for pattern, tabular in ORGANISMS + INDEX_TERMS:
-        lowered = re.sub(pattern, tabular, lowered)
+    lowered = _index_terms(lowered)
     # "Atorva 80 for HLD": a drug and its dose given for a condition; the condition is what
     # follows.
     lowered = _DRUG_FOR.sub("; ", lowered)
-    uncertain = [s.phrase for s in scopes(text) if s.category == "uncertain"]
-    negated = [s.phrase for s in scopes(text) if s.category == "negated"]
+    # The scopes in the index's words too, as the clauses are: "r/o NSTEMI" governs the
+    # clause that now reads "non-st elevation myocardial infarction".
+    uncertain = [_index_terms(s.phrase) for s in scopes(text) if s.category == "uncertain"]
+    negated = [_index_terms(s.phrase) for s in scopes(text) if s.category == "negated"]
     history = bool(_CANCER_HISTORY.search(lowered)) and not _IN_TREATMENT.search(lowered)
     harmful = drug_effect(lowered) is not None
     out: list[Condition] = []
@@ -740,6 +741,13 @@ _CONDITION_WORDS = re.compile(
     r"fever|nausea|vomiting|dizziness|bleeding|hemorrhage|dislocation|contusion|concussion|"
     r"poisoning|overdose|withdrawal|dependence|glaucoma|cataract|\w+itis|\w+emia|\w+pathy)\b"
 )
+
+
+def _index_terms(lowered: str) -> str:
+    """Organisms and abbreviations in the words of the ICD-10-CM index ("NSTEMI")."""
+    for pattern, tabular in ORGANISMS + INDEX_TERMS:
+        lowered = re.sub(pattern, tabular, lowered)
+    return lowered
 
 
 def _scope_words(scope: str) -> set[str]:

@@ -253,16 +253,35 @@ def _wounds(lowered: str) -> tuple[Wound, ...]:
     wounds: list[Wound] = []
     # The repair of an excision closes the excision's own wound: "layered closure 3 cm" in a
     # clause of its own is at the site the excision names.
-    excised_at = _site(lowered) if _EXCISION.search(lowered) else ""
-    for clause in re.split(r"[;\n]|,|\band\b|\bplus\b", lowered):
+    excised = _EXCISION.search(lowered) is not None
+    excised_at = _site(lowered) if excised else ""
+    # A closure's class in a clause of its own belongs to the wound just before it that has
+    # none ("R forearm 2.0 cm, layered closure"), else to the length that follows ("layered
+    # closure, 1.5 cm").
+    waiting = ""
+    unclassed: tuple[str, float] | None = None  # (site, cm) of the wound before, no class
+    for clause in re.split(r"[;\n]|,|\.\s|\band\b|\bplus\b", lowered):
         size = _WOUND.search(clause)
-        site = _site(clause) or (excised_at if _REPAIR_CLASS.search(clause) else "")
+        own = _REPAIR_CLASS.search(clause)
+        if own and size is None:
+            if unclassed is not None:
+                wounds.append(Wound(_class(own.group(1)), *unclassed))
+            else:
+                waiting = _class(own.group(1))
+            unclassed = None
+            continue
+        repair = _class(own.group(1)) if own else waiting or overall
+        closes_excision = excised and bool(own or waiting)
+        waiting, unclassed = "", None
+        site = _site(clause) or (excised_at if closes_excision else "")
         if size is None or not site or "margin" in clause:
             continue
-        own = _REPAIR_CLASS.search(clause)
-        repair = _class(own.group(1)) if own else overall
+        if excised and not own and _LESION.search(clause):
+            continue  # the lesion's size ("nevus on the cheek: lesion 5 mm"), not a wound's
         if repair:
             wounds.append(Wound(repair, site, _cm(size.group(1), size.group(2))))
+        else:
+            unclassed = (site, _cm(size.group(1), size.group(2)))
     return tuple(wounds)
 
 

@@ -26,6 +26,8 @@ _OTHER_SENSE: dict[str, tuple[re.Pattern[str], bool]] = {
             r"|\b(?:in|at|to) (?:the |our )?uc\b|\burgent care\b"
             # A note's setting label at its head: "UC: pt walking ...".
             r"|^\W*uc\s*[:\-]"
+            # What a place has ("UC w/ IV capability", "UC staff"): a clinic, not a colitis.
+            r"|\buc\b[^.?!]{0,30}\b(?:capabilit\w*|on-?site|staff|front desk|walk-?ins?)\b"
         ),
         False,
     ),

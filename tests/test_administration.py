@@ -407,3 +407,14 @@ def test_a_visit_about_medications_gives_none() -> None:
     )
     assert read("Medication review and 30 minutes counseling, then B12 1000 mcg IM").given
     assert billed("Medication review and 30 minutes counseling. Nothing given.") == []
+
+
+def test_a_visit_that_went_over_its_time_infused_nothing() -> None:
+    """ "Total time 58 minutes, she added 99417 because it went way over 30 min": no drug,
+    no infusion word, so no infusion (it once drafted 96365 beside the visit, with 25)."""
+    text = (
+        "MDM was moderate so doc coded 99214, but total time on the date was 58 minutes, she "
+        "added 99417 x1 because it went way over 30 min."
+    )
+    assert read(text).given == ()
+    assert billed("NS 1 liter over 60 min for dehydration") == [("96360", 1)]

@@ -77,6 +77,8 @@ _RAN = (
 _INFUSION = re.compile(
     rf"\binfus|\bdrip\b|\bivpb\b|\bpiggyback\b|{_RAN}|\bover \d+(?:\.\d+)?\s*(?:-\s*\d+\s*)?(?:min|mins|minutes|m\b|hours?|hrs?|h\b)"
 )
+# An infusion said in words, not only read from "over 20 min" beside a drug.
+_INFUSION_WORD = re.compile(rf"\binfus|\bdrip\b|\bivpb\b|\bpiggyback\b|{_RAN}|\biv\b")
 _INJECTION = re.compile(
     r"\b(?:im|sc|sq|subq|sub-q|subcut|subcutaneous(?:ly)?|intramuscular(?:ly)?|shot)\b"
 )
@@ -478,6 +480,8 @@ def _read_clause(clause: str, order: int, before: list[Given]) -> list[Given]:
         route = "iv"
     elif not (named or dose) and route in ("im", "sc"):
         return []
+    elif not (named or dose) and route == "infusion" and not _INFUSION_WORD.search(clause):
+        return []  # "it went way over 30 min": a visit's time, nothing infused
     code = drug_names().get(names[0], "") if names else ""
     drug = names[0] if names else (generic.group(0) if generic else "")
     if again and not names:

@@ -105,3 +105,25 @@ def test_a_bypass_modifier_asked_beside_units_is_answered_too() -> None:
     assert "Modifier 59 is not needed: no active NCCI edit pairs 97530 and 97140" in line
     unchecked = Answer(analysis, facts, [], [], [], 0.9, False, [])  # no edits loaded
     assert "not needed" not in summary_line(unchecked)
+
+
+def test_a_modifier_that_does_not_apply_is_answered_on_the_code() -> None:
+    """ "Do I use the irrigation code? Bill 2 units or modifier 50?": "use" asks about a code,
+    not what 50 means; the code billed leads, with the rule that leaves 50 off."""
+    from consultant.drafting.facts import Answer, CodeFact, ModifierFact
+    from consultant.drafting.modifiers import _asks_meaning
+    from consultant.drafting.render import summary_line
+    from consultant.matching.analyse import analyse
+
+    asked = analyse(
+        "Cerumen removed with a curette both ears. Do I use the irrigation code? Bill 2 units "
+        "or modifier 50?"
+    )
+    assert not _asks_meaning(asked)
+    assert _asks_meaning(analyse("What is modifier 25 used for?"))
+    fact = CodeFact("69210", "CPT", "Removal of impacted cerumen", "", 1.0, False)
+    fact.worked = ["both sides: 69210 is priced for one or both, without modifier 50"]
+    fact.units = 1
+    fifty = ModifierFact("50", "Bilateral procedure", "", False)
+    line = summary_line(Answer(asked, [fact], [], [fifty], [], 0.9, False, []))
+    assert line.startswith("Report 69210 x 1 unit") and "without modifier 50" in line

@@ -636,3 +636,25 @@ def test_a_first_ever_wellness_visit_is_the_initial_awv(session: Session) -> Non
     )
     assert [c.code for c in answer.billed][:1] == ["G0438"]
     assert any("first AWV of a patient's lifetime" in a for a in answer.advice)
+
+
+def test_routine_aftercare_in_a_global_period_is_99024(session: Session) -> None:
+    """Sutures out and a wound check three weeks after a surgery with a 90-day global: part
+    of the surgical package, 99024 with no payment, not an office visit with 25 (the draft
+    once offered 25, and read "MA", the medical assistant, as a modifier)."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "Pt had carpal tunnel release (64721) 3 weeks ago, 90 day global. Came in for suture "
+        "removal and wound check, healing fine. MA put in a 99213. Can we bill it?",
+    )
+    assert [c.code for c in answer.billed] == ["99024"]
+    assert answer.corrections[0].startswith("Report 99024, not 99213")
+    assert not answer.modifiers
+    unrelated = build_answer(
+        session,
+        "3 weeks s/p carpal tunnel release (64721, 90 day global); sutures out today and the "
+        "doc also evaluated a new unrelated rash. 99213?",
+    )
+    assert "99024" not in [c.code for c in unrelated.billed]

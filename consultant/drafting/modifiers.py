@@ -140,7 +140,14 @@ def _asks_meaning(analysis: Analysis) -> bool:
     named = analysis.modifiers or analysis.named_modifiers
     if analysis.question_type != "modifier" or analysis.codes or not named:
         return False
-    return any(w in _MEANING for w in analysis.words)
+    # The asking word is about a modifier ("when is JZ required", "what does 25 mean"), not
+    # about a code ("do I use the irrigation code? ... or modifier 50?").
+    words = analysis.words
+    at = {i for i, w in enumerate(words) if w.upper() in named}
+    return any(w in _MEANING and any(abs(i - j) <= _NEAR for j in at) for i, w in enumerate(words))
+
+
+_NEAR = 4  # words between a meaning word and the modifier it asks about
 
 
 # The bilateral indicators under which each side modifier is used (fee schedule: 1 = 50 at

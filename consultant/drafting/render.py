@@ -199,6 +199,10 @@ def _summary(answer: Answer) -> str:
             # "How do we code the CPT, modifier and dx?": the code the modifier goes on.
             return f"Report {codes[0]}-{m.modifier} ({meaning}){_first_diagnosis(answer)}."
         return f"Modifier {m.modifier} applies: {m.description}."
+    if kind == "modifier" and answer.modifiers and procedures and procedures[0].worked:
+        # The modifier asked about does not apply, and a rule says why on the code billed
+        # ("both sides: 69210 is priced for one or both ..., without modifier 50").
+        return f"Report {_code_phrase(procedures[0])}: {procedures[0].worked[-1]}."
     if kind == "modifier" and answer.modifiers:
         m = answer.modifiers[0]
         return f"Modifier {m.modifier}: {m.description}."

@@ -412,6 +412,8 @@ def postoperative_visit(session: Session, analysis: Analysis, selection: Selecti
     (Claims Processing Manual ch. 12 s. 30.6.6 and 40.2): the visit with modifier 24; the
     surgery, done before this date, is not billed again. Global days from the fee schedule."""
     earlier = analysis.prior_procedures or analysis.em.days_since_surgery is not None
+    if analysis.routine_postop and earlier:
+        return _aftercare(session, analysis, selection)
     if analysis.global_period != "unrelated" or not earlier:
         return None
     codes = [c for c, _ in selection.services]
@@ -441,6 +443,37 @@ def postoperative_visit(session: Session, analysis: Analysis, selection: Selecti
         "done before this date and is not billed again. Not 25 (a significant, separately "
         "identifiable visit on the day of a procedure) and not 79 (an unrelated procedure, "
         "not a visit)."
+    )
+
+
+POSTOP_VISIT = "99024"  # postoperative follow-up visit included in the global service
+
+
+def _aftercare(session: Session, analysis: Analysis, selection: Selection) -> str | None:
+    """The surgery's own follow-up (sutures out, a wound check) within its global period: part
+    of the surgical package, reported as 99024 for tracking with no payment; an office visit
+    (with or without 25) for it is unbundling. Global days from the fee schedule."""
+    codes = [c for c, _ in selection.services]
+    visits = [c for c in codes if visit_of(c) in (*OFFICE, *HOME.values())]
+    surgeries = [c for c in codes if c.isdigit() and 10004 <= int(c) <= 69990]
+    if not visits or not surgeries:
+        return None
+    found = lookup.rvus(session, surgeries[0], analysis.date_of_service)
+    days = int(found.global_days) if found and found.global_days.isdigit() else None
+    if found is None:
+        days = analysis.em.global_days_said  # no fee schedule loaded: the asker's word
+    since = analysis.em.days_since_surgery
+    if not days or (since is not None and since > days):
+        return None  # no global period, or the visit falls after it: a visit like any other
+    selection.demote(*visits, *surgeries)
+    selection.add_service(POSTOP_VISIT, 1.0)
+    when = f" (about day {since})" if since is not None else ""
+    return (
+        f"Report {POSTOP_VISIT}, not {visits[0]}: routine care after {surgeries[0]} within its "
+        f"{days}-day global period{when}, such as removing sutures or checking the wound, is "
+        f"part of the surgical package; {POSTOP_VISIT} records the visit with no payment, and "
+        f"{visits[0]} (with or without 25) would bill it twice. A complication needing a "
+        "return to the operating room, or an unrelated problem (modifier 24), is separate."
     )
 
 

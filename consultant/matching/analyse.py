@@ -196,6 +196,7 @@ class Analysis:
     procedure_only: bool = False  # the visit was for the procedure alone
     repeated: bool = False  # the same service again that day
     global_period: str = ""  # in another service's global: unrelated, staged or complication
+    routine_postop: bool = False  # the visit is the surgery's usual aftercare (sutures out)
     prior_procedures: tuple[str, ...] = ()  # surgery done before today ("post lap chole")
     route: str = ""  # push, infusion, injection (IM/SC), chemo ..., as said
     joint: str = ""  # the size of a joint injected: major, intermediate or small
@@ -328,6 +329,7 @@ def analyse(text: str) -> Analysis:
         contrast=contrast_of(lowered),
         repeated=cues.repeated(lowered),
         global_period=cues.global_period(lowered),
+        routine_postop=cues.routine_postop(lowered),
         prior_procedures=cues.prior_procedures(lowered),
         route=cues.route(lowered),
         joint=cues.joint_size(lowered),
@@ -482,7 +484,8 @@ def _named_modifier_tokens(text: str) -> list[str]:
 
 
 # Capitalised words and abbreviations that are not modifiers when written bare.
-_NOT_MODIFIERS = _STOP_MODIFIERS | {"DX", "HX", "RX", "SX", "TX", "OP", "PO", "SC"}
+# "MA" bare is the medical assistant or Medicare Advantage ("MA put in a 99213").
+_NOT_MODIFIERS = _STOP_MODIFIERS | {"DX", "HX", "RX", "SX", "TX", "OP", "PO", "SC", "MA"}
 
 
 # A diagnosis the question states ("dx acute cystitis", "diagnosis: otitis media") is context

@@ -413,6 +413,23 @@ def global_period(lowered: str) -> str:
     return ""
 
 
+# The visit is the surgery's own follow-up: routine care the global package includes.
+_ROUTINE_POSTOP = re.compile(
+    r"\b(?:suture|stitch|staple)s?\s+(?:removal|removed|out)\b|\bremov\w* (?:the )?(?:sutures|"
+    r"stitches|staples)\b|\bwound check\b|\bincision check\b|\bdressing change\b|"
+    r"\broutine post-?op\w*\b|\bpost-?op (?:check|visit|follow-?up)\b"
+)
+
+
+def routine_postop(lowered: str) -> bool:
+    """The visit is for the surgery's usual aftercare (sutures out, wound check): included in
+    its global package unless a complication or an unrelated problem is described."""
+    return _ROUTINE_POSTOP.search(lowered) is not None and global_period(lowered) not in (
+        "unrelated",
+        "complication",
+    )
+
+
 # An earlier surgery the question places the patient after ("3 weeks post lap chole", "in the
 # 90-day global for a R hip replacement"): context for a modifier, not a service of today.
 _PRIOR = re.compile(

@@ -120,9 +120,11 @@ def build_answer(session: Session, question: str) -> Answer:
     if analysis.question_type == "diagnosis" or analysis.asks_diagnosis_too:
         said, fit = _diagnoses(session, analysis, selection)
         sentences += said
+    before = {c for c, _ in selection.services}
     add_encounter_reasons(analysis, selection)
     add_indications(analysis, selection)
     add_stated_diagnoses(analysis, selection)
+    _known_diagnoses_only(session, selection, before)
 
     facts = [
         _fact(
@@ -406,6 +408,25 @@ def _fact(
         fact.addon_primaries = lookup.addon_primaries(session, code, on)
     fact.note = lookup.note(session, code) if system != "ICD-10-CM" else None
     return fact
+
+
+def _known_diagnoses_only(session: Session, selection: Selection, before: set[str]) -> None:
+    """A diagnosis a rule added beside the services (an encounter's reason, an indication, a
+    condition the words name) that the loaded code sets do not hold (ICD-10-CM not loaded)
+    is left to the reviewer: an unknown code would send the whole draft to an expert."""
+    unknown = [
+        c
+        for c, _ in selection.services
+        if c not in before
+        and selection.system_of.get(c) == "ICD-10-CM"
+        and not lookup.is_known(session, c)
+    ]
+    if unknown:
+        selection.services = [(c, s) for c, s in selection.services if c not in unknown]
+        selection.warnings.append(
+            f"Diagnosis not added: {', '.join(unknown)} (ICD-10-CM is not loaded); code the "
+            "diagnosis from the record."
+        )
 
 
 def _order_by_edits(facts: list[CodeFact], edits: list[lookup.Edit]) -> list[CodeFact]:

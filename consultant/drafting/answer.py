@@ -419,6 +419,8 @@ def _known_diagnoses_only(session: Session, selection: Selection, before: set[st
         for c, _ in selection.services
         if c not in before
         and selection.system_of.get(c) == "ICD-10-CM"
+        # ICD-10-CM records are kept without the dot, our notes with it.
+        and not lookup.is_known(session, c.replace(".", ""))
         and not lookup.is_known(session, c)
     ]
     if unknown:

@@ -120,9 +120,9 @@ def build_answer(session: Session, question: str) -> Answer:
     if analysis.question_type == "diagnosis" or analysis.asks_diagnosis_too:
         said, fit = _diagnoses(session, analysis, selection)
         sentences += said
-    before = {c for c, _ in selection.services}
     add_encounter_reasons(analysis, selection)
     add_indications(analysis, selection)
+    before = {c for c, _ in selection.services}
     add_stated_diagnoses(analysis, selection)
     _known_diagnoses_only(session, selection, before)
 
@@ -411,9 +411,10 @@ def _fact(
 
 
 def _known_diagnoses_only(session: Session, selection: Selection, before: set[str]) -> None:
-    """A diagnosis a rule added beside the services (an encounter's reason, an indication, a
-    condition the words name) that the loaded code sets do not hold (ICD-10-CM not loaded)
-    is left to the reviewer: an unknown code would send the whole draft to an expert."""
+    """A diagnosis the question states or names beside the services that the loaded code sets
+    do not hold (ICD-10-CM not loaded) is left to the reviewer: an unknown code would send
+    the whole draft to an expert. (The guideline-given reasons, Z12.11 with a screening,
+    are known from our notes.)"""
     unknown = [
         c
         for c, _ in selection.services

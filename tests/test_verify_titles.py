@@ -31,12 +31,7 @@ def test_visit_levels_are_not_decided_by_a_word() -> None:
 def test_counselling_minutes_choose_the_counselling_code(session) -> None:  # type: ignore[no-untyped-def]
     """99406 is 3-10 minutes, 99407 over 10: 15 minutes said corrects the asker's 99406 (the
     E/M range's own minute bands were once left to the visit stage, which never sees them)."""
-    from consultant.codes.knowledge import load_bundled_knowledge
-    from consultant.drafting.answer import build_answer
-
-    load_bundled_knowledge(session)
-    session.flush()
-    answer = build_answer(
+    answer = _answer(
         session,
         "Dr did a 99214 for COPD f/u and also spent 15 minutes on smoking cessation "
         "counseling. We billed 99214-25 + 99406. Correct?",
@@ -47,18 +42,22 @@ def test_counselling_minutes_choose_the_counselling_code(session) -> None:  # ty
 def test_psychotherapy_beside_a_visit_is_its_add_on(session) -> None:  # type: ignore[no-untyped-def]
     """90834 proposed with an E/M of the same day is corrected to 90836 (the same minutes,
     the add-on billed with the visit); psychotherapy alone keeps 90834."""
-    from consultant.codes.knowledge import load_bundled_knowledge
-    from consultant.drafting.answer import build_answer
-
-    load_bundled_knowledge(session)
-    session.flush()
-    with_visit = build_answer(
+    with_visit = _answer(
         session,
         "Psychiatrist did med management (moderate MDM) and 45 min of psychotherapy. Claim "
         "went out 99214 + 90834 and the 90834 denied. Why?",
     )
     assert any(c.startswith("Report 90836, not 90834") for c in with_visit.corrections)
-    other_words = build_answer(session, "E/M 99213 plus 20 minutes therapy, we used 90832. ok?")
+    other_words = _answer(session, "E/M 99213 plus 20 minutes therapy, we used 90832. ok?")
     assert any(c.startswith("Report 90833, not 90832") for c in other_words.corrections)
-    alone = build_answer(session, "Therapist did 45 minutes of psychotherapy, billed 90834. ok?")
+    alone = _answer(session, "Therapist did 45 minutes of psychotherapy, billed 90834. ok?")
     assert not alone.corrections
+
+
+def _answer(session, text: str):  # type: ignore[no-untyped-def]
+    from consultant.codes.knowledge import load_bundled_knowledge
+    from consultant.drafting.answer import build_answer
+
+    load_bundled_knowledge(session)
+    session.flush()
+    return build_answer(session, text)

@@ -7,12 +7,17 @@ from sqlalchemy.orm import Session
 
 from consultant.codes.knowledge import load_bundled_knowledge
 from consultant.drafting.answer import build_answer
+from consultant.drafting.facts import Answer
 
 
 def _codes(session: Session, text: str) -> list[str]:
+    return [c.code for c in _answer(session, text).billed]
+
+
+def _answer(session: Session, text: str) -> Answer:
     load_bundled_knowledge(session)
     session.flush()
-    return [c.code for c in build_answer(session, text).billed]
+    return build_answer(session, text)
 
 
 def test_two_stable_chronic_illnesses_and_prescription_management_is_moderate(
@@ -642,9 +647,7 @@ def test_routine_aftercare_in_a_global_period_is_99024(session: Session) -> None
     """Sutures out and a wound check three weeks after a surgery with a 90-day global: part
     of the surgical package, 99024 with no payment, not an office visit with 25 (the draft
     once offered 25, and read "MA", the medical assistant, as a modifier)."""
-    load_bundled_knowledge(session)
-    session.flush()
-    answer = build_answer(
+    answer = _answer(
         session,
         "Pt had carpal tunnel release (64721) 3 weeks ago, 90 day global. Came in for suture "
         "removal and wound check, healing fine. MA put in a 99213. Can we bill it?",
@@ -652,7 +655,7 @@ def test_routine_aftercare_in_a_global_period_is_99024(session: Session) -> None
     assert [c.code for c in answer.billed] == ["99024"]
     assert answer.corrections[0].startswith("Report 99024, not 99213")
     assert not answer.modifiers
-    unrelated = build_answer(
+    unrelated = _answer(
         session,
         "3 weeks s/p carpal tunnel release (64721, 90 day global); sutures out today and the "
         "doc also evaluated a new unrelated rash. 99213?",

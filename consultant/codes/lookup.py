@@ -137,7 +137,9 @@ def note(session: Session, code: str) -> CodeNote | None:
 
 
 def is_known(session: Session, code: str) -> bool:
-    """True when ``code`` has a note, an imported record or RVUs in the release in force."""
+    """True when ``code`` has a note, an imported record or RVUs in the release in force.
+    ICD-10-CM is stored without its dot, so "J02.9" is looked up as "J029"."""
+    code = code.replace(".", "").upper()
     snap = snapshot.current(session)
     return code in snap.note_rows or code in snap.records or rvus(session, code) is not None
 

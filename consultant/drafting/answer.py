@@ -413,15 +413,13 @@ def _fact(
 def _known_diagnoses_only(session: Session, selection: Selection, before: set[str]) -> None:
     """A diagnosis the question states or names beside the services that the loaded code sets
     do not hold (ICD-10-CM not loaded) is left to the reviewer: an unknown code would send
-    the whole draft to an expert. (The guideline-given reasons, Z12.11 with a screening,
-    are known from our notes.)"""
+    the whole draft to an expert. The reasons the guidelines give (Z12.11 with a screening)
+    are not checked: they stand on the service itself."""
     unknown = [
         c
         for c, _ in selection.services
         if c not in before
         and selection.system_of.get(c) == "ICD-10-CM"
-        # ICD-10-CM records are kept without the dot, our notes with it.
-        and not lookup.is_known(session, c.replace(".", ""))
         and not lookup.is_known(session, c)
     ]
     if unknown:

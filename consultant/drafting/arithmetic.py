@@ -334,6 +334,25 @@ def _in_range(code: str, low: int, high: int) -> bool:
     return code.isdigit() and low <= int(code) <= high
 
 
+# The code ranges the numbers of a question decide (excised diameter, summed repair lengths,
+# shave diameter): the rules below compute them, and the asker's codes in them are checked
+# here rather than against a neighbour (drafting.verify).
+EXCISIONS = (11400, 11646)
+REPAIRS = (12001, 13160)
+SIMPLE_REPAIRS = (12001, 12021)
+SHAVES = (11300, 11313)
+
+
+def computed_here(analysis: Analysis, code: str) -> bool:
+    """``code`` is of a kind a rule here computes from the numbers the question gives."""
+    procedures = analysis.procedures
+    return bool(
+        (procedures.lesion and _in_range(code, *EXCISIONS))
+        or (procedures.wounds and _in_range(code, *REPAIRS))
+        or (procedures.shave and _in_range(code, *SHAVES))
+    )
+
+
 def _excision(analysis: Analysis, selection: Selection) -> list[str]:
     lesion = analysis.procedures.lesion
     if lesion is None or not lesion.behaviour or not lesion.site:
@@ -357,9 +376,9 @@ def _excision(analysis: Analysis, selection: Selection) -> list[str]:
         result.code,
         list(result.worked),
         lambda c: (
-            _in_range(c, 11400, 11646)
+            _in_range(c, *EXCISIONS)
             or (not destroyed and _in_range(c, 17000, 17286))
-            or (not separate_wound and _in_range(c, 12001, 12021))
+            or (not separate_wound and _in_range(c, *SIMPLE_REPAIRS))
         ),
     )
 
@@ -377,7 +396,7 @@ def _shave(analysis: Analysis, selection: Selection) -> list[str]:
         selection.warnings += list(result.worked)
         return []
     return _place(
-        selection, analysis, result.code, list(result.worked), lambda c: _in_range(c, 11300, 11313)
+        selection, analysis, result.code, list(result.worked), lambda c: _in_range(c, *SHAVES)
     )
 
 
@@ -395,7 +414,7 @@ def _repairs(analysis: Analysis, selection: Selection) -> list[str]:
     if not result.codes:
         selection.warnings += list(result.worked)
         return []
-    is_repair = lambda c: _in_range(c, 12001, 13160)  # noqa: E731
+    is_repair = lambda c: _in_range(c, *REPAIRS)  # noqa: E731
     first = result.codes[0].code
     corrections = _place(selection, analysis, first, list(result.worked), is_repair)
     for line in result.codes:

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from consultant.codes import lookup
 from consultant.codes.search import tokens
 from consultant.codes.sections import is_em
-from consultant.drafting.arithmetic import COUNTED
+from consultant.drafting.arithmetic import COUNTED, computed_here
 from consultant.drafting.calibrate import same_stem
 from consultant.drafting.candidates import Selection, _is_drug, replacement_for
 from consultant.drafting.drugs import JOINT_CODES
@@ -116,7 +116,7 @@ def verify_named(
             or _deleted(session, analysis, code)
             or (
                 None
-                if _rule_computes(analysis, code)
+                if computed_here(analysis, code)  # the numbers decide (drafting.arithmetic)
                 else _neighbour(session, analysis, code, candidates)
             )
         )
@@ -125,20 +125,6 @@ def verify_named(
             corrections.append(correction)
             _apply(selection, correction)
     return corrections
-
-
-def _rule_computes(analysis: Analysis, code: str) -> bool:
-    """The asker's code is of a kind a rule computes from the numbers the question gives (an
-    excision from the lesion and its margins, a repair from the wounds' lengths, a shave from
-    its size): the rule checks it (drafting.arithmetic), not a neighbour our words match."""
-    if not code.isdigit():
-        return False
-    n, procedures = int(code), analysis.procedures
-    return bool(
-        (procedures.lesion and 11400 <= n <= 11646)
-        or (procedures.wounds and 12001 <= n <= 13160)
-        or (procedures.shave and 11300 <= n <= 11313)
-    )
 
 
 def _followed(session: Session, analysis: Analysis, correction: Correction) -> Correction:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from consultant.codes.knowledge import KNOWLEDGE_DIR
+from consultant.matching.cues import MEDICATION_VISIT
 
 # Purposes, in the words of the hierarchy (CPT 96360-96549).
 CHEMOTHERAPY = "chemotherapy"
@@ -257,7 +258,7 @@ _INFUSION_PLACE = re.compile(
 # visit about medications ("med management", "medication review", "med check"): nothing given.
 _SPECIALTY = re.compile(
     r"\b(?:family|internal|emergency|sports|integrative|urgent care|occupational) med(?:icine)?\b"
-    r"|\bmed(?:ication)?s?\s+(?:management|mgmt|check|review|reconciliation|rec|refills?)\b"
+    rf"|{MEDICATION_VISIT}|\bmed(?:ication)?s?\s+(?:review|reconciliation|rec|refills?)\b"
 )
 
 

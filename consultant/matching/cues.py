@@ -118,8 +118,11 @@ def separate_visit(text: str) -> bool:
 
 # An E/M the words name beside another service: a psychiatrist's medication management, an
 # "E/M", a level of decision making.
+# A psychiatrist's or PCP's visit to manage the medications: an E/M, and no drug given
+# (matching.administration).
+MEDICATION_VISIT = r"\bmed(?:ication)?s?\s+(?:management|mgmt|check)\b"
 _EM_NAMED = re.compile(
-    r"\bmed(?:ication)?s?\s+(?:management|mgmt|check)\b|\be/?m\b|"
+    rf"{MEDICATION_VISIT}|\be/?m\b|"
     r"\bevaluation and management\b|\bmdm\b|\bmedical decision making\b"
 )
 

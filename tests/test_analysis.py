@@ -68,6 +68,9 @@ def test_times_and_states_are_not_modifiers() -> None:
     assert "AM" not in a.named_modifiers and "PM" not in a.named_modifiers
     assert "GA" not in a.named_modifiers
     assert "GA" in analyse("Do we need modifier GA or GZ for this?").named_modifiers
+    # "What modifiers go on the left eye claim?": the verb, not the therapy modifier GO.
+    assert "GO" not in analyse("What modifiers go on the left eye claim? We used LT").modifiers
+    assert "GO" in analyse("OT eval: does it need modifier GO?").modifiers
 
 
 def test_side_of_a_paired_body_part() -> None:
@@ -118,6 +121,13 @@ def test_the_side_and_the_global_period_of_an_earlier_surgery() -> None:
     assert (a.side, a.global_period) == ("LT", "unrelated")
     a = analyse("pt went back to the OR the next day for bleeding after the original surgery")
     assert a.global_period == "complication"
+    # The same operation on the other eye inside the first's global is unrelated (79).
+    a = analyse(
+        "Right eye cataract surgery 66984 on 3/4. Left eye 66984 on 3/18, still inside the "
+        "right eye's global. What modifiers?"
+    )
+    assert a.global_period == "unrelated"
+    assert analyse("Second eye cataract done in the 90 day global").global_period == "unrelated"
 
 
 def test_a_service_and_its_diagnosis_asked_together_is_not_a_diagnosis_question() -> None:

@@ -7,8 +7,10 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from consultant.codes.knowledge import load_bundled_knowledge
+from consultant.codes.lookup import Mue
 from consultant.drafting.answer import build_answer
-from consultant.drafting.facts import Answer
+from consultant.drafting.arithmetic import once_a_day
+from consultant.drafting.facts import Answer, CodeFact
 from consultant.matching.analyse import analyse
 
 
@@ -218,3 +220,22 @@ def test_a_closure_class_after_its_length_belongs_to_that_wound() -> None:
         ("intermediate", "hand", 2.0),
         ("simple", "chin", 1.0),
     ]
+
+
+def test_a_service_limited_to_once_a_day_is_one_unit_when_units_are_asked() -> None:
+    """NCCI MUE 1 a day (trigger points for 3 or more muscles, 20553): when the units are in
+    question the service is reported once, however many muscles were written; a code whose
+    MUE allows more is left to the reviewer, and nothing is said when units are not asked."""
+
+    def facts() -> list[CodeFact]:
+        return [
+            CodeFact("20553", "CPT", "", "", 1.0, False, mue=Mue("20553", 1, "2", "", "")),
+            CodeFact("96372", "CPT", "", "", 0.9, False, mue=Mue("96372", 4, "3", "", "")),
+        ]
+
+    asked = facts()
+    once_a_day(analyse("TPIs to 5 muscles. We billed 20552 x 5 and it denied. Help"), asked)
+    assert [f.billing_units for f in asked] == [1, None]
+    quiet = facts()
+    once_a_day(analyse("TPIs to 5 muscles, one session. Which code?"), quiet)
+    assert [f.billing_units for f in quiet] == [None, None]

@@ -818,6 +818,10 @@ def test_an_organ_named_for_a_drug_is_no_condition_of_it() -> None:
     prostatic hyperplasia (N40.0), and "ca" first is calcium, not a cancer."""
     lupron = "Lupron Depot 22.5 mg IM every 3 months for prostate ca. Billing 96402 + J9217."
     assert _indications(lupron, "J9217", "HCPCS") == ["C61"]
+    cancer = "Lupron Depot 22.5 mg IM every 3 months for prostate cancer. 96402 + J9217?"
+    assert _indications(cancer, "J9217", "HCPCS") == ["C61"]
+    # "For acute low back pain" is no title's whole; cut to "acute" it named R52.
+    assert _indications("Ketorolac 60 mg IM for acute low back pain", "J1885", "HCPCS") == []
     assert _indications("Injection for the knee today, kenalog 40 mg.", "J3301", "HCPCS") == []
     assert _indications("Given for Ca supplementation: calcium gluconate", "J0610", "HCPCS") == []
 
@@ -840,3 +844,21 @@ def test_a_service_question_codes_a_condition_a_sentence_names_outright() -> Non
     assert _stated(colic, "96374", "CPT") == ["N23"]
     assert _stated("Pt with knee pain, injected the joint. Code?", "20610", "CPT") == []
     assert _stated("Sports med injected the knee (OA) with steroid.", "20610", "CPT") == []
+
+
+def test_a_sentence_codes_each_condition_it_names_exactly_doses_aside() -> None:
+    """ "B12 1000 mcg IM (pernicious anemia) and ketorolac 60 mg IM for acute low back pain":
+    the dose and route are no words of a condition, and the anemia a title says exactly is
+    coded though the back pain ("acute" is no word of M54.50's title) is not."""
+    text = (
+        "Pt got B12 1000 mcg IM (pernicious anemia) and ketorolac 60 mg IM for acute low back "
+        "pain at the same visit. We billed 96372 x1, J3420 x1, J1885 x1. Right?"
+    )
+    assert _stated(text, "96372", "CPT") == ["D51.0"]
+
+
+def test_a_flare_of_an_airway_disease_is_its_exacerbation() -> None:
+    """The index has no "flare": a COPD or asthma flare is the disease with (acute)
+    exacerbation (J44.1, J45.901)."""
+    assert _dx("COPD flare with increased sputum. Dx code?")[:1] == ["J44.1"]
+    assert _dx("Asthma flare-up in a 30 yo. ICD-10?")[:1] == ["J45.901"]

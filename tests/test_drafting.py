@@ -234,6 +234,22 @@ def test_the_first_line_gives_the_drug_lines_with_their_waste_modifier(session: 
     assert "J0897-JZ x 60" in first and "96372" in first
 
 
+def test_a_used_up_single_dose_container_is_jz_whatever_its_label_says(session: Session) -> None:
+    """CMS JZ policy: nothing discarded from a single-dose container is JZ, also when the vial
+    is labelled by volume (1 mL of a dose in mg), when the question says the whole thing was
+    used, and for a prefilled single-dose syringe, whose overfill is never waste."""
+    for question, code in [
+        ("Kenalog-40, 1 mL (40 mg) into the right shoulder from a 1 mL single-dose vial, the "
+         "whole thing was used. J3301 units? JW?", "J3301"),
+        ("Prolia 60 mg subQ from a prefilled single-dose syringe. Units and admin code?",
+         "J0897"),
+    ]:  # fmt: skip
+        a = _answer(session, question)
+        drug = next(c for c in a.billed if c.code == code)
+        assert drug.dose_units is not None and drug.dose_units.modifiers == ("JZ",), question
+        assert {m.modifier for m in a.modifiers if m.recommended} & {"JW", "JZ"} == {"JZ"}
+
+
 def test_a_single_dose_vial_without_its_size_still_names_jw_and_jz(session: Session) -> None:
     """CMS: a drug from a single-dose container carries JW for the discarded amount or JZ
     when none was; when the question gives neither, the reply says how to choose."""

@@ -27,7 +27,7 @@ from consultant.codes.lookup import display_code
 from consultant.codes.releases import data_gaps, release_diff, release_in_force, release_label
 from consultant.drafting import calibrate, checks
 from consultant.drafting.addons import addon_first, is_addon, primary_described
-from consultant.drafting.arithmetic import apply_arithmetic
+from consultant.drafting.arithmetic import apply_arithmetic, once_a_day
 from consultant.drafting.candidates import (
     Selection,
     collection_after_tests,
@@ -168,6 +168,7 @@ def build_answer(session: Session, question: str) -> Answer:
         fact.worked += selection.worked.get(fact.code, [])
         fact.units = selection.units.get(fact.code)
     sentences += dose_units(analysis, facts)
+    once_a_day(analysis, facts)
     units = {
         **{f.code: u for f in facts if (u := f.billing_units) is not None},
         **analysis.units,

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from consultant.codes.search import stem
 from consultant.drafting.candidates import Selection
+from consultant.drafting.facts import CodeFact
 from consultant.matching.analyse import Analysis
 from consultant.rules import skin
 from consultant.rules.critical_care import critical_care
@@ -510,3 +511,17 @@ def _infusion_hours(analysis: Analysis, selection: Selection) -> list[str]:
         line += f"; {addon} needs more than 30 minutes past the first hour"
     selection.worked.setdefault(initial, []).append(line)
     return corrections
+
+
+def once_a_day(analysis: Analysis, facts: list[CodeFact]) -> None:
+    """When the units are in question (asked, or the asker wrote some), a billed service
+    whose MUE is 1 a day and whose units no rule counted is one unit: however many muscles,
+    injections or sessions were written, the day's service is reported once."""
+    if analysis.question_type != "units" and not analysis.units:
+        return
+    for fact in facts:
+        if not fact.billed or fact.system not in ("CPT", "HCPCS") or fact.mue is None:
+            continue
+        if fact.billing_units is None and fact.mue.units == 1:
+            fact.units = 1
+            fact.worked.append(f"{fact.code}: its MUE is 1 a day, so it is reported once (1 unit)")

@@ -407,8 +407,31 @@ _SPELLED_OUT = {
     "def": "deficiency",
     "defic": "deficiency",
     "ca": "malignant neoplasm",  # after a site: "prostate ca"
+    "cancer": "malignant neoplasm",
+    "carcinoma": "malignant neoplasm",
 }
 _LONGEST_INDICATION = 4  # words
+# Words that say how a condition runs or where, never what it is.
+_COURSE_ONLY = frozenset(
+    [
+        "acute",
+        "chronic",
+        "subacute",
+        "severe",
+        "mild",
+        "moderate",
+        "recurrent",
+        "intermittent",
+        "persistent",
+        "new",
+        "low",
+        "lower",
+        "upper",
+        "early",
+        "late",
+        "primary",
+    ]
+)
 
 
 def add_indications(analysis: Analysis, selection: Selection) -> None:
@@ -466,6 +489,11 @@ def add_stated_diagnoses(analysis: Analysis, selection: Selection) -> None:
         codes = []
         for sentence in _SENTENCE.split(analysis.text):
             found = _exactly_coded(analysis, sentence, "RSTVWXYZ")
+            if not found:
+                # A sentence that also names what no title says exactly ("ketorolac for
+                # acute low back pain" beside "pernicious anemia"): each condition alone.
+                for one in conditions(sentence):
+                    found += _exactly_coded(analysis, sentence, "RSTVWXYZ", (one,))
             codes += [c for c in found if c not in codes and not _unspecified_site(c)]
         why = "the condition the question names, for the claim: confirm it in the record"
     if not codes or len(codes) > 3:
@@ -479,10 +507,13 @@ def add_stated_diagnoses(analysis: Analysis, selection: Selection) -> None:
 _SENTENCE = re.compile(r"(?<=[.?!;\n])\s+")
 
 
-def _exactly_coded(analysis: Analysis, text: str, left_out: str) -> list[str]:
-    """The codes of the confirmed conditions ``text`` names, when each is coded by a title
-    that says exactly what was written (the fit) and there are at most three; else none."""
-    found = conditions(text)
+def _exactly_coded(
+    analysis: Analysis, text: str, left_out: str, found: tuple[Condition, ...] | None = None
+) -> list[str]:
+    """The codes of the confirmed conditions ``text`` names (or of ``found``, read from it),
+    when each is coded by a title that says exactly what was written (the fit) and there are
+    at most three; else none."""
+    found = conditions(text) if found is None else found
     if not any(c.certainty == "confirmed" for c in found):
         return []
     coded = _coded_diagnoses(replace(analysis, conditions=found, text=text))
@@ -557,6 +588,8 @@ def _indication(words: tuple[str, ...]) -> tuple[str, str, int] | None:
         phrase = " ".join(_SPELLED_OUT.get(w, w) for w in run)
         if _SITE_ONLY.fullmatch(phrase):
             continue  # "for prostate ca": the organ alone is no condition (N40.0)
+        if set(run) <= _COURSE_ONLY:
+            continue  # "for acute low back pain" cut to "acute": no condition (R52)
         found = _match(phrase, "")
         if found is None or found[0] < 1.0 or found[2] > 1:
             continue

@@ -787,21 +787,20 @@ def _units(
             container = Quantity(amount.amount + Decimal(str(containers.discarded[0])), dose[1])
         elif containers.none_discarded and containers.single_dose:
             container = amount
+    mue = drug.mue.units if drug.mue else None
+    single = containers.single_dose is not False
     try:
         return drug_units(
-            drug.code,
-            descriptor,
-            amount,
-            container=container,
-            single_dose=containers.single_dose is not False,
-            mue=drug.mue.units if drug.mue else None,
+            drug.code, descriptor, amount, container=container, single_dose=single, mue=mue
         )
     except ValueError:
-        # Units that do not convert (mg against ml) or a container smaller than the dose:
-        # try without the container, else leave the units to the reviewer.
+        # Units that do not convert (a 1 mL vial of a dose in mg) or a container smaller than
+        # the dose: a single-dose container said to be used up held the dose (JZ); else try
+        # without the container, else leave the units to the reviewer.
         if container is None:
             return None
+        used_up = amount if containers.none_discarded and containers.single_dose else None
         try:
-            return drug_units(drug.code, descriptor, amount)
+            return drug_units(drug.code, descriptor, amount, container=used_up, mue=mue)
         except ValueError:
             return None

@@ -648,10 +648,14 @@ _CONTAINER = re.compile(
 _COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _SINGLE_DOSE = re.compile(r"\bsingle[\s-]*(?:dose|use)\b|\bsdv\b")
 _MULTI_DOSE = re.compile(r"\bmulti(?:ple)?[\s-]*dose\b|\bmdv\b")
+# A single-dose container used up: nothing discarded ("the whole thing was used", "we give
+# the labeled dose", a prefilled single-dose syringe, whose overfill is never waste).
 _NONE_DISCARDED = re.compile(
     r"\bnothing (?:was )?(?:left over|leftover|wasted|discarded)\b|\ball (?:of it )?given\b|"
-    r"\b(?:whole|entire|full) (?:vial|syringe|container|dose)\b|\bno (?:waste|wastage)\b|"
-    r"\bnone (?:was )?(?:wasted|discarded)\b|\bfully used\b|\bnothing left\b"
+    r"\b(?:whole|entire|full) (?:vial|syringe|container|dose|thing|contents|amount)\b|"
+    r"\bno (?:waste|wastage)\b|\bnone (?:was )?(?:wasted|discarded)\b|\bfully used\b|"
+    r"\bnothing left\b|\blabel(?:l)?ed (?:dose|amount)\b|"
+    r"\bprefilled (?:single[\s-]*(?:dose|use) )?(?:syringe|pen)\b"
 )
 _DISCARDED = re.compile(
     r"\b(?:discard(?:ed)?|wasted?)\s+(?:the\s+)?(?:remaining\s+|rest\s+)?(\d[\d,]*(?:\.\d+)?)"

@@ -135,6 +135,8 @@ _STOP_MODIFIERS = {
 }
 # Modifiers that are also common words or abbreviations count only when named as modifiers.
 _AMBIGUOUS_MODIFIERS = {"PT", "AS", "GO", "GA"}
+# Of those, the English words and the patient: a modifier only when written in capitals.
+_WORDS_TOO = {"PT", "AS", "GO"}
 
 
 # Both of a paired part: "bilateral", "both sides", "both knees", "both eyes", OU (oculus
@@ -671,10 +673,12 @@ def _modifiers(text: str) -> list[str]:
     out: list[str] = []
     for index, pattern in enumerate(_MODIFIER_PATTERNS):
         for match in pattern.finditer(text):
-            for mod in re.split(r"\s*(?:,|/|and|&|or)\s*", match.group(1)):
-                mod = mod.strip().upper()
+            for written in re.split(r"\s*(?:,|/|and|&|or)\s*", match.group(1)):
+                mod = written.strip().upper()
                 if len(mod) != 2 or (index > 1 and mod in _AMBIGUOUS_MODIFIERS):
                     continue
+                if mod in _WORDS_TOO and not written.strip().isupper():
+                    continue  # "what modifiers go on the claim": the verb, not GO
                 if mod in _STOP_MODIFIERS and mod not in _AMBIGUOUS_MODIFIERS:
                     continue
                 out.append(mod)

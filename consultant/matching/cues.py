@@ -395,6 +395,14 @@ _IN_GLOBAL = re.compile(
 )
 
 
+# Both of a pair named, each on its own: "right eye cataract ... left eye ...".
+_BOTH_SIDES = re.compile(
+    r"\b(?:right|rt|r)\s+(eye|knee|hip|shoulder|ear|breast|foot|hand)\b.*\b(?:left|lt|l)\s+\1\b|"
+    r"\b(?:left|lt|l)\s+(eye|knee|hip|shoulder|ear|breast|foot|hand)\b.*\b(?:right|rt|r)\s+\2\b",
+    re.S,
+)
+
+
 def global_period(lowered: str) -> str:
     """Why a service falls in another's global period: "unrelated", "staged" or "complication"."""
     if not _IN_GLOBAL.search(lowered):
@@ -402,9 +410,13 @@ def global_period(lowered: str) -> str:
     if re.search(
         r"\bunrelated\b|\bnot related\b|\bdifferent (?:problem|condition|issue)"
         # A new problem ("came back for new L shoulder pain after a fall") is not the surgery's.
-        r"|\bnew (?:\w+ ){0,3}(?:pain|problem|complaint|injury|issue|rash|illness)\b",
+        r"|\bnew (?:\w+ ){0,3}(?:pain|problem|complaint|injury|issue|rash|illness)\b"
+        # The same operation on the other of a pair (the second eye's cataract inside the
+        # first's global) is unrelated to the first: 79 (Claims Processing Manual 12, 40.2).
+        r"|\b(?:other|fellow|second|opposite|contralateral) (?:eye|knee|hip|shoulder|ear|breast|"
+        r"foot|hand|side)\b",
         lowered,
-    ):
+    ) or _BOTH_SIDES.search(lowered):
         return "unrelated"
     if re.search(r"\bstaged\b|\bplanned\b|\bmore extensive\b|\btherapeutic\b", lowered):
         return "staged"

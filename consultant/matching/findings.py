@@ -199,6 +199,14 @@ REWRITES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
         "malignant neoplasm",
     ),
     (r"\bmammo(?:gram|graphy)?s?\b", "mammogram"),
+    # A "flare" of an airway disease is its (acute) exacerbation in the tabular's words (J44.1,
+    # J45.901); the index has no "flare".
+    (
+        r"\b(copd|chronic obstructive pulmonary disease|asthma)\s+(?:flare(?:[- ]?up)?|exacerbation|"
+        r"exac)\b|\b(?:flare(?:[- ]?up)?|exacerbation) of (?:his |her |the )?"
+        r"(copd|chronic obstructive pulmonary disease|asthma)\b",
+        lambda m: f" {m.group(1) or m.group(2)} with acute exacerbation ",
+    ),
     # An ulcer of the lower limb not called a pressure ulcer is a non-pressure chronic ulcer
     # (Index: Ulcer, lower limb L97.-); the most specific site written names it.
     (
@@ -778,9 +786,20 @@ _CARE_PLACE = re.compile(
 )
 
 
+# A drug's dose and route are the treatment, not the condition's words ("B12 1000 mcg IM
+# (pernicious anemia)", "80 mg into the LEFT knee for primary OA"); "stage IV" stays.
+_DOSE = re.compile(
+    r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|gm?|ml|cc|units?|iu|u)\b(?:\s*/\s*(?:kg|m2))?"
+    r"(?:\s+(?:im|iv|sc|subq|sq|po|ivp|ivpb|iv push|intramuscular(?:ly)?|subcutaneous(?:ly)?|"
+    r"intravenous(?:ly)?|orally|by mouth)\b)?"
+)
+
+_AGE = re.compile(r"\b\d{1,3}[\s-]*(?:yo|y/o|y\.o\.|yrs?[\s-]old|years?[\s-]old)\b")
+
+
 def _phrase(part: str) -> str:
     """A clause's words with question words, qualifiers and encounter words removed."""
-    part = _CARE_PLACE.sub(" ", part)
+    part = _AGE.sub(" ", _DOSE.sub(" ", _CARE_PLACE.sub(" ", part)))
     phrase = _ACTIVITY.sub(" ", _DURATION.sub(" ", _READING.sub(" ", part)))
     phrase = _LINK_WORDS.sub(" ", phrase)
     phrase = _NOISE.sub(" ", phrase)

@@ -268,6 +268,10 @@ def test_a_j_code_filed_under_its_specialty_is_still_a_drug_given() -> None:
         ("Depo-Provera 150 mg administered IM. Which J code and how many units?", True),
         ("Ondansetron 4 mg IV push. Admin code?", False),
         ("what units on J1071? someone told me its per 1 cc", True),
+        # The asker's administration code before the units, or the units asked of it.
+        ("Toradol 60 mg IM. Do I bill 96372 x2? and how many units of each drug?", False),
+        ("How many units of 96413/96415, and how many units of J9312?", False),
+        ("I just need the infusion/drug lines and units.", False),
     ],
 )
 def test_the_drug_leads_when_it_is_asked_for(text: str, drug_first: bool) -> None:
@@ -418,3 +422,14 @@ def test_a_visit_that_went_over_its_time_infused_nothing() -> None:
     )
     assert read(text).given == ()
     assert billed("NS 1 liter over 60 min for dehydration") == [("96360", 1)]
+
+
+def test_the_word_infusion_beside_described_drugs_is_no_drug_of_its_own() -> None:
+    """ "Office infusion question ... I just need the infusion/drug lines": the topic, not
+    two unnamed infusions beside the ceftriaxone and the hydration described (they had made
+    a concurrent 96368 and a 96367)."""
+    s = read(
+        "Office infusion question. Ceftriaxone 1 g IV piggyback ran 10:00-10:30. Then NS 1 L "
+        "hydration through the same line 10:32-11:45. I just need the infusion/drug lines."
+    )
+    assert [(g.drug, g.order) for g in s.given] == [("ceftriaxone", 0), ("hydration", 1)]

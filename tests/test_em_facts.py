@@ -302,3 +302,16 @@ def test_an_ed_diverticulitis_sent_home_on_an_antibiotic_is_moderate() -> None:
         "amox-clav, return precautions."
     )
     assert facts.problems == 3 and facts.risk == 3
+
+
+def test_a_resident_and_the_annual_assessment_are_subsequent_nursing_facility_care() -> None:
+    """CPT 2023 deleted 99318: the annual assessment of a long-term resident is subsequent
+    nursing facility care (99307-99310); initial care is the first visit of an admission."""
+    annual = "snf long-term care resident, yearly comprehensive assessment, moderate mdm"
+    assert em_facts(annual).setting == "nursing_subsequent"
+    assert em_facts("annual h&p for our residents at a nursing facility").setting == (
+        "nursing_subsequent"
+    )
+    assert em_facts("admitted to the snf yesterday, first visit, h&p").setting == (
+        "nursing_initial"
+    )

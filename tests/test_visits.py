@@ -661,3 +661,22 @@ def test_routine_aftercare_in_a_global_period_is_99024(session: Session) -> None
         "doc also evaluated a new unrelated rash. 99213?",
     )
     assert "99024" not in [c.code for c in unrelated.billed]
+
+
+def test_a_deleted_visit_code_is_replaced_by_the_one_chosen_in_its_range(
+    session: Session,
+) -> None:
+    """99318 (the annual nursing facility assessment) was deleted in 2023 for subsequent care,
+    99307-99310: the first line names the level the question's MDM chose, and the deleted
+    code is said once."""
+    load_bundled_knowledge(session)
+    session.flush()
+    answer = build_answer(
+        session,
+        "SNF long-term resident, yearly comprehensive assessment by our NP; we used to bill "
+        "99318 and it now rejects. Reviewed CHF, CKD 3 and dementia, adjusted 2 meds, "
+        "moderate MDM. What do we use now?",
+    )
+    first = answer.corrections[0]
+    assert first.startswith("Report 99309, not 99318: 99318 was deleted"), first
+    assert "99318 (99318)" not in first

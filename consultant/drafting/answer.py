@@ -93,6 +93,7 @@ def build_answer(session: Session, question: str) -> Answer:
     collection_after_tests(selection)
     sentences = [s for s in sentences if not superseded(s, selection)] + drug_lines
     visit_correction = choose_visit(analysis, selection)
+    sentences = [_range_chosen(s, corrections, selection) for s in sentences]
     if visit_correction:
         sentences = with_visit_correction(sentences, visit_correction, selection)
     tcm_correction = choose_transitional_care(analysis, selection)
@@ -270,6 +271,25 @@ def edits_that_deny(
         and e.modifier_indicator == "0"
         and e not in found
     ]
+
+
+_RANGE = re.compile(r"\b(\d{5})-(\d{5})\b")
+
+
+def _range_chosen(sentence: str, corrections: list[Correction], selection: Selection) -> str:
+    """A correction that sends the asker to a range of codes ("99318 was deleted: report
+    subsequent nursing facility care, 99307-99310") names the one the question's facts chose
+    in it: "Report 99309, not 99318: ..."."""
+    for correction in corrections:
+        if correction.replacement or correction.sentence != sentence:
+            continue
+        for low, high in _RANGE.findall(correction.reason.rsplit(":", 1)[-1]):
+            chosen = next(
+                (c for c, _ in selection.services if c.isdigit() and low <= c <= high), None
+            )
+            if chosen:
+                return replace(correction, replacement=chosen).sentence
+    return sentence
 
 
 def _whole_edits(corrections: list[Correction]) -> list[lookup.Edit]:

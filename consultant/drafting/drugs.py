@@ -668,6 +668,9 @@ ADMIN_ASKS = (
     "hydration units", "hydration unit", "infusion units", "infusion hours", "initial code",
     # The procedure that gives the drug asked for by name ("the CPT for the injection").
     "cpt for the", "cpt code for the", "procedure code", "code for the injection",
+    # The administration's lines asked for before the drug's ("the infusion/drug lines").
+    "infusion drug", "infusion and drug", "injection drug", "injection and drug",
+    "infusion lines", "injection lines",
 )  # fmt: skip
 
 
@@ -685,15 +688,29 @@ def asks_for_drug(analysis: Analysis) -> bool:
     ):
         return True  # the asker's only codes are the drug's ("J1040 rejected"): it is the subject
     units, admin = _first(analysis, UNIT_ASKS), _first(analysis, ADMIN_ASKS)
+    # The asker's own administration code is the administration asked for where it stands
+    # ("do I bill 96372 x2? and how many units of each drug?"), and so are units asked of it
+    # ("how many units of 96413/96415").
+    words = _words(analysis)
+    at_code = next((i for i, w in enumerate(words) if is_administration(w)), None)
+    if at_code is not None:
+        admin = at_code if admin is None else min(admin, at_code)
+        if units is not None and any(is_administration(w) for w in words[units : units + 4]):
+            admin = min(admin, units)
     if units is not None:
         return admin is None or units < admin
     return analysis.question_type == "units" and admin is None
 
 
+def _words(analysis: Analysis) -> list[str]:
+    """The question's words, a hyphenated or slashed word ("j-code", "infusion/drug",
+    "96413/96415") read as its parts."""
+    return [part for word in analysis.words for part in re.split(r"[-/]", word) if part]
+
+
 def _first(analysis: Analysis, phrases: tuple[str, ...]) -> int | None:
-    """Where the first of the phrases begins among the question's words (None if nowhere);
-    a hyphenated word ("j-code") is read as its parts."""
-    words = [part for word in analysis.words for part in word.split("-") if part]
+    """Where the first of the phrases begins among the question's words (None if nowhere)."""
+    words = _words(analysis)
     starts = []
     for phrase in phrases:
         wanted = phrase.replace("-", " ").split()

@@ -375,9 +375,9 @@ def _patient_status(analysis: Analysis, code: str) -> Correction | None:
         return Correction(
             code,
             NEW_TO_ESTABLISHED[code],
-            "the patient is established (seen by your physician or a same-specialty colleague "
-            "in your group within the past three years), and a new problem does not make a new "
-            "patient",
+            "the patient is established (seen within the past three years by your physician or "
+            "another of the exact same specialty in the same group), and a new problem does not "
+            "make a new patient",
         )
     if analysis.patient_status == "new" and code in ESTABLISHED_TO_NEW and analysis.other_specialty:
         return Correction(
@@ -392,8 +392,8 @@ def _patient_status(analysis: Analysis, code: str) -> Correction | None:
         return Correction(
             code,
             ESTABLISHED_TO_NEW[code],
-            "the patient is new (no professional service from your physician or a "
-            "same-specialty colleague in your group within the past three years)",
+            "the patient is new (no professional service within the past three years from your "
+            "physician or another of the exact same specialty in the same group)",
         )
     return None
 

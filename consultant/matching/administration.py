@@ -344,6 +344,7 @@ def sequence(lowered: str) -> Sequence:
             )
             waiting = ""
         given += read
+    given = _described(given)
     named = tuple(
         dict.fromkeys(drug_names()[m.group(1)] for m in _name_pattern().finditer(lowered))
     )
@@ -365,6 +366,23 @@ def sequence(lowered: str) -> Sequence:
         refill,
         elsewhere if given else "",
     )
+
+
+def _described(given: list[Given]) -> list[Given]:
+    """Beside administrations the question describes (a drug, a dose, a time), an infusion
+    named by the word alone ("Office infusion question", "the infusion/drug lines") is the
+    topic, not another drug; renumbered in the order written."""
+    bare = [
+        g
+        for g in given
+        if g.drug.startswith("drug")
+        and g.route == "infusion"
+        and not (g.code or g.dose or g.minutes or g.at is not None)
+    ]
+    if not bare or len(bare) == len(given):
+        return given
+    kept = [g for g in given if g not in bare]
+    return [replace(g, order=i) for i, g in enumerate(kept)]
 
 
 _REFILL = re.compile(r"\brefill(?:ed|ing|s)?\b")

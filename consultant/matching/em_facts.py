@@ -13,7 +13,12 @@ from consultant.rules.em import data_level
 
 # Setting words, most specific first.
 _NURSING = r"(?:snf|nursing (?:home|facility)|skilled nursing)"
-_LATER = r"(?:follow[- ]?up|subsequent|rounds?|rounding)"
+# A resident already there, and the annual assessment (99318's until 2023): subsequent care;
+# initial nursing facility care is the first visit of an admission.
+_LATER = (
+    r"(?:follow[- ]?up|subsequent|rounds?|rounding|annual|yearly|monthly|residents?|"
+    r"long[- ]term)"
+)
 SETTINGS: list[tuple[str, str]] = [
     ("office", r"\boffice (?:e/?m|visit|level|code)\b|\bin the office\b|\bclinic visit\b"),
     (

@@ -209,8 +209,8 @@ def deleted_visit(code: str) -> tuple[str | None, str] | None:
     if found is None:
         return None
     family = [c for c, (_, why) in DELETED_VISITS.items() if why == found[1]]
-    span = f"{family[0]}-{family[-1]}" if len(family) > 1 else code
-    return found[0], f"{code} ({span}) was deleted on {DELETED_2023.isoformat()}: {found[1]}"
+    span = f" ({family[0]}-{family[-1]})" if len(family) > 1 else ""
+    return found[0], f"{code}{span} was deleted on {DELETED_2023.isoformat()}: {found[1]}"
 
 
 @dataclass(frozen=True)

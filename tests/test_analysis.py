@@ -262,3 +262,13 @@ def test_a_question_for_the_codes_and_the_add_on_units_asks_for_the_claim() -> N
     assert not analyse(
         "Ran 3 hours. Which admin codes and how many additional units?"
     ).asks_additional
+
+
+def test_both_of_a_pair_and_a_dose_given_into_each() -> None:
+    """ "Bilat knee OA, kenalog 40 mg into each knee": a bilateral procedure (20610-50) and
+    80 mg of the drug; a dose into one knee stays as written."""
+    a = analyse("medicare pt bilat knee OA, kenalog 40 mg into each knee, no imaging")
+    assert a.bilateral and a.doses == ((80.0, "mg"),)
+    one = analyse("kenalog 40 mg into the R knee")
+    assert not one.bilateral and one.doses == ((40.0, "mg"),)
+    assert analyse("b/l knee injections today").bilateral

@@ -862,3 +862,13 @@ def test_a_flare_of_an_airway_disease_is_its_exacerbation() -> None:
     exacerbation (J44.1, J45.901)."""
     assert _dx("COPD flare with increased sputum. Dx code?")[:1] == ["J44.1"]
     assert _dx("Asthma flare-up in a 30 yo. ICD-10?")[:1] == ["J45.901"]
+
+
+def test_clinicians_abbreviations_for_common_conditions() -> None:
+    """ "MDD recurrent, moderate" is F33.1 (it had matched through another title's words,
+    too loosely to code beside a service); GAD, AKI and TIA as the tabular words them."""
+    assert _dx("MDD recurrent, moderate. ICD-10?") == ["F33.1"]
+    assert _dx("GAD. Dx code?") == ["F41.1"]
+    assert _dx("AKI on labs. Dx code?") == ["N17.9"]
+    text = "Psych med management, MDD recurrent moderate, sertraline increased. 99214 ok?"
+    assert _stated(text, "99214", "CPT") == ["F33.1"]

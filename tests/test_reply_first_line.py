@@ -127,3 +127,44 @@ def test_a_modifier_that_does_not_apply_is_answered_on_the_code() -> None:
     fifty = ModifierFact("50", "Bilateral procedure", "", False)
     line = summary_line(Answer(asked, [fact], [], [fifty], [], 0.9, False, []))
     assert line.startswith("Report 69210 x 1 unit") and "without modifier 50" in line
+
+
+def _lab_answer(question: str, modifiers: list[tuple[str, bool]]):  # type: ignore[no-untyped-def]
+    from consultant.codes.lookup import Mue
+    from consultant.drafting.facts import Answer, CodeFact, ModifierFact
+    from consultant.matching.analyse import analyse
+
+    fact = CodeFact("84132", "CPT", "Potassium, serum", "", 1.0, True)
+    fact.mue = Mue("84132", 2, "3", "", "2024-07-01")
+    described = {
+        "91": ("Repeat clinical diagnostic laboratory test", "Same lab test repeated that day."),
+        "59": ("Distinct procedural service", "Bypasses an NCCI edit."),
+        "76": ("Repeat procedure by the same physician", "A procedure repeated."),
+    }
+    facts = [ModifierFact(m, *described[m], recommended) for m, recommended in modifiers]
+    return Answer(analyse(question), [fact], [], facts, [], 0.9, False, [])
+
+
+def test_a_modifier_weighed_against_another_is_answered_with_the_one_that_applies() -> None:
+    """ "Do we use 59 or 76 on the second?" of a lab test repeated the same day: neither;
+    91 goes on the test, said first. Units asked of a repeated test say the 91 line before
+    the MUE."""
+    from consultant.drafting.render import summary_line
+
+    asked = "K drawn at 8am, repeated at 2pm. We billed 84132 x2. Do we use 59 or 76 on the second?"
+    line = summary_line(_lab_answer(asked, [("59", False), ("76", False), ("91", True)]))
+    assert line.startswith("Append modifier 91 to 84132"), line
+    assert "not 59 or 76" in line
+    units = "Potassium rechecked at 1pm. 2nd 84132 denied. Is there a limit on how many a day?"
+    line = summary_line(_lab_answer(units, [("91", True)]))
+    assert line.startswith("Report the repeat as 84132-91"), line
+    assert "MUE for 84132 is 2 per day" in line
+
+
+def test_two_modifiers_weighed_are_read_but_minutes_and_ages_are_not() -> None:
+    from consultant.matching.analyse import analyse
+
+    assert analyse("Do we use 59 or 76 on the second?").modifiers == ("59", "76")
+    assert analyse("Is it 25 or 30 minutes?").modifiers == ()
+    assert analyse("pt is 55 or 56 years old").modifiers == ()
+    assert analyse("K rechecked at 1pm, 2nd 84132 denied").repeated

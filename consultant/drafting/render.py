@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from consultant.codes.sections import is_em
-from consultant.drafting.facts import Answer, CodeFact
+from consultant.drafting.facts import Answer, CodeFact, ModifierFact
 from consultant.drafting.modifiers import BYPASS
 from consultant.rules.em import PREVENTIVE
 from consultant.templating import render
@@ -155,6 +155,18 @@ def _summary(answer: Answer) -> str:
         return f"Bill {counted.code} x {n} unit{'s' if n != 1 else ''}{why}."
     if kind == "units" and first is not None and (first.mue or first.dose_units):
         parts = []
+        repeat = next(
+            (
+                m.modifier
+                for m in answer.modifiers
+                if m.recommended and m.modifier in _REPEATS and _target(m.modifier, [first.code])
+            ),
+            None,
+        )
+        if repeat:
+            # "2nd 84132 denied as a duplicate ... is there a limit?": how to bill the repeat
+            # first, then the limit.
+            parts.append(f"Report the repeat as {first.code}-{repeat}, on a line of its own")
         if first.dose_units:
             parts.append(f"Bill {first.dose_units.explain()}")
         if first.mue:
@@ -163,6 +175,9 @@ def _summary(answer: Answer) -> str:
             )
         line = "; ".join(parts)
         return line[:1].upper() + line[1:] + "."
+    instead = _modifier_instead(answer)
+    if instead:
+        return instead
     if answer.unbilled and kind in ("same_day_pair", "modifier", "lookup", "compare", "units"):
         why = next(iter(answer.unbilled.values()))
         # Every code asked about is answered in the first line: the others left off too.
@@ -222,6 +237,34 @@ def _summary(answer: Answer) -> str:
     return "See the details below."
 
 
+def _modifier_instead(answer: Answer) -> str:
+    """ "Do we use 59 or 76 on the second?" when neither applies and another modifier goes on
+    the asker's code: "Append 91 to the repeated 84132, not 59 or 76: ..."."""
+    analysis = answer.analysis
+    asked = [m for m in analysis.modifiers if m in analysis.named_modifiers]
+    if analysis.question_type != "modifier" or not asked:
+        return ""
+    recommended = [m for m in answer.modifiers if m.recommended]
+    if any(m.modifier in asked for m in recommended):
+        return ""
+    named = [c.code for c in answer.billed if c.named and c.system in ("CPT", "HCPCS")]
+    for m in recommended:
+        target = _target(m.modifier, named)
+        if target:
+            meaning = m.description[:1].lower() + m.description[1:].rstrip(".")
+            return (
+                f"Append modifier {m.modifier} to {target} ({meaning}), not "
+                f"{' or '.join(asked)}{_reason(m)}."
+            )
+    return ""
+
+
+def _reason(modifier: ModifierFact) -> str:
+    """The usage note's first sentence, after a colon ("": none)."""
+    guidance = modifier.short_guidance.split(". ")[0].rstrip(".")
+    return f": {continued(guidance)}" if guidance else ""
+
+
 def _first_diagnosis(answer: Answer) -> str:
     """ "; Z12.11 first as the diagnosis": when the question asks the diagnosis as well as
     the procedure, the first line names the first-listed one too."""
@@ -231,6 +274,8 @@ def _first_diagnosis(answer: Answer) -> str:
     return f"; {_code_phrase(dx)} first as the diagnosis" if dx else ""
 
 
+# Modifiers of a service repeated the same day.
+_REPEATS = ("91", "76", "77")
 # Where a recommended modifier goes: visit modifiers on the visit, drug-amount modifiers on
 # the drug, 91 on the lab test, the rest on the procedure.
 _ON_VISIT = {"24", "25", "57", "95", "93", "FT"}

@@ -49,6 +49,12 @@ _MODIFIER_PATTERNS = [
         r"(?!\s*(?:-|min|mins|minutes?|mg|mcg|ml|units?|%|y/?o|years?|hours?|hrs?|days?)\b)",
         re.I,
     ),
+    # Two modifiers weighed against each other ("do we use 59 or 76 on the second?").
+    re.compile(
+        r"(?<![\d.$])\b((?:59|X[ESPU]|2[45]|5[0-9]|7[6-9]|91)\s+or\s+(?:59|X[ESPU]|2[45]|5[0-9]|"
+        r"7[6-9]|91))\b(?!\s*(?:-|min|mins|minutes?|mg|mcg|ml|units?|%|y/?o|years?|hours?|hrs?|"
+        r"days?|cm|mm)\b)"
+    ),
 ]
 _UNITS = [
     re.compile(r"\b(\d{1,4})\s*units?\b", re.I),
@@ -141,9 +147,11 @@ _WORDS_TOO = {"PT", "AS", "GO"}
 
 # Both of a paired part: "bilateral", "both sides", "both knees", "both eyes", OU (oculus
 # uterque, both eyes).
+_PAIRED = r"(?:sides|knees|eyes|ears|hips|shoulders|wrists|elbows|ankles|feet|hands)"
 _BOTH_SIDES = re.compile(
-    r"\bbilateral|\bboth (?:sides|knees|eyes|ears|hips|shoulders|wrists|elbows|ankles|feet|hands)\b"
-    r"|\bou\b"
+    rf"\bbilateral|\bbilat\b|\bb/l\b|\bboth (?:the |of (?:her|his|the) )?{_PAIRED}\b|\bou\b"
+    # "40 mg into each knee": one per side.
+    r"|\b(?:each|either) (?:side|knee|eye|ear|hip|shoulder|wrist|elbow|ankle|foot|hand)\b"
 )
 
 
@@ -758,7 +766,19 @@ def _doses(text: str) -> tuple[tuple[float, str], ...]:
     # Litres of a fluid ("NS 2 liters", "1 L bolus") in millilitres, as the fluids' HCPCS
     # codes count them (J7030 per 1000 cc), before the amounts written in millilitres.
     litres = [(float(v) * 1000, "ml") for v in _LITRES.findall(text)]
-    return tuple(litres) + tuple((float(v), _unit_name(u)) for v, u in _DOSE.findall(text))
+    doses = [
+        (float(m.group(1)) * (2 if _EACH_SIDE.match(text, m.end()) else 1), _unit_name(m.group(2)))
+        for m in _DOSE.finditer(text)
+    ]
+    return tuple(litres) + tuple(doses)
+
+
+# A dose given to each of a pair ("40 mg into each knee"): twice the dose.
+_EACH_SIDE = re.compile(
+    r"\s*(?:of \w+\s+)?(?:\w+\s+)?(?:into|in|to)\s+(?:each|both)\s+"
+    r"(?:knee|eye|ear|hip|shoulder|wrist|elbow|ankle|foot|hand|side)s?\b",
+    re.I,
+)
 
 
 _LITRES = re.compile(

@@ -368,6 +368,8 @@ def procedure_only(lowered: str) -> bool:
 
 _REPEAT = re.compile(
     r"\brepeat(?:ed)?\b|\bagain\b|\bsecond (?:one|time|test|draw|level|x-?ray|film)"
+    # "Rechecked at 1pm", "redrawn", "2nd 84132 denied as a duplicate".
+    r"|\bre-?checked\b|\bre-?drawn?\b|\b(?:2nd|second) \d{4}[0-9a-z]\b"
 )
 
 

@@ -323,6 +323,12 @@ ABBREVIATIONS = {
     "ptsd": "post-traumatic stress disorder",
     "adhd": "attention-deficit hyperactivity disorder",
     "osa": "obstructive sleep apnea",
+    "mdd": "major depressive disorder",
+    "gad": "generalized anxiety disorder",
+    "pvd": "peripheral vascular disease",
+    "ibs": "irritable bowel syndrome",
+    "aki": "acute kidney failure",
+    "tia": "transient cerebral ischemic attack",
     "obese": "obesity",
     # Heart failure by ejection fraction: preserved is diastolic, reduced is systolic.
     "hfpef": "diastolic heart failure",

@@ -52,6 +52,11 @@ def test_body_regions_are_not_read_from_idioms() -> None:
     a = analyse("patient came back with knee pain; on the other hand the first visit was short")
     assert a.distinct == "XE"  # "came back" is a separate encounter, not a site on the back
     assert analyse("got back to us about the knee injection").distinct == ""
+    # "So it won't grow back": the nail's matrix, not a second site on the back (it had
+    # offered XS for the nail procedures and the block of one toe).
+    toe = "great toe: digital block, nail edge removed, phenol to the matrix so it won't grow back"
+    assert analyse(toe).distinct == ""
+    assert analyse("lesion on the upper back and a wart on the hand").distinct == "XS"
 
 
 def test_a_digit_modifier_already_says_the_side() -> None:
@@ -208,3 +213,21 @@ def test_the_code_that_corrects_the_askers_stands_for_it_in_the_edit() -> None:
     edit = _edit("32555", "76942", "CPT Manual or CMS manual coding instruction")
     assert "76942" not in bundled(a, [edit])  # drafting's own pair: explained, not dropped
     assert "76942" in bundled(a, [edit], ["32555"])
+
+
+def test_anesthesia_by_the_operating_physician_is_integral() -> None:
+    """NCCI files the nerve block beside the procedure it numbs as "Anesthesia service
+    included in surgical procedure": part of the procedure, never a bypass modifier."""
+    from datetime import date
+
+    from consultant.codes.lookup import Edit
+    from consultant.drafting.modifiers import integral
+
+    block = Edit(
+        "11750", "64450", "1", "Anesthesia service included in surgical procedure", "", None, None
+    )
+    assert "part of the procedure" in integral(block)
+    other = Edit(
+        "11750", "11730", "1", "Standards of medical/surgical practice", "", date(2024, 7, 1), None
+    )
+    assert integral(other) == ""

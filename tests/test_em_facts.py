@@ -121,6 +121,9 @@ def test_discharge_day_management_is_read_with_its_time() -> None:
     assert facts.discharge_day and facts.total_minutes == 45
     assert not facts.nursing_discharge
     assert em_facts("discharged from the snf today, 35 min").nursing_discharge
+    # The time said after its number: "40 minutes spent on discharge day management".
+    said = em_facts('discharge day. "40 minutes spent on discharge day management." 99238?')
+    assert said.discharge_day and said.total_minutes == 40
 
 
 def test_a_service_by_the_same_group_and_specialty_makes_the_patient_established() -> None:

@@ -268,3 +268,17 @@ def test_spirometry_repeated_after_a_bronchodilator_is_the_pre_and_post_code(
     ):
         billed = [c.code for c in _answer(session, text).billed]
         assert billed[:1] == ["94060"] and "94010" not in billed
+
+
+def test_a_nail_whose_matrix_is_destroyed_is_a_matrixectomy_not_an_avulsion(
+    session: Session,
+) -> None:
+    """Phenol applied to the matrix so the border does not grow back is 11750; the asker's
+    11730 (the plate alone) is corrected, by the distinction our notes draw between them."""
+    a = _answer(
+        session,
+        "Ingrown nail left great toe. Doc removed the medial nail border and then applied "
+        "phenol to the matrix so that part won't grow back. I was going to bill 11730. Better?",
+    )
+    assert a.billed[0].code == "11750"
+    assert a.corrections and a.corrections[0].startswith("Report 11750, not 11730")

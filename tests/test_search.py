@@ -77,6 +77,15 @@ def test_f_slash_u_is_a_follow_up_not_fluorouracil() -> None:
     assert "fu" in tokens("5-FU infusion")
 
 
+def test_d_slash_c_is_a_discharge_not_a_d_and_c() -> None:
+    """ "Wrote the d/c summary": a discharge (it had found dilation and curettage, 58120,
+    whose lay term is "D&C")."""
+    from consultant.codes.search import tokens
+
+    assert "c" not in tokens("wrote the d/c summary") and "c" not in tokens("d/c'd home")
+    assert tokens("d/c summary")[:1] == tokens("discharge")
+
+
 def test_the_process_keeps_a_few_indexes_and_shares_one_for_the_same_data(tmp_path) -> None:
     # Bug: every database a process had opened kept its own index for good; a test run
     # opens hundreds of databases and grew by gigabytes, building the same index each time.

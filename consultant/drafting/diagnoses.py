@@ -488,11 +488,13 @@ def add_stated_diagnoses(analysis: Analysis, selection: Selection) -> None:
         # encounters, injuries and codes without a site are the record's to decide.
         codes = []
         for sentence in _SENTENCE.split(analysis.text):
-            found = _exactly_coded(analysis, sentence, "RSTVWXYZ")
-            if not found:
+            named = conditions(sentence)
+            found = _exactly_coded(analysis, sentence, "RSTVWXYZ", named)
+            confirmed = [c for c in named if c.certainty == "confirmed"]
+            if not found and len(confirmed) > 1:
                 # A sentence that also names what no title says exactly ("ketorolac for
                 # acute low back pain" beside "pernicious anemia"): each condition alone.
-                for one in conditions(sentence):
+                for one in confirmed:
                     found += _exactly_coded(analysis, sentence, "RSTVWXYZ", (one,))
             codes += [c for c in found if c not in codes and not _unspecified_site(c)]
         why = "the condition the question names, for the claim: confirm it in the record"

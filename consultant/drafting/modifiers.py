@@ -46,6 +46,25 @@ INTEGRAL_COLUMN2 = {
     "94760": "pulse oximetry is part of the visit or procedure",
     "99211": "a nurse visit on the day of an injection or procedure is part of it",
 }
+# The edits CMS files as "Anesthesia service included in surgical procedure": the block or
+# local anesthesia the operating physician gives (a digital block for a nail procedure) is
+# part of the procedure (NCCI Policy Manual ch. II), whatever the modifier indicator.
+_ANESTHESIA_INCLUDED = "anesthesia service included in surgical procedure"
+
+
+def integral(edit: lookup.Edit) -> str:
+    """Why the column 2 service is part of the column 1 service at one encounter, when NCCI
+    treats it so ("" otherwise): no distinct-service modifier is ever right there."""
+    if edit.column2 in INTEGRAL_COLUMN2:
+        return INTEGRAL_COLUMN2[edit.column2]
+    if edit.rationale.strip().lower() == _ANESTHESIA_INCLUDED:
+        return (
+            "anesthesia by the physician who does the procedure (a digital or other nerve "
+            "block, local or regional) is part of the procedure"
+        )
+    return ""
+
+
 NURSE_VISIT = "99211"
 # When the first is recommended, the second is not (the more specific situation wins).
 # The modifiers that bypass an NCCI procedure-to-procedure edit: without an edit to bypass
@@ -227,10 +246,8 @@ def bundled(
                     "billed with the administration code alone (25 needs a separate problem "
                     "evaluated and documented)."
                 )
-            elif em is None and e.column2 in INTEGRAL_COLUMN2:
-                out[e.column2] = (
-                    f"{e.column2} is not billed with {e.column1}: {INTEGRAL_COLUMN2[e.column2]}."
-                )
+            elif em is None and (why := integral(e)):
+                out[e.column2] = f"{e.column2} is not billed with {e.column1}: {why}."
             elif em is None and not _distinct(analysis, e) and _both_asked(analysis, e, named):
                 out[e.column2] = _included(analysis, e)
     return out
@@ -328,12 +345,12 @@ def _from_edits(
             other = e.column2 if em == e.column1 else e.column1
             out.append(_em_modifier(analysis, global_of.get(other, "")))
             continue
-        if e.column2 in INTEGRAL_COLUMN2:
+        if why := integral(e):
             out.append(
                 (
                     "",
                     f"{e.column2} with {e.column1} at one encounter: "
-                    f"{INTEGRAL_COLUMN2[e.column2]}, so no modifier bypasses this edit there.",
+                    f"{why}, so no modifier bypasses this edit there.",
                 )
             )
             continue

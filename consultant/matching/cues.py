@@ -201,7 +201,11 @@ def same_site(lowered: str) -> bool:
 _REGIONS = {
     "head": r"scalp|forehead|face|facial|cheek|nose|lip|chin|ear|eyelid",
     "neck": r"neck",
-    "trunk": r"back|chest|abdomen|abdominal|flank|trunk|shoulder blade",
+    # "Back" the body part ("upper back", "on her back", "back pain"), not the adverb ("so it
+    # won't grow back", "pt back 1 wk after").
+    "trunk": r"(?:upper|lower|mid|middle|low|the|his|her|their|on|of|r|l|right|left)\s+back|"
+    r"back(?=\s+(?:pain|lesion|wound|skin|area|of))|chest|abdomen|abdominal|flank|trunk|"
+    r"shoulder blade",
     "arm": r"arm|forearm|elbow|wrist|upper extremity",
     "hand": r"hand|palm|finger|thumb",
     "leg": r"leg|thigh|calf|shin|lower extremity",

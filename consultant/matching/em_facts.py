@@ -60,6 +60,8 @@ _MINUTES = [
     r"\btotal(?: time)?\s*(?:of|was|is|=|:)?\s*(\d{1,3})\s*(?:min|minutes|mins)\b",
     r"(?:total(?: time)?|spent|spending|time (?:spent|was|of)|documented)\D{0,40}?(\d{1,3})\s*(?:min|minutes|mins)\b",
     r"(\d{1,3})\s*(?:min|minutes|mins)\b[^.?!]{0,30}?\b(?:total|face[- ]to[- ]face|counsel|with (?:the )?(?:patient|pt)|on the (?:date|day)|that day)",
+    # "40 minutes spent on discharge day management".
+    r"\b(\d{1,3})\s*(?:min|minutes|mins)\s+(?:were\s+|was\s+)?spent\b",
 ]
 _OWN_TIMED_SERVICE = re.compile(
     r"[^.?!]{0,15}?\b(?:on|of|for|doing|in)\s+(?:\w+\s+)?(?:smoking|tobacco|cessation|advance care|"

@@ -272,3 +272,23 @@ def test_both_of_a_pair_and_a_dose_given_into_each() -> None:
     one = analyse("kenalog 40 mg into the R knee")
     assert not one.bilateral and one.doses == ((40.0, "mg"),)
     assert analyse("b/l knee injections today").bilateral
+
+
+def test_units_before_a_code_only_when_they_lead_into_it() -> None:
+    """ "J1950 x 6 (because 3.75 x 6 = 22.5) and 96372": the 6 is the drug's; read before
+    96372 too, it had said 6 units of 96372 exceeded its MUE."""
+    text = "Charge master drops J1950 x 6 (because 3.75 x 6 = 22.5) and 96372. Right?"
+    assert analyse(text).units == {"J1950": 6}
+    assert analyse("we billed 2 units of 96372 and J3301 x4").units == {"96372": 2, "J3301": 4}
+
+
+def test_what_the_patient_did_at_home_is_not_the_place_of_service() -> None:
+    """ "Tried OTC drops at home" in an office note (POS 11): the office; a service given at
+    home is POS 12. "No other concerns today": the visit was for the procedure."""
+    from consultant.matching.cues import place_of_service, procedure_only
+
+    assert place_of_service("tried otc drops at home w/o relief. office (pos 11)") == "11"
+    assert place_of_service("b12 injection given at home by our nurse") == "12"
+    assert procedure_only("no other concerns today. cerumen removed with a curette")
+    # A problem managed at the visit is no procedure-only visit, whatever else was not raised.
+    assert not procedure_only("f/u htn, refilled lisinopril, no other concerns. skin tags removed")

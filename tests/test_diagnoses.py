@@ -872,3 +872,15 @@ def test_clinicians_abbreviations_for_common_conditions() -> None:
     assert _dx("AKI on labs. Dx code?") == ["N17.9"]
     text = "Psych med management, MDD recurrent moderate, sertraline increased. 99214 ok?"
     assert _stated(text, "99214", "CPT") == ["F33.1"]
+
+
+def test_a_pasted_office_note_codes_its_assessment_not_its_headings() -> None:
+    """A progress note pasted whole: "No other concerns today" names no migraine (G43.809,
+    "Other migraine"), "Procedure: ... removed" no complication of a procedure (T81.9), and
+    "Office (POS 11)" is the office, where a doubt is not coded as if established."""
+    note = (
+        "Est pt. Office (POS 11). CC: both ears feel plugged. HPI: no ear pain, no fever. "
+        "No other concerns today. Procedure: impacted cerumen removed from R and L EAC w/ "
+        "curette. Tolerated well. A/P: Impacted cerumen, bilateral - removed. And dx?"
+    )
+    assert _dx(note) == ["H61.23"]

@@ -318,3 +318,9 @@ def test_a_resident_and_the_annual_assessment_are_subsequent_nursing_facility_ca
     assert em_facts("admitted to the snf yesterday, first visit, h&p").setting == (
         "nursing_initial"
     )
+
+
+def test_a_notes_header_pos_11_is_the_office() -> None:
+    """ "DOS 02/17/2026  Est pt  Office (POS 11)" heading a pasted progress note: the office,
+    not the hospital a "progress note" had suggested."""
+    assert em_facts("---- progress note ---- est pt  office (pos 11)").setting == "office"

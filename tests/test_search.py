@@ -107,3 +107,11 @@ def test_the_process_keeps_a_few_indexes_and_shares_one_for_the_same_data(tmp_pa
     assert len(search._cache) <= search._KEEP
     assert indexes[1] is indexes[2] is indexes[3]
     assert indexes[0] is not indexes[1]
+
+
+def test_well_the_adverb_is_no_well_visit() -> None:
+    """ "Tolerated well" beside "a sick visit" had found a preventive visit (99397)."""
+    from consultant.codes.search import tokens
+
+    assert "well" not in tokens("Tolerated well. Scheduled as a sick visit")
+    assert "well" in tokens("well visit for a 4 yo") and "well" in tokens("well child check")

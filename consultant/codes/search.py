@@ -193,12 +193,17 @@ _DOSE_GLUED = re.compile(r"\b(\d+(?:\.\d+)?)(mg|mcg|ml|cc|gm?|units?|iu|meq)\b")
 _FOLLOW_UP = re.compile(r"\bf/u\b")
 # "d/c" is a discharge (or a drug discontinued), never a D&C ("wrote the d/c summary").
 _DISCHARGE = re.compile(r"\bd/c(?:'?d)?\b")
+# "Well" the adverb ("tolerated well", "doing well") is no well visit's word.
+_ADVERB_WELL = re.compile(
+    r"\b(tolerated|tolerates|doing|did|does|went|going|healing|healed|heals|feels?|feeling|"
+    r"controlled|managed|responded|responding|sleeping|eating|as) well\b"
+)
 
 
 def tokens(text: str) -> list[str]:
     # "non-emergency" is one idea, not a second way to say "emergency".
     text = _NON.sub("non", _FOLLOW_UP.sub(" followup ", text.lower()))
-    text = _DISCHARGE.sub(" discharge ", text)
+    text = _ADVERB_WELL.sub(r"\1", _DISCHARGE.sub(" discharge ", text))
     text = _DOSE_GLUED.sub(r"\1 \2", text)
     text = _THERAPY.sub(lambda m: _THERAPY_WORDS[m.group(1)], text)
     words = (_ABBREVIATIONS.get(t, t) for t in _TOKEN.findall(text))

@@ -181,6 +181,8 @@ def _coded_diagnoses(analysis: Analysis) -> Diagnoses:
             if not _COMPLICATION.search(phrase):
                 # A device named ("discussed a bone stimulator") is no complication of it.
                 matched = [c for c in matched if not _DEVICE_COMPLICATION.match(c)]
+            if set(tokens(phrase)) <= _CARE_ONLY:
+                matched = [c for c in matched if not c.startswith("T8")]
         if not matched:
             continue
         result.fit = min(result.fit, _fit(phrase, condition))
@@ -769,6 +771,11 @@ _BMI = re.compile(r"\b(?:bmi|body mass index)\s+(?:of\s+|is\s+)?(\d{2}(?:\.\d)?)
 # Complications of devices, implants and grafts (T82-T85) and of transplanted organs and
 # tissue (T86: a bone graft planned is no complication of one) need a complication said.
 _DEVICE_COMPLICATION = re.compile(r"^T8[2-6]")
+# Complications of care (T80-T88) need the phrase to name more than the care itself: the
+# heading "Procedure:" is no complication of a procedure (T81.9).
+_CARE_ONLY = frozenset(
+    tokens("procedure procedures surgery surgical operation post postop op procedural care")
+)
 _COMPLICATION = re.compile(
     r"\b(?:complicat\w*|breakdown|broken|malfunction\w*|fail\w*|displac\w*|dislodg\w*|"
     r"leak\w*|infect\w*|erosion|perforat\w*|obstruct\w*|migrat\w*|loosen\w*|fractur\w*|"

@@ -703,12 +703,16 @@ def _units(text: str, codes: list[str]) -> dict[str, int]:
             continue
         after = other_code.split(text[at + len(code) : at + len(code) + 25])[0]
         before = other_code.split(text[max(0, at - 20) : at])[-1]
-        for chunk in (after, before):
-            hit = next((m for p in _UNITS if (m := p.search(chunk))), None)
-            if hit:
-                units[code] = int(hit.group(1))
-                break
+        hit = next((m for p in _UNITS if (m := p.search(after))), None)
+        # Before the code, only units that lead straight into it ("2 units of 96372"): an
+        # "x 6" further back is another code's or a sum's ("J1950 x 6 (3.75 x 6) and 96372").
+        hit = hit or _UNITS_BEFORE.search(before)
+        if hit:
+            units[code] = int(hit.group(1))
     return units
+
+
+_UNITS_BEFORE = re.compile(r"\b(\d{1,4})\s*(?:units?|x)\s*(?:of\s*)?$", re.I)
 
 
 _HOURS_AND_MINUTES = re.compile(

@@ -343,7 +343,15 @@ def digit_modifiers(lowered: str) -> list[str]:
 
 _ONLY_PROCEDURE = re.compile(
     r"\b(?:came in|here|seen|visit(?:ed)?|scheduled|appointment)\s+(?:only|just|solely)\s+(?:for|to)\b"
-    r"|\b(?:only|just) (?:came in|here) for\b|\bnothing else\b|\bno other (?:complaints?|problems?|issues?)\b"
+    r"|\b(?:only|just) (?:came in|here) for\b|\bnothing else\b"
+)
+# "No other concerns": nothing beyond what the note names, which may itself be a problem
+# managed at a visit ("f/u HTN, refilled lisinopril, no other concerns") and not the procedure.
+_NOTHING_OTHER = re.compile(r"\bno other (?:complaints?|problems?|issues?|concerns?)\b")
+_MANAGED = re.compile(
+    r"\b(?:refill\w*|prescri\w*|increas\w*|decreas\w*|adjust\w*|start(?:ed)?|stopp?\w*|"
+    r"switch\w*|titrat\w*|med(?:ication)?s? (?:management|mgmt|check)|"
+    r"ordered|labs?|mdm)\b"
 )
 
 
@@ -367,7 +375,9 @@ def record_not_final(lowered: str) -> bool:
 
 def procedure_only(lowered: str) -> bool:
     """The visit was for the procedure alone: no separately identifiable E/M."""
-    return _ONLY_PROCEDURE.search(lowered) is not None
+    if _ONLY_PROCEDURE.search(lowered):
+        return True
+    return bool(_NOTHING_OTHER.search(lowered)) and not _MANAGED.search(lowered)
 
 
 _REPEAT = re.compile(
@@ -502,7 +512,13 @@ POS_WORDS: list[tuple[str, str]] = [
         r"urgent care(?![^.?!]{0,40}\b(?:(?:physician|doctor|group|practice)'?s?'? office"
         r"|office[- ]based|in (?:our|the|a) office))",
     ),
-    ("12", r"patient'?s home|home visit|\bat home\b"),
+    # A service given at home, not what the patient did there ("tried OTC drops at home").
+    (
+        "12",
+        r"patient'?s home|home visits?|\b(?:seen|saw|sees?|seeing|visits?|visited|visiting|"
+        r"evaluated|examined|treated|given|administered|done|performed|drawn|injected|infused|"
+        r"rounds?|care)\b[^.?!]{0,30}\bat (?:the patient'?s |the pt'?s |their |his |her )?home\b",
+    ),
     ("11", r"\boffice\b|\bclinic\b"),
 ]
 _POS_IN_MODIFIER = re.compile(

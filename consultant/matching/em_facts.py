@@ -20,7 +20,12 @@ _LATER = (
     r"long[- ]term)"
 )
 SETTINGS: list[tuple[str, str]] = [
-    ("office", r"\boffice (?:e/?m|visit|level|code)\b|\bin the office\b|\bclinic visit\b"),
+    # The office as a note's header says it: "Office (POS 11)", "POS: 11".
+    (
+        "office",
+        r"\boffice (?:e/?m|visit|level|code)\b|\bin the office\b|\bclinic visit\b"
+        r"|\bpos:?\s*(?:#\s*)?11\b",
+    ),
     (
         "nursing_subsequent",
         rf"\b{_NURSING}\b.{{0,60}}\b{_LATER}\b|\b{_LATER}\b.{{0,60}}\b{_NURSING}\b",

@@ -22,7 +22,7 @@ _NOISE = re.compile(
     r"patient|pt|pts|he|she|they|his|her|their|has|have|had|with|presents?|presented|came|"
     r"comes|seen|visit|today|doc|doctor|provider|wrote|documented|documents|note|notes|says|"
     r"said|assessment|plan|please|thanks|help|right|correct|also|got|gets|here|there|it|its|"
-    r"in the|office|clinic|hi|hello|team|question|quick|codes?\?|"
+    r"in the|office|clinic|hi|hello|team|question|quick|codes?\?|other|others|"
     # The course of a condition, not a condition: "hypertension - stable", "A/P reads".
     r"stable|improving|unchanged|well[- ]controlled|reads|cont|continue|regimen|now|"
     r"(?:biopsy|path(?:ology)?)[- ]proven|proven)\b"
@@ -517,6 +517,10 @@ _ARTIFICIAL_JOINTS = (
     (rf"\b(r|l|rt|lt|right|left)?\s*{_KNEE}\b", r"; \1 presence of artificial knee joint;"),
     (rf"\b(r|l|rt|lt|right|left)?\s*{_HIP}\b", r"; \1 presence of artificial hip joint;"),
 )
+_SIDE_WORD = re.compile(r"\b(?:bilateral|bilat|b/l|left|right|lt|rt)\b")
+_BOTH_NAMED = re.compile(
+    r"\b(?:r|rt|right) (?:and|&) (?:l|lt|left)\b|\b(?:l|lt|left) (?:and|&) (?:r|rt|right)\b"
+)
 _DRUG_FOR = re.compile(r"\b[a-z]+ \d+(?:\.\d+)?\s*(?:mg|mcg|u|units?)?\s+(?:for|to treat)\b")
 
 
@@ -533,6 +537,8 @@ def conditions(text: str) -> tuple[Condition, ...]:
     # The Index: diabetes "poorly controlled", "inadequately controlled" or "out of control"
     # is diabetes with hyperglycemia (E08-E13 .65).
     text = _POORLY_CONTROLLED.sub(_hyperglycemia, text)
+    # "From R and L EAC": both sides, before "and" splits the clause into two sideless ones.
+    text = _BOTH_NAMED.sub("bilateral", text)
     lowered = _CODE_WORDS.sub(" ", text)
     sex = _sex(lowered)
     sites = tuple(dict.fromkeys(site for p, site in _PROCEDURE_SITES if re.search(p, lowered)))
@@ -594,6 +600,11 @@ def conditions(text: str) -> tuple[Condition, ...]:
                 "malignant neoplasm", "personal history of malignant neoplasm"
             )
         phrase = _phrase(rewritten)
+        if len(phrase) < 3 and side and out and not out[-1].side and _SIDE_WORD.search(part):
+            # "Impacted cerumen, bilateral": the side of the condition before it ("GAD, both
+            # not well controlled" is both conditions, not both sides).
+            out[-1] = replace(out[-1], side=side)
+            continue
         if len(phrase) < 3 or phrase in _SEX_WORDS or qualifies_only(phrase):
             continue  # "(female)", "discharged": the patient or the encounter, not a condition
         if certainty == "ruled out" and phrase in _ANY_COMPLAINT:

@@ -203,7 +203,10 @@ _ADVERB_WELL = re.compile(
 def tokens(text: str) -> list[str]:
     # "non-emergency" is one idea, not a second way to say "emergency".
     text = _NON.sub("non", _FOLLOW_UP.sub(" followup ", text.lower()))
-    text = _ADVERB_WELL.sub(r"\1", _DISCHARGE.sub(" discharge ", text))
+    if "d/c" in text:
+        text = _DISCHARGE.sub(" discharge ", text)
+    if "well" in text:
+        text = _ADVERB_WELL.sub(r"\1", text)
     text = _DOSE_GLUED.sub(r"\1 \2", text)
     text = _THERAPY.sub(lambda m: _THERAPY_WORDS[m.group(1)], text)
     words = (_ABBREVIATIONS.get(t, t) for t in _TOKEN.findall(text))

@@ -18,6 +18,7 @@ from consultant.drafting.candidates import Selection
 from consultant.matching.analyse import Analysis
 from consultant.matching.findings import (
     ABBREVIATIONS,
+    CANCER_WORDS,
     ORGANISM_NAMES,
     Condition,
     conditions,
@@ -408,9 +409,8 @@ _SPELLED_OUT = {
     **ABBREVIATIONS,
     "def": "deficiency",
     "defic": "deficiency",
-    "ca": "malignant neoplasm",  # after a site: "prostate ca"
-    "cancer": "malignant neoplasm",
-    "carcinoma": "malignant neoplasm",
+    # After a site: "prostate ca", "prostate cancer".
+    **{w: "malignant neoplasm" for w in CANCER_WORDS if w.isalpha()},
 }
 _LONGEST_INDICATION = 4  # words
 # Words that say how a condition runs or where, never what it is.

@@ -151,7 +151,7 @@ _PAIRED = r"(?:sides|knees|eyes|ears|hips|shoulders|wrists|elbows|ankles|feet|ha
 _BOTH_SIDES = re.compile(
     rf"\bbilateral|\bbilat\b|\bb/l\b|\bboth (?:the |of (?:her|his|the) )?{_PAIRED}\b|\bou\b"
     # "40 mg into each knee": one per side.
-    r"|\b(?:each|either) (?:side|knee|eye|ear|hip|shoulder|wrist|elbow|ankle|foot|hand)\b"
+    rf"|\b(?:each|either) (?:side|{cues.PAIRED_PARTS})\b"
 )
 
 
@@ -780,7 +780,7 @@ def _doses(text: str) -> tuple[tuple[float, str], ...]:
 # A dose given to each of a pair ("40 mg into each knee"): twice the dose.
 _EACH_SIDE = re.compile(
     r"\s*(?:of \w+\s+)?(?:\w+\s+)?(?:into|in|to)\s+(?:each|both)\s+"
-    r"(?:knee|eye|ear|hip|shoulder|wrist|elbow|ankle|foot|hand|side)s?\b",
+    rf"(?:{cues.PAIRED_PARTS}|side)s?\b",
     re.I,
 )
 

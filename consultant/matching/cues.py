@@ -411,10 +411,13 @@ _IN_GLOBAL = re.compile(
 )
 
 
+# The body parts that come in pairs, one word each: where "each", "both", "the other" and
+# a side said twice mean two sides.
+PAIRED_PARTS = r"(?:knee|eye|ear|hip|shoulder|wrist|elbow|ankle|foot|hand|breast)"
 # Both of a pair named, each on its own: "right eye cataract ... left eye ...".
 _BOTH_SIDES = re.compile(
-    r"\b(?:right|rt|r)\s+(eye|knee|hip|shoulder|ear|breast|foot|hand)\b.*\b(?:left|lt|l)\s+\1\b|"
-    r"\b(?:left|lt|l)\s+(eye|knee|hip|shoulder|ear|breast|foot|hand)\b.*\b(?:right|rt|r)\s+\2\b",
+    rf"\b(?:right|rt|r)\s+({PAIRED_PARTS})\b.*\b(?:left|lt|l)\s+\1\b|"
+    rf"\b(?:left|lt|l)\s+({PAIRED_PARTS})\b.*\b(?:right|rt|r)\s+\2\b",
     re.S,
 )
 
@@ -429,8 +432,7 @@ def global_period(lowered: str) -> str:
         r"|\bnew (?:\w+ ){0,3}(?:pain|problem|complaint|injury|issue|rash|illness)\b"
         # The same operation on the other of a pair (the second eye's cataract inside the
         # first's global) is unrelated to the first: 79 (Claims Processing Manual 12, 40.2).
-        r"|\b(?:other|fellow|second|opposite|contralateral) (?:eye|knee|hip|shoulder|ear|breast|"
-        r"foot|hand|side)\b",
+        rf"|\b(?:other|fellow|second|opposite|contralateral) (?:{PAIRED_PARTS}|side)\b",
         lowered,
     ) or _BOTH_SIDES.search(lowered):
         return "unrelated"

@@ -123,6 +123,9 @@ def _lower_limb_ulcer(found: re.Match[str]) -> str:
 
 
 # Phrases coders write for what the tabular list words otherwise: status and history.
+# The words for a cancer, all "malignant neoplasm" in the tabular's words ("ca" after a site:
+# "prostate ca").
+CANCER_WORDS = ("adeno-?carcinoma", "carcinoma", "cancer", "ca", "malignancy")
 REWRITES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     # Which occasion this is ("2nd visit", "third dose") is no condition's word.
     (
@@ -181,7 +184,7 @@ REWRITES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     # whatever became of the primary: "liver mets", "mets to bone", "metastatic to the liver".
     # "Metastatic breast cancer to bone": the primary, with the secondary where it spread.
     (
-        r"\bmetastatic ((?:[a-z]+ ){1,2})(?:adeno-?carcinoma|carcinoma|cancer|ca|malignancy)\s+"
+        rf"\bmetastatic ((?:[a-z]+ ){{1,2}})(?:{'|'.join(CANCER_WORDS)})\s+"
         r"(?:to|in)\s+(?:the\s+)?([a-z]+)\b",
         r" \1 malignant neoplasm with secondary malignant neoplasm of \2 ",
     ),
@@ -195,7 +198,7 @@ REWRITES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     ),
     (r"\bfrom (?:a |the |an? )?(?:[a-z]+ )?primary\b", " "),  # where the metastases came from
     (
-        r"\b(?:adeno-?carcinoma|carcinoma|cancer|ca|malignancy|malignant tumou?r)\b",
+        rf"\b(?:{'|'.join(CANCER_WORDS)}|malignant tumou?r)\b",
         "malignant neoplasm",
     ),
     (r"\bmammo(?:gram|graphy)?s?\b", "mammogram"),

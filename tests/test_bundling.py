@@ -231,3 +231,14 @@ def test_anesthesia_by_the_operating_physician_is_integral() -> None:
         "11750", "11730", "1", "Standards of medical/surgical practice", "", date(2024, 7, 1), None
     )
     assert integral(other) == ""
+
+
+def test_a_code_the_bilateral_concept_does_not_apply_to_says_nothing() -> None:
+    """Indicator 9 (J3301 beside a bilateral 20610-50) had printed "Concept does not apply.
+    So ." in the reply: nothing is said of it; the procedure's indicator still is."""
+    from consultant.drafting.checks import bilateral
+
+    drug = CodeFact("J3301", "HCPCS", "", "", 1.0, False, rvus=SimpleNamespace(bilateral="9"))  # type: ignore[arg-type]
+    joint = CodeFact("20610", "CPT", "", "", 1.0, False, rvus=SimpleNamespace(bilateral="1"))  # type: ignore[arg-type]
+    said = bilateral(analyse("kenalog 40 mg into each knee"), [drug, joint])
+    assert len(said) == 1 and said[0].startswith("20610 bilateral indicator 1")

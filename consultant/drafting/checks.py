@@ -62,8 +62,9 @@ def bilateral(analysis: Analysis, facts: list[CodeFact]) -> list[str]:
         return []
     out = []
     for fact in facts:
-        if fact.rvus and fact.rvus.bilateral in BILATERAL and fact.system != "ICD-10-CM":
-            indicator = fact.rvus.bilateral
+        # Indicator 9 (a drug, a visit: the concept does not apply) has nothing to say.
+        indicator = fact.rvus.bilateral if fact.rvus else ""
+        if indicator in BILATERAL and indicator != "9" and fact.system != "ICD-10-CM":
             advice = {
                 "0": "do not append 50",
                 "1": "append 50 on one line (paid at 150%)",

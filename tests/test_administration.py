@@ -13,6 +13,7 @@ from consultant.matching.administration import (
     HYDRATION,
     THERAPEUTIC,
     Sequence,
+    drug_names,
     per_kg_dose,
     sequence,
 )
@@ -433,3 +434,23 @@ def test_the_word_infusion_beside_described_drugs_is_no_drug_of_its_own() -> Non
         "hydration through the same line 10:32-11:45. I just need the infusion/drug lines."
     )
     assert [(g.drug, g.order) for g in s.given] == [("ceftriaxone", 0), ("hydration", 1)]
+
+
+def test_a_gnrh_drug_for_a_benign_condition_is_a_therapeutic_injection() -> None:
+    """Leuprolide for endometriosis or fibroids is a hormone, not an anti-neoplastic: 96372,
+    whereas for prostate cancer it is the hormonal chemotherapy injection (96402)."""
+    benign = sequence("lupron depot 3.75 mg im today for endometriosis")
+    cancer = sequence("lupron depot 22.5 mg im today for prostate ca")
+    assert [g.purpose for g in benign.given] == [THERAPEUTIC]
+    assert [g.purpose for g in cancer.given] == [HORMONAL]
+
+
+def test_a_single_dose_kit_is_given_whole() -> None:
+    assert sequence("eligard 45 mg sc from a single-dose kit").containers.none_discarded
+
+
+def test_a_brand_with_a_decimal_strength_names_the_drug() -> None:
+    """ "Lupron Depot 3.75" in a note names Lupron Depot at any strength: "Lupron Depot 22.5 mg
+    IM" is a drug given (the dose then chooses among its strength codes)."""
+    assert drug_names()["lupron depot"] == "J1950"
+    assert [g.code for g in sequence("lupron depot 22.5 mg im today").given] == ["J1950"]

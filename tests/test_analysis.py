@@ -292,3 +292,21 @@ def test_what_the_patient_did_at_home_is_not_the_place_of_service() -> None:
     assert procedure_only("no other concerns today. cerumen removed with a curette")
     # A problem managed at the visit is no procedure-only visit, whatever else was not raised.
     assert not procedure_only("f/u htn, refilled lisinopril, no other concerns. skin tags removed")
+
+
+def test_a_patients_measurement_is_no_modifier() -> None:
+    """ "checked his BP": the patient's blood pressure, not modifier BP; "BP 150/90" a reading;
+    a modifier the asker names beside them still counts."""
+    from consultant.matching.analyse import _named_modifier_tokens
+
+    assert _named_modifier_tokens("The MA checked her BP and gave the shot, 99211?") == []
+    assert _named_modifier_tokens("BP 148/92 at triage. GA or GZ on this one?") == ["GA", "GZ"]
+    assert _named_modifier_tokens("Is BP or BR the right one for the walker?") == ["BP", "BR"]
+
+
+def test_no_waste_said_is_jz_not_jw() -> None:
+    """ "Nothing wasted" names waste and denies it: JZ, never JW; a multi-dose vial neither."""
+    assert "JW" not in analyse("Gave the full syringe, nothing wasted. Modifier?").modifier_cues
+    assert "JZ" in analyse("Gave the full syringe, nothing wasted. Modifier?").modifier_cues
+    multi = analyse("Drawn from a multi-dose vial, none wasted. Modifier?").modifier_cues
+    assert "JZ" not in multi and "JW" not in multi

@@ -8,11 +8,10 @@ from sqlalchemy.orm import Session
 from consultant.codes.knowledge import load_bundled_knowledge
 from consultant.drafting.answer import build_answer
 from consultant.drafting.candidates import Selection
-from consultant.drafting.drugs import dose_units, supplies_included
+from consultant.drafting.drugs import supplies_included
 from consultant.drafting.facts import CodeFact
 from consultant.drafting.render import render_reply
 from consultant.matching.analyse import analyse
-from tests.rules.hcpcs_file import descriptor
 
 
 def _answer(session: Session, text: str):  # type: ignore[no-untyped-def]
@@ -180,19 +179,6 @@ def test_single_dose_vial_waste_on_a_jw_line_and_jz_when_none(session: Session) 
     assert {m.modifier for m in a.modifiers if m.recommended} >= {"JW"}
     a = _answer(session, "Ceftriaxone 1 g IM from a 1 g single-dose vial, whole vial given.")
     assert {m.modifier for m in a.modifiers if m.recommended} & {"JW", "JZ"} == {"JZ"}
-
-
-def test_the_dose_chooses_among_strength_codes_of_one_drug() -> None:
-    """HCPCS 2026 J1030 (methylprednisolone acetate 40 mg) and J1040 (80 mg): an 80 mg dose
-    is J1040 x 1, not J1030 x 2."""
-    analysis = analyse("Depo-Medrol 80 mg IM. Is it J1030 x 2 or J1040?")
-    facts = [CodeFact(c, "HCPCS", descriptor(c), "", 1.0, True) for c in ("J1030", "J1040")]
-    corrections = dose_units(analysis, facts)
-    assert [(f.code, f.billed, f.billing_units) for f in facts] == [
-        ("J1030", False, None),
-        ("J1040", True, 1),
-    ]
-    assert corrections and corrections[0].startswith("Report J1040 x 1, not J1030 x 2")
 
 
 def test_a_drug_named_beside_the_procedure_that_gives_it(session: Session) -> None:

@@ -246,3 +246,73 @@ def test_a_first_code_and_its_add_on_are_one_service_to_correct(ref: Session) ->
     assert [c.code for c in a.billed] == ["11200"]
     assert a.corrections[0].startswith("Report 11200, not 17000")
     ref.rollback()
+
+
+def test_the_dose_chooses_the_strength_code_of_one_drug(ref: Session) -> None:
+    """HCPCS bills leuprolide depot per 3.75 mg (J1950, "Injection, leuprolide ...") and per
+    7.5 mg (J9217, "Leuprolide ..."): one drug, read from the descriptors; the dose decides
+    (whole units, then the fewest), and the asker's other strength is corrected."""
+    from consultant.drafting.answer import build_answer
+
+    assert lookup.strengths_in_force(ref, "J1950") == ["J1950", "J9217"]
+    # Another formulation is no other strength (nivolumab with hyaluronidase, J9289).
+    assert lookup.strengths_in_force(ref, "J9299") == []
+    a = build_answer(
+        ref,
+        "Prostate cancer pt, leuprolide depot 30 mg IM given today (single-dose kit). "
+        "We have J1950 x 8 with 96402 on the claim, ok?",
+    )
+    drug = next(c for c in a.billed if c.code.startswith("J"))
+    assert (drug.code, drug.billing_units) == ("J9217", 4)
+    assert "J1950" not in [c.code for c in a.billed]
+    assert "Report J9217 x 4, not J1950 x 8" in " ".join(a.corrections)
+    # 11.25 mg fits 3.75 mg units exactly and 7.5 mg units only rounded up: J1950 stays.
+    gyn = build_answer(ref, "Leuprolide depot 11.25 mg IM for fibroids. J1950 x 3 right?")
+    assert [(c.code, c.billing_units) for c in gyn.billed if c.code.startswith("J")] == [
+        ("J1950", 3)
+    ]
+
+
+def test_the_first_line_corrects_both_of_the_askers_codes(ref: Session) -> None:
+    """ "Is the J code wrong or the admin code?" when both are: the first line says both."""
+    from consultant.drafting.answer import build_answer
+    from consultant.drafting.render import summary_line
+
+    a = build_answer(
+        ref,
+        "Lupron Depot 45 mg IM for prostate cancer today. We sent J1950 x 12 and 96372 and "
+        "Medicare denied it. Which one is wrong?",
+    )
+    first = summary_line(a)
+    assert "Report 96402, not 96372" in first and "Report J9217" in first and "not J1950" in first
+    assert next(c.billing_units for c in a.billed if c.code == "J9217") == 6
+
+
+def test_strengths_in_force_on_the_date_of_service(ref: Session) -> None:
+    """Before 2024-04 methylprednisolone acetate was billed per 20, 40 or 80 mg (J1020-J1040):
+    an 80 mg dose then was J1040 x 1, not the asker's J1030 x 2; on a later date those codes
+    are deleted and it is J1010 x 80, with J1040 not billed beside it."""
+    from consultant.drafting.answer import build_answer
+
+    then = build_answer(ref, "DOS 02/06/2024. Depo-Medrol 80 mg IM. J1030 x 2?")
+    assert [(c.code, c.billing_units) for c in then.billed if c.code.startswith("J")] == [
+        ("J1040", 1)
+    ]
+    assert "Report J1040 x 1, not J1030 x 2" in " ".join(then.corrections)
+    now = build_answer(ref, "DOS 06/02/2025. Depo-Medrol 80 mg IM. Is it J1030 x 2 or J1040?")
+    assert [(c.code, c.billing_units) for c in now.billed if c.code.startswith("J")] == [
+        ("J1010", 80)
+    ]
+
+
+def test_a_hormone_for_a_benign_condition_is_not_billed_as_the_anti_neoplastic(
+    ref: Session,
+) -> None:
+    """Leuprolide for central precocious puberty: J1950 in 3.75 mg units with the
+    therapeutic injection, though 7.5 mg would be one J9217 unit (a prostate-cancer code)."""
+    from consultant.drafting.answer import build_answer
+
+    a = build_answer(ref, "Leuprolide depot 7.5 mg IM today for central precocious puberty. J9217?")
+    billed = [(c.code, c.billing_units) for c in a.billed if c.system != "ICD-10-CM"]
+    assert ("J1950", 2) in billed and "J9217" not in dict(billed)
+    assert "96372" in dict(billed) and "96402" not in dict(billed)

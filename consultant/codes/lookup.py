@@ -173,6 +173,23 @@ def same_drug_in_force(session: Session, code: str, on: date | None = None) -> l
     ]
 
 
+def strengths_in_force(session: Session, code: str, on: date | None = None) -> list[str]:
+    """The HCPCS codes in force that bill the drug of ``code`` at another amount a unit and
+    differ from it in nothing else (leuprolide depot: J1950 per 3.75 mg, J9217 per 7.5 mg),
+    ``code`` first. Another formulation, use or a fluid's bag size is no other strength."""
+    snap = snapshot.current(session)
+    descriptor = snap.records.get(code, {}).get("HCPCS", "")
+    if not code.startswith("J") or not snapshot.dose_only(descriptor):
+        return []
+    siblings = [
+        other
+        for other in same_drug_in_force(session, code, on)
+        if other.startswith("J")
+        and snapshot.dose_only(snap.records.get(other, {}).get("HCPCS", ""))
+    ]
+    return [code, *siblings] if siblings else []
+
+
 def place_of_service(session: Session, code: str) -> PlaceOfService | None:
     """A place-of-service code (a detached, read-only row shared by the process)."""
     return snapshot.current(session).places.get(code)

@@ -186,11 +186,32 @@ _DOSE = re.compile(
 )
 
 
+# "Injection, leuprolide acetate (for depot suspension), per 3.75 mg" (J1950) and "Leuprolide
+# acetate (for depot suspension), 7.5 mg" (J9217) name one drug: HCPCS words the form of
+# administration for some strengths and not for others.
+_FORM = re.compile(r"^injection,\s*", re.I)
+
+
 def drug_name(descriptor: str) -> str:
     """The drug a HCPCS descriptor names, without the dose its code counts ("" when the
     descriptor ends with no dose): the codes of one drug at other doses share it."""
     found = _DOSE.search(descriptor)
-    return descriptor[: found.start()].strip().lower() if found else ""
+    return _FORM.sub("", descriptor[: found.start()].strip().lower()) if found else ""
+
+
+def dose_only(descriptor: str) -> bool:
+    """True when a drug descriptor says nothing after the drug's name but the dose its code
+    counts: "..., 10 mg" does, "..., 1 mg (for esrd on dialysis)" and "..., 2 mg and
+    hyaluronidase-nvhy" name another use or formulation."""
+    found = _DOSE.search(descriptor)
+    return found is not None and _DOSE_ONLY.fullmatch(found.group(0)) is not None
+
+
+_DOSE_ONLY = re.compile(
+    r",\s*(?:per\s+)?\d[\d.,]*\s*(?:mg|mcg|micrograms?|milligrams?|ml|cc|units?|gm?|grams?|iu|"
+    r"meq|million units)\s*",
+    re.I,
+)
 
 
 @dataclass(frozen=True)

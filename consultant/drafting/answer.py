@@ -43,6 +43,7 @@ from consultant.drafting.diagnoses import (
     side_corrections,
 )
 from consultant.drafting.drugs import (
+    choose_strengths,
     declined_edits,
     dose_units,
     pair_drugs,
@@ -87,6 +88,7 @@ def build_answer(session: Session, question: str) -> Answer:
     sentences = [c.sentence for c in corrections] + side_corrections(analysis, selection)
     anesthesia_elsewhere(analysis, selection)
     drug_lines = pair_drugs(session, analysis, selection, candidates)
+    drug_lines += choose_strengths(session, analysis, selection)
     drug_lines += supplies_included(analysis, selection)
     procedure_first(selection, analysis)
     sentences += lab_panels(selection)
@@ -168,13 +170,14 @@ def build_answer(session: Session, question: str) -> Answer:
     for fact in facts:
         fact.worked += selection.worked.get(fact.code, [])
         fact.units = selection.units.get(fact.code)
-    sentences += dose_units(analysis, facts)
+    dose_units(analysis, facts)
     once_a_day(analysis, facts)
     units = {
         **{f.code: u for f in facts if (u := f.billing_units) is not None},
         **analysis.units,
     }
     services = [f for f in facts if f.billed]
+    sentences = _corrections_lead(sentences)
     advice = sentences[1:] + selection.advice
     # Billed now: a code an edit took off the claim needs no primary.
     advice += checks.addon_without_primary(facts, {f.code for f in services})
@@ -248,6 +251,17 @@ def build_answer(session: Session, question: str) -> Answer:
         sentences,
         {c: why for c, why in unbilled.items() if any(f.code == c for f in facts)},
     )
+
+
+def _corrections_lead(sentences: list[str]) -> list[str]:
+    """The first line corrects every code of the asker's that a stage replaced, two at most:
+    "is the J code wrong or the admin code?" when both are ("Report 96402, not 96372: ...
+    Report J9217 x 3, not J1950 x 6: ...")."""
+    replaced = [s for s in sentences if s.startswith("Report ") and ", not " in s]
+    if len(replaced) < 2 or sentences[0] is not replaced[0]:
+        return sentences
+    second = replaced[1]
+    return [f"{sentences[0]} {second}", *(s for s in sentences[1:] if s is not second)]
 
 
 def edits_that_deny(

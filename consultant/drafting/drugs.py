@@ -165,9 +165,9 @@ def pair_drugs(
     )
     if _sequence_decides(analysis, paired):
         try:
-            return corrections + administer(
-                analysis, selection, drugs, _asker_strengths(session, analysis)
-            )
+            # A code a correction already billed in place of the asker's is not skipped.
+            skip = _asker_strengths(session, analysis) - set(services)
+            return corrections + administer(analysis, selection, drugs, skip)
         except ValueError:
             pass  # an IV drug neither pushed nor timed: the route alone decides below
     corrections += _route_fits(analysis, selection, services)
@@ -719,11 +719,10 @@ def _first(analysis: Analysis, phrases: tuple[str, ...]) -> int | None:
     return min(starts, default=None)
 
 
-def dose_units(analysis: Analysis, facts: list[CodeFact]) -> list[str]:
+def dose_units(analysis: Analysis, facts: list[CodeFact]) -> None:
     """The billing units of each drug from its dose (rules.drug_units), with JW or JZ when
-    the question describes a single-dose container. Returns a correction when the asker
-    weighs codes for strengths of one drug and the dose decides between them."""
-    corrections = _strength(analysis, facts)
+    the question describes a single-dose container. Which of a drug's strength codes is
+    billed was decided before (``choose_strengths``)."""
     drugs = [f for f in facts if f.billed and f.system == "HCPCS" and f.code[:1] in "JQ"]
     # The same drug given again is one line with the day's total dose (4 mg twice: 8 mg).
     given: dict[str, tuple[float, str]] = {}
@@ -758,38 +757,75 @@ def dose_units(analysis: Analysis, facts: list[CodeFact]) -> list[str]:
                 "line with JW (the container's units minus those given), or add JZ to the line "
                 "when nothing was discarded"
             )
-    return corrections
 
 
-def _strength(analysis: Analysis, facts: list[CodeFact]) -> list[str]:
-    """Of the asker's codes for one drug at different amounts a unit (methylprednisolone
-    acetate 20, 40 or 80 mg), the one that bills the dose in the fewest whole units without
-    rounding up is billed (80 mg: J1040 x 1, not J1030 x 2)."""
-    named = [f for f in facts if f.code in analysis.codes and f.system == "HCPCS"]
-    drugs: dict[str, list[CodeFact]] = {}
-    for fact in named:
-        drugs.setdefault(fact.description.rsplit(",", 1)[0].lower(), []).append(fact)
-    strengths = next((group for group in drugs.values() if len(group) >= 2), None)
-    if strengths is None or not analysis.doses:
-        return []
-    dose = Quantity(Decimal(str(analysis.doses[0][0])).normalize(), analysis.doses[0][1])
-    fits: list[tuple[bool, int, CodeFact, str]] = []
-    for fact in strengths:
+def _fits(dose: Quantity, codes: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(code, "J9217 x 6") for the codes of one drug at different amounts a unit that can
+    count ``dose``, best first: the one that bills it in whole units without rounding up,
+    then in the fewest units (45 mg of leuprolide depot: J9217 x 6 per 7.5 mg before
+    J1950 x 12 per 3.75 mg; 11.25 mg: J1950 x 3, as 7.5 mg units would round up)."""
+    fits: list[tuple[bool, int, str, str]] = []
+    for code, descriptor in codes:
         try:
-            result = drug_units(fact.code, fact.description, dose)
+            result = drug_units(code, descriptor, dose)
         except ValueError:
             continue
         per = result.unit.per
         exact = result.units * per.amount == convert(dose, per.unit)
-        fits.append((not exact, result.units, fact, f"{fact.code} x {result.units}"))
-    if len(fits) < 2:
-        return []
+        fits.append((not exact, result.units, code, f"{code} x {result.units}"))
     fits.sort(key=lambda fit: (fit[0], fit[1]))
-    best = fits[0][2]
-    for _, _, fact, _ in fits:
-        fact.billed = fact is best
-    others = ", ".join(shown for _, _, fact, shown in fits[1:])
-    return [f"Report {fits[0][3]}, not {others}: bill the code whose amount fits the {dose} dose."]
+    return [(code, shown) for _, _, code, shown in fits]
+
+
+def choose_strengths(session: Session, analysis: Analysis, selection: Selection) -> list[str]:
+    """A drug billed under one of several codes that differ only in the amount a unit counts
+    is billed under the one that fits its dose (``_fits``), once; returns the correction when
+    the asker named another (Lupron Depot 22.5 mg: J9217 x 3, not J1950 x 6)."""
+    services = [code for code, _ in selection.services]
+    drugs = [c for c in services if c[:1] == "J" and c not in HYDRATION_FLUIDS]
+    groups: list[list[str]] = []
+    for code in drugs:
+        if not any(code in group for group in groups):
+            strengths = lookup.strengths_in_force(session, code, analysis.date_of_service)
+            groups.append(strengths or [code])
+    said = []
+    for strengths in groups:
+        billed = [c for c in strengths if c in drugs]
+        if analysis.administrations.not_for_cancer:
+            # HCPCS files the anti-neoplastic strengths among the chemotherapy drugs (J9xxx).
+            strengths = [c for c in strengths if not c.startswith("J9")] or strengths
+        dose = _dose_of(analysis, strengths + billed, len(groups))
+        if len(set(strengths + billed)) < 2:
+            continue
+        described = [(c, lookup.describe(session, c, "HCPCS")[1]) for c in strengths]
+        fits = _fits(dose, described) if dose else [(c, c) for c in strengths[:1]]
+        if not fits or billed == [fits[0][0]]:
+            continue
+        best, shown = fits[0]
+        per = {c: hcpcs_unit(d) for c, d in described}
+        units = ", ".join(f"{c} per {u.per}" for c, u in per.items() if u is not None)
+        why = f"one drug, billed {units}; the {dose} dose fits {shown} in whole units"
+        if len(strengths) == 1 or dose is None:
+            why = f"{best}: given for a condition other than cancer, not as an anti-neoplastic"
+        selection.replace_service(billed[0], best, [why])
+        selection.demote(*[c for c in billed[1:] if c != best])
+        selection.system_of[best] = "HCPCS"
+        asked = [dict(fits).get(c, c) for c in billed if c in analysis.codes and c != best]
+        if asked:
+            said.append(f"Report {shown}, not {', '.join(asked)}: {why}.")
+    return said
+
+
+def _dose_of(analysis: Analysis, codes: list[str], drugs: int) -> Quantity | None:
+    """The dose the question gives the drug of ``codes``: its own (the drug's name read with
+    a dose), else the question's only dose when it bills one drug."""
+    doses = [g.dose for g in analysis.administrations.given if g.code in codes and g.dose]
+    if not doses and drugs == 1:
+        doses = list(analysis.doses[:1])
+    if not doses:
+        return None
+    amount, unit = doses[0]
+    return Quantity(Decimal(str(amount)).normalize(), unit)
 
 
 def _units(

@@ -67,6 +67,14 @@ _HORMONAL_WORDS = re.compile(
     r"\b(?:lupron|leuprolide|eligard|zoladex|goserelin|faslodex|fulvestrant|firmagon|degarelix|"
     r"trelstar|triptorelin|camcevi)\b"
 )
+# What a GnRH drug is given for other than a cancer.
+_NOT_FOR_CANCER = re.compile(
+    r"\b(?:endometriosis|fibroids?|leiomyomas?|(?:central )?precocious puberty|cpp|infertility|"
+    r"ivf|gender[- ]affirming|puberty (?:blocker|suppression))\b"
+)
+_CANCER = re.compile(
+    r"\b(?:cancer|carcinoma|adenocarcinoma|malignan\w*|neoplasm|tumou?r|metasta\w*|onc\w*|ca)\b"
+)
 _PUSH = re.compile(r"\biv ?p\b|\bivp\b|\bpush(?:ed)?\b|\bslow push\b|\bbolus(?:ed)? iv\b")
 # "Ran" with an object is a test run ("ran a BMP", "ran labs"), not a drug running in.
 # A lab that "ran" is testing whatever follows ("in-house lab ran total cholesterol").
@@ -205,6 +213,9 @@ class Sequence:
     # The initial service is one the question names but does not describe ("ondansetron
     # push before chemo"): the purpose that outranks every drug described.
     initial_elsewhere: str = ""
+    # A hormone named for a condition other than cancer (leuprolide for endometriosis): not
+    # an anti-neoplastic, so neither its chemotherapy drug code (J9xxx) nor 96401-96402.
+    not_for_cancer: bool = False
 
     @property
     def intravenous(self) -> tuple[Given, ...]:
@@ -223,8 +234,9 @@ def drug_names() -> dict[str, str]:
             for name in item.get("synonyms", []):
                 # "morphine injection", "iv iron": the drug's own name is enough.
                 name = re.sub(r"^iv |\s+(?:injection|iv|infusion|drip)$", "", name.lower().strip())
-                # "Solu-Medrol 125": a strength after the brand name.
-                name = re.sub(r"(?<=[a-z])\s+\d+(?:\s*(?:mg|mcg|ml))?$", "", name)
+                # "Solu-Medrol 125", "Lupron Depot 3.75": a strength after the brand name (the
+                # dose then chooses among the drug's strength codes).
+                name = re.sub(r"(?<=[a-z])\s+\d+(?:\.\d+)?(?:\s*(?:mg|mcg|ml))?$", "", name)
                 # "normal saline 1000" names a bag size: the fluid words find saline anyway.
                 if len(name) >= 3 and not re.search(r"\d{3,}|\d\s*(?:mg|ml)\b", name):
                     names.setdefault(name, item["code"])
@@ -355,6 +367,11 @@ def sequence(lowered: str) -> Sequence:
         # "Doxorubicin then vincristine, both chemo": a drug our notes do not name is
         # chemotherapy too.
         given = [g if g.purpose == HYDRATION else replace(g, purpose=CHEMOTHERAPY) for g in given]
+    benign = bool(_NOT_FOR_CANCER.search(lowered)) and not _CANCER.search(lowered)
+    if benign:
+        # Leuprolide for endometriosis is given as a hormone, not an anti-neoplastic: the
+        # therapeutic injection (96372), as 96401-96402 are for the drug treating a cancer.
+        given = [replace(g, purpose=THERAPEUTIC) if g.purpose == HORMONAL else g for g in given]
     elsewhere = ""
     if _BEFORE_CHEMO.search(lowered) and not any(g.purpose == CHEMOTHERAPY for g in given):
         elsewhere = CHEMOTHERAPY
@@ -365,6 +382,7 @@ def sequence(lowered: str) -> Sequence:
         named,
         refill,
         elsewhere if given else "",
+        benign,
     )
 
 
@@ -667,13 +685,15 @@ _COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fiv
 _SINGLE_DOSE = re.compile(r"\bsingle[\s-]*(?:dose|use)\b|\bsdv\b")
 _MULTI_DOSE = re.compile(r"\bmulti(?:ple)?[\s-]*dose\b|\bmdv\b")
 # A single-dose container used up: nothing discarded ("the whole thing was used", "we give
-# the labeled dose", a prefilled single-dose syringe, whose overfill is never waste).
+# the labeled dose", a prefilled single-dose syringe, whose overfill is never waste, or a
+# single-dose depot kit, made up and given whole).
 _NONE_DISCARDED = re.compile(
     r"\bnothing (?:was )?(?:left over|leftover|wasted|discarded)\b|\ball (?:of it )?given\b|"
     r"\b(?:whole|entire|full) (?:vial|syringe|container|dose|thing|contents|amount)\b|"
     r"\bno (?:waste|wastage)\b|\bnone (?:was )?(?:wasted|discarded)\b|\bfully used\b|"
     r"\bnothing left\b|\blabel(?:l)?ed (?:dose|amount)\b|"
-    r"\bprefilled (?:single[\s-]*(?:dose|use) )?(?:syringe|pen)\b"
+    r"\bprefilled (?:single[\s-]*(?:dose|use) )?(?:syringe|pen)\b|"
+    r"\b(?:single[\s-]*(?:dose|use)|prefilled|depot) kit\b"
 )
 _DISCARDED = re.compile(
     r"\b(?:discard(?:ed)?|wasted?)\s+(?:the\s+)?(?:remaining\s+|rest\s+)?(\d[\d,]*(?:\.\d+)?)"

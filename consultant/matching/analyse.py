@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from consultant.matching import context, cues
-from consultant.matching.administration import Sequence, sequence
+from consultant.matching.administration import Containers, Sequence, sequence
 from consultant.matching.contrast import contrast_of
 from consultant.matching.counts import counted
 from consultant.matching.em_facts import EmFacts, em_facts
@@ -351,10 +351,10 @@ def analyse(text: str) -> Analysis:
         pregnancy=pregnancy(lowered),
         drug_effect=drug_effect(lowered),
         external_cause=external_cause(lowered),
-        administrations=sequence(lowered),
+        administrations=(given := sequence(lowered)),
         em=em_facts(lowered),
         procedures=procedure_facts(lowered),
-        modifier_cues=tuple(cues.modifier_situations(lowered)),
+        modifier_cues=_waste_modifiers(cues.modifier_situations(lowered), given.containers),
         negated=tuple(
             w
             for s in found_scopes
@@ -479,6 +479,15 @@ def _written_as_code(text: str, code: str) -> bool:
     )
 
 
+def _waste_modifiers(found: list[str], containers: Containers) -> tuple[str, ...]:
+    """The waste words decide between JW and JZ: "nothing wasted" names waste and denies it,
+    so it is JZ (CMS: no amount discarded), never JW; a multi-dose container takes neither."""
+    if not containers.none_discarded or containers.discarded is not None:
+        return tuple(found)
+    kept = [m for m in found if m not in ("JW", "JZ")]
+    return tuple([*kept, "JZ"] if containers.single_dose is not False else kept)
+
+
 def _named_modifier_tokens(text: str) -> list[str]:
     """Two-character modifiers written bare ("GA or GZ?", "XS or 59"): not a time ("8 AM"),
     nor a state before a ZIP code ("Atlanta, GA 30301"), nor a common abbreviation."""
@@ -487,11 +496,21 @@ def _named_modifier_tokens(text: str) -> list[str]:
         for m in re.finditer(r"\b([A-Z][A-Z0-9])\b", text)
         if not re.match(r"\s*\d{5}\b", text[m.end() :])
         and not re.search(r"\d\s*$", text[: m.start()])
+        and not _PATIENTS_OWN.search(text[: m.start()])
+        and not _READING.match(text[m.end() :])
     ]
     found += re.findall(r"\b(\d{2})\s+(?:or|vs\.?|and)\s+(?:X[ESPU]|[A-Z]{2}|\d{2})\b", text)
     found += re.findall(r"\b(?:X[ESPU]|[A-Z]{2}|\d{2})\s+(?:or|vs\.?|and)\s+(\d{2})\b", text)
     return [m for m in dict.fromkeys(found) if m not in _NOT_MODIFIERS]
 
+
+# "checked his BP", "the pt's HR": a patient's own measurement or finding, not a modifier
+# (a modifier is the claim's, never the patient's); "BP 150/90", "BP was high": a reading.
+_PATIENTS_OWN = re.compile(r"\b(?:his|her|their|pt'?s|patient'?s)\s+$", re.I)
+_READING = re.compile(
+    r"\s*(?::\s*)?(?:\d{2,3}\s*/\s*\d{2,3}|(?:was|is)\s+(?:high|low|elevated|up|down|normal|ok)\b|check)",
+    re.I,
+)
 
 # Capitalised words and abbreviations that are not modifiers when written bare.
 # "MA" bare is the medical assistant or Medicare Advantage ("MA put in a 99213").

@@ -454,3 +454,13 @@ def test_a_brand_with_a_decimal_strength_names_the_drug() -> None:
     IM" is a drug given (the dose then chooses among its strength codes)."""
     assert drug_names()["lupron depot"] == "J1950"
     assert [g.code for g in sequence("lupron depot 22.5 mg im today").given] == ["J1950"]
+
+
+def test_the_askers_administration_codes_asked_first_lead_over_the_drug_codes() -> None:
+    """ "I have 96360, 96365, 96374. Is that right? And units of the drug codes?": the
+    administration codes were asked about first; "drug codes?" alone asks for the drug."""
+    asked_later = (
+        "NS then ceftriaxone IVPB. I have 96360, 96365. Right? And units of the drug codes?"
+    )
+    assert not asks_for_drug(analyse(asked_later))
+    assert asks_for_drug(analyse("Ceftriaxone 1 g IVPB over 30 min. Drug codes and units?"))

@@ -168,3 +168,16 @@ def test_two_modifiers_weighed_are_read_but_minutes_and_ages_are_not() -> None:
     assert analyse("Is it 25 or 30 minutes?").modifiers == ()
     assert analyse("pt is 55 or 56 years old").modifiers == ()
     assert analyse("K rechecked at 1pm, 2nd 84132 denied").repeated
+
+
+def test_two_corrections_to_one_report_are_said_once() -> None:
+    """Two of the asker's codes replaced by the same codes: one "Report ..., not A or B"."""
+    from consultant.drafting.answer import _corrections_lead
+
+    why = "ceftriaxone is the initial infusion by the hierarchy."
+    merged = _corrections_lead(
+        [f"Report 96365, 96375, not 96360: {why}", f"Report 96365, 96375, not 96374: {why}"]
+    )
+    assert merged == [f"Report 96365, 96375, not 96360 or 96374: {why}"]
+    two = _corrections_lead(["Report 96402, not 96372: a.", "Report J9217 x 3, not J1950 x 6: b."])
+    assert two == ["Report 96402, not 96372: a. Report J9217 x 3, not J1950 x 6: b."]

@@ -257,11 +257,23 @@ def _corrections_lead(sentences: list[str]) -> list[str]:
     """The first line corrects every code of the asker's that a stage replaced, two at most:
     "is the J code wrong or the admin code?" when both are ("Report 96402, not 96372: ...
     Report J9217 x 3, not J1950 x 6: ...")."""
-    replaced = [s for s in sentences if s.startswith("Report ") and ", not " in s]
+    replaced = [s for s in sentences if _REPLACED.match(s)]
     if len(replaced) < 2 or sentences[0] is not replaced[0]:
         return sentences
     second = replaced[1]
-    return [f"{sentences[0]} {second}", *(s for s in sentences[1:] if s is not second)]
+    one, two = _REPLACED.match(sentences[0]), _REPLACED.match(second)
+    assert one is not None and two is not None
+    if one["lead"] == two["lead"]:
+        # One report for two of the asker's codes: said once ("Report 96365, 96361, 96375,
+        # not 96360 or 96374: ...").
+        why = one["why"] if one["why"] == two["why"] else f"{one['why']} {two['why']}"
+        first = f"Report {one['lead']}, not {one['old']} or {two['old']}: {why}"
+    else:
+        first = f"{sentences[0]} {second}"
+    return [first, *(s for s in sentences[1:] if s is not second)]
+
+
+_REPLACED = re.compile(r"Report (?P<lead>[^:]+?), not (?P<old>[^:]+?): (?P<why>.*)", re.S)
 
 
 def edits_that_deny(

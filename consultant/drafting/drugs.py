@@ -679,8 +679,17 @@ def asks_for_drug(analysis: Analysis) -> bool:
     the administration: the drug is then listed first, its administration beside it ("units
     for J1439 ... plus admin code" and "admin code and drug code?" lead with the drug; "which
     admin codes and how many units of each drug?" with the administration)."""
-    if _first(analysis, DRUG_ASKS) is not None:
-        return True
+    words = _words(analysis)
+    # The asker's own administration code is the administration asked about where it stands
+    # ("I have 96360, 96365, 96374. Is that right? And units of the drug codes?"), and so is
+    # a modifier asked for the procedure's lines ("two lines RT/LT or 50? And J3301 units?").
+    at_code = next((i for i, w in enumerate(words) if is_administration(w)), None)
+    asked = {m.lower() for m in (*analysis.modifiers, *analysis.named_modifiers)} - {"jw", "jz"}
+    at_modifier = next((i for i, w in enumerate(words) if w in asked), None)
+    before = min((i for i in (at_code, at_modifier) if i is not None), default=None)
+    drug = _first(analysis, DRUG_ASKS)
+    if drug is not None:
+        return before is None or drug < before
     if (
         analysis.codes
         and all(c[:1] == "J" for c in analysis.codes)
@@ -688,11 +697,8 @@ def asks_for_drug(analysis: Analysis) -> bool:
     ):
         return True  # the asker's only codes are the drug's ("J1040 rejected"): it is the subject
     units, admin = _first(analysis, UNIT_ASKS), _first(analysis, ADMIN_ASKS)
-    # The asker's own administration code is the administration asked for where it stands
-    # ("do I bill 96372 x2? and how many units of each drug?"), and so are units asked of it
-    # ("how many units of 96413/96415").
-    words = _words(analysis)
-    at_code = next((i for i, w in enumerate(words) if is_administration(w)), None)
+    if at_modifier is not None:
+        admin = at_modifier if admin is None else min(admin, at_modifier)
     if at_code is not None:
         admin = at_code if admin is None else min(admin, at_code)
         if units is not None and any(is_administration(w) for w in words[units : units + 4]):

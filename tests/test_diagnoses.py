@@ -884,3 +884,20 @@ def test_a_pasted_office_note_codes_its_assessment_not_its_headings() -> None:
         "curette. Tolerated well. A/P: Impacted cerumen, bilateral - removed. And dx?"
     )
     assert _dx(note) == ["H61.23"]
+
+
+def test_the_askers_code_for_an_uncertain_condition_is_corrected_with_the_reason(
+    bundled_session: Session,
+) -> None:
+    """ "Possible strep pharyngitis, culture sent. J02.0?": outside the hospital the
+    uncertain diagnosis is not coded (IV.H); the first line says so, not only which codes
+    stand instead."""
+    from consultant.drafting.answer import build_answer
+
+    a = build_answer(
+        bundled_session,
+        'Clinic note: "sore throat 3 days, fever 100.9, possible strep pharyngitis, culture '
+        'sent, start amoxicillin." Can we bill J02.0?',
+    )
+    first = a.corrections[0]
+    assert "not J02.0" in first and "uncertain" in first and "IV.H" in first

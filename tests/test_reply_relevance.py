@@ -82,3 +82,16 @@ def test_infusion_documentation_is_said_once(session: Session) -> None:
         "Chemo infusion (oxaliplatin) start 0920 stop 1200. Is that 96413 + 96415 x2 or x1?",
     )
     assert sum(line.startswith("- Record start and stop times") for line in text.splitlines()) == 1
+
+
+def test_no_modifier_25_advice_beside_the_decision_for_surgery(session: Session) -> None:
+    """The visit that decided on a major operation takes 57; a tip that the E/M needs 25 would
+    contradict the answer, even when the asker asked "25 or 57?"."""
+    text = _reply(
+        session,
+        "New pt in the office with an incarcerated inguinal hernia; surgeon decided to do the "
+        "open repair tomorrow (47562 is not it, it's 49507). Visit 99203: 25 or 57?",
+    )
+    assert "57" in text
+    documentation = text.split("DOCUMENTATION", 1)[1].split("SOURCES", 1)[0]
+    assert "modifier 25" not in documentation

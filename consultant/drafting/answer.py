@@ -381,6 +381,13 @@ def _diagnoses(
             if bilateral and sided and len(dotted) > 1
             else "the conditions described are coded this way (see each code below)"
         )
+        doubted = _uncertain_named(analysis, dotted)
+        if doubted:
+            fallback = (
+                f"{doubted[0]} is the {doubted[1]} the note leaves uncertain (probable, "
+                "suspected, rule out): outside the hospital an uncertain diagnosis is not "
+                "coded; the signs and symptoms documented are (Guidelines IV.H)"
+            )
         unknown = [d for d in dotted if not description(d)]
         if unknown:
             # A code the tabular list does not hold: say so, before any other reason.
@@ -395,6 +402,18 @@ def _diagnoses(
             f"Report {', '.join(coded.codes)}, not {', '.join(dotted)}: {why.rstrip('.')}."
         ], 1.0
     return [], coded.fit if coded.codes else 1.0
+
+
+def _uncertain_named(analysis: Analysis, codes: list[str]) -> tuple[str, str] | None:
+    """(code, phrase) when one of the asker's diagnosis codes names a condition the question
+    qualifies as uncertain ("probable community acquired pneumonia": J18.9): a title word of
+    the code is a word of the phrase."""
+    for code in codes:
+        title = set(re.findall(r"[a-z]{4,}", description(code).lower()))
+        for phrase in analysis.uncertain:
+            if title & set(re.findall(r"[a-z]{4,}", phrase.lower())):
+                return code, phrase
+    return None
 
 
 def _release_changes(session: Session, on: date | None, codes: list[str]) -> list[str]:

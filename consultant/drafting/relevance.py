@@ -121,7 +121,10 @@ def _about_visit_beside_procedure(line: str) -> bool:
 
 
 def _visit_with_procedure(answer: Answer) -> bool:
-    """An E/M billed beside another service, or modifier 25 asked about or recommended."""
+    """An E/M billed beside another service, or modifier 25 asked about or recommended; not
+    when 57 is (the decision for major surgery: 25's advice would contradict it)."""
+    if any(m.modifier == "57" and m.recommended for m in answer.modifiers):
+        return False
     services = [c.code for c in answer.billed if c.system in ("CPT", "HCPCS")]
     visits = [c for c in services if is_em(c)]
     if visits and len(visits) < len(services):

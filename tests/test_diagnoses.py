@@ -901,3 +901,11 @@ def test_the_askers_code_for_an_uncertain_condition_is_corrected_with_the_reason
     )
     first = a.corrections[0]
     assert "not J02.0" in first and "uncertain" in first and "IV.H" in first
+
+
+def test_a_skin_carcinoma_is_coded_by_its_site(bundled_session: Session) -> None:
+    """ "SCC of the upper back": the trunk's squamous cell code (C44.529), not the lip's."""
+    from consultant.drafting.answer import build_answer
+
+    a = build_answer(bundled_session, "ICD-10 for squamous cell carcinoma of the upper back?")
+    assert [c.code for c in a.billed][:1] == ["C44.529"]

@@ -50,6 +50,7 @@ from consultant.rules.pressure_ulcer import (
     pressure_ulcers,
     stage_from_other_clinicians,
 )
+from consultant.rules.skin_cancer import skin_cancers
 from consultant.rules.stroke import past_stroke
 
 MIN_COVERAGE = 0.6  # share of a phrase's words the ICD-10-CM title must carry
@@ -96,13 +97,14 @@ class _WholeNoteCoding(Protocol):
 
 # Conditions a rule reads from the whole note, not phrase by phrase: a stroke in the past
 # (its deficits are sequelae), diabetic retinopathy and glaucoma by eye and stage, pressure
-# ulcers by site and stage. Each coding says which condition phrases it holds, so that the
+# ulcers by site and stage, skin carcinomas by type and site. Each coding says which condition phrases it holds, so that the
 # term index does not code them again.
 _WHOLE_NOTE_RULES: tuple[Callable[[str], _WholeNoteCoding | None], ...] = (
     past_stroke,
     diabetic_retinopathy,
     glaucoma,
     pressure_ulcers,
+    skin_cancers,
 )
 
 

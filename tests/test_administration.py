@@ -464,3 +464,9 @@ def test_the_askers_administration_codes_asked_first_lead_over_the_drug_codes() 
     )
     assert not asks_for_drug(analyse(asked_later))
     assert asks_for_drug(analyse("Ceftriaxone 1 g IVPB over 30 min. Drug codes and units?"))
+
+
+def test_once_and_ca_125_are_no_cancer_words() -> None:
+    """ "once monthly" is no oncology and a CA-125 is a lab test: the benign indication holds."""
+    text = "lupron depot 3.75 mg im once monthly for endometriosis, ca-125 was normal"
+    assert [g.purpose for g in sequence(text).given] == [THERAPEUTIC]

@@ -306,7 +306,9 @@ def test_a_patients_measurement_is_no_modifier() -> None:
 
 def test_no_waste_said_is_jz_not_jw() -> None:
     """ "Nothing wasted" names waste and denies it: JZ, never JW; a multi-dose vial neither."""
-    assert "JW" not in analyse("Gave the full syringe, nothing wasted. Modifier?").modifier_cues
-    assert "JZ" in analyse("Gave the full syringe, nothing wasted. Modifier?").modifier_cues
-    multi = analyse("Drawn from a multi-dose vial, none wasted. Modifier?").modifier_cues
+    given = analyse("Gave the full syringe of Eligard, nothing wasted. Modifier?").modifier_cues
+    assert "JW" not in given and "JZ" in given
+    multi = analyse("Ceftriaxone from a multi-dose vial, none wasted. Modifier?").modifier_cues
     assert "JZ" not in multi and "JW" not in multi
+    # Without a drug, "the full dose" of something else says nothing of waste.
+    assert "JZ" not in analyse("PT gave the full dose of exercise, nothing wasted.").modifier_cues

@@ -181,3 +181,14 @@ def test_two_corrections_to_one_report_are_said_once() -> None:
     assert merged == [f"Report 96365, 96375, not 96360 or 96374: {why}"]
     two = _corrections_lead(["Report 96402, not 96372: a.", "Report J9217 x 3, not J1950 x 6: b."])
     assert two == ["Report 96402, not 96372: a. Report J9217 x 3, not J1950 x 6: b."]
+
+
+def test_an_uncertain_condition_is_matched_by_its_own_words_not_filler() -> None:
+    """E11.65 ("... with hyperglycemia") is not the "pneumonia with effusion" ruled out."""
+    from consultant.drafting.answer import _uncertain_named
+    from consultant.matching.analyse import analyse
+
+    analysis = analyse("ED: rule out pneumonia with effusion; DM2 with hyperglycemia. E11.65 ok?")
+    assert analysis.uncertain
+    assert _uncertain_named(analysis, ["E11.65"]) is None
+    assert _uncertain_named(analysis, ["J18.9"]) is not None

@@ -409,11 +409,19 @@ def _uncertain_named(analysis: Analysis, codes: list[str]) -> tuple[str, str] | 
     qualifies as uncertain ("probable community acquired pneumonia": J18.9): a title word of
     the code is a word of the phrase."""
     for code in codes:
-        title = set(re.findall(r"[a-z]{4,}", description(code).lower()))
+        title = set(re.findall(r"[a-z]{4,}", description(code).lower())) - _TITLE_FILLER
         for phrase in analysis.uncertain:
             if title & set(re.findall(r"[a-z]{4,}", phrase.lower())):
                 return code, phrase
     return None
+
+
+# Title words that name no condition ("E11.65 ... with hyperglycemia" shares "with" with any
+# "rule out pneumonia with effusion").
+_TITLE_FILLER = {
+    "with", "without", "other", "unspecified", "acute", "chronic", "left", "right", "part",
+    "parts", "site", "sites", "type", "specified", "due", "than", "both", "bilateral",
+}  # fmt: skip
 
 
 def _release_changes(session: Session, on: date | None, codes: list[str]) -> list[str]:

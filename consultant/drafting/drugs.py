@@ -801,8 +801,10 @@ def choose_strengths(session: Session, analysis: Analysis, selection: Selection)
             # HCPCS files the anti-neoplastic strengths among the chemotherapy drugs (J9xxx).
             strengths = [c for c in strengths if not c.startswith("J9")] or strengths
         dose = _dose_of(analysis, strengths + billed, len(groups))
-        if len(set(strengths + billed)) < 2:
-            continue
+        if len(set(strengths + billed)) < 2 or (
+            dose is None and not analysis.administrations.not_for_cancer
+        ):
+            continue  # without a dose only the indication decides
         described = [(c, lookup.describe(session, c, "HCPCS")[1]) for c in strengths]
         fits = _fits(dose, described) if dose else [(c, c) for c in strengths[:1]]
         if not fits or billed == [fits[0][0]]:

@@ -73,7 +73,8 @@ _NOT_FOR_CANCER = re.compile(
     r"ivf|gender[- ]affirming|puberty (?:blocker|suppression))\b"
 )
 _CANCER = re.compile(
-    r"\b(?:cancer|carcinoma|adenocarcinoma|malignan\w*|neoplasm|tumou?r|metasta\w*|onc\w*|ca)\b"
+    r"\b(?:cancer|carcinoma|adenocarcinoma|malignan\w*|metasta\w*|oncolog\w*|onc|"
+    r"ca(?![- ]?125))\b"
 )
 _PUSH = re.compile(r"\biv ?p\b|\bivp\b|\bpush(?:ed)?\b|\bslow push\b|\bbolus(?:ed)? iv\b")
 # "Ran" with an object is a test run ("ran a BMP", "ran labs"), not a drug running in.

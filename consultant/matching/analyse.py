@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from consultant.matching import context, cues
-from consultant.matching.administration import Containers, Sequence, sequence
+from consultant.matching.administration import Sequence, sequence
 from consultant.matching.contrast import contrast_of
 from consultant.matching.counts import counted
 from consultant.matching.em_facts import EmFacts, em_facts
@@ -354,7 +354,7 @@ def analyse(text: str) -> Analysis:
         administrations=(given := sequence(lowered)),
         em=em_facts(lowered),
         procedures=procedure_facts(lowered),
-        modifier_cues=_waste_modifiers(cues.modifier_situations(lowered), given.containers),
+        modifier_cues=_waste_modifiers(cues.modifier_situations(lowered), given),
         negated=tuple(
             w
             for s in found_scopes
@@ -479,11 +479,15 @@ def _written_as_code(text: str, code: str) -> bool:
     )
 
 
-def _waste_modifiers(found: list[str], containers: Containers) -> tuple[str, ...]:
+def _waste_modifiers(found: list[str], drugs: Sequence) -> tuple[str, ...]:
     """The waste words decide between JW and JZ: "nothing wasted" names waste and denies it,
-    so it is JZ (CMS: no amount discarded), never JW; a multi-dose container takes neither."""
+    so it is JZ (CMS: no amount discarded), never JW; a multi-dose container takes neither;
+    without a drug given or named, "the full dose" says nothing of waste."""
+    containers = drugs.containers
     if not containers.none_discarded or containers.discarded is not None:
         return tuple(found)
+    if not (drugs.given or drugs.named or containers.single_dose):
+        return tuple(m for m in found if m not in ("JW", "JZ"))
     kept = [m for m in found if m not in ("JW", "JZ")]
     return tuple([*kept, "JZ"] if containers.single_dose is not False else kept)
 

@@ -8,7 +8,8 @@ cell), and the sixth the part of the face or trunk (nose, breast, anal skin, oth
 side of an ear or limb (2 right, 9 left, 1 unspecified); the Neoplasm Table sends the skin of
 the back, chest, abdomen, flank and buttock to the trunk. Carcinoma in situ (D04) and the
 eyelid's codes (C44.1-, by upper and lower lid) are left to the term index; a history of skin
-cancer (Z85.828) and a lesion only suspected are not this rule's."""
+cancer (Z85.828), a lesion only suspected and a squamous cell carcinoma of a mucosa or an organ
+are not this rule's."""
 
 from __future__ import annotations
 
@@ -21,15 +22,22 @@ _TYPE = re.compile(
     r"\b(?:(?P<bcc>bcc|basal cell (?:carcinoma|ca|cancer|epithelioma))|"
     r"(?P<scc>c?scc|squamous cell (?:carcinoma|ca|cancer)))\b"
 )
-# Not an invasive carcinoma of the skin the note confirms today.
+# Not an invasive carcinoma of the skin the note confirms today, said just before it.
 _NOT_THIS = re.compile(
-    r"\b(?:in situ|sccis|bowen'?s|hx|history|h/o|s/p|r/o|rule out|suspicious|suspected|"
-    r"suspect|possible|probable|concern(?:ing)? for|vs\.?|no|not|negative|lip(?:s)? mucosa)\b"
+    r"\b(?:hx|history|h/o|r/o|rule out|suspicious|suspected|suspect|possible|probable|"
+    r"concern(?:ing)? for|no|not|negative for)\b(?:\W+\w+){0,3}\W*$"
+)
+_IN_SITU = re.compile(r"^\W*in situ|\bvs\.?\b|\bsccis\b|\bbowen")
+# A squamous cell carcinoma of a mucosa or an organ is no skin cancer (C00-C80 by site).
+_NOT_SKIN = re.compile(
+    r"\b(?:tongue|oral|mouth|larynx|laryngeal|tonsils?|oropharyn\w*|pharyn\w*|lungs?|"
+    r"esophag\w*|cervix|vulva\w*|vagina\w*|anal canal|head and neck|metasta\w*|bladder|"
+    r"bronch\w*|vermilion|mucosa\w*)\b"
 )
 _EYELID = re.compile(r"\b(?:eyelid|lid|canthus|canthal)\b")
 # (site words, fourth character, sixth character for that part or None when the side is)
 _SITES: tuple[tuple[str, str, str | None], ...] = (
-    (r"lips?|vermilion", "0", ""),
+    (r"lips?", "0", ""),
     (r"ears?|auricle|helix|earlobe|pinna|external auditory canal", "2", None),
     (r"nose|nasal|ala|alar|nasal tip|dorsum of (?:the )?nose", "3", "1"),
     (r"cheek|forehead|temple|chin|jaw|jawline|brow|eyebrow|face|facial|malar|glabella|"
@@ -37,7 +45,7 @@ _SITES: tuple[tuple[str, str, str | None], ...] = (
     (r"scalp|neck", "4", ""),
     (r"breast", "5", "1"),
     (r"anal skin|perianal|anal margin", "5", "0"),
-    (r"back|upper back|lower back|chest|abdomen|abdominal wall|flank|trunk|buttock|scapula|"
+    (r"back(?!\s+of\b)|upper back|lower back|chest|abdomen|abdominal wall|flank|trunk|buttock|scapula|"
      r"shoulder blade|groin|axilla", "5", "9"),
     (r"arm|forearm|upper arm|shoulder|hand|finger|thumb|wrist|elbow|upper extremity|"
      r"dorsal hand", "6", None),
@@ -56,7 +64,9 @@ class SkinCancerCoding:
 
     def covers(self, phrase: str) -> bool:
         """A condition phrase this coding holds (the term index would code it again)."""
-        return bool(_TYPE.search(phrase) or re.search(r"\b(?:basal|squamous) cell\b", phrase))
+        named = _TYPE.search(phrase) or re.search(r"\b(?:basal|squamous) cell\b", phrase)
+        # A history, an in-situ or an eyelid carcinoma is not this rule's: the index codes it.
+        return bool(named) and not re.search(r"histor|in situ|eyelid|\blid\b", phrase)
 
 
 def skin_cancers(lowered: str) -> SkinCancerCoding | None:
@@ -71,7 +81,12 @@ def skin_cancers(lowered: str) -> SkinCancerCoding | None:
             end = kinds[n + 1].start() if n + 1 < len(kinds) else len(clause)
             start = kinds[n - 1].end() if n else 0
             before, after = clause[start : kind.start()], clause[kind.end() : end]
-            if _NOT_THIS.search(before) or _NOT_THIS.search(after) or _EYELID.search(after):
+            if _NOT_THIS.search(before) or _IN_SITU.search(after) or _NOT_SKIN.search(clause):
+                continue
+            # The site is named next to the carcinoma: a few words after it, else just before.
+            after = " ".join(after.split()[:12])
+            before = " ".join(before.split()[-6:])
+            if _EYELID.search(after):
                 continue
             found = _site(after) or (None if n else _site(before))
             if found is None:

@@ -17,6 +17,11 @@ from consultant.rules.skin_cancer import skin_cancers
         ("left shin scc excised with 4 mm margins", ("C44.729",)),
         ("squamous cell carcinoma of the ear", ("C44.221",)),
         ("basal cell carcinoma of the scalp", ("C44.41",)),
+        # A negation later in the sentence is about something else; "back of" is no back.
+        ("mohs for bcc of nose, no complications", ("C44.311",)),
+        ("scc on the back of the right hand", ("C44.622",)),
+        # The site written before the pathology's word for it.
+        ("lesion on the left dorsal forearm, pathology: scc", ("C44.629",)),
     ],
 )
 def test_a_skin_carcinoma_is_coded_by_type_site_and_side(note: str, codes: tuple[str, ...]) -> None:
@@ -31,6 +36,7 @@ def test_a_skin_carcinoma_is_coded_by_type_site_and_side(note: str, codes: tuple
         "suspicious for scc of the left hand, biopsy sent",  # not confirmed
         "scc in situ of the left hand",  # D04, not invasive
         "bcc of the right lower eyelid",  # the eyelid's codes are by upper and lower lid
+        "scc of the tongue, neck dissection planned",  # a mucosa's carcinoma, not the skin's
     ],
 )
 def test_what_is_not_a_confirmed_invasive_skin_carcinoma_is_left(note: str) -> None:

@@ -97,8 +97,8 @@ class _WholeNoteCoding(Protocol):
 
 # Conditions a rule reads from the whole note, not phrase by phrase: a stroke in the past
 # (its deficits are sequelae), diabetic retinopathy and glaucoma by eye and stage, pressure
-# ulcers by site and stage, skin carcinomas by type and site. Each coding says which condition phrases it holds, so that the
-# term index does not code them again.
+# ulcers by site and stage, skin carcinomas by type and site. Each coding says which
+# condition phrases it holds, so that the term index does not code them again.
 _WHOLE_NOTE_RULES: tuple[Callable[[str], _WholeNoteCoding | None], ...] = (
     past_stroke,
     diabetic_retinopathy,

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from consultant.codes.knowledge import KNOWLEDGE_DIR
 from consultant.matching.cues import MEDICATION_VISIT
+from consultant.matching.findings import CANCER_WORDS
 
 # Purposes, in the words of the hierarchy (CPT 96360-96549).
 CHEMOTHERAPY = "chemotherapy"
@@ -72,9 +73,10 @@ _NOT_FOR_CANCER = re.compile(
     r"\b(?:endometriosis|fibroids?|leiomyomas?|(?:central )?precocious puberty|cpp|infertility|"
     r"ivf|gender[- ]affirming|puberty (?:blocker|suppression))\b"
 )
+# The findings' words for a cancer, with "ca" not a CA-125 and the oncology words.
 _CANCER = re.compile(
-    r"\b(?:cancer|carcinoma|adenocarcinoma|malignan\w*|metasta\w*|oncolog\w*|onc|"
-    r"ca(?![- ]?125))\b"
+    rf"\b(?:{'|'.join(w for w in CANCER_WORDS if w != 'ca')}|ca(?![- ]?125)|malignan\w*|"
+    r"metasta\w*|oncolog\w*|onc)\b"
 )
 _PUSH = re.compile(r"\biv ?p\b|\bivp\b|\bpush(?:ed)?\b|\bslow push\b|\bbolus(?:ed)? iv\b")
 # "Ran" with an object is a test run ("ran a BMP", "ran labs"), not a drug running in.

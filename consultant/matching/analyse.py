@@ -486,10 +486,10 @@ def _waste_modifiers(found: list[str], drugs: Sequence) -> tuple[str, ...]:
     containers = drugs.containers
     if not containers.none_discarded or containers.discarded is not None:
         return tuple(found)
+    kept = tuple(m for m in found if m not in ("JW", "JZ"))
     if not (drugs.given or drugs.named or containers.single_dose):
-        return tuple(m for m in found if m not in ("JW", "JZ"))
-    kept = [m for m in found if m not in ("JW", "JZ")]
-    return tuple([*kept, "JZ"] if containers.single_dose is not False else kept)
+        return kept
+    return (*kept, "JZ") if containers.single_dose is not False else kept
 
 
 def _named_modifier_tokens(text: str) -> list[str]:
